@@ -1,0 +1,24 @@
+/* The table of behaviour modules and the scenario schema they make with the engine's
+ * keys. Adding a mechanism adds one line to the table in modules.c; nothing in sim/
+ * changes. The table is constant; the schema is assembled once, on the first call of
+ * ts_modules_schema, which must happen on the main thread before any parallel region. */
+#ifndef TS_MODELS_MODULES_H
+#define TS_MODELS_MODULES_H
+
+#include "module.h"
+
+#include <stddef.h>
+
+/* Every module, in the order the engine calls them: trust, work, repair, hiring,
+ * incident, alignment, then the tactics in the order of MODEL.md §6. */
+extern const ts_module *const ts_modules[];
+extern const size_t ts_n_modules;
+
+/* The full schema: the engine's sections (sim/keys.h) first, then each module's
+ * sections; the modules' event kinds; ts_keys_validate, then each module's validator.
+ * Built in static storage on the first call and never freed; not thread-safe on the
+ * first call (call once from the main thread before starting threads). Returns NULL
+ * only if the table outgrows the static storage, a programming error the tests catch. */
+const ts_schema *ts_modules_schema(void);
+
+#endif

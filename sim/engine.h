@@ -1,0 +1,57 @@
+/* The engine of one run: the world, the enabled modules and the bulk-synchronous day
+ * loop org -> act -> deliver -> apply -> measure -> record. Its output depends only on
+ * the scenario and the run's seed: the same bits for any thread count (fixed agent
+ * blocks, thread-independent message order, owner-only writes, sums combined per
+ * block in a fixed order). One engine is used by one thread at a time; `threads` is
+ * the parallelism inside it. */
+#ifndef TS_ENGINE_H
+#define TS_ENGINE_H
+
+#include "module.h"
+#include "results.h"
+#include "scenario.h"
+#include "world.h"
+
+/* Agents per block: the unit of parallel work, of message buckets and of metric sums. */
+#define TS_BLOCK_SHIFT 10
+#define TS_BLOCK (1u << TS_BLOCK_SHIFT)
+
+typedef struct ts_engine ts_engine;
+
+/* Called after each simulated day (warm-up included) from the engine's thread. */
+typedef void (*ts_progress_fn)(void *ctx, int32_t day);
+
+typedef struct ts_engine_options {
+    uint64_t seed; /* the run's seed (ts_rng_run_seed) */
+    int threads;   /* >= 1 */
+    ts_progress_fn progress;
+    void *progress_ctx;
+    /* Polled between days; a non-zero value stops the run with TS_ERR_INTERRUPTED. */
+    volatile const int *stop;
+} ts_engine_options;
+
+/* Builds the world (initial tree of org.headcount) and configures the modules that
+ * are on. `modules` is the module table; a module whose sections are all optional
+ * and off is left out. */
+ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *modules, size_t n_modules,
+                           const ts_engine_options *opt, ts_engine **out, ts_error *err);
+void ts_engine_free(ts_engine *e);
+
+/* Runs the warm-up and the recorded days, filling res (metrics, summary, agents,
+ * snapshots, incidents). */
+ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err);
+
+/* One day (for tests): the phases for e->world.day + 1. Does not record. */
+ts_status ts_engine_step(ts_engine *e, ts_error *err);
+
+const ts_world *ts_engine_world(const ts_engine *e);
+ts_world *ts_engine_world_mut(ts_engine *e);
+/* Messages delivered since creation. */
+uint64_t ts_engine_messages(const ts_engine *e);
+/* The state of an enabled module by name, or NULL (for tests). */
+void *ts_engine_module_state(const ts_engine *e, const char *name);
+
+/* Is a module on in this scenario? Modules with no optional section are always on. */
+int ts_engine_module_on(const ts_module *m, const ts_scenario *sc);
+
+#endif

@@ -1,0 +1,62 @@
+/* The HDF5 results file (layout in docs/output.md): root attributes, one group per run
+ * written whole when the run ends and flushed at once, the sweep grid. Not thread-safe:
+ * one thread at a time (HDF5 itself is not). HDF5 failures come back as ts_error, never
+ * printed: each function silences HDF5's error printing and restores it on return. */
+#ifndef TS_H5OUT_H
+#define TS_H5OUT_H
+
+#include "results.h"
+#include "scenario.h"
+
+#include <stdio.h>
+
+typedef struct ts_h5file ts_h5file;
+
+typedef struct ts_h5meta {
+    const char *scenario_name;
+    const char *scenario_yaml; /* the resolved scenario, as `trustsim check` prints it */
+    const char *command_line;
+} ts_h5meta;
+
+/* Creates the file with its root attributes, /runs and /sweep/grid (from the scenario's
+ * sweep; sc may be NULL: no swept keys, one grid point) and creates the missing
+ * directories above path. meta and its strings may be NULL (stored as ""). Fails with
+ * TS_ERR_EXISTS ("PATH exists: use --force to replace it or --resume to finish it") when
+ * the file exists and force is 0, leaving it untouched; force truncates it. TS_ERR_IO
+ * when a directory cannot be made, TS_ERR_HDF5 (naming the object) when HDF5 fails; a
+ * file half-made by a failure is removed. *out is NULL on failure. Call it only once the
+ * scenario is validated: nothing is written for a bad scenario. */
+ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const ts_scenario *sc,
+                       ts_h5file **out, ts_error *err);
+
+/* Opens an existing file to finish it. Fails (TS_ERR_PARAM, "PATH was written for a
+ * different scenario; use --force to replace it") if its scenario_yaml is not
+ * meta->scenario_yaml, and then changes nothing. Only the top-level `replicates:` line
+ * may differ (runs are numbered replicate-major, so more replicates add runs); when
+ * meta's count is larger, it replaces the file's scenario_yaml. done (n_runs entries)
+ * is cleared, then done[i] is set to 1 for each run index i < n_runs whose group has
+ * status "complete"; groups /runs/rNNNNNN without it (left by a crash) are deleted so
+ * they can be written again. Other errors: TS_ERR_PARAM when the file cannot be read
+ * (the runner creates a missing one instead) or is not a results file, TS_ERR_HDF5. */
+ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_runs,
+                            unsigned char *done, ts_h5file **out, ts_error *err);
+
+/* Writes /runs/rNNNNNN (N = run_index, 6 digits) whole, status "complete" last, then
+ * flushes the file. r is only read. A swept key named like a run attribute (seed,
+ * replicate, grid_point, wall_seconds, threads, status) is not written as one. Errors:
+ * TS_ERR_INTERNAL for a run written twice, a dataset without a name or a column with
+ * rows but no data; TS_ERR_HDF5 naming the object (e.g. two metrics of one name). On
+ * failure the group is removed, so the run can be written again. */
+ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err);
+
+/* Closes the file and frees f (NULL: nothing to do). */
+ts_status ts_h5_close(ts_h5file *f, ts_error *err);
+
+/* `trustsim info`: prints the root attributes (the scenario's YAML as a line count), the
+ * sweep grid, one line per run (index, grid point, replicate, seed, wall seconds,
+ * threads, status, swept values) and the datasets of the first complete run with shape,
+ * type and units, in aligned columns. Errors: TS_ERR_PARAM (the file cannot be read or
+ * is not a trustsim results file: bad input), TS_ERR_HDF5. */
+ts_status ts_h5_info(const char *path, FILE *out, ts_error *err);
+
+#endif

@@ -1,0 +1,62 @@
+/* The module interface: a behaviour module (a file in models/) is one const struct of
+ * declarations and function pointers. The engine knows modules only through this
+ * struct and the table it is handed; adding a tactic adds a file in models/ and one
+ * line to the table, and nothing in sim/ changes.
+ * Threading contract of the hooks (the day loop in sim/engine.h):
+ *   org      serial; may change anything (tree, traits, its own state).
+ *   act      parallel over agents: reads the world as it was at the end of yesterday;
+ *            may write only the acting agent's own row of the module's state; every
+ *            other change is a message (ts_emit).
+ *   handle   parallel over receivers: writes only the receiver's state (its models,
+ *            its rows); messages arrive ordered by (sender, emission order).
+ *   measure  parallel over fixed blocks of agents: adds into the block's accumulators.
+ *   day_end  serial: turns the summed accumulators into the day's metric values. */
+#ifndef TS_MODULE_H
+#define TS_MODULE_H
+
+#include "msg.h"
+#include "results.h"
+#include "scenario.h"
+#include "world.h"
+
+/* A metric a module produces each day. */
+typedef struct ts_metric_decl {
+    const char *name, *units, *description;
+} ts_metric_decl;
+
+typedef struct ts_module {
+    const char *name;
+
+    /* Scenario keys the module owns. */
+    const ts_section *const *sections;
+    size_t n_sections;
+    /* Event kinds the module handles. */
+    const ts_event_kind *const *event_kinds;
+    size_t n_event_kinds;
+    /* Cross-key checks over its keys, or NULL. */
+    ts_validate_fn validate;
+
+    /* Engine hooks; each may be NULL. `state` is what configure returned. */
+    ts_status (*configure)(const ts_scenario *sc, ts_world *w, void **state, ts_error *err);
+    void (*free)(void *state);
+    /* The per-agent arrays of the world grew to w->n_alloc (or agents were added). */
+    ts_status (*grow)(void *state, const ts_world *w, ts_error *err);
+    void (*org)(void *state, ts_world *w, ts_day *day);
+    void (*act)(const void *state, const ts_world *w, uint32_t agent, ts_emit *out);
+    void (*handle)(void *state, ts_world *w, const ts_msg *m);
+    /* After the inbox of `agent` is applied (still in the apply phase, owner only). */
+    void (*settle)(void *state, ts_world *w, uint32_t agent);
+
+    /* Metrics: n_acc accumulators per block; measure adds agents [a0, a1) into acc. */
+    const ts_metric_decl *metrics;
+    size_t n_metrics;
+    size_t n_acc;
+    void (*measure)(const void *state, const ts_world *w, uint32_t a0, uint32_t a1, double *acc);
+    /* values[n_metrics] from the summed accumulators (serial). */
+    void (*day_end)(void *state, const ts_world *w, const double *acc, double *values);
+
+    /* End of run: summary scalars, per-agent columns, incident rows. */
+    ts_status (*summarize)(const void *state, const ts_world *w, ts_result *res, ts_error *err);
+} ts_module;
+
+#endif

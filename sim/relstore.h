@@ -1,0 +1,108 @@
+/* The mental-model store: per agent a fixed-capacity block of decaying evidence about
+ * other agents (ids scanned with a tight loop, payload beside them). Only evidence above
+ * the prior is stored; the prior is the trust module's. Forgetting is applied lazily.
+ * Threading: an agent's block is written only by that agent (apply phase); reserve is
+ * serial. Blocks live in chunks that never move, so hiring does not disturb readers. */
+#ifndef TS_RELSTORE_H
+#define TS_RELSTORE_H
+
+#include "status.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_MAX_DOMAINS 8
+#define TS_NO_AGENT UINT32_MAX
+
+/* A decayed copy of one model, as read at some day. */
+typedef struct ts_belief {
+    float alpha_e[TS_MAX_DOMAINS]; /* competence successes seen, per domain */
+    float beta_e[TS_MAX_DOMAINS];  /* competence failures seen, per domain */
+    float integ_a_e;               /* honest acts seen (decays) */
+    float integ_b_e;               /* concealments seen (decays) */
+    float scar;                    /* concealments discovered: never decays */
+    float goodwill;                /* in [-1, 1], decays toward 0 */
+    int32_t last_day;              /* day of the last write */
+} ts_belief;
+
+/* Agents per chunk: a chunk holds the blocks of agents [k*CHUNK, (k+1)*CHUNK). */
+#define TS_RELSTORE_CHUNK 1024u
+
+/* Layout of one agent's block (block_bytes long, a multiple of 64): `capacity` ids
+ * (uint32) contiguous, then `capacity` payloads of `stride` floats each:
+ *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
+ *   [5 .. 5+n_domains)  alpha_e[d]   [5+n_domains .. 5+2*n_domains)  beta_e[d]
+ * Chunks are zero-filled anonymous mappings, never moved or freed before ts_relstore_free,
+ * so pages of agents not yet used are not committed. The fields are private to relstore.c
+ * (tests read n_agents and n_chunks); use the functions below. */
+typedef struct ts_relstore {
+    uint32_t capacity;  /* models per agent */
+    uint32_t n_domains; /* 1..TS_MAX_DOMAINS */
+    uint32_t stride;    /* floats of payload per model (5 + 2*n_domains) */
+    double log_forget;  /* log(forgetting) */
+    size_t block_bytes; /* bytes of one agent's block */
+    uint32_t n_agents;  /* agents with a block: ids 0 .. n_agents-1 */
+    uint32_t n_chunks, n_chunks_alloc;
+    uint32_t *count; /* owned; models held per agent (n_alloc entries, may move) */
+    uint32_t n_alloc;
+    void **chunks; /* owned; n_chunks blocks of TS_RELSTORE_CHUNK agents, never move */
+} ts_relstore;
+
+/* Sets up an empty store (no agents). capacity >= 1 (and small enough that a chunk's
+ * size fits in size_t and a slot in an int), n_domains in 1..TS_MAX_DOMAINS,
+ * forgetting in (0, 1]. Bad values give TS_ERR_PARAM and leave *s freeable. */
+ts_status ts_relstore_init(ts_relstore *s, uint32_t capacity, uint32_t n_domains, double forgetting,
+                           ts_error *err);
+/* Frees what the store owns; safe on a zeroed or failed-init store, and twice. */
+void ts_relstore_free(ts_relstore *s);
+/* Makes room for agents 0 .. n_agents-1 (new agents hold no models). Never shrinks
+ * and never moves an existing block. Serial only (org phase). On TS_ERR_NOMEM the
+ * store keeps its previous agents and content. */
+ts_status ts_relstore_reserve(ts_relstore *s, uint32_t n_agents, ts_error *err);
+
+static inline uint32_t ts_relstore_count(const ts_relstore *s, uint32_t owner) {
+    return s->count[owner];
+}
+/* The id of the model in `slot` of owner's block (slot < count). */
+uint32_t ts_relstore_id(const ts_relstore *s, uint32_t owner, uint32_t slot);
+/* The slot holding owner's model of `other`, or -1 (a scan of the first count ids). */
+int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other);
+
+/* Creates owner's model of `other` (empty evidence, last_day = day) and returns its
+ * slot. When the block is full the least recently written model (smallest last_day)
+ * is replaced in place, except owner's manager's (manager_of[owner]) and its direct
+ * reports' (manager_of[x] == owner); ties go to the lowest slot. Returns -1 if every
+ * model is protected. manager_of has an entry for owner and for every id held, with
+ * TS_NO_AGENT for none; it may be NULL (nothing protected). If `other` is already
+ * held its slot is returned untouched (ids in a block stay unique); `other` ==
+ * TS_NO_AGENT returns -1. */
+int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t day,
+                       const uint32_t *manager_of);
+
+/* The model in `slot` decayed to `day` (read-only): evidence and goodwill times
+ * forgetting^(day - last_day), with day - last_day < 0 taken as 0; scar as stored. */
+void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
+                      ts_belief *out);
+/* Total competence evidence of a model at `day` (sum over domains of alpha_e+beta_e). */
+float ts_relstore_evidence(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day);
+
+/* Writers: decay the model to `day`, add, set last_day = day. A day before last_day
+ * neither amplifies nor moves last_day back (it would decay the same days twice). */
+void ts_relstore_add_competence(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
+                                uint32_t domain, float success_w, float failure_w);
+void ts_relstore_add_integrity(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
+                               float honest_w, float deceit_w, float scar_w);
+/* Goodwill is clamped to [-1, 1]. */
+void ts_relstore_add_goodwill(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
+                              float delta);
+/* Sets a model's decayed content wholesale, last_day included (transitive priors,
+ * tests). Goodwill is clamped to [-1, 1]; alpha_e/beta_e past n_domains are ignored. */
+void ts_relstore_write(ts_relstore *s, uint32_t owner, uint32_t slot, const ts_belief *b);
+
+/* Drops every model an agent holds (a leaver). */
+void ts_relstore_clear(ts_relstore *s, uint32_t owner);
+
+/* Bytes per model: id plus payload. */
+size_t ts_relstore_bytes_per_model(const ts_relstore *s);
+
+#endif

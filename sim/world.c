@@ -1,0 +1,251 @@
+#include "world.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Grows one per-agent array to n_new entries of `size` bytes, zeroing the new part. */
+static int grow_array(void **p, size_t size, uint32_t n_old, uint32_t n_new) {
+    void *q = realloc(*p, size * n_new);
+    if (!q) {
+        return 0;
+    }
+    memset((char *)q + size * n_old, 0, size * (n_new - n_old));
+    *p = q;
+    return 1;
+}
+
+static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
+    if (n_needed <= w->n_alloc) {
+        return TS_OK;
+    }
+    uint32_t n_new = w->n_alloc ? w->n_alloc : 64;
+    while (n_new < n_needed) {
+        n_new = n_new > UINT32_MAX / 2 ? UINT32_MAX - 1 : n_new * 2;
+    }
+    uint32_t n_old = w->n_alloc;
+    int ok = grow_array((void **)&w->manager, sizeof(uint32_t), n_old, n_new) &&
+             grow_array((void **)&w->first_report, sizeof(uint32_t), n_old, n_new) &&
+             grow_array((void **)&w->next_peer, sizeof(uint32_t), n_old, n_new) &&
+             grow_array((void **)&w->prev_peer, sizeof(uint32_t), n_old, n_new) &&
+             grow_array((void **)&w->n_reports, sizeof(uint32_t), n_old, n_new) &&
+             grow_array((void **)&w->depth, sizeof(uint16_t), n_old, n_new) &&
+             grow_array((void **)&w->active, sizeof(uint8_t), n_old, n_new) &&
+             grow_array((void **)&w->hire_day, sizeof(int32_t), n_old, n_new) &&
+             grow_array((void **)&w->leave_day, sizeof(int32_t), n_old, n_new) &&
+             grow_array((void **)&w->competence, sizeof(float) * w->n_domains, n_old, n_new) &&
+             grow_array((void **)&w->candor, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->openness, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->empathy, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->safety, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->alignment, sizeof(float), n_old, n_new);
+    if (!ok) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
+    }
+    w->n_alloc = n_new;
+    return ts_relstore_reserve(&w->models, n_new, err);
+}
+
+ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, double forgetting,
+                        ts_error *err) {
+    memset(w, 0, sizeof *w);
+    w->n_domains = n_domains;
+    w->root = TS_NO_AGENT;
+    w->score = ts_world_default_score;
+    return ts_relstore_init(&w->models, capacity, n_domains, forgetting, err);
+}
+
+void ts_world_free(ts_world *w) {
+    free(w->manager);
+    free(w->first_report);
+    free(w->next_peer);
+    free(w->prev_peer);
+    free(w->n_reports);
+    free(w->depth);
+    free(w->active);
+    free(w->hire_day);
+    free(w->leave_day);
+    free(w->competence);
+    free(w->candor);
+    free(w->openness);
+    free(w->empathy);
+    free(w->safety);
+    free(w->alignment);
+    ts_relstore_free(&w->models);
+    memset(w, 0, sizeof *w);
+}
+
+static void link_report(ts_world *w, uint32_t a, uint32_t m) {
+    w->manager[a] = m;
+    w->prev_peer[a] = TS_NO_AGENT;
+    w->next_peer[a] = TS_NO_AGENT;
+    if (m == TS_NO_AGENT) {
+        return;
+    }
+    /* Appending keeps the reports list in hiring order, which is deterministic. */
+    uint32_t last = w->first_report[m];
+    if (last == TS_NO_AGENT) {
+        w->first_report[m] = a;
+    } else {
+        while (w->next_peer[last] != TS_NO_AGENT) {
+            last = w->next_peer[last];
+        }
+        w->next_peer[last] = a;
+        w->prev_peer[a] = last;
+    }
+    w->n_reports[m]++;
+}
+
+static void unlink_report(ts_world *w, uint32_t a) {
+    uint32_t m = w->manager[a];
+    if (m == TS_NO_AGENT) {
+        return;
+    }
+    uint32_t p = w->prev_peer[a], nx = w->next_peer[a];
+    if (p == TS_NO_AGENT) {
+        w->first_report[m] = nx;
+    } else {
+        w->next_peer[p] = nx;
+    }
+    if (nx != TS_NO_AGENT) {
+        w->prev_peer[nx] = p;
+    }
+    w->n_reports[m]--;
+    w->manager[a] = TS_NO_AGENT;
+    w->prev_peer[a] = w->next_peer[a] = TS_NO_AGENT;
+}
+
+ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
+                             ts_error *err) {
+    if (w->n == UINT32_MAX - 1) {
+        return ts_error_set(err, TS_ERR_NOMEM, "too many agents");
+    }
+    ts_status st = world_reserve(w, w->n + 1, err);
+    if (st != TS_OK) {
+        return st;
+    }
+    uint32_t a = w->n++;
+    w->first_report[a] = TS_NO_AGENT;
+    w->n_reports[a] = 0;
+    w->active[a] = 1;
+    w->hire_day[a] = day;
+    w->leave_day[a] = INT32_MAX;
+    link_report(w, a, manager);
+    if (manager == TS_NO_AGENT) {
+        w->root = a;
+        w->depth[a] = 0;
+    } else {
+        w->depth[a] = (uint16_t)(w->depth[manager] + 1);
+    }
+    w->n_active++;
+    *id = a;
+    return TS_OK;
+}
+
+/* Recomputes depths below a after a move: an explicit stack walk, no recursion. */
+static void update_depths(ts_world *w, uint32_t a) {
+    uint32_t cur = a;
+    for (;;) {
+        uint32_t r = w->first_report[cur];
+        if (r != TS_NO_AGENT) {
+            w->depth[r] = (uint16_t)(w->depth[cur] + 1);
+            cur = r;
+            continue;
+        }
+        /* Walk up until a node with a next peer, stopping at a. */
+        while (cur != a && w->next_peer[cur] == TS_NO_AGENT) {
+            cur = w->manager[cur];
+        }
+        if (cur == a) {
+            return;
+        }
+        cur = w->next_peer[cur];
+        w->depth[cur] = (uint16_t)(w->depth[w->manager[cur]] + 1);
+    }
+}
+
+void ts_world_set_manager(ts_world *w, uint32_t a, uint32_t m) {
+    unlink_report(w, a);
+    link_report(w, a, m);
+    if (m == TS_NO_AGENT) {
+        w->root = a;
+        w->depth[a] = 0;
+    } else {
+        w->depth[a] = (uint16_t)(w->depth[m] + 1);
+    }
+    update_depths(w, a);
+}
+
+void ts_world_remove_agent(ts_world *w, uint32_t a, int32_t day) {
+    if (!w->active[a]) {
+        return;
+    }
+    unlink_report(w, a);
+    w->active[a] = 0;
+    w->leave_day[a] = day;
+    w->n_active--;
+    ts_relstore_clear(&w->models, a);
+}
+
+ts_status ts_world_build_tree(ts_world *w, uint32_t headcount, uint32_t span, int32_t day,
+                              ts_error *err) {
+    ts_status st = world_reserve(w, w->n + headcount, err);
+    if (st != TS_OK || headcount == 0) {
+        return st;
+    }
+    uint32_t first = w->n, id;
+    st = ts_world_add_agent(w, TS_NO_AGENT, day, &id, err);
+    /* Breadth first: agent k (k >= 1) reports to agent (k-1)/span of this build. */
+    for (uint32_t k = 1; st == TS_OK && k < headcount; k++) {
+        st = ts_world_add_agent(w, first + (k - 1) / span, day, &id, err);
+    }
+    w->span = span;
+    return st;
+}
+
+uint32_t ts_world_common_manager(const ts_world *w, uint32_t a, uint32_t b) {
+    if (a == TS_NO_AGENT || b == TS_NO_AGENT) {
+        return TS_NO_AGENT;
+    }
+    /* The common manager has authority over both, so it is a strict ancestor of each
+     * unless one of them manages the other. */
+    while (w->depth[a] > w->depth[b]) {
+        a = w->manager[a];
+    }
+    while (w->depth[b] > w->depth[a]) {
+        b = w->manager[b];
+    }
+    while (a != b && a != TS_NO_AGENT && b != TS_NO_AGENT) {
+        a = w->manager[a];
+        b = w->manager[b];
+    }
+    return a == b ? a : TS_NO_AGENT;
+}
+
+uint32_t ts_world_levels(const ts_world *w) {
+    uint32_t levels = 0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (w->active[a] && (uint32_t)w->depth[a] + 1 > levels) {
+            levels = (uint32_t)w->depth[a] + 1;
+        }
+    }
+    return levels;
+}
+
+void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
+                            float *sd, float *trust, float *integrity) {
+    (void)ctx;
+    double a = 1.0 + b->integ_a_e, bb = 1.0 + b->integ_b_e + b->scar;
+    double nu = a / (a + bb);
+    *integrity = (float)nu;
+    for (uint32_t d = 0; d < n_domains; d++) {
+        double al = 1.0 + b->alpha_e[d], be = 1.0 + b->beta_e[d];
+        double mu = al / (al + be);
+        double s = sqrt(mu * (1.0 - mu) / (al + be + 1.0));
+        double t = nu * (mu - 0.5 * s) + 0.1 * b->goodwill;
+        mean[d] = (float)mu;
+        sd[d] = (float)s;
+        trust[d] = (float)(t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t);
+    }
+}

@@ -1,0 +1,97 @@
+/* The world of one run: agents as a structure of arrays, the org tree, the people's
+ * traits and state that several mechanisms read, and the mental-model store.
+ * Agents are added by hiring and never removed: a leaver is marked inactive and its id
+ * is not reused within a run. The tree (manager, reports, depth) changes only in the
+ * serial org phase; traits and per-person state are written by their owner in apply
+ * (or by the org phase). Arrays grow by doubling; pointers into them are invalidated
+ * by ts_world_add_agent, so modules re-read them every day. */
+#ifndef TS_WORLD_H
+#define TS_WORLD_H
+
+#include "relstore.h"
+#include "status.h"
+
+#include <stdint.h>
+
+/* How a believer's model turns into numbers (the trust module registers its own at
+ * configure; without one the engine uses uniform priors). mean, sd and trust have
+ * n_domains entries. */
+typedef void (*ts_score_fn)(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
+                            float *sd, float *trust, float *integrity);
+
+typedef struct ts_world {
+    uint32_t n;        /* agents ever hired: ids 0 .. n-1 */
+    uint32_t n_alloc;  /* capacity of the per-agent arrays */
+    uint32_t n_active; /* agents currently employed */
+    uint32_t n_domains;
+    uint32_t root; /* the CEO (depth 0) */
+    int32_t day;   /* current day; negative during warm-up */
+    int32_t days;  /* recorded days of the run (metrics have days+1 rows) */
+    int32_t warmup_days;
+    uint32_t span; /* org.span_of_control */
+    uint32_t initial_headcount;
+    uint64_t seed; /* the run's seed, for random streams */
+
+    /* Org tree. */
+    uint32_t *manager;      /* TS_NO_AGENT for the root and for leavers */
+    uint32_t *first_report; /* head of the reports list, TS_NO_AGENT if none */
+    uint32_t *next_peer;    /* next report of the same manager */
+    uint32_t *prev_peer;
+    uint32_t *n_reports;
+    uint16_t *depth;
+    uint8_t *active;
+    int32_t *hire_day;
+    int32_t *leave_day; /* INT32_MAX while employed */
+
+    /* Hidden traits, drawn at hire. competence is n_alloc x n_domains. */
+    float *competence;
+    float *candor;
+    float *openness;
+    float *empathy;
+
+    /* Per-person state that several mechanisms share. */
+    float *safety;
+    float *alignment; /* alignment error e >= 0 */
+
+    ts_relstore models;
+    ts_score_fn score;
+    const void *score_ctx;
+} ts_world;
+
+ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, double forgetting,
+                        ts_error *err);
+void ts_world_free(ts_world *w);
+
+/* Adds an agent under `manager` (TS_NO_AGENT makes it the root) hired on `day`;
+ * returns its id in *id. Traits and state start at zero. */
+ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
+                             ts_error *err);
+
+/* Moves agent a (with its subtree) under manager m, updating depths. */
+void ts_world_set_manager(ts_world *w, uint32_t a, uint32_t m);
+
+/* Marks a leaver: out of the tree (its reports must have been moved first), inactive,
+ * its models dropped. */
+void ts_world_remove_agent(ts_world *w, uint32_t a, int32_t day);
+
+/* Builds the initial tree of `headcount` agents, breadth first, each manager with up
+ * to `span` reports, hired on `day`: a balanced tree of depth ~log_span(headcount). */
+ts_status ts_world_build_tree(ts_world *w, uint32_t headcount, uint32_t span, int32_t day,
+                              ts_error *err);
+
+/* The lowest common manager of a and b (the person with authority over both). */
+uint32_t ts_world_common_manager(const ts_world *w, uint32_t a, uint32_t b);
+
+/* Is a a manager (has reports)? */
+static inline int ts_world_is_manager(const ts_world *w, uint32_t a) {
+    return w->n_reports[a] > 0;
+}
+
+/* The default score: Beta(1,1) priors, T = clamp(nu * (mu - 0.5 sd) + 0.1 g, 0, 1). */
+void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
+                            float *sd, float *trust, float *integrity);
+
+/* The tree's depth: the largest depth of an active agent, plus one. */
+uint32_t ts_world_levels(const ts_world *w);
+
+#endif

@@ -1,0 +1,226 @@
+/* Integration tests of `trustsim run` (sim/runner.c through the binary): the same
+ * results on 1 and 2 threads (h5diff), --force and --resume (a 2-replicate file
+ * resumed to 4 equals a 4-replicate run in one go), SIGINT leaves a readable file,
+ * `info` lists the runs, and bad input writes nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TMP TS_TEST_TMPDIR "/run"
+
+/* Runs argv with stdout and stderr to files in TMP; returns the exit code. */
+static int run_argv(char *const argv[], const char *tag) {
+    char out[512], errp[512];
+    snprintf(out, sizeof out, TMP "/%s.out", tag);
+    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        if (chdir(TS_SOURCE_DIR) != 0) {
+            _exit(127);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int sh(const char *cmd) {
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Are the /runs of two files the same? Data with h5diff; the run attributes but
+ * wall_seconds and threads (which measure the machine, not the model) with h5py. */
+static int same_runs(const char *a, const char *b, int n_runs) {
+    char cmd[8192];
+    int k = snprintf(cmd, sizeof cmd, "h5diff -q");
+    for (int i = 0; i < n_runs; i++) {
+        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " --exclude-attribute /runs/r%06d", i);
+    }
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " %s %s /runs /runs", a, b);
+    if (sh(cmd) != 0) {
+        return 0;
+    }
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \"import h5py, sys; A = h5py.File('%s'); B = h5py.File('%s');"
+             " sys.exit(0 if sorted(A['runs']) == sorted(B['runs']) and all("
+             "{k: str(v) for k, v in A['runs'][r].attrs.items() if k not in ('wall_seconds', "
+             "'threads')} == {k: str(v) for k, v in B['runs'][r].attrs.items() if k not in "
+             "('wall_seconds', 'threads')} for r in A['runs']) else 1)\"",
+             a, b);
+    return sh(cmd) == 0;
+}
+
+static int setup(void **state) {
+    (void)state;
+    return sh("mkdir -p " TMP) == 0 ? 0 : -1;
+}
+
+/* A small organisation with a sweep, quick to run. */
+static const char *SMALL = "name: small\ndays: 40\nreplicates: 2\n"
+                           "org: {headcount: 60, warmup_days: 20}\n"
+                           "output: {snapshot_every: 20, snapshot_agents: 20}\n"
+                           "sweep: {trust.capacity: [16, 64]}\n";
+
+static void test_threads_give_identical_runs(void **state) {
+    (void)state;
+    write_file(TMP "/small.yaml", SMALL);
+    char *a1[] = {TS_BINARY,   "run", TMP "/small.yaml", "-o", TMP "/t1.h5",
+                  "--threads", "1",   "--force",         NULL};
+    char *a2[] = {TS_BINARY,   "run", TMP "/small.yaml", "-o", TMP "/t2.h5",
+                  "--threads", "2",   "--force",         NULL};
+    assert_int_equal(run_argv(a1, "t1"), 0);
+    assert_int_equal(run_argv(a2, "t2"), 0);
+    assert_true(same_runs(TMP "/t1.h5", TMP "/t2.h5", 4));
+    assert_int_equal(sh("h5ls " TMP "/t1.h5/runs | grep -c '^r00000[0-3]' | grep -qx 4"), 0);
+    /* The comparison can fail: another seed gives other runs. */
+    char *a3[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/t3.h5",
+                  "--seed",  "2",   "--force",         NULL};
+    assert_int_equal(run_argv(a3, "t3"), 0);
+    assert_false(same_runs(TMP "/t1.h5", TMP "/t3.h5", 4));
+}
+
+static void test_force_and_existing_file(void **state) {
+    (void)state;
+    write_file(TMP "/small.yaml", SMALL);
+    char *a[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/f.h5", "--force", NULL};
+    assert_int_equal(run_argv(a, "f1"), 0);
+    struct stat before, after;
+    assert_int_equal(stat(TMP "/f.h5", &before), 0);
+    char *b[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/f.h5", NULL};
+    assert_int_equal(run_argv(b, "f2"), 2);
+    assert_int_equal(sh("grep -q -- '--force' " TMP "/f2.err"), 0);
+    assert_int_equal(stat(TMP "/f.h5", &after), 0);
+    assert_int_equal(before.st_size, after.st_size);
+    assert_int_equal(before.st_mtime, after.st_mtime);
+    assert_int_equal(run_argv(a, "f3"), 0);
+}
+
+static void test_resume_equals_one_go(void **state) {
+    (void)state;
+    write_file(TMP "/small.yaml", SMALL);
+    char *two[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/r.h5", "--force", NULL};
+    assert_int_equal(run_argv(two, "r1"), 0);
+    /* Resumed to 4 replicates: the 4 runs there are kept and 4 more are added. */
+    char *four[] = {TS_BINARY,      "run",       TMP "/small.yaml",
+                    "-o",           TMP "/r.h5", "--resume",
+                    "--replicates", "4",         NULL};
+    assert_int_equal(run_argv(four, "r2"), 0);
+    assert_int_equal(sh("grep -q 'resumed' " TMP "/r2.err"), 0);
+    char *one_go[] = {TS_BINARY,      "run", TMP "/small.yaml", "-o", TMP "/g.h5",
+                      "--replicates", "4",   "--force",         NULL};
+    assert_int_equal(run_argv(one_go, "r3"), 0);
+    assert_true(same_runs(TMP "/g.h5", TMP "/r.h5", 8));
+    /* A file cut short (runs missing, one left incomplete) is finished by --resume. */
+    assert_int_equal(sh("cp " TMP "/g.h5 " TMP "/cut.h5"), 0);
+    assert_int_equal(sh("cd " TMP " && /usr/bin/python3 -c \"import h5py; f = h5py.File('cut.h5', "
+                        "'r+'); [f['runs'].__delitem__(k) for k in ['r000003', 'r000005', "
+                        "'r000006']]; del f['runs/r000007'].attrs['status']\""),
+                     0);
+    char *resume[] = {TS_BINARY,      "run", TMP "/small.yaml", "-o", TMP "/cut.h5",
+                      "--replicates", "4",   "--resume",        NULL};
+    assert_int_equal(run_argv(resume, "r4"), 0);
+    assert_true(same_runs(TMP "/g.h5", TMP "/cut.h5", 8));
+    /* Another scenario cannot be resumed into the file. */
+    char *other[] = {TS_BINARY, "run",     TMP "/small.yaml", "-o", TMP "/cut.h5",
+                     "--set",   "days=41", "--resume",        NULL};
+    assert_int_equal(run_argv(other, "r5"), 2);
+    assert_int_equal(sh("grep -q 'different scenario' " TMP "/r5.err"), 0);
+}
+
+static void test_sigint_leaves_readable_file(void **state) {
+    (void)state;
+    write_file(TMP "/long.yaml", "name: long\ndays: 200\nreplicates: 400\n"
+                                 "org: {headcount: 80, warmup_days: 10}\n"
+                                 "output: {snapshot_every: 0}\n");
+    unlink(TMP "/long.h5");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(TMP "/long.err", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        execl(TS_BINARY, TS_BINARY, "run", TMP "/long.yaml", "-o", TMP "/long.h5", "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    /* Let it write a few runs, then interrupt. */
+    struct timespec ts = {0, 200 * 1000 * 1000};
+    for (int i = 0; i < 50 && !exists(TMP "/long.h5"); i++) {
+        nanosleep(&ts, NULL);
+    }
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_int_equal(sh("grep -q 'resume' " TMP "/long.err"), 0);
+    char *info[] = {TS_BINARY, "info", TMP "/long.h5", NULL};
+    assert_int_equal(run_argv(info, "longinfo"), 0);
+    /* Every run group present is complete (h5dump reads the file without error). */
+    assert_int_equal(sh("h5dump -H " TMP "/long.h5 > /dev/null"), 0);
+}
+
+static void test_bad_scenario_writes_nothing(void **state) {
+    (void)state;
+    write_file(TMP "/bad.yaml", "days: 10\ntrust: {prior_mean: 1.5}\n");
+    unlink(TMP "/bad.h5");
+    char *a[] = {TS_BINARY, "run", TMP "/bad.yaml", "-o", TMP "/bad.h5", NULL};
+    assert_int_equal(run_argv(a, "bad"), 2);
+    assert_false(exists(TMP "/bad.h5"));
+    assert_int_equal(sh("grep -q 'bad.yaml:2:[0-9]*: trust.prior_mean' " TMP "/bad.err"), 0);
+}
+
+static void test_info_lists_runs(void **state) {
+    (void)state;
+    write_file(TMP "/small.yaml", SMALL);
+    char *a[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/i.h5", "--force", NULL};
+    assert_int_equal(run_argv(a, "i1"), 0);
+    char *b[] = {TS_BINARY, "info", TMP "/i.h5", NULL};
+    assert_int_equal(run_argv(b, "i2"), 0);
+    assert_int_equal(sh("grep -q 'trust.capacity' " TMP "/i2.out"), 0);
+    assert_int_equal(sh("grep -q 'headcount' " TMP "/i2.out"), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_give_identical_runs),
+        cmocka_unit_test(test_force_and_existing_file),
+        cmocka_unit_test(test_resume_equals_one_go),
+        cmocka_unit_test(test_sigint_leaves_readable_file),
+        cmocka_unit_test(test_bad_scenario_writes_nothing),
+        cmocka_unit_test(test_info_lists_runs),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

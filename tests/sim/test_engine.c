@@ -1,0 +1,270 @@
+/* Tests of sim/engine.c: the day loop, growth notification, metrics and snapshots, and
+ * determinism (the same bits on 1 and 2 threads). A test module stands in for the
+ * behaviour modules: it sends random evidence, keeps a per-agent score written only
+ * by the receiver, hires people in the org phase and reports one metric. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+#include "modules.h"
+
+typedef struct tstate {
+    double *score;
+    uint32_t n_alloc;
+    int grows, configured;
+} tstate;
+
+static ts_status t_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)sc;
+    (void)w;
+    tstate *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "oom");
+    }
+    s->configured = 1;
+    *state = s;
+    return TS_OK;
+}
+
+static void t_free(void *state) {
+    tstate *s = state;
+    free(s->score);
+    free(s);
+}
+
+static ts_status t_grow(void *state, const ts_world *w, ts_error *err) {
+    tstate *s = state;
+    if (w->n_alloc > s->n_alloc) {
+        double *p = realloc(s->score, w->n_alloc * sizeof *p);
+        if (!p) {
+            return ts_error_set(err, TS_ERR_NOMEM, "oom");
+        }
+        memset(p + s->n_alloc, 0, (w->n_alloc - s->n_alloc) * sizeof *p);
+        s->score = p;
+        s->n_alloc = w->n_alloc;
+    }
+    s->grows++;
+    return TS_OK;
+}
+
+static void t_org(void *state, ts_world *w, ts_day *d) {
+    (void)state;
+    if (d->live && d->day % 3 == 0) {
+        ts_rng r;
+        ts_day_rng(d, 0, &r);
+        uint32_t id;
+        ts_world_add_agent(w, ts_rng_below(&r, w->n), d->day, &id, NULL);
+    }
+}
+
+static void t_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+    (void)state;
+    ts_rng r;
+    ts_emit_rng(out, &r);
+    uint32_t k = ts_rng_below(&r, 5);
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t j = ts_rng_below(&r, w->n);
+        if (j != a && w->active[j]) {
+            ts_emit_send(out, (ts_msg){.to = j,
+                                       .about = a,
+                                       .domain = (uint8_t)ts_rng_below(&r, w->n_domains),
+                                       .w = (float)ts_rng_uniform(&r)});
+        }
+    }
+}
+
+static void t_handle(void *state, ts_world *w, const ts_msg *m) {
+    tstate *s = state;
+    /* Order-sensitive on purpose: a different delivery order changes the bits. */
+    s->score[m->to] = s->score[m->to] * 0.9 + m->w * (1.0 + 1e-3 * m->from);
+    int slot = ts_relstore_find(&w->models, m->to, m->about);
+    if (slot < 0) {
+        slot = ts_relstore_insert(&w->models, m->to, m->about, w->day, w->manager);
+    }
+    if (slot >= 0) {
+        ts_relstore_add_competence(&w->models, m->to, (uint32_t)slot, w->day, m->domain, m->w,
+                                   1.0f - m->w);
+    }
+}
+
+static void t_settle(void *state, ts_world *w, uint32_t a) {
+    tstate *s = state;
+    (void)w;
+    s->score[a] *= 0.999;
+}
+
+static const ts_metric_decl t_metrics[] = {{"test_score", "score", "Mean test score."}};
+
+static void t_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
+    const tstate *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (w->active[a]) {
+            acc[0] += s->score[a];
+            acc[1] += 1.0;
+        }
+    }
+}
+
+static void t_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+    (void)state;
+    (void)w;
+    values[0] = acc[0] / acc[1];
+}
+
+static const ts_module test_module = {
+    .name = "test",
+    .configure = t_configure,
+    .free = t_free,
+    .grow = t_grow,
+    .org = t_org,
+    .act = t_act,
+    .handle = t_handle,
+    .settle = t_settle,
+    .metrics = t_metrics,
+    .n_metrics = 1,
+    .n_acc = 2,
+    .measure = t_measure,
+    .day_end = t_day_end,
+};
+
+static ts_scenario *scenario(const char *text) {
+    ts_scenario *sc = NULL;
+    ts_error err;
+    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
+    if (st != TS_OK) {
+        print_error("%s\n", err.msg);
+    }
+    assert_int_equal(st, TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    return sc;
+}
+
+static const char *SC = "days: 30\ndomains: [a, b, c]\n"
+                        "org: {headcount: 2500, span_of_control: 6, warmup_days: 5}\n"
+                        "output: {snapshot_every: 10, snapshot_agents: 50}\n";
+
+static void run(const ts_scenario *sc, int threads, ts_engine **eng, ts_result *res) {
+    const ts_module *mods[] = {&test_module};
+    ts_engine_options eo = {.seed = 77, .threads = threads};
+    ts_error err;
+    ts_result_init(res);
+    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, eng, &err), TS_OK);
+    assert_int_equal(ts_engine_run(*eng, res, &err), TS_OK);
+}
+
+static void test_same_bits_on_1_and_2_threads(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario(SC);
+    ts_engine *e1, *e2;
+    ts_result r1, r2;
+    run(sc, 1, &e1, &r1);
+    run(sc, 2, &e2, &r2);
+    assert_int_equal(r1.n_metrics, r2.n_metrics);
+    for (size_t k = 0; k < r1.n_metrics; k++) {
+        assert_string_equal(r1.metrics[k].name, r2.metrics[k].name);
+        assert_memory_equal(r1.metrics[k].values, r2.metrics[k].values,
+                            r1.metrics[k].n * sizeof(double));
+    }
+    const ts_world *w1 = ts_engine_world(e1), *w2 = ts_engine_world(e2);
+    assert_int_equal(w1->n, w2->n);
+    for (uint32_t a = 0; a < w1->n; a++) {
+        uint32_t n = ts_relstore_count(&w1->models, a);
+        assert_int_equal(n, ts_relstore_count(&w2->models, a));
+        for (uint32_t s = 0; s < n; s++) {
+            ts_belief b1, b2;
+            assert_int_equal(ts_relstore_id(&w1->models, a, s), ts_relstore_id(&w2->models, a, s));
+            ts_relstore_read(&w1->models, a, s, w1->day, &b1);
+            ts_relstore_read(&w2->models, a, s, w2->day, &b2);
+            assert_memory_equal(&b1, &b2, sizeof b1);
+        }
+    }
+    assert_int_equal(r1.n_snapshots, 3);
+    assert_int_equal(r2.n_snapshots, 3);
+    for (size_t k = 0; k < r1.n_snapshots; k++) {
+        assert_int_equal(r1.snapshots[k].edges.n_cols, r2.snapshots[k].edges.n_cols);
+        assert_int_equal(r1.snapshots[k].k, r2.snapshots[k].k);
+        assert_memory_equal(r1.snapshots[k].team_trust, r2.snapshots[k].team_trust,
+                            r1.snapshots[k].k * r1.snapshots[k].k * sizeof(float));
+    }
+    assert_int_equal(ts_engine_messages(e1), ts_engine_messages(e2));
+    ts_result_free(&r1);
+    ts_result_free(&r2);
+    ts_engine_free(e1);
+    ts_engine_free(e2);
+    ts_scenario_free(sc);
+}
+
+static void test_days_rows_and_growth(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario(SC);
+    ts_engine *e;
+    ts_result r;
+    run(sc, 2, &e, &r);
+    const ts_series *hc = ts_result_find_series(&r, "headcount");
+    assert_non_null(hc);
+    assert_int_equal(hc->n, 31);
+    /* Hiring on live days 3, 6, ..., 30: none in warm-up, one every third day. */
+    assert_float_equal(hc->values[0], 2500, 0);
+    assert_float_equal(hc->values[2], 2500, 0);
+    assert_float_equal(hc->values[3], 2501, 0);
+    assert_float_equal(hc->values[30], 2510, 0);
+    const ts_series *depth = ts_result_find_series(&r, "depth");
+    /* 1 + 6 + 36 + 216 + 1296 = 1555 < 2500 <= 9331: five full levels and a sixth. */
+    assert_float_equal(depth->values[0], 6, 0);
+    const ts_series *mgr = ts_result_find_series(&r, "managers");
+    /* Managers: agents 0 .. (2499-1)/6 = 416 each have reports. */
+    assert_float_equal(mgr->values[0], 417, 0);
+    tstate *s = ts_engine_module_state(e, "test");
+    assert_non_null(s);
+    assert_true(s->configured);
+    assert_true(s->grows >= 10);
+    assert_true(ts_engine_messages(e) > 0);
+    /* Agents meet about 2 random others a day for 35 days: about 70 models each. */
+    const ts_series *acq = ts_result_find_series(&r, "acquaintances");
+    assert_in_range((long)acq->values[30], 55, 85);
+    const ts_series *ts = ts_result_find_series(&r, "test_score");
+    assert_non_null(ts);
+    assert_true(ts->values[30] > 0.0);
+    /* Per-agent table: one row per agent ever hired. */
+    assert_true(r.agents.n_cols >= 8);
+    assert_int_equal(r.agents.cols[0].n, 2510);
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+static void test_module_on_rules(void **state) {
+    (void)state;
+    static const ts_param p[] = {
+        {.key = "x", .type = TS_PT_INT, .def = "1", .min = 0, .max = 9, .units = "", .doc = "x"}};
+    static const ts_section opt = {.name = "tactics.one_on_ones", .optional = 1};
+    static const ts_section fixed = {.name = "trust", .params = p, .n_params = 0};
+    const ts_section *s_opt[] = {&opt};
+    const ts_section *s_fixed[] = {&fixed};
+    ts_module m_opt = {.name = "o", .sections = s_opt, .n_sections = 1};
+    ts_module m_fixed = {.name = "f", .sections = s_fixed, .n_sections = 1};
+    ts_module m_none = {.name = "n"};
+    ts_scenario *off = scenario("days: 5\n");
+    ts_scenario *on = scenario("days: 5\ntactics: {one_on_ones: {peers: 1}}\n");
+    assert_false(ts_engine_module_on(&m_opt, off));
+    assert_true(ts_engine_module_on(&m_opt, on));
+    assert_true(ts_engine_module_on(&m_fixed, off));
+    assert_true(ts_engine_module_on(&m_none, off));
+    ts_scenario_free(off);
+    ts_scenario_free(on);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_bits_on_1_and_2_threads),
+        cmocka_unit_test(test_days_rows_and_growth),
+        cmocka_unit_test(test_module_on_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,149 @@
+/* Tests of sim/world.c: the agents' arrays and the org tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "world.h"
+
+static void build(ts_world *w, uint32_t n, uint32_t span) {
+    ts_error err;
+    assert_int_equal(ts_world_init(w, 4, 16, 0.998, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(w, n, span, -5, &err), TS_OK);
+}
+
+static void test_tree_is_balanced(void **state) {
+    (void)state;
+    ts_world w;
+    /* 1 + 7 + 49 = 57 fill three levels exactly; the 58th starts a fourth. */
+    build(&w, 57, 7);
+    assert_int_equal(w.n, 57);
+    assert_int_equal(w.n_active, 57);
+    assert_int_equal(ts_world_levels(&w), 3);
+    assert_int_equal(w.root, 0);
+    assert_int_equal(w.manager[0], TS_NO_AGENT);
+    assert_int_equal(w.n_reports[0], 7);
+    assert_int_equal(w.manager[8], 1);
+    assert_int_equal(w.manager[56], 7);
+    assert_int_equal(w.depth[56], 2);
+    assert_int_equal(w.hire_day[30], -5);
+    uint32_t id;
+    ts_error err;
+    assert_int_equal(ts_world_add_agent(&w, 8, 3, &id, &err), TS_OK);
+    assert_int_equal(id, 57);
+    assert_int_equal(ts_world_levels(&w), 4);
+    ts_world_free(&w);
+}
+
+static void test_reports_list_order_and_removal(void **state) {
+    (void)state;
+    ts_world w;
+    build(&w, 9, 3); /* 0 -> 1,2,3; 1 -> 4,5,6; 2 -> 7,8 */
+    uint32_t seen[3], k = 0;
+    for (uint32_t j = w.first_report[1]; j != TS_NO_AGENT; j = w.next_peer[j]) {
+        seen[k++] = j;
+    }
+    assert_int_equal(k, 3);
+    assert_int_equal(seen[0], 4);
+    assert_int_equal(seen[2], 6);
+    ts_world_remove_agent(&w, 5, 10);
+    assert_int_equal(w.n_reports[1], 2);
+    assert_int_equal(w.next_peer[4], 6);
+    assert_int_equal(w.prev_peer[6], 4);
+    assert_false(w.active[5]);
+    assert_int_equal(w.leave_day[5], 10);
+    assert_int_equal(w.n_active, 8);
+    /* Removing twice changes nothing. */
+    ts_world_remove_agent(&w, 5, 11);
+    assert_int_equal(w.n_active, 8);
+    assert_int_equal(w.leave_day[5], 10);
+    ts_world_free(&w);
+}
+
+static void test_move_updates_subtree_depths(void **state) {
+    (void)state;
+    ts_world w;
+    build(&w, 13, 3); /* agent k reports to (k-1)/3: 4,5,6 -> 1 and 10,11,12 -> 3 */
+    assert_int_equal(w.depth[12], 2);
+    ts_error err;
+    uint32_t a, b;
+    assert_int_equal(ts_world_add_agent(&w, 12, 0, &a, &err), TS_OK);
+    assert_int_equal(ts_world_add_agent(&w, a, 0, &b, &err), TS_OK);
+    assert_int_equal(w.depth[b], 4);
+    /* Move 12 (with its chain a -> b) under agent 5 at depth 2. */
+    ts_world_set_manager(&w, 12, 5);
+    assert_int_equal(w.manager[12], 5);
+    assert_int_equal(w.depth[12], 3);
+    assert_int_equal(w.depth[a], 4);
+    assert_int_equal(w.depth[b], 5);
+    assert_int_equal(w.n_reports[3], 2);
+    assert_int_equal(w.n_reports[5], 1);
+    ts_world_free(&w);
+}
+
+static void test_common_manager(void **state) {
+    (void)state;
+    ts_world w;
+    build(&w, 40, 3); /* 4,5,6 under 1; 13.. under 4; 7,8,9 under 2 */
+    assert_int_equal(ts_world_common_manager(&w, 13, 5), 1);
+    assert_int_equal(ts_world_common_manager(&w, 13, 14), 4);
+    assert_int_equal(ts_world_common_manager(&w, 13, 7), 0);
+    /* A manager and its report: the manager has authority over both. */
+    assert_int_equal(ts_world_common_manager(&w, 4, 13), 4);
+    assert_int_equal(ts_world_common_manager(&w, 0, 39), 0);
+    assert_int_equal(ts_world_common_manager(&w, 13, TS_NO_AGENT), TS_NO_AGENT);
+    ts_world_free(&w);
+}
+
+static void test_growth_keeps_content(void **state) {
+    (void)state;
+    ts_world w;
+    build(&w, 10, 4);
+    w.competence[9 * 4 + 2] = 0.3717f;
+    w.safety[3] = 0.6124f;
+    ts_error err;
+    uint32_t id = 0;
+    for (int k = 0; k < 5000; k++) {
+        assert_int_equal(ts_world_add_agent(&w, (uint32_t)(k % 10), 1, &id, &err), TS_OK);
+    }
+    assert_int_equal(id, 5009);
+    assert_true(w.n_alloc >= 5010);
+    assert_float_equal(w.competence[9 * 4 + 2], 0.3717f, 0.0f);
+    assert_float_equal(w.safety[3], 0.6124f, 0.0f);
+    assert_float_equal(w.safety[5009], 0.0f, 0.0f);
+    assert_int_equal(w.models.n_agents >= 5010 || w.models.n_alloc >= 5010, 1);
+    ts_world_free(&w);
+}
+
+static void test_default_score(void **state) {
+    (void)state;
+    ts_belief b = {0};
+    b.alpha_e[0] = 6.0f; /* mean (1+6)/(2+6+2) = 0.7 with beta_e 2 */
+    b.beta_e[0] = 2.0f;
+    b.integ_a_e = 2.0f; /* nu = 3 / 4 = 0.75 */
+    b.goodwill = 0.4f;
+    float mean[2], sd[2], trust[2], integ;
+    ts_world_default_score(NULL, &b, 2, mean, sd, trust, &integ);
+    double mu = 0.7, s = sqrt(mu * (1 - mu) / 11.0);
+    assert_float_equal(mean[0], mu, 1e-6);
+    assert_float_equal(sd[0], s, 1e-6);
+    assert_float_equal(integ, 0.75, 1e-6);
+    assert_float_equal(trust[0], 0.75 * (mu - 0.5 * s) + 0.04, 1e-6);
+    /* Domain 1 has no evidence: the uniform prior. */
+    assert_float_equal(mean[1], 0.5, 1e-6);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tree_is_balanced),
+        cmocka_unit_test(test_reports_list_order_and_removal),
+        cmocka_unit_test(test_move_updates_subtree_depths),
+        cmocka_unit_test(test_common_manager),
+        cmocka_unit_test(test_growth_keeps_content),
+        cmocka_unit_test(test_default_score),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
