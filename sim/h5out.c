@@ -100,8 +100,11 @@ typedef struct ts_h5w {
     ts_error *err;
 } ts_h5w;
 
+/* A path too long for buf is cut short; it only ever names an object in a message. */
 static void ts_h5_join(char *buf, size_t size, const char *where, const char *name) {
-    snprintf(buf, size, "%s/%s", strcmp(where, "/") == 0 ? "" : where, name);
+    if (snprintf(buf, size, "%s/%s", strcmp(where, "/") == 0 ? "" : where, name) >= (int)size) {
+        buf[size - 1] = '\0';
+    }
 }
 
 static hid_t ts_h5_string_type(void) {

@@ -185,7 +185,7 @@ static int choice_allowed(const char *choices, const char *value) {
 
 /* Checks one key's declaration; `what` names it in failure messages. */
 static void check_param(const char *what, const ts_param *p) {
-    double v;
+    double v = 0.0;
     int count;
     if (p->units == NULL || p->units[0] == '\0' || p->doc == NULL || p->doc[0] == '\0') {
         fail_msg("%s: units and doc must not be empty", what);
@@ -548,7 +548,7 @@ static void test_defaults_load(void **state) {
         for (size_t k = 0; k < s->n_params; k++) {
             const ts_param *p = &s->params[k];
             full_path(path, sizeof path, s, p);
-            double v;
+            double v = 0.0;
             switch (p->type) {
             case TS_PT_INT:
             case TS_PT_REAL:
@@ -865,7 +865,11 @@ static int doc_row_mismatch(const doc_row *r, const ts_param *p, char *why, size
         }
         choices[n] = '\0';
         if (strcmp(r->range, choices) != 0) {
-            snprintf(why, size, "%s has choices \"%s\", code \"%s\"", r->path, r->range, choices);
+            /* A message cut short by the buffer is still a failure. */
+            if (snprintf(why, size, "%s has choices \"%s\", code \"%s\"", r->path, r->range,
+                         choices) < 0) {
+                why[0] = '\0';
+            }
             return 1;
         }
     }
