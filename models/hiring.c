@@ -114,11 +114,11 @@ static const ts_param hiring_hiring_params[] = {
     {
         .key = "max_headcount",
         .type = TS_PT_INT,
-        .def = "100000",
+        .def = "10000000",
         .min = 1,
         .max = 10000000,
         .units = "people",
-        .doc = "Ceiling on the target headcount.",
+        .doc = "Ceiling on the target headcount (the default is no practical ceiling).",
     },
     {
         .key = "schedule",

@@ -132,23 +132,27 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     double agent_days = (double)opt->agents * (double)opt->days;
     double msgs = (double)ts_engine_messages(eng);
     size_t bpm = ts_relstore_bytes_per_model(&ts_engine_world(eng)->models);
+    /* Models held per agent at the end: shows how full the stores were. */
+    const ts_series *acq = ts_result_find_series(&res, "acquaintances");
+    double held = acq && acq->n ? acq->values[acq->n - 1] : 0.0;
     if (opt->json) {
         fprintf(out,
                 "{\"agents\": %ld, \"days\": %ld, \"threads\": %d, \"workload\": \"%s\", "
                 "\"seconds\": %.3f, "
                 "\"agent_days_per_second\": %.0f, \"messages_per_second\": %.0f, "
-                "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu}\n",
+                "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu, \"models_per_agent\": %.1f}\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm);
+                rss_mb, bpm, held);
     } else {
         fprintf(out,
                 "agents                 %ld\ndays                   %ld\n"
                 "threads                %d\nworkload               %s\n"
                 "seconds                %.3f\n"
                 "agent_days_per_second  %.0f\nmessages_per_second    %.0f\n"
-                "peak_rss_mb            %.1f\nbytes_per_model        %zu\n",
+                "peak_rss_mb            %.1f\nbytes_per_model        %zu\n"
+                "models_per_agent       %.1f\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm);
+                rss_mb, bpm, held);
     }
 cleanup:
     ts_result_free(&res);

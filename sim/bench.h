@@ -1,6 +1,7 @@
 /* `trustsim bench`: a synthetic organisation run through the engine with the full
- * model, timed; prints agents, days, threads, seconds, agent_days_per_second,
- * messages_per_second, peak_rss_mb, bytes_per_model (text or one JSON object). */
+ * model (or a synthetic evidence workload while no module acts), timed; prints agents,
+ * days, threads, workload, seconds, agent_days_per_second, messages_per_second,
+ * peak_rss_mb, bytes_per_model, models_per_agent (text or one JSON object). */
 #ifndef TS_BENCH_H
 #define TS_BENCH_H
 

@@ -1588,7 +1588,9 @@ static ts_status sc_load_text(ts_scenario *sc, const char *text, size_t len, con
         return sc_nomem(err);
     }
     if (st != TS_OK) {
-        return ts_error_set(err, st, "%s:%d:%d: %s", shown, yerr.line, yerr.col, yerr.msg);
+        /* Name the key whose value was being read, as every other error does. */
+        return ts_error_set(err, st, "%s:%d:%d: %s%s%s", shown, yerr.line, yerr.col, yerr.path,
+                            yerr.path[0] ? ": " : "", yerr.msg);
     }
     if (root == NULL || ts_yaml_is_null(root)) {
         ts_yaml_free(root);

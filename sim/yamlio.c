@@ -167,6 +167,42 @@ static ts_status yaml_event_node(const yaml_event_t *ev, ts_ynode **node) {
     return TS_OK;
 }
 
+/* The key path of the value being read when parsing stopped, from the open nodes. */
+static void yaml_open_path(ts_ynode *const *stack, int depth, char *buf, size_t cap) {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < depth && k < cap; i++) {
+        const ts_ynode *node = stack[i];
+        int inner = i + 1 < depth; /* the last kid of this node is the next open node */
+        int n;
+        if (node->kind == TS_Y_MAP) {
+            const ts_ynode *key = NULL;
+            if (node->n % 2 == 1) {
+                key = node->kids[node->n - 1]; /* a key waiting for its value */
+            } else if (inner && node->n >= 2) {
+                key = node->kids[node->n - 2];
+            }
+            if (!key || key->kind != TS_Y_SCALAR) {
+                return;
+            }
+            n = snprintf(buf + k, cap - k, "%s%.64s", k ? "." : "", key->text);
+        } else if (node->kind == TS_Y_SEQ && inner && node->n > 0) {
+            n = snprintf(buf + k, cap - k, "[%zu]", node->n - 1);
+        } else {
+            return;
+        }
+        if (n < 0 || (size_t)n >= cap - k) {
+            return;
+        }
+        k += (size_t)n;
+        /* A hostile nesting would make an unreadable path: name its start only. */
+        if (k > 48 && i + 1 < depth && k + 4 < cap) {
+            memcpy(buf + k, "...", 4);
+            return;
+        }
+    }
+}
+
 ts_status ts_yaml_parse(const char *buf, size_t len, ts_ynode **root, ts_yerror *yerr) {
     yaml_parser_t parser;
     yaml_event_t ev;
@@ -181,6 +217,7 @@ ts_status ts_yaml_parse(const char *buf, size_t len, ts_ynode **root, ts_yerror 
     yerr->line = 0;
     yerr->col = 0;
     yerr->msg[0] = '\0';
+    yerr->path[0] = '\0';
     if (!yaml_parser_initialize(&parser)) {
         return TS_ERR_NOMEM;
     }
@@ -246,6 +283,7 @@ ts_status ts_yaml_parse(const char *buf, size_t len, ts_ynode **root, ts_yerror 
     }
     yaml_parser_delete(&parser);
     if (st != TS_OK) {
+        yaml_open_path(stack, depth, yerr->path, sizeof yerr->path);
         ts_yaml_free(top);
         return st;
     }

@@ -30,10 +30,13 @@ typedef struct ts_ynode {
     size_t n, n_alloc;
 } ts_ynode;
 
-/* Where and what a parse error is: msg is "syntax error: ...", "invalid text: ...". */
+/* Where and what a parse error is: msg is "syntax error: ...", "invalid text: ...";
+ * path is the key path of the mapping or list being read when it failed ("trust",
+ * "events[2]"), empty at the top level. */
 typedef struct ts_yerror {
     int line, col;
     char msg[512];
+    char path[256];
 } ts_yerror;
 
 /* Parses one YAML document from buf[0..len). *root is NULL when the text holds no

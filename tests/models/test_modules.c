@@ -429,7 +429,7 @@ static const expected_key expected_keys[] = {
     {"population.empathy.sd", TS_PT_REAL, "0.2", 0, 0.5},
     {"hiring.growth", TS_PT_ENUM, "none", 0, 0},
     {"hiring.annual_rate", TS_PT_REAL, "0", 0, 100},
-    {"hiring.max_headcount", TS_PT_INT, "100000", 1, 10000000},
+    {"hiring.max_headcount", TS_PT_INT, "10000000", 1, 10000000},
     {"hiring.schedule", TS_PT_POINTS, "[]", 0, 1000},
     {"hiring.attrition_annual", PROB, "0.1", 0, 1},
     {"hiring.promote_from_within", PROB, "0.5", 0, 1},

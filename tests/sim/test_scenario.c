@@ -499,10 +499,12 @@ static void test_duplicate_keys(void **state) {
 static void test_syntax_errors(void **state) {
     (void)state;
     expect_error("days: 3\ntrust:\n  review: 0.1\nfoo bar\nx: 1\n",
-                 "s.yaml:5:1: syntax error: could not find expected ':' (while scanning a simple "
+                 "s.yaml:5:1: trust: syntax error: could not find expected ':' (while scanning a "
+                 "simple "
                  "key)");
-    expect_error("days: [1, 2\n", "s.yaml:2:1: syntax error: did not find expected ',' or ']' "
-                                  "(while parsing a flow sequence)");
+    expect_error("days: [1, 2\n",
+                 "s.yaml:2:1: days: syntax error: did not find expected ',' or ']' "
+                 "(while parsing a flow sequence)");
     expect_error("a: b\n---\nc: d\n", "s.yaml:2:1: more than one document (expected a single YAML "
                                       "document) (got \"---\")");
 }
@@ -516,10 +518,10 @@ static void test_top_level_must_be_mapping(void **state) {
 
 static void test_anchors_aliases_tags_refused(void **state) {
     (void)state;
-    expect_error("days: &d 3\nseed: *d\n", "s.yaml:1:7: anchors are not supported (got &d)");
-    expect_error("seed: *d\n", "s.yaml:1:7: aliases are not supported (got *d)");
+    expect_error("days: &d 3\nseed: *d\n", "s.yaml:1:7: days: anchors are not supported (got &d)");
+    expect_error("seed: *d\n", "s.yaml:1:7: seed: aliases are not supported (got *d)");
     expect_error("note: !!str 3\n",
-                 "s.yaml:1:7: tags are not supported (got tag:yaml.org,2002:str)");
+                 "s.yaml:1:7: note: tags are not supported (got tag:yaml.org,2002:str)");
 }
 
 /* ---- extends ------------------------------------------------------------------------------ */
@@ -1279,7 +1281,9 @@ static void test_hostile_inputs(void **state) {
     write_file("fuzz.yaml", deep, 2000);
     assert_int_equal(load_file("fuzz.yaml", &sc, &err), TS_ERR_SCENARIO);
     snprintf(expected, sizeof expected,
-             "%s:1:33: nesting too deep (got more than 32 levels, expected at most 32)", path);
+             "%s:1:33: [0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]...: nesting too deep "
+             "(got more than 32 levels, expected at most 32)",
+             path);
     assert_string_equal(err.msg, expected);
     size_t used = 0;
     for (int i = 0; i < 40; i++) {
@@ -1287,7 +1291,9 @@ static void test_hostile_inputs(void **state) {
     }
     write_file("fuzz.yaml", deep, used);
     assert_int_equal(load_file("fuzz.yaml", &sc, &err), TS_ERR_SCENARIO);
-    assert_non_null(strstr(err.msg, ":33:65: nesting too deep"));
+    /* The path names the start of the nesting only. */
+    assert_non_null(strstr(err.msg, ":33:65: k.k.k.k.k.k.k.k.k.k"));
+    assert_non_null(strstr(err.msg, ".k...: nesting too deep"));
     free(deep);
 
     /* A file over 4 MiB. */
