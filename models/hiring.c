@@ -213,10 +213,16 @@ static ts_status hiring_validate(const ts_scenario *sc, ts_error *err) {
     }
     if (strcmp(ts_scenario_string(sc, "hiring.growth"), "schedule") == 0 &&
         ts_scenario_list_len(sc, "hiring.schedule") == 0) {
-        /* Located at hiring.schedule (the key to fill in) even when it was left out;
-         * the message names hiring.growth, the key that asks for it. */
-        return ts_scenario_fail(sc, "hiring.schedule", err,
-                                "required when hiring.growth is schedule (got [], expected at "
+        /* Located where the user wrote something: at hiring.schedule when it was given
+         * (empty), else at hiring.growth, the key that asks for a schedule. */
+        ts_mark mark;
+        if (ts_scenario_mark_of(sc, "hiring.schedule", &mark) && mark.line > 0) {
+            return ts_scenario_fail(sc, "hiring.schedule", err,
+                                    "required when hiring.growth is schedule (got [], expected "
+                                    "at least one [day, headcount] point)");
+        }
+        return ts_scenario_fail(sc, "hiring.growth", err,
+                                "schedule needs hiring.schedule (got no points, expected at "
                                 "least one [day, headcount] point)");
     }
     int64_t max_headcount = ts_scenario_int(sc, "hiring.max_headcount");

@@ -705,8 +705,8 @@ static void test_hiring_validated(void **state) {
     (void)state;
     expect_ok("hiring: {growth: schedule, schedule: [[0, 150], [200, 400]]}\n");
     expect_ok("org: {headcount: 300}\nhiring: {max_headcount: 300}\n");
-    expect_fail("hiring:\n  growth: schedule\n", "t.yaml",
-                "hiring.schedule: required when hiring.growth is schedule (got [], expected at "
+    expect_fail("hiring:\n  growth: schedule\n", "t.yaml:2:11:",
+                "hiring.growth: schedule needs hiring.schedule (got no points, expected at "
                 "least one [day, headcount] point)");
     expect_fail("hiring:\n  growth: schedule\n  schedule: []\n", "t.yaml:3:",
                 "hiring.schedule: required when hiring.growth is schedule (got [], expected at "
