@@ -1,5 +1,9 @@
 #include "alignment.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 static const ts_param alignment_alignment_params[] = {
     {
         .key = "drift",
@@ -43,6 +47,98 @@ static const ts_section *const alignment_sections[] = {&alignment_alignment_sect
 
 static const ts_event_kind *const alignment_event_kinds[] = {&alignment_strategy_shift_kind};
 
+double ts_alignment_misalignment(double error) {
+    return 1.0 - exp(-error);
+}
+
+typedef struct shift {
+    int32_t day;
+    float magnitude;
+} shift;
+
+typedef struct align_state {
+    float drift;
+    shift *shifts; /* strategy_shift events, by day */
+    size_t n_shifts;
+} align_state;
+
+static ts_status align_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    align_state *s = calloc(1, sizeof *s);
+    size_t n = ts_scenario_n_events(sc);
+    if (s) {
+        s->shifts = calloc(n ? n : 1, sizeof *s->shifts);
+    }
+    if (!s || !s->shifts) {
+        free(s);
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->drift = (float)ts_scenario_real(sc, "alignment.drift");
+    for (size_t i = 0; i < n; i++) {
+        const ts_event *ev = ts_scenario_event(sc, i);
+        if (strcmp(ts_event_kind_name(ev), "strategy_shift") == 0) {
+            s->shifts[s->n_shifts].day = ts_event_day(ev);
+            s->shifts[s->n_shifts].magnitude = (float)ts_event_real(ev, "magnitude");
+            s->n_shifts++;
+        }
+    }
+    *state = s;
+    return TS_OK;
+}
+
+static void align_free(void *state) {
+    align_state *s = state;
+    free(s->shifts);
+    free(s);
+}
+
+/* A strategy shift moves the strategy away from everyone's model of it but the CEO's. */
+static void align_org(void *state, ts_world *w, ts_day *d) {
+    const align_state *s = state;
+    if (!d->live) {
+        return;
+    }
+    for (size_t i = 0; i < s->n_shifts; i++) {
+        if (s->shifts[i].day != d->day) {
+            continue;
+        }
+        for (uint32_t a = 0; a < w->n; a++) {
+            if (w->active[a] && a != w->root) {
+                w->alignment[a] += s->shifts[i].magnitude;
+            }
+        }
+    }
+}
+
+static void align_settle(void *state, ts_world *w, uint32_t a) {
+    const align_state *s = state;
+    if (a != w->root) {
+        w->alignment[a] += s->drift;
+    }
+}
+
+static const ts_metric_decl align_metrics[] = {
+    {"alignment_error", "alignment error",
+     "Mean distance of employed agents' model of the strategy from the current one."},
+};
+
+static void align_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                          double *acc) {
+    (void)state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (w->active[a]) {
+            acc[0] += w->alignment[a];
+            acc[1] += 1.0;
+        }
+    }
+}
+
+static void align_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
+    (void)w;
+    v[0] = acc[1] > 0.0 ? acc[0] / acc[1] : NAN;
+}
+
 const ts_module ts_module_alignment = {
     .name = "alignment",
     .sections = alignment_sections,
@@ -50,4 +146,13 @@ const ts_module ts_module_alignment = {
     .event_kinds = alignment_event_kinds,
     .n_event_kinds = sizeof alignment_event_kinds / sizeof alignment_event_kinds[0],
     .validate = NULL,
+    .configure = align_configure,
+    .free = align_free,
+    .org = align_org,
+    .settle = align_settle,
+    .metrics = align_metrics,
+    .n_metrics = 1,
+    .n_acc = 2,
+    .measure = align_measure,
+    .day_end = align_day_end,
 };

@@ -1,13 +1,36 @@
 /* Trust: the beliefs a person holds about another (competence per domain, integrity,
- * goodwill), their priors at first contact and the trust score that gates delegation and
- * review (MODEL.md §2, "Mental model" and "Trust score"). The store itself (capacity,
- * forgetting) is the engine's (sim/keys.c). Keys and checks only for now; the behaviour
- * arrives with the issue "Behaviour". */
+ * goodwill), their priors at first contact, and the trust score that gates delegation
+ * and review (MODEL.md §2). The store itself (capacity, forgetting) is the engine's;
+ * this module turns stored evidence into beliefs and scores, and measures them. The
+ * functions below are pure and may be called from any phase and thread. */
 #ifndef TS_MODELS_TRUST_H
 #define TS_MODELS_TRUST_H
 
 #include "module.h"
 
 extern const ts_module ts_module_trust;
+
+typedef struct ts_trust_params {
+    float prior_a, prior_b; /* competence prior: mean * strength, (1 - mean) * strength */
+    float integ_a, integ_b; /* integrity prior */
+    float z;                /* trust.risk_aversion */
+    float delegate, review; /* thresholds */
+} ts_trust_params;
+
+void ts_trust_params_load(const ts_scenario *sc, ts_trust_params *tp);
+
+/* Belief mean mu and sd sigma about competence in domain d. */
+void ts_trust_competence(const ts_trust_params *tp, const ts_belief *b, uint32_t d, float *mu,
+                         float *sigma);
+/* Belief nu that the person is honest. */
+float ts_trust_integrity(const ts_trust_params *tp, const ts_belief *b);
+/* T = clamp(nu * (mu - z * sigma) + 0.1 * goodwill, 0, 1). */
+float ts_trust_score(const ts_trust_params *tp, const ts_belief *b, uint32_t d);
+/* T(i -> j, d) today: from i's model of j, or from the prior alone if i holds none. */
+float ts_trust_of(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j, uint32_t d);
+/* The same averaged over the domains. */
+float ts_trust_of_mean(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j);
+/* The score of a stranger (prior only) in any domain. */
+float ts_trust_stranger(const ts_trust_params *tp);
 
 #endif

@@ -481,6 +481,8 @@ static void phase_measure(ts_engine *e, size_t nb) {
 
 ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     e->w.day++;
+    /* Each day's hours ledger starts empty; the phases charge it. */
+    memset(e->w.hours, 0, (size_t)e->w.n * TS_HOURS_SLOTS * sizeof *e->w.hours);
     phase_org(e);
     ts_status st = notify_growth(e, err);
     if (st != TS_OK) {

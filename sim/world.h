@@ -19,6 +19,9 @@
 typedef void (*ts_score_fn)(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
                             float *sd, float *trust, float *integrity);
 
+/* Slots of the daily hours ledger; what each slot means is the models' business. */
+#define TS_HOURS_SLOTS 10
+
 typedef struct ts_world {
     uint32_t n;        /* agents ever hired: ids 0 .. n-1 */
     uint32_t n_alloc;  /* capacity of the per-agent arrays */
@@ -51,11 +54,19 @@ typedef struct ts_world {
 
     /* Per-person state that several mechanisms share. */
     float *safety;
-    float *alignment; /* alignment error e >= 0 */
+    float *alignment;  /* alignment error e >= 0 */
+    float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
+    float *self_beta;  /* failures seen, n_alloc x n_domains */
+    float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
+    float *backlog;    /* overhead hours carried over from earlier days */
 
     ts_relstore models;
     ts_score_fn score;
     const void *score_ctx;
+    /* Called when a model is created by the models' evidence code (may be NULL). */
+    void (*on_new_model)(const void *ctx, struct ts_world *w, uint32_t owner, uint32_t other,
+                         uint32_t slot);
+    const void *on_new_model_ctx;
 } ts_world;
 
 ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, double forgetting,

@@ -1,0 +1,89 @@
+#include "evidence.h"
+
+#include <math.h>
+
+int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
+    if (believer == subject || subject >= w->n) {
+        return -1;
+    }
+    ts_relstore *rs = &w->models;
+    int slot = ts_relstore_find(rs, believer, subject);
+    if (slot >= 0) {
+        return slot;
+    }
+    slot = ts_relstore_insert(rs, believer, subject, w->day, w->manager);
+    if (slot >= 0 && w->on_new_model) {
+        w->on_new_model(w->on_new_model_ctx, w, believer, subject, (uint32_t)slot);
+    }
+    return slot;
+}
+
+void ts_ev_observe_now(ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
+                       int success, float weight) {
+    int slot = ts_evidence_model(w, believer, subject);
+    if (slot >= 0 && domain < w->n_domains) {
+        ts_relstore_add_competence(&w->models, believer, (uint32_t)slot, w->day, domain,
+                                   success ? weight : 0.0f, success ? 0.0f : weight);
+    }
+}
+
+void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float honest,
+                         float deceit, float scar) {
+    int slot = ts_evidence_model(w, believer, subject);
+    if (slot >= 0) {
+        ts_relstore_add_integrity(&w->models, believer, (uint32_t)slot, w->day, honest, deceit,
+                                  scar);
+    }
+}
+
+void ts_ev_goodwill_now(ts_world *w, uint32_t believer, uint32_t subject, float delta) {
+    int slot = ts_evidence_model(w, believer, subject);
+    if (slot >= 0) {
+        ts_relstore_add_goodwill(&w->models, believer, (uint32_t)slot, w->day, delta);
+    }
+}
+
+void ts_ev_hours_now(ts_world *w, uint32_t who, int slot, float hours) {
+    if (slot >= 0 && slot < TS_HOURS_SLOTS) {
+        w->hours[(size_t)who * TS_HOURS_SLOTS + (size_t)slot] += hours;
+    }
+}
+
+int ts_evidence_handle(ts_world *w, const ts_msg *m) {
+    switch (m->kind) {
+    case TS_MK_OBSERVE:
+        ts_ev_observe_now(w, m->to, m->about, m->domain, m->flags, m->w);
+        return 1;
+    case TS_MK_INTEGRITY:
+        ts_ev_integrity_now(w, m->to, m->about, m->w, m->x, m->y);
+        return 1;
+    case TS_MK_GOODWILL:
+        ts_ev_goodwill_now(w, m->to, m->about, m->w);
+        return 1;
+    case TS_MK_HOURS:
+        ts_ev_hours_now(w, m->to, m->domain, m->w);
+        return 1;
+    case TS_MK_SAFETY: {
+        float s = w->safety[m->to] + m->w;
+        w->safety[m->to] = s < 0.0f ? 0.0f : s > 1.0f ? 1.0f : s;
+        return 1;
+    }
+    case TS_MK_SELF:
+        if (m->domain < w->n_domains) {
+            size_t k = (size_t)m->to * w->n_domains + m->domain;
+            if (m->flags) {
+                w->self_alpha[k] += m->w;
+            } else {
+                w->self_beta[k] += m->w;
+            }
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx) {
+    w->on_new_model = fn;
+    w->on_new_model_ctx = ctx;
+}

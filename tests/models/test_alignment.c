@@ -1,0 +1,60 @@
+/* Tests of models/alignment.c: daily drift for everyone but the CEO, strategy shifts on
+ * their day, the alignment_error metric, and the misalignment curve. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "alignment.h"
+#include "engine.h"
+#include "modules.h"
+
+static void test_drift_and_shift(void **state) {
+    (void)state;
+    ts_scenario *sc = NULL;
+    ts_error err;
+    const char *text = "days: 10\norg: {headcount: 8, warmup_days: 0}\n"
+                       "alignment: {drift: 0.01}\noutput: {snapshot_every: 0}\n"
+                       "events: [{day: 5, kind: strategy_shift, magnitude: 0.5}]\n";
+    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
+                     TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    const ts_module *mods[] = {&ts_module_alignment};
+    ts_engine_options eo = {.seed = 3, .threads = 2};
+    ts_engine *e;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    const ts_series *s = ts_result_find_series(&r, "alignment_error");
+    assert_non_null(s);
+    /* 7 of 8 people drift 0.01 a day; from day 5 they carry the shift of 0.5 too. */
+    for (int t = 0; t <= 10; t++) {
+        double expect = 7.0 / 8.0 * (0.01 * t + (t >= 5 ? 0.5 : 0.0));
+        assert_float_equal(s->values[t], expect, 1e-6);
+    }
+    const ts_world *w = ts_engine_world(e);
+    assert_float_equal(w->alignment[w->root], 0.0, 0.0);
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+static void test_misalignment_curve(void **state) {
+    (void)state;
+    assert_float_equal(ts_alignment_misalignment(0.0), 0.0, 0.0);
+    assert_float_equal(ts_alignment_misalignment(0.3717), 1.0 - exp(-0.3717), 1e-12);
+    assert_true(ts_alignment_misalignment(5.0) > 0.99);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_drift_and_shift),
+        cmocka_unit_test(test_misalignment_curve),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

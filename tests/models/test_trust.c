@@ -1,0 +1,219 @@
+/* Tests of models/trust.c and models/evidence.c: the trust score against hand-computed
+ * values, evidence messages applied to the believer's own model, first contact, the
+ * deception scar, and the daily belief metrics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "engine.h"
+#include "evidence.h"
+#include "modules.h"
+#include "trust.h"
+
+static ts_scenario *scenario(const char *text) {
+    ts_scenario *sc = NULL;
+    ts_error err;
+    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
+                     TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    return sc;
+}
+
+static void default_params(ts_trust_params *tp) {
+    ts_scenario *sc = scenario("");
+    ts_trust_params_load(sc, tp);
+    ts_scenario_free(sc);
+}
+
+/* Defaults: prior mean 0.6 with strength 2, integrity 0.8 with strength 4, z = 0.5. */
+static void test_scores_by_hand(void **state) {
+    (void)state;
+    ts_trust_params tp;
+    default_params(&tp);
+    ts_belief b;
+    memset(&b, 0, sizeof b);
+    /* A stranger: 0.8 * (0.6 - 0.5 * sqrt(0.24 / 3)) = 0.366863, just below review. */
+    assert_float_equal(ts_trust_stranger(&tp), 0.3668629, 1e-6);
+    assert_true(ts_trust_stranger(&tp) < tp.review);
+    /* One good observation lifts a stranger to review: mu 2.2/3, T = 0.498223. */
+    b.alpha_e[1] = 1.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4982233, 1e-6);
+    assert_true(ts_trust_score(&tp, &b, 1) >= tp.review);
+    /* Twenty observations of a 0.75-competent colleague (15 good, 5 bad): 0.552342 —
+     * below delegation while nothing is known of its honesty... */
+    b.alpha_e[1] = 15.0f;
+    b.beta_e[1] = 5.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.5523420, 1e-6);
+    assert_true(ts_trust_score(&tp, &b, 1) < tp.delegate);
+    /* ...and above it once the five failures were owned up: nu = 8.2/9, T = 0.629056. */
+    b.integ_a_e = 5.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.6290561, 1e-6);
+    assert_true(ts_trust_score(&tp, &b, 1) >= tp.delegate);
+    /* A discovered concealment (scar 3): nu = 8.2/12, T = 0.471792. */
+    b.scar = 3.0f;
+    assert_float_equal(ts_trust_integrity(&tp, &b), 8.2 / 12.0, 1e-6);
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4717921, 1e-6);
+    /* Goodwill adds a tenth of itself; the score is clamped to [0, 1]. */
+    b.goodwill = 0.5f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.5217921, 1e-6);
+    b.goodwill = -1.0f;
+    b.alpha_e[1] = 0.0f;
+    b.beta_e[1] = 40.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.0, 0.0);
+}
+
+typedef struct hook_log {
+    int calls;
+    uint32_t owner, other;
+} hook_log;
+
+static void log_first_contact(const void *ctx, ts_world *w, uint32_t owner, uint32_t other,
+                              uint32_t slot) {
+    hook_log *log = (hook_log *)(uintptr_t)ctx;
+    (void)w;
+    (void)slot;
+    log->calls++;
+    log->owner = owner;
+    log->other = other;
+}
+
+static void test_evidence_applies_to_the_believer(void **state) {
+    (void)state;
+    ts_world w;
+    ts_error err;
+    assert_int_equal(ts_world_init(&w, 4, 8, 0.998, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(&w, 5, 2, 0, &err), TS_OK);
+    hook_log log = {0};
+    ts_evidence_set_first_contact(&w, log_first_contact, &log);
+    w.day = 10;
+    ts_msg m = {.to = 3, .about = 4, .kind = TS_MK_OBSERVE, .domain = 2, .flags = 1, .w = 0.25f};
+    assert_true(ts_evidence_handle(&w, &m));
+    assert_int_equal(log.calls, 1);
+    assert_int_equal(log.owner, 3);
+    assert_int_equal(log.other, 4);
+    m.flags = 0;
+    m.w = 0.75f;
+    assert_true(ts_evidence_handle(&w, &m));
+    assert_int_equal(log.calls, 1); /* the model exists now */
+    int slot = ts_relstore_find(&w.models, 3, 4);
+    assert_true(slot >= 0);
+    assert_int_equal(ts_relstore_find(&w.models, 4, 3), -1); /* only the believer changed */
+    ts_belief b;
+    ts_relstore_read(&w.models, 3, (uint32_t)slot, 10, &b);
+    assert_float_equal(b.alpha_e[2], 0.25, 1e-7);
+    assert_float_equal(b.beta_e[2], 0.75, 1e-7);
+    ts_msg integ = {.to = 3, .about = 4, .kind = TS_MK_INTEGRITY, .w = 1.0f, .x = 3.0f, .y = 3.0f};
+    ts_msg good = {.to = 3, .about = 4, .kind = TS_MK_GOODWILL, .w = -0.3f};
+    assert_true(ts_evidence_handle(&w, &integ));
+    assert_true(ts_evidence_handle(&w, &good));
+    /* 500 days later the evidence has faded, the scar has not. */
+    ts_relstore_read(&w.models, 3, (uint32_t)slot, 510, &b);
+    double f = pow(0.998, 500);
+    assert_float_equal(b.integ_a_e, f, 1e-5);
+    assert_float_equal(b.integ_b_e, 3.0 * f, 1e-5);
+    assert_float_equal(b.scar, 3.0, 0.0);
+    assert_float_equal(b.goodwill, -0.3 * f, 1e-5);
+    /* Hours, safety and the self model are the receiver's own state. */
+    ts_msg hours = {.to = 1, .kind = TS_MK_HOURS, .domain = TS_HOURS_REVIEW, .w = 1.5f};
+    assert_true(ts_evidence_handle(&w, &hours));
+    assert_true(ts_evidence_handle(&w, &hours));
+    assert_float_equal(w.hours[1 * TS_HOURS_SLOTS + TS_HOURS_REVIEW], 3.0, 0.0);
+    w.safety[1] = 0.95f;
+    ts_msg safety = {.to = 1, .kind = TS_MK_SAFETY, .w = 0.1f};
+    assert_true(ts_evidence_handle(&w, &safety));
+    assert_float_equal(w.safety[1], 1.0, 0.0);
+    ts_msg self = {.to = 1, .kind = TS_MK_SELF, .domain = 3, .flags = 0, .w = 1.0f};
+    assert_true(ts_evidence_handle(&w, &self));
+    assert_float_equal(w.self_beta[1 * 4 + 3], 1.0, 0.0);
+    /* Nobody models itself; a module's own kinds are not evidence. */
+    ts_msg own = {.to = 2, .about = 2, .kind = TS_MK_OBSERVE, .domain = 0, .flags = 1, .w = 1};
+    assert_true(ts_evidence_handle(&w, &own));
+    assert_int_equal(ts_relstore_count(&w.models, 2), 0);
+    ts_msg other = {.to = 2, .about = 1, .kind = TS_MK_MODULE_BASE};
+    assert_false(ts_evidence_handle(&w, &other));
+    ts_world_free(&w);
+}
+
+/* With no evidence at all, every close pair sits at the stranger score. */
+static void test_metrics_of_strangers(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario("days: 3\norg: {headcount: 30, span_of_control: 4, warmup_days: 0}\n"
+                               "output: {snapshot_every: 0}\n");
+    const ts_module *mods[] = {&ts_module_trust};
+    ts_engine_options eo = {.seed = 5, .threads = 2};
+    ts_engine *e;
+    ts_result r;
+    ts_result_init(&r);
+    ts_error err;
+    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    const ts_series *team = ts_result_find_series(&r, "trust_team");
+    const ts_series *mean = ts_result_find_series(&r, "trust_mean");
+    assert_non_null(team);
+    assert_float_equal(team->values[3], 0.3668629, 1e-6);
+    assert_true(isnan(mean->values[3])); /* no models held */
+    const ts_scalar *tf = ts_result_find_scalar(&r, "trust_final");
+    assert_non_null(tf);
+    assert_true(isnan(tf->value));
+    assert_non_null(ts_result_find_scalar(&r, "coverage_final"));
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+/* Direct evidence in the org phase moves the metrics by hand-computable amounts. */
+static void seed_org(void *state, ts_world *w, ts_day *d) {
+    (void)state;
+    if (d->day == 1) {
+        /* Agent 1 sees agent 2 succeed 3 times in domain 0: mu0 = 4.2/5 = 0.84. */
+        for (int k = 0; k < 3; k++) {
+            ts_ev_observe_now(w, 1, 2, 0, 1, 1.0f);
+        }
+    }
+}
+
+static void test_metrics_from_one_model(void **state) {
+    (void)state;
+    static const ts_module seeder = {.name = "seeder", .org = seed_org};
+    ts_scenario *sc = scenario("days: 2\ndomains: [a, b]\n"
+                               "org: {headcount: 3, span_of_control: 4, warmup_days: 0}\n"
+                               "output: {snapshot_every: 0}\n");
+    const ts_module *mods[] = {&ts_module_trust, &seeder};
+    ts_engine_options eo = {.seed = 5, .threads = 1};
+    ts_engine *e;
+    ts_result r;
+    ts_result_init(&r);
+    ts_error err;
+    assert_int_equal(ts_engine_create(sc, mods, 2, &eo, &e, &err), TS_OK);
+    ts_world *w = ts_engine_world_mut(e);
+    w->competence[2 * 2 + 0] = 0.5f;
+    w->competence[2 * 2 + 1] = 0.75f;
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    /* T0 = 0.8 * (0.84 - 0.5 * sqrt(0.84 * 0.16 / 6)), T1 = the stranger's. */
+    double t0 = 0.8 * (0.84 - 0.5 * sqrt(0.84 * 0.16 / 6.0));
+    double t1 = 0.3668629150;
+    assert_float_equal(ts_result_find_series(&r, "trust_mean")->values[1], (t0 + t1) / 2, 1e-6);
+    /* |0.84 - 0.5| and |0.6 - 0.75| averaged. */
+    assert_float_equal(ts_result_find_series(&r, "model_error")->values[1], (0.34 + 0.15) / 2,
+                       1e-6);
+    assert_float_equal(ts_result_find_series(&r, "integrity_mean")->values[1], 0.8, 1e-6);
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scores_by_hand),
+        cmocka_unit_test(test_evidence_applies_to_the_believer),
+        cmocka_unit_test(test_metrics_of_strangers),
+        cmocka_unit_test(test_metrics_from_one_model),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
