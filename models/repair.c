@@ -1,5 +1,10 @@
 #include "repair.h"
 
+#include "evidence.h"
+
+#include <math.h>
+#include <stdlib.h>
+
 static const ts_param repair_culture_params[] = {
     {
         .key = "safety",
@@ -54,11 +59,159 @@ static const ts_section repair_tactic_section = {
 static const ts_section *const repair_sections[] = {&repair_culture_section,
                                                     &repair_tactic_section};
 
+void ts_repair_params_load(const ts_scenario *sc, ts_repair_params *rp) {
+    rp->blame = (float)ts_scenario_real(sc, "culture.blame");
+    rp->apology = ts_scenario_section_on(sc, "tactics.repair")
+                      ? (float)ts_scenario_real(sc, "tactics.repair.apology")
+                      : 0.0f;
+}
+
+int ts_repair_owns_up(const ts_world *w, uint32_t owner, ts_rng *r) {
+    return ts_rng_uniform(r) < (double)w->candor[owner] * w->safety[owner];
+}
+
+void ts_repair_owned(const ts_repair_params *rp, const ts_world *w, ts_emit *e, uint32_t observer,
+                     uint32_t owner, uint32_t domain, float weight) {
+    ts_ev_observe(e, observer, owner, domain, 0, weight);
+    ts_ev_integrity(e, observer, owner, 1.0f, 0.0f, 0.0f);
+    if (rp->apology > 0.0f) {
+        ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * w->empathy[owner]);
+    }
+}
+
+void ts_repair_respond(const ts_repair_params *rp, const ts_world *w, ts_emit *e, uint32_t owner,
+                       ts_rng *r) {
+    uint32_t m = w->manager[owner];
+    if (m == TS_NO_AGENT) {
+        return; /* the CEO answers to no one */
+    }
+    if (ts_rng_uniform(r) < rp->blame) {
+        ts_ev_safety(e, owner, -0.1f);
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            if (j != owner) {
+                ts_ev_safety(e, j, -0.02f);
+            }
+        }
+    } else {
+        ts_ev_safety(e, owner, 0.05f);
+    }
+}
+
+void ts_repair_discovered(ts_emit *e, uint32_t observer, uint32_t owner, uint32_t domain,
+                          float weight) {
+    ts_ev_observe(e, observer, owner, domain, 0, weight);
+    ts_ev_integrity(e, observer, owner, 0.0f, 0.0f, TS_REPAIR_SCAR);
+    ts_ev_goodwill(e, observer, owner, TS_REPAIR_DISCOVERED_GOODWILL);
+}
+
+/* ---- The module: safety drifts toward the team's mean -------------------------------- */
+
+/* Share of the gap to the team's mean safety closed each day. */
+#define REPAIR_SAFETY_DRIFT 0.05f
+
+typedef struct repair_state {
+    float *mean; /* per manager: its reports' mean safety (scratch, n_alloc) */
+    uint32_t n_alloc;
+} repair_state;
+
+static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    (void)sc;
+    repair_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    *state = s;
+    return TS_OK;
+}
+
+static void repair_free(void *state) {
+    repair_state *s = state;
+    free(s->mean);
+    free(s);
+}
+
+static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
+    repair_state *s = state;
+    if (w->n_alloc > s->n_alloc) {
+        float *p = realloc(s->mean, w->n_alloc * sizeof *p);
+        if (!p) {
+            return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        }
+        s->mean = p;
+        s->n_alloc = w->n_alloc;
+    }
+    return TS_OK;
+}
+
+/* Serial, so every team's mean is yesterday's: no one reads a value being changed. */
+static void repair_org(void *state, ts_world *w, ts_day *d) {
+    repair_state *s = state;
+    (void)d;
+    for (uint32_t m = 0; m < w->n; m++) {
+        if (!w->active[m] || w->n_reports[m] == 0) {
+            continue;
+        }
+        double sum = 0.0;
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            sum += w->safety[j];
+        }
+        s->mean[m] = (float)(sum / w->n_reports[m]);
+    }
+    for (uint32_t m = 0; m < w->n; m++) {
+        if (!w->active[m] || w->n_reports[m] == 0) {
+            continue;
+        }
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            w->safety[j] += REPAIR_SAFETY_DRIFT * (s->mean[m] - w->safety[j]);
+        }
+    }
+}
+
+static const ts_metric_decl repair_metrics[] = {
+    {"safety_mean", "level (0-1)", "Mean perceived psychological safety of employed agents."},
+};
+
+static void repair_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                           double *acc) {
+    (void)state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (w->active[a]) {
+            acc[0] += w->safety[a];
+            acc[1] += 1.0;
+        }
+    }
+}
+
+static void repair_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
+    (void)w;
+    v[0] = acc[1] > 0.0 ? acc[0] / acc[1] : NAN;
+}
+
+static ts_status repair_summarize(const void *state, const ts_world *w, ts_result *res,
+                                  ts_error *err) {
+    (void)state;
+    (void)w;
+    const ts_series *s = ts_result_find_series(res, "safety_mean");
+    ts_status st =
+        ts_result_add_scalar(res, "safety_final", "level (0-1)", "safety_mean on the last day.",
+                             s && s->n ? s->values[s->n - 1] : NAN);
+    return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
+}
+
 const ts_module ts_module_repair = {
     .name = "repair",
     .sections = repair_sections,
     .n_sections = sizeof repair_sections / sizeof repair_sections[0],
-    .event_kinds = NULL,
-    .n_event_kinds = 0,
-    .validate = NULL,
+    .configure = repair_configure,
+    .free = repair_free,
+    .grow = repair_grow,
+    .org = repair_org,
+    .metrics = repair_metrics,
+    .n_metrics = 1,
+    .n_acc = 2,
+    .measure = repair_measure,
+    .day_end = repair_day_end,
+    .summarize = repair_summarize,
 };

@@ -1,4 +1,12 @@
-#include "work.h"
+#include "work_internal.h"
+
+#include "alignment.h"
+#include "evidence.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const ts_param work_work_params[] = {
     {
@@ -105,6 +113,584 @@ static const ts_section work_work_section = {
 
 static const ts_section *const work_sections[] = {&work_work_section};
 
+/* ---- Configuration and state --------------------------------------------------------- */
+
+static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    work_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    work_params *p = &s->p;
+    p->hpd = (float)ts_scenario_real(sc, "work.hours_per_day");
+    /* Lognormal with the configured mean and sd. */
+    double m = ts_scenario_real(sc, "work.task_hours");
+    double sd = ts_scenario_real(sc, "work.task_hours_sd");
+    p->size_sigma = sqrt(log(1.0 + sd * sd / (m * m)));
+    p->size_zeta = log(m) - 0.5 * p->size_sigma * p->size_sigma;
+    p->decision_p = (float)ts_scenario_real(sc, "work.decision_probability");
+    p->stake_base = (float)ts_scenario_real(sc, "work.stakeholders.base");
+    p->stake_per_doubling = (float)ts_scenario_real(sc, "work.stakeholders.per_doubling");
+    p->max_backlog = (float)(ts_scenario_real(sc, "work.max_backlog_days") * p->hpd);
+    p->blocked_eff = (float)ts_scenario_real(sc, "work.blocked_efficiency");
+    int64_t np = ts_scenario_int(sc, "work.partner_teams");
+    p->n_partners = (uint32_t)(np > WORK_MAX_PARTNERS ? WORK_MAX_PARTNERS : np);
+    p->partner_vis = (float)ts_scenario_real(sc, "work.partner_visibility");
+    p->ramp_days = (int32_t)ts_scenario_int(sc, "hiring.ramp_days");
+    ts_trust_params_load(sc, &p->tp);
+    ts_repair_params_load(sc, &p->rp);
+    *state = s;
+    return TS_OK;
+}
+
+static void work_free(void *state) {
+    work_state *s = state;
+    free(s->rows);
+    free(s->partners);
+    free(s->n_part);
+    free(s);
+}
+
+static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
+    work_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    size_t n_old = s->n_alloc, n_new = w->n_alloc;
+    work_row *rows = realloc(s->rows, n_new * sizeof *rows);
+    if (rows) {
+        s->rows = rows;
+    }
+    uint32_t *partners = realloc(s->partners, n_new * WORK_MAX_PARTNERS * sizeof *partners);
+    if (partners) {
+        s->partners = partners;
+    }
+    uint8_t *n_part = realloc(s->n_part, n_new * sizeof *n_part);
+    if (n_part) {
+        s->n_part = n_part;
+    }
+    if (!rows || !partners || !n_part) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
+    }
+    memset(rows + n_old, 0, (n_new - n_old) * sizeof *rows);
+    memset(n_part + n_old, 0, n_new - n_old);
+    s->n_alloc = (uint32_t)n_new;
+    return TS_OK;
+}
+
+/* The ramp-up factor of MODEL.md §3: new hires work at 60 % speed, reaching full speed
+ * after ramp_days; the people present when the run starts are fully ramped. */
+static float work_ramp(const ts_world *w, uint32_t a, int32_t ramp_days) {
+    if (ramp_days <= 0 || w->hire_day[a] <= -w->warmup_days) {
+        return 1.0f;
+    }
+    float t = (float)(w->day - w->hire_day[a]) / (float)ramp_days;
+    return 0.6f + 0.4f * (t < 1.0f ? t : 1.0f);
+}
+
+/* ---- Org: partner teams ------------------------------------------------------------- */
+
+static int is_team(const ts_world *w, uint32_t m) {
+    return m < w->n && w->active[m] && w->n_reports[m] > 0;
+}
+
+/* Each team works with a few other teams, chosen when it first appears (a new team
+ * takes its parent team's partners), so the same people meet again; a partner that is
+ * no longer a team is replaced. */
+static void work_org(void *state, ts_world *w, ts_day *d) {
+    work_state *s = state;
+    uint32_t P = s->p.n_partners;
+    if (P == 0) {
+        return;
+    }
+    uint32_t n_teams = 0;
+    for (uint32_t m = 0; m < w->n; m++) {
+        n_teams += is_team(w, m);
+    }
+    if (n_teams < 2) {
+        return;
+    }
+    uint32_t want = P < n_teams - 1 ? P : n_teams - 1;
+    for (uint32_t m = 0; m < w->n; m++) {
+        if (!is_team(w, m)) {
+            continue;
+        }
+        uint32_t *pm = s->partners + (size_t)m * WORK_MAX_PARTNERS;
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < s->n_part[m]; i++) {
+            if (is_team(w, pm[i]) && pm[i] != m) {
+                pm[k++] = pm[i];
+            }
+        }
+        if (k == 0 && w->manager[m] != TS_NO_AGENT && s->n_part[w->manager[m]] > 0) {
+            const uint32_t *pp = s->partners + (size_t)w->manager[m] * WORK_MAX_PARTNERS;
+            for (uint32_t i = 0; i < s->n_part[w->manager[m]] && k < want; i++) {
+                if (is_team(w, pp[i]) && pp[i] != m) {
+                    pm[k++] = pp[i];
+                }
+            }
+        }
+        ts_rng r;
+        ts_day_rng(d, m, &r);
+        for (int tries = 0; k < want && tries < 64; tries++) {
+            uint32_t c = ts_rng_below(&r, w->n);
+            int ok = is_team(w, c) && c != m;
+            for (uint32_t i = 0; i < k && ok; i++) {
+                ok = pm[i] != c;
+            }
+            if (ok) {
+                pm[k++] = c;
+            }
+        }
+        s->n_part[m] = (uint8_t)k;
+    }
+}
+
+/* ---- Act: report yesterday's outcome, tend hidden defects, start a task ---------------- */
+
+static uint32_t draw_domain(const ts_world *w, uint32_t a, ts_rng *r) {
+    /* A team's mix: half its work in its own domain, the rest spread evenly. */
+    uint32_t primary = work_team(w, a) % w->n_domains;
+    return ts_rng_uniform(r) < 0.5 ? primary : ts_rng_below(r, w->n_domains);
+}
+
+/* Sends the outcome to one observer: the failure as it is, or what the owner shows. */
+typedef struct outcome {
+    uint32_t owner, domain;
+    int shown_success; /* what observers see */
+    int owned;         /* a failure owned up to */
+} outcome;
+
+static void tell(const work_state *s, const ts_world *w, ts_emit *e, const outcome *o,
+                 uint32_t observer, float weight) {
+    if (observer == o->owner || observer == TS_NO_AGENT || weight <= 0.0f) {
+        return;
+    }
+    if (o->owned) {
+        ts_repair_owned(&s->p.rp, w, e, observer, o->owner, o->domain, weight);
+    } else {
+        ts_ev_observe(e, observer, o->owner, o->domain, o->shown_success, weight);
+    }
+}
+
+static float decider_weight(const work_decider *dk) {
+    switch (dk->role) {
+    case WORK_REVIEWED:
+    case WORK_DEEP_DIVE:
+        return 1.0f;
+    case WORK_APPROVED:
+    case WORK_ESCALATED:
+        return dk->is_manager ? 0.5f : 0.25f;
+    default:
+        return 0.0f; /* a rubber stamp sees nothing */
+    }
+}
+
+static void report(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
+                   ts_emit *e) {
+    outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
+    int concealed = 0;
+    if (!row->success) {
+        if (ts_repair_owns_up(w, a, r)) {
+            o.owned = 1;
+            o.shown_success = 0;
+            row->owned++;
+        } else {
+            concealed = 1; /* to everyone else it looks done */
+            row->concealed++;
+        }
+    }
+    ts_ev_self(e, a, row->domain, row->success, 1.0f);
+    uint32_t m = w->manager[a];
+    int manager_decided = 0;
+    for (uint32_t i = 0; i < row->n_deciders; i++) {
+        manager_decided |= row->dec[i].id == m;
+        tell(s, w, e, &o, row->dec[i].id, decider_weight(&row->dec[i]));
+    }
+    if (m != TS_NO_AGENT && !manager_decided) {
+        tell(s, w, e, &o, m, 0.5f);
+    }
+    if (m != TS_NO_AGENT) {
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            tell(s, w, e, &o, j, 0.25f);
+        }
+    }
+    /* Members of the partner teams see the work go by. */
+    uint32_t team = work_team(w, a);
+    for (uint32_t i = 0; i < s->n_part[team] && s->p.partner_vis > 0.0f; i++) {
+        uint32_t p = s->partners[(size_t)team * WORK_MAX_PARTNERS + i];
+        if (!w->active[p]) {
+            continue;
+        }
+        tell(s, w, e, &o, p, s->p.partner_vis);
+        for (uint32_t j = w->first_report[p]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            tell(s, w, e, &o, j, s->p.partner_vis);
+        }
+    }
+    if (o.owned) {
+        ts_repair_respond(&s->p.rp, w, e, a, r);
+        row->rework += TS_REPAIR_REWORK_OWNED * row->size;
+        row->rework_domain = row->domain;
+    }
+    if (concealed) {
+        for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
+            work_defect *df = &row->defects[k];
+            if (df->active) {
+                continue;
+            }
+            *df = (work_defect){
+                .rework = TS_REPAIR_REWORK_OWNED * row->size, .domain = row->domain, .active = 1};
+            for (uint32_t i = 0; i < row->n_deciders && df->n_obs < 3; i++) {
+                if (row->dec[i].id != m && decider_weight(&row->dec[i]) >= 1.0f) {
+                    df->obs[df->n_obs++] = row->dec[i].id;
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* Hidden defects grow and may surface; the one who hid it then owes the rework. */
+static void tend_defects(const ts_world *w, uint32_t a, work_row *row, ts_rng *r, ts_emit *e) {
+    uint32_t m = w->manager[a];
+    for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
+        work_defect *df = &row->defects[k];
+        if (!df->active) {
+            continue;
+        }
+        df->rework *= TS_REPAIR_DEFECT_GROWTH;
+        if (ts_rng_uniform(r) >= TS_REPAIR_DISCOVERY) {
+            continue;
+        }
+        if (m != TS_NO_AGENT) {
+            ts_repair_discovered(e, m, a, df->domain, 1.0f);
+            for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+                if (j != a) {
+                    ts_repair_discovered(e, j, a, df->domain, 0.25f);
+                }
+            }
+        }
+        for (uint32_t i = 0; i < df->n_obs; i++) {
+            ts_repair_discovered(e, df->obs[i], a, df->domain, 1.0f);
+        }
+        row->rework += df->rework;
+        row->rework_domain = df->domain;
+        row->discovered++;
+        df->active = 0;
+    }
+}
+
+static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
+                       ts_emit *e) {
+    row->n_deciders = 0;
+    row->n_stake = 0;
+    row->done = 0.0f;
+    row->blocked_days = 0.0f;
+    row->state = WORK_ACTIVE;
+    if (row->rework > 0.0f) {
+        row->size = row->rework;
+        row->domain = row->rework_domain;
+        row->is_rework = 1;
+        row->rework = 0.0f;
+        return;
+    }
+    row->is_rework = 0;
+    row->domain = (uint8_t)draw_domain(w, a, r);
+    row->size = (float)gsl_ran_lognormal(ts_rng_gsl(r), s->p.size_zeta, s->p.size_sigma);
+    if (ts_rng_uniform(r) < s->p.decision_p) {
+        work_decide(s, w, a, row, r, e);
+    }
+}
+
+static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
+    const work_state *s = state;
+    /* The acting agent's own row: written by it alone (module.h). */
+    work_row *row = &((work_state *)(uintptr_t)s)->rows[a];
+    row->decisions = row->reviews = row->escalations = row->deep_dives = 0;
+    row->stamps = row->stakeholders = row->cross_n = 0;
+    row->latency = row->cross_sum = 0.0f;
+    row->owned = row->concealed = row->discovered = 0;
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    /* Defects hidden before today first, so a new one starts growing tomorrow. */
+    tend_defects(w, a, row, &r, e);
+    if (row->state == WORK_DONE) {
+        report(s, w, a, row, &r, e);
+        row->state = WORK_IDLE;
+    }
+    if (row->state == WORK_IDLE && !w->busy[a]) {
+        start_task(s, w, a, row, &r, e);
+    }
+}
+
+static void work_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    ts_evidence_handle(w, m);
+}
+
+/* ---- Settle: the day's hours, progress and completion --------------------------------- */
+
+static void work_settle(void *state, ts_world *w, uint32_t a) {
+    work_state *s = state;
+    const work_params *p = &s->p;
+    work_row *row = &s->rows[a];
+    row->completed = row->failed = 0;
+    row->output = 0.0f;
+    if (w->busy[a]) {
+        return; /* on an incident: its hours are the incident's */
+    }
+    float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
+    float overhead = w->backlog[a];
+    for (int k = 0; k < TS_HOURS_N; k++) {
+        overhead += k == TS_HOURS_PRODUCTIVE ? 0.0f : h[k];
+    }
+    float avail = p->hpd - overhead;
+    if (avail < 0.0f) {
+        /* Overload: carried as backlog up to the limit, the rest dropped. */
+        w->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
+        avail = 0.0f;
+    } else {
+        w->backlog[a] = 0.0f;
+    }
+    if (row->state != WORK_ACTIVE) {
+        return;
+    }
+    float eff = work_ramp(w, a, p->ramp_days) * (row->blocked_days > 0.0f ? p->blocked_eff : 1.0f);
+    float prod = avail * eff;
+    h[TS_HOURS_PRODUCTIVE] += prod;
+    row->done += prod;
+    row->blocked_days = row->blocked_days > 1.0f ? row->blocked_days - 1.0f : 0.0f;
+    if (row->done < row->size) {
+        return;
+    }
+    ts_rng r;
+    ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
+    double c = w->competence[(size_t)a * w->n_domains + row->domain];
+    double ps = c * (1.0 - ts_alignment_misalignment(w->alignment[a]));
+    row->success = ts_rng_uniform(&r) < ps;
+    row->completed = 1;
+    row->failed = !row->success;
+    if (row->success && !row->is_rework) {
+        row->output = row->size;
+    }
+    row->state = WORK_DONE;
+}
+
+/* ---- Metrics ---------------------------------------------------------------------------- */
+
+enum {
+    WM_DECISIONS,
+    WM_REVIEWS,
+    WM_ESCALATIONS,
+    WM_DEEP_DIVES,
+    WM_STAMPS,
+    WM_STAKE,
+    WM_LATENCY,
+    WM_H_PROD,
+    WM_H_REVIEW,
+    WM_H_DEEP,
+    WM_H_MEET,
+    WM_H_COORD,
+    WM_H_INCIDENT,
+    WM_LEADER,
+    WM_COMPLETED,
+    WM_FAILED,
+    WM_OUTPUT,
+    WM_OWNED,
+    WM_CONCEALED,
+    WM_DISCOVERED,
+    WM_CROSS,
+    WM_FUD,
+    WM_COUNT
+};
+
+static const ts_metric_decl work_metrics[WM_COUNT] = {
+    {"decisions", "decisions/day", "Tasks started with a decision that needs sign-off."},
+    {"reviews", "reviews/day", "Sign-offs done as a review (trust between the thresholds)."},
+    {"escalations", "hops/day", "Escalation hops up the tree (every hop counted)."},
+    {"deep_dives", "deep dives/day", "Decisions the common manager dug into."},
+    {"rubber_stamps", "sign-offs/day", "Sign-offs approved unseen by overloaded deciders."},
+    {"stakeholders_per_decision", "people", "Mean stakeholders asked per decision started."},
+    {"decision_latency", "days", "Mean sign-off latency of the decisions started that day."},
+    {"hours_productive", "hours/person/day", "Task work done per employed person."},
+    {"hours_review", "hours/person/day", "Approvals, reviews and escalations per person."},
+    {"hours_deep_dive", "hours/person/day", "Deep dives (deciders and owners) per person."},
+    {"hours_meetings", "hours/person/day", "Meetings and mentoring per person."},
+    {"hours_coordination", "hours/person/day", "Coordination (syncs, arguments) per person."},
+    {"hours_incident", "hours/person/day", "Incident work and supervision per person."},
+    {"leader_in_system", "fraction",
+     "Share of leaders' (depth 0-1) working hours spent on reviews, deep dives, escalations "
+     "and incident supervision."},
+    {"tasks_completed", "tasks/day", "Tasks finished that day, failed or not."},
+    {"tasks_failed", "tasks/day", "Tasks finished that day that failed."},
+    {"output_per_head", "hours/person/day",
+     "Hours of successfully completed new task work per employed person."},
+    {"failures_owned", "failures/day", "Failures owned up to."},
+    {"failures_concealed", "failures/day", "Failures hidden (they look done)."},
+    {"concealed_discovered", "defects/day", "Hidden defects discovered."},
+    {"trust_cross", "trust score",
+     "Mean trust of stakeholders in owners of other teams at sign-off, last 7 days."},
+    {"fud_mean", "uncertainty",
+     "Mean status uncertainty of stakeholder-task pairs of open decisions (+0.1 a day without "
+     "news)."},
+};
+
+enum {
+    WA_N,
+    WA_DEC,
+    WA_REV,
+    WA_ESC,
+    WA_DEEP,
+    WA_STAMP,
+    WA_STAKE,
+    WA_LAT,
+    WA_H, /* TS_HOURS_N slots follow */
+    WA_LEAD_N = WA_H + TS_HOURS_N,
+    WA_LEAD_SYS,
+    WA_COMP,
+    WA_FAIL,
+    WA_OUT,
+    WA_OWN,
+    WA_CONC,
+    WA_DISC,
+    WA_CROSS_SUM,
+    WA_CROSS_N,
+    WA_FUD_SUM,
+    WA_FUD_N,
+    WA_COUNT
+};
+
+static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                         double *acc) {
+    const work_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (!w->active[a]) {
+            continue;
+        }
+        const work_row *row = &s->rows[a];
+        const float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
+        acc[WA_N] += 1.0;
+        acc[WA_DEC] += row->decisions;
+        acc[WA_REV] += row->reviews;
+        acc[WA_ESC] += row->escalations;
+        acc[WA_DEEP] += row->deep_dives;
+        acc[WA_STAMP] += row->stamps;
+        acc[WA_STAKE] += row->stakeholders;
+        acc[WA_LAT] += row->latency;
+        for (int k = 0; k < TS_HOURS_N; k++) {
+            acc[WA_H + k] += h[k];
+        }
+        if (w->depth[a] <= 1) {
+            double in = (double)h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION] +
+                        h[TS_HOURS_DEEP_DIVE] + h[TS_HOURS_SUPERVISION];
+            acc[WA_LEAD_N] += 1.0;
+            acc[WA_LEAD_SYS] += in < s->p.hpd ? in : s->p.hpd;
+        }
+        acc[WA_COMP] += row->completed;
+        acc[WA_FAIL] += row->failed;
+        acc[WA_OUT] += row->output;
+        acc[WA_OWN] += row->owned;
+        acc[WA_CONC] += row->concealed;
+        acc[WA_DISC] += row->discovered;
+        acc[WA_CROSS_SUM] += row->cross_sum;
+        acc[WA_CROSS_N] += row->cross_n;
+        if (row->state == WORK_ACTIVE && row->n_stake > 0) {
+            acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - row->decided_day);
+            acc[WA_FUD_N] += row->n_stake;
+        }
+    }
+}
+
+static double per(double num, double den) {
+    return den > 0.0 ? num / den : NAN;
+}
+
+static void work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    work_state *s = state;
+    (void)w;
+    double n = acc[WA_N];
+    const double *h = acc + WA_H;
+    v[WM_DECISIONS] = acc[WA_DEC];
+    v[WM_REVIEWS] = acc[WA_REV];
+    v[WM_ESCALATIONS] = acc[WA_ESC];
+    v[WM_DEEP_DIVES] = acc[WA_DEEP];
+    v[WM_STAMPS] = acc[WA_STAMP];
+    v[WM_STAKE] = per(acc[WA_STAKE], acc[WA_DEC]);
+    v[WM_LATENCY] = per(acc[WA_LAT], acc[WA_DEC]);
+    v[WM_H_PROD] = per(h[TS_HOURS_PRODUCTIVE], n);
+    v[WM_H_REVIEW] = per(h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION], n);
+    v[WM_H_DEEP] = per(h[TS_HOURS_DEEP_DIVE], n);
+    v[WM_H_MEET] = per(h[TS_HOURS_MEETINGS] + h[TS_HOURS_MENTORING], n);
+    v[WM_H_COORD] = per(h[TS_HOURS_COORDINATION], n);
+    v[WM_H_INCIDENT] = per(h[TS_HOURS_INCIDENT] + h[TS_HOURS_SUPERVISION], n);
+    v[WM_LEADER] = per(acc[WA_LEAD_SYS], acc[WA_LEAD_N] * s->p.hpd);
+    v[WM_COMPLETED] = acc[WA_COMP];
+    v[WM_FAILED] = acc[WA_FAIL];
+    v[WM_OUTPUT] = per(acc[WA_OUT], n);
+    v[WM_OWNED] = acc[WA_OWN];
+    v[WM_CONCEALED] = acc[WA_CONC];
+    v[WM_DISCOVERED] = acc[WA_DISC];
+    s->cross_ring[s->ring_pos][0] = acc[WA_CROSS_SUM];
+    s->cross_ring[s->ring_pos][1] = acc[WA_CROSS_N];
+    s->ring_pos = (s->ring_pos + 1) % 7;
+    double cs = 0.0, cn = 0.0;
+    for (int k = 0; k < 7; k++) {
+        cs += s->cross_ring[k][0];
+        cn += s->cross_ring[k][1];
+    }
+    v[WM_CROSS] = per(cs, cn);
+    v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
+}
+
+/* Sum of a series over recorded days [from, n). */
+static double series_sum(const ts_series *s, size_t from) {
+    double t = 0.0;
+    for (size_t d = from; s && d < s->n; d++) {
+        t += s->values[d];
+    }
+    return t;
+}
+
+static double series_mean(const ts_series *s, size_t from) {
+    return s && s->n > from ? series_sum(s, from) / (double)(s->n - from) : NAN;
+}
+
+static ts_status work_summarize(const void *state, const ts_world *w, ts_result *res,
+                                ts_error *err) {
+    (void)state;
+    (void)w;
+    const ts_series *dec = ts_result_find_series(res, "decisions");
+    const ts_series *esc = ts_result_find_series(res, "escalations");
+    const ts_series *deep = ts_result_find_series(res, "deep_dives");
+    const ts_series *lead = ts_result_find_series(res, "leader_in_system");
+    const ts_series *out = ts_result_find_series(res, "output_per_head");
+    double n_dec = series_sum(dec, 1);
+    size_t last90 = out && out->n > 90 ? out->n - 90 : 1;
+    struct {
+        const char *name, *units, *desc;
+        double v;
+    } sums[] = {
+        {"escalations_per_decision", "hops/decision", "Escalation hops per decision, all days.",
+         per(series_sum(esc, 1), n_dec)},
+        {"deep_dives_per_decision", "deep dives/decision", "Deep dives per decision, all days.",
+         per(series_sum(deep, 1), n_dec)},
+        {"leader_in_system_mean", "fraction", "Mean of leader_in_system over the recorded days.",
+         series_mean(lead, 1)},
+        {"output_per_head_mean", "hours/person/day",
+         "Mean of output_per_head over the recorded days.", series_mean(out, 1)},
+        {"output_per_head_last90", "hours/person/day",
+         "Mean of output_per_head over the last 90 days.", series_mean(out, last90)},
+    };
+    for (size_t k = 0; k < sizeof sums / sizeof sums[0]; k++) {
+        ts_status st =
+            ts_result_add_scalar(res, sums[k].name, sums[k].units, sums[k].desc, sums[k].v);
+        if (st != TS_OK) {
+            return ts_error_set(err, st, "out of memory for the summary");
+        }
+    }
+    return TS_OK;
+}
+
 const ts_module ts_module_work = {
     .name = "work",
     .sections = work_sections,
@@ -112,4 +698,17 @@ const ts_module ts_module_work = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = work_configure,
+    .free = work_free,
+    .grow = work_grow,
+    .org = work_org,
+    .act = work_act,
+    .handle = work_handle,
+    .settle = work_settle,
+    .metrics = work_metrics,
+    .n_metrics = WM_COUNT,
+    .n_acc = WA_COUNT,
+    .measure = work_measure,
+    .day_end = work_day_end,
+    .summarize = work_summarize,
 };

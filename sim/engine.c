@@ -60,17 +60,18 @@ static size_t n_blocks_of(uint32_t n) {
     return ((size_t)n + TS_BLOCK - 1) / TS_BLOCK;
 }
 
+/* A module is on unless all its sections are optional (tactics) and none of them is on:
+ * one mandatory section (repair's culture beside its optional tactic) keeps it on. */
 int ts_engine_module_on(const ts_module *m, const ts_scenario *sc) {
-    int any_optional = 0;
+    if (m->n_sections == 0) {
+        return 1;
+    }
     for (size_t s = 0; s < m->n_sections; s++) {
-        if (m->sections[s]->optional) {
-            any_optional = 1;
-            if (ts_scenario_section_on(sc, m->sections[s]->name)) {
-                return 1;
-            }
+        if (!m->sections[s]->optional || ts_scenario_section_on(sc, m->sections[s]->name)) {
+            return 1;
         }
     }
-    return !any_optional;
+    return 0;
 }
 
 const ts_world *ts_engine_world(const ts_engine *e) {
@@ -481,8 +482,9 @@ static void phase_measure(ts_engine *e, size_t nb) {
 
 ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     e->w.day++;
-    /* Each day's hours ledger starts empty; the phases charge it. */
+    /* Each day's hours ledger starts empty and everyone available; the phases change it. */
     memset(e->w.hours, 0, (size_t)e->w.n * TS_HOURS_SLOTS * sizeof *e->w.hours);
+    memset(e->w.busy, 0, e->w.n);
     phase_org(e);
     ts_status st = notify_growth(e, err);
     if (st != TS_OK) {

@@ -1,11 +1,12 @@
-/* Private layout of a ts_scenario (sim/scenario.c only; tests may look but not touch).
- * A scenario owns everything it points to except the schema, which is constant data.
- * Marks refer to sources by index so that a copy needs no pointer fix-ups: source 0
- * is "default", the others a file's display name or a --set assignment. */
+/* Private layout of a ts_scenario and the helpers shared by sim/scenario*.c (tests may
+ * look but not touch). A scenario owns everything it points to except the schema, which
+ * is constant data. Marks refer to sources by index so that a copy needs no pointer
+ * fix-ups: source 0 is "default", the others a file's display name or a --set assignment. */
 #ifndef TS_SCENARIO_INTERNAL_H
 #define TS_SCENARIO_INTERNAL_H
 
 #include "scenario.h"
+#include "yamlio.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -87,5 +88,80 @@ struct ts_scenario {
     int finalized;
     size_t n_points;
 };
+
+/* Limits on what a scenario may hold. */
+enum {
+    SC_MAX_EXTENDS = 16,
+    SC_MAX_SWEEP_KEYS = 16,
+    SC_MAX_POINTS = 100000,
+    SC_MAX_EVENTS = 100000,
+    SC_NAME_MAX = 32,          /* longest item of a STRLIST */
+    SC_LIST_CHOICES = 12,      /* unknown keys list the allowed ones when there are this few */
+    SC_CHECK_BUDGET = 20000000 /* grid points x checks per point that finalize runs */
+};
+
+/* The document being read: where its values go, the source and layer they get, and
+ * where errors are reported. */
+typedef struct sc_ctx {
+    ts_scenario *sc;
+    int src;
+    int layer;
+    ts_error *err;
+} sc_ctx;
+
+/* The closest candidate to `word` seen so far, for "did you mean". */
+typedef struct sc_suggest {
+    const char *word;
+    size_t best_d;
+    char best[256];
+} sc_suggest;
+
+/* ---- sim/scenario.c: lifecycle ------------------------------------------------------ */
+
+/* Adds a source for marks; returns its index, or -1 when out of memory. */
+int sc_add_source(ts_scenario *sc, const char *name, int is_set);
+/* Number of sweep grid points; stops growing once past SC_MAX_POINTS. */
+size_t sc_grid_size(const ts_scenario *sc);
+size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g);
+
+/* ---- sim/scenario_index.c: the key index -------------------------------------------- */
+
+ts_status sc_build_index(ts_scenario *sc, ts_error *err);
+/* Index of the key at `path`, or -1. */
+long sc_find_key(const ts_scenario *sc, const char *path);
+/* Is `path` a section (a proper prefix of some key path)? */
+int sc_is_prefix(const ts_scenario *sc, const char *path);
+int sc_opt_exact(const ts_scenario *sc, const char *name);
+int sc_opt_of(const ts_scenario *sc, const char *path);
+
+/* ---- sim/scenario_values.c: values, messages, suggestions --------------------------- */
+
+/* "prefix.key", or "key" for an empty prefix; NULL when out of memory. */
+char *sc_join(const char *prefix, const char *key);
+void sc_value_clear(sc_value *v);
+int sc_value_dup(const sc_value *src, sc_value *dst);
+ts_status sc_read_value(const sc_ctx *c, const ts_param *p, const ts_ynode *n, const char *path,
+                        sc_value *out);
+
+sc_mark sc_node_mark(const sc_ctx *c, const ts_ynode *at);
+ts_status sc_fail(const sc_ctx *c, const ts_ynode *at, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+ts_status sc_mark_fail(const ts_scenario *sc, sc_mark m, const char *path, ts_error *err,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+ts_status sc_nomem(ts_error *err);
+
+void sc_suggest_init(sc_suggest *s, const char *word);
+void sc_suggest_try(sc_suggest *s, const char *cand, size_t len);
+int sc_suggest_found(const sc_suggest *s);
+void sc_list_add(char *list, size_t cap, size_t *count, const char *name, size_t len);
+ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown, const char *prefix,
+                         const char *key, int top_level, int scalars_only);
+
+/* ---- sim/scenario_apply.c: documents, events, sweep, --set -------------------------- */
+
+/* Applies the mapping `map` of a document at the section `prefix` ("" for the top). */
+ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix);
+void sc_events_free(ts_event *evs, size_t n);
+void sc_sweep_clear(sc_sweep *w);
 
 #endif

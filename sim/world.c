@@ -43,7 +43,8 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
              grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
              grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
              grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
-             grow_array((void **)&w->backlog, sizeof(float), n_old, n_new);
+             grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new);
     if (!ok) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
     }
@@ -80,6 +81,7 @@ void ts_world_free(ts_world *w) {
     free(w->self_beta);
     free(w->hours);
     free(w->backlog);
+    free(w->busy);
     ts_relstore_free(&w->models);
     memset(w, 0, sizeof *w);
 }

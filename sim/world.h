@@ -59,6 +59,7 @@ typedef struct ts_world {
     float *self_beta;  /* failures seen, n_alloc x n_domains */
     float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
     float *backlog;    /* overhead hours carried over from earlier days */
+    uint8_t *busy;     /* unavailable for normal work today (set in org, cleared daily) */
 
     ts_relstore models;
     ts_score_fn score;

@@ -250,12 +250,15 @@ static void test_module_on_rules(void **state) {
     ts_module m_opt = {.name = "o", .sections = s_opt, .n_sections = 1};
     ts_module m_fixed = {.name = "f", .sections = s_fixed, .n_sections = 1};
     ts_module m_none = {.name = "n"};
+    const ts_section *s_both[] = {&fixed, &opt};
+    ts_module m_both = {.name = "b", .sections = s_both, .n_sections = 2};
     ts_scenario *off = scenario("days: 5\n");
     ts_scenario *on = scenario("days: 5\ntactics: {one_on_ones: {peers: 1}}\n");
     assert_false(ts_engine_module_on(&m_opt, off));
     assert_true(ts_engine_module_on(&m_opt, on));
     assert_true(ts_engine_module_on(&m_fixed, off));
     assert_true(ts_engine_module_on(&m_none, off));
+    assert_true(ts_engine_module_on(&m_both, off));
     ts_scenario_free(off);
     ts_scenario_free(on);
 }

@@ -1,0 +1,559 @@
+/* Applying YAML to a scenario: a document's keys and sections (tactics on and off),
+ * the `events` list, the `sweep` mapping, and --set overrides. */
+#include "scenario.h"
+#include "scenario_internal.h"
+#include "yamlio.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The scenario names something in (or the whole of) an optional section: it is present. */
+static void sc_touch(ts_scenario *sc, const char *path) {
+    int g = sc_opt_of(sc, path);
+    if (g >= 0) {
+        sc->opt_present[g] = 1;
+    }
+}
+
+/* ---- Events ------------------------------------------------------------------------- */
+
+static const ts_param sc_day_param = {
+    .key = "day",
+    .type = TS_PT_INT,
+    .def = "1",
+    .min = 1,
+    .max = INFINITY,
+    .units = "days",
+    .doc = "Day of the run on which the event happens.",
+};
+
+static void sc_event_clear(ts_event *ev) {
+    if (ev->vals != NULL && ev->kind != NULL) {
+        for (size_t j = 0; j < ev->kind->n_params; j++) {
+            sc_value_clear(&ev->vals[j]);
+        }
+    }
+    free(ev->vals);
+    memset(ev, 0, sizeof *ev);
+}
+
+void sc_events_free(ts_event *evs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        sc_event_clear(&evs[i]);
+    }
+    free(evs);
+}
+
+static int sc_event_cmp(const void *a, const void *b) {
+    const ts_event *x = a;
+    const ts_event *y = b;
+    if (x->day != y->day) {
+        return x->day < y->day ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/* Checks key i of a mapping: a scalar, not seen before in the mapping. Done key by key
+ * as the mapping is read, so that a huge hostile mapping stops at its first unknown key
+ * instead of costing quadratic time up front. */
+static ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix) {
+    const ts_ynode *k = map->kids[i];
+    char got[160];
+    if (k->kind != TS_Y_SCALAR) {
+        ts_yaml_describe(k, got, sizeof got);
+        return sc_fail(c, k, prefix, "keys must be names (got %s, expected a key name)", got);
+    }
+    for (size_t j = 0; j < i; j += 2) {
+        const ts_ynode *o = map->kids[j];
+        if (o->kind == TS_Y_SCALAR && o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
+            char *full = sc_join(prefix, k->text);
+            if (full == NULL) {
+                return sc_nomem(c->err);
+            }
+            ts_status st = sc_fail(c, k, full, "duplicate key \"%s\"", k->text);
+            free(full);
+            return st;
+        }
+    }
+    return TS_OK;
+}
+
+static const ts_ynode *sc_map_get(const ts_ynode *map, const char *key) {
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        if (map->kids[i]->kind == TS_Y_SCALAR && strcmp(map->kids[i]->text, key) == 0) {
+            return map->kids[i + 1];
+        }
+    }
+    return NULL;
+}
+
+static ts_status sc_event_kind(const sc_ctx *c, const ts_ynode *item, const char *path,
+                               size_t *kind) {
+    const ts_schema *s = c->sc->schema;
+    char kinds[512] = "";
+    size_t n_kinds = 0;
+    char got[160];
+    char where[64];
+    const ts_ynode *v = sc_map_get(item, "kind");
+    for (size_t k = 0; k < s->n_event_kinds; k++) {
+        sc_list_add(kinds, sizeof kinds, &n_kinds, s->event_kinds[k]->kind,
+                    strlen(s->event_kinds[k]->kind));
+    }
+    if (v == NULL) {
+        return sc_fail(c, item, path, "missing kind (expected one of %s)", kinds);
+    }
+    snprintf(where, sizeof where, "%s.kind", path);
+    ts_yaml_describe(v, got, sizeof got);
+    if (v->kind != TS_Y_SCALAR) {
+        return sc_fail(c, v, where, "not a single value (got %s, expected one of %s)", got, kinds);
+    }
+    sc_suggest sug;
+    sc_suggest_init(&sug, v->text);
+    for (size_t k = 0; k < s->n_event_kinds; k++) {
+        if (strcmp(s->event_kinds[k]->kind, v->text) == 0 && strlen(v->text) == v->len) {
+            *kind = k;
+            return TS_OK;
+        }
+        sc_suggest_try(&sug, s->event_kinds[k]->kind, strlen(s->event_kinds[k]->kind));
+    }
+    if (sc_suggest_found(&sug)) {
+        return sc_fail(c, v, where, "unknown event kind (got %s, did you mean %s?)", got, sug.best);
+    }
+    return sc_fail(c, v, where, "unknown event kind (got %s, expected one of %s)", got, kinds);
+}
+
+static ts_status sc_event_field(const sc_ctx *c, ts_event *ev, const ts_ynode *k, const ts_ynode *v,
+                                const char *path) {
+    char where[320];
+    snprintf(where, sizeof where, "%s.%s", path, k->text);
+    if (strcmp(k->text, "kind") == 0) {
+        ev->kind_mark = sc_node_mark(c, v);
+        return TS_OK;
+    }
+    if (strcmp(k->text, "day") == 0) {
+        sc_value day;
+        ts_status st = sc_read_value(c, &sc_day_param, v, where, &day);
+        ev->day = day.i;
+        ev->day_mark = day.mark;
+        return st;
+    }
+    sc_suggest sug;
+    char fields[1024] = "";
+    size_t n_fields = 0;
+    sc_suggest_init(&sug, k->text);
+    sc_list_add(fields, sizeof fields, &n_fields, "day", 3);
+    sc_list_add(fields, sizeof fields, &n_fields, "kind", 4);
+    for (size_t j = 0; j < ev->kind->n_params; j++) {
+        const ts_param *p = &ev->kind->params[j];
+        if (strcmp(p->key, k->text) == 0) {
+            sc_value_clear(&ev->vals[j]);
+            return sc_read_value(c, p, v, where, &ev->vals[j]);
+        }
+        sc_list_add(fields, sizeof fields, &n_fields, p->key, strlen(p->key));
+        sc_suggest_try(&sug, p->key, strlen(p->key));
+    }
+    if (sc_suggest_found(&sug)) {
+        return sc_fail(c, k, where, "unknown key (did you mean %s.%s?)", path, sug.best);
+    }
+    return sc_fail(c, k, where, "unknown key (expected one of: %s)", fields);
+}
+
+static ts_status sc_read_event(const sc_ctx *c, const ts_ynode *item, size_t index, ts_event *ev) {
+    char path[48];
+    char got[160];
+    size_t kind = 0;
+    ts_status st;
+    snprintf(path, sizeof path, "events[%zu]", index);
+    if (item->kind != TS_Y_MAP) {
+        ts_yaml_describe(item, got, sizeof got);
+        return sc_fail(c, item, path,
+                       "not a mapping (got %s, expected a mapping with day and kind)", got);
+    }
+    if ((st = sc_event_kind(c, item, path, &kind)) != TS_OK) {
+        return st;
+    }
+    if (sc_map_get(item, "day") == NULL) {
+        return sc_fail(c, item, path, "missing day (expected the day of the event, from 1)");
+    }
+    ev->kind = c->sc->schema->event_kinds[kind];
+    ev->index = index;
+    ev->mark = sc_node_mark(c, item);
+    ev->vals = calloc(ev->kind->n_params + 1, sizeof *ev->vals);
+    if (ev->vals == NULL) {
+        return sc_nomem(c->err);
+    }
+    for (size_t j = 0; j < ev->kind->n_params; j++) {
+        if (!sc_value_dup(&c->sc->kind_defs[kind][j], &ev->vals[j])) {
+            return sc_nomem(c->err);
+        }
+    }
+    for (size_t i = 0; i + 1 < item->n; i += 2) {
+        if ((st = sc_check_key(c, item, i, path)) != TS_OK ||
+            (st = sc_event_field(c, ev, item->kids[i], item->kids[i + 1], path)) != TS_OK) {
+            return st;
+        }
+    }
+    return TS_OK;
+}
+
+/* `events` replaces the list read so far (lists replace, they do not merge). */
+static ts_status sc_apply_events(const sc_ctx *c, const ts_ynode *v) {
+    ts_scenario *sc = c->sc;
+    char got[160];
+    size_t n = 0;
+    ts_event *evs = NULL;
+    if (!ts_yaml_is_null(v)) {
+        if (v->kind != TS_Y_SEQ) {
+            ts_yaml_describe(v, got, sizeof got);
+            return sc_fail(c, v, "events",
+                           "not a list (got %s, expected a list of events such as "
+                           "{day: 90, kind: ...})",
+                           got);
+        }
+        n = v->n;
+        if (n > SC_MAX_EVENTS) {
+            return sc_fail(c, v, "events", "too many events (got %zu, expected at most %d)", n,
+                           SC_MAX_EVENTS);
+        }
+    }
+    evs = calloc(n + 1, sizeof *evs);
+    if (evs == NULL) {
+        return sc_nomem(c->err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ts_status st = sc_read_event(c, v->kids[i], i, &evs[i]);
+        if (st != TS_OK) {
+            sc_events_free(evs, i + 1);
+            return st;
+        }
+    }
+    qsort(evs, n, sizeof *evs, sc_event_cmp);
+    sc_events_free(sc->events, sc->n_events);
+    sc->events = evs;
+    sc->n_events = n;
+    return TS_OK;
+}
+
+/* ---- Sweep -------------------------------------------------------------------------- */
+
+/* A value's text as YAML, for sweep values ("0.5", "linear", "true"). */
+static char *sc_value_text(const ts_param *p, const sc_value *v) {
+    char buf[64];
+    switch (p->type) {
+    case TS_PT_INT:
+        snprintf(buf, sizeof buf, "%" PRId64, v->i);
+        return strdup(buf);
+    case TS_PT_REAL:
+        ts_yaml_format_real(v->r, buf, sizeof buf);
+        return strdup(buf);
+    case TS_PT_BOOL:
+        return strdup(v->b ? "true" : "false");
+    case TS_PT_STRING:
+    case TS_PT_ENUM:
+        return ts_yaml_string_text(v->s ? v->s : "");
+    default:
+        return strdup("");
+    }
+}
+
+void sc_sweep_clear(sc_sweep *w) {
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->vals != NULL) {
+            sc_value_clear(&w->vals[i]);
+        }
+        if (w->texts != NULL) {
+            free(w->texts[i]);
+        }
+    }
+    free(w->vals);
+    free(w->texts);
+    memset(w, 0, sizeof *w);
+}
+
+static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, const ts_ynode *v,
+                                const char *shown) {
+    ts_scenario *sc = c->sc;
+    const ts_param *p = sc->keys[key].param;
+    char got[160];
+    sc_sweep w = {.key = key, .mark = sc_node_mark(c, k)};
+    ts_yaml_describe(v, got, sizeof got);
+    if (p->type == TS_PT_STRLIST || p->type == TS_PT_POINTS) {
+        return sc_fail(c, k, shown,
+                       "cannot be swept (got a list-valued key, expected a key that takes one "
+                       "value)");
+    }
+    if (v->kind != TS_Y_SEQ) {
+        return sc_fail(c, v, shown, "not a list (got %s, expected a non-empty list of values)",
+                       got);
+    }
+    if (v->n == 0) {
+        return sc_fail(c, v, shown, "empty list (got [], expected at least one value)");
+    }
+    if (v->n > SC_MAX_POINTS) {
+        return sc_fail(c, v, shown, "too many values (got %zu, expected at most %d)", v->n,
+                       SC_MAX_POINTS);
+    }
+    w.vals = calloc(v->n, sizeof *w.vals);
+    w.texts = calloc(v->n, sizeof *w.texts);
+    if (w.vals == NULL || w.texts == NULL) {
+        sc_sweep_clear(&w);
+        return sc_nomem(c->err);
+    }
+    w.n = v->n;
+    for (size_t i = 0; i < v->n; i++) {
+        ts_status st = sc_read_value(c, p, v->kids[i], shown, &w.vals[i]);
+        if (st == TS_OK && (w.texts[i] = sc_value_text(p, &w.vals[i])) == NULL) {
+            st = sc_nomem(c->err);
+        }
+        if (st != TS_OK) {
+            sc_sweep_clear(&w);
+            return st;
+        }
+    }
+    size_t at = sc->n_sweep;
+    for (size_t i = 0; i < sc->n_sweep; i++) {
+        if (sc->sweep[i].key == key) {
+            at = i;
+        }
+    }
+    if (at == sc->n_sweep) {
+        if (sc->n_sweep == SC_MAX_SWEEP_KEYS) {
+            sc_sweep_clear(&w);
+            return sc_fail(c, k, shown, "too many sweep keys (got %d, expected at most %d)",
+                           SC_MAX_SWEEP_KEYS + 1, SC_MAX_SWEEP_KEYS);
+        }
+        sc->n_sweep++;
+    } else {
+        sc_sweep_clear(&sc->sweep[at]);
+    }
+    sc->sweep[at] = w;
+    sc_touch(sc, sc->keys[key].path);
+    return TS_OK;
+}
+
+static ts_status sc_apply_sweep(const sc_ctx *c, const ts_ynode *map, const char *prefix) {
+    ts_scenario *sc = c->sc;
+    char base[600];
+    char shown[600];
+    char got[160];
+    ts_status st;
+    snprintf(base, sizeof base, "sweep%s%s", prefix[0] ? "." : "", prefix);
+    if (ts_yaml_is_null(map)) {
+        return TS_OK;
+    }
+    if (map->kind != TS_Y_MAP) {
+        ts_yaml_describe(map, got, sizeof got);
+        return sc_fail(c, map, base,
+                       "not a mapping (got %s, expected key paths with lists of values)", got);
+    }
+    st = TS_OK;
+    for (size_t i = 0; i + 1 < map->n && st == TS_OK; i += 2) {
+        const ts_ynode *k = map->kids[i];
+        const ts_ynode *v = map->kids[i + 1];
+        if ((st = sc_check_key(c, map, i, base)) != TS_OK) {
+            break;
+        }
+        char *full = sc_join(prefix, k->text);
+        if (full == NULL) {
+            return sc_nomem(c->err);
+        }
+        long key = sc_find_key(sc, full);
+        snprintf(shown, sizeof shown, "sweep.%s", full);
+        if (key >= 0) {
+            st = sc_sweep_entry(c, k, (size_t)key, v, shown);
+        } else if (sc_is_prefix(sc, full)) {
+            st = sc_apply_sweep(c, v, full);
+        } else {
+            st = sc_unknown_key(c, k, "sweep.", prefix, k->text, 0, 1);
+        }
+        free(full);
+    }
+    return st;
+}
+
+/* ---- Applying a document ------------------------------------------------------------ */
+
+/* Applies node v at the full path `full`, a key or a section; *found = 0 if neither. */
+static ts_status sc_apply_path(const sc_ctx *c, const char *full, const ts_ynode *at,
+                               const char *written, const ts_ynode *v, int *found) {
+    ts_scenario *sc = c->sc;
+    char got[160];
+    long k = sc_find_key(sc, full);
+    *found = 1;
+    if (k >= 0) {
+        sc_value tmp;
+        if (sc->vals[k].layer == c->layer) {
+            return sc_fail(c, at, full, "duplicate key \"%s\"", written);
+        }
+        ts_status st = sc_read_value(c, sc->keys[k].param, v, full, &tmp);
+        if (st != TS_OK) {
+            return st;
+        }
+        sc_value_clear(&sc->vals[k]);
+        sc->vals[k] = tmp;
+        sc_touch(sc, full);
+        return TS_OK;
+    }
+    if (!sc_is_prefix(sc, full)) {
+        *found = 0;
+        return TS_OK;
+    }
+    int opt = sc_opt_exact(sc, full);
+    if (ts_yaml_is_null(v)) {
+        sc_touch(sc, full);
+        return TS_OK;
+    }
+    if (v->kind == TS_Y_MAP) {
+        sc_touch(sc, full);
+        return sc_apply_map(c, v, full);
+    }
+    if (opt >= 0 && v->kind == TS_Y_SCALAR && v->plain &&
+        (!strcmp(v->text, "true") || !strcmp(v->text, "false"))) {
+        /* `tactics.feedback: false` is short for `tactics.feedback: {enabled: false}`. */
+        return sc_apply_path(c, sc->keys[sc->opt_enabled[opt]].path, at, written, v, found);
+    }
+    ts_yaml_describe(v, got, sizeof got);
+    return sc_fail(c, v, full, "not a mapping (got %s, expected a mapping of %s keys%s)", got, full,
+                   opt >= 0 ? ", true or false" : "");
+}
+
+ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix) {
+    ts_status st = TS_OK;
+    for (size_t i = 0; i + 1 < map->n && st == TS_OK; i += 2) {
+        const ts_ynode *k = map->kids[i];
+        const ts_ynode *v = map->kids[i + 1];
+        if ((st = sc_check_key(c, map, i, prefix)) != TS_OK) {
+            break;
+        }
+        if (prefix[0] == '\0') {
+            if (strcmp(k->text, "extends") == 0) {
+                continue; /* read before everything else */
+            }
+            if (strcmp(k->text, "events") == 0) {
+                st = sc_apply_events(c, v);
+                continue;
+            }
+            if (strcmp(k->text, "sweep") == 0) {
+                st = sc_apply_sweep(c, v, "");
+                continue;
+            }
+        }
+        char *full = sc_join(prefix, k->text);
+        if (full == NULL) {
+            return sc_nomem(c->err);
+        }
+        int found;
+        st = sc_apply_path(c, full, k, k->text, v, &found);
+        if (st == TS_OK && !found) {
+            st = sc_unknown_key(c, k, "", prefix, k->text, prefix[0] == '\0', 0);
+        }
+        free(full);
+    }
+    return st;
+}
+
+/* ---- --set -------------------------------------------------------------------------- */
+
+static ts_status sc_set_apply(const sc_ctx *c, const char *key, const ts_ynode *root) {
+    ts_scenario *sc = c->sc;
+    int found;
+    if (strcmp(key, "extends") == 0) {
+        return sc_fail(c, root, key, "cannot be set with --set (expected it in a scenario file)");
+    }
+    if (strcmp(key, "events") == 0) {
+        return sc_apply_events(c, root);
+    }
+    if (strcmp(key, "sweep") == 0) {
+        return sc_apply_sweep(c, root, "");
+    }
+    if (strncmp(key, "sweep.", 6) == 0) {
+        const char *path = key + 6;
+        long k = sc_find_key(sc, path);
+        if (k >= 0) {
+            return sc_sweep_entry(c, root, (size_t)k, root, key);
+        }
+        if (sc_is_prefix(sc, path)) {
+            return sc_apply_sweep(c, root, path);
+        }
+        return sc_unknown_key(c, root, "sweep.", "", path, 0, 1);
+    }
+    ts_status st = sc_apply_path(c, key, root, key, root, &found);
+    if (st == TS_OK && !found) {
+        st = sc_unknown_key(c, root, "", "", key, 1, 0);
+    }
+    return st;
+}
+
+static void sc_swap(ts_scenario *a, ts_scenario *b) {
+    ts_scenario t = *a;
+    *a = *b;
+    *b = t;
+}
+
+ts_status ts_scenario_set(ts_scenario *sc, const char *assignment, ts_error *err) {
+    if (sc == NULL || assignment == NULL) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "ts_scenario_set: no scenario or assignment");
+    }
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "--set %s: missing '=' (expected key.path=value)",
+                            assignment);
+    }
+    const char *k0 = assignment;
+    const char *k1 = eq;
+    while (k0 < k1 && (*k0 == ' ' || *k0 == '\t')) {
+        k0++;
+    }
+    while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t')) {
+        k1--;
+    }
+    if (k0 == k1) {
+        return ts_error_set(err, TS_ERR_SCENARIO,
+                            "--set %s: missing key path before '=' (expected key.path=value)",
+                            assignment);
+    }
+    const char *value = eq + 1;
+    size_t vlen = strlen(value);
+    if (vlen > TS_YAML_MAX_BYTES) {
+        return ts_error_set(err, TS_ERR_SCENARIO,
+                            "--set: value too long (got %zu bytes, expected "
+                            "at most %zu)",
+                            vlen, TS_YAML_MAX_BYTES);
+    }
+    /* Work on a copy so that a failed --set leaves the scenario as it was. */
+    ts_scenario *work = ts_scenario_copy(sc);
+    char *key = strndup(k0, (size_t)(k1 - k0));
+    ts_ynode *root = NULL;
+    ts_yerror yerr;
+    ts_status st = TS_OK;
+    char empty[1] = "";
+    ts_ynode null_node = {.kind = TS_Y_SCALAR, .plain = 1, .text = empty};
+    sc_ctx c = {.sc = work, .err = err};
+    if (work == NULL || key == NULL || (c.src = sc_add_source(work, assignment, 1)) < 0) {
+        st = sc_nomem(err);
+        goto cleanup;
+    }
+    st = ts_yaml_parse(value, vlen, &root, &yerr);
+    if (st == TS_ERR_NOMEM) {
+        st = sc_nomem(err);
+        goto cleanup;
+    }
+    if (st != TS_OK) {
+        st = ts_error_set(err, st, "--set %s: %s: %s", assignment, key, yerr.msg);
+        goto cleanup;
+    }
+    c.layer = ++work->layer;
+    st = sc_set_apply(&c, key, root ? root : &null_node);
+    if (st == TS_OK) {
+        work->finalized = 0;
+        sc_swap(sc, work);
+    }
+cleanup:
+    ts_yaml_free(root);
+    free(key);
+    ts_scenario_free(work);
+    return st;
+}

@@ -1,0 +1,262 @@
+/* The index of keys that a scenario builds from its schema: full key paths sorted for
+ * lookup, every section prefix, the optional sections (tactics) with their implicit
+ * `enabled` keys, and the defaults of keys and event fields. */
+#include "scenario_internal.h"
+#include "yamlio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Lookups ------------------------------------------------------------------------ */
+
+static int sc_entry_cmp(const void *a, const void *b) {
+    return strcmp(((const sc_entry *)a)->path, ((const sc_entry *)b)->path);
+}
+
+static int sc_str_cmp(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+long sc_find_key(const ts_scenario *sc, const char *path) {
+    sc_entry probe = {.path = path, .idx = 0};
+    const sc_entry *e = bsearch(&probe, sc->sorted, sc->n_keys, sizeof *sc->sorted, sc_entry_cmp);
+    return e ? (long)e->idx : -1;
+}
+
+int sc_is_prefix(const ts_scenario *sc, const char *path) {
+    return bsearch(&path, sc->prefixes, sc->n_prefixes, sizeof *sc->prefixes, sc_str_cmp) != NULL;
+}
+
+/* The optional section named exactly `name`, or -1. */
+int sc_opt_exact(const ts_scenario *sc, const char *name) {
+    for (size_t g = 0; g < sc->n_opt; g++) {
+        if (strcmp(sc->opt_names[g], name) == 0) {
+            return (int)g;
+        }
+    }
+    return -1;
+}
+
+/* The optional section that contains `path` (or is it), or -1. */
+int sc_opt_of(const ts_scenario *sc, const char *path) {
+    for (size_t g = 0; g < sc->n_opt; g++) {
+        size_t n = strlen(sc->opt_names[g]);
+        if (strncmp(path, sc->opt_names[g], n) == 0 && (path[n] == '\0' || path[n] == '.')) {
+            return (int)g;
+        }
+    }
+    return -1;
+}
+
+/* ---- Building the index ------------------------------------------------------------- */
+
+static const ts_param sc_enabled_param = {
+    .key = "enabled",
+    .type = TS_PT_BOOL,
+    .def = "true",
+    .min = 0,
+    .max = 1,
+    .units = "",
+    .doc = "Whether the tactic runs; a tactic is on when its section is present.",
+};
+
+static ts_status sc_parse_default(ts_scenario *sc, const ts_param *p, const char *path,
+                                  sc_value *out, ts_error *err) {
+    ts_ynode *root = NULL;
+    ts_yerror yerr;
+    ts_error local;
+    char empty[1] = "";
+    ts_ynode null_node = {.kind = TS_Y_SCALAR, .plain = 1, .text = empty};
+    sc_ctx c = {.sc = sc, .src = 0, .layer = 0, .err = &local};
+    const char *def = p->def ? p->def : "";
+    ts_status st = ts_yaml_parse(def, strlen(def), &root, &yerr);
+    if (st == TS_ERR_NOMEM) {
+        return sc_nomem(err);
+    }
+    if (st != TS_OK) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "schema: %s: bad default \"%s\" (%s)", path, def,
+                            yerr.msg);
+    }
+    st = sc_read_value(&c, p, root ? root : &null_node, path, out);
+    ts_yaml_free(root);
+    if (st == TS_ERR_NOMEM) {
+        return sc_nomem(err);
+    }
+    if (st != TS_OK) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "schema: bad default \"%s\" (%s)", def,
+                            local.msg);
+    }
+    out->mark = (sc_mark){0, 0, 0};
+    out->layer = 0;
+    return TS_OK;
+}
+
+static ts_status sc_add_prefixes(ts_scenario *sc, size_t *cap, const char *path) {
+    for (const char *d = strchr(path, '.'); d != NULL; d = strchr(d + 1, '.')) {
+        if (sc->n_prefixes == *cap) {
+            size_t n_alloc = *cap ? 2 * *cap : 64;
+            char **p = realloc(sc->prefixes, n_alloc * sizeof *p);
+            if (p == NULL) {
+                return TS_ERR_NOMEM;
+            }
+            sc->prefixes = p;
+            *cap = n_alloc;
+        }
+        if ((sc->prefixes[sc->n_prefixes] = strndup(path, (size_t)(d - path))) == NULL) {
+            return TS_ERR_NOMEM;
+        }
+        sc->n_prefixes++;
+    }
+    return TS_OK;
+}
+
+/* Names of the optional sections, once each, in schema order. */
+static ts_status sc_build_opts(ts_scenario *sc) {
+    const ts_schema *s = sc->schema;
+    sc->opt_names = calloc(s->n_sections + 1, sizeof *sc->opt_names);
+    sc->opt_present = calloc(s->n_sections + 1, sizeof *sc->opt_present);
+    sc->opt_enabled = calloc(s->n_sections + 1, sizeof *sc->opt_enabled);
+    if (!sc->opt_names || !sc->opt_present || !sc->opt_enabled) {
+        return TS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < s->n_sections; i++) {
+        const ts_section *sec = s->sections[i];
+        if (sec->optional && sc_opt_exact(sc, sec->name) < 0) {
+            if ((sc->opt_names[sc->n_opt] = strdup(sec->name)) == NULL) {
+                return TS_ERR_NOMEM;
+            }
+            sc->n_opt++;
+        }
+    }
+    return TS_OK;
+}
+
+static ts_status sc_build_keys(ts_scenario *sc, ts_error *err) {
+    const ts_schema *s = sc->schema;
+    size_t n = sc->n_opt;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_sections; i++) {
+        n += s->sections[i]->n_params;
+    }
+    sc->keys = calloc(n + 1, sizeof *sc->keys);
+    sc->vals = calloc(n + 1, sizeof *sc->vals);
+    sc->sorted = calloc(n + 1, sizeof *sc->sorted);
+    if (!sc->keys || !sc->vals || !sc->sorted) {
+        return sc_nomem(err);
+    }
+    for (size_t i = 0; i < s->n_sections; i++) {
+        const ts_section *sec = s->sections[i];
+        for (size_t j = 0; j < sec->n_params; j++) {
+            const ts_param *p = &sec->params[j];
+            if (p->key == NULL || p->key[0] == '\0') {
+                return ts_error_set(err, TS_ERR_INTERNAL,
+                                    "schema: section \"%s\" has a key "
+                                    "without a name",
+                                    sec->name);
+            }
+            sc->keys[k].param = p;
+            if ((sc->keys[k].path = sc_join(sec->name, p->key)) == NULL) {
+                return sc_nomem(err);
+            }
+            sc->keys[k].opt = sc_opt_of(sc, sc->keys[k].path);
+            sc->n_keys = ++k;
+        }
+    }
+    for (size_t g = 0; g < sc->n_opt; g++) {
+        sc->keys[k].param = &sc_enabled_param;
+        sc->keys[k].opt = (int)g;
+        sc->keys[k].is_enabled = 1;
+        if ((sc->keys[k].path = sc_join(sc->opt_names[g], "enabled")) == NULL) {
+            return sc_nomem(err);
+        }
+        sc->opt_enabled[g] = k;
+        sc->n_keys = ++k;
+    }
+    for (size_t i = 0; i < sc->n_keys; i++) {
+        sc->sorted[i] = (sc_entry){.path = sc->keys[i].path, .idx = i};
+    }
+    qsort(sc->sorted, sc->n_keys, sizeof *sc->sorted, sc_entry_cmp);
+    return TS_OK;
+}
+
+/* Catches schema mistakes early: a key declared twice, a key that is also a section,
+ * a key that hides `extends`, `events` or `sweep`. */
+static ts_status sc_check_index(ts_scenario *sc, ts_error *err) {
+    static const char *const reserved[] = {"extends", "events", "sweep"};
+    for (size_t i = 1; i < sc->n_keys; i++) {
+        if (strcmp(sc->sorted[i].path, sc->sorted[i - 1].path) == 0) {
+            return ts_error_set(err, TS_ERR_INTERNAL, "schema: key %s is declared twice",
+                                sc->sorted[i].path);
+        }
+    }
+    for (size_t i = 0; i < sc->n_keys; i++) {
+        const char *path = sc->keys[i].path;
+        size_t first = strcspn(path, ".");
+        if (sc_is_prefix(sc, path)) {
+            return ts_error_set(err, TS_ERR_INTERNAL, "schema: %s is both a key and a section",
+                                path);
+        }
+        for (size_t r = 0; r < sizeof reserved / sizeof reserved[0]; r++) {
+            if (strlen(reserved[r]) == first && strncmp(path, reserved[r], first) == 0) {
+                return ts_error_set(err, TS_ERR_INTERNAL, "schema: key %s hides %s", path,
+                                    reserved[r]);
+            }
+        }
+    }
+    return TS_OK;
+}
+
+ts_status sc_build_index(ts_scenario *sc, ts_error *err) {
+    const ts_schema *s = sc->schema;
+    size_t cap = 0;
+    ts_status st;
+    if (sc_build_opts(sc) != TS_OK) {
+        return sc_nomem(err);
+    }
+    if ((st = sc_build_keys(sc, err)) != TS_OK) {
+        return st;
+    }
+    for (size_t i = 0; i < sc->n_keys; i++) {
+        if (sc_add_prefixes(sc, &cap, sc->keys[i].path) != TS_OK) {
+            return sc_nomem(err);
+        }
+    }
+    qsort(sc->prefixes, sc->n_prefixes, sizeof *sc->prefixes, sc_str_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < sc->n_prefixes; i++) {
+        if (u > 0 && strcmp(sc->prefixes[u - 1], sc->prefixes[i]) == 0) {
+            free(sc->prefixes[i]);
+        } else {
+            sc->prefixes[u++] = sc->prefixes[i];
+        }
+    }
+    sc->n_prefixes = u;
+    if ((st = sc_check_index(sc, err)) != TS_OK) {
+        return st;
+    }
+    for (size_t i = 0; i < sc->n_keys; i++) {
+        st = sc_parse_default(sc, sc->keys[i].param, sc->keys[i].path, &sc->vals[i], err);
+        if (st != TS_OK) {
+            return st;
+        }
+    }
+    sc->kind_defs = calloc(s->n_event_kinds + 1, sizeof *sc->kind_defs);
+    if (sc->kind_defs == NULL) {
+        return sc_nomem(err);
+    }
+    for (size_t k = 0; k < s->n_event_kinds; k++) {
+        const ts_event_kind *kind = s->event_kinds[k];
+        sc->kind_defs[k] = calloc(kind->n_params + 1, sizeof **sc->kind_defs);
+        if (sc->kind_defs[k] == NULL) {
+            return sc_nomem(err);
+        }
+        for (size_t j = 0; j < kind->n_params; j++) {
+            st = sc_parse_default(sc, &kind->params[j], kind->params[j].key, &sc->kind_defs[k][j],
+                                  err);
+            if (st != TS_OK) {
+                return st;
+            }
+        }
+    }
+    return TS_OK;
+}

@@ -1,0 +1,435 @@
+/* Reading a resolved scenario: the typed getters, sections, events and sweep points,
+ * and the whole scenario written back as YAML. */
+#include "scenario.h"
+#include "scenario_internal.h"
+#include "yamlio.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Getters ------------------------------------------------------------------------ */
+
+static const sc_value *sc_get(const ts_scenario *sc, const char *path, const ts_param **p) {
+    if (sc == NULL || path == NULL) {
+        return NULL;
+    }
+    long k = sc_find_key(sc, path);
+    if (k < 0) {
+        return NULL;
+    }
+    *p = sc->keys[k].param;
+    return &sc->vals[k];
+}
+
+int64_t ts_scenario_int(const ts_scenario *sc, const char *path) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    return (v && p->type == TS_PT_INT) ? v->i : 0;
+}
+
+double ts_scenario_real(const ts_scenario *sc, const char *path) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    if (v && p->type == TS_PT_INT) {
+        return (double)v->i;
+    }
+    return (v && p->type == TS_PT_REAL) ? v->r : NAN;
+}
+
+int ts_scenario_bool(const ts_scenario *sc, const char *path) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    if (v == NULL || p->type != TS_PT_BOOL) {
+        return 0;
+    }
+    long k = sc_find_key(sc, path);
+    if (sc->keys[k].is_enabled) {
+        return ts_scenario_section_on(sc, sc->opt_names[sc->keys[k].opt]);
+    }
+    return v->b;
+}
+
+const char *ts_scenario_string(const ts_scenario *sc, const char *path) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    if (v && (p->type == TS_PT_STRING || p->type == TS_PT_ENUM) && v->s) {
+        return v->s;
+    }
+    return "";
+}
+
+size_t ts_scenario_list_len(const ts_scenario *sc, const char *path) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    return (v && (p->type == TS_PT_STRLIST || p->type == TS_PT_POINTS)) ? v->n : 0;
+}
+
+const char *ts_scenario_list_item(const ts_scenario *sc, const char *path, size_t i) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    return (v && p->type == TS_PT_STRLIST && i < v->n) ? v->items[i] : "";
+}
+
+void ts_scenario_point(const ts_scenario *sc, const char *path, size_t i, double *x, double *y) {
+    const ts_param *p = NULL;
+    const sc_value *v = sc_get(sc, path, &p);
+    int ok = v && p->type == TS_PT_POINTS && i < v->n;
+    if (x != NULL) {
+        *x = ok ? v->pts[2 * i] : NAN;
+    }
+    if (y != NULL) {
+        *y = ok ? v->pts[2 * i + 1] : NAN;
+    }
+}
+
+int ts_scenario_section_on(const ts_scenario *sc, const char *section) {
+    if (sc == NULL || section == NULL) {
+        return 0;
+    }
+    int g = sc_opt_exact(sc, section);
+    if (g >= 0) {
+        return sc->opt_present[g] && sc->vals[sc->opt_enabled[g]].b;
+    }
+    for (size_t i = 0; i < sc->schema->n_sections; i++) {
+        if (strcmp(sc->schema->sections[i]->name, section) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *ts_scenario_name(const ts_scenario *sc) {
+    if (sc == NULL) {
+        return "scenario";
+    }
+    const char *name = ts_scenario_string(sc, "name");
+    if (name[0] != '\0') {
+        return name;
+    }
+    if (sc->stem != NULL && sc->stem[0] != '\0') {
+        return sc->stem;
+    }
+    return "scenario";
+}
+
+/* ---- Events ------------------------------------------------------------------------- */
+
+size_t ts_scenario_n_events(const ts_scenario *sc) {
+    return sc ? sc->n_events : 0;
+}
+
+const ts_event *ts_scenario_event(const ts_scenario *sc, size_t i) {
+    return (sc && i < sc->n_events) ? &sc->events[i] : NULL;
+}
+
+int ts_event_day(const ts_event *ev) {
+    return ev ? (int)ev->day : 0;
+}
+
+const char *ts_event_kind_name(const ts_event *ev) {
+    return ev ? ev->kind->kind : "";
+}
+
+static const sc_value *sc_event_get(const ts_event *ev, const char *key, const ts_param **p) {
+    if (ev == NULL || key == NULL) {
+        return NULL;
+    }
+    for (size_t j = 0; j < ev->kind->n_params; j++) {
+        if (strcmp(ev->kind->params[j].key, key) == 0) {
+            *p = &ev->kind->params[j];
+            return &ev->vals[j];
+        }
+    }
+    return NULL;
+}
+
+double ts_event_real(const ts_event *ev, const char *key) {
+    const ts_param *p = NULL;
+    if (ev != NULL && key != NULL && strcmp(key, "day") == 0) {
+        return (double)ev->day;
+    }
+    const sc_value *v = sc_event_get(ev, key, &p);
+    if (v && p->type == TS_PT_INT) {
+        return (double)v->i;
+    }
+    return (v && p->type == TS_PT_REAL) ? v->r : NAN;
+}
+
+const char *ts_event_string(const ts_event *ev, const char *key) {
+    const ts_param *p = NULL;
+    if (ev != NULL && key != NULL && strcmp(key, "kind") == 0) {
+        return ev->kind->kind;
+    }
+    const sc_value *v = sc_event_get(ev, key, &p);
+    if (v && (p->type == TS_PT_STRING || p->type == TS_PT_ENUM) && v->s) {
+        return v->s;
+    }
+    return "";
+}
+
+size_t ts_event_index(const ts_event *ev) {
+    return ev ? ev->index : 0;
+}
+
+/* ---- Sweep -------------------------------------------------------------------------- */
+
+size_t ts_scenario_n_points(const ts_scenario *sc) {
+    if (sc == NULL) {
+        return 0;
+    }
+    return sc->finalized ? sc->n_points : sc_grid_size(sc);
+}
+
+size_t ts_scenario_n_sweep_keys(const ts_scenario *sc) {
+    return sc ? sc->n_sweep : 0;
+}
+
+const char *ts_scenario_sweep_key(const ts_scenario *sc, size_t k) {
+    return (sc && k < sc->n_sweep) ? sc->keys[sc->sweep[k].key].path : "";
+}
+
+const char *ts_scenario_sweep_value(const ts_scenario *sc, size_t k, size_t g) {
+    if (sc == NULL || k >= sc->n_sweep || g >= sc_grid_size(sc)) {
+        return "";
+    }
+    return sc->sweep[k].texts[sc_grid_index(sc, k, g)];
+}
+
+ts_ptype ts_scenario_sweep_type(const ts_scenario *sc, size_t k) {
+    return (sc && k < sc->n_sweep) ? sc->keys[sc->sweep[k].key].param->type : TS_PT_REAL;
+}
+
+/* ---- Output as YAML ----------------------------------------------------------------- */
+
+/* Keys are printed as nested maps, so they go through a small tree of path components. */
+typedef struct sc_tnode {
+    const char *name;
+    size_t len;
+    long key;    /* key index of a leaf, -1 for a map */
+    int literal; /* 1: print true, 2: print false instead of the key's value */
+    struct sc_tnode **kids;
+    size_t n, n_alloc;
+} sc_tnode;
+
+static void sc_tree_free(sc_tnode *t) {
+    if (t == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        sc_tree_free(t->kids[i]);
+    }
+    free(t->kids);
+    free(t);
+}
+
+static int sc_tree_add(sc_tnode *t, const char *path, long key, int literal) {
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        sc_tnode *kid = NULL;
+        for (size_t i = 0; i < t->n; i++) {
+            if (t->kids[i]->len == len && strncmp(t->kids[i]->name, p, len) == 0) {
+                kid = t->kids[i];
+            }
+        }
+        if (kid == NULL) {
+            if (t->n == t->n_alloc) {
+                size_t n_alloc = t->n_alloc ? 2 * t->n_alloc : 8;
+                sc_tnode **kids = realloc(t->kids, n_alloc * sizeof *kids);
+                if (kids == NULL) {
+                    return 0;
+                }
+                t->kids = kids;
+                t->n_alloc = n_alloc;
+            }
+            if ((kid = calloc(1, sizeof *kid)) == NULL) {
+                return 0;
+            }
+            kid->name = p;
+            kid->len = len;
+            kid->key = -1;
+            t->kids[t->n++] = kid;
+        }
+        if (dot == NULL) {
+            kid->key = key;
+            kid->literal = literal;
+            return 1;
+        }
+        t = kid;
+        p = dot + 1;
+    }
+}
+
+static void sc_write_value(FILE *f, const ts_param *p, const sc_value *v) {
+    char buf[40];
+    switch (p->type) {
+    case TS_PT_INT:
+        fprintf(f, "%" PRId64, v->i);
+        break;
+    case TS_PT_REAL:
+        ts_yaml_format_real(v->r, buf, sizeof buf);
+        fputs(buf, f);
+        break;
+    case TS_PT_BOOL:
+        fputs(v->b ? "true" : "false", f);
+        break;
+    case TS_PT_STRING:
+    case TS_PT_ENUM:
+        ts_yaml_write_string(f, v->s ? v->s : "");
+        break;
+    case TS_PT_STRLIST:
+        fputc('[', f);
+        for (size_t i = 0; i < v->n; i++) {
+            fputs(i ? ", " : "", f);
+            ts_yaml_write_string(f, v->items[i]);
+        }
+        fputc(']', f);
+        break;
+    case TS_PT_POINTS:
+        fputc('[', f);
+        for (size_t i = 0; i < v->n; i++) {
+            char y[40];
+            ts_yaml_format_real(v->pts[2 * i], buf, sizeof buf);
+            ts_yaml_format_real(v->pts[2 * i + 1], y, sizeof y);
+            fprintf(f, "%s[%s, %s]", i ? ", " : "", buf, y);
+        }
+        fputc(']', f);
+        break;
+    }
+}
+
+static void sc_tree_print(FILE *f, const ts_scenario *sc, const sc_tnode *t, int indent) {
+    for (size_t i = 0; i < t->n; i++) {
+        const sc_tnode *kid = t->kids[i];
+        fprintf(f, "%*s%.*s:", indent, "", (int)kid->len, kid->name);
+        if (kid->key < 0) {
+            fputc('\n', f);
+            sc_tree_print(f, sc, kid, indent + 2);
+            continue;
+        }
+        const sc_key *k = &sc->keys[kid->key];
+        fputc(' ', f);
+        if (kid->literal) {
+            fputs(kid->literal == 1 ? "true" : "false", f);
+        } else if (strcmp(k->path, "name") == 0 && k->param->type == TS_PT_STRING) {
+            ts_yaml_write_string(f, ts_scenario_name(sc));
+        } else {
+            sc_write_value(f, k->param, &sc->vals[kid->key]);
+        }
+        fputc('\n', f);
+    }
+}
+
+static int sc_sweeps_inside(const ts_scenario *sc, int opt) {
+    for (size_t k = 0; k < sc->n_sweep; k++) {
+        if (sc->keys[sc->sweep[k].key].opt == opt) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds the keys of every section called `name` (all sections of that name at once). */
+static int sc_tree_section(sc_tnode *root, const ts_scenario *sc, size_t first) {
+    const ts_schema *s = sc->schema;
+    const char *name = s->sections[first]->name;
+    int opt = sc_opt_exact(sc, name);
+    size_t n_params = 0;
+    if (opt >= 0 && !ts_scenario_section_on(sc, name)) {
+        /* Off and left out, unless the sweep names a key inside: then it must say so. */
+        if (sc->opt_present[opt] && sc_sweeps_inside(sc, opt)) {
+            size_t e = sc->opt_enabled[opt];
+            return sc_tree_add(root, sc->keys[e].path, (long)e, 2);
+        }
+        return 1;
+    }
+    for (size_t j = first; j < s->n_sections; j++) {
+        const ts_section *sec = s->sections[j];
+        if (strcmp(sec->name, name) != 0) {
+            continue;
+        }
+        for (size_t i = 0; i < sec->n_params; i++, n_params++) {
+            char *path = sc_join(name, sec->params[i].key);
+            long k = path ? sc_find_key(sc, path) : -1;
+            free(path);
+            /* The tree points into the key's own path, which outlives it. */
+            if (k < 0 || !sc_tree_add(root, sc->keys[k].path, k, 0)) {
+                return 0;
+            }
+        }
+    }
+    if (opt >= 0 && n_params == 0) {
+        size_t e = sc->opt_enabled[opt];
+        return sc_tree_add(root, sc->keys[e].path, (long)e, 1);
+    }
+    return 1;
+}
+
+static void sc_write_events(FILE *f, const ts_scenario *sc) {
+    if (sc->n_events == 0) {
+        return;
+    }
+    fputs("events:\n", f);
+    for (size_t i = 0; i < sc->n_events; i++) {
+        const ts_event *ev = &sc->events[i];
+        fprintf(f, "  - {day: %" PRId64 ", kind: ", ev->day);
+        ts_yaml_write_string(f, ev->kind->kind);
+        for (size_t j = 0; j < ev->kind->n_params; j++) {
+            fprintf(f, ", %s: ", ev->kind->params[j].key);
+            sc_write_value(f, &ev->kind->params[j], &ev->vals[j]);
+        }
+        fputs("}\n", f);
+    }
+}
+
+static void sc_write_sweep(FILE *f, const ts_scenario *sc) {
+    if (sc->n_sweep == 0) {
+        return;
+    }
+    fputs("sweep:\n", f);
+    for (size_t k = 0; k < sc->n_sweep; k++) {
+        const sc_sweep *w = &sc->sweep[k];
+        fprintf(f, "  %s: [", sc->keys[w->key].path);
+        for (size_t i = 0; i < w->n; i++) {
+            fprintf(f, "%s%s", i ? ", " : "", w->texts[i]);
+        }
+        fputs("]\n", f);
+    }
+}
+
+char *ts_scenario_to_yaml(const ts_scenario *sc) {
+    char *buf = NULL;
+    size_t size = 0;
+    if (sc == NULL) {
+        return NULL;
+    }
+    sc_tnode *root = calloc(1, sizeof *root);
+    /* Tree nodes point into key paths, which outlive the tree. Build it from those. */
+    int ok = root != NULL;
+    const ts_schema *s = sc->schema;
+    for (size_t i = 0; i < s->n_sections && ok; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = strcmp(s->sections[j]->name, s->sections[i]->name) == 0;
+        }
+        if (!seen) {
+            ok = sc_tree_section(root, sc, i);
+        }
+    }
+    FILE *f = ok ? open_memstream(&buf, &size) : NULL;
+    if (f != NULL) {
+        sc_tree_print(f, sc, root, 0);
+        sc_write_events(f, sc);
+        sc_write_sweep(f, sc);
+        if (fclose(f) != 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    sc_tree_free(root);
+    return buf;
+}
