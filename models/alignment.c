@@ -14,6 +14,16 @@ static const ts_param alignment_alignment_params[] = {
         .units = "alignment error per day",
         .doc = "Growth of everyone's alignment error each day without shared updates.",
     },
+    {
+        .key = "recovery",
+        .type = TS_PT_REAL,
+        .def = "0.05",
+        .min = 0,
+        .max = 1,
+        .units = "share per day",
+        .doc = "Share of the alignment error that everyday work corrects each day; without "
+               "tactics the error settles at drift / recovery.",
+    },
 };
 
 static const ts_section alignment_alignment_section = {
@@ -58,6 +68,7 @@ typedef struct shift {
 
 typedef struct align_state {
     float drift;
+    float recovery;
     shift *shifts; /* strategy_shift events, by day */
     size_t n_shifts;
 } align_state;
@@ -74,6 +85,7 @@ static ts_status align_configure(const ts_scenario *sc, ts_world *w, void **stat
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->drift = (float)ts_scenario_real(sc, "alignment.drift");
+    s->recovery = (float)ts_scenario_real(sc, "alignment.recovery");
     for (size_t i = 0; i < n; i++) {
         const ts_event *ev = ts_scenario_event(sc, i);
         if (strcmp(ts_event_kind_name(ev), "strategy_shift") == 0) {
@@ -110,10 +122,11 @@ static void align_org(void *state, ts_world *w, ts_day *d) {
     }
 }
 
+/* Drift away, and everyday work pulls a share of the error back: e += drift - r * e. */
 static void align_settle(void *state, ts_world *w, uint32_t a) {
     const align_state *s = state;
     if (a != w->root) {
-        w->alignment[a] += s->drift;
+        w->alignment[a] += s->drift - s->recovery * w->alignment[a];
     }
 }
 

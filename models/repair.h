@@ -13,6 +13,7 @@ extern const ts_module ts_module_repair;
 /* Constants of MODEL.md §5. */
 #define TS_REPAIR_REWORK_OWNED 0.2f  /* rework of an owned-up failure, share of the task */
 #define TS_REPAIR_DEFECT_GROWTH 1.1f /* a hidden defect's rework grows 10 % a day */
+#define TS_REPAIR_DEFECT_CAP 2.0f    /* ...up to twice the task's size (docs/model.md) */
 #define TS_REPAIR_DISCOVERY 0.03     /* daily chance a hidden defect is found */
 #define TS_REPAIR_SCAR 3.0f          /* integrity disbelief of a discovered concealment */
 #define TS_REPAIR_DISCOVERED_GOODWILL (-0.3f)

@@ -338,8 +338,10 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
             if (df->active) {
                 continue;
             }
-            *df = (work_defect){
-                .rework = TS_REPAIR_REWORK_OWNED * row->size, .domain = row->domain, .active = 1};
+            *df = (work_defect){.rework = TS_REPAIR_REWORK_OWNED * row->size,
+                                .cap = TS_REPAIR_DEFECT_CAP * row->size,
+                                .domain = row->domain,
+                                .active = 1};
             for (uint32_t i = 0; i < row->n_deciders && df->n_obs < 3; i++) {
                 if (row->dec[i].id != m && decider_weight(&row->dec[i]) >= 1.0f) {
                     df->obs[df->n_obs++] = row->dec[i].id;
@@ -359,6 +361,7 @@ static void tend_defects(const ts_world *w, uint32_t a, work_row *row, ts_rng *r
             continue;
         }
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
+        df->rework = df->rework < df->cap ? df->rework : df->cap;
         if (ts_rng_uniform(r) >= TS_REPAIR_DISCOVERY) {
             continue;
         }

@@ -51,6 +51,7 @@ typedef struct work_decider {
 
 typedef struct work_defect {
     float rework; /* hours, growing while hidden */
+    float cap;    /* the most it can grow to: TS_REPAIR_DEFECT_CAP x the task's size */
     uint8_t domain;
     uint8_t active;
     uint8_t n_obs;

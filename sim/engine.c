@@ -303,6 +303,11 @@ static void phase_org(ts_engine *e) {
     }
 }
 
+/* Threads for a phase over nb blocks: more threads than blocks would only wait. */
+static int phase_threads(const ts_engine *e, size_t nb) {
+    return (size_t)e->opt.threads < nb ? e->opt.threads : (int)(nb ? nb : 1);
+}
+
 static ts_status phase_act(ts_engine *e, size_t nb, ts_error *err) {
     const ts_world *w = &e->w;
     size_t n_buckets = ((size_t)w->n >> TS_BLOCK_SHIFT) + 1;
@@ -320,7 +325,7 @@ static ts_status phase_act(ts_engine *e, size_t nb, ts_error *err) {
     uint32_t *hist = e->hist;
     uint64_t seed = e->opt.seed;
 
-#pragma omp parallel num_threads(e->opt.threads) default(none)                                     \
+#pragma omp parallel num_threads(phase_threads(e, nb)) default(none)                               \
     shared(w, nb, n_buckets, mods, state, n_mods, arena, block_begin, block_thread, blocks, hist,  \
            seed) reduction(|                                                                       \
                            : failed)
@@ -376,7 +381,7 @@ static void phase_apply(ts_engine *e, size_t nb) {
     void **state = e->state;
     size_t n_mods = e->n_mods;
 
-#pragma omp parallel for num_threads(e->opt.threads) schedule(dynamic, 1) default(none)            \
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
     shared(w, nb, out, start, mods, state, n_mods)
     for (size_t b = 0; b < nb; b++) {
         uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
@@ -445,7 +450,7 @@ static void phase_measure(ts_engine *e, size_t nb) {
     double *acc = e->acc;
     const size_t *acc_off = e->acc_off;
 
-#pragma omp parallel for num_threads(e->opt.threads) schedule(dynamic, 1) default(none)            \
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
     shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off)
     for (size_t b = 0; b < nb; b++) {
         double *row = acc + b * n_acc;
@@ -498,7 +503,7 @@ ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     if (st != TS_OK) {
         return st;
     }
-    st = ts_deliver_run(&e->dlv, e->blocks, nb, e->w.n, TS_BLOCK_SHIFT, e->opt.threads, err);
+    st = ts_deliver_run(&e->dlv, e->blocks, nb, e->w.n, TS_BLOCK_SHIFT, phase_threads(e, nb), err);
     if (st != TS_OK) {
         return st;
     }

@@ -52,11 +52,11 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err);
 /* Closes the file and frees f (NULL: nothing to do). */
 ts_status ts_h5_close(ts_h5file *f, ts_error *err);
 
-/* `trustsim info`: prints the root attributes (the scenario's YAML as a line count), the
- * sweep grid, one line per run (index, grid point, replicate, seed, wall seconds,
- * threads, status, swept values) and the datasets of the first complete run with shape,
- * type and units, in aligned columns. Errors: TS_ERR_PARAM (the file cannot be read or
- * is not a trustsim results file: bad input), TS_ERR_HDF5. */
+/* `trustsim info` (defined in sim/h5info.c): prints the root attributes (the scenario's
+ * YAML as a line count), the sweep grid, one line per run (index, grid point, replicate,
+ * seed, wall seconds, threads, status, swept values) and the datasets of the first
+ * complete run with shape, type and units, in aligned columns. Errors: TS_ERR_PARAM
+ * (the file cannot be read or is not a trustsim results file: bad input), TS_ERR_HDF5. */
 ts_status ts_h5_info(const char *path, FILE *out, ts_error *err);
 
 #endif

@@ -18,7 +18,7 @@ static void test_drift_and_shift(void **state) {
     ts_scenario *sc = NULL;
     ts_error err;
     const char *text = "days: 10\norg: {headcount: 8, warmup_days: 0}\n"
-                       "alignment: {drift: 0.01}\noutput: {snapshot_every: 0}\n"
+                       "alignment: {drift: 0.01, recovery: 0}\noutput: {snapshot_every: 0}\n"
                        "events: [{day: 5, kind: strategy_shift, magnitude: 0.5}]\n";
     assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
                      TS_OK);
@@ -44,6 +44,33 @@ static void test_drift_and_shift(void **state) {
     ts_scenario_free(sc);
 }
 
+/* With recovery r the error follows e' = e + drift - r e: toward drift / r. */
+static void test_recovery(void **state) {
+    (void)state;
+    ts_scenario *sc = NULL;
+    ts_error err;
+    const char *text = "days: 400\norg: {headcount: 5, warmup_days: 0}\n"
+                       "alignment: {drift: 0.01, recovery: 0.2}\noutput: {snapshot_every: 0}\n";
+    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
+                     TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    const ts_module *mods[] = {&ts_module_alignment};
+    ts_engine_options eo = {.seed = 3, .threads = 1};
+    ts_engine *e;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    const ts_series *s = ts_result_find_series(&r, "alignment_error");
+    /* Day 2 by hand: 0.01, then 0.01 + 0.01 - 0.2 * 0.01 = 0.018; 4 of 5 drift. */
+    assert_float_equal(s->values[1], 0.8 * 0.01, 1e-7);
+    assert_float_equal(s->values[2], 0.8 * 0.018, 1e-7);
+    assert_float_equal(s->values[400], 0.8 * 0.05, 1e-6);
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
 static void test_misalignment_curve(void **state) {
     (void)state;
     assert_float_equal(ts_alignment_misalignment(0.0), 0.0, 0.0);
@@ -54,6 +81,7 @@ static void test_misalignment_curve(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drift_and_shift),
+        cmocka_unit_test(test_recovery),
         cmocka_unit_test(test_misalignment_curve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

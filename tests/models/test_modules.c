@@ -365,7 +365,7 @@ static void test_sections_well_formed(void **state) {
             }
         }
     }
-    assert_int_equal(n_keys, 68);
+    assert_int_equal(n_keys, 69);
 }
 
 static void test_event_kinds_well_formed(void **state) {
@@ -449,6 +449,7 @@ static const expected_key expected_keys[] = {
     {"culture.blame", PROB, "0.2", 0, 1},
     {"tactics.repair.apology", PROB, "0.8", 0, 1},
     {"alignment.drift", TS_PT_REAL, "0.005", 0, 10},
+    {"alignment.recovery", TS_PT_REAL, "0.05", 0, 1},
     {"tactics.one_on_ones.manager_every", TS_PT_INT, "7", 1, 365},
     {"tactics.one_on_ones.peers", TS_PT_INT, "2", 0, 100},
     {"tactics.one_on_ones.peer_every", TS_PT_INT, "14", 1, 365},
@@ -492,7 +493,7 @@ static void test_contract_keys_present(void **state) {
     (void)state;
     const ts_schema *sch = ts_modules_schema();
     size_t n = sizeof expected_keys / sizeof expected_keys[0];
-    assert_int_equal(n, 68 + 5);
+    assert_int_equal(n, 69 + 5);
     for (size_t i = 0; i < n; i++) {
         const expected_key *e = &expected_keys[i];
         const ts_param *p = lookup(sch, e->path);

@@ -1,0 +1,217 @@
+/* Helpers shared by the HDF5 results writer (sim/h5out.c) and `trustsim info`
+ * (sim/h5info.c): HDF5 error reporting, handle closing, the string type, numbers in
+ * text, and reading attributes, run groups and link lists (see h5util_internal.h). */
+#include "h5util_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Errors ---------------------------------------------------------------------- */
+
+void ts_h5_quiet_begin(ts_h5quiet *q) {
+    q->func = NULL;
+    q->data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void ts_h5_quiet_end(const ts_h5quiet *q) {
+    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
+}
+
+static herr_t ts_h5_first_error(unsigned n, const H5E_error2_t *e, void *data) {
+    char *buf = data;
+    if (n == 0 && e->desc) {
+        snprintf(buf, 256, "%s", e->desc);
+    }
+    return 0;
+}
+
+ts_status ts_h5_fail(ts_error *err, const char *file, const char *action, const char *object) {
+    char detail[256] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, ts_h5_first_error, detail);
+    H5Eclear2(H5E_DEFAULT);
+    return ts_error_set(err, TS_ERR_HDF5, "%s: cannot %s %s%s%s", file, action, object,
+                        detail[0] ? ": " : "", detail);
+}
+
+void ts_h5_close_id(hid_t *id) {
+    if (*id < 0) {
+        return;
+    }
+    switch (H5Iget_type(*id)) {
+    case H5I_FILE:
+        H5Fclose(*id);
+        break;
+    case H5I_GROUP:
+        H5Gclose(*id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(*id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(*id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(*id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(*id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(*id);
+        break;
+    default:
+        break;
+    }
+    *id = H5I_INVALID_HID;
+}
+
+/* ---- Strings and numbers ------------------------------------------------------------ */
+
+hid_t ts_h5_string_type(void) {
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0) {
+        return type;
+    }
+    if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+        H5Tclose(type);
+        return H5I_INVALID_HID;
+    }
+    return type;
+}
+
+int ts_h5_parse_number(const char *text, double *out) {
+    char *end = NULL;
+    if (text == NULL || text[0] == '\0') {
+        return 0;
+    }
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* ---- Reading helpers ------------------------------------------------------------------ */
+
+char *ts_h5_read_string_attr(hid_t loc, const char *name) {
+    char *result = NULL;
+    hid_t attr = H5I_INVALID_HID, ftype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID;
+    if (H5Aexists(loc, name) <= 0) {
+        goto cleanup;
+    }
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
+    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_STRING ||
+        H5Sget_simple_extent_npoints(space) != 1) {
+        goto cleanup;
+    }
+    if (H5Tis_variable_str(ftype) > 0) {
+        char *v = NULL;
+        mtype = ts_h5_string_type();
+        if (mtype >= 0 && H5Aread(attr, mtype, &v) >= 0 && v) {
+            result = strdup(v);
+        }
+        if (v) {
+            H5free_memory(v);
+        }
+    } else {
+        size_t size = H5Tget_size(ftype);
+        mtype = H5Tcopy(ftype);
+        result = calloc(size + 1, 1);
+        if (result && (mtype < 0 || H5Aread(attr, mtype, result) < 0)) {
+            free(result);
+            result = NULL;
+        }
+    }
+cleanup:
+    ts_h5_close_id(&mtype);
+    ts_h5_close_id(&space);
+    ts_h5_close_id(&ftype);
+    ts_h5_close_id(&attr);
+    H5Eclear2(H5E_DEFAULT);
+    return result;
+}
+
+int ts_h5_run_index(const char *name, uint64_t *index) {
+    size_t len = strlen(name);
+    if (len < 7 || len > 16 || name[0] != 'r') {
+        return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9') {
+            return 0;
+        }
+        v = v * 10 + (uint64_t)(name[i] - '0');
+    }
+    *index = v;
+    return 1;
+}
+
+int ts_h5_is_complete(hid_t runs, const char *name) {
+    int complete = 0;
+    hid_t g = H5Oopen(runs, name, H5P_DEFAULT);
+    if (g >= 0 && H5Iget_type(g) == H5I_GROUP) {
+        char *status = ts_h5_read_string_attr(g, "status");
+        complete = status && strcmp(status, "complete") == 0;
+        free(status);
+    }
+    if (g >= 0) {
+        H5Oclose(g);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return complete;
+}
+
+void ts_h5names_free(ts_h5names *l) {
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->names[i]);
+    }
+    free(l->names);
+    l->names = NULL;
+    l->n = 0;
+}
+
+int ts_h5_list(hid_t group, H5_index_t index, ts_h5names *out) {
+    H5G_info_t info;
+    out->names = NULL;
+    out->n = 0;
+    if (H5Gget_info(group, &info) < 0) {
+        return -1;
+    }
+    if (info.nlinks == 0) {
+        return 0;
+    }
+    out->names = calloc(info.nlinks, sizeof *out->names);
+    if (!out->names) {
+        return -2;
+    }
+    for (hsize_t i = 0; i < info.nlinks; i++) {
+        ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
+        if (len < 0) {
+            ts_h5names_free(out);
+            return -1;
+        }
+        char *name = malloc((size_t)len + 1);
+        if (!name) {
+            ts_h5names_free(out);
+            return -2;
+        }
+        out->names[out->n++] = name;
+        if (H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name, (size_t)len + 1,
+                               H5P_DEFAULT) < 0) {
+            ts_h5names_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}

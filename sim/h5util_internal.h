@@ -1,0 +1,58 @@
+/* Private helpers of the HDF5 results file, shared by the writer (sim/h5out.c) and
+ * `trustsim info` (sim/h5info.c); not part of the API. They are called with HDF5's
+ * error printing silenced (ts_h5_quiet_begin) and, like HDF5, by one thread at a time. */
+#ifndef TS_H5UTIL_INTERNAL_H
+#define TS_H5UTIL_INTERNAL_H
+
+#include "status.h"
+
+#include <hdf5.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* HDF5 prints its error stack to stderr by default; these functions report through
+ * ts_error instead and put the caller's setting back when they return. */
+typedef struct ts_h5quiet {
+    H5E_auto2_t func;
+    void *data;
+} ts_h5quiet;
+
+void ts_h5_quiet_begin(ts_h5quiet *q);
+void ts_h5_quiet_end(const ts_h5quiet *q);
+
+/* "FILE: cannot ACTION OBJECT: <innermost HDF5 message>", TS_ERR_HDF5. */
+ts_status ts_h5_fail(ts_error *err, const char *file, const char *action, const char *object);
+
+/* Closes any kind of HDF5 handle (never a predefined type) and marks it closed. */
+void ts_h5_close_id(hid_t *id);
+
+/* A new variable-length UTF-8 string type (close it), or a negative id. */
+hid_t ts_h5_string_type(void);
+
+/* Parses the whole of text as a finite number; returns 1 when it is one. */
+int ts_h5_parse_number(const char *text, double *out);
+
+/* A string attribute (variable-length or fixed) as a malloc'd string; NULL when it is
+ * absent, not a scalar string, or cannot be read. */
+char *ts_h5_read_string_attr(hid_t loc, const char *name);
+
+/* A run group's index from its name "r" + at least 6 digits; returns 1 when it is one. */
+int ts_h5_run_index(const char *name, uint64_t *index);
+
+/* Is runs/name a group whose status attribute is "complete"? */
+int ts_h5_is_complete(hid_t runs, const char *name);
+
+/* The names of the links in a group, by name order (run names sort by index). */
+typedef struct ts_h5names {
+    char **names;
+    size_t n;
+} ts_h5names;
+
+void ts_h5names_free(ts_h5names *l);
+
+/* Lists the links of group in the order of index into out (free it with
+ * ts_h5names_free). Returns 0 when listed, -1 for an HDF5 failure, -2 when out of memory. */
+int ts_h5_list(hid_t group, H5_index_t index, ts_h5names *out);
+
+#endif
