@@ -194,9 +194,37 @@ static int is_team(const ts_world *w, uint32_t m) {
     return m < w->n && w->active[m] && w->n_reports[m] > 0;
 }
 
-/* Each team works with a few other teams, chosen when it first appears (a new team
- * takes its parent team's partners), so the same people meet again; a partner that is
- * no longer a team is replaced. */
+/* The partners a new team takes: those of a sibling team (the team it split from has
+ * the same parent), else those of its parent team; none for the first day's teams. */
+static uint32_t inherit_partners(const work_state *s, const ts_world *w, uint32_t m, uint32_t *pm,
+                                 uint32_t want) {
+    uint32_t parent = w->manager[m];
+    if (!s->partners_ready || parent == TS_NO_AGENT) {
+        return 0;
+    }
+    uint32_t src = TS_NO_AGENT;
+    for (uint32_t j = w->first_report[parent]; j != TS_NO_AGENT && src == TS_NO_AGENT;
+         j = w->next_peer[j]) {
+        if (j != m && is_team(w, j) && s->n_part[j] > 0) {
+            src = j;
+        }
+    }
+    if (src == TS_NO_AGENT && s->n_part[parent] > 0) {
+        src = parent;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; src != TS_NO_AGENT && i < s->n_part[src] && k < want; i++) {
+        uint32_t p = s->partners[(size_t)src * WORK_MAX_PARTNERS + i];
+        if (is_team(w, p) && p != m) {
+            pm[k++] = p;
+        }
+    }
+    return k;
+}
+
+/* Each team works with a few other teams, so the same people meet again: drawn at random
+ * by the teams present on the first day, inherited by teams created later; a partner
+ * that is no longer a team is replaced at random. */
 static void work_org(void *state, ts_world *w, ts_day *d) {
     work_state *s = state;
     uint32_t P = s->p.n_partners;
@@ -222,13 +250,8 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
                 pm[k++] = pm[i];
             }
         }
-        if (k == 0 && w->manager[m] != TS_NO_AGENT && s->n_part[w->manager[m]] > 0) {
-            const uint32_t *pp = s->partners + (size_t)w->manager[m] * WORK_MAX_PARTNERS;
-            for (uint32_t i = 0; i < s->n_part[w->manager[m]] && k < want; i++) {
-                if (is_team(w, pp[i]) && pp[i] != m) {
-                    pm[k++] = pp[i];
-                }
-            }
+        if (s->n_part[m] == 0) {
+            k = inherit_partners(s, w, m, pm, want);
         }
         ts_rng r;
         ts_day_rng(d, m, &r);
@@ -244,6 +267,7 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
         }
         s->n_part[m] = (uint8_t)k;
     }
+    s->partners_ready = 1;
 }
 
 /* ---- Act: report yesterday's outcome, tend hidden defects, start a task ---------------- */

@@ -83,6 +83,7 @@ typedef struct work_state {
     work_row *rows;
     uint32_t *partners; /* per team (manager id): WORK_MAX_PARTNERS partner managers */
     uint8_t *n_part;
+    int partners_ready; /* the teams present on the first day have drawn their partners */
     uint32_t n_alloc;
     double cross_ring[7][2]; /* trust_cross: sum and count of the last 7 days */
     int ring_pos;

@@ -317,12 +317,67 @@ static void test_hours_of_a_day(void **state) {
     teardown_fix(&f);
 }
 
+/* The first day's teams draw their own partners (not all the same ones); a team that
+ * appears later takes a sibling's partners. */
+static void test_partner_teams(void **state) {
+    (void)state;
+    ts_scenario *sc = NULL;
+    ts_error err;
+    assert_int_equal(ts_scenario_load_string(ts_modules_schema(),
+                                             "work: {partner_teams: 2}\norg: {headcount: 400}\n",
+                                             "t.yaml", NULL, &sc, &err),
+                     TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    ts_world w;
+    assert_int_equal(ts_world_init(&w, 4, 32, 0.998, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(&w, 400, 7, 0, &err), TS_OK);
+    void *st = NULL;
+    assert_int_equal(ts_module_work.configure(sc, &w, &st, &err), TS_OK);
+    work_state *s = st;
+    assert_int_equal(ts_module_work.grow(s, &w, &err), TS_OK);
+    ts_day d = {.day = 1, .live = 1, .module = 1, .seed = 5};
+    ts_module_work.org(s, &w, &d);
+    /* 57 teams (managers 0..56): each has 2 partners, and they are spread out. */
+    uint8_t used[400] = {0};
+    uint32_t teams = 0, distinct = 0;
+    for (uint32_t m = 0; m < w.n; m++) {
+        if (w.n_reports[m] == 0) {
+            continue;
+        }
+        teams++;
+        assert_int_equal(s->n_part[m], 2);
+        for (int i = 0; i < 2; i++) {
+            uint32_t p = s->partners[m * WORK_MAX_PARTNERS + i];
+            assert_true(w.n_reports[p] > 0 && p != m);
+            distinct += !used[p];
+            used[p] = 1;
+        }
+    }
+    assert_int_equal(teams, 57);
+    assert_true(distinct > teams / 2);
+    /* A new team beside team 8 (both under manager 1): it takes 8's partners. */
+    uint32_t lead, member;
+    assert_int_equal(ts_world_add_agent(&w, 1, 2, &lead, &err), TS_OK);
+    assert_int_equal(ts_world_add_agent(&w, lead, 2, &member, &err), TS_OK);
+    assert_int_equal(ts_module_work.grow(s, &w, &err), TS_OK);
+    d.day = 2;
+    ts_module_work.org(s, &w, &d);
+    uint32_t sib = w.first_report[1]; /* the first sibling team with partners */
+    assert_int_equal(s->n_part[lead], 2);
+    assert_memory_equal(&s->partners[lead * WORK_MAX_PARTNERS],
+                        &s->partners[sib * WORK_MAX_PARTNERS], 2 * sizeof(uint32_t));
+    ts_module_work.free(s);
+    ts_world_free(&w);
+    ts_scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escalation_to_deep_dive),
         cmocka_unit_test(test_delegate_and_rubber_stamp),
         cmocka_unit_test(test_own_up_and_conceal),
         cmocka_unit_test(test_hours_of_a_day),
+        cmocka_unit_test(test_partner_teams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
