@@ -386,7 +386,8 @@ static void tend_defects(const ts_world *w, uint32_t a, work_row *row, ts_rng *r
         }
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
-        if (ts_rng_uniform(r) >= TS_REPAIR_DISCOVERY) {
+        /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
+        if (ts_rng_uniform(r) >= TS_REPAIR_DISCOVERY + w->surface[a]) {
             continue;
         }
         if (m != TS_NO_AGENT) {
@@ -622,7 +623,10 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
         acc[WA_CROSS_SUM] += row->cross_sum;
         acc[WA_CROSS_N] += row->cross_n;
         if (row->state == WORK_ACTIVE && row->n_stake > 0) {
-            acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - row->decided_day);
+            /* News is the decision itself or the owner's latest status update. */
+            int32_t news =
+                row->decided_day > w->status_day[a] ? row->decided_day : w->status_day[a];
+            acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - news);
             acc[WA_FUD_N] += row->n_stake;
         }
     }

@@ -490,6 +490,7 @@ ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     /* Each day's hours ledger starts empty and everyone available; the phases change it. */
     memset(e->w.hours, 0, (size_t)e->w.n * TS_HOURS_SLOTS * sizeof *e->w.hours);
     memset(e->w.busy, 0, e->w.n);
+    memset(e->w.surface, 0, (size_t)e->w.n * sizeof *e->w.surface);
     phase_org(e);
     ts_status st = notify_growth(e, err);
     if (st != TS_OK) {

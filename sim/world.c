@@ -44,7 +44,9 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
              grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
              grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
              grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new);
+             grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new) &&
+             grow_array((void **)&w->surface, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new);
     if (!ok) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
     }
@@ -82,6 +84,8 @@ void ts_world_free(ts_world *w) {
     free(w->hours);
     free(w->backlog);
     free(w->busy);
+    free(w->surface);
+    free(w->status_day);
     ts_relstore_free(&w->models);
     memset(w, 0, sizeof *w);
 }
@@ -141,6 +145,7 @@ ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_
     w->active[a] = 1;
     w->hire_day[a] = day;
     w->leave_day[a] = INT32_MAX;
+    w->status_day[a] = INT32_MIN;
     link_report(w, a, manager);
     if (manager == TS_NO_AGENT) {
         w->root = a;

@@ -54,12 +54,14 @@ typedef struct ts_world {
 
     /* Per-person state that several mechanisms share. */
     float *safety;
-    float *alignment;  /* alignment error e >= 0 */
-    float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
-    float *self_beta;  /* failures seen, n_alloc x n_domains */
-    float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
-    float *backlog;    /* overhead hours carried over from earlier days */
-    uint8_t *busy;     /* unavailable for normal work today (set in org, cleared daily) */
+    float *alignment;    /* alignment error e >= 0 */
+    float *self_alpha;   /* the agent's model of itself: successes seen, n_alloc x n_domains */
+    float *self_beta;    /* failures seen, n_alloc x n_domains */
+    float *hours;        /* hours spent today, n_alloc x TS_HOURS_SLOTS */
+    float *backlog;      /* overhead hours carried over from earlier days */
+    uint8_t *busy;       /* unavailable for normal work today (set in org, cleared daily) */
+    float *surface;      /* extra chance today that hidden problems surface (cleared daily) */
+    int32_t *status_day; /* last day the agent shared the status of its work */
 
     ts_relstore models;
     ts_score_fn score;

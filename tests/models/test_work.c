@@ -317,6 +317,40 @@ static void test_hours_of_a_day(void **state) {
     teardown_fix(&f);
 }
 
+/* Tactics' hooks: w->surface raises today's chance that a hidden defect surfaces; a
+ * status update (w->status_day) is news that resets the stakeholders' uncertainty. */
+static void test_surface_and_status_hooks(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, 0, "");
+    work_row *row = &f.s->rows[3];
+    *row = (work_row){.state = WORK_ACTIVE, .size = 50.0f};
+    row->defects[0] = (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
+    f.w.surface[3] = 1.0f; /* certain to surface today */
+    ts_emit e = emitter(&f, 3);
+    ts_module_work.act(f.s, &f.w, 3, &e);
+    assert_int_equal(row->discovered, 1);
+    assert_float_equal(row->rework, 4.4, 1e-5);
+    /* FUD: 2 stakeholders, decided on day 4, today 10: 0.6 each; after a status update on
+     * day 8: 0.2 each. */
+    row->n_stake = 2;
+    row->decided_day = 4;
+    double acc[64] = {0};
+    f.w.day = 10;
+    ts_module_work.measure(f.s, &f.w, 3, 4, acc);
+    double v[64] = {0};
+    ts_module_work.day_end(f.s, &f.w, acc, v);
+    double fud = v[ts_module_work.n_metrics - 1];
+    assert_float_equal(fud, 0.6, 1e-9);
+    f.w.status_day[3] = 8;
+    memset(acc, 0, sizeof acc);
+    ts_module_work.measure(f.s, &f.w, 3, 4, acc);
+    ts_module_work.day_end(f.s, &f.w, acc, v);
+    assert_float_equal(v[ts_module_work.n_metrics - 1], 0.2, 1e-9);
+    assert_string_equal(ts_module_work.metrics[ts_module_work.n_metrics - 1].name, "fud_mean");
+    teardown_fix(&f);
+}
+
 /* The first day's teams draw their own partners (not all the same ones); a team that
  * appears later takes a sibling's partners. */
 static void test_partner_teams(void **state) {
@@ -378,6 +412,7 @@ int main(void) {
         cmocka_unit_test(test_own_up_and_conceal),
         cmocka_unit_test(test_hours_of_a_day),
         cmocka_unit_test(test_partner_teams),
+        cmocka_unit_test(test_surface_and_status_hooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
