@@ -24,6 +24,9 @@ void ts_ev_observe_now(ts_world *w, uint32_t believer, uint32_t subject, uint32_
     if (slot >= 0 && domain < w->n_domains) {
         ts_relstore_add_competence(&w->models, believer, (uint32_t)slot, w->day, domain,
                                    success ? weight : 0.0f, success ? 0.0f : weight);
+        if (w->on_observe) {
+            w->on_observe(w->on_observe_ctx, w, believer, subject, domain, success, weight);
+        }
     }
 }
 
@@ -81,6 +84,11 @@ int ts_evidence_handle(ts_world *w, const ts_msg *m) {
     default:
         return 0;
     }
+}
+
+void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx) {
+    w->on_observe = fn;
+    w->on_observe_ctx = ctx;
 }
 
 void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx) {

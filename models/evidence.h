@@ -97,6 +97,12 @@ void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float
 void ts_ev_goodwill_now(ts_world *w, uint32_t believer, uint32_t subject, float delta);
 void ts_ev_hours_now(ts_world *w, uint32_t who, int slot, float hours);
 
+/* Called for every competence observation applied, after it is added (the feedback
+ * tactic listens). Same threading rule as the first-contact hook. */
+typedef void (*ts_observe_fn)(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
+                              uint32_t domain, int success, float weight);
+void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx);
+
 /* The first-contact hook (NULL: the prior alone). Set by a module at configure. */
 void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx);
 

@@ -314,7 +314,12 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
                    ts_emit *e) {
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
     int concealed = 0;
-    if (!row->success) {
+    int trial = w->task_trial[a];
+    if (!row->success && trial) {
+        /* A trial task's failure always surfaces: seen as it is, no choice to own up. */
+        o.shown_success = 0;
+        row->owned++;
+    } else if (!row->success) {
         if (ts_repair_owns_up(w, a, r)) {
             o.owned = 1;
             o.shown_success = 0;
@@ -328,11 +333,14 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     uint32_t m = w->manager[a];
     int manager_decided = 0;
     for (uint32_t i = 0; i < row->n_deciders; i++) {
-        manager_decided |= row->dec[i].id == m;
-        tell(s, w, e, &o, row->dec[i].id, decider_weight(&row->dec[i]));
+        int is_m = row->dec[i].id == m;
+        manager_decided |= is_m;
+        tell(s, w, e, &o, row->dec[i].id,
+             trial && is_m ? WORK_TRIAL_WEIGHT : decider_weight(&row->dec[i]));
     }
     if (m != TS_NO_AGENT && !manager_decided) {
-        tell(s, w, e, &o, m, 0.5f);
+        /* A manager who watched a trial task sees it closely. */
+        tell(s, w, e, &o, m, trial ? WORK_TRIAL_WEIGHT : 0.5f);
     }
     if (m != TS_NO_AGENT) {
         for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
@@ -354,6 +362,9 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     if (o.owned) {
         ts_repair_respond(&s->p.rp, w, e, a, r);
         row->rework += TS_REPAIR_REWORK_OWNED * row->size;
+        row->rework_domain = row->domain;
+    } else if (trial && !row->success) {
+        row->rework += WORK_TRIAL_REWORK * row->size;
         row->rework_domain = row->domain;
     }
     if (concealed) {
@@ -415,6 +426,7 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
     row->done = 0.0f;
     row->blocked_days = 0.0f;
     row->state = WORK_ACTIVE;
+    row->started_day = w->day;
     if (row->rework > 0.0f) {
         row->size = row->rework;
         row->domain = row->rework_domain;
@@ -464,6 +476,16 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     work_row *row = &s->rows[a];
     row->completed = row->failed = 0;
     row->output = 0.0f;
+    /* The task view tactics read (the owner's own state): a new task clears the help
+     * boost and the trial flag tactics may have set on the last one. */
+    if (row->state == WORK_ACTIVE && w->task_start[a] != row->started_day) {
+        w->task_start[a] = row->started_day;
+        w->task_domain[a] = row->domain;
+        w->task_boost[a] = 0.0f;
+        w->task_trial[a] = 0;
+    } else if (row->state == WORK_IDLE) {
+        w->task_domain[a] = TS_NO_TASK;
+    }
     if (w->busy[a]) {
         return; /* on an incident: its hours are the incident's */
     }
@@ -494,7 +516,8 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     ts_rng r;
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
     double c = w->competence[(size_t)a * w->n_domains + row->domain];
-    double ps = c * (1.0 - ts_alignment_misalignment(w->alignment[a]));
+    /* Help asked for (a tactic) adds its boost to the chance of success. */
+    double ps = c * (1.0 - ts_alignment_misalignment(w->alignment[a])) + w->task_boost[a];
     row->success = ts_rng_uniform(&r) < ps;
     row->completed = 1;
     row->failed = !row->success;

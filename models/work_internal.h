@@ -15,6 +15,9 @@
 /* The random stream of completion draws in settle (which has no module index): far above
  * the engine's module * 4 + phase streams. */
 #define WORK_SETTLE_STREAM 0x574b5301u
+/* Trial tasks (MODEL.md §6.4): the manager's observation weight, the rework of a failure. */
+#define WORK_TRIAL_WEIGHT 2.0f
+#define WORK_TRIAL_REWORK 0.1f
 
 /* What a decider did with a decision. */
 enum {
@@ -62,6 +65,7 @@ typedef struct work_row {
     /* The current task. */
     float size, done;
     float blocked_days; /* sign-off latency still ahead: work at blocked efficiency */
+    int32_t started_day;
     int32_t decided_day;
     uint8_t state, domain, success, is_rework;
     uint8_t n_deciders, n_stake;

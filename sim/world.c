@@ -46,7 +46,11 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
              grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
              grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new) &&
              grow_array((void **)&w->surface, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new);
+             grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new) &&
+             grow_array((void **)&w->task_domain, sizeof(uint8_t), n_old, n_new) &&
+             grow_array((void **)&w->task_start, sizeof(int32_t), n_old, n_new) &&
+             grow_array((void **)&w->task_boost, sizeof(float), n_old, n_new) &&
+             grow_array((void **)&w->task_trial, sizeof(uint8_t), n_old, n_new);
     if (!ok) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
     }
@@ -86,6 +90,10 @@ void ts_world_free(ts_world *w) {
     free(w->busy);
     free(w->surface);
     free(w->status_day);
+    free(w->task_domain);
+    free(w->task_start);
+    free(w->task_boost);
+    free(w->task_trial);
     ts_relstore_free(&w->models);
     memset(w, 0, sizeof *w);
 }
@@ -146,6 +154,8 @@ ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_
     w->hire_day[a] = day;
     w->leave_day[a] = INT32_MAX;
     w->status_day[a] = INT32_MIN;
+    w->task_domain[a] = TS_NO_TASK;
+    w->task_start[a] = INT32_MIN;
     link_report(w, a, manager);
     if (manager == TS_NO_AGENT) {
         w->root = a;

@@ -20,6 +20,7 @@ typedef void (*ts_score_fn)(const void *ctx, const ts_belief *b, uint32_t n_doma
                             float *sd, float *trust, float *integrity);
 
 /* Slots of the daily hours ledger; what each slot means is the models' business. */
+#define TS_NO_TASK 255
 #define TS_HOURS_SLOTS 10
 
 typedef struct ts_world {
@@ -62,6 +63,12 @@ typedef struct ts_world {
     uint8_t *busy;       /* unavailable for normal work today (set in org, cleared daily) */
     float *surface;      /* extra chance today that hidden problems surface (cleared daily) */
     int32_t *status_day; /* last day the agent shared the status of its work */
+    /* What each person works on, written by the work module for its own agent; tactics
+     * read it in org and may set the boost and trial flag of a task under way. */
+    uint8_t *task_domain; /* domain of the current task; TS_NO_TASK when idle */
+    int32_t *task_start;  /* day the current task started */
+    float *task_boost;    /* extra success probability of the current task (help) */
+    uint8_t *task_trial;  /* the current task is a trial task */
 
     ts_relstore models;
     ts_score_fn score;
@@ -70,6 +77,11 @@ typedef struct ts_world {
     void (*on_new_model)(const void *ctx, struct ts_world *w, uint32_t owner, uint32_t other,
                          uint32_t slot);
     const void *on_new_model_ctx;
+    /* Called for every competence observation applied (may be NULL): in apply it runs on
+     * the believer's thread and may write only the believer's own state. */
+    void (*on_observe)(const void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
+                       uint32_t domain, int success, float weight);
+    const void *on_observe_ctx;
 } ts_world;
 
 ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, double forgetting,

@@ -351,6 +351,51 @@ static void test_surface_and_status_hooks(void **state) {
     teardown_fix(&f);
 }
 
+/* The task view tactics read, the help boost and trial tasks. */
+static void test_task_view_boost_and_trial(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, 0, "");
+    work_row *row = &f.s->rows[4];
+    ts_emit e = emitter(&f, 4);
+    ts_module_work.act(f.s, &f.w, 4, &e); /* starts a task on day 10 */
+    assert_int_equal(row->state, WORK_ACTIVE);
+    f.w.task_boost[4] = 0.4f; /* left from an earlier task: cleared */
+    ts_module_work.settle(f.s, &f.w, 4);
+    assert_int_equal(f.w.task_start[4], 10);
+    assert_int_equal(f.w.task_domain[4], row->domain);
+    assert_float_equal(f.w.task_boost[4], 0.0, 0.0);
+    /* Competence 0, but help worth 1: it succeeds. */
+    f.w.task_boost[4] = 1.0f;
+    row->done = row->size;
+    ts_module_work.settle(f.s, &f.w, 4);
+    assert_int_equal(row->state, WORK_DONE);
+    assert_int_equal(row->success, 1);
+    /* A failed trial task: the manager sees it at weight 2, nobody gets honesty
+     * evidence, and a tenth of the task is reworked. */
+    row->success = 0;
+    row->size = 30.0f;
+    f.w.task_trial[4] = 1;
+    f.w.candor[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
+    f.w.day = 11;
+    e = emitter(&f, 4);
+    e.day = 11;
+    ts_module_work.act(f.s, &f.w, 4, &e);
+    float w = 0;
+    assert_int_equal(count_kind(&f, 1, TS_MK_OBSERVE, &w, NULL, NULL), 1);
+    assert_float_equal(w, 2.0, 0.0);
+    for (size_t i = 0; i < f.buf.n; i++) {
+        if (f.buf.msgs[i].kind == TS_MK_OBSERVE && f.buf.msgs[i].to != 4) {
+            assert_int_equal(f.buf.msgs[i].flags, 0);
+        }
+    }
+    assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, NULL, NULL, NULL), 0);
+    assert_int_equal(row->concealed, 0);
+    assert_int_equal(row->is_rework, 1);
+    assert_float_equal(row->size, 3.0, 1e-5);
+    teardown_fix(&f);
+}
+
 /* The first day's teams draw their own partners (not all the same ones); a team that
  * appears later takes a sibling's partners. */
 static void test_partner_teams(void **state) {
@@ -413,6 +458,7 @@ int main(void) {
         cmocka_unit_test(test_hours_of_a_day),
         cmocka_unit_test(test_partner_teams),
         cmocka_unit_test(test_surface_and_status_hooks),
+        cmocka_unit_test(test_task_view_boost_and_trial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
