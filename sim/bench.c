@@ -110,6 +110,9 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     size_t n_mods = model_acts ? opt->n_modules : 1;
     const char *workload = model_acts ? "model" : "synthetic";
     ts_status st = ts_scenario_load_string(opt->schema, text, "bench", NULL, &sc, err);
+    for (size_t k = 0; st == TS_OK && k < opt->n_sets; k++) {
+        st = ts_scenario_set(sc, opt->sets[k], err);
+    }
     if (st == TS_OK) {
         st = ts_scenario_finalize(sc, err);
     }

@@ -20,6 +20,8 @@ typedef struct ts_bench_options {
     const ts_module *const *modules;
     size_t n_modules;
     const ts_schema *schema; /* to build the bench scenario (models/modules.h) */
+    const char *const *sets; /* "key=value" overrides of the bench scenario */
+    size_t n_sets;
 } ts_bench_options;
 
 ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err);

@@ -100,13 +100,16 @@ static const char usage_info[] = "Usage: trustsim info FILE.h5\n"
 static const char usage_bench[] =
     "Usage: trustsim bench [OPTIONS]\n"
     "\n"
-    "Times the engine with the full model on a synthetic organisation.\n"
+    "Times the engine with the full model on an organisation of --agents people\n"
+    "(no warm-up, trust.capacity 128, every other key at its default).\n"
     "\n"
     "Options:\n"
     "      --agents N        agents in the organisation (default 100000)\n"
     "      --days N          days to simulate (default 250)\n"
     "      --threads N       threads to use (0: all cores; default 0)\n"
     "      --json            print one JSON object instead of text\n"
+    "      --set KEY=VALUE   change the bench scenario (repeatable), e.g.\n"
+    "                        --set 'tactics.one_on_ones={}' to time a tactic\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_compare[] =
@@ -535,10 +538,17 @@ static int cli_bench(int argc, char **argv) {
                                          {"days", required_argument, NULL, OPT_DAYS},
                                          {"threads", required_argument, NULL, OPT_THREADS},
                                          {"json", no_argument, NULL, OPT_JSON},
+                                         {"set", required_argument, NULL, OPT_SET},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "bench";
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t n_sets = 0;
+    if (!sets) {
+        fputs("trustsim: out of memory\n", stderr);
+        return 1;
+    }
     /* The full model, as `trustsim bench` promises (NULL would be a synthetic one). */
     ts_bench_options bo = {.agents = 100000,
                            .days = 250,
@@ -561,18 +571,21 @@ static int cli_bench(int argc, char **argv) {
             return 0;
         case OPT_AGENTS:
             if ((rc = cli_parse_int(cmd, "--agents", optarg, 1, 1000000000, &v)) != 0) {
+                free(sets);
                 return rc;
             }
             bo.agents = (long)v;
             break;
         case OPT_DAYS:
             if ((rc = cli_parse_int(cmd, "--days", optarg, 1, 1000000, &v)) != 0) {
+                free(sets);
                 return rc;
             }
             bo.days = (long)v;
             break;
         case OPT_THREADS:
             if ((rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) != 0) {
+                free(sets);
                 return rc;
             }
             bo.threads = (int)v;
@@ -580,14 +593,22 @@ static int cli_bench(int argc, char **argv) {
         case OPT_JSON:
             bo.json = 1;
             break;
+        case OPT_SET:
+            sets[n_sets++] = optarg;
+            break;
         default:
+            free(sets);
             return cli_option_error(cmd, c, optstring, opts, argv);
         }
     }
     if (cli_too_many(cmd, optind, argc, argv, 0) != 0) {
+        free(sets);
         return TS_CLI_USAGE_EXIT;
     }
+    bo.sets = sets;
+    bo.n_sets = n_sets;
     ts_status st = ts_bench_run(&bo, stdout, &err);
+    free(sets);
     return st == TS_OK ? 0 : cli_report(st, &err);
 }
 

@@ -514,6 +514,15 @@ static void test_bench_small(void **state) {
     assert_non_null(strstr(r.out, "\"agents\": 217"));
     assert_non_null(strstr(r.out, "\"days\": 3"));
     assert_non_null(strstr(r.out, "\"threads\": 1"));
+    assert_non_null(strstr(r.out, "\"workload\": \"model\""));
+    cli_result_free(&r);
+    /* --set changes the bench scenario: a tactic on, or a bad key refused. */
+    r = RUN("bench", "--agents", "217", "--days", "3", "--set", "tactics.broadcast={every: 1}",
+            "--json");
+    expect(&r, 0, NULL);
+    cli_result_free(&r);
+    r = RUN("bench", "--agents", "217", "--days", "3", "--set", "tactics.one_on_onez={}");
+    expect(&r, 2, "tactics.one_on_onez");
     cli_result_free(&r);
 }
 
