@@ -112,6 +112,25 @@ static void test_threads_give_identical_runs(void **state) {
     assert_false(same_runs(TMP "/t1.h5", TMP "/t3.h5", 4));
 }
 
+/* A single run large enough (3,000 people: three agent blocks) that the threads work
+ * inside it, with the full model, growth and an incident: the same bits. */
+static void test_threads_inside_a_run(void **state) {
+    (void)state;
+    write_file(TMP "/big.yaml", "name: big\ndays: 40\norg: {headcount: 3000, warmup_days: 10}\n"
+                                "hiring: {growth: exponential, annual_rate: 1}\n"
+                                "output: {snapshot_every: 20, snapshot_agents: 100}\n"
+                                "events: [{day: 5, kind: incident, domain: debugging}]\n");
+    char *a1[] = {TS_BINARY,   "run", TMP "/big.yaml", "-o", TMP "/b1.h5",
+                  "--threads", "1",   "--force",       NULL};
+    char *a2[] = {TS_BINARY,   "run", TMP "/big.yaml", "-o", TMP "/b2.h5",
+                  "--threads", "2",   "--force",       NULL};
+    assert_int_equal(run_argv(a1, "b1"), 0);
+    assert_int_equal(run_argv(a2, "b2"), 0);
+    assert_true(same_runs(TMP "/b1.h5", TMP "/b2.h5", 1));
+    /* The run really used two threads inside. */
+    assert_int_equal(sh("h5dump -a /runs/r000000/threads " TMP "/b2.h5 | grep -q '(0): 2'"), 0);
+}
+
 static void test_force_and_existing_file(void **state) {
     (void)state;
     write_file(TMP "/small.yaml", SMALL);
@@ -216,6 +235,7 @@ static void test_info_lists_runs(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_give_identical_runs),
+        cmocka_unit_test(test_threads_inside_a_run),
         cmocka_unit_test(test_force_and_existing_file),
         cmocka_unit_test(test_resume_equals_one_go),
         cmocka_unit_test(test_sigint_leaves_readable_file),
