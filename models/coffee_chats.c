@@ -1,5 +1,10 @@
 #include "coffee_chats.h"
 
+#include "evidence.h"
+
+#include <math.h>
+#include <stdlib.h>
+
 static const ts_param coffee_chats_tactic_params[] = {
     {
         .key = "per_week",
@@ -8,7 +13,7 @@ static const ts_param coffee_chats_tactic_params[] = {
         .min = 0,
         .max = 35,
         .units = "chats per week",
-        .doc = "Chats each person has in a week.",
+        .doc = "Chats each person starts in a week (it also joins the chats others start).",
     },
 };
 
@@ -22,6 +27,95 @@ static const ts_section coffee_chats_tactic_section = {
 
 static const ts_section *const coffee_chats_sections[] = {&coffee_chats_tactic_section};
 
+typedef struct cc_state {
+    double per_day; /* chats a person starts per working day: per_week / 5 */
+    uint32_t held;  /* chats held today (written in org, read at day_end) */
+} cc_state;
+
+static ts_status cc_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    cc_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->per_day = ts_scenario_real(sc, "tactics.coffee_chats.per_week") / 5.0;
+    *state = s;
+    return TS_OK;
+}
+
+static void cc_free(void *state) {
+    free(state);
+}
+
+int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
+    if (a == b || a >= w->n || b >= w->n) {
+        return 0;
+    }
+    if (!w->active[a] || !w->active[b] || w->busy[a] || w->busy[b]) {
+        return 0;
+    }
+    return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;
+}
+
+/* One chat: each side gets an observation of the other in a random domain, drawn from
+ * the other's true competence, and a little goodwill; both spend the time. The first
+ * contact creates the model (ts_ev_observe_now). */
+static void cc_chat(ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
+    uint32_t D = w->n_domains;
+    uint32_t da = ts_rng_below(r, D);
+    int oka = ts_rng_uniform(r) < w->competence[(size_t)b * D + da];
+    uint32_t db = ts_rng_below(r, D);
+    int okb = ts_rng_uniform(r) < w->competence[(size_t)a * D + db];
+    ts_ev_observe_now(w, a, b, da, oka, TS_COFFEE_CHATS_WEIGHT);
+    ts_ev_observe_now(w, b, a, db, okb, TS_COFFEE_CHATS_WEIGHT);
+    ts_ev_goodwill_now(w, a, b, TS_COFFEE_CHATS_GOODWILL);
+    ts_ev_goodwill_now(w, b, a, TS_COFFEE_CHATS_GOODWILL);
+    ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
+    ts_ev_hours_now(w, b, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
+}
+
+/* Each active, available person starts floor(p) chats today and one more with
+ * probability frac(p), p = per_week / 5 (one a week at the default). The partner is drawn
+ * uniformly among everyone by rejection: a few draws of an id until one is eligible (in
+ * another team, not its manager or report, available); a person who finds nobody in
+ * TS_COFFEE_CHATS_TRIES draws skips that chat. The warm-up runs it too: the habit
+ * predates day 0. Source: seed 003's comments (informal contact). */
+static void cc_org(void *state, ts_world *w, ts_day *d) {
+    cc_state *s = state;
+    s->held = 0;
+    double whole = floor(s->per_day);
+    double frac = s->per_day - whole;
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (!w->active[a] || w->busy[a]) {
+            continue;
+        }
+        ts_rng r;
+        ts_day_rng(d, a, &r);
+        uint32_t chats = (uint32_t)whole + (ts_rng_uniform(&r) < frac);
+        for (uint32_t c = 0; c < chats; c++) {
+            for (int t = 0; t < TS_COFFEE_CHATS_TRIES; t++) {
+                uint32_t b = ts_rng_below(&r, w->n);
+                if (ts_coffee_chats_eligible(w, a, b)) {
+                    cc_chat(w, a, b, &r);
+                    s->held++;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static const ts_metric_decl cc_metrics[] = {
+    {"coffee_chats_held", "chats/day", "Coffee chats held (coffee-chats tactic)."},
+};
+
+static void cc_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    const cc_state *s = state;
+    (void)w;
+    (void)acc;
+    v[0] = s->held;
+}
+
 const ts_module ts_module_coffee_chats = {
     .name = "coffee_chats",
     .sections = coffee_chats_sections,
@@ -29,4 +123,11 @@ const ts_module ts_module_coffee_chats = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = cc_configure,
+    .free = cc_free,
+    .org = cc_org,
+    .metrics = cc_metrics,
+    .n_metrics = sizeof cc_metrics / sizeof cc_metrics[0],
+    .n_acc = 0,
+    .day_end = cc_day_end,
 };

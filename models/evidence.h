@@ -28,7 +28,7 @@ enum {
     TS_HOURS_DEEP_DIVE,      /* deep dives by a common manager */
     TS_HOURS_MEETINGS,       /* 1:1s, broadcasts, forums, feedback, coffee, offsites */
     TS_HOURS_MENTORING,      /* mentoring new hires */
-    TS_HOURS_COORDINATION,   /* incident syncs and arguments, status writing */
+    TS_HOURS_COORDINATION,   /* incident syncs, arguments and checks */
     TS_HOURS_INCIDENT,       /* incident work */
     TS_HOURS_SUPERVISION,    /* supervising incident workstreams */
     TS_HOURS_N

@@ -1,5 +1,10 @@
 #include "offsites.h"
 
+#include "evidence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
 static const ts_param offsites_tactic_params[] = {
     {
         .key = "every",
@@ -31,6 +36,250 @@ static const ts_section offsites_tactic_section = {
 
 static const ts_section *const offsites_sections[] = {&offsites_tactic_section};
 
+typedef struct offsites_state {
+    int32_t every;
+    uint32_t meetings;
+    float hours; /* work.hours_per_day: the offsite takes the whole day */
+    /* Workspaces of n_alloc agents (owned), rebuilt at every offsite. */
+    uint32_t n_alloc;
+    uint32_t *dept;    /* head of the agent's department; TS_NO_AGENT if not taking part */
+    uint32_t *start;   /* n_alloc + 1: department h is members[start[h] .. start[h + 1]) */
+    uint32_t *members; /* the people taking part, by department, in id order */
+    uint32_t *heads;   /* the depth-1 managers taking part (the CEO's meetings), id order */
+    uint32_t *pick;    /* the partners one person draws */
+    uint8_t *met;      /* took part in at least one meeting today */
+    uint32_t held;     /* today's meetings and attendees, for the metrics */
+    uint32_t attendees;
+    int nomem; /* a workspace could not grow during an org phase (reported later) */
+} offsites_state;
+
+/* Grows the workspaces to n agents; 0 when out of memory (the old ones stay valid). */
+static int offsites_reserve(offsites_state *s, uint32_t n) {
+    if (n <= s->n_alloc) {
+        return 1;
+    }
+    uint32_t **arrays[] = {&s->dept, &s->members, &s->heads, &s->pick};
+    for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
+        uint32_t *p = realloc(*arrays[k], n * sizeof *p);
+        if (!p) {
+            return 0;
+        }
+        *arrays[k] = p;
+    }
+    uint32_t *st = realloc(s->start, ((size_t)n + 1) * sizeof *st);
+    if (!st) {
+        return 0;
+    }
+    s->start = st;
+    uint8_t *met = realloc(s->met, n * sizeof *met);
+    if (!met) {
+        return 0;
+    }
+    s->met = met;
+    s->n_alloc = n;
+    return 1;
+}
+
+static void offsites_free(void *state) {
+    offsites_state *s = state;
+    if (s) {
+        free(s->dept);
+        free(s->start);
+        free(s->members);
+        free(s->heads);
+        free(s->pick);
+        free(s->met);
+        free(s);
+    }
+}
+
+static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **state,
+                                    ts_error *err) {
+    offsites_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->every = (int32_t)ts_scenario_int(sc, "tactics.offsites.every");
+    s->meetings = (uint32_t)ts_scenario_int(sc, "tactics.offsites.meetings");
+    s->hours = (float)ts_scenario_real(sc, "work.hours_per_day");
+    if (!offsites_reserve(s, w->n_alloc)) {
+        offsites_free(s);
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
+    }
+    *state = s;
+    return TS_OK;
+}
+
+static ts_status offsites_grow(void *state, const ts_world *w, ts_error *err) {
+    offsites_state *s = state;
+    if (s->nomem || !offsites_reserve(s, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
+    }
+    return TS_OK;
+}
+
+/* Sorts the people taking part (employed, not busy, not the CEO) into their departments
+ * (counting sort by the department's head, so each department lists its members in id
+ * order) and lists the heads for the CEO. */
+static uint32_t offsites_departments(offsites_state *s, const ts_world *w) {
+    uint32_t n = w->n, nh = 0;
+    memset(s->start, 0, ((size_t)n + 1) * sizeof *s->start);
+    for (uint32_t a = 0; a < n; a++) {
+        s->dept[a] = TS_NO_AGENT;
+        s->met[a] = 0;
+        if (a == w->root || !w->active[a] || w->busy[a]) {
+            continue;
+        }
+        uint32_t h = a;
+        while (w->depth[h] > 1) {
+            h = w->manager[h];
+        }
+        s->dept[a] = h;
+        s->start[h + 1]++;
+        if (h == a) {
+            s->heads[nh++] = a;
+        }
+    }
+    for (uint32_t h = 0; h < n; h++) {
+        s->start[h + 1] += s->start[h];
+    }
+    /* start[h] serves as department h's cursor, which leaves it at start[h + 1]... */
+    for (uint32_t a = 0; a < n; a++) {
+        if (s->dept[a] != TS_NO_AGENT) {
+            s->members[s->start[s->dept[a]]++] = a;
+        }
+    }
+    /* ...so shifting by one restores the beginnings. */
+    for (uint32_t h = n; h > 0; h--) {
+        s->start[h] = s->start[h - 1];
+    }
+    s->start[0] = 0;
+    return nh;
+}
+
+/* Draws up to `want` distinct partners for `self` from list[0..m) into out (which has
+ * room for m); self, if listed, is never drawn. Returns how many were drawn. */
+static uint32_t offsites_choose(const uint32_t *list, uint32_t m, uint32_t self, uint32_t want,
+                                uint32_t *out, ts_rng *r) {
+    uint32_t others = 0;
+    for (uint32_t i = 0; i < m && others == 0; i++) {
+        others = list[i] == self;
+    }
+    others = m - others;
+    uint32_t k = want < others ? want : others;
+    if (others <= 2u * (uint64_t)k) {
+        /* A small pool: a partial Fisher-Yates shuffle of a copy. */
+        uint32_t j = 0;
+        for (uint32_t i = 0; i < m; i++) {
+            if (list[i] != self) {
+                out[j++] = list[i];
+            }
+        }
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t x = i + ts_rng_below(r, others - i);
+            uint32_t t = out[i];
+            out[i] = out[x];
+            out[x] = t;
+        }
+        return k;
+    }
+    /* A large pool (more than twice the draws): rejection, at most half rejected. */
+    for (uint32_t i = 0; i < k;) {
+        uint32_t b = list[ts_rng_below(r, m)];
+        int dup = b == self;
+        for (uint32_t q = 0; q < i && !dup; q++) {
+            dup = out[q] == b;
+        }
+        if (!dup) {
+            out[i++] = b;
+        }
+    }
+    return k;
+}
+
+/* One conversation: each side sees the other work once in a random domain. */
+static void offsites_meet(ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
+    uint32_t D = w->n_domains;
+    uint32_t da = ts_rng_below(r, D);
+    int ok_a = ts_rng_uniform(r) < w->competence[(size_t)b * D + da];
+    uint32_t db = ts_rng_below(r, D);
+    int ok_b = ts_rng_uniform(r) < w->competence[(size_t)a * D + db];
+    ts_ev_observe_now(w, a, b, da, ok_a, TS_OFFSITES_OBSERVATION);
+    ts_ev_observe_now(w, b, a, db, ok_b, TS_OFFSITES_OBSERVATION);
+    ts_ev_goodwill_now(w, a, b, TS_OFFSITES_GOODWILL);
+    ts_ev_goodwill_now(w, b, a, TS_OFFSITES_GOODWILL);
+}
+
+/* Everyone taking part draws its partners on its own stream, in id order; a pair may meet
+ * twice when each draws the other. The day is charged once to everyone who met someone. */
+static void offsites_org(void *state, ts_world *w, ts_day *d) {
+    offsites_state *s = state;
+    s->held = 0;
+    s->attendees = 0;
+    if (d->day % s->every != 0 || s->meetings == 0 || w->n == 0) {
+        return;
+    }
+    /* Today's hires may have outgrown the workspaces before the engine's grow call. */
+    if (!offsites_reserve(s, w->n)) {
+        s->nomem = 1;
+        return;
+    }
+    uint32_t nh = offsites_departments(s, w);
+    uint32_t ceo = w->root;
+    for (uint32_t a = 0; a < w->n; a++) {
+        const uint32_t *list;
+        uint32_t m;
+        if (a == ceo && w->active[a] && !w->busy[a]) {
+            list = s->heads;
+            m = nh;
+        } else if (s->dept[a] != TS_NO_AGENT) {
+            list = s->members + s->start[s->dept[a]];
+            m = s->start[s->dept[a] + 1] - s->start[s->dept[a]];
+        } else {
+            continue;
+        }
+        ts_rng r;
+        ts_day_rng(d, a, &r);
+        uint32_t k = offsites_choose(list, m, a, s->meetings, s->pick, &r);
+        for (uint32_t i = 0; i < k; i++) {
+            offsites_meet(w, a, s->pick[i], &r);
+            s->met[a] = 1;
+            s->met[s->pick[i]] = 1;
+        }
+        s->held += k;
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (s->met[a]) {
+            ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, s->hours);
+            s->attendees++;
+        }
+    }
+}
+
+static const ts_metric_decl offsites_metrics[] = {
+    {"offsite_meetings", "meetings/day",
+     "Conversations held at that day's offsite (0 on days without one)."},
+    {"offsite_attendees", "people/day",
+     "People who spent that day at an offsite (0 on days without one)."},
+};
+
+static void offsites_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)w;
+    (void)acc;
+    const offsites_state *s = state;
+    v[0] = s->held;
+    v[1] = s->attendees;
+}
+
+static ts_status offsites_summarize(const void *state, const ts_world *w, ts_result *res,
+                                    ts_error *err) {
+    (void)w;
+    (void)res;
+    const offsites_state *s = state;
+    return s->nomem ? ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace")
+                    : TS_OK;
+}
+
 const ts_module ts_module_offsites = {
     .name = "offsites",
     .sections = offsites_sections,
@@ -38,4 +287,13 @@ const ts_module ts_module_offsites = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = offsites_configure,
+    .free = offsites_free,
+    .grow = offsites_grow,
+    .org = offsites_org,
+    .metrics = offsites_metrics,
+    .n_metrics = sizeof offsites_metrics / sizeof offsites_metrics[0],
+    .n_acc = 0,
+    .day_end = offsites_day_end,
+    .summarize = offsites_summarize,
 };

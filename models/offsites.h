@@ -1,12 +1,17 @@
-/* Offsites: regular days away where people meet others of their department (MODEL.md
- * §6.11). On when its section `tactics.offsites` is present unless it says enabled:
- * false. Keys only for now; the behaviour arrives with the issue "Trust-building
- * tactics". */
+/* Offsites: every `every` days each person spends a day away with its department
+ * (MODEL.md §6.11) and meets `meetings` colleagues of it, drawn at random; both sides of
+ * a meeting see each other work and like each other a little more. A department is the
+ * subtree of a depth-1 manager; the CEO meets its direct reports. Runs in the serial org
+ * phase (also during the warm-up); on when its section `tactics.offsites` is present. */
 #ifndef TS_MODELS_OFFSITES_H
 #define TS_MODELS_OFFSITES_H
 
 #include "module.h"
 
 extern const ts_module ts_module_offsites;
+
+/* The numbers of the mechanism (MODEL.md §6.11), public for the tests. */
+#define TS_OFFSITES_OBSERVATION 0.3f /* weight of each side's observation of the other */
+#define TS_OFFSITES_GOODWILL 0.03f   /* goodwill each side gains toward the other */
 
 #endif

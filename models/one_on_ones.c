@@ -1,5 +1,10 @@
 #include "one_on_ones.h"
 
+#include "evidence.h"
+
+#include <math.h>
+#include <stdlib.h>
+
 static const ts_param one_on_ones_tactic_params[] = {
     {
         .key = "manager_every",
@@ -40,6 +45,168 @@ static const ts_section one_on_ones_tactic_section = {
 
 static const ts_section *const one_on_ones_sections[] = {&one_on_ones_tactic_section};
 
+typedef struct ooo_state {
+    int64_t manager_every; /* days between a report's 1:1s with its manager */
+    int64_t peers;         /* teammates each person meets per peer period */
+    int64_t peer_every;    /* days of a peer period */
+    double held, skipped;  /* today's meetings held, and skipped for an incident */
+} ooo_state;
+
+/* a mod m in [0, m), m > 0, for negative a too (warm-up days are negative). */
+static int64_t ooo_mod(int64_t a, int64_t m) {
+    int64_t r = a % m;
+    return r < 0 ? r + m : r;
+}
+
+/* floor(a / m), m > 0. */
+static int64_t ooo_floordiv(int64_t a, int64_t m) {
+    return (a - ooo_mod(a, m)) / m;
+}
+
+uint32_t ts_one_on_ones_partner(uint32_t n, uint32_t i, int64_t k) {
+    if (n < 2 || i >= n) {
+        return TS_OOO_BYE;
+    }
+    /* Circle method: N (even) seats, seat N-1 fixed, the others rotate; with n odd seat
+     * N-1 is empty and whoever faces it sits the round out. */
+    uint32_t seats = n + (n & 1u);
+    uint32_t rounds = seats - 1;
+    uint32_t q = (uint32_t)ooo_mod(k, rounds);
+    if (i == seats - 1) {
+        return q;
+    }
+    if (i == q) {
+        return seats - 1 < n ? seats - 1 : TS_OOO_BYE;
+    }
+    return (uint32_t)(((uint64_t)2 * q + rounds - i) % rounds);
+}
+
+static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    ooo_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->manager_every = ts_scenario_int(sc, "tactics.one_on_ones.manager_every");
+    s->peers = ts_scenario_int(sc, "tactics.one_on_ones.peers");
+    s->peer_every = ts_scenario_int(sc, "tactics.one_on_ones.peer_every");
+    /* The schema keeps them in range; guard the divisions all the same. */
+    s->manager_every = s->manager_every < 1 ? 1 : s->manager_every;
+    s->peer_every = s->peer_every < 1 ? 1 : s->peer_every;
+    s->peers = s->peers < 0 ? 0 : s->peers;
+    *state = s;
+    return TS_OK;
+}
+
+static void ooo_free(void *state) {
+    free(state);
+}
+
+/* One meeting of x (who draws, from its own stream) and y. Each side observes the other
+ * in a random domain, success drawn from the other's true competence; goodwill both
+ * ways; both sides' hidden defects are likelier to surface today; in a manager 1:1
+ * (y is x's manager) x's alignment error moves toward y's. The draws are made even
+ * when the meeting is skipped, so one skipped meeting does not shift the next. */
+static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *r, int manager) {
+    uint32_t nd = w->n_domains;
+    uint32_t dx = ts_rng_below(r, nd);
+    double ux = ts_rng_uniform(r);
+    uint32_t dy = ts_rng_below(r, nd);
+    double uy = ts_rng_uniform(r);
+    if (!w->active[x] || !w->active[y]) {
+        return;
+    }
+    if (w->busy[x] || w->busy[y]) {
+        s->skipped += 1.0;
+        return;
+    }
+    ts_ev_hours_now(w, x, TS_HOURS_MEETINGS, TS_OOO_HOURS);
+    ts_ev_hours_now(w, y, TS_HOURS_MEETINGS, TS_OOO_HOURS);
+    if (nd > 0) {
+        ts_ev_observe_now(w, x, y, dx, ux < w->competence[(size_t)y * nd + dx], TS_OOO_OBSERVE);
+        ts_ev_observe_now(w, y, x, dy, uy < w->competence[(size_t)x * nd + dy], TS_OOO_OBSERVE);
+    }
+    ts_ev_goodwill_now(w, x, y, TS_OOO_GOODWILL);
+    ts_ev_goodwill_now(w, y, x, TS_OOO_GOODWILL);
+    if (manager) {
+        w->alignment[x] += TS_OOO_ALIGN_PULL * (w->alignment[y] - w->alignment[x]);
+    }
+    w->surface[x] += TS_OOO_SURFACE;
+    w->surface[y] += TS_OOO_SURFACE;
+    s->held += 1.0;
+}
+
+/* The team of manager m today: each report's 1:1 with m when due, and the peer
+ * matchings due today. A team's peer period starts on the days (day + m) % peer_every
+ * == 0; its p = min(peers, size - 1) round-robin rounds are spread evenly over the
+ * period (round j on offset floor(j * peer_every / p)), and successive periods take
+ * the next p rounds, so everyone meets p teammates a period (p - 1 in a period where a
+ * team of odd size gives it the bye) and, over time, all of them. Positions are places
+ * in the reports list (hiring order). Each meeting is held once: the member earlier
+ * in the list starts it and draws for it. */
+static void ooo_team(ooo_state *s, ts_world *w, const ts_day *d, uint32_t m) {
+    uint32_t n = 0;
+    for (uint32_t x = w->first_report[m]; x != TS_NO_AGENT; x = w->next_peer[x]) {
+        n++;
+    }
+    int64_t p = s->peers < (int64_t)n - 1 ? s->peers : (int64_t)n - 1;
+    int64_t j_lo = 0, j_hi = 0, k0 = 0;
+    if (p > 0) {
+        int64_t t = (int64_t)d->day + m;
+        int64_t phase = ooo_mod(t, s->peer_every);
+        /* Rounds j with floor(j P / p) == phase, P = peer_every: j in
+         * [ceil(phase p / P), ceil((phase + 1) p / P)). */
+        j_lo = (phase * p + s->peer_every - 1) / s->peer_every;
+        j_hi = ((phase + 1) * p + s->peer_every - 1) / s->peer_every;
+        k0 = ooo_floordiv(t, s->peer_every) * p;
+    }
+    uint32_t i = 0;
+    for (uint32_t x = w->first_report[m]; x != TS_NO_AGENT; x = w->next_peer[x], i++) {
+        ts_rng r;
+        ts_day_rng(d, x, &r);
+        if (ooo_mod((int64_t)d->day + x, s->manager_every) == 0) {
+            ooo_meet(s, w, x, m, &r, 1);
+        }
+        for (int64_t j = j_lo; j < j_hi; j++) {
+            uint32_t at = ts_one_on_ones_partner(n, i, k0 + j);
+            if (at == TS_OOO_BYE || at <= i) {
+                continue;
+            }
+            uint32_t y = x;
+            for (uint32_t step = i; step < at; step++) {
+                y = w->next_peer[y];
+            }
+            ooo_meet(s, w, x, y, &r, 0);
+        }
+    }
+}
+
+static void ooo_org(void *state, ts_world *w, ts_day *d) {
+    ooo_state *s = state;
+    s->held = 0.0;
+    s->skipped = 0.0;
+    for (uint32_t m = 0; m < w->n; m++) {
+        if (w->active[m] && w->first_report[m] != TS_NO_AGENT) {
+            ooo_team(s, w, d, m);
+        }
+    }
+}
+
+static const ts_metric_decl ooo_metrics[] = {
+    {"one_on_ones_held", "meetings/day",
+     "1:1 meetings held today, with a manager or a peer (each meeting counted once)."},
+    {"one_on_ones_skipped", "meetings/day",
+     "1:1 meetings due today but skipped because one side was on an incident."},
+};
+
+static void ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+    (void)w;
+    (void)acc;
+    const ooo_state *s = state;
+    values[0] = s->held;
+    values[1] = s->skipped;
+}
+
 const ts_module ts_module_one_on_ones = {
     .name = "one_on_ones",
     .sections = one_on_ones_sections,
@@ -47,4 +214,11 @@ const ts_module ts_module_one_on_ones = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = ooo_configure,
+    .free = ooo_free,
+    .org = ooo_org,
+    .metrics = ooo_metrics,
+    .n_metrics = sizeof ooo_metrics / sizeof ooo_metrics[0],
+    .n_acc = 0,
+    .day_end = ooo_day_end,
 };

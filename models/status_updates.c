@@ -1,5 +1,9 @@
 #include "status_updates.h"
 
+#include "evidence.h"
+
+#include <stdlib.h>
+
 static const ts_param status_updates_tactic_params[] = {
     {
         .key = "every",
@@ -22,6 +26,71 @@ static const ts_section status_updates_tactic_section = {
 
 static const ts_section *const status_updates_sections[] = {&status_updates_tactic_section};
 
+typedef struct su_state {
+    int32_t every;
+    uint32_t posted; /* updates posted today (written in org, read at day_end) */
+} su_state;
+
+static ts_status su_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    (void)w;
+    su_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->every = (int32_t)ts_scenario_int(sc, "tactics.status_updates.every");
+    *state = s;
+    return TS_OK;
+}
+
+static void su_free(void *state) {
+    free(state);
+}
+
+/* x mod n in [0, n), also for the negative days of the warm-up. */
+static int64_t su_mod(int64_t x, int64_t n) {
+    int64_t r = x % n;
+    return r < 0 ? r + n : r;
+}
+
+/* Each active, available person posts on its own days (staggered by id, so the posts of a
+ * team spread over the period). The manager stands in for the readers: the stakeholders
+ * of a task are private to the work module, which instead reads status_day as news for
+ * all of them (fud_mean). */
+static void su_org(void *state, ts_world *w, ts_day *d) {
+    su_state *s = state;
+    s->posted = 0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (!w->active[a] || w->busy[a] || su_mod((int64_t)d->day + a, s->every) != 0) {
+            continue;
+        }
+        ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_WRITE_HOURS);
+        w->status_day[a] = d->day;
+        w->surface[a] += TS_STATUS_UPDATES_SURFACE;
+        s->posted++;
+        uint32_t m = w->manager[a];
+        if (m == TS_NO_AGENT || !w->active[m]) {
+            continue;
+        }
+        ts_rng r;
+        ts_day_rng(d, a, &r);
+        uint32_t dom = ts_rng_below(&r, w->n_domains);
+        int ok = ts_rng_uniform(&r) < w->competence[(size_t)a * w->n_domains + dom];
+        ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_READ_HOURS);
+        ts_ev_observe_now(w, m, a, dom, ok, TS_STATUS_UPDATES_WEIGHT);
+    }
+}
+
+static const ts_metric_decl su_metrics[] = {
+    {"status_updates_posted", "updates/day", "Status updates posted (status-updates tactic)."},
+};
+
+static void su_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    const su_state *s = state;
+    (void)w;
+    (void)acc;
+    v[0] = s->posted;
+}
+
 const ts_module ts_module_status_updates = {
     .name = "status_updates",
     .sections = status_updates_sections,
@@ -29,4 +98,11 @@ const ts_module ts_module_status_updates = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = su_configure,
+    .free = su_free,
+    .org = su_org,
+    .metrics = su_metrics,
+    .n_metrics = sizeof su_metrics / sizeof su_metrics[0],
+    .n_acc = 0,
+    .day_end = su_day_end,
 };

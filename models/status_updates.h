@@ -1,11 +1,18 @@
-/* Status updates: task owners regularly post where their work stands; readers stop
- * guessing and concealed problems come out sooner (MODEL.md §6.5). On when its section
- * `tactics.status_updates` is present unless it says enabled: false. Keys only for now;
- * the behaviour arrives with the issue "Trust-building tactics". */
+/* Status updates: every active, available person regularly posts where its work stands;
+ * its manager reads it (and learns a little of the writer), the stakeholders stop
+ * guessing (status_day) and hidden defects come out sooner (surface) (MODEL.md §6.5).
+ * On when the section `tactics.status_updates` is present. Runs in the serial org
+ * phase, after incident (which sets busy). */
 #ifndef TS_MODELS_STATUS_UPDATES_H
 #define TS_MODELS_STATUS_UPDATES_H
 
 #include "module.h"
+
+/* The tactic's fixed numbers (MODEL.md §6.5). */
+#define TS_STATUS_UPDATES_WRITE_HOURS 0.25f /* the writer's time per update */
+#define TS_STATUS_UPDATES_READ_HOURS 0.05f  /* the manager's reading time */
+#define TS_STATUS_UPDATES_WEIGHT 0.1f       /* the manager's observation of the writer */
+#define TS_STATUS_UPDATES_SURFACE 0.1f      /* extra chance today of the writer's defects */
 
 extern const ts_module ts_module_status_updates;
 

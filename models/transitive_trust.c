@@ -1,5 +1,11 @@
 #include "transitive_trust.h"
 
+#include "evidence.h"
+#include "trust.h"
+
+#include <stdlib.h>
+#include <string.h>
+
 static const ts_param transitive_trust_tactic_params[] = {
     {
         .key = "weight",
@@ -23,6 +29,179 @@ static const ts_section transitive_trust_tactic_section = {
 
 static const ts_section *const transitive_trust_sections[] = {&transitive_trust_tactic_section};
 
+typedef struct tt_state {
+    float weight;
+    ts_trust_params tp;
+    int people;       /* index of the "people" domain, -1: trust is domain-averaged */
+    uint32_t cap;     /* agents with a row */
+    uint32_t *queue;  /* cap x TS_TRANSITIVE_QUEUE subjects met for the first time */
+    uint8_t *pending; /* cap: requests queued in the row */
+    double used;      /* recommendations used in today's org phase */
+} tt_state;
+
+/* Gives rows to agents 0 .. n-1 (never shrinks). */
+static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
+    if (n <= s->cap) {
+        return TS_OK;
+    }
+    uint32_t *q = realloc(s->queue, (size_t)n * TS_TRANSITIVE_QUEUE * sizeof *q);
+    if (!q) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->queue = q;
+    uint8_t *p = realloc(s->pending, n);
+    if (!p) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->pending = p;
+    memset(p + s->cap, 0, n - s->cap);
+    s->cap = n;
+    return TS_OK;
+}
+
+/* Apply phase (or org): records the request in the believer's own row only. */
+static void tt_first_contact(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
+                             uint32_t slot) {
+    const tt_state *s = ctx;
+    (void)w;
+    (void)slot;
+    if (believer >= s->cap) {
+        return;
+    }
+    uint8_t k = s->pending[believer];
+    if (k < TS_TRANSITIVE_QUEUE) {
+        s->queue[(size_t)believer * TS_TRANSITIVE_QUEUE + k] = subject;
+        s->pending[believer] = (uint8_t)(k + 1);
+    }
+}
+
+static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    tt_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->weight = (float)ts_scenario_real(sc, "tactics.transitive_trust.weight");
+    ts_trust_params_load(sc, &s->tp);
+    s->people = -1;
+    size_t nd = ts_scenario_list_len(sc, "domains");
+    for (size_t d = 0; d < nd && d < w->n_domains; d++) {
+        if (strcmp(ts_scenario_list_item(sc, "domains", d), "people") == 0) {
+            s->people = (int)d;
+            break;
+        }
+    }
+    ts_status st = tt_reserve(s, w->n_alloc, err);
+    if (st != TS_OK) {
+        free(s->queue);
+        free(s->pending);
+        free(s);
+        return st;
+    }
+    ts_evidence_set_first_contact(w, tt_first_contact, s);
+    *state = s;
+    return TS_OK;
+}
+
+static void tt_free(void *state) {
+    tt_state *s = state;
+    if (s) {
+        free(s->queue);
+        free(s->pending);
+        free(s);
+    }
+}
+
+static ts_status tt_grow(void *state, const ts_world *w, ts_error *err) {
+    return tt_reserve(state, w->n_alloc, err);
+}
+
+/* i's trust in r in the people domain (domain-averaged without one). */
+static float tt_trust(const tt_state *s, const ts_world *w, const ts_belief *b) {
+    if (s->people >= 0) {
+        return ts_trust_score(&s->tp, b, (uint32_t)s->people);
+    }
+    double t = 0.0;
+    for (uint32_t d = 0; d < w->n_domains; d++) {
+        t += ts_trust_score(&s->tp, b, d);
+    }
+    return (float)(t / w->n_domains);
+}
+
+/* i met j: each recommender r (i's manager, j's manager) whom i models and who models j
+ * passes on its evidence about j, discounted by weight * T(i -> r). */
+static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
+    ts_relstore *rs = &w->models;
+    if (j >= w->n || !w->active[i] || !w->active[j]) {
+        return;
+    }
+    int slot = ts_relstore_find(rs, i, j);
+    if (slot < 0) {
+        return; /* forgotten since */
+    }
+    uint32_t recs[2] = {w->manager[i], w->manager[j]};
+    for (int k = 0; k < 2; k++) {
+        uint32_t r = recs[k];
+        if (r == TS_NO_AGENT || r == i || r == j || (k == 1 && r == recs[0])) {
+            continue;
+        }
+        int ir = ts_relstore_find(rs, i, r);
+        int rj = ts_relstore_find(rs, r, j);
+        if (ir < 0 || rj < 0) {
+            continue;
+        }
+        ts_belief about_r, rec, mine;
+        ts_relstore_read(rs, i, (uint32_t)ir, w->day, &about_r);
+        ts_relstore_read(rs, r, (uint32_t)rj, w->day, &rec);
+        float f = s->weight * tt_trust(s, w, &about_r);
+        ts_relstore_read(rs, i, (uint32_t)slot, w->day, &mine);
+        for (uint32_t d = 0; d < w->n_domains; d++) {
+            mine.alpha_e[d] += f * rec.alpha_e[d];
+            mine.beta_e[d] += f * rec.beta_e[d];
+        }
+        mine.integ_a_e += f * rec.integ_a_e;
+        mine.integ_b_e += f * rec.integ_b_e;
+        if (mine.last_day < w->day) {
+            mine.last_day = w->day;
+        }
+        ts_relstore_write(rs, i, (uint32_t)slot, &mine);
+        ts_ev_hours_now(w, i, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+        ts_ev_hours_now(w, r, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+        s->used += 1.0;
+    }
+}
+
+/* Serial: yesterday's (and earlier modules' today) first contacts, in agent-id order. */
+static void tt_org(void *state, ts_world *w, ts_day *d) {
+    tt_state *s = state;
+    (void)d;
+    s->used = 0.0;
+    uint32_t n = w->n < s->cap ? w->n : s->cap;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t k = s->pending[i];
+        s->pending[i] = 0;
+        for (uint8_t q = 0; q < k; q++) {
+            tt_recommend(s, w, i, s->queue[(size_t)i * TS_TRANSITIVE_QUEUE + q]);
+        }
+    }
+    /* Rows for today's hires, whose first contacts may come later today; on failure the
+     * grow hook reports the shortage right after this phase. */
+    ts_error err;
+    (void)tt_reserve(s, w->n_alloc, &err);
+}
+
+static const ts_metric_decl tt_metrics[] = {
+    {"transitive_recommendations", "recommendations per day",
+     "Recommendations passed on at first contact (a manager's evidence about a newly met "
+     "person, discounted into the new model) that day."},
+};
+
+static void tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    const tt_state *s = state;
+    (void)w;
+    (void)acc;
+    v[0] = s->used;
+}
+
 const ts_module ts_module_transitive_trust = {
     .name = "transitive_trust",
     .sections = transitive_trust_sections,
@@ -30,4 +209,12 @@ const ts_module ts_module_transitive_trust = {
     .event_kinds = NULL,
     .n_event_kinds = 0,
     .validate = NULL,
+    .configure = tt_configure,
+    .free = tt_free,
+    .grow = tt_grow,
+    .org = tt_org,
+    .metrics = tt_metrics,
+    .n_metrics = 1,
+    .n_acc = 0,
+    .day_end = tt_day_end,
 };

@@ -1,12 +1,18 @@
-/* Transitive trust: on meeting someone new, a person borrows, discounted, what its
- * manager and the newcomer's manager know about the newcomer (MODEL.md §6.8). On when
- * its section `tactics.transitive_trust` is present unless it says enabled: false. Keys
- * only for now; the behaviour arrives with the issue "Trust-building tactics". */
+/* Transitive trust (MODEL.md §6.8): at first contact with j, a person borrows,
+ * discounted, what its manager and j's manager know about j. On when its section
+ * `tactics.transitive_trust` is present. It owns a small per-agent queue of first
+ * contacts, filled by the first-contact hook (believer's row only) and drained in the
+ * next serial org phase; it assumes it is the only module that sets that hook. */
 #ifndef TS_MODELS_TRANSITIVE_TRUST_H
 #define TS_MODELS_TRANSITIVE_TRUST_H
 
 #include "module.h"
 
 extern const ts_module ts_module_transitive_trust;
+
+/* First contacts a person can have pending in one day; more are dropped. */
+#define TS_TRANSITIVE_QUEUE 8
+/* Hours a recommendation costs the believer and the recommender (TS_HOURS_MEETINGS). */
+#define TS_TRANSITIVE_HOURS 0.1f
 
 #endif

@@ -561,8 +561,9 @@ static const ts_metric_decl work_metrics[WM_COUNT] = {
     {"escalations", "hops/day", "Escalation hops up the tree (every hop counted)."},
     {"deep_dives", "deep dives/day", "Decisions the common manager dug into."},
     {"rubber_stamps", "sign-offs/day", "Sign-offs approved unseen by overloaded deciders."},
-    {"stakeholders_per_decision", "people", "Mean stakeholders asked per decision started."},
-    {"decision_latency", "days", "Mean sign-off latency of the decisions started that day."},
+    {"stakeholders_per_decision", "people",
+     "Mean stakeholders asked per decision started, over the last 7 days."},
+    {"decision_latency", "days", "Mean sign-off latency of the decisions started, last 7 days."},
     {"hours_productive", "hours/person/day", "Task work done per employed person."},
     {"hours_review", "hours/person/day", "Approvals, reviews and escalations per person."},
     {"hours_deep_dive", "hours/person/day", "Deep dives (deciders and owners) per person."},
@@ -669,8 +670,6 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_ESCALATIONS] = acc[WA_ESC];
     v[WM_DEEP_DIVES] = acc[WA_DEEP];
     v[WM_STAMPS] = acc[WA_STAMP];
-    v[WM_STAKE] = per(acc[WA_STAKE], acc[WA_DEC]);
-    v[WM_LATENCY] = per(acc[WA_LAT], acc[WA_DEC]);
     v[WM_H_PROD] = per(h[TS_HOURS_PRODUCTIVE], n);
     v[WM_H_REVIEW] = per(h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION], n);
     v[WM_H_DEEP] = per(h[TS_HOURS_DEEP_DIVE], n);
@@ -684,15 +683,22 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_OWNED] = acc[WA_OWN];
     v[WM_CONCEALED] = acc[WA_CONC];
     v[WM_DISCOVERED] = acc[WA_DISC];
-    s->cross_ring[s->ring_pos][0] = acc[WA_CROSS_SUM];
-    s->cross_ring[s->ring_pos][1] = acc[WA_CROSS_N];
+    double *slot = s->ring[s->ring_pos];
+    slot[0] = acc[WA_CROSS_SUM];
+    slot[1] = acc[WA_CROSS_N];
+    slot[2] = acc[WA_DEC];
+    slot[3] = acc[WA_STAKE];
+    slot[4] = acc[WA_LAT];
     s->ring_pos = (s->ring_pos + 1) % 7;
-    double cs = 0.0, cn = 0.0;
+    double win[5] = {0};
     for (int k = 0; k < 7; k++) {
-        cs += s->cross_ring[k][0];
-        cn += s->cross_ring[k][1];
+        for (int j = 0; j < 5; j++) {
+            win[j] += s->ring[k][j];
+        }
     }
-    v[WM_CROSS] = per(cs, cn);
+    v[WM_CROSS] = per(win[0], win[1]);
+    v[WM_STAKE] = per(win[3], win[2]);
+    v[WM_LATENCY] = per(win[4], win[2]);
     v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
 }
 

@@ -89,7 +89,10 @@ typedef struct work_state {
     uint8_t *n_part;
     int partners_ready; /* the teams present on the first day have drawn their partners */
     uint32_t n_alloc;
-    double cross_ring[7][2]; /* trust_cross: sum and count of the last 7 days */
+    /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means
+     * (decisions, stakeholders, latency days): windows keep the ratios defined on days
+     * with no sign-off at all (the day after an offsite, a quiet weekend of a small org). */
+    double ring[7][5];
     int ring_pos;
 } work_state;
 

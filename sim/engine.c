@@ -405,7 +405,14 @@ static void phase_apply(ts_engine *e, size_t nb) {
 }
 
 /* The engine's accumulators for agents [a0, a1). */
-static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
+/* Coverage reads the close pairs of a fixed sample of agents in large organisations:
+ * everyone up to TS_ENGINE_SAMPLE people, else every k-th id (k fixed at the start), so
+ * it is exact for small organisations, an unbiased estimate for large ones and the same
+ * on any thread count. Headcounts and models held are always exact. */
+#define TS_ENGINE_SAMPLE 1000u
+
+static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, uint32_t stride,
+                           double *acc) {
     const ts_relstore *rs = &w->models;
     for (uint32_t a = a0; a < a1; a++) {
         if (!w->active[a]) {
@@ -414,6 +421,9 @@ static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *
         acc[EA_ACTIVE] += 1.0;
         acc[EA_MANAGERS] += w->n_reports[a] > 0;
         acc[EA_MODELS] += ts_relstore_count(rs, a);
+        if (a % stride != 0) {
+            continue;
+        }
         /* Close pairs: the manager, the reports, the teammates. */
         uint32_t m = w->manager[a];
         uint32_t others[2] = {m, m != TS_NO_AGENT ? w->first_report[m] : TS_NO_AGENT};
@@ -449,15 +459,17 @@ static void phase_measure(ts_engine *e, size_t nb) {
     size_t n_mods = e->n_mods, n_acc = e->n_acc;
     double *acc = e->acc;
     const size_t *acc_off = e->acc_off;
+    uint32_t n0 = w->initial_headcount;
+    uint32_t stride = n0 > TS_ENGINE_SAMPLE ? (n0 + TS_ENGINE_SAMPLE - 1) / TS_ENGINE_SAMPLE : 1;
 
 #pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
-    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off)
+    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, stride)
     for (size_t b = 0; b < nb; b++) {
         double *row = acc + b * n_acc;
         memset(row, 0, n_acc * sizeof *row);
         uint32_t a0 = (uint32_t)(b * TS_BLOCK);
         uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-        engine_measure(w, a0, a1, row);
+        engine_measure(w, a0, a1, stride, row);
         for (size_t m = 0; m < n_mods; m++) {
             if (mods[m]->measure) {
                 mods[m]->measure(state[m], w, a0, a1, row + acc_off[m]);

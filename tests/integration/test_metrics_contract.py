@@ -1,5 +1,5 @@
 """Integration test of the metrics contract (MODEL.md §8) through the binary: a run with
-growth and an incident writes every daily metric and summary scalar under its contract
+growth, an incident and every tactic on writes every daily metric and summary scalar under its contract
 name, the snapshots, the per-agent table and the incident row; nothing is NaN except
 where §8 allows it; and docs/output.md lists every dataset with its units, so the docs
 cannot drift from the file. Run by ctest as: python3 test_metrics_contract.py BINARY TMP."""
@@ -36,6 +36,19 @@ days: 120
 org: {headcount: 150, warmup_days: 60}
 hiring: {growth: exponential, annual_rate: 2.0}
 output: {snapshot_every: 60, snapshot_agents: 40}
+tactics:
+  one_on_ones: {}
+  feedback: {}
+  broadcast: {}
+  trial_tasks: {}
+  status_updates: {}
+  inspection_forums: {}
+  coffee_chats: {}
+  transitive_trust: {}
+  ask_for_help: {}
+  onboarding: {}
+  offsites: {every: 60}
+  repair: {}
 events:
   - {day: 30, kind: incident, domain: debugging, work_hours: 800, responders: 20, workstreams: 4}
   - {day: 60, kind: strategy_shift, magnitude: 0.3}

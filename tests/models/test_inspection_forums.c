@@ -1,0 +1,448 @@
+/* Tests of models/inspection_forums.c: which leaders hold a forum on which day, who
+ * presents, what it costs, the leader's observations of the presenters, the status_day
+ * and surface hooks of the reviewed teams, the metrics, the scenario keys, and the
+ * behaviour over several seeds (concealments found more often, less status uncertainty,
+ * more hours in meetings). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "engine.h"
+#include "evidence.h"
+#include "inspection_forums.h"
+#include "modules.h"
+#include "work_internal.h"
+
+static ts_scenario *scenario(const char *text) {
+    ts_scenario *sc = NULL;
+    ts_error err;
+    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, &err);
+    }
+    if (st != TS_OK) {
+        print_error("%s\n", err.msg);
+    }
+    assert_int_equal(st, TS_OK);
+    return sc;
+}
+
+/* A hand-built world, span 3, two domains, no forgetting, competence 0.5 everywhere
+ * unless a test sets it. With 40 people: CEO 0; leaders 1, 2, 3 (depth 1); managers
+ * 4 .. 12 (depth 2; 1 -> 4 5 6, 2 -> 7 8 9, 3 -> 10 11 12); ICs 13 .. 39 (depth 3;
+ * 4 -> 13 14 15, 5 -> 16 17 18, ..., 12 -> 37 38 39). */
+typedef struct fixture {
+    ts_scenario *sc;
+    ts_world w;
+    void *st;
+} fixture;
+
+static void fx_open(fixture *f, const char *yaml, uint32_t headcount) {
+    ts_error err;
+    f->sc = scenario(yaml);
+    assert_int_equal(ts_world_init(&f->w, 2, 64, 1.0, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(&f->w, headcount, 3, 0, &err), TS_OK);
+    for (uint32_t a = 0; a < f->w.n; a++) {
+        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
+    }
+    f->st = NULL;
+    assert_int_equal(ts_module_inspection_forums.configure(f->sc, &f->w, &f->st, &err), TS_OK);
+    assert_non_null(f->st);
+}
+
+static void fx_close(fixture *f) {
+    ts_module_inspection_forums.free(f->st);
+    ts_world_free(&f->w);
+    ts_scenario_free(f->sc);
+}
+
+/* One org phase on `day`, as the engine runs it: hours and surface start clean. */
+static void fx_org(fixture *f, int32_t day) {
+    ts_world *w = &f->w;
+    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
+    memset(w->surface, 0, (size_t)w->n * sizeof *w->surface);
+    w->day = day;
+    ts_day d = {.day = day, .live = day >= 1, .module = 11, .seed = 8088};
+    ts_module_inspection_forums.org(f->st, w, &d);
+}
+
+static double meetings(const ts_world *w, uint32_t a) {
+    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
+}
+
+static double all_hours(const ts_world *w, uint32_t a) {
+    double t = 0.0;
+    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
+        t += w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
+    }
+    return t;
+}
+
+/* i's competence evidence about j: successes and failures over the domains. */
+static void evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, float *fail) {
+    int slot = ts_relstore_find(&w->models, i, j);
+    *succ = *fail = 0.0f;
+    if (slot < 0) {
+        return;
+    }
+    ts_belief b;
+    ts_relstore_read(&w->models, i, (uint32_t)slot, w->day, &b);
+    for (int d = 0; d < 2; d++) {
+        *succ += b.alpha_e[d];
+        *fail += b.beta_e[d];
+    }
+}
+
+static void metrics(fixture *f, double *v) {
+    v[0] = v[1] = -1.0;
+    ts_module_inspection_forums.day_end(f->st, &f->w, NULL, v);
+}
+
+#define ON "tactics: {inspection_forums: {every: 7, discovery: 0.3717}}\n"
+
+static void test_tree_layout(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 40);
+    assert_int_equal(f.w.depth[0], 0);
+    assert_int_equal(f.w.manager[5], 1);
+    assert_int_equal(f.w.manager[12], 3);
+    assert_int_equal(f.w.manager[13], 4);
+    assert_int_equal(f.w.manager[39], 12);
+    assert_int_equal(f.w.depth[39], 3);
+    fx_close(&f);
+}
+
+/* Day 14: the CEO and the three leaders hold forums. */
+static void test_forum_day(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 40);
+    fx_org(&f, 14);
+    /* The CEO 2 h; a leader 2 h for its forum and 0.5 h presenting at the CEO's; a depth-2
+     * manager 0.5 h presenting; an IC nothing. All of it in meetings. */
+    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
+    for (uint32_t a = 1; a <= 3; a++) {
+        assert_float_equal(meetings(&f.w, a), 2.5, 1e-6);
+    }
+    for (uint32_t a = 4; a <= 12; a++) {
+        assert_float_equal(meetings(&f.w, a), 0.5, 1e-6);
+    }
+    double total = 0.0;
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        total += all_hours(&f.w, a);
+    }
+    assert_float_equal(total, 4 * 2.0 + 12 * 0.5, 1e-5);
+    /* Reviewed: the members of the presenting teams (4 .. 39), once each. */
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        int reviewed = a >= 4;
+        assert_int_equal(f.w.status_day[a], reviewed ? 14 : INT32_MIN);
+        assert_float_equal(f.w.surface[a], reviewed ? 0.3717 : 0.0, 1e-6);
+    }
+    double v[2];
+    metrics(&f, v);
+    assert_float_equal(v[0], 4.0, 1e-9);
+    assert_float_equal(v[1], 36.0, 1e-9);
+    fx_close(&f);
+}
+
+/* Each leader observes each of its presenters once (w 0.3), from true competence; no
+ * other evidence arises. */
+static void test_observations(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 40);
+    f.w.competence[2 * 2] = f.w.competence[2 * 2 + 1] = 1.0f;   /* 2 never fails */
+    f.w.competence[10 * 2] = f.w.competence[10 * 2 + 1] = 0.0f; /* 10 never succeeds */
+    f.w.competence[5 * 2] = f.w.competence[5 * 2 + 1] = 0.3717f;
+    int forums = 0;
+    for (int32_t day = 0; day < 7 * 300; day++) {
+        fx_org(&f, day);
+        forums += day % 7 == 0;
+    }
+    float s, fl;
+    evidence(&f.w, 0, 2, &s, &fl);
+    assert_float_equal(s, 0.3 * forums, 1e-2);
+    assert_float_equal(fl, 0.0, 1e-9);
+    evidence(&f.w, 3, 10, &s, &fl);
+    assert_float_equal(s, 0.0, 1e-9);
+    assert_float_equal(fl, 0.3 * forums, 1e-2);
+    evidence(&f.w, 1, 5, &s, &fl);
+    assert_float_equal(s + fl, 0.3 * forums, 1e-2);
+    /* 300 draws at 0.3717: sd 0.028. */
+    assert_true(fabs(s / (s + fl) - 0.3717) < 0.085);
+    /* Presenters learn nothing of their leader, the leaders nothing of the members. */
+    evidence(&f.w, 2, 0, &s, &fl);
+    assert_float_equal(s + fl, 0.0, 1e-9);
+    evidence(&f.w, 1, 13, &s, &fl);
+    assert_float_equal(s + fl, 0.0, 1e-9);
+    assert_int_equal(ts_relstore_count(&f.w.models, 0), 3);
+    assert_int_equal(ts_relstore_count(&f.w.models, 1), 3);
+    assert_int_equal(ts_relstore_count(&f.w.models, 4), 0);
+    fx_close(&f);
+}
+
+/* Forums every 7 days, warm-up included; nothing in between. */
+static void test_schedule(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 40);
+    const int32_t days[] = {-14, -8, -7, -1, 0, 1, 6, 7, 13, 21};
+    for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
+        fx_org(&f, days[k]);
+        int held = days[k] % 7 == 0;
+        double v[2];
+        metrics(&f, v);
+        assert_float_equal(v[0], held ? 4.0 : 0.0, 1e-9);
+        assert_float_equal(meetings(&f.w, 0), held ? 2.0 : 0.0, 1e-6);
+        assert_float_equal(f.w.surface[20], held ? 0.3717 : 0.0, 1e-6);
+        if (held) {
+            assert_int_equal(f.w.status_day[20], days[k]);
+        }
+    }
+    fx_close(&f);
+}
+
+/* Leaders whose reports are all individual contributors hold no forum: in 13 people the
+ * CEO alone reviews, the work of 4 .. 12. */
+static void test_no_presenters_no_forum(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 13);
+    fx_org(&f, 7);
+    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
+    for (uint32_t a = 1; a <= 3; a++) {
+        assert_float_equal(meetings(&f.w, a), 0.5, 1e-6);
+        assert_int_equal(f.w.status_day[a], INT32_MIN);
+    }
+    for (uint32_t a = 4; a < 13; a++) {
+        assert_int_equal(f.w.status_day[a], 7);
+        assert_float_equal(meetings(&f.w, a), 0.0, 1e-9);
+    }
+    double v[2];
+    metrics(&f, v);
+    assert_float_equal(v[0], 1.0, 1e-9);
+    assert_float_equal(v[1], 9.0, 1e-9);
+    fx_close(&f);
+}
+
+/* A busy leader (on an incident) holds no forum and does not present; a busy manager
+ * does not present, so its team is not reviewed; leavers are out. */
+static void test_busy_and_leavers(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON, 40);
+    f.w.busy[2] = 1; /* leader 2: no forum for 7 8 9, and absent from the CEO's */
+    f.w.busy[5] = 1; /* manager 5 does not present at 1's forum: 16 17 18 unreviewed */
+    f.w.busy[10] = f.w.busy[11] = f.w.busy[12] = 1; /* 3 has no one to hear: no forum */
+    fx_org(&f, 21);
+    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
+    assert_float_equal(meetings(&f.w, 1), 2.5, 1e-6);
+    assert_float_equal(meetings(&f.w, 2), 0.0, 1e-9);
+    assert_float_equal(meetings(&f.w, 3), 0.5, 1e-6);
+    assert_float_equal(meetings(&f.w, 5), 0.0, 1e-9);
+    assert_float_equal(meetings(&f.w, 7), 0.0, 1e-9);
+    assert_float_equal(meetings(&f.w, 4), 0.5, 1e-6);
+    /* Reviewed: 4 5 6 (team 1) and 10 11 12 (team 3) at the CEO's; 13-15, 19-21 at 1's. */
+    const uint32_t seen[] = {4, 5, 6, 10, 11, 12, 13, 14, 15, 19, 20, 21};
+    int n_seen = 0;
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        int want = 0;
+        for (size_t k = 0; k < sizeof seen / sizeof seen[0]; k++) {
+            want |= seen[k] == a;
+        }
+        n_seen += want;
+        assert_int_equal(f.w.status_day[a], want ? 21 : INT32_MIN);
+        assert_float_equal(f.w.surface[a], want ? 0.3717 : 0.0, 1e-6);
+    }
+    assert_int_equal(n_seen, 12);
+    double v[2];
+    metrics(&f, v);
+    assert_float_equal(v[0], 2.0, 1e-9);
+    assert_float_equal(v[1], 12.0, 1e-9);
+    float s, fl;
+    evidence(&f.w, 0, 2, &s, &fl);
+    assert_float_equal(s + fl, 0.0, 1e-9);
+    evidence(&f.w, 0, 3, &s, &fl);
+    assert_float_equal(s + fl, 0.3, 1e-6);
+    /* IC 39 leaves: 12's team is 37 38 then. */
+    memset(f.w.busy, 0, f.w.n);
+    ts_world_remove_agent(&f.w, 39, 22);
+    fx_org(&f, 28);
+    assert_int_equal(f.w.status_day[39], INT32_MIN);
+    assert_int_equal(f.w.status_day[38], 28);
+    metrics(&f, v);
+    assert_float_equal(v[0], 4.0, 1e-9);
+    assert_float_equal(v[1], 35.0, 1e-9);
+    fx_close(&f);
+}
+
+/* The keys: defaults 7 and 0.3, their ranges; the module is on only with its section. */
+static void test_keys_and_switch(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario("tactics: {inspection_forums: {}}\n");
+    assert_int_equal(ts_scenario_int(sc, "tactics.inspection_forums.every"), 7);
+    assert_float_equal(ts_scenario_real(sc, "tactics.inspection_forums.discovery"), 0.3, 1e-12);
+    assert_true(ts_engine_module_on(&ts_module_inspection_forums, sc));
+    ts_scenario_free(sc);
+    sc = scenario("days: 3\n");
+    assert_false(ts_engine_module_on(&ts_module_inspection_forums, sc));
+    ts_scenario_free(sc);
+    const char *bad[] = {"tactics: {inspection_forums: {every: 0}}\n",
+                         "tactics: {inspection_forums: {every: 400}}\n",
+                         "tactics: {inspection_forums: {discovery: 1.5}}\n",
+                         "tactics: {inspection_forums: {discovery: -0.1}}\n",
+                         "tactics: {inspection_forums: {discovery: lots}}\n"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ts_error err;
+        ts_scenario *s2 = NULL;
+        ts_status st =
+            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &s2, &err);
+        if (st == TS_OK) {
+            st = ts_scenario_finalize(s2, &err);
+        }
+        assert_int_not_equal(st, TS_OK);
+        ts_scenario_free(s2);
+    }
+}
+
+/* Through the engine: the metrics are recorded, forums fall on multiples of 7. */
+static void test_engine_run(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario("days: 30\norg: {headcount: 60, warmup_days: 5}\n"
+                               "output: {snapshot_every: 0}\n" ON);
+    ts_engine_options eo = {.seed = 5, .threads = 2};
+    ts_engine *e;
+    ts_error err;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
+    assert_non_null(ts_engine_module_state(e, "inspection_forums"));
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    const ts_series *held = ts_result_find_series(&r, "forums_held");
+    const ts_series *rev = ts_result_find_series(&r, "forum_reviewed");
+    assert_non_null(held);
+    assert_non_null(rev);
+    assert_int_equal(held->n, 31);
+    for (size_t d = 1; d < held->n; d++) {
+        if (d % 7 == 0) {
+            assert_true(held->values[d] >= 1.0);
+            assert_true(rev->values[d] >= 7.0);
+        } else {
+            assert_float_equal(held->values[d], 0.0, 1e-9);
+            assert_float_equal(rev->values[d], 0.0, 1e-9);
+        }
+    }
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+/* ---- Behaviour: on vs off over several seeds ------------------------------------------ */
+
+#define SEEDS 5
+
+enum { B_CONC, B_DISC, B_FUD, B_MEET, B_TRUST, B_N, B_HIDDEN = B_N, B_ALL };
+static const char *const b_names[B_N] = {"failures_concealed", "concealed_discovered", "fud_mean",
+                                         "hours_meetings", "trust_mean"};
+
+/* Means of the daily series over the recorded days, and (B_HIDDEN) the hidden defects
+ * carried on the last day: by Little's law, stock / concealment rate is the mean time a
+ * defect stays hidden. */
+static void run_means(const char *text, uint64_t seed, double *out) {
+    ts_scenario *sc = scenario(text);
+    ts_engine_options eo = {.seed = seed, .threads = 2};
+    ts_engine *e;
+    ts_error err;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    for (size_t k = 0; k < B_N; k++) {
+        const ts_series *ser = ts_result_find_series(&r, b_names[k]);
+        assert_non_null(ser);
+        double t = 0.0;
+        size_t n = 0;
+        for (size_t d = 1; d < ser->n; d++) {
+            if (!isnan(ser->values[d])) {
+                t += ser->values[d];
+                n++;
+            }
+        }
+        out[k] = n ? t / (double)n : NAN;
+    }
+    const work_state *ws = ts_engine_module_state(e, "work");
+    const ts_world *w = ts_engine_world(e);
+    assert_non_null(ws);
+    out[B_HIDDEN] = 0.0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        for (int k = 0; k < WORK_MAX_DEFECTS && w->active[a]; k++) {
+            out[B_HIDDEN] += ws->rows[a].defects[k].active;
+        }
+    }
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+static void test_behaviour(void **state) {
+    (void)state;
+    const char *base = "days: 250\norg: {headcount: 100, warmup_days: 80}\n"
+                       "domains: [design, roadmap, people, debugging]\n"
+                       "output: {snapshot_every: 0}\n";
+    char on[512];
+    snprintf(on, sizeof on, "%stactics: {inspection_forums: {}}\n", base);
+    double m_off[B_ALL] = {0}, m_on[B_ALL] = {0};
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        double a[B_ALL], b[B_ALL];
+        run_means(base, seed * 104729, a);
+        run_means(on, seed * 104729, b);
+        const double *arms[2] = {a, b};
+        for (int k = 0; k < 2; k++) {
+            const double *x = arms[k];
+            print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
+                          "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
+                          (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
+                          x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
+                          x[B_MEET], x[B_TRUST]);
+        }
+        for (size_t k = 0; k < B_ALL; k++) {
+            m_off[k] += a[k] / SEEDS;
+            m_on[k] += b[k] / SEEDS;
+        }
+    }
+    double r_off = m_off[B_DISC] / m_off[B_CONC], r_on = m_on[B_DISC] / m_on[B_CONC];
+    double t_off = m_off[B_HIDDEN] / m_off[B_CONC], t_on = m_on[B_HIDDEN] / m_on[B_CONC];
+    print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  r_off, t_off, m_off[B_FUD], m_off[B_MEET]);
+    print_message("mean on:  discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  r_on, t_on, m_on[B_FUD], m_on[B_MEET]);
+    assert_true(r_on > r_off + 0.015);
+    assert_true(t_on < t_off * 0.8);
+    assert_true(m_on[B_FUD] < m_off[B_FUD] * 0.8);
+    /* 100 people: the CEO and one leader hold forums of 7 presenters, 2 + 7 x 0.5 h each,
+     * 11 h a week: 0.016 h a person a day. */
+    assert_true(m_on[B_MEET] > m_off[B_MEET] + 0.008);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tree_layout),
+        cmocka_unit_test(test_forum_day),
+        cmocka_unit_test(test_observations),
+        cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_no_presenters_no_forum),
+        cmocka_unit_test(test_busy_and_leavers),
+        cmocka_unit_test(test_keys_and_switch),
+        cmocka_unit_test(test_engine_run),
+        cmocka_unit_test(test_behaviour),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

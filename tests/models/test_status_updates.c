@@ -1,0 +1,380 @@
+/* Tests of models/status_updates.c: who posts on which day, what it costs the writer and
+ * its manager, the manager's observation, the status_day and surface hooks, the metric,
+ * the scenario keys, and the behaviour over several seeds (hidden defects found sooner,
+ * less status uncertainty, more hours in meetings). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "engine.h"
+#include "evidence.h"
+#include "modules.h"
+#include "status_updates.h"
+#include "work_internal.h"
+
+static ts_scenario *scenario(const char *text) {
+    ts_scenario *sc = NULL;
+    ts_error err;
+    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, &err);
+    }
+    if (st != TS_OK) {
+        print_error("%s\n", err.msg);
+    }
+    assert_int_equal(st, TS_OK);
+    return sc;
+}
+
+/* A hand-built world of 13 people, span 3: CEO 0; managers 1, 2, 3; 1 -> 4 5 6,
+ * 2 -> 7 8 9, 3 -> 10 11 12; two domains; no forgetting. Competence 0.5 everywhere but
+ * where a test sets it. */
+typedef struct fixture {
+    ts_scenario *sc;
+    ts_world w;
+    void *st;
+} fixture;
+
+static void fx_open(fixture *f, const char *yaml) {
+    ts_error err;
+    f->sc = scenario(yaml);
+    assert_int_equal(ts_world_init(&f->w, 2, 16, 1.0, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
+    for (uint32_t a = 0; a < f->w.n; a++) {
+        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
+    }
+    f->st = NULL;
+    assert_int_equal(ts_module_status_updates.configure(f->sc, &f->w, &f->st, &err), TS_OK);
+    assert_non_null(f->st);
+}
+
+static void fx_close(fixture *f) {
+    ts_module_status_updates.free(f->st);
+    ts_world_free(&f->w);
+    ts_scenario_free(f->sc);
+}
+
+/* One org phase on `day`, as the engine runs it: hours, busy and surface start clean. */
+static void fx_org(fixture *f, int32_t day) {
+    ts_world *w = &f->w;
+    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
+    memset(w->surface, 0, (size_t)w->n * sizeof *w->surface);
+    w->day = day;
+    ts_day d = {.day = day, .live = day >= 1, .module = 10, .seed = 4242};
+    ts_module_status_updates.org(f->st, w, &d);
+}
+
+static double meetings(const ts_world *w, uint32_t a) {
+    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
+}
+
+static double other_hours(const ts_world *w, uint32_t a) {
+    double t = 0.0;
+    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
+        t += k == TS_HOURS_MEETINGS ? 0.0 : w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
+    }
+    return t;
+}
+
+/* i's evidence about j in each domain (successes, failures), 0 without a model. */
+static void evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, float *fail) {
+    int slot = ts_relstore_find(&w->models, i, j);
+    succ[0] = succ[1] = fail[0] = fail[1] = 0.0f;
+    if (slot < 0) {
+        return;
+    }
+    ts_belief b;
+    ts_relstore_read(&w->models, i, (uint32_t)slot, w->day, &b);
+    for (int d = 0; d < 2; d++) {
+        succ[d] = b.alpha_e[d];
+        fail[d] = b.beta_e[d];
+    }
+}
+
+static double metric(fixture *f) {
+    double v = -1.0;
+    ts_module_status_updates.day_end(f->st, &f->w, NULL, &v);
+    return v;
+}
+
+#define ON5 "tactics: {status_updates: {every: 5}}\n"
+
+/* Day 3, every 5: (3 + id) % 5 == 0 for ids 2, 7 and 12. */
+static void test_who_posts_and_what_it_costs(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON5);
+    fx_org(&f, 3);
+    const uint32_t writers[] = {2, 7, 12};
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        int writes = a == 2 || a == 7 || a == 12;
+        assert_int_equal(f.w.status_day[a], writes ? 3 : INT32_MIN);
+        assert_float_equal(f.w.surface[a], writes ? 0.1 : 0.0, 1e-6);
+        assert_float_equal(other_hours(&f.w, a), 0.0, 1e-9);
+    }
+    /* Writers 0.25 h; readers 0.05 h per report posting: 0 reads 2, 2 reads 7, 3 reads 12. */
+    assert_float_equal(meetings(&f.w, 0), 0.05, 1e-6);
+    assert_float_equal(meetings(&f.w, 2), 0.25 + 0.05, 1e-6);
+    assert_float_equal(meetings(&f.w, 3), 0.05, 1e-6);
+    assert_float_equal(meetings(&f.w, 7), 0.25, 1e-6);
+    assert_float_equal(meetings(&f.w, 12), 0.25, 1e-6);
+    double total = 0.0;
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        total += meetings(&f.w, a);
+    }
+    assert_float_equal(total, 3 * 0.30, 1e-5);
+    /* Each manager holds one observation of weight 0.1 of its writer, no one else one. */
+    const uint32_t readers[] = {0, 2, 3};
+    for (int k = 0; k < 3; k++) {
+        float s[2], fl[2];
+        evidence(&f.w, readers[k], writers[k], s, fl);
+        assert_float_equal(s[0] + s[1] + fl[0] + fl[1], 0.1, 1e-6);
+        evidence(&f.w, writers[k], readers[k], s, fl);
+        assert_float_equal(s[0] + s[1] + fl[0] + fl[1], 0.0, 1e-9);
+    }
+    assert_int_equal(ts_relstore_count(&f.w.models, 1), 0);
+    assert_float_equal(metric(&f), 3.0, 1e-9);
+    fx_close(&f);
+}
+
+/* The observation's outcome follows the writer's true competence. */
+static void test_observation_follows_competence(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON5);
+    /* 7 never fails, 12 never succeeds; 2 is right 0.3717 of the time. */
+    f.w.competence[7 * 2] = f.w.competence[7 * 2 + 1] = 1.0f;
+    f.w.competence[12 * 2] = f.w.competence[12 * 2 + 1] = 0.0f;
+    f.w.competence[2 * 2] = f.w.competence[2 * 2 + 1] = 0.3717f;
+    double succ2 = 0.0;
+    int days = 0;
+    float dom_seen[2] = {0.0f, 0.0f};
+    for (int32_t day = 3; day < 3 + 5 * 400; day += 5) {
+        fx_org(&f, day);
+        days++;
+    }
+    float s[2], fl[2];
+    evidence(&f.w, 2, 7, s, fl);
+    assert_float_equal(s[0] + s[1], 0.1 * days, 1e-3);
+    assert_float_equal(fl[0] + fl[1], 0.0, 1e-9);
+    dom_seen[0] = s[0];
+    dom_seen[1] = s[1];
+    /* Random domains: each gets about half of 400 draws (sd 10 draws). */
+    assert_true(dom_seen[0] > 0.1 * 160 && dom_seen[1] > 0.1 * 160);
+    evidence(&f.w, 3, 12, s, fl);
+    assert_float_equal(s[0] + s[1], 0.0, 1e-9);
+    assert_float_equal(fl[0] + fl[1], 0.1 * days, 1e-3);
+    evidence(&f.w, 0, 2, s, fl);
+    succ2 = (s[0] + s[1]) / (s[0] + s[1] + fl[0] + fl[1]);
+    /* 400 draws at 0.3717: sd 0.024. */
+    assert_true(fabs(succ2 - 0.3717) < 0.075);
+    fx_close(&f);
+}
+
+/* Busy and inactive people do not post; the warm-up's negative days count; the root
+ * posts with no one to read it. */
+static void test_busy_inactive_warmup_and_root(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, ON5);
+    /* Day -3: (-3 + id) % 5 == 0 for ids 3, 8 (and 13, not hired). */
+    f.w.busy[8] = 1;
+    fx_org(&f, -3);
+    assert_int_equal(f.w.status_day[3], -3);
+    assert_int_equal(f.w.status_day[8], INT32_MIN);
+    assert_float_equal(meetings(&f.w, 8), 0.0, 1e-9);
+    assert_float_equal(meetings(&f.w, 2), 0.0, 1e-9); /* 8's manager reads nothing */
+    assert_float_equal(meetings(&f.w, 0), 0.05, 1e-6);
+    assert_float_equal(metric(&f), 1.0, 1e-9);
+    f.w.busy[8] = 0;
+    /* A leaver is out: 11 leaves; on day 4, (4 + id) % 5 == 0 for 1, 6 and 11. */
+    ts_world_remove_agent(&f.w, 11, 3);
+    fx_org(&f, 4);
+    assert_int_equal(f.w.status_day[11], INT32_MIN);
+    assert_int_equal(f.w.status_day[1], 4);
+    assert_int_equal(f.w.status_day[6], 4);
+    assert_float_equal(meetings(&f.w, 3), 0.0, 1e-9);
+    assert_float_equal(metric(&f), 2.0, 1e-9);
+    /* Day 5: the root (id 0) posts; no manager reads it and it observes no one. */
+    fx_org(&f, 5);
+    assert_int_equal(f.w.status_day[0], 5);
+    assert_float_equal(meetings(&f.w, 0), 0.25, 1e-6);
+    assert_float_equal(f.w.surface[0], 0.1, 1e-6);
+    fx_close(&f);
+}
+
+/* every: 1 has everyone post every day; the root reads its three reports. */
+static void test_every_day(void **state) {
+    (void)state;
+    fixture f;
+    fx_open(&f, "tactics: {status_updates: {every: 1}}\n");
+    fx_org(&f, 17);
+    assert_float_equal(meetings(&f.w, 0), 0.25 + 3 * 0.05, 1e-6);
+    assert_float_equal(meetings(&f.w, 1), 0.25 + 3 * 0.05, 1e-6);
+    assert_float_equal(meetings(&f.w, 9), 0.25, 1e-6);
+    assert_float_equal(metric(&f), 13.0, 1e-9);
+    for (uint32_t a = 0; a < f.w.n; a++) {
+        assert_int_equal(f.w.status_day[a], 17);
+    }
+    fx_close(&f);
+}
+
+/* The keys: `every` defaults to 5 and must be 1..365; the module is on only with its
+ * section. */
+static void test_keys_and_switch(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario("tactics: {status_updates: {}}\n");
+    assert_int_equal(ts_scenario_int(sc, "tactics.status_updates.every"), 5);
+    assert_true(ts_engine_module_on(&ts_module_status_updates, sc));
+    ts_scenario_free(sc);
+    sc = scenario("days: 3\n");
+    assert_false(ts_engine_module_on(&ts_module_status_updates, sc));
+    ts_scenario_free(sc);
+    const char *bad[] = {
+        "tactics: {status_updates: {every: 0}}\n", "tactics: {status_updates: {every: 366}}\n",
+        "tactics: {status_updates: {every: 2.5}}\n", "tactics: {status_updates: {often: 2}}\n"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ts_error err;
+        ts_scenario *s2 = NULL;
+        ts_status st =
+            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &s2, &err);
+        if (st == TS_OK) {
+            st = ts_scenario_finalize(s2, &err);
+        }
+        assert_int_not_equal(st, TS_OK);
+        ts_scenario_free(s2);
+    }
+}
+
+/* Through the engine: the metric is recorded, and the posts follow the schedule. */
+static void test_engine_run(void **state) {
+    (void)state;
+    ts_scenario *sc = scenario("days: 20\norg: {headcount: 30, warmup_days: 5}\n"
+                               "output: {snapshot_every: 0}\n" ON5);
+    ts_engine_options eo = {.seed = 3, .threads = 2};
+    ts_engine *e;
+    ts_error err;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
+    assert_non_null(ts_engine_module_state(e, "status_updates"));
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    const ts_series *s = ts_result_find_series(&r, "status_updates_posted");
+    assert_non_null(s);
+    assert_int_equal(s->n, 21);
+    /* 30 people, none busy: 6 posts a day. */
+    for (size_t d = 1; d < s->n; d++) {
+        assert_float_equal(s->values[d], 6.0, 1e-9);
+    }
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+/* ---- Behaviour: on vs off over several seeds ------------------------------------------ */
+
+#define SEEDS 5
+
+enum { B_CONC, B_DISC, B_FUD, B_MEET, B_TRUST, B_N, B_HIDDEN = B_N, B_ALL };
+static const char *const b_names[B_N] = {"failures_concealed", "concealed_discovered", "fud_mean",
+                                         "hours_meetings", "trust_mean"};
+
+/* Means of the daily series over the recorded days, and (B_HIDDEN) the hidden defects
+ * carried on the last day: by Little's law, stock / concealment rate is the mean time a
+ * defect stays hidden. */
+static void run_means(const char *text, uint64_t seed, double *out) {
+    ts_scenario *sc = scenario(text);
+    ts_engine_options eo = {.seed = seed, .threads = 2};
+    ts_engine *e;
+    ts_error err;
+    ts_result r;
+    ts_result_init(&r);
+    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    for (size_t k = 0; k < B_N; k++) {
+        const ts_series *ser = ts_result_find_series(&r, b_names[k]);
+        assert_non_null(ser);
+        double t = 0.0;
+        size_t n = 0;
+        for (size_t d = 1; d < ser->n; d++) {
+            if (!isnan(ser->values[d])) {
+                t += ser->values[d];
+                n++;
+            }
+        }
+        out[k] = n ? t / (double)n : NAN;
+    }
+    const work_state *ws = ts_engine_module_state(e, "work");
+    const ts_world *w = ts_engine_world(e);
+    assert_non_null(ws);
+    out[B_HIDDEN] = 0.0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        for (int k = 0; k < WORK_MAX_DEFECTS && w->active[a]; k++) {
+            out[B_HIDDEN] += ws->rows[a].defects[k].active;
+        }
+    }
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
+static void test_behaviour(void **state) {
+    (void)state;
+    const char *base = "days: 250\norg: {headcount: 100, warmup_days: 80}\n"
+                       "domains: [design, roadmap, people, debugging]\n"
+                       "output: {snapshot_every: 0}\n";
+    char on[512];
+    snprintf(on, sizeof on, "%s" ON5, base);
+    double m_off[B_ALL] = {0}, m_on[B_ALL] = {0};
+    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
+        double a[B_ALL], b[B_ALL];
+        run_means(base, seed * 104729, a);
+        run_means(on, seed * 104729, b);
+        const double *arms[2] = {a, b};
+        for (int k = 0; k < 2; k++) {
+            const double *x = arms[k];
+            print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
+                          "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
+                          (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
+                          x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
+                          x[B_MEET], x[B_TRUST]);
+        }
+        for (size_t k = 0; k < B_ALL; k++) {
+            m_off[k] += a[k] / SEEDS;
+            m_on[k] += b[k] / SEEDS;
+        }
+    }
+    double r_off = m_off[B_DISC] / m_off[B_CONC], r_on = m_on[B_DISC] / m_on[B_CONC];
+    double t_off = m_off[B_HIDDEN] / m_off[B_CONC], t_on = m_on[B_HIDDEN] / m_on[B_CONC];
+    print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  r_off, t_off, m_off[B_FUD], m_off[B_MEET]);
+    print_message("mean on:  discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  r_on, t_on, m_on[B_FUD], m_on[B_MEET]);
+    /* Found sooner: a larger share of concealments found within the run, a shorter time
+     * hidden. Surface +0.1 one day in 5 on top of 0.03 a day: 1 / 0.05 = 20 days hidden
+     * instead of 1 / 0.03 = 33 (fewer when the 4-defect cap or a departure loses some). */
+    assert_true(r_on > r_off + 0.015);
+    assert_true(t_on < t_off * 0.8);
+    assert_true(m_on[B_FUD] < m_off[B_FUD] * 0.8);
+    assert_true(m_on[B_MEET] > m_off[B_MEET] + 0.03);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_who_posts_and_what_it_costs),
+        cmocka_unit_test(test_observation_follows_competence),
+        cmocka_unit_test(test_busy_inactive_warmup_and_root),
+        cmocka_unit_test(test_every_day),
+        cmocka_unit_test(test_keys_and_switch),
+        cmocka_unit_test(test_engine_run),
+        cmocka_unit_test(test_behaviour),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
