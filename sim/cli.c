@@ -567,6 +567,7 @@ static int cli_bench(int argc, char **argv) {
     while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
         switch (c) {
         case 'h':
+            free(sets);
             fputs(usage_bench, stdout);
             return 0;
         case OPT_AGENTS:
