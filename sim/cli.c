@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "bench.h"
+#include "compare.h"
 #include "h5out.h"
 #include "modules.h"
 #include "runner.h"
@@ -623,56 +624,64 @@ static int cli_compare(int argc, char **argv) {
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "compare";
-    size_t n_metrics = 0;
-    long long baseline = 0;
-    const char *csv = NULL;
+    const char **metrics = calloc((size_t)argc + 1, sizeof *metrics);
+    ts_compare_options co = {
+        .path = NULL, .metrics = NULL, .n_metrics = 0, .baseline = 0, .csv = NULL};
     ts_error err;
-    int rc, c;
+    int rc = 0, c;
+    long long v;
 
     ts_error_clear(&err);
+    if (!metrics) {
+        return cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
+    }
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             fputs(usage_compare, stdout);
-            return 0;
+            goto cleanup;
         case OPT_METRIC:
             if (optarg[0] == '\0') {
-                return cli_usage_error(cmd, "--metric: the metric name is empty");
+                rc = cli_usage_error(cmd, "--metric: the metric name is empty");
+                goto cleanup;
             }
-            n_metrics++;
+            metrics[co.n_metrics++] = optarg;
             break;
         case OPT_BASELINE:
-            if ((rc = cli_parse_int(cmd, "--baseline", optarg, 0, INT_MAX, &baseline)) != 0) {
-                return rc;
+            if ((rc = cli_parse_int(cmd, "--baseline", optarg, 0, INT_MAX, &v)) != 0) {
+                goto cleanup;
             }
+            co.baseline = (size_t)v;
             break;
         case OPT_CSV:
             if (optarg[0] == '\0') {
-                return cli_usage_error(cmd, "--csv: the file name is empty");
+                rc = cli_usage_error(cmd, "--csv: the file name is empty");
+                goto cleanup;
             }
-            csv = optarg;
+            co.csv = optarg;
             break;
         default:
-            return cli_option_error(cmd, c, optstring, opts, argv);
+            rc = cli_option_error(cmd, c, optstring, opts, argv);
+            goto cleanup;
         }
     }
     if (optind >= argc) {
-        return cli_usage_error(cmd, "missing FILE.h5");
+        rc = cli_usage_error(cmd, "missing FILE.h5");
+        goto cleanup;
     }
     if (cli_too_many(cmd, optind, argc, argv, 1) != 0) {
-        return TS_CLI_USAGE_EXIT;
+        rc = TS_CLI_USAGE_EXIT;
+        goto cleanup;
     }
-    /* The statistics arrive with the research-workflow issue; the options above are
-     * already the contract. */
-    (void)n_metrics;
-    (void)baseline;
-    (void)csv;
-    return cli_report(ts_error_set(&err, TS_ERR_UNAVAILABLE,
-                                   "compare: not available in this version (arrives with the "
-                                   "research-workflow issue)"),
-                      &err);
+    co.path = argv[optind];
+    co.metrics = metrics;
+    ts_status st = ts_compare(&co, stdout, &err);
+    rc = st == TS_OK ? 0 : cli_report(st, &err);
+cleanup:
+    free(metrics);
+    return rc;
 }
 
 /* ---- main ------------------------------------------------------------------------- */

@@ -8,131 +8,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- Text tables ---------------------------------------------------------------------- */
-
-/* A text table: cells are added row by row and printed with aligned columns. */
-typedef struct ts_txt {
-    size_t n_cols;
-    char **cells;
-    size_t n, n_alloc;
-    int failed;
-} ts_txt;
-
-static void ts_txt_add(ts_txt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ts_txt_add(ts_txt *t, const char *fmt, ...) {
-    if (t->failed) {
-        return;
-    }
-    if (t->n == t->n_alloc) {
-        size_t cap = t->n_alloc ? 2 * t->n_alloc : 64;
-        char **cells = realloc(t->cells, cap * sizeof *cells);
-        if (!cells) {
-            t->failed = 1;
-            return;
-        }
-        t->cells = cells;
-        t->n_alloc = cap;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    char *cell = NULL;
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (len >= 0) {
-        cell = malloc((size_t)len + 1);
-    }
-    if (!cell) {
-        t->failed = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(cell, (size_t)len + 1, fmt, ap);
-    va_end(ap);
-    t->cells[t->n++] = cell;
-}
-
-/* Display width of UTF-8 text: its code points (names may be "équipe-α"). */
-static size_t ts_txt_width(const char *s) {
-    size_t w = 0;
-    for (; *s; s++) {
-        w += ((unsigned char)*s & 0xC0u) != 0x80u;
-    }
-    return w;
-}
-
-static void ts_txt_pad(FILE *out, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        fputc(' ', out);
-    }
-}
-
-/* Prints with two spaces between columns (the first 64 are aligned). A column whose
- * cells below the header are all numbers (or "-") is right-aligned. The last column is
- * not padded, so lines carry no trailing blanks. */
-static void ts_txt_print(const ts_txt *t, FILE *out, const char *indent) {
-    size_t widths[64] = {0};
-    uint64_t right = UINT64_MAX;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t c = i % t->n_cols, w = ts_txt_width(t->cells[i]);
-        double v;
-        if (c < 64 && w > widths[c]) {
-            widths[c] = w;
-        }
-        if (c < 64 && i >= t->n_cols && strcmp(t->cells[i], "-") != 0 &&
-            !ts_h5_parse_number(t->cells[i], &v)) {
-            right &= ~(UINT64_C(1) << c);
-        }
-    }
-    for (size_t i = 0; i < t->n; i++) {
-        size_t c = i % t->n_cols;
-        size_t w = ts_txt_width(t->cells[i]);
-        size_t pad = c < 64 && widths[c] > w ? widths[c] - w : 0;
-        int last = c + 1 == t->n_cols || i + 1 == t->n;
-        int to_right = c < 64 && (right >> c) & 1u && t->n > t->n_cols;
-        fputs(c == 0 ? indent : "  ", out);
-        if (to_right) {
-            ts_txt_pad(out, pad);
-        }
-        fputs(t->cells[i], out);
-        if (!to_right && !last) {
-            ts_txt_pad(out, pad);
-        }
-        if (last) {
-            fputc('\n', out);
-        }
-    }
-}
-
-static void ts_txt_free(ts_txt *t) {
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->cells[i]);
-    }
-    free(t->cells);
-    t->cells = NULL;
-    t->n = t->n_alloc = 0;
-}
-
 /* ---- Reading the file ----------------------------------------------------------------- */
-
-/* A scalar attribute read as mem_type; returns 1 when read. */
-static int ts_h5_read_attr(hid_t loc, const char *name, hid_t mem_type, void *value) {
-    int ok = 0;
-    if (H5Aexists(loc, name) > 0) {
-        hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
-        ok = attr >= 0 && H5Aread(attr, mem_type, value) >= 0;
-        ts_h5_close_id(&attr);
-    }
-    H5Eclear2(H5E_DEFAULT);
-    return ok;
-}
 
 static void ts_h5_type_name(hid_t type, char *buf, size_t size) {
     size_t bits = H5Tget_size(type) * 8;
@@ -211,74 +93,6 @@ static ts_status ts_h5_info_root(hid_t file, const char *path, FILE *out) {
     }
     ts_txt_free(&t);
     return st;
-}
-
-/* The grid keys in sweep order (creation order when it was tracked, else by name). */
-static int ts_h5_grid_keys(hid_t grid, ts_h5names *keys) {
-    int rc = ts_h5_list(grid, H5_INDEX_CRT_ORDER, keys);
-    if (rc == -1) {
-        H5Eclear2(H5E_DEFAULT);
-        rc = ts_h5_list(grid, H5_INDEX_NAME, keys);
-    }
-    return rc;
-}
-
-/* One grid dataset's values as text cells (strings or numbers), n of them. */
-static char **ts_h5_grid_values(hid_t grid, const char *key, size_t *n) {
-    char **cells = NULL;
-    hid_t dset = H5Dopen2(grid, key, H5P_DEFAULT);
-    hid_t type = dset >= 0 ? H5Dget_type(dset) : H5I_INVALID_HID;
-    hid_t space = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
-    hid_t mtype = H5I_INVALID_HID;
-    hssize_t count = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    *n = 0;
-    if (type < 0 || count <= 0) {
-        goto cleanup;
-    }
-    cells = calloc((size_t)count, sizeof *cells);
-    if (!cells) {
-        goto cleanup;
-    }
-    *n = (size_t)count;
-    if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
-        char **v = calloc((size_t)count, sizeof *v);
-        mtype = ts_h5_string_type();
-        if (v && mtype >= 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
-            for (size_t i = 0; i < *n; i++) {
-                cells[i] = strdup(v[i] ? v[i] : "");
-            }
-#if H5_VERSION_GE(1, 12, 0)
-            H5Treclaim(mtype, space, H5P_DEFAULT, v);
-#else
-            H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, v);
-#endif
-        }
-        free(v);
-    } else if (H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) {
-        double *v = calloc((size_t)count, sizeof *v);
-        if (v && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
-            for (size_t i = 0; i < *n; i++) {
-                char buf[64];
-                snprintf(buf, sizeof buf, "%.15g", v[i]);
-                cells[i] = strdup(buf);
-            }
-        }
-        free(v);
-    }
-cleanup:
-    ts_h5_close_id(&mtype);
-    ts_h5_close_id(&space);
-    ts_h5_close_id(&type);
-    ts_h5_close_id(&dset);
-    H5Eclear2(H5E_DEFAULT);
-    return cells;
-}
-
-static void ts_h5_free_cells(char **cells, size_t n) {
-    for (size_t i = 0; cells && i < n; i++) {
-        free(cells[i]);
-    }
-    free(cells);
 }
 
 static ts_status ts_h5_info_grid(hid_t file, const ts_h5names *keys, FILE *out) {

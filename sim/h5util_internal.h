@@ -1,5 +1,6 @@
-/* Private helpers of the HDF5 results file, shared by the writer (sim/h5out.c) and
- * `trustsim info` (sim/h5info.c); not part of the API. They are called with HDF5's
+/* Private helpers of the HDF5 results file, shared by the writer (sim/h5out.c),
+ * `trustsim info` (sim/h5info.c) and `trustsim compare` (sim/compare.c); not part of the
+ * API. They are called with HDF5's
  * error printing silenced (ts_h5_quiet_begin) and, like HDF5, by one thread at a time. */
 #ifndef TS_H5UTIL_INTERNAL_H
 #define TS_H5UTIL_INTERNAL_H
@@ -10,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* HDF5 prints its error stack to stderr by default; these functions report through
  * ts_error instead and put the caller's setting back when they return. */
@@ -54,5 +56,36 @@ void ts_h5names_free(ts_h5names *l);
 /* Lists the links of group in the order of index into out (free it with
  * ts_h5names_free). Returns 0 when listed, -1 for an HDF5 failure, -2 when out of memory. */
 int ts_h5_list(hid_t group, H5_index_t index, ts_h5names *out);
+
+/* A scalar attribute read as mem_type; returns 1 when read. */
+int ts_h5_read_attr(hid_t loc, const char *name, hid_t mem_type, void *value);
+
+/* The keys of /sweep/grid in sweep order (creation order when it was tracked, else by
+ * name); same returns as ts_h5_list. */
+int ts_h5_grid_keys(hid_t grid, ts_h5names *keys);
+
+/* One grid dataset's values as text cells (strings, or numbers as %.15g), *n of them;
+ * NULL (and *n 0) when it cannot be read. A cell may be NULL when out of memory. Free
+ * with ts_h5_free_cells. */
+char **ts_h5_grid_values(hid_t grid, const char *key, size_t *n);
+void ts_h5_free_cells(char **cells, size_t n);
+
+/* A text table: cells are added row by row (n_cols per row) and printed with aligned
+ * columns. Initialise with {.n_cols = N}; an allocation failure sets failed and later
+ * adds do nothing. */
+typedef struct ts_txt {
+    size_t n_cols;
+    char **cells;
+    size_t n, n_alloc;
+    int failed;
+} ts_txt;
+
+void ts_txt_add(ts_txt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints with two spaces between columns (the first 64 are aligned), each row after
+ * indent. A column whose cells below the header are all numbers (or "-") is
+ * right-aligned. The last column is not padded, so lines carry no trailing blanks. */
+void ts_txt_print(const ts_txt *t, FILE *out, const char *indent);
+void ts_txt_free(ts_txt *t);
 
 #endif

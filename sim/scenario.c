@@ -1,6 +1,6 @@
 /* Scenario lifecycle: a new scenario with the schema's defaults, loading a file or text
- * (following `extends`), finalize with its check of every sweep grid point, a scenario
- * at one grid point, copy and free. */
+ * (following `extends`), finalize with its check of every sweep grid point (named
+ * variants included), a scenario at one grid point, copy and free. */
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "yamlio.h"
@@ -365,6 +365,59 @@ size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g) {
     return (g / stride) % sc->sweep[k].n;
 }
 
+const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g) {
+    if (sc->n_sweep == 0 || sc->sweep[0].key != SC_VARIANT_KEY || sc->n_variants == 0) {
+        return NULL;
+    }
+    return &sc->variants[sc_grid_index(sc, 0, g)];
+}
+
+/* A key is either swept or set by variants: both would leave its value ambiguous. */
+static ts_status sc_check_variants(const ts_scenario *sc, ts_error *err) {
+    for (size_t i = 0; i < sc->n_variants; i++) {
+        const sc_variant *v = &sc->variants[i];
+        for (size_t j = 0; j < v->n_set; j++) {
+            for (size_t k = 0; k < sc->n_sweep; k++) {
+                if (sc->sweep[k].key == v->set[j].key) {
+                    char path[600];
+                    snprintf(path, sizeof path, "sweep.variants[%zu].%s", i,
+                             sc->keys[v->set[j].key].path);
+                    return sc_mark_fail(sc, v->set[j].val.mark, path, err,
+                                        "also a sweep key (expected each key either swept or "
+                                        "set by variants%s)",
+                                        v->set[j].implicit ? "; naming the tactic turns it on"
+                                                           : "");
+                }
+            }
+        }
+    }
+    return TS_OK;
+}
+
+/* Puts variant v's values into sc without copying (saving what they replace), or puts
+ * the saved ones back. The caller has made sure no swept key is among them. */
+static void sc_variant_swap(ts_scenario *sc, const sc_variant *v, sc_value *saved, int *saved_opts,
+                            int in) {
+    if (v == NULL) {
+        return;
+    }
+    if (in) {
+        memcpy(saved_opts, sc->opt_present, sc->n_opt * sizeof *saved_opts);
+        for (size_t j = 0; j < v->n_set; j++) {
+            saved[j] = sc->vals[v->set[j].key];
+            sc->vals[v->set[j].key] = v->set[j].val;
+        }
+        for (size_t j = 0; j < v->n_opts; j++) {
+            sc->opt_present[v->opts[j]] = 1;
+        }
+        return;
+    }
+    for (size_t j = v->n_set; j-- > 0;) {
+        sc->vals[v->set[j].key] = saved[j];
+    }
+    memcpy(sc->opt_present, saved_opts, sc->n_opt * sizeof *saved_opts);
+}
+
 static ts_status sc_check_point(const ts_scenario *sc, ts_error *err) {
     const ts_schema *s = sc->schema;
     for (size_t v = 0; v < s->n_validators; v++) {
@@ -423,21 +476,44 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
      * value of every key and the last point are checked here; ts_scenario_at_point
      * still checks each point it makes. */
     sc_value saved[SC_MAX_SWEEP_KEYS];
-    ts_status st = TS_OK;
+    ts_status st = sc_check_variants(sc, err);
+    if (st != TS_OK) {
+        return st;
+    }
+    size_t most = 0;
+    for (size_t i = 0; i < sc->n_variants; i++) {
+        most = sc->variants[i].n_set > most ? sc->variants[i].n_set : most;
+    }
+    sc_value *vsaved = calloc(most + 1, sizeof *vsaved);
+    int *osaved = calloc(sc->n_opt + 1, sizeof *osaved);
+    if (vsaved == NULL || osaved == NULL) {
+        free(vsaved);
+        free(osaved);
+        return sc_nomem(err);
+    }
     int all = (double)n * (double)(1 + sc->n_events + sc->schema->n_validators) <= SC_CHECK_BUDGET;
     for (size_t g = 0; g < n && st == TS_OK; g++) {
         if (!all && g + 1 < n && !sc_spanning_point(sc, g)) {
             continue;
         }
+        const sc_variant *v = sc_variant_at(sc, g);
+        sc_variant_swap(sc, v, vsaved, osaved, 1);
         for (size_t k = 0; k < sc->n_sweep; k++) {
-            saved[k] = sc->vals[sc->sweep[k].key];
-            sc->vals[sc->sweep[k].key] = sc->sweep[k].vals[sc_grid_index(sc, k, g)];
+            if (sc->sweep[k].key != SC_VARIANT_KEY) {
+                saved[k] = sc->vals[sc->sweep[k].key];
+                sc->vals[sc->sweep[k].key] = sc->sweep[k].vals[sc_grid_index(sc, k, g)];
+            }
         }
         st = sc_check_point(sc, err);
         for (size_t k = sc->n_sweep; k-- > 0;) {
-            sc->vals[sc->sweep[k].key] = saved[k];
+            if (sc->sweep[k].key != SC_VARIANT_KEY) {
+                sc->vals[sc->sweep[k].key] = saved[k];
+            }
         }
+        sc_variant_swap(sc, v, vsaved, osaved, 0);
     }
+    free(vsaved);
+    free(osaved);
     if (st == TS_OK) {
         sc->n_points = n;
         sc->finalized = 1;
@@ -459,8 +535,23 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
     if (d == NULL) {
         return sc_nomem(err);
     }
+    const sc_variant *v = sc_variant_at(d, g);
+    for (size_t j = 0; v != NULL && j < v->n_set; j++) {
+        size_t key = v->set[j].key;
+        sc_value_clear(&d->vals[key]);
+        if (!sc_value_dup(&v->set[j].val, &d->vals[key])) {
+            ts_scenario_free(d);
+            return sc_nomem(err);
+        }
+    }
+    for (size_t j = 0; v != NULL && j < v->n_opts; j++) {
+        d->opt_present[v->opts[j]] = 1;
+    }
     for (size_t k = 0; k < d->n_sweep; k++) {
         size_t key = d->sweep[k].key;
+        if (key == SC_VARIANT_KEY) {
+            continue;
+        }
         sc_value_clear(&d->vals[key]);
         if (!sc_value_dup(&d->sweep[k].vals[sc_grid_index(d, k, g)], &d->vals[key])) {
             ts_scenario_free(d);
@@ -471,6 +562,9 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
         sc_sweep_clear(&d->sweep[k]);
     }
     d->n_sweep = 0;
+    sc_variants_free(d->variants, d->n_variants);
+    d->variants = NULL;
+    d->n_variants = 0;
     d->finalized = 0;
     ts_status st = ts_scenario_finalize(d, err);
     if (st != TS_OK) {
@@ -524,6 +618,7 @@ void ts_scenario_free(ts_scenario *sc) {
         sc_sweep_clear(&sc->sweep[k]);
     }
     free(sc->sweep);
+    sc_variants_free(sc->variants, sc->n_variants);
     free(sc->top);
     free(sc->stem);
     free(sc);
@@ -646,6 +741,12 @@ static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
             d->n_sweep++;
             return 0;
         }
+    }
+    if (sc->variants != NULL) {
+        if ((d->variants = sc_variants_dup(sc->variants, sc->n_variants)) == NULL) {
+            return 0;
+        }
+        d->n_variants = sc->n_variants;
     }
     if ((sc->top && (d->top = strdup(sc->top)) == NULL) ||
         (sc->stem && (d->stem = strdup(sc->stem)) == NULL)) {

@@ -152,7 +152,10 @@ size_t ts_event_index(const ts_event *ev);
 /* ---- Sweep ---------------------------------------------------------------------- */
 
 /* Grid points are the cartesian product of the sweep lists, the last key varying
- * fastest. A scenario without sweep has exactly one grid point. */
+ * fastest. A scenario without sweep has exactly one grid point. Named variants
+ * (`sweep: {variants: [{name: a, key.path: value, ...}, ...]}`) are sweep key 0,
+ * "variant", of type TS_PT_STRING, whose values are the names: they vary slowest, and
+ * ts_scenario_at_point applies the assignments of the variant at the point. */
 size_t ts_scenario_n_points(const ts_scenario *sc);
 size_t ts_scenario_n_sweep_keys(const ts_scenario *sc);
 const char *ts_scenario_sweep_key(const ts_scenario *sc, size_t k);

@@ -1,5 +1,6 @@
 /* Applying YAML to a scenario: a document's keys and sections (tactics on and off),
- * the `events` list, the `sweep` mapping, and --set overrides. */
+ * the `events` list, the `sweep` mapping with its named `variants`, and --set
+ * overrides. */
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "yamlio.h"
@@ -237,6 +238,9 @@ static ts_status sc_apply_events(const sc_ctx *c, const ts_ynode *v) {
     return TS_OK;
 }
 
+static ts_status sc_apply_path(const sc_ctx *c, const char *full, const ts_ynode *at,
+                               const char *written, const ts_ynode *v, int *found);
+
 /* ---- Sweep -------------------------------------------------------------------------- */
 
 /* A value's text as YAML, for sweep values ("0.5", "linear", "true"). */
@@ -334,6 +338,263 @@ static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, 
     return TS_OK;
 }
 
+const char *sc_sweep_name(const ts_scenario *sc, size_t k) {
+    return sc->sweep[k].key == SC_VARIANT_KEY ? "variant" : sc->keys[sc->sweep[k].key].path;
+}
+
+/* ---- Variants ----------------------------------------------------------------------- */
+
+void sc_variants_free(sc_variant *vs, size_t n) {
+    if (vs == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; vs[i].set != NULL && j < vs[i].n_set; j++) {
+            sc_value_clear(&vs[i].set[j].val);
+        }
+        free(vs[i].set);
+        free(vs[i].opts);
+        free(vs[i].name);
+    }
+    free(vs);
+}
+
+sc_variant *sc_variants_dup(const sc_variant *vs, size_t n) {
+    sc_variant *d = calloc(n + 1, sizeof *d);
+    if (d == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sc_variant *v = &vs[i];
+        d[i].mark = v->mark;
+        d[i].set = calloc(v->n_set + 1, sizeof *d[i].set);
+        d[i].opts = calloc(v->n_opts + 1, sizeof *d[i].opts);
+        if ((d[i].name = strdup(v->name)) == NULL || d[i].set == NULL || d[i].opts == NULL) {
+            sc_variants_free(d, i + 1);
+            return NULL;
+        }
+        for (; d[i].n_set < v->n_set; d[i].n_set++) {
+            sc_assign *a = &d[i].set[d[i].n_set];
+            a->key = v->set[d[i].n_set].key;
+            a->implicit = v->set[d[i].n_set].implicit;
+            if (!sc_value_dup(&v->set[d[i].n_set].val, &a->val)) {
+                sc_variants_free(d, i + 1);
+                return NULL;
+            }
+        }
+        memcpy(d[i].opts, v->opts, v->n_opts * sizeof *d[i].opts);
+        d[i].n_opts = v->n_opts;
+    }
+    return d;
+}
+
+/* Keys a variant may not hold: they are not key paths, or not meant per grid point. */
+static int sc_variant_reserved(const char *key) {
+    static const char *const reserved[] = {"extends", "events", "sweep", "variants"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        if (strcmp(key, reserved[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The variant's name: present, a plain identifier, unlike those before it. */
+static ts_status sc_variant_name(const sc_ctx *c, const ts_ynode *item, const char *path,
+                                 const sc_variant *prev, size_t n_prev, const char **name) {
+    char where[80];
+    char got[160];
+    const ts_ynode *v = sc_map_get(item, "name");
+    if (v == NULL) {
+        return sc_fail(c, item, path,
+                       "missing name (expected name: followed by an identifier such as "
+                       "fast_hiring)");
+    }
+    snprintf(where, sizeof where, "%s.name", path);
+    ts_yaml_describe(v, got, sizeof got);
+    if (v->kind != TS_Y_SCALAR || memchr(v->text, '\0', v->len) != NULL ||
+        !sc_is_identifier(v->text) || ts_yaml_needs_quotes(v->text)) {
+        return sc_fail(c, v, where,
+                       "not a name (got %s, expected [a-z][a-z0-9_]* of at most %d characters, "
+                       "other than true, false, yes, no, on, off, y, n, null, nan, inf)",
+                       got, SC_NAME_MAX);
+    }
+    for (size_t i = 0; i < n_prev; i++) {
+        if (strcmp(prev[i].name, v->text) == 0) {
+            return sc_fail(c, v, where,
+                           "duplicate name (got %s, expected a name unlike that of "
+                           "sweep.variants[%zu])",
+                           got, i);
+        }
+    }
+    *name = v->text;
+    return TS_OK;
+}
+
+/* Moves what a variant set in its scratch scenario into `out`: every key it gave a value
+ * (layer 1) and every tactic it names, which it turns on unless it says `enabled`. */
+static ts_status sc_variant_collect(const sc_ctx *c, ts_scenario *scratch, const ts_ynode *item,
+                                    sc_variant *out) {
+    const ts_scenario *sc = c->sc;
+    size_t n_set = 0;
+    size_t n_opts = 0;
+    for (size_t k = 0; k < sc->n_keys; k++) {
+        n_set += scratch->vals[k].layer == 1;
+    }
+    for (size_t g = 0; g < sc->n_opt; g++) {
+        n_opts += scratch->opt_present[g] != 0;
+    }
+    out->set = calloc(n_set + n_opts + 1, sizeof *out->set);
+    out->opts = calloc(n_opts + 1, sizeof *out->opts);
+    if (out->set == NULL || out->opts == NULL) {
+        return sc_nomem(c->err);
+    }
+    for (size_t g = 0; g < sc->n_opt; g++) {
+        if (!scratch->opt_present[g]) {
+            continue;
+        }
+        out->opts[out->n_opts++] = (int)g;
+        size_t e = sc->opt_enabled[g];
+        if (scratch->vals[e].layer != 1) {
+            sc_assign *a = &out->set[out->n_set++];
+            a->key = e;
+            a->implicit = 1;
+            a->val.b = 1;
+            a->val.r = 1;
+            a->val.mark = sc_node_mark(c, item);
+            a->val.layer = 1;
+        }
+    }
+    for (size_t k = 0; k < sc->n_keys; k++) {
+        if (scratch->vals[k].layer == 1) {
+            out->set[out->n_set].key = k;
+            out->set[out->n_set++].val = scratch->vals[k];
+            memset(&scratch->vals[k], 0, sizeof scratch->vals[k]);
+        }
+    }
+    return TS_OK;
+}
+
+/* Reads sweep.variants[index] into `out`. Its keys are applied, with every check and
+ * message of a document, to a scratch scenario that shares the key index and has its
+ * own empty values, so that what the variant sets is exactly what is at layer 1. */
+static ts_status sc_read_variant(const sc_ctx *c, const ts_ynode *item, size_t index,
+                                 const sc_variant *prev, sc_variant *out) {
+    const ts_scenario *sc = c->sc;
+    char path[48];
+    char got[160];
+    const char *name = NULL;
+    ts_status st;
+    snprintf(path, sizeof path, "sweep.variants[%zu]", index);
+    if (item->kind != TS_Y_MAP) {
+        ts_yaml_describe(item, got, sizeof got);
+        return sc_fail(c, item, path, "not a mapping (got %s, expected a mapping with a name)",
+                       got);
+    }
+    if ((st = sc_variant_name(c, item, path, prev, index, &name)) != TS_OK) {
+        return st;
+    }
+    out->mark = sc_node_mark(c, item);
+    if ((out->name = strdup(name)) == NULL) {
+        return sc_nomem(c->err);
+    }
+    ts_scenario scratch = *sc;
+    scratch.vals = calloc(sc->n_keys + 1, sizeof *scratch.vals);
+    scratch.opt_present = calloc(sc->n_opt + 1, sizeof *scratch.opt_present);
+    if (scratch.vals == NULL || scratch.opt_present == NULL) {
+        st = sc_nomem(c->err);
+    }
+    sc_ctx vc = {.sc = &scratch, .src = c->src, .layer = 1, .err = c->err, .where = path};
+    for (size_t i = 0; i + 1 < item->n && st == TS_OK; i += 2) {
+        const ts_ynode *k = item->kids[i];
+        int found;
+        if ((st = sc_check_key(&vc, item, i, "")) != TS_OK || strcmp(k->text, "name") == 0) {
+            continue;
+        }
+        if (sc_variant_reserved(k->text)) {
+            st = sc_fail(&vc, k, k->text,
+                         "not allowed in a variant (expected key paths or sections, such as "
+                         "days or tactics.feedback)");
+            continue;
+        }
+        st = sc_apply_path(&vc, k->text, k, k->text, item->kids[i + 1], &found);
+        if (st == TS_OK && !found) {
+            st = sc_unknown_key(&vc, k, "", "", k->text, 0, 0);
+        }
+    }
+    if (st == TS_OK) {
+        st = sc_variant_collect(c, &scratch, item, out);
+    }
+    if (scratch.vals != NULL) {
+        for (size_t k = 0; k < sc->n_keys; k++) {
+            sc_value_clear(&scratch.vals[k]);
+        }
+    }
+    free(scratch.vals);
+    free(scratch.opt_present);
+    return st;
+}
+
+/* `variants` replaces the list read so far and becomes sweep key 0, "variant". */
+static ts_status sc_apply_variants(const sc_ctx *c, const ts_ynode *k, const ts_ynode *v) {
+    ts_scenario *sc = c->sc;
+    char got[160];
+    const char *path = "sweep.variants";
+    ts_yaml_describe(v, got, sizeof got);
+    if (v->kind != TS_Y_SEQ) {
+        return sc_fail(c, v, path,
+                       "not a list (got %s, expected a list of mappings such as {name: fast, "
+                       "days: 30})",
+                       got);
+    }
+    if (v->n == 0) {
+        return sc_fail(c, v, path, "empty list (got [], expected at least one variant)");
+    }
+    if (v->n > SC_MAX_VARIANTS) {
+        return sc_fail(c, v, path, "too many variants (got %zu, expected at most %d)", v->n,
+                       SC_MAX_VARIANTS);
+    }
+    int has = sc->n_sweep > 0 && sc->sweep[0].key == SC_VARIANT_KEY;
+    if (!has && sc->n_sweep == SC_MAX_SWEEP_KEYS) {
+        return sc_fail(c, k, path, "too many sweep keys (got %d, expected at most %d)",
+                       SC_MAX_SWEEP_KEYS + 1, SC_MAX_SWEEP_KEYS);
+    }
+    sc_sweep w = {.key = SC_VARIANT_KEY, .mark = sc_node_mark(c, k)};
+    sc_variant *vs = calloc(v->n + 1, sizeof *vs);
+    w.vals = calloc(v->n, sizeof *w.vals);
+    w.texts = calloc(v->n, sizeof *w.texts);
+    ts_status st = TS_OK;
+    size_t n = 0;
+    if (vs == NULL || w.vals == NULL || w.texts == NULL) {
+        st = sc_nomem(c->err);
+    }
+    for (; st == TS_OK && n < v->n; n++) {
+        st = sc_read_variant(c, v->kids[n], n, vs, &vs[n]);
+        w.n = n + 1;
+        if (st == TS_OK && ((w.vals[n].s = strdup(vs[n].name)) == NULL ||
+                            (w.texts[n] = strdup(vs[n].name)) == NULL)) {
+            st = sc_nomem(c->err);
+        }
+        w.vals[n].mark = vs[n].mark;
+    }
+    if (st != TS_OK) {
+        sc_variants_free(vs, n);
+        sc_sweep_clear(&w);
+        return st;
+    }
+    if (has) {
+        sc_sweep_clear(&sc->sweep[0]);
+    } else {
+        memmove(&sc->sweep[1], &sc->sweep[0], sc->n_sweep * sizeof *sc->sweep);
+        sc->n_sweep++;
+    }
+    sc->sweep[0] = w;
+    sc_variants_free(sc->variants, sc->n_variants);
+    sc->variants = vs;
+    sc->n_variants = n;
+    return TS_OK;
+}
+
 static ts_status sc_apply_sweep(const sc_ctx *c, const ts_ynode *map, const char *prefix) {
     ts_scenario *sc = c->sc;
     char base[600];
@@ -355,6 +616,10 @@ static ts_status sc_apply_sweep(const sc_ctx *c, const ts_ynode *map, const char
         const ts_ynode *v = map->kids[i + 1];
         if ((st = sc_check_key(c, map, i, base)) != TS_OK) {
             break;
+        }
+        if (prefix[0] == '\0' && strcmp(k->text, "variants") == 0) {
+            st = sc_apply_variants(c, k, v);
+            continue;
         }
         char *full = sc_join(prefix, k->text);
         if (full == NULL) {
@@ -468,6 +733,9 @@ static ts_status sc_set_apply(const sc_ctx *c, const char *key, const ts_ynode *
     }
     if (strcmp(key, "sweep") == 0) {
         return sc_apply_sweep(c, root, "");
+    }
+    if (strcmp(key, "sweep.variants") == 0) {
+        return sc_apply_variants(c, root, root);
     }
     if (strncmp(key, "sweep.", 6) == 0) {
         const char *path = key + 6;

@@ -55,13 +55,34 @@ struct ts_event {
     sc_value *vals; /* one per kind->params */
 };
 
+/* The sweep key of the named variants ("variant"): not a schema key. It is always
+ * sweep[0], so that variants vary slowest. */
+#define SC_VARIANT_KEY ((size_t)-1)
+
 typedef struct sc_sweep {
-    size_t key;
+    size_t key; /* key index, or SC_VARIANT_KEY */
     sc_mark mark;
     sc_value *vals;
     char **texts; /* each value as YAML text */
     size_t n;
 } sc_sweep;
+
+/* One value a variant gives a key. */
+typedef struct sc_assign {
+    size_t key;
+    sc_value val;
+    int implicit; /* `enabled: true` because the variant names the tactic; not printed */
+} sc_assign;
+
+/* A named variant of `sweep.variants`: its assignments, applied at its grid points. */
+typedef struct sc_variant {
+    char *name;
+    sc_mark mark; /* of the variant's mapping */
+    sc_assign *set;
+    size_t n_set;
+    int *opts; /* optional sections (tactics) the variant names: on at its points */
+    size_t n_opts;
+} sc_variant;
 
 struct ts_scenario {
     const ts_schema *schema;
@@ -82,6 +103,8 @@ struct ts_scenario {
     size_t n_events;
     sc_sweep *sweep;
     size_t n_sweep;
+    sc_variant *variants; /* those of the sweep entry SC_VARIANT_KEY, in order */
+    size_t n_variants;
     char *top;  /* display name of the top file, or NULL */
     char *stem; /* its stem, or NULL */
     int layer;
@@ -94,6 +117,7 @@ enum {
     SC_MAX_EXTENDS = 16,
     SC_MAX_SWEEP_KEYS = 16,
     SC_MAX_POINTS = 100000,
+    SC_MAX_VARIANTS = 1000, /* named variants in a sweep (names are compared pairwise) */
     SC_MAX_EVENTS = 100000,
     SC_NAME_MAX = 32,          /* longest item of a STRLIST */
     SC_LIST_CHOICES = 12,      /* unknown keys list the allowed ones when there are this few */
@@ -107,6 +131,7 @@ typedef struct sc_ctx {
     int src;
     int layer;
     ts_error *err;
+    const char *where; /* prefix of every path in messages ("sweep.variants[1]"), or NULL */
 } sc_ctx;
 
 /* The closest candidate to `word` seen so far, for "did you mean". */
@@ -123,6 +148,8 @@ int sc_add_source(ts_scenario *sc, const char *name, int is_set);
 /* Number of sweep grid points; stops growing once past SC_MAX_POINTS. */
 size_t sc_grid_size(const ts_scenario *sc);
 size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g);
+/* The variant at grid point g, or NULL when the sweep has no variants. */
+const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g);
 
 /* ---- sim/scenario_index.c: the key index -------------------------------------------- */
 
@@ -140,6 +167,8 @@ int sc_opt_of(const ts_scenario *sc, const char *path);
 char *sc_join(const char *prefix, const char *key);
 void sc_value_clear(sc_value *v);
 int sc_value_dup(const sc_value *src, sc_value *dst);
+/* [a-z][a-z0-9_]* of at most SC_NAME_MAX characters. */
+int sc_is_identifier(const char *s);
 ts_status sc_read_value(const sc_ctx *c, const ts_param *p, const ts_ynode *n, const char *path,
                         sc_value *out);
 
@@ -163,5 +192,10 @@ ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown,
 ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix);
 void sc_events_free(ts_event *evs, size_t n);
 void sc_sweep_clear(sc_sweep *w);
+void sc_variants_free(sc_variant *vs, size_t n);
+/* Deep copy of n variants; NULL when out of memory. */
+sc_variant *sc_variants_dup(const sc_variant *vs, size_t n);
+/* The name of sweep key k: a key path, or "variant". */
+const char *sc_sweep_name(const ts_scenario *sc, size_t k);
 
 #endif

@@ -188,7 +188,7 @@ size_t ts_scenario_n_sweep_keys(const ts_scenario *sc) {
 }
 
 const char *ts_scenario_sweep_key(const ts_scenario *sc, size_t k) {
-    return (sc && k < sc->n_sweep) ? sc->keys[sc->sweep[k].key].path : "";
+    return (sc && k < sc->n_sweep) ? sc_sweep_name(sc, k) : "";
 }
 
 const char *ts_scenario_sweep_value(const ts_scenario *sc, size_t k, size_t g) {
@@ -199,7 +199,11 @@ const char *ts_scenario_sweep_value(const ts_scenario *sc, size_t k, size_t g) {
 }
 
 ts_ptype ts_scenario_sweep_type(const ts_scenario *sc, size_t k) {
-    return (sc && k < sc->n_sweep) ? sc->keys[sc->sweep[k].key].param->type : TS_PT_REAL;
+    if (sc == NULL || k >= sc->n_sweep) {
+        return TS_PT_REAL;
+    }
+    return sc->sweep[k].key == SC_VARIANT_KEY ? TS_PT_STRING
+                                              : sc->keys[sc->sweep[k].key].param->type;
 }
 
 /* ---- Output as YAML ----------------------------------------------------------------- */
@@ -326,8 +330,20 @@ static void sc_tree_print(FILE *f, const ts_scenario *sc, const sc_tnode *t, int
 
 static int sc_sweeps_inside(const ts_scenario *sc, int opt) {
     for (size_t k = 0; k < sc->n_sweep; k++) {
-        if (sc->keys[sc->sweep[k].key].opt == opt) {
+        if (sc->sweep[k].key != SC_VARIANT_KEY && sc->keys[sc->sweep[k].key].opt == opt) {
             return 1;
+        }
+    }
+    return 0;
+}
+
+/* Does some variant name the optional section `opt` (and so turn it on)? */
+static int sc_variant_names(const ts_scenario *sc, int opt) {
+    for (size_t i = 0; i < sc->n_variants; i++) {
+        for (size_t j = 0; j < sc->variants[i].n_opts; j++) {
+            if (sc->variants[i].opts[j] == opt) {
+                return 1;
+            }
         }
     }
     return 0;
@@ -339,13 +355,21 @@ static int sc_tree_section(sc_tnode *root, const ts_scenario *sc, size_t first) 
     const char *name = s->sections[first]->name;
     int opt = sc_opt_exact(sc, name);
     size_t n_params = 0;
-    if (opt >= 0 && !ts_scenario_section_on(sc, name)) {
-        /* Off and left out, unless the sweep names a key inside: then it must say so. */
-        if (sc->opt_present[opt] && sc_sweeps_inside(sc, opt)) {
-            size_t e = sc->opt_enabled[opt];
-            return sc_tree_add(root, sc->keys[e].path, (long)e, 2);
+    int off = opt >= 0 && !ts_scenario_section_on(sc, name);
+    if (off) {
+        /* Off and left out, unless the sweep names a key inside: then it must say so.
+         * A variant turns it on with the keys given here, so those are written too. */
+        if (!sc->opt_present[opt]) {
+            return 1;
         }
-        return 1;
+        int named = sc_variant_names(sc, opt);
+        if (!named && !sc_sweeps_inside(sc, opt)) {
+            return 1;
+        }
+        size_t e = sc->opt_enabled[opt];
+        if (!sc_tree_add(root, sc->keys[e].path, (long)e, 2) || !named) {
+            return named ? 0 : 1;
+        }
     }
     for (size_t j = first; j < s->n_sections; j++) {
         const ts_section *sec = s->sections[j];
@@ -362,7 +386,7 @@ static int sc_tree_section(sc_tnode *root, const ts_scenario *sc, size_t first) 
             }
         }
     }
-    if (opt >= 0 && n_params == 0) {
+    if (opt >= 0 && n_params == 0 && !off) {
         size_t e = sc->opt_enabled[opt];
         return sc_tree_add(root, sc->keys[e].path, (long)e, 1);
     }
@@ -386,6 +410,29 @@ static void sc_write_events(FILE *f, const ts_scenario *sc) {
     }
 }
 
+/* One variant as a block mapping item: its name, each key it sets as a full path, and
+ * `section: {}` for a tactic it names without setting a key inside. */
+static void sc_write_variant(FILE *f, const ts_scenario *sc, const sc_variant *v) {
+    fprintf(f, "    - name: %s\n", v->name);
+    for (size_t j = 0; j < v->n_set; j++) {
+        const sc_assign *a = &v->set[j];
+        if (!a->implicit) {
+            fprintf(f, "      %s: ", sc->keys[a->key].path);
+            sc_write_value(f, sc->keys[a->key].param, &a->val);
+            fputc('\n', f);
+        }
+    }
+    for (size_t j = 0; j < v->n_opts; j++) {
+        int named = 0;
+        for (size_t i = 0; i < v->n_set && !named; i++) {
+            named = !v->set[i].implicit && sc->keys[v->set[i].key].opt == v->opts[j];
+        }
+        if (!named) {
+            fprintf(f, "      %s: {}\n", sc->opt_names[v->opts[j]]);
+        }
+    }
+}
+
 static void sc_write_sweep(FILE *f, const ts_scenario *sc) {
     if (sc->n_sweep == 0) {
         return;
@@ -393,6 +440,13 @@ static void sc_write_sweep(FILE *f, const ts_scenario *sc) {
     fputs("sweep:\n", f);
     for (size_t k = 0; k < sc->n_sweep; k++) {
         const sc_sweep *w = &sc->sweep[k];
+        if (w->key == SC_VARIANT_KEY) {
+            fputs("  variants:\n", f);
+            for (size_t i = 0; i < sc->n_variants; i++) {
+                sc_write_variant(f, sc, &sc->variants[i]);
+            }
+            continue;
+        }
         fprintf(f, "  %s: [", sc->keys[w->key].path);
         for (size_t i = 0; i < w->n; i++) {
             fprintf(f, "%s%s", i ? ", " : "", w->texts[i]);

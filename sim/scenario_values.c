@@ -115,9 +115,16 @@ sc_mark sc_node_mark(const sc_ctx *c, const ts_ynode *at) {
     return m;
 }
 
-/* "FILE:LINE:COL: path: message" at a node of the document being read. */
+/* "FILE:LINE:COL: path: message" at a node of the document being read; inside a
+ * variant the path is shown under it ("sweep.variants[1].days"). */
 ts_status sc_fail(const sc_ctx *c, const ts_ynode *at, const char *path, const char *fmt, ...) {
+    char shown[700];
     va_list ap;
+    if (c->where != NULL) {
+        snprintf(shown, sizeof shown, "%s%s%s", c->where, (path && path[0]) ? "." : "",
+                 path ? path : "");
+        path = shown;
+    }
     va_start(ap, fmt);
     ts_status st = sc_vfail(c->sc, sc_node_mark(c, at), path, c->err, fmt, ap);
     va_end(ap);
@@ -237,7 +244,7 @@ static int sc_find_mark(const ts_scenario *sc, const char *path, sc_mark *m) {
     }
     if (strncmp(path, "sweep.", 6) == 0) {
         for (size_t k = 0; k < sc->n_sweep; k++) {
-            if (strcmp(sc->keys[sc->sweep[k].key].path, path + 6) == 0) {
+            if (strcmp(sc_sweep_name(sc, k), path + 6) == 0) {
                 *m = sc->sweep[k].mark;
                 return 1;
             }
@@ -387,6 +394,10 @@ ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown,
         sc_list_add(children, sizeof children, &n_children, reserved[i], strlen(reserved[i]));
         sc_suggest_try(&sug, reserved[i], strlen(reserved[i]));
     }
+    if (plen == 0 && strcmp(shown, "sweep.") == 0) {
+        sc_list_add(children, sizeof children, &n_children, "variants", 8);
+        sc_suggest_try(&sug, "variants", 8);
+    }
     char *full = sc_join(prefix, key);
     if (full == NULL) {
         return sc_nomem(c->err);
@@ -395,8 +406,9 @@ ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown,
     snprintf(path, sizeof path, "%s%s", shown, full);
     ts_status st;
     if (sc_suggest_found(&sug)) {
-        st = sc_fail(c, at, path, "unknown key (did you mean %s%s%s%s?)", shown, prefix,
-                     plen ? "." : "", sug.best);
+        st = sc_fail(c, at, path, "unknown key (did you mean %s%s%s%s%s%s?)",
+                     c->where ? c->where : "", c->where ? "." : "", shown, prefix, plen ? "." : "",
+                     sug.best);
     } else if (n_children > 0 && n_children <= SC_LIST_CHOICES) {
         st = sc_fail(c, at, path, "unknown key (expected one of: %s)", children);
     } else {
@@ -589,7 +601,7 @@ static ts_status sc_read_list_shape(const sc_ctx *c, const ts_param *p, const ts
     return TS_OK;
 }
 
-static int sc_is_identifier(const char *s) {
+int sc_is_identifier(const char *s) {
     size_t n = strlen(s);
     if (n == 0 || n > SC_NAME_MAX || s[0] < 'a' || s[0] > 'z') {
         return 0;

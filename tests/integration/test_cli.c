@@ -25,10 +25,10 @@
 /* Valid, no tactics on. */
 #define GOOD_SCENARIO TMP "/good.yaml"
 
-/* `trustsim compare` is a stub until the research-workflow issue (TS_ERR_UNAVAILABLE,
- * exit 1). When the statistics land, change this and the message checked below. */
-#define COMPARE_STUB_EXIT 1
-#define COMPARE_STUB_MESSAGE "compare: not available in this version"
+/* `trustsim compare` on a results file that is not there is bad input (exit 2); its
+ * statistics are tested in tests/integration/test_compare.c. */
+#define COMPARE_MISSING_EXIT 2
+#define COMPARE_MISSING_MESSAGE "any.h5: cannot read the results file"
 
 typedef struct cli_result {
     int code;
@@ -528,13 +528,20 @@ static void test_bench_small(void **state) {
 
 /* ---- compare ------------------------------------------------------------------------ */
 
-static void test_compare_stub(void **state) {
+static void test_compare_bad_files(void **state) {
     (void)state;
     const char *csv = TMP "/compare.csv";
     unlink(csv);
+    unlink(TMP "/any.h5");
     cli_result r = RUN("compare", TMP "/any.h5", "--metric", "mean_trust", "--metric",
                        "delegated_share", "--baseline", "1", "--csv", csv);
-    expect(&r, COMPARE_STUB_EXIT, COMPARE_STUB_MESSAGE);
+    expect(&r, COMPARE_MISSING_EXIT, COMPARE_MISSING_MESSAGE);
+    assert_null(strstr(r.err, "not available"));
+    assert_false(file_exists(csv));
+    cli_result_free(&r);
+    /* A file that is not HDF5 (a scenario) is bad input too. */
+    r = RUN("compare", GOOD_SCENARIO, "--csv", csv);
+    expect(&r, 2, "is not a trustsim results file (not HDF5)");
     assert_false(file_exists(csv));
     cli_result_free(&r);
 }
@@ -627,7 +634,7 @@ int main(void) {
         cmocka_unit_test(test_run_bad_input_writes_nothing),
         cmocka_unit_test(test_run_small),
         cmocka_unit_test(test_bench_small),
-        cmocka_unit_test(test_compare_stub),
+        cmocka_unit_test(test_compare_bad_files),
         cmocka_unit_test(test_load_scenario_api),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "modules.h"
+#include "test_support.h"
 
 typedef struct tstate {
     double *score;
@@ -133,34 +134,18 @@ static const ts_module test_module = {
     .day_end = t_day_end,
 };
 
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
-    return sc;
-}
-
 static const char *SC = "days: 30\ndomains: [a, b, c]\n"
                         "org: {headcount: 2500, span_of_control: 6, warmup_days: 5}\n"
                         "output: {snapshot_every: 10, snapshot_agents: 50}\n";
 
 static void run(const ts_scenario *sc, int threads, ts_engine **eng, ts_result *res) {
     const ts_module *mods[] = {&test_module};
-    ts_engine_options eo = {.seed = 77, .threads = threads};
-    ts_error err;
-    ts_result_init(res);
-    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, eng, &err), TS_OK);
-    assert_int_equal(ts_engine_run(*eng, res, &err), TS_OK);
+    *eng = tst_run_engine(sc, mods, 1, 77, threads, res);
 }
 
 static void test_same_bits_on_1_and_2_threads(void **state) {
     (void)state;
-    ts_scenario *sc = scenario(SC);
+    ts_scenario *sc = tst_scenario(SC);
     ts_engine *e1, *e2;
     ts_result r1, r2;
     run(sc, 1, &e1, &r1);
@@ -202,12 +187,11 @@ static void test_same_bits_on_1_and_2_threads(void **state) {
 
 static void test_days_rows_and_growth(void **state) {
     (void)state;
-    ts_scenario *sc = scenario(SC);
+    ts_scenario *sc = tst_scenario(SC);
     ts_engine *e;
     ts_result r;
     run(sc, 2, &e, &r);
-    const ts_series *hc = ts_result_find_series(&r, "headcount");
-    assert_non_null(hc);
+    const ts_series *hc = tst_series(&r, "headcount");
     assert_int_equal(hc->n, 31);
     /* Hiring on live days 3, 6, ..., 30: none in warm-up, one every third day. */
     assert_float_equal(hc->values[0], 2500, 0);
@@ -228,8 +212,7 @@ static void test_days_rows_and_growth(void **state) {
     /* Agents meet about 2 random others a day for 35 days: about 70 models each. */
     const ts_series *acq = ts_result_find_series(&r, "acquaintances");
     assert_in_range((long)acq->values[30], 55, 85);
-    const ts_series *ts = ts_result_find_series(&r, "test_score");
-    assert_non_null(ts);
+    const ts_series *ts = tst_series(&r, "test_score");
     assert_true(ts->values[30] > 0.0);
     /* Per-agent table: one row per agent ever hired. */
     assert_true(r.agents.n_cols >= 8);
@@ -252,8 +235,8 @@ static void test_module_on_rules(void **state) {
     ts_module m_none = {.name = "n"};
     const ts_section *s_both[] = {&fixed, &opt};
     ts_module m_both = {.name = "b", .sections = s_both, .n_sections = 2};
-    ts_scenario *off = scenario("days: 5\n");
-    ts_scenario *on = scenario("days: 5\ntactics: {one_on_ones: {peers: 1}}\n");
+    ts_scenario *off = tst_scenario("days: 5\n");
+    ts_scenario *on = tst_scenario("days: 5\ntactics: {one_on_ones: {peers: 1}}\n");
     assert_false(ts_engine_module_on(&m_opt, off));
     assert_true(ts_engine_module_on(&m_opt, on));
     assert_true(ts_engine_module_on(&m_fixed, off));

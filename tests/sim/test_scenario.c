@@ -1,6 +1,7 @@
 /* Tests of sim/scenario.c (and its YAML helpers, sim/yamlio.c): loading, type and range
- * checks with exact positions, extends, --set, tactics on/off, events, the sweep grid,
- * the resolved YAML output and hostile input, against a small schema defined here. */
+ * checks with exact positions, extends, --set, tactics on/off, events, the sweep grid and
+ * its named variants, the resolved YAML output and hostile input, against a small schema
+ * defined here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1244,6 +1245,14 @@ static void expect_no_crash(const char *buf, size_t len) {
         char *y = ts_scenario_to_yaml(sc);
         assert_non_null(y);
         free(y);
+        /* Finalizing and making the last grid point fail cleanly or succeed. */
+        st = ts_scenario_finalize(sc, &err);
+        if (st == TS_OK) {
+            ts_scenario *pt = NULL;
+            st = ts_scenario_at_point(sc, ts_scenario_n_points(sc) - 1, &pt, &err);
+            ts_scenario_free(pt);
+        }
+        assert_true(st == TS_OK || (st == TS_ERR_SCENARIO && strlen(err.msg) > 0));
         ts_scenario_free(sc);
     } else {
         assert_int_equal(st, TS_ERR_SCENARIO);
@@ -1425,11 +1434,16 @@ static void test_fuzz_mutated_valid_file(void **state) {
                                 "  feedback: {every: 3}\n"
                                 "events:\n"
                                 "  - {day: 9, kind: incident, domain: ops}\n"
-                                "sweep: {seed: [1, 2], trust.delegate: [0.5, 0.9]}\n";
+                                "sweep: {seed: [1, 2], trust.delegate: [0.5, 0.9],\n"
+                                "  variants: [{name: a}, {name: b, tactics.chats: {},\n"
+                                "             days: 30, tactics: {feedback: false}}]}\n";
     static const char alphabet[] = "{}[]:,-#&*!|>'\"\n \t.0e9ax\\";
     uint64_t s = UINT64_C(0x5eed);
     char buf[sizeof valid + 16];
     size_t n = sizeof valid - 1;
+    ts_scenario *sc = load_ok(valid); /* the seed of the mutations is valid, variants too */
+    assert_int_equal(ts_scenario_n_points(sc), 8);
+    ts_scenario_free(sc);
     expect_no_crash(valid, n);
     /* Every prefix of the valid file. */
     for (size_t len = 0; len <= n; len++) {
@@ -1445,6 +1459,342 @@ static void test_fuzz_mutated_valid_file(void **state) {
         }
         expect_no_crash(buf, n);
     }
+}
+
+/* ---- Named variants ------------------------------------------------------------------ */
+
+static const char variants_text[] = "tactics: {chats: {enabled: false, per_week: 4}}\n"
+                                    "sweep:\n"
+                                    "  seed: [1, 2]\n"
+                                    "  variants:\n"
+                                    "    - name: none\n"
+                                    "    - {name: feedback, tactics.feedback: {}}\n"
+                                    "    - name: chats\n"
+                                    "      tactics: {chats: {}}\n"
+                                    "      days: 30\n"
+                                    "    - {name: tuned, tactics.feedback.every: 3, trust: "
+                                    "{prior_mean: 0.9}}\n";
+
+static void test_variants_grid_order(void **state) {
+    (void)state;
+    /* Written after seed, the variants still vary slowest. */
+    ts_scenario *sc = load_ok(variants_text);
+    static const char *const names[] = {"none",  "none",  "feedback", "feedback",
+                                        "chats", "chats", "tuned",    "tuned"};
+    assert_int_equal(ts_scenario_n_points(sc), 8);
+    assert_int_equal(ts_scenario_n_sweep_keys(sc), 2);
+    assert_string_equal(ts_scenario_sweep_key(sc, 0), "variant");
+    assert_string_equal(ts_scenario_sweep_key(sc, 1), "seed");
+    assert_int_equal(ts_scenario_sweep_type(sc, 0), TS_PT_STRING);
+    assert_int_equal(ts_scenario_sweep_type(sc, 1), TS_PT_INT);
+    for (size_t g = 0; g < 8; g++) {
+        assert_string_equal(ts_scenario_sweep_value(sc, 0, g), names[g]);
+        assert_string_equal(ts_scenario_sweep_value(sc, 1, g), g % 2 ? "2" : "1");
+    }
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 8), "");
+    /* The variants name no tactic of the base scenario. */
+    assert_int_equal(ts_scenario_section_on(sc, "tactics.feedback"), 0);
+    assert_int_equal(ts_scenario_section_on(sc, "tactics.chats"), 0);
+    ts_mark m;
+    assert_int_equal(ts_scenario_mark_of(sc, "sweep.variant", &m), 1);
+    assert_int_equal(m.line, 4);
+    assert_int_equal(m.col, 3);
+    /* Variants alone: one point per variant. */
+    ts_scenario *alone = load_ok("sweep: {variants: [{name: a}, {name: b, days: 3}]}\n");
+    assert_int_equal(ts_scenario_n_points(alone), 2);
+    assert_int_equal(ts_scenario_n_sweep_keys(alone), 1);
+    assert_string_equal(ts_scenario_sweep_value(alone, 0, 1), "b");
+    ts_scenario_free(alone);
+    ts_scenario_free(sc);
+}
+
+static ts_scenario *point_ok(const ts_scenario *sc, size_t g) {
+    ts_scenario *pt = NULL;
+    ts_error err = {0};
+    ts_status st = ts_scenario_at_point(sc, g, &pt, &err);
+    if (st != TS_OK) {
+        print_error("unexpected error: %s\n", err.msg);
+    }
+    assert_int_equal(st, TS_OK);
+    return pt;
+}
+
+static void test_variants_at_point(void **state) {
+    (void)state;
+    ts_scenario *sc = load_ok(variants_text);
+    ts_scenario *pt = point_ok(sc, 1); /* none, seed 2 */
+    assert_int_equal(ts_scenario_n_sweep_keys(pt), 0);
+    assert_int_equal(ts_scenario_n_points(pt), 1);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.feedback"), 0);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.chats"), 0);
+    assert_int_equal(ts_scenario_int(pt, "seed"), 2);
+    assert_int_equal(ts_scenario_int(pt, "days"), 365);
+    ts_scenario_free(pt);
+
+    pt = point_ok(sc, 2); /* feedback: on here only, with its defaults */
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.feedback"), 1);
+    assert_int_equal(ts_scenario_bool(pt, "tactics.feedback.enabled"), 1);
+    assert_int_equal(ts_scenario_int(pt, "tactics.feedback.every"), 7);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.chats"), 0);
+    assert_int_equal(ts_scenario_int(pt, "seed"), 1);
+    ts_scenario_free(pt);
+
+    /* chats: off in the base (enabled: false), turned on by the variant with the
+     * base's per_week; days from the variant, located where the variant says it. */
+    pt = point_ok(sc, 5);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.chats"), 1);
+    assert_near(ts_scenario_real(pt, "tactics.chats.per_week"), 4, 0);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.feedback"), 0);
+    assert_int_equal(ts_scenario_int(pt, "days"), 30);
+    assert_int_equal(ts_scenario_int(pt, "seed"), 2);
+    ts_mark m;
+    assert_int_equal(ts_scenario_mark_of(pt, "days", &m), 1);
+    assert_string_equal(m.file, "s.yaml");
+    assert_int_equal(m.line, 9);
+    assert_int_equal(m.col, 13);
+    ts_scenario_free(pt);
+
+    /* A key inside a tactic turns it on too; other keys keep the base values. */
+    pt = point_ok(sc, 6);
+    assert_int_equal(ts_scenario_section_on(pt, "tactics.feedback"), 1);
+    assert_int_equal(ts_scenario_int(pt, "tactics.feedback.every"), 3);
+    assert_near(ts_scenario_real(pt, "trust.prior_mean"), 0.9, 0);
+    assert_int_equal(ts_scenario_int(pt, "days"), 365);
+    ts_scenario_free(pt);
+
+    /* The base is untouched by making points. */
+    assert_near(ts_scenario_real(sc, "trust.prior_mean"), 0.6, 0);
+    assert_int_equal(ts_scenario_int(sc, "days"), 365);
+    ts_scenario_free(sc);
+
+    /* A variant can turn a tactic of the base off, and its `enabled` wins. */
+    sc = load_ok("tactics: {feedback: {every: 2}}\n"
+                 "sweep:\n"
+                 "  variants:\n"
+                 "    - {name: kept}\n"
+                 "    - {name: off_a, tactics.feedback: false}\n"
+                 "    - {name: off_b, tactics: {feedback: {enabled: false, every: 5}}}\n");
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 0), "kept");
+    for (size_t g = 0; g < 3; g++) {
+        pt = point_ok(sc, g);
+        assert_int_equal(ts_scenario_section_on(pt, "tactics.feedback"), g == 0);
+        assert_int_equal(ts_scenario_int(pt, "tactics.feedback.every"), g == 2 ? 5 : 2);
+        ts_scenario_free(pt);
+    }
+    ts_scenario_free(sc);
+}
+
+static void test_variants_checked_at_every_point(void **state) {
+    (void)state;
+    /* Each point is checked with the variant's values, located in the variant. */
+    expect_error("trust: {delegate: 0.5}\n"
+                 "sweep:\n"
+                 "  variants:\n"
+                 "    - {name: ok, trust.review: 0.5}\n"
+                 "    - {name: bad, trust.review: 0.7}\n",
+                 "s.yaml:5:33: trust.review: must not exceed trust.delegate (got 0.7, expected <= "
+                 "0.5)");
+    expect_error("events: [{day: 20, kind: shift}]\n"
+                 "sweep: {variants: [{name: long}, {name: short, days: 10}]}\n",
+                 "s.yaml:1:16: events[0].day: out of range (got 20, expected a day in [1, 10])");
+    /* A key both swept and set by a variant. */
+    expect_error("sweep:\n"
+                 "  days: [5, 6]\n"
+                 "  variants: [{name: a}, {name: b, days: 3}]\n",
+                 "s.yaml:3:41: sweep.variants[1].days: also a sweep key (expected each key either "
+                 "swept or set by variants)");
+    expect_error("sweep:\n"
+                 "  tactics.feedback.enabled: [true, false]\n"
+                 "  variants: [{name: a, tactics.feedback: {every: 2}}]\n",
+                 "s.yaml:3:14: sweep.variants[0].tactics.feedback.enabled: also a sweep key "
+                 "(expected each key either swept or set by variants; naming the tactic turns it "
+                 "on)");
+}
+
+static void test_variants_errors(void **state) {
+    (void)state;
+    expect_error("sweep: {variants: [{days: 3}]}\n",
+                 "s.yaml:1:20: sweep.variants[0]: missing name (expected name: followed by an "
+                 "identifier such as fast_hiring)");
+    expect_error("sweep: {variants: [{name: a}, {name: b}, {name: a, days: 3}]}\n",
+                 "s.yaml:1:49: sweep.variants[2].name: duplicate name (got \"a\", expected a name "
+                 "unlike that of sweep.variants[0])");
+    static const char bad_name[] =
+        "not a name (got %s, expected [a-z][a-z0-9_]* of at most 32 characters, other than "
+        "true, false, yes, no, on, off, y, n, null, nan, inf)";
+    char msg[512];
+    char text[128];
+    static const char *const names[] = {"Fast", "yes", "\"no\"", "2x", "a-b", "[a]", "\"\""};
+    static const char *const shown[] = {"\"Fast\"", "\"yes\"", "\"no\"", "\"2x\"",
+                                        "\"a-b\"",  "a list",  "\"\""};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(text, sizeof text, "sweep: {variants: [{name: %s}]}\n", names[i]);
+        int n = snprintf(msg, sizeof msg, "s.yaml:1:27: sweep.variants[0].name: ");
+        snprintf(msg + n, sizeof msg - (size_t)n, bad_name, shown[i]);
+        expect_error(text, msg);
+    }
+    expect_error("sweep: {variants: [{name: a, dayz: 3}]}\n",
+                 "s.yaml:1:30: sweep.variants[0].dayz: unknown key (did you mean "
+                 "sweep.variants[0].days?)");
+    expect_error("sweep: {variants: [{name: a}, {name: b, tactics: {feedbak: {}}}]}\n",
+                 "s.yaml:1:51: sweep.variants[1].tactics.feedbak: unknown key (did you mean "
+                 "sweep.variants[1].tactics.feedback?)");
+    expect_error("sweep: {variants: [{name: a, tactics.feedback.every: 0}]}\n",
+                 "s.yaml:1:54: sweep.variants[0].tactics.feedback.every: out of range (got 0, "
+                 "expected an integer in [1, 365])");
+    expect_error("sweep: {variants: [{name: a, trust: 3}]}\n",
+                 "s.yaml:1:37: sweep.variants[0].trust: not a mapping (got 3, expected a mapping "
+                 "of trust keys)");
+    expect_error("sweep: {variants: [{name: a, days: 3, days: 4}]}\n",
+                 "s.yaml:1:39: sweep.variants[0].days: duplicate key \"days\"");
+    expect_error("sweep: {variants: [{name: a, tactics.feedback: false,\n"
+                 "                    tactics.feedback.enabled: true}]}\n",
+                 "s.yaml:2:21: sweep.variants[0].tactics.feedback.enabled: duplicate key "
+                 "\"tactics.feedback.enabled\"");
+    expect_error("sweep: {variants: [{name: a, events: []}]}\n",
+                 "s.yaml:1:30: sweep.variants[0].events: not allowed in a variant (expected key "
+                 "paths or sections, such as days or tactics.feedback)");
+    expect_error("sweep: {variants: [{name: a, sweep: {days: [1]}}]}\n",
+                 "s.yaml:1:30: sweep.variants[0].sweep: not allowed in a variant (expected key "
+                 "paths or sections, such as days or tactics.feedback)");
+    expect_error(
+        "sweep: {variants: [a]}\n",
+        "s.yaml:1:20: sweep.variants[0]: not a mapping (got \"a\", expected a mapping with a "
+        "name)");
+    expect_error("sweep: {variants: {name: a}}\n",
+                 "s.yaml:1:19: sweep.variants: not a list (got a mapping, expected a list of "
+                 "mappings such as {name: fast, days: 30})");
+    expect_error("sweep: {variants: []}\n",
+                 "s.yaml:1:19: sweep.variants: empty list (got [], expected at least one "
+                 "variant)");
+    expect_error("sweep: {variant: [{name: a}]}\n",
+                 "s.yaml:1:9: sweep.variant: unknown key (did you mean sweep.variants?)");
+    expect_error("sweep: {trust: {variants: [{name: a}]}}\n",
+                 "s.yaml:1:17: sweep.trust.variants: unknown key (expected one of: prior_mean, "
+                 "delegate, review, capacity)");
+    /* At most 1000 variants: their names are compared pairwise. */
+    size_t cap = 1001 * 16 + 64;
+    char *huge = malloc(cap);
+    assert_non_null(huge);
+    size_t used = (size_t)snprintf(huge, cap, "sweep: {variants: [");
+    for (int i = 0; i < 1001; i++) {
+        used += (size_t)snprintf(huge + used, cap - used, "{name: v%d}, ", i);
+    }
+    snprintf(huge + used, cap - used, "]}\n");
+    expect_error(huge, "s.yaml:1:19: sweep.variants: too many variants (got 1001, expected at "
+                       "most 1000)");
+    free(huge);
+    /* Sixteen sweep keys and variants are one too many. */
+    char many[2048] = "sweep:\n";
+    for (int i = 0; i < 16; i++) {
+        size_t used = strlen(many);
+        snprintf(many + used, sizeof many - used, "  many.k%02d: [0]\n", i);
+    }
+    strcat(many, "  variants: [{name: a}]\n");
+    expect_error(many, "s.yaml:18:3: sweep.variants: too many sweep keys (got 17, expected at "
+                       "most 16)");
+}
+
+static void test_variants_set_and_extends(void **state) {
+    (void)state;
+    ts_error err = {0};
+    ts_scenario *sc = load_ok("sweep: {variants: [{name: a}, {name: b}], seed: [1, 2, 3]}\n");
+    /* --set replaces the list, which stays outermost. */
+    set_ok(sc, "sweep.variants=[{name: x, days: 9}]");
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    assert_int_equal(ts_scenario_n_points(sc), 3);
+    assert_string_equal(ts_scenario_sweep_key(sc, 0), "variant");
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 2), "x");
+    set_ok(sc, "sweep={variants: [{name: p}, {name: q}], days: [4]}");
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    assert_int_equal(ts_scenario_n_points(sc), 6);
+    assert_string_equal(ts_scenario_sweep_key(sc, 2), "days");
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 3), "q");
+    ts_scenario *pt = point_ok(sc, 0);
+    assert_int_equal(ts_scenario_int(pt, "days"), 4);
+    ts_scenario_free(pt);
+    /* A copy holds its own variants. */
+    ts_scenario *cp = ts_scenario_copy(sc);
+    ts_scenario_free(sc);
+    assert_non_null(cp);
+    assert_string_equal(ts_scenario_sweep_value(cp, 0, 5), "q");
+    pt = point_ok(cp, 5);
+    assert_int_equal(ts_scenario_int(pt, "seed"), 3);
+    ts_scenario_free(pt);
+    ts_scenario_free(cp);
+
+    expect_set_error("sweep.variants=[{name: a, days: x}]",
+                     "--set sweep.variants=[{name: a, days: x}]: sweep.variants[0].days: not an "
+                     "integer (got \"x\", expected an integer in [1, 36500])");
+    expect_set_error("sweep.variants=[{days: 3}]",
+                     "--set sweep.variants=[{days: 3}]: sweep.variants[0]: missing name "
+                     "(expected name: followed by an identifier such as fast_hiring)");
+
+    /* A later file's variants replace those it extends. */
+    static const char base[] = "sweep: {variants: [{name: a}, {name: b}, {name: c}]}\n";
+    static const char top_text[] = "extends: variants_base.yaml\n"
+                                   "sweep: {variants: [{name: z, days: 2}]}\n";
+    char top[512];
+    write_file("variants_base.yaml", base, strlen(base));
+    write_file("variants_top.yaml", top_text, strlen(top_text));
+    tmp_path(top, sizeof top, "variants_top.yaml");
+    sc = NULL;
+    assert_int_equal(ts_scenario_load(&test_schema, top, &sc, &err), TS_OK);
+    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    assert_int_equal(ts_scenario_n_points(sc), 1);
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 0), "z");
+    ts_scenario_free(sc);
+}
+
+static void test_variants_round_trip(void **state) {
+    (void)state;
+    ts_scenario *sc = load_ok(variants_text);
+    char *y = ts_scenario_to_yaml(sc);
+    assert_non_null(y);
+    /* The base keeps chats off with its per_week, so that the variant that names it
+     * gets the same values after reloading. */
+    assert_non_null(strstr(y, "  chats:\n    enabled: false\n    per_week: 4\n"));
+    assert_null(strstr(y, "  feedback:\n"));
+    assert_non_null(strstr(y, "sweep:\n"
+                              "  variants:\n"
+                              "    - name: none\n"
+                              "    - name: feedback\n"
+                              "      tactics.feedback: {}\n"
+                              "    - name: chats\n"
+                              "      days: 30\n"
+                              "      tactics.chats: {}\n"
+                              "    - name: tuned\n"
+                              "      trust.prior_mean: 0.9\n"
+                              "      tactics.feedback.every: 3\n"
+                              "  seed: [1, 2]\n"));
+    expect_round_trip(sc);
+    /* Every point of the reloaded scenario is the same. */
+    ts_scenario *again = load_ok(y);
+    for (size_t g = 0; g < ts_scenario_n_points(sc); g++) {
+        ts_scenario *p1 = point_ok(sc, g);
+        ts_scenario *p2 = point_ok(again, g);
+        char *y1 = ts_scenario_to_yaml(p1);
+        char *y2 = ts_scenario_to_yaml(p2);
+        assert_string_equal(y1, y2);
+        free(y1);
+        free(y2);
+        expect_round_trip(p1);
+        ts_scenario_free(p1);
+        ts_scenario_free(p2);
+    }
+    ts_scenario_free(again);
+    free(y);
+    ts_scenario_free(sc);
+
+    sc = load_ok("tactics: {feedback: {every: 2}}\n"
+                 "sweep: {variants: [{name: a, tactics.feedback: false},\n"
+                 "                   {name: b, tactics: {feedback: {enabled: true}}}]}\n");
+    y = ts_scenario_to_yaml(sc);
+    assert_non_null(strstr(y, "    - name: a\n      tactics.feedback.enabled: false\n"
+                              "    - name: b\n      tactics.feedback.enabled: true\n"));
+    free(y);
+    expect_round_trip(sc);
+    ts_scenario_free(sc);
 }
 
 static void test_yaml_helpers(void **state) {
@@ -1509,6 +1859,12 @@ int main(void) {
         cmocka_unit_test(test_sweep_checks_every_point),
         cmocka_unit_test(test_sweep_errors),
         cmocka_unit_test(test_sweep_bool_and_string_values),
+        cmocka_unit_test(test_variants_grid_order),
+        cmocka_unit_test(test_variants_at_point),
+        cmocka_unit_test(test_variants_checked_at_every_point),
+        cmocka_unit_test(test_variants_errors),
+        cmocka_unit_test(test_variants_set_and_extends),
+        cmocka_unit_test(test_variants_round_trip),
         cmocka_unit_test(test_to_yaml_layout),
         cmocka_unit_test(test_round_trip_awkward_values),
         cmocka_unit_test(test_round_trip_off_tactic_with_sweep),
