@@ -12,26 +12,18 @@
 #include "alignment.h"
 #include "engine.h"
 #include "modules.h"
+#include "test_support.h"
 
 static void test_drift_and_shift(void **state) {
     (void)state;
-    ts_scenario *sc = NULL;
-    ts_error err;
     const char *text = "days: 10\norg: {headcount: 8, warmup_days: 0}\n"
                        "alignment: {drift: 0.01, recovery: 0}\noutput: {snapshot_every: 0}\n"
                        "events: [{day: 5, kind: strategy_shift, magnitude: 0.5}]\n";
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    ts_scenario *sc = tst_scenario(text);
     const ts_module *mods[] = {&ts_module_alignment};
-    ts_engine_options eo = {.seed = 3, .threads = 2};
-    ts_engine *e;
     ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    const ts_series *s = ts_result_find_series(&r, "alignment_error");
-    assert_non_null(s);
+    ts_engine *e = tst_run_engine(sc, mods, 1, 3, 2, &r);
+    const ts_series *s = tst_series(&r, "alignment_error");
     /* 7 of 8 people drift 0.01 a day; from day 5 they carry the shift of 0.5 too. */
     for (int t = 0; t <= 10; t++) {
         double expect = 7.0 / 8.0 * (0.01 * t + (t >= 5 ? 0.5 : 0.0));
@@ -47,20 +39,12 @@ static void test_drift_and_shift(void **state) {
 /* With recovery r the error follows e' = e + drift - r e: toward drift / r. */
 static void test_recovery(void **state) {
     (void)state;
-    ts_scenario *sc = NULL;
-    ts_error err;
     const char *text = "days: 400\norg: {headcount: 5, warmup_days: 0}\n"
                        "alignment: {drift: 0.01, recovery: 0.2}\noutput: {snapshot_every: 0}\n";
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    ts_scenario *sc = tst_scenario(text);
     const ts_module *mods[] = {&ts_module_alignment};
-    ts_engine_options eo = {.seed = 3, .threads = 1};
-    ts_engine *e;
     ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    ts_engine *e = tst_run_engine(sc, mods, 1, 3, 1, &r);
     const ts_series *s = ts_result_find_series(&r, "alignment_error");
     /* Day 2 by hand: 0.01, then 0.01 + 0.01 - 0.2 * 0.01 = 0.018; 4 of 5 drift. */
     assert_float_equal(s->values[1], 0.8 * 0.01, 1e-7);

@@ -20,6 +20,7 @@
 #include "evidence.h"
 #include "modules.h"
 #include "trust.h"
+#include "test_support.h"
 
 /* ---- A hand-built world ------------------------------------------------------------- */
 
@@ -34,19 +35,10 @@ typedef struct fix {
     ts_day day;
 } fix;
 
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
-    return sc;
-}
-
 static void setup_fix(fix *f, const char *text) {
     memset(f, 0, sizeof *f);
     ts_error err;
-    f->sc = scenario(text);
+    f->sc = tst_scenario(text);
     ts_trust_params_load(f->sc, &f->tp);
     assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
@@ -345,27 +337,15 @@ static void test_threshold_range(void **state) {
     const char *bad[] = {"tactics: {ask_for_help: {threshold: 1.5}}\n",
                          "tactics: {ask_for_help: {threshold: -0.1}}\n"};
     for (size_t k = 0; k < 2; k++) {
-        ts_scenario *sc = NULL;
         ts_error err;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &sc, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(sc, &err);
-        }
-        assert_int_not_equal(st, TS_OK);
+        assert_int_not_equal(tst_scenario_status(bad[k], &err), TS_OK);
         assert_non_null(strstr(err.msg, "threshold"));
-        ts_scenario_free(sc);
     }
     /* On only when its section is present (and not switched off). */
-    ts_scenario *on = scenario("tactics: {ask_for_help: {}}\n");
-    ts_scenario *off = scenario("");
-    ts_scenario *disabled = scenario("tactics: {ask_for_help: {enabled: false}}\n");
-    assert_true(ts_engine_module_on(&ts_module_ask_for_help, on));
-    assert_false(ts_engine_module_on(&ts_module_ask_for_help, off));
-    assert_false(ts_engine_module_on(&ts_module_ask_for_help, disabled));
-    ts_scenario_free(on);
-    ts_scenario_free(off);
-    ts_scenario_free(disabled);
+    assert_true(tst_module_on(&ts_module_ask_for_help, "tactics: {ask_for_help: {}}\n"));
+    assert_false(tst_module_on(&ts_module_ask_for_help, ""));
+    assert_false(
+        tst_module_on(&ts_module_ask_for_help, "tactics: {ask_for_help: {enabled: false}}\n"));
 }
 
 /* ---- Behaviour --------------------------------------------------------------------------- */
@@ -375,26 +355,7 @@ static void test_threshold_range(void **state) {
 /* Means over the recorded days of the named daily series, one run. */
 static void run_means(const char *text, uint64_t seed, const char *const *names, size_t n,
                       double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_error err;
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    for (size_t k = 0; k < n; k++) {
-        const ts_series *ser = ts_result_find_series(&r, names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        for (size_t d = 1; d < ser->n; d++) {
-            t += ser->values[d];
-        }
-        out[k] = t / (double)(ser->n - 1);
-    }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_full(text, seed, TST_MEAN, names, n, out);
 }
 
 /* Seed 004: asking for help builds trust (goodwill both ways) and fewer tasks fail, at

@@ -17,59 +17,13 @@
 #include "evidence.h"
 #include "modules.h"
 #include "trust.h"
+#include "test_support.h"
 
 #define SEEDS 4
 
-/* Runs the full model on `text` with `seed`; returns the summary scalar `name`. */
-static void run_summary(const char *text, uint64_t seed, const char *const *names, size_t n,
-                        double *out) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "b.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    for (size_t k = 0; k < n; k++) {
-        const ts_scalar *s = ts_result_find_scalar(&r, names[k]);
-        if (s) {
-            out[k] = s->value;
-            continue;
-        }
-        /* Not a summary: the mean of a daily series over the recorded days. */
-        const ts_series *ser = ts_result_find_series(&r, names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        for (size_t d = 1; d < ser->n; d++) {
-            t += ser->values[d];
-        }
-        out[k] = t / (double)(ser->n - 1);
-    }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
-}
-
 /* Means over SEEDS seeds of each named quantity for one arm. */
 static void arm(const char *text, const char *const *names, size_t n, double *mean) {
-    double v[16];
-    for (size_t k = 0; k < n; k++) {
-        mean[k] = 0.0;
-    }
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        run_summary(text, seed * 7919, names, n, v);
-        for (size_t k = 0; k < n; k++) {
-            mean[k] += v[k] / SEEDS;
-        }
-    }
+    tst_arm_full(text, SEEDS, 7919, TST_VALUE, names, n, mean);
 }
 
 static void report(const char *what, const char *const *names, size_t n, const double *a,
@@ -143,9 +97,7 @@ static void test_blame_closes_teams(void **state) {
 static double trajectory(uint64_t seed, int conceal) {
     ts_scenario *sc = NULL;
     ts_error err;
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), "", "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
+    sc = tst_scenario("");
     ts_trust_params tp;
     ts_trust_params_load(sc, &tp);
     ts_world w;

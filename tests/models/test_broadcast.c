@@ -19,74 +19,30 @@
 #include "engine.h"
 #include "evidence.h"
 #include "modules.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 /* A hand-built world of `n` people, span 3 (13: CEO 0; managers 1, 2, 3; 1 -> 4 5 6,
  * 2 -> 7 8 9, 3 -> 10 11 12); two domains; no forgetting. The CEO always succeeds in
  * domain 0 and always fails in domain 1, so an observation of it is a success exactly
  * when its domain is 0. Everyone's alignment error starts at 0.3717 (the CEO's at 0). */
-typedef struct fixture {
-    ts_scenario *sc;
-    ts_world w;
-    void *st;
-} fixture;
+typedef tst_world fixture;
 
 #define E0 0.3717f
 
 static void fx_open(fixture *f, const char *yaml, uint32_t n) {
-    ts_error err;
-    f->sc = scenario(yaml);
-    assert_int_equal(ts_world_init(&f->w, 2, 16, 1.0, &err), TS_OK);
-    assert_int_equal(ts_world_build_tree(&f->w, n, 3, 0, &err), TS_OK);
+    tst_world_open(f, &ts_module_broadcast, yaml, 2, 16, n, 3);
     for (uint32_t a = 0; a < f->w.n; a++) {
         f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
         f->w.alignment[a] = a == f->w.root ? 0.0f : E0;
     }
     f->w.competence[f->w.root * 2] = 1.0f;
     f->w.competence[f->w.root * 2 + 1] = 0.0f;
-    f->st = NULL;
-    assert_int_equal(ts_module_broadcast.configure(f->sc, &f->w, &f->st, &err), TS_OK);
-    assert_non_null(f->st);
-}
-
-static void fx_close(fixture *f) {
-    ts_module_broadcast.free(f->st);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_configure(f);
 }
 
 /* One org phase on `day`, as the engine runs it: the hours ledger starts clean. */
 static void fx_org(fixture *f, int32_t day) {
-    ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 8, .seed = 4242};
-    ts_module_broadcast.org(f->st, w, &d);
-}
-
-static double meetings(const ts_world *w, uint32_t a) {
-    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-static double other_hours(const ts_world *w, uint32_t a) {
-    double t = 0.0;
-    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
-        t += k == TS_HOURS_MEETINGS ? 0.0 : w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
-    }
-    return t;
+    tst_world_org(f, day, 8, 4242);
 }
 
 /* i's evidence about j (successes and failures per domain), zeros without a model;
@@ -117,7 +73,7 @@ static double metric(fixture *f) {
 static void assert_attended(const ts_world *w, uint32_t a) {
     float s[2], f[2];
     assert_float_equal(w->alignment[a], 0.4 * E0, 1e-6);
-    assert_float_equal(meetings(w, a), 1.0, 1e-9);
+    assert_float_equal(tst_hours(w, a, TS_HOURS_MEETINGS), 1.0, 1e-9);
     assert_true(evidence(w, a, w->root, s, f));
     assert_float_equal(s[1] + f[0], 0.0, 0.0);
     assert_float_equal(s[0] + f[1], 0.1, 1e-6);
@@ -126,7 +82,7 @@ static void assert_attended(const ts_world *w, uint32_t a) {
 static void assert_absent(const ts_world *w, uint32_t a) {
     float s[2], f[2];
     assert_float_equal(w->alignment[a], E0, 0.0);
-    assert_float_equal(meetings(w, a), 0.0, 0.0);
+    assert_float_equal(tst_hours(w, a, TS_HOURS_MEETINGS), 0.0, 0.0);
     assert_false(evidence(w, a, w->root, s, f));
 }
 
@@ -142,24 +98,24 @@ static void test_everyone_attends(void **state) {
     for (uint32_t a = 1; a < 13; a++) {
         assert_absent(&f.w, a);
     }
-    assert_float_equal(meetings(&f.w, 0), 0.0, 0.0);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.0, 0.0);
 
     fx_org(&f, 28);
     assert_float_equal(metric(&f), 12.0, 0.0);
-    assert_float_equal(meetings(&f.w, 0), 3.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 3.0, 1e-9);
     assert_float_equal(f.w.alignment[0], 0.0, 0.0);
     for (uint32_t a = 0; a < 13; a++) {
         if (a > 0) {
             assert_attended(&f.w, a);
         }
-        assert_float_equal(other_hours(&f.w, a), 0.0, 0.0);
+        assert_float_equal(tst_hours_except(&f.w, a, TS_HOURS_MEETINGS), 0.0, 0.0);
         /* The CEO learns nothing of its audience, nor do attendees of each other. */
         assert_int_equal(ts_relstore_count(&f.w.models, a), a == 0 ? 0 : 1);
     }
     /* The next day is quiet: the metric is back to 0. */
     fx_org(&f, 29);
     assert_float_equal(metric(&f), 0.0, 0.0);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The warm-up's negative days count (-14 % 14 == 0), and `every` is read. */
@@ -172,11 +128,11 @@ static void test_schedule(void **state) {
     for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
         fx_org(&f, days[k]);
         assert_float_equal(metric(&f), held[k] ? 12.0 : 0.0, 0.0);
-        assert_float_equal(meetings(&f.w, 0), held[k] ? 3.0 : 0.0, 0.0);
+        assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), held[k] ? 3.0 : 0.0, 0.0);
     }
     /* Three broadcasts: 0.4^3 of the error is left. */
     assert_float_equal(f.w.alignment[7], E0 * 0.064, 1e-6);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Busy and departed people do not attend; the CEO speaks to an empty room when no one
@@ -196,26 +152,26 @@ static void test_busy_inactive_empty_room(void **state) {
             assert_attended(&f.w, a);
         }
     }
-    fx_close(&f);
+    tst_world_close(&f);
 
     fx_open(&f, "tactics: {broadcast: {attendance: 0}}\n", 13);
     fx_org(&f, 14);
     assert_float_equal(metric(&f), 0.0, 0.0);
-    assert_float_equal(meetings(&f.w, 0), 3.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 3.0, 1e-9);
     for (uint32_t a = 1; a < 13; a++) {
         assert_absent(&f.w, a);
     }
-    fx_close(&f);
+    tst_world_close(&f);
 
     fx_open(&f, ALL14, 13);
     f.w.busy[0] = 1;
     fx_org(&f, 14);
     assert_float_equal(metric(&f), 0.0, 0.0);
     for (uint32_t a = 0; a < 13; a++) {
-        assert_float_equal(meetings(&f.w, a), 0.0, 0.0);
+        assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.0, 0.0);
         assert_float_equal(f.w.alignment[a], a == 0 ? 0.0 : E0, 0.0);
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Attendance 0.3717 among 2,000 people: the share attending is within 3.3 standard
@@ -234,7 +190,7 @@ static void test_attendance_rate(void **state) {
     uint32_t seen = 0, dom0 = 0;
     for (uint32_t a = 1; a < n; a++) {
         float s[2], fl[2];
-        day1[a] = meetings(&f.w, a) > 0.0;
+        day1[a] = tst_hours(&f.w, a, TS_HOURS_MEETINGS) > 0.0;
         seen += day1[a];
         if (evidence(&f.w, a, 0, s, fl) && s[0] > 0.0f) {
             dom0++;
@@ -250,16 +206,16 @@ static void test_attendance_rate(void **state) {
     }
     fx_org(&f, 1);
     for (uint32_t a = 1; a < n; a++) {
-        assert_int_equal(meetings(&f.w, a) > 0.0, day1[a]);
+        assert_int_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS) > 0.0, day1[a]);
     }
     fx_org(&f, 2);
     uint32_t both = 0;
     for (uint32_t a = 1; a < n; a++) {
-        both += day1[a] && meetings(&f.w, a) > 0.0;
+        both += day1[a] && tst_hours(&f.w, a, TS_HOURS_MEETINGS) > 0.0;
     }
     assert_float_equal(both / 2000.0, 0.3717 * 0.3717, 0.03);
     free(day1);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Keys out of range are refused; enabled: false keeps it off; the defaults. */
@@ -269,20 +225,12 @@ static void test_keys(void **state) {
         "tactics: {broadcast: {every: 0}}\n", "tactics: {broadcast: {every: 366}}\n",
         "tactics: {broadcast: {attendance: 1.2}}\n", "tactics: {broadcast: {attendance: -0.1}}\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        ts_scenario *sc = NULL;
-        ts_error err;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &sc, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(sc, &err);
-        }
-        assert_int_equal(st, TS_ERR_SCENARIO);
-        ts_scenario_free(sc);
+        assert_int_equal(tst_scenario_status(bad[k], NULL), TS_ERR_SCENARIO);
     }
-    ts_scenario *sc = scenario("tactics: {broadcast: {enabled: false}}\n");
+    ts_scenario *sc = tst_scenario("tactics: {broadcast: {enabled: false}}\n");
     assert_false(ts_scenario_section_on(sc, "tactics.broadcast"));
     ts_scenario_free(sc);
-    sc = scenario("tactics: {broadcast: {}}\n");
+    sc = tst_scenario("tactics: {broadcast: {}}\n");
     assert_true(ts_scenario_section_on(sc, "tactics.broadcast"));
     assert_int_equal(ts_scenario_int(sc, "tactics.broadcast.every"), 14);
     assert_float_equal(ts_scenario_real(sc, "tactics.broadcast.attendance"), 0.8, 0.0);
@@ -296,18 +244,13 @@ static void test_keys(void **state) {
  * before any day ran (no warm-up). */
 static void test_engine_alignment(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 10\norg: {headcount: 8, warmup_days: 0}\n"
-                               "alignment: {drift: 0.01, recovery: 0}\n"
-                               "output: {snapshot_every: 0}\n"
-                               "tactics: {broadcast: {every: 5, attendance: 1}}\n");
+    ts_scenario *sc = tst_scenario("days: 10\norg: {headcount: 8, warmup_days: 0}\n"
+                                   "alignment: {drift: 0.01, recovery: 0}\n"
+                                   "output: {snapshot_every: 0}\n"
+                                   "tactics: {broadcast: {every: 5, attendance: 1}}\n");
     const ts_module *mods[] = {&ts_module_alignment, &ts_module_broadcast};
-    ts_engine_options eo = {.seed = 3, .threads = 2};
-    ts_engine *e;
-    ts_error err;
     ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, mods, 2, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    tst_run(sc, mods, 2, 3, 2, &r);
     const ts_series *s = ts_result_find_series(&r, "alignment_error");
     const ts_series *att = ts_result_find_series(&r, "broadcast_attendees");
     assert_non_null(s);
@@ -319,7 +262,6 @@ static void test_engine_alignment(void **state) {
         assert_float_equal(att->values[t], t > 0 && t % 5 == 0 ? 7.0 : 0.0, 0.0);
     }
     ts_result_free(&r);
-    ts_engine_free(e);
     ts_scenario_free(sc);
 }
 
@@ -331,27 +273,17 @@ enum { B_ALIGN, B_MEET, B_N };
 static const char *const b_names[B_N] = {"alignment_error", "hours_meetings"};
 
 /* Means of the daily series over the recorded days. */
-static void run_means(const char *text, uint64_t seed, double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_error err;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    for (size_t k = 0; k < B_N; k++) {
-        const ts_series *ser = ts_result_find_series(&r, b_names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        for (size_t d = 1; d < ser->n; d++) {
-            t += ser->values[d];
-        }
-        out[k] = t / (double)(ser->n - 1);
-    }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+static void run_means(const char *text, uint64_t seed, double *out, void *ctx) {
+    (void)ctx;
+    tst_full(text, seed, TST_MEAN, b_names, B_N, out);
+}
+
+static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    print_message("seed %u off: alignment %.4f meetings %.4f\n", (unsigned)seed, a[B_ALIGN],
+                  a[B_MEET]);
+    print_message("seed %u on:  alignment %.4f meetings %.4f\n", (unsigned)seed, b[B_ALIGN],
+                  b[B_MEET]);
 }
 
 /* Seed 003's informal vision updates: with the defaults (every 14 days, attendance 0.8)
@@ -363,20 +295,8 @@ static void test_behaviour(void **state) {
                        "output: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%stactics: {broadcast: {}}\n", base);
-    double m_off[B_N] = {0}, m_on[B_N] = {0};
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        double a[B_N], b[B_N];
-        run_means(base, seed * 104729, a);
-        run_means(on, seed * 104729, b);
-        print_message("seed %u off: alignment %.4f meetings %.4f\n", (unsigned)seed, a[B_ALIGN],
-                      a[B_MEET]);
-        print_message("seed %u on:  alignment %.4f meetings %.4f\n", (unsigned)seed, b[B_ALIGN],
-                      b[B_MEET]);
-        for (size_t k = 0; k < B_N; k++) {
-            m_off[k] += a[k] / SEEDS;
-            m_on[k] += b[k] / SEEDS;
-        }
-    }
+    double m_off[B_N], m_on[B_N];
+    tst_pair(base, on, SEEDS, 104729, B_N, run_means, report, NULL, m_off, m_on);
     print_message("mean off: alignment %.4f meetings %.4f\n", m_off[B_ALIGN], m_off[B_MEET]);
     print_message("mean on:  alignment %.4f meetings %.4f\n", m_on[B_ALIGN], m_on[B_MEET]);
     assert_true(m_on[B_ALIGN] < m_off[B_ALIGN] * 0.8);

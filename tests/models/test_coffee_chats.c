@@ -16,34 +16,20 @@
 #include "engine.h"
 #include "evidence.h"
 #include "modules.h"
+#include "test_support.h"
 
 /* A world with no forgetting (so evidence adds up exactly), its scenario and the
  * module's state. */
-typedef struct fix {
-    ts_scenario *sc;
-    ts_world w;
-    void *s;
-} fix;
+typedef tst_world fix;
 
 static void setup_fix(fix *f, const char *per_week) {
-    memset(f, 0, sizeof *f);
     char text[256];
     snprintf(text, sizeof text, "tactics: {coffee_chats: {per_week: %s}}\n", per_week);
-    ts_error err;
-    assert_int_equal(
-        ts_scenario_load_string(ts_modules_schema(), text, "c.yaml", NULL, &f->sc, &err), TS_OK);
-    assert_int_equal(ts_scenario_finalize(f->sc, &err), TS_OK);
+    tst_world_open(f, &ts_module_coffee_chats, text, 4, 128, 0, 0);
     assert_true(ts_engine_module_on(&ts_module_coffee_chats, f->sc));
-    assert_int_equal(ts_world_init(&f->w, 4, 128, 1.0, &err), TS_OK);
     f->w.warmup_days = 100;
     f->w.seed = 4242;
-    assert_int_equal(ts_module_coffee_chats.configure(f->sc, &f->w, &f->s, &err), TS_OK);
-}
-
-static void teardown_fix(fix *f) {
-    ts_module_coffee_chats.free(f->s);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_configure(f);
 }
 
 /* The tree 0 -> 1, 2; 1 -> 3. */
@@ -60,29 +46,14 @@ static void small_tree(ts_world *w) {
 /* One org phase on day `day` (the engine clears the ledger and busy each day; the tests
  * clear the ledger, and set busy themselves). Returns the chats held. */
 static double run_day(fix *f, int32_t day) {
-    f->w.day = day;
-    memset(f->w.hours, 0, (size_t)f->w.n * TS_HOURS_SLOTS * sizeof *f->w.hours);
-    ts_day d = {.day = day, .live = day >= 1, .module = 12, .seed = f->w.seed};
-    ts_module_coffee_chats.org(f->s, &f->w, &d);
-    double v = -1.0;
-    ts_module_coffee_chats.day_end(f->s, &f->w, NULL, &v);
+    double v;
+    tst_world_org(f, day, 12, f->w.seed);
+    tst_world_metrics(f, &v, 1);
     return v;
 }
 
 static float meeting_hours(const ts_world *w, uint32_t a) {
     return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-/* Competence evidence of a's model of b (0 without a model), and the model's belief. */
-static float evidence_of(const ts_world *w, uint32_t a, uint32_t b, ts_belief *bel) {
-    int slot = ts_relstore_find(&w->models, a, b);
-    if (slot < 0) {
-        return 0.0f;
-    }
-    if (bel) {
-        ts_relstore_read(&w->models, a, (uint32_t)slot, w->day, bel);
-    }
-    return ts_relstore_evidence(&w->models, a, (uint32_t)slot, w->day);
 }
 
 static void test_eligible(void **state) {
@@ -108,7 +79,7 @@ static void test_eligible(void **state) {
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 2, 3), 0);
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 3, 2), 0);
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 0, 3), 1);
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 /* per_week 5: everyone starts one chat a day. In the small tree agents 0 and 2 each have
@@ -150,10 +121,10 @@ static void test_partner_draw(void **state) {
     assert_int_equal(ts_relstore_count(&f.w.models, 3), 2);
     /* 0.5 units of evidence and 0.5 h for each chat, on both sides. */
     ts_belief b;
-    float e03 = evidence_of(&f.w, 0, 3, &b);
+    float e03 = tst_evidence(&f.w, 0, 3, &b);
     assert_true(fabs(e03 - h[0]) < 1e-3 * h[0]);
-    assert_true(fabs(evidence_of(&f.w, 3, 0, NULL) - e03) < 1e-3f);
-    assert_true(fabs(evidence_of(&f.w, 2, 3, NULL) - h[2]) < 1e-3 * h[2]);
+    assert_true(fabs(tst_evidence(&f.w, 3, 0, NULL) - e03) < 1e-3f);
+    assert_true(fabs(tst_evidence(&f.w, 2, 3, NULL) - h[2]) < 1e-3 * h[2]);
     /* What 0 saw of 3 comes from 3's competence (0.3717), not its own (0.8); about 420
      * chats, sd of the share ~0.024. */
     double a = 0.0, bb = 0.0;
@@ -164,7 +135,7 @@ static void test_partner_draw(void **state) {
     print_message("0 saw 3 succeed %.4f of %.0f units\n", a / (a + bb), a + bb);
     assert_true(fabs(a / (a + bb) - 0.3717) < 0.07);
     assert_true(fabs(b.goodwill - 1.0f) < 1e-6f); /* 0.05 a chat, clamped at 1 */
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 /* One day in a 100-person tree: what each chat leaves on both sides. Busy people and
@@ -202,11 +173,11 @@ static void test_one_day(void **state) {
             uint32_t b = ts_relstore_id(&f.w.models, a, s);
             assert_true(ts_coffee_chats_eligible(&f.w, a, b));
             ts_belief bel;
-            float e = evidence_of(&f.w, a, b, &bel);
+            float e = tst_evidence(&f.w, a, b, &bel);
             /* Pairs chat once or (rarely) twice: 0.5 or 1 unit, goodwill 0.05 each. */
             assert_true(fabs(e - 0.5f) < 1e-6f || fabs(e - 1.0f) < 1e-6f);
             assert_true(fabs(bel.goodwill - 0.1f * e) < 1e-6f);
-            assert_true(fabs(evidence_of(&f.w, b, a, NULL) - e) < 1e-6f);
+            assert_true(fabs(tst_evidence(&f.w, b, a, NULL) - e) < 1e-6f);
             assert_true(bel.integ_a_e == 0.0f && bel.integ_b_e == 0.0f);
             ev += e;
         }
@@ -231,8 +202,8 @@ static void test_one_day(void **state) {
         assert_int_equal(ts_relstore_count(&g.w.models, a), ts_relstore_count(&f.w.models, a));
         assert_true(meeting_hours(&g.w, a) == meeting_hours(&f.w, a));
     }
-    teardown_fix(&g);
-    teardown_fix(&f);
+    tst_world_close(&g);
+    tst_world_close(&f);
 }
 
 /* Rates: per_week / 5 chats started per person-day, whole and fractional parts. In a
@@ -246,7 +217,7 @@ static double mean_rate(const char *per_week, int days) {
     for (int day = 1; day <= days; day++) {
         held += run_day(&f, day);
     }
-    teardown_fix(&f);
+    tst_world_close(&f);
     return held / (100.0 * days);
 }
 
@@ -267,42 +238,7 @@ static void test_rates(void **state) {
 
 static void run_summary(const char *text, uint64_t seed, const char *const *names, size_t n,
                         double *out) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "b.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    for (size_t k = 0; k < n; k++) {
-        const ts_scalar *s = ts_result_find_scalar(&r, names[k]);
-        if (s) {
-            out[k] = s->value;
-            continue;
-        }
-        /* Not a summary: the mean of a daily series over the recorded days. */
-        const ts_series *ser = ts_result_find_series(&r, names[k]);
-        assert_non_null(ser);
-        double t = 0.0, c = 0.0;
-        for (size_t d = 1; d < ser->n; d++) {
-            if (!isnan(ser->values[d])) {
-                t += ser->values[d];
-                c += 1.0;
-            }
-        }
-        out[k] = c > 0 ? t / c : NAN;
-    }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_full(text, seed, TST_VALUE_NAN, names, n, out);
 }
 
 /* Informal contact across teams (seed 003's comments): people know more people, at the

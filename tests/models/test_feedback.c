@@ -19,57 +19,23 @@
 #include "evidence.h"
 #include "feedback.h"
 #include "modules.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 /* A hand-built world of 20 people, span 4: CEO 0; managers 1-4; 1 -> 5-8, 2 -> 9-12,
  * 3 -> 13-16, 4 -> 17-19; two domains; no forgetting. Competence 0.6 everywhere. */
 #define N_PEOPLE 20
-typedef struct fixture {
-    ts_scenario *sc;
-    ts_world w;
-    void *st;
-} fixture;
+typedef tst_world fixture;
 
 static void fx_open(fixture *f, const char *yaml) {
-    ts_error err;
-    f->sc = scenario(yaml);
-    assert_int_equal(ts_world_init(&f->w, 2, 32, 1.0, &err), TS_OK);
-    assert_int_equal(ts_world_build_tree(&f->w, N_PEOPLE, 4, 0, &err), TS_OK);
-    for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.6f;
-    }
-    f->st = NULL;
-    assert_int_equal(ts_module_feedback.configure(f->sc, &f->w, &f->st, &err), TS_OK);
-    assert_non_null(f->st);
+    tst_world_open(f, &ts_module_feedback, yaml, 2, 32, N_PEOPLE, 4);
+    tst_world_competence(f, 0.6f);
+    tst_world_configure(f);
     assert_true(f->w.on_observe != NULL);
-}
-
-static void fx_close(fixture *f) {
-    ts_module_feedback.free(f->st);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
 }
 
 /* One org phase on `day`, as the engine runs it: the hours start clean. */
 static void fx_org(fixture *f, int32_t day) {
-    ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 7, .seed = 4242};
-    ts_module_feedback.org(f->st, w, &d);
+    tst_world_org(f, day, 7, 4242);
 }
 
 /* believer sees subject's work in domain d on `day` (as the evidence code applies it). */
@@ -77,10 +43,6 @@ static void fx_see(fixture *f, int32_t day, uint32_t believer, uint32_t subject,
                    int success, float weight) {
     f->w.day = day;
     ts_ev_observe_now(&f->w, believer, subject, d, success, weight);
-}
-
-static double meetings(const ts_world *w, uint32_t a) {
-    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
 }
 
 static double all_hours(const ts_world *w) {
@@ -155,8 +117,8 @@ static void test_negative_feedback(void **state) {
     assert_float_equal(f.w.self_beta[1 * 2 + 1], 0.0, 1e-7);
     assert_float_equal(goodwill(&f.w, 5, 1), -0.05, 1e-6);
     assert_float_equal(goodwill(&f.w, 1, 5), 0.0, 1e-7); /* the giver's own model: no change */
-    assert_float_equal(meetings(&f.w, 1), 0.25, 1e-7);
-    assert_float_equal(meetings(&f.w, 5), 0.1, 1e-7);
+    assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 0.25, 1e-7);
+    assert_float_equal(tst_hours(&f.w, 5, TS_HOURS_MEETINGS), 0.1, 1e-7);
     assert_float_equal(all_hours(&f.w), 0.35, 1e-6);
     assert_int_equal(ts_feedback_pending(f.st, 1), 0);
     expect_history(&f, 1, 5, 0, 1);
@@ -171,7 +133,7 @@ static void test_negative_feedback(void **state) {
     assert_float_equal(comp(&f.w, 5, 1), 0.608, 1e-6);
     metrics(&f, &given, &negative);
     assert_float_equal(given, 0.0, 1e-12);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* A success: a small step, a success in the self model, goodwill +0.02. A peer's direct
@@ -187,14 +149,14 @@ static void test_positive_feedback(void **state) {
     assert_float_equal(f.w.self_alpha[9 * 2], 1.0, 1e-7);
     assert_float_equal(f.w.self_beta[9 * 2], 0.0, 1e-7);
     assert_float_equal(goodwill(&f.w, 9, 10), 0.02, 1e-6);
-    assert_float_equal(meetings(&f.w, 10), 0.25, 1e-7);
-    assert_float_equal(meetings(&f.w, 9), 0.1, 1e-7);
+    assert_float_equal(tst_hours(&f.w, 10, TS_HOURS_MEETINGS), 0.25, 1e-7);
+    assert_float_equal(tst_hours(&f.w, 9, TS_HOURS_MEETINGS), 0.1, 1e-7);
     expect_history(&f, 10, 9, 1, 0);
     double given, negative;
     metrics(&f, &given, &negative);
     assert_float_equal(given, 1.0, 1e-12);
     assert_float_equal(negative, 0.0, 1e-12);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Ratio 3: praise, then criticism. buffer = (1 / 1) / 3 after one positive; criticism
@@ -245,7 +207,7 @@ static void test_buffer_softens_criticism(void **state) {
     assert_float_equal(goodwill(&f.w, 10, 2), -0.05, 1e-6);
     /* Nor does someone else's praise of 9 soften 2's criticism... it is 3's history. */
     expect_history(&f, 3, 9, 0, 0);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Ratio 0: criticism only. Successes give no feedback at all; every negative costs 0.05. */
@@ -269,7 +231,7 @@ static void test_negative_only(void **state) {
     assert_float_equal(goodwill(&f.w, 9, 2), -0.10, 1e-6);
     assert_float_equal(comp(&f.w, 9, 0), 0.6 + 0.008 + 0.02 * (1.0 - 0.608), 1e-6);
     expect_history(&f, 2, 9, 0, 2);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Probability 0: observations are queued and dropped; nothing changes. */
@@ -290,7 +252,7 @@ static void test_probability_zero(void **state) {
     double given, negative;
     metrics(&f, &given, &negative);
     assert_float_equal(given, 0.0, 1e-12);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Only direct observations (weight >= 0.5) are queued; at most 8 a day per person. */
@@ -311,12 +273,12 @@ static void test_weak_observations_and_queue_cap(void **state) {
     }
     assert_int_equal(ts_feedback_pending(f.st, 1), TS_FEEDBACK_QUEUE);
     fx_org(&f, 2);
-    assert_float_equal(meetings(&f.w, 1), 8 * 0.25, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 8 * 0.25, 1e-6);
     for (uint32_t j = 5; j <= 8; j++) {
-        assert_float_equal(meetings(&f.w, j), 2 * 0.1, 1e-6);
+        assert_float_equal(tst_hours(&f.w, j, TS_HOURS_MEETINGS), 2 * 0.1, 1e-6);
         expect_history(&f, 1, j, 0, 2);
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Never to oneself, never to or from a leaver; an inactive believer queues nothing. */
@@ -337,16 +299,16 @@ static void test_self_and_leavers(void **state) {
     fx_see(&f, 0, 6, 7, 0, 0, 1.0f);
     ts_world_remove_agent(&f.w, 6, 0);
     fx_org(&f, 1);
-    assert_float_equal(meetings(&f.w, 1), 0.25, 1e-7); /* only to 5 */
-    assert_float_equal(meetings(&f.w, 5), 0.1, 1e-7);
-    assert_float_equal(meetings(&f.w, 6), 0.0, 1e-12);
-    assert_float_equal(meetings(&f.w, 7), 0.0, 1e-12);
+    assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 0.25, 1e-7); /* only to 5 */
+    assert_float_equal(tst_hours(&f.w, 5, TS_HOURS_MEETINGS), 0.1, 1e-7);
+    assert_float_equal(tst_hours(&f.w, 6, TS_HOURS_MEETINGS), 0.0, 1e-12);
+    assert_float_equal(tst_hours(&f.w, 7, TS_HOURS_MEETINGS), 0.0, 1e-12);
     assert_float_equal(comp(&f.w, 6, 0), 0.6, 1e-7);
     assert_float_equal(comp(&f.w, 7, 0), 0.6, 1e-7);
     /* A leaver observes nothing any more. */
     f.w.on_observe(f.w.on_observe_ctx, &f.w, 6, 7, 0, 0, 1.0f);
     assert_int_equal(ts_feedback_pending(f.st, 6), 0);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The chance per observation is `probability`, drawn from the giver's own stream: the
@@ -373,7 +335,7 @@ static double share_given(uint64_t seed, double *comp5) {
         given += g;
     }
     *comp5 = comp(&f.w, 5, 0);
-    fx_close(&f);
+    tst_world_close(&f);
     return given / total;
 }
 
@@ -417,7 +379,7 @@ static void test_history_table(void **state) {
     expect_history(&f, 0, 3, 0, 0);
     expect_history(&f, 0, 18, 0, 1);
     expect_history(&f, 0, 4, 0, 1);
-    fx_close(&f);
+    tst_world_close(&f);
     /* Ratio 1: praise for 1, then 16 others; 1 comes back with no history, and its
      * criticism has no buffer (with its history it would have cost nothing). */
     fx_open(&f, "tactics: {feedback: {probability: 1, positive_ratio: 1}}\n");
@@ -431,7 +393,7 @@ static void test_history_table(void **state) {
     fx_see(&f, 20, 0, 1, 0, 0, 1.0f);
     fx_org(&f, 21);
     assert_float_equal(goodwill(&f.w, 1, 0) - before, -0.05, 1e-6);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* New people: hired after the tables were sized, their observations are dropped until
@@ -484,36 +446,25 @@ static void test_growth(void **state) {
     assert_int_equal(ts_module_feedback.configure(f.sc, &f.w, &st2, &err), TS_ERR_NOMEM);
     assert_null(st2);
     f.w.n_alloc = keep;
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The keys: defaults 0.3 and 3, ranges checked by the schema; the module is on only when
  * its section is present. */
 static void test_keys_and_switch(void **state) {
     (void)state;
-    ts_scenario *sc = NULL;
-    ts_error err;
     const char *bad[] = {
         "tactics: {feedback: {probability: 1.5}}\n", "tactics: {feedback: {probability: -0.1}}\n",
         "tactics: {feedback: {positive_ratio: -1}}\n", "tactics: {feedback: {often: 2}}\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &sc, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(sc, &err);
-        }
-        assert_int_not_equal(st, TS_OK);
-        ts_scenario_free(sc);
-        sc = NULL;
+        assert_int_not_equal(tst_scenario_status(bad[k], NULL), TS_OK);
     }
-    sc = scenario("tactics: {feedback: {}}\n");
+    ts_scenario *sc = tst_scenario("tactics: {feedback: {}}\n");
     assert_float_equal(ts_scenario_real(sc, "tactics.feedback.probability"), 0.3, 1e-12);
     assert_float_equal(ts_scenario_real(sc, "tactics.feedback.positive_ratio"), 3.0, 1e-12);
     assert_true(ts_engine_module_on(&ts_module_feedback, sc));
     ts_scenario_free(sc);
-    sc = scenario("days: 10\n");
-    assert_false(ts_engine_module_on(&ts_module_feedback, sc));
-    ts_scenario_free(sc);
+    assert_false(tst_module_on(&ts_module_feedback, "days: 10\n"));
 }
 
 /* ---- Behaviour over several seeds ------------------------------------------------------ */
@@ -529,15 +480,9 @@ enum { Q_COMPETENCE, Q_GOODWILL, Q_MEETINGS, Q_GIVEN, Q_N };
  * the means over the recorded days of goodwill_mean, hours_meetings and feedback_given
  * (0 when the tactic is off). */
 static void run(const char *text, uint64_t seed, double *q) {
-    ts_scenario *sc = scenario(text);
-    ts_error err;
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    const ts_world *w = ts_engine_world(e);
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
+    const ts_world *w = ts_engine_world(fr.e);
     double c = 0.0, n = 0.0;
     for (uint32_t a = 0; a < w->n; a++) {
         if (w->active[a]) {
@@ -550,7 +495,7 @@ static void run(const char *text, uint64_t seed, double *q) {
     q[Q_COMPETENCE] = c / n;
     const char *names[] = {"goodwill_mean", "hours_meetings", "feedback_given"};
     for (int k = 0; k < 3; k++) {
-        const ts_series *ser = ts_result_find_series(&r, names[k]);
+        const ts_series *ser = ts_result_find_series(&fr.r, names[k]);
         double t = 0.0;
         if (ser) {
             for (size_t dd = 1; dd < ser->n; dd++) {
@@ -562,9 +507,7 @@ static void run(const char *text, uint64_t seed, double *q) {
         }
         q[Q_GOODWILL + k] = t;
     }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_fullrun_close(&fr);
 }
 
 static void arm(const char *name, const char *text, double *mean) {

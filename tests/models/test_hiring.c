@@ -20,45 +20,13 @@
 #include "hiring.h"
 #include "modules.h"
 #include "trust.h"
+#include "test_support.h"
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    st = ts_scenario_finalize(sc, &err);
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
-
 static ts_engine *engine(const ts_scenario *sc, uint64_t seed, int threads) {
     const ts_module *mods[] = {&ts_module_trust, &ts_module_hiring};
-    ts_engine_options eo = {.seed = seed, .threads = threads};
-    ts_engine *e = NULL;
-    ts_error err;
-    ts_status st = ts_engine_create(sc, mods, 2, &eo, &e, &err);
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return e;
-}
-
-static void step(ts_engine *e) {
-    ts_error err;
-    ts_status st = ts_engine_step(e, &err);
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
+    return tst_engine(sc, mods, 2, seed, threads);
 }
 
 /* Checks the tree's structure: report lists, depths, the span, the headcount; returns
@@ -125,8 +93,8 @@ static void moments(const float *x, size_t n, size_t stride, double *mean, doubl
 
 static void test_trait_moments(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 1\norg: {headcount: 5000, warmup_days: 0}\n"
-                               "culture: {safety: 0.4321}\n");
+    ts_scenario *sc = tst_scenario("days: 1\norg: {headcount: 5000, warmup_days: 0}\n"
+                                   "culture: {safety: 0.4321}\n");
     const uint64_t seeds[] = {11, 12, 13};
     for (size_t k = 0; k < 3; k++) {
         ts_engine *e = engine(sc, seeds[k], 1);
@@ -171,9 +139,9 @@ static void test_trait_moments(void **state) {
 
 static void test_trait_sd_zero_is_the_mean(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 1\norg: {headcount: 300, warmup_days: 0}\n"
-                               "population:\n  competence: {mean: 0.7317, sd: 0}\n"
-                               "  empathy: {mean: 0.2519, sd: 0}\n");
+    ts_scenario *sc = tst_scenario("days: 1\norg: {headcount: 300, warmup_days: 0}\n"
+                                   "population:\n  competence: {mean: 0.7317, sd: 0}\n"
+                                   "  empathy: {mean: 0.2519, sd: 0}\n");
     ts_engine *e = engine(sc, 5, 1);
     const ts_world *w = ts_engine_world(e);
     for (uint32_t a = 0; a < w->n; a++) {
@@ -192,14 +160,15 @@ static void test_trait_sd_zero_is_the_mean(void **state) {
  * organisation of 60, has the traits agent 70 has when it is there from the start. */
 static void test_hire_traits_keyed_by_id(void **state) {
     (void)state;
-    ts_scenario *grow = scenario("days: 60\norg: {headcount: 60, warmup_days: 0}\n"
-                                 "hiring: {growth: linear, annual_rate: 2, attrition_annual: 0}\n"
-                                 "culture: {safety: 0.35}\n");
-    ts_scenario *big = scenario("days: 1\norg: {headcount: 100, warmup_days: 0}\n");
+    ts_scenario *grow =
+        tst_scenario("days: 60\norg: {headcount: 60, warmup_days: 0}\n"
+                     "hiring: {growth: linear, annual_rate: 2, attrition_annual: 0}\n"
+                     "culture: {safety: 0.35}\n");
+    ts_scenario *big = tst_scenario("days: 1\norg: {headcount: 100, warmup_days: 0}\n");
     ts_engine *e1 = engine(grow, 42, 1);
     ts_engine *e2 = engine(big, 42, 1);
     for (int d = 0; d < 60; d++) {
-        step(e1);
+        tst_step(e1);
     }
     const ts_world *w1 = ts_engine_world(e1), *w2 = ts_engine_world(e2);
     assert_true(w1->n > 70);
@@ -268,11 +237,11 @@ static void test_target_by_hand(void **state) {
 static void test_params_load(void **state) {
     (void)state;
     ts_scenario *sc =
-        scenario("org: {headcount: 120}\nculture: {safety: 0.55}\n"
-                 "hiring: {growth: schedule, schedule: [[0, 120], [100, 170]], "
-                 "max_headcount: 160, attrition_annual: 0.13, promote_from_within: 0.27, "
-                 "ramp_days: 45, mentoring_hours: 1.5}\n"
-                 "population: {candor: {mean: 0.41, sd: 0.07}}\n");
+        tst_scenario("org: {headcount: 120}\nculture: {safety: 0.55}\n"
+                     "hiring: {growth: schedule, schedule: [[0, 120], [100, 170]], "
+                     "max_headcount: 160, attrition_annual: 0.13, promote_from_within: 0.27, "
+                     "ramp_days: 45, mentoring_hours: 1.5}\n"
+                     "population: {candor: {mean: 0.41, sd: 0.07}}\n");
     ts_hiring_params p;
     ts_error err;
     assert_int_equal(ts_hiring_params_load(sc, &p, &err), TS_OK);
@@ -303,7 +272,7 @@ static void test_params_load(void **state) {
     for (int k = 0; k < 3; k++) {
         char text[128];
         snprintf(text, sizeof text, "hiring: {growth: %s}\n", kinds[k]);
-        sc = scenario(text);
+        sc = tst_scenario(text);
         assert_int_equal(ts_hiring_params_load(sc, &p, &err), TS_OK);
         assert_int_equal(p.growth, want[k]);
         assert_int_equal(p.n_sched, 0);
@@ -318,7 +287,7 @@ static void test_params_load(void **state) {
  * recorded day must lie in [round(H), round(H) + over] and the levels must not pass
  * ceil(log_span(headcount)) + slack. Returns the largest excess of the headcount. */
 static int follow_target(const char *text, uint64_t seed, int over, int slack, uint32_t *final_n) {
-    ts_scenario *sc = scenario(text);
+    ts_scenario *sc = tst_scenario(text);
     ts_hiring_params p;
     ts_error err;
     assert_int_equal(ts_hiring_params_load(sc, &p, &err), TS_OK);
@@ -327,7 +296,7 @@ static int follow_target(const char *text, uint64_t seed, int over, int slack, u
     int32_t days = (int32_t)ts_scenario_int(sc, "days");
     int worst = 0;
     while (w->day < days) {
-        step(e);
+        tst_step(e);
         uint32_t levels = check_tree(w);
         double target = w->day >= 1 ? floor(ts_hiring_target(&p, w->day) + 0.5) : p.h0;
         int excess = (int)w->n_active - (int)target;
@@ -429,7 +398,7 @@ static ts_engine *split_world(const char *domains, const char *promote, ts_scena
              "hiring: {growth: schedule, schedule: [[0, 10]], promote_from_within: %s, "
              "attrition_annual: 0, mentoring_hours: 0}\n",
              domains, promote);
-    *sc = scenario(text);
+    *sc = tst_scenario(text);
     ts_engine *e = engine(*sc, 99, 1);
     ts_world *w = ts_engine_world_mut(e);
     ts_world_remove_agent(w, 10, 0);
@@ -450,7 +419,7 @@ static void test_split_promotes_most_trusted_in_people(void **state) {
     ts_scenario *sc;
     ts_engine *e = split_world("[design, roadmap, people, debugging]", "1", &sc);
     const ts_world *w = ts_engine_world(e);
-    step(e);
+    tst_step(e);
     check_tree(w);
     /* Hire 13 joins team 1 (tied smallest, lowest id): 4 > 3 reports. 5 leads the new
      * team under the CEO and takes the later half of {4, 6, 13}: 13. */
@@ -477,7 +446,7 @@ static void test_split_without_people_domain_uses_average(void **state) {
     ts_scenario *sc;
     ts_engine *e = split_world("[design, debugging]", "1", &sc);
     const ts_world *w = ts_engine_world(e);
-    step(e);
+    tst_step(e);
     check_tree(w);
     /* Averaged over two domains 4 scores 0.571 and 5 0.515: 4 is promoted. */
     assert_int_equal(w->manager[4], 0);
@@ -496,7 +465,7 @@ static void test_split_hires_a_manager(void **state) {
     ts_scenario *sc;
     ts_engine *e = split_world("[design, roadmap, people, debugging]", "0", &sc);
     const ts_world *w = ts_engine_world(e);
-    step(e);
+    tst_step(e);
     check_tree(w);
     /* 14 is hired to lead the later half of {4, 5, 6, 13}; it counts as a hire. */
     assert_int_equal(w->n, 15);
@@ -511,7 +480,7 @@ static void test_split_hires_a_manager(void **state) {
     assert_int_equal(r[1], 13);
     assert_int_equal(reports_of(w, 1, r, 8), 2);
     /* Day 2: 11 people against a target of 10, nobody hired. */
-    step(e);
+    tst_step(e);
     assert_int_equal(w->n, 15);
     ts_engine_free(e);
     ts_scenario_free(sc);
@@ -528,10 +497,10 @@ static void test_ceo_over_span_inserts_a_level(void **state) {
                  "hiring: {growth: schedule, schedule: [[0, 9]], promote_from_within: %s, "
                  "attrition_annual: 0}\n",
                  promote[k]);
-        ts_scenario *sc = scenario(text);
+        ts_scenario *sc = tst_scenario(text);
         ts_engine *e = engine(sc, 3, 1);
         const ts_world *w = ts_engine_world(e);
-        step(e);
+        tst_step(e);
         assert_int_equal(check_tree(w), 3);
         uint32_t r[16];
         assert_int_equal(reports_of(w, 0, r, 16), 2);
@@ -563,20 +532,20 @@ static void test_ceo_over_span_inserts_a_level(void **state) {
 
 static void test_one_person_org(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 5\norg: {headcount: 1, warmup_days: 0}\n"
-                               "hiring: {growth: schedule, schedule: [[0, 2], [2, 2], [3, 3]], "
-                               "attrition_annual: 0, mentoring_hours: 1.25, ramp_days: 10}\n");
+    ts_scenario *sc = tst_scenario("days: 5\norg: {headcount: 1, warmup_days: 0}\n"
+                                   "hiring: {growth: schedule, schedule: [[0, 2], [2, 2], [3, 3]], "
+                                   "attrition_annual: 0, mentoring_hours: 1.25, ramp_days: 10}\n");
     ts_engine *e = engine(sc, 8, 1);
     const ts_world *w = ts_engine_world(e);
-    step(e);
+    tst_step(e);
     check_tree(w);
     assert_int_equal(w->n_active, 2);
     assert_int_equal(w->manager[1], 0);
     /* The hire has no teammate: its manager mentors it. */
     assert_float_equal(mentoring(w, 0), 1.25, 1e-6);
     assert_float_equal(mentoring(w, 1), 0.0, 0.0);
-    step(e);
-    step(e);
+    tst_step(e);
+    tst_step(e);
     /* Day 3: 2 joins the CEO's team; each hire now mentored by the other. */
     assert_int_equal(w->n_active, 3);
     assert_int_equal(w->manager[2], 0);
@@ -598,8 +567,7 @@ static uint32_t count_leavers(const ts_world *w) {
 }
 
 static double series_sum(const ts_result *r, const char *name) {
-    const ts_series *s = ts_result_find_series(r, name);
-    assert_non_null(s);
+    const ts_series *s = tst_series(r, name);
     double t = 0.0;
     for (size_t i = 1; i < s->n; i++) {
         t += s->values[i];
@@ -620,7 +588,7 @@ static void test_attrition_rate(void **state) {
                  "days: 365\norg: {headcount: 400, warmup_days: 0}\nculture: {safety: %s}\n"
                  "hiring: {attrition_annual: 0.5, promote_from_within: 1}\n",
                  safety[k]);
-        ts_scenario *sc = scenario(text);
+        ts_scenario *sc = tst_scenario(text);
         for (uint64_t seed = 21; seed <= 23; seed++) {
             ts_engine *e = engine(sc, seed, 2);
             ts_result res;
@@ -655,14 +623,15 @@ static void doom(ts_world *w, uint32_t who) {
 
 static void test_leaving_manager_replaced_by_most_trusted(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 5\norg: {headcount: 13, span_of_control: 3, warmup_days: 0}\n"
-                               "hiring: {attrition_annual: 1, mentoring_hours: 0}\n");
+    ts_scenario *sc =
+        tst_scenario("days: 5\norg: {headcount: 13, span_of_control: 3, warmup_days: 0}\n"
+                     "hiring: {attrition_annual: 1, mentoring_hours: 0}\n");
     ts_engine *e = engine(sc, 17, 1);
     ts_world *w = ts_engine_world_mut(e);
     ts_ev_observe_now(w, 1, 6, 2, 1, 6.0f); /* 1 leads 4, 5, 6 and trusts 6 with people */
     ts_ev_observe_now(w, 1, 4, 0, 1, 30.0f);
     doom(w, 1);
-    step(e);
+    tst_step(e);
     check_tree(w);
     assert_false(w->active[1]);
     assert_int_equal(w->leave_day[1], 1);
@@ -684,14 +653,15 @@ static void test_leaving_manager_of_managers_promotes_a_chain(void **state) {
     (void)state;
     /* Span 2, 15 people: 1 leads 3 and 4; 3 leads 7, 8; 4 leads 9, 10. 1 trusts 4 most,
      * 4 trusts 10 most. When 1 leaves, 4 takes its place and 10 takes 4's. */
-    ts_scenario *sc = scenario("days: 5\norg: {headcount: 15, span_of_control: 2, warmup_days: 0}\n"
-                               "hiring: {attrition_annual: 1, mentoring_hours: 0}\n");
+    ts_scenario *sc =
+        tst_scenario("days: 5\norg: {headcount: 15, span_of_control: 2, warmup_days: 0}\n"
+                     "hiring: {attrition_annual: 1, mentoring_hours: 0}\n");
     ts_engine *e = engine(sc, 18, 1);
     ts_world *w = ts_engine_world_mut(e);
     ts_ev_observe_now(w, 1, 4, 2, 1, 6.0f);
     ts_ev_observe_now(w, 4, 10, 2, 1, 6.0f);
     doom(w, 1);
-    step(e);
+    tst_step(e);
     check_tree(w);
     assert_false(w->active[1]);
     assert_int_equal(w->manager[4], 0);
@@ -746,15 +716,15 @@ static void test_mentoring_by_most_trusted_teammate(void **state) {
     /* Span 3, 13 people; 6 leaves before day 1, so the hire 13 joins 1's team {4, 5}.
      * 1 trusts 5 with people, 4 only with design: 5 mentors 13 while it ramps up. */
     ts_scenario *sc =
-        scenario("days: 9\norg: {headcount: 13, span_of_control: 3, warmup_days: 0}\n"
-                 "hiring: {attrition_annual: 0, mentoring_hours: 1.75, ramp_days: 3}\n");
+        tst_scenario("days: 9\norg: {headcount: 13, span_of_control: 3, warmup_days: 0}\n"
+                     "hiring: {attrition_annual: 0, mentoring_hours: 1.75, ramp_days: 3}\n");
     ts_engine *e = engine(sc, 4, 1);
     ts_world *w = ts_engine_world_mut(e);
     ts_world_remove_agent(w, 6, 0);
     ts_ev_observe_now(w, 1, 4, 0, 1, 40.0f);
     ts_ev_observe_now(w, 1, 5, 2, 1, 5.0f);
     for (int day = 1; day <= 4; day++) {
-        step(e);
+        tst_step(e);
         assert_int_equal(w->manager[13], 1);
         double want = day <= 3 ? 1.75 : 0.0; /* tenure 0, 1, 2 < 3 */
         assert_float_equal(mentoring(w, 5), want, 1e-6);
@@ -796,9 +766,9 @@ static int same_world(const ts_world *a, const ts_world *b) {
 
 static void test_same_trees_on_1_and_2_threads(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 150\norg: {headcount: 300, warmup_days: 30}\n"
-                               "hiring: {growth: exponential, annual_rate: 3, "
-                               "attrition_annual: 0.3, ramp_days: 40}\n");
+    ts_scenario *sc = tst_scenario("days: 150\norg: {headcount: 300, warmup_days: 30}\n"
+                                   "hiring: {growth: exponential, annual_rate: 3, "
+                                   "attrition_annual: 0.3, ramp_days: 40}\n");
     ts_engine *e1, *e2, *e3;
     ts_result r1, r2, r3;
     run_growth(sc, 5, 1, &e1, &r1);

@@ -19,6 +19,7 @@
 #include "incident.h"
 #include "modules.h"
 #include "trust.h"
+#include "test_support.h"
 
 /* No forgetting, so seeded beliefs stay as written; ramp-up is over after a day. */
 #define BASE                                                                                       \
@@ -26,20 +27,6 @@
     "output: {snapshot_every: 0}\n"
 
 enum { DA = 0, DB = 1 };
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
 
 typedef struct fixture {
     ts_scenario *sc;
@@ -52,7 +39,7 @@ static void fx_open(fixture *f, const char *yaml, uint64_t seed) {
     static const ts_module *const mods[] = {&ts_module_trust, &ts_module_incident};
     ts_engine_options eo = {.seed = seed, .threads = 1};
     ts_error err;
-    f->sc = scenario(yaml);
+    f->sc = tst_scenario(yaml);
     assert_int_equal(ts_engine_create(f->sc, mods, 2, &eo, &f->e, &err), TS_OK);
     f->w = ts_engine_world_mut(f->e);
     f->st = ts_engine_module_state(f->e, "incident");

@@ -19,70 +19,24 @@
 #include "inspection_forums.h"
 #include "modules.h"
 #include "work_internal.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 /* A hand-built world, span 3, two domains, no forgetting, competence 0.5 everywhere
  * unless a test sets it. With 40 people: CEO 0; leaders 1, 2, 3 (depth 1); managers
  * 4 .. 12 (depth 2; 1 -> 4 5 6, 2 -> 7 8 9, 3 -> 10 11 12); ICs 13 .. 39 (depth 3;
  * 4 -> 13 14 15, 5 -> 16 17 18, ..., 12 -> 37 38 39). */
-typedef struct fixture {
-    ts_scenario *sc;
-    ts_world w;
-    void *st;
-} fixture;
+typedef tst_world fixture;
 
 static void fx_open(fixture *f, const char *yaml, uint32_t headcount) {
-    ts_error err;
-    f->sc = scenario(yaml);
-    assert_int_equal(ts_world_init(&f->w, 2, 64, 1.0, &err), TS_OK);
-    assert_int_equal(ts_world_build_tree(&f->w, headcount, 3, 0, &err), TS_OK);
-    for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
-    }
-    f->st = NULL;
-    assert_int_equal(ts_module_inspection_forums.configure(f->sc, &f->w, &f->st, &err), TS_OK);
-    assert_non_null(f->st);
-}
-
-static void fx_close(fixture *f) {
-    ts_module_inspection_forums.free(f->st);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_open(f, &ts_module_inspection_forums, yaml, 2, 64, headcount, 3);
+    tst_world_competence(f, 0.5f);
+    tst_world_configure(f);
 }
 
 /* One org phase on `day`, as the engine runs it: hours and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
-    ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    memset(w->surface, 0, (size_t)w->n * sizeof *w->surface);
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 11, .seed = 8088};
-    ts_module_inspection_forums.org(f->st, w, &d);
-}
-
-static double meetings(const ts_world *w, uint32_t a) {
-    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-static double all_hours(const ts_world *w, uint32_t a) {
-    double t = 0.0;
-    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
-        t += w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
-    }
-    return t;
+    memset(f->w.surface, 0, (size_t)f->w.n * sizeof *f->w.surface);
+    tst_world_org(f, day, 11, 8088);
 }
 
 /* i's competence evidence about j: successes and failures over the domains. */
@@ -117,7 +71,7 @@ static void test_tree_layout(void **state) {
     assert_int_equal(f.w.manager[13], 4);
     assert_int_equal(f.w.manager[39], 12);
     assert_int_equal(f.w.depth[39], 3);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Day 14: the CEO and the three leaders hold forums. */
@@ -128,16 +82,16 @@ static void test_forum_day(void **state) {
     fx_org(&f, 14);
     /* The CEO 2 h; a leader 2 h for its forum and 0.5 h presenting at the CEO's; a depth-2
      * manager 0.5 h presenting; an IC nothing. All of it in meetings. */
-    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 2.0, 1e-6);
     for (uint32_t a = 1; a <= 3; a++) {
-        assert_float_equal(meetings(&f.w, a), 2.5, 1e-6);
+        assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 2.5, 1e-6);
     }
     for (uint32_t a = 4; a <= 12; a++) {
-        assert_float_equal(meetings(&f.w, a), 0.5, 1e-6);
+        assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.5, 1e-6);
     }
     double total = 0.0;
     for (uint32_t a = 0; a < f.w.n; a++) {
-        total += all_hours(&f.w, a);
+        total += tst_hours_except(&f.w, a, -1);
     }
     assert_float_equal(total, 4 * 2.0 + 12 * 0.5, 1e-5);
     /* Reviewed: the members of the presenting teams (4 .. 39), once each. */
@@ -150,7 +104,7 @@ static void test_forum_day(void **state) {
     metrics(&f, v);
     assert_float_equal(v[0], 4.0, 1e-9);
     assert_float_equal(v[1], 36.0, 1e-9);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Each leader observes each of its presenters once (w 0.3), from true competence; no
@@ -186,7 +140,7 @@ static void test_observations(void **state) {
     assert_int_equal(ts_relstore_count(&f.w.models, 0), 3);
     assert_int_equal(ts_relstore_count(&f.w.models, 1), 3);
     assert_int_equal(ts_relstore_count(&f.w.models, 4), 0);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Forums every 7 days, warm-up included; nothing in between. */
@@ -201,13 +155,13 @@ static void test_schedule(void **state) {
         double v[2];
         metrics(&f, v);
         assert_float_equal(v[0], held ? 4.0 : 0.0, 1e-9);
-        assert_float_equal(meetings(&f.w, 0), held ? 2.0 : 0.0, 1e-6);
+        assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), held ? 2.0 : 0.0, 1e-6);
         assert_float_equal(f.w.surface[20], held ? 0.3717 : 0.0, 1e-6);
         if (held) {
             assert_int_equal(f.w.status_day[20], days[k]);
         }
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Leaders whose reports are all individual contributors hold no forum: in 13 people the
@@ -217,20 +171,20 @@ static void test_no_presenters_no_forum(void **state) {
     fixture f;
     fx_open(&f, ON, 13);
     fx_org(&f, 7);
-    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 2.0, 1e-6);
     for (uint32_t a = 1; a <= 3; a++) {
-        assert_float_equal(meetings(&f.w, a), 0.5, 1e-6);
+        assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.5, 1e-6);
         assert_int_equal(f.w.status_day[a], INT32_MIN);
     }
     for (uint32_t a = 4; a < 13; a++) {
         assert_int_equal(f.w.status_day[a], 7);
-        assert_float_equal(meetings(&f.w, a), 0.0, 1e-9);
+        assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.0, 1e-9);
     }
     double v[2];
     metrics(&f, v);
     assert_float_equal(v[0], 1.0, 1e-9);
     assert_float_equal(v[1], 9.0, 1e-9);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* A busy leader (on an incident) holds no forum and does not present; a busy manager
@@ -243,13 +197,13 @@ static void test_busy_and_leavers(void **state) {
     f.w.busy[5] = 1; /* manager 5 does not present at 1's forum: 16 17 18 unreviewed */
     f.w.busy[10] = f.w.busy[11] = f.w.busy[12] = 1; /* 3 has no one to hear: no forum */
     fx_org(&f, 21);
-    assert_float_equal(meetings(&f.w, 0), 2.0, 1e-6);
-    assert_float_equal(meetings(&f.w, 1), 2.5, 1e-6);
-    assert_float_equal(meetings(&f.w, 2), 0.0, 1e-9);
-    assert_float_equal(meetings(&f.w, 3), 0.5, 1e-6);
-    assert_float_equal(meetings(&f.w, 5), 0.0, 1e-9);
-    assert_float_equal(meetings(&f.w, 7), 0.0, 1e-9);
-    assert_float_equal(meetings(&f.w, 4), 0.5, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 2.0, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 2.5, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 2, TS_HOURS_MEETINGS), 0.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 3, TS_HOURS_MEETINGS), 0.5, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 5, TS_HOURS_MEETINGS), 0.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 7, TS_HOURS_MEETINGS), 0.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 4, TS_HOURS_MEETINGS), 0.5, 1e-6);
     /* Reviewed: 4 5 6 (team 1) and 10 11 12 (team 3) at the CEO's; 13-15, 19-21 at 1's. */
     const uint32_t seen[] = {4, 5, 6, 10, 11, 12, 13, 14, 15, 19, 20, 21};
     int n_seen = 0;
@@ -281,43 +235,33 @@ static void test_busy_and_leavers(void **state) {
     metrics(&f, v);
     assert_float_equal(v[0], 4.0, 1e-9);
     assert_float_equal(v[1], 35.0, 1e-9);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The keys: defaults 7 and 0.3, their ranges; the module is on only with its section. */
 static void test_keys_and_switch(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("tactics: {inspection_forums: {}}\n");
+    ts_scenario *sc = tst_scenario("tactics: {inspection_forums: {}}\n");
     assert_int_equal(ts_scenario_int(sc, "tactics.inspection_forums.every"), 7);
     assert_float_equal(ts_scenario_real(sc, "tactics.inspection_forums.discovery"), 0.3, 1e-12);
     assert_true(ts_engine_module_on(&ts_module_inspection_forums, sc));
     ts_scenario_free(sc);
-    sc = scenario("days: 3\n");
-    assert_false(ts_engine_module_on(&ts_module_inspection_forums, sc));
-    ts_scenario_free(sc);
+    assert_false(tst_module_on(&ts_module_inspection_forums, "days: 3\n"));
     const char *bad[] = {"tactics: {inspection_forums: {every: 0}}\n",
                          "tactics: {inspection_forums: {every: 400}}\n",
                          "tactics: {inspection_forums: {discovery: 1.5}}\n",
                          "tactics: {inspection_forums: {discovery: -0.1}}\n",
                          "tactics: {inspection_forums: {discovery: lots}}\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        ts_error err;
-        ts_scenario *s2 = NULL;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &s2, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(s2, &err);
-        }
-        assert_int_not_equal(st, TS_OK);
-        ts_scenario_free(s2);
+        assert_int_not_equal(tst_scenario_status(bad[k], NULL), TS_OK);
     }
 }
 
 /* Through the engine: the metrics are recorded, forums fall on multiples of 7. */
 static void test_engine_run(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 30\norg: {headcount: 60, warmup_days: 5}\n"
-                               "output: {snapshot_every: 0}\n" ON);
+    ts_scenario *sc = tst_scenario("days: 30\norg: {headcount: 60, warmup_days: 5}\n"
+                                   "output: {snapshot_every: 0}\n" ON);
     ts_engine_options eo = {.seed = 5, .threads = 2};
     ts_engine *e;
     ts_error err;
@@ -356,40 +300,28 @@ static const char *const b_names[B_N] = {"failures_concealed", "concealed_discov
 /* Means of the daily series over the recorded days, and (B_HIDDEN) the hidden defects
  * carried on the last day: by Little's law, stock / concealment rate is the mean time a
  * defect stays hidden. */
-static void run_means(const char *text, uint64_t seed, double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_error err;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+static void run_means(const char *text, uint64_t seed, double *out, void *ctx) {
+    (void)ctx;
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < B_N; k++) {
-        const ts_series *ser = ts_result_find_series(&r, b_names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        size_t n = 0;
-        for (size_t d = 1; d < ser->n; d++) {
-            if (!isnan(ser->values[d])) {
-                t += ser->values[d];
-                n++;
-            }
-        }
-        out[k] = n ? t / (double)n : NAN;
+        out[k] = tst_series_nanmean(&fr.r, b_names[k], 1);
     }
-    const work_state *ws = ts_engine_module_state(e, "work");
-    const ts_world *w = ts_engine_world(e);
-    assert_non_null(ws);
-    out[B_HIDDEN] = 0.0;
-    for (uint32_t a = 0; a < w->n; a++) {
-        for (int k = 0; k < WORK_MAX_DEFECTS && w->active[a]; k++) {
-            out[B_HIDDEN] += ws->rows[a].defects[k].active;
-        }
+    out[B_HIDDEN] = tst_hidden_defects(fr.e);
+    tst_fullrun_close(&fr);
+}
+
+static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    const double *arms[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        const double *x = arms[k];
+        print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
+                      "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
+                      (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
+                      x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
+                      x[B_MEET], x[B_TRUST]);
     }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
 }
 
 static void test_behaviour(void **state) {
@@ -399,25 +331,8 @@ static void test_behaviour(void **state) {
                        "output: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%stactics: {inspection_forums: {}}\n", base);
-    double m_off[B_ALL] = {0}, m_on[B_ALL] = {0};
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        double a[B_ALL], b[B_ALL];
-        run_means(base, seed * 104729, a);
-        run_means(on, seed * 104729, b);
-        const double *arms[2] = {a, b};
-        for (int k = 0; k < 2; k++) {
-            const double *x = arms[k];
-            print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
-                          "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
-                          (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
-                          x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
-                          x[B_MEET], x[B_TRUST]);
-        }
-        for (size_t k = 0; k < B_ALL; k++) {
-            m_off[k] += a[k] / SEEDS;
-            m_on[k] += b[k] / SEEDS;
-        }
-    }
+    double m_off[B_ALL], m_on[B_ALL];
+    tst_pair(base, on, SEEDS, 104729, B_ALL, run_means, report, NULL, m_off, m_on);
     double r_off = m_off[B_DISC] / m_off[B_CONC], r_on = m_on[B_DISC] / m_on[B_CONC];
     double t_off = m_off[B_HIDDEN] / m_off[B_CONC], t_on = m_on[B_HIDDEN] / m_on[B_CONC];
     print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",

@@ -19,77 +19,30 @@
 #include "evidence.h"
 #include "modules.h"
 #include "offsites.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 /* A hand-built world: 13 people, span 3 (CEO 0; department heads 1, 2, 3; 1 -> 4 5 6,
  * 2 -> 7 8 9, 3 -> 10 11 12), unless `manual` builds it; two domains; no forgetting.
  * Everyone always succeeds in domain 0 and always fails in domain 1, so an observation
  * is a success exactly when its domain is 0. */
-typedef struct fixture {
-    ts_scenario *sc;
-    ts_world w;
-    void *st;
-} fixture;
+typedef tst_world fixture;
 
 static void fx_open(fixture *f, const char *yaml, int manual) {
-    ts_error err;
-    f->sc = scenario(yaml);
-    assert_int_equal(ts_world_init(&f->w, 2, 128, 1.0, &err), TS_OK);
-    if (!manual) {
-        assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
-    }
-    f->st = NULL;
+    tst_world_open(f, &ts_module_offsites, yaml, 2, 128, manual ? 0 : 13, 3);
 }
 
 /* Sets the competences and configures the module (after the world is built). */
 static void fx_configure(fixture *f) {
-    ts_error err;
     for (uint32_t a = 0; a < f->w.n; a++) {
         f->w.competence[a * 2] = 1.0f;
         f->w.competence[a * 2 + 1] = 0.0f;
     }
-    assert_int_equal(ts_module_offsites.configure(f->sc, &f->w, &f->st, &err), TS_OK);
-    assert_non_null(f->st);
-}
-
-static void fx_close(fixture *f) {
-    ts_module_offsites.free(f->st);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_configure(f);
 }
 
 /* One org phase on `day`, as the engine runs it: the hours ledger starts clean. */
 static void fx_org(fixture *f, int32_t day) {
-    ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 16, .seed = 4242};
-    ts_module_offsites.org(f->st, w, &d);
-}
-
-static double meetings(const ts_world *w, uint32_t a) {
-    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-static double other_hours(const ts_world *w, uint32_t a) {
-    double t = 0.0;
-    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
-        t += k == TS_HOURS_MEETINGS ? 0.0 : w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
-    }
-    return t;
+    tst_world_org(f, day, 16, 4242);
 }
 
 /* i's model of j: its total evidence (checking that every observation was a success in
@@ -140,8 +93,8 @@ static void test_everyone_meets_the_department(void **state) {
     assert_float_equal(held, 39.0, 0.0);
     assert_float_equal(att, 13.0, 0.0);
     for (uint32_t i = 0; i < 13; i++) {
-        assert_float_equal(meetings(&f.w, i), 7.25, 1e-6);
-        assert_float_equal(other_hours(&f.w, i), 0.0, 0.0);
+        assert_float_equal(tst_hours(&f.w, i, TS_HOURS_MEETINGS), 7.25, 1e-6);
+        assert_float_equal(tst_hours_except(&f.w, i, TS_HOURS_MEETINGS), 0.0, 0.0);
         for (uint32_t j = 0; j < 13; j++) {
             double ev = evidence(&f.w, i, j, &g);
             int ceo_pair = (i == 0 && j >= 1 && j <= 3) || (j == 0 && i >= 1 && i <= 3);
@@ -156,7 +109,7 @@ static void test_everyone_meets_the_department(void **state) {
             }
         }
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* meetings 1: everyone draws exactly one partner in its pool (13 meetings, 7.8 units of
@@ -172,7 +125,7 @@ static void test_one_meeting_each(void **state) {
     assert_float_equal(held, 13.0, 0.0);
     assert_float_equal(att, 13.0, 0.0);
     for (uint32_t i = 0; i < 13; i++) {
-        assert_float_equal(meetings(&f.w, i), 8.0, 1e-6);
+        assert_float_equal(tst_hours(&f.w, i, TS_HOURS_MEETINGS), 8.0, 1e-6);
         assert_true(ts_relstore_count(&f.w.models, i) >= 1);
         for (uint32_t j = 0; j < 13; j++) {
             double ev = evidence(&f.w, i, j, NULL);
@@ -187,7 +140,7 @@ static void test_one_meeting_each(void **state) {
         }
     }
     assert_float_equal(total, 7.8, 1e-5);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Offsites on multiples of `every` only, the warm-up's too; meetings 0 holds none. */
@@ -204,20 +157,20 @@ static void test_schedule(void **state) {
         metrics(&f, &held, &att);
         assert_float_equal(held, held_on[k] ? 39.0 : 0.0, 0.0);
         assert_float_equal(att, held_on[k] ? 13.0 : 0.0, 0.0);
-        assert_float_equal(meetings(&f.w, 7), held_on[k] ? 8.0 : 0.0, 1e-6);
+        assert_float_equal(tst_hours(&f.w, 7, TS_HOURS_MEETINGS), held_on[k] ? 8.0 : 0.0, 1e-6);
     }
     /* Three offsites: 1.8 units about each department colleague. */
     assert_float_equal(evidence(&f.w, 7, 9, NULL), 1.8, 1e-5);
-    fx_close(&f);
+    tst_world_close(&f);
 
     fx_open(&f, "tactics: {offsites: {every: 1, meetings: 0}}\n", 0);
     fx_configure(&f);
     fx_org(&f, 5);
     for (uint32_t i = 0; i < 13; i++) {
-        assert_float_equal(meetings(&f.w, i), 0.0, 0.0);
+        assert_float_equal(tst_hours(&f.w, i, TS_HOURS_MEETINGS), 0.0, 0.0);
         assert_int_equal(ts_relstore_count(&f.w.models, i), 0);
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* A busy person (5) and a leaver (12) neither draw nor are drawn and pay nothing; a busy
@@ -238,13 +191,13 @@ static void test_busy_and_departed(void **state) {
     assert_float_equal(att, 11.0, 0.0);
     for (uint32_t i = 0; i < 13; i++) {
         int out = i == 5 || i == 12;
-        assert_float_equal(meetings(&f.w, i), out ? 0.0 : 8.0, 1e-6);
+        assert_float_equal(tst_hours(&f.w, i, TS_HOURS_MEETINGS), out ? 0.0 : 8.0, 1e-6);
         assert_float_equal(evidence(&f.w, i, 5, NULL), -1.0, 0.0);
         assert_float_equal(evidence(&f.w, i, 12, NULL), -1.0, 0.0);
     }
     assert_int_equal(ts_relstore_count(&f.w.models, 5), 0);
     assert_float_equal(evidence(&f.w, 4, 6, NULL), 0.6, 1e-6);
-    fx_close(&f);
+    tst_world_close(&f);
 
     fx_open(&f, "tactics: {offsites: {every: 7}}\n", 0);
     fx_configure(&f);
@@ -253,11 +206,11 @@ static void test_busy_and_departed(void **state) {
     metrics(&f, &held, &att);
     assert_float_equal(held, 36.0, 0.0);
     assert_float_equal(att, 12.0, 0.0);
-    assert_float_equal(meetings(&f.w, 0), 0.0, 0.0);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.0, 0.0);
     assert_int_equal(ts_relstore_count(&f.w.models, 0), 0);
     assert_float_equal(evidence(&f.w, 1, 0, NULL), -1.0, 0.0);
     assert_float_equal(evidence(&f.w, 1, 4, NULL), 0.6, 1e-6);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* A large department (head 1 with 100 reports 2..101) and a department of one (head 102
@@ -287,7 +240,7 @@ static void test_large_department(void **state) {
     assert_float_equal(held, 1012.0, 0.0);
     assert_float_equal(att, 103.0, 0.0);
     for (uint32_t i = 0; i < 103; i++) {
-        assert_float_equal(meetings(&f.w, i), 8.0, 1e-6);
+        assert_float_equal(tst_hours(&f.w, i, TS_HOURS_MEETINGS), 8.0, 1e-6);
         uint32_t held_models = 0;
         for (uint32_t j = 0; j < 103; j++) {
             double ev = evidence(&f.w, i, j, NULL);
@@ -318,7 +271,7 @@ static void test_large_department(void **state) {
     print_message("drawn by others: mean %.3f sd %.3f\n", mean, sd);
     assert_float_equal(mean, 10.0, 0.01);
     assert_true(sd > 2.0 && sd < 4.0);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* People hired after the last grow call (today's hires, before the engine tells the
@@ -342,7 +295,7 @@ static void test_hires_outgrow_the_workspace(void **state) {
     metrics(&f, &held, &att);
     assert_float_equal(att, 313.0, 0.0);
     assert_float_equal(held, 3.0 + 312.0 * 10.0, 0.0);
-    assert_float_equal(meetings(&f.w, 312), 8.0, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 312, TS_HOURS_MEETINGS), 8.0, 1e-6);
     /* Hire j works under 4 + (j - 13) % 9: 312 under 6, department 1. */
     for (uint32_t j = 0; j < f.w.n; j++) {
         if (evidence(&f.w, 312, j, NULL) >= 0.0) {
@@ -350,7 +303,7 @@ static void test_hires_outgrow_the_workspace(void **state) {
         }
     }
     assert_int_equal(ts_module_offsites.grow(f.st, &f.w, &err), TS_OK);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Keys out of range are refused; enabled: false keeps it off; the defaults. */
@@ -360,20 +313,12 @@ static void test_keys(void **state) {
         "tactics: {offsites: {every: 0}}\n", "tactics: {offsites: {every: 3651}}\n",
         "tactics: {offsites: {meetings: -1}}\n", "tactics: {offsites: {meetings: 1001}}\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        ts_scenario *sc = NULL;
-        ts_error err;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &sc, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(sc, &err);
-        }
-        assert_int_equal(st, TS_ERR_SCENARIO);
-        ts_scenario_free(sc);
+        assert_int_equal(tst_scenario_status(bad[k], NULL), TS_ERR_SCENARIO);
     }
-    ts_scenario *sc = scenario("tactics: {offsites: {enabled: false}}\n");
+    ts_scenario *sc = tst_scenario("tactics: {offsites: {enabled: false}}\n");
     assert_false(ts_scenario_section_on(sc, "tactics.offsites"));
     ts_scenario_free(sc);
-    sc = scenario("tactics: {offsites: {}}\n");
+    sc = tst_scenario("tactics: {offsites: {}}\n");
     assert_true(ts_scenario_section_on(sc, "tactics.offsites"));
     assert_int_equal(ts_scenario_int(sc, "tactics.offsites.every"), 180);
     assert_int_equal(ts_scenario_int(sc, "tactics.offsites.meetings"), 10);
@@ -384,9 +329,9 @@ static void test_keys(void **state) {
  * schedule, and an offsite day costs its attendees a full day in meetings. */
 static void test_engine_run(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 30\norg: {headcount: 40, warmup_days: 10}\n"
-                               "output: {snapshot_every: 0}\n"
-                               "tactics: {offsites: {every: 12, meetings: 3}}\n");
+    ts_scenario *sc = tst_scenario("days: 30\norg: {headcount: 40, warmup_days: 10}\n"
+                                   "output: {snapshot_every: 0}\n"
+                                   "tactics: {offsites: {every: 12, meetings: 3}}\n");
     ts_engine_options eo = {.seed = 3, .threads = 2};
     ts_engine *e;
     ts_error err;
@@ -460,19 +405,13 @@ enum { B_ANY, B_EV1, B_MEET_OFFSITE, B_MEET, B_N };
 
 /* The coverage after the run, the mean hours in meetings on offsite days (multiples of
  * `every` among the recorded days) and over all recorded days. */
-static void run_arm(const char *text, uint64_t seed, int32_t every, double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_error err;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    out[B_ANY] = dept_coverage(ts_engine_world(e), 0.0);
-    out[B_EV1] = dept_coverage(ts_engine_world(e), 1.0);
-    const ts_series *ser = ts_result_find_series(&r, "hours_meetings");
-    assert_non_null(ser);
+static void run_arm(const char *text, uint64_t seed, double *out, void *ctx) {
+    int32_t every = *(const int32_t *)ctx;
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
+    out[B_ANY] = dept_coverage(ts_engine_world(fr.e), 0.0);
+    out[B_EV1] = dept_coverage(ts_engine_world(fr.e), 1.0);
+    const ts_series *ser = tst_series(&fr.r, "hours_meetings");
     double t_off = 0.0, t = 0.0, n_off = 0.0;
     for (size_t d = 1; d < ser->n; d++) {
         t += ser->values[d];
@@ -483,9 +422,15 @@ static void run_arm(const char *text, uint64_t seed, int32_t every, double *out)
     }
     out[B_MEET_OFFSITE] = t_off / n_off;
     out[B_MEET] = t / (double)(ser->n - 1);
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_fullrun_close(&fr);
+}
+
+static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    print_message("seed %u off: coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",
+                  (unsigned)seed, a[B_ANY], a[B_EV1], a[B_MEET_OFFSITE], a[B_MEET]);
+    print_message("seed %u on:  coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",
+                  (unsigned)seed, b[B_ANY], b[B_EV1], b[B_MEET_OFFSITE], b[B_MEET]);
 }
 
 /* Seed 004's shared experiences: department offsites every 60 days (the default 10
@@ -497,22 +442,9 @@ static void test_behaviour(void **state) {
                        "output: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%stactics: {offsites: {every: 60}}\n", base);
-    double m_off[B_N] = {0}, m_on[B_N] = {0};
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        double a[B_N], b[B_N];
-        run_arm(base, seed * 104729, 60, a);
-        run_arm(on, seed * 104729, 60, b);
-        print_message(
-            "seed %u off: coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",
-            (unsigned)seed, a[B_ANY], a[B_EV1], a[B_MEET_OFFSITE], a[B_MEET]);
-        print_message(
-            "seed %u on:  coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",
-            (unsigned)seed, b[B_ANY], b[B_EV1], b[B_MEET_OFFSITE], b[B_MEET]);
-        for (size_t k = 0; k < B_N; k++) {
-            m_off[k] += a[k] / SEEDS;
-            m_on[k] += b[k] / SEEDS;
-        }
-    }
+    double m_off[B_N], m_on[B_N];
+    int32_t every = 60;
+    tst_pair(base, on, SEEDS, 104729, B_N, run_arm, report, &every, m_off, m_on);
     print_message("mean off: coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",
                   m_off[B_ANY], m_off[B_EV1], m_off[B_MEET_OFFSITE], m_off[B_MEET]);
     print_message("mean on:  coverage %.4f (>=1: %.4f) meetings offsite days %.3f all %.4f\n",

@@ -17,33 +17,19 @@
 #include "evidence.h"
 #include "modules.h"
 #include "onboarding.h"
+#include "test_support.h"
 
 /* A world with no forgetting (evidence adds up exactly), its scenario and the state. */
-typedef struct fix {
-    ts_scenario *sc;
-    ts_world w;
-    void *s;
-} fix;
+typedef tst_world fix;
 
 static void setup_fix(fix *f, const char *meetings) {
-    memset(f, 0, sizeof *f);
     char text[256];
     snprintf(text, sizeof text, "tactics: {onboarding: {intro_meetings: %s}}\n", meetings);
-    ts_error err;
-    assert_int_equal(
-        ts_scenario_load_string(ts_modules_schema(), text, "o.yaml", NULL, &f->sc, &err), TS_OK);
-    assert_int_equal(ts_scenario_finalize(f->sc, &err), TS_OK);
+    tst_world_open(f, &ts_module_onboarding, text, 4, 128, 0, 0);
     assert_true(ts_engine_module_on(&ts_module_onboarding, f->sc));
-    assert_int_equal(ts_world_init(&f->w, 4, 128, 1.0, &err), TS_OK);
     f->w.warmup_days = 100;
     f->w.seed = 777;
-    assert_int_equal(ts_module_onboarding.configure(f->sc, &f->w, &f->s, &err), TS_OK);
-}
-
-static void teardown_fix(fix *f) {
-    ts_module_onboarding.free(f->s);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_configure(f);
 }
 
 static uint32_t add(ts_world *w, uint32_t manager, int32_t day) {
@@ -67,28 +53,14 @@ static void dept_tree(ts_world *w, int32_t hire) {
 /* One org phase on `day` (the ledger cleared first, as the engine does). Returns the
  * introductions held. */
 static double run_day(fix *f, int32_t day) {
-    f->w.day = day;
-    memset(f->w.hours, 0, (size_t)f->w.n * TS_HOURS_SLOTS * sizeof *f->w.hours);
-    ts_day d = {.day = day, .live = day >= 1, .module = 15, .seed = f->w.seed};
-    ts_module_onboarding.org(f->s, &f->w, &d);
-    double v = -1.0;
-    ts_module_onboarding.day_end(f->s, &f->w, NULL, &v);
+    double v;
+    tst_world_org(f, day, 15, f->w.seed);
+    tst_world_metrics(f, &v, 1);
     return v;
 }
 
 static float meeting_hours(const ts_world *w, uint32_t a) {
     return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-static float evidence_of(const ts_world *w, uint32_t a, uint32_t b, ts_belief *bel) {
-    int slot = ts_relstore_find(&w->models, a, b);
-    if (slot < 0) {
-        return 0.0f;
-    }
-    if (bel) {
-        ts_relstore_read(&w->models, a, (uint32_t)slot, w->day, bel);
-    }
-    return ts_relstore_evidence(&w->models, a, (uint32_t)slot, w->day);
 }
 
 static void test_schedule(void **state) {
@@ -163,7 +135,7 @@ static void test_people(void **state) {
     const uint32_t want0[] = {1, 2, 3, 10};
     assert_int_equal(ts_onboarding_people(&f.w, 0, out, 16), 4);
     assert_memory_equal(out, want0, sizeof want0);
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 static void test_is_new(void **state) {
@@ -179,7 +151,7 @@ static void test_is_new(void **state) {
     assert_true(ts_onboarding_is_new(&f.w, 2));
     assert_true(ts_onboarding_is_new(&f.w, 3));
     assert_false(ts_onboarding_is_new(&f.w, 4)); /* no such agent */
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 /* Hire 9 on day 5 with 8 meetings and 7 people to meet: one meeting on tenure days 0, 1,
@@ -220,7 +192,7 @@ static void test_meetings(void **state) {
     assert_int_equal(ts_relstore_count(&f.w.models, 9), 7);
     for (size_t k = 0; k < 7; k++) {
         ts_belief b;
-        assert_true(evidence_of(&f.w, 9, list[k], &b) == 0.5f);
+        assert_true(tst_evidence(&f.w, 9, list[k], &b) == 0.5f);
         float s = 0.0f, fl = 0.0f;
         for (uint32_t d = 0; d < D; d++) {
             s += b.alpha_e[d];
@@ -229,7 +201,7 @@ static void test_meetings(void **state) {
         assert_true(s == 0.5f && fl == 0.0f);
         assert_true(fabsf(b.goodwill - 0.05f) < 1e-7f);
         assert_int_equal(ts_relstore_count(&f.w.models, list[k]), 1);
-        assert_true(evidence_of(&f.w, list[k], 9, &b) == 0.5f);
+        assert_true(tst_evidence(&f.w, list[k], 9, &b) == 0.5f);
         s = fl = 0.0f;
         for (uint32_t d = 0; d < D; d++) {
             s += b.alpha_e[d];
@@ -240,7 +212,7 @@ static void test_meetings(void **state) {
     }
     assert_int_equal(ts_relstore_count(&f.w.models, 0), 0);
     assert_int_equal(ts_relstore_count(&f.w.models, 3), 0);
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 /* 25 meetings with a list of 7: positions 0-2, 3-4, 5-6 on tenure days 0, 1, 2, and
@@ -274,8 +246,8 @@ static void test_many_meetings_warmup(void **state) {
     }
     assert_int_equal(ts_relstore_count(&g.w.models, 4), 1); /* met on day 2 */
     assert_int_equal(ts_relstore_count(&g.w.models, 6), 0); /* due on day 4 */
-    teardown_fix(&g);
-    teardown_fix(&f);
+    tst_world_close(&g);
+    tst_world_close(&f);
 }
 
 /* intro_meetings 0: nothing at all. */
@@ -289,7 +261,7 @@ static void test_zero(void **state) {
         assert_true(meeting_hours(&f.w, 9) == 0.0f);
     }
     assert_int_equal(ts_relstore_count(&f.w.models, 9), 0);
-    teardown_fix(&f);
+    tst_world_close(&f);
 }
 
 /* ---- Behaviour over the full model ---------------------------------------------- */
@@ -320,7 +292,7 @@ static double hire_coverage(const ts_world *w, uint32_t a) {
                 continue;
             }
             pairs += 1.0;
-            covered += evidence_of(w, a, j, NULL) >= 3.0f;
+            covered += tst_evidence(w, a, j, NULL) >= 3.0f;
         }
     }
     return pairs > 0.0 ? covered / pairs : -1.0;
@@ -332,15 +304,8 @@ static double hire_coverage(const ts_world *w, uint32_t a) {
  * AT_DAY days after hire. Leavers are followed until they leave (a leaver without a
  * day to half counts HORIZON; its coverage at AT_DAY is skipped if it left before). */
 static ramp run_ramp(const char *text, uint64_t seed) {
-    ts_scenario *sc = NULL;
+    ts_scenario *sc = tst_scenario(text);
     ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "b.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
     int32_t days = (int32_t)ts_scenario_int(sc, "days");
     ts_engine_options eo = {.seed = seed, .threads = 2};
     ts_engine *e;

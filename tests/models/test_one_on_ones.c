@@ -17,6 +17,7 @@
 #include "evidence.h"
 #include "modules.h"
 #include "one_on_ones.h"
+#include "test_support.h"
 
 /* ---- A hand-built world with the module's org hook called directly --------------- */
 
@@ -36,9 +37,7 @@ static void fx_init(fixture *f, const char *keys, uint32_t headcount, uint32_t s
     ts_error err;
     f->sc = NULL;
     f->state = NULL;
-    assert_int_equal(
-        ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &f->sc, &err), TS_OK);
-    assert_int_equal(ts_scenario_finalize(f->sc, &err), TS_OK);
+    f->sc = tst_scenario(text);
     assert_true(ts_scenario_section_on(f->sc, "tactics.one_on_ones"));
     assert_int_equal(ts_world_init(&f->w, domains, 64, 1.0, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, headcount, span, 0, &err), TS_OK);
@@ -480,46 +479,20 @@ static void test_busy_skip(void **state) {
 static void run_arm(const char *text, uint64_t seed, double *out) {
     static const char *const names[] = {"model_error_final", "coverage_final", "model_error",
                                         "coverage", "hours_meetings"};
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "b.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < 5; k++) {
-        const ts_scalar *s = ts_result_find_scalar(&r, names[k]);
-        if (s) {
-            out[k] = s->value;
-            continue;
-        }
-        const ts_series *ser = ts_result_find_series(&r, names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        for (size_t d = 1; d < ser->n; d++) {
-            t += ser->values[d];
-        }
-        out[k] = t / (double)(ser->n - 1);
+        out[k] = tst_value(&fr.r, names[k]);
     }
     /* The tactic's own metric exists exactly when it is on. */
-    const ts_series *held = ts_result_find_series(&r, "one_on_ones_held");
+    const ts_series *held = ts_result_find_series(&fr.r, "one_on_ones_held");
     if (strstr(text, "one_on_ones")) {
         assert_non_null(held);
         assert_true(held->values[held->n - 1] > 0.0);
     } else {
         assert_null(held);
     }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_fullrun_close(&fr);
 }
 
 /* Seeds 001 and 003: regular 1:1s make people's models of their closest colleagues

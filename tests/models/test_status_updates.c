@@ -18,69 +18,23 @@
 #include "modules.h"
 #include "status_updates.h"
 #include "work_internal.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        print_error("%s\n", err.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 /* A hand-built world of 13 people, span 3: CEO 0; managers 1, 2, 3; 1 -> 4 5 6,
  * 2 -> 7 8 9, 3 -> 10 11 12; two domains; no forgetting. Competence 0.5 everywhere but
  * where a test sets it. */
-typedef struct fixture {
-    ts_scenario *sc;
-    ts_world w;
-    void *st;
-} fixture;
+typedef tst_world fixture;
 
 static void fx_open(fixture *f, const char *yaml) {
-    ts_error err;
-    f->sc = scenario(yaml);
-    assert_int_equal(ts_world_init(&f->w, 2, 16, 1.0, &err), TS_OK);
-    assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
-    for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
-    }
-    f->st = NULL;
-    assert_int_equal(ts_module_status_updates.configure(f->sc, &f->w, &f->st, &err), TS_OK);
-    assert_non_null(f->st);
-}
-
-static void fx_close(fixture *f) {
-    ts_module_status_updates.free(f->st);
-    ts_world_free(&f->w);
-    ts_scenario_free(f->sc);
+    tst_world_open(f, &ts_module_status_updates, yaml, 2, 16, 13, 3);
+    tst_world_competence(f, 0.5f);
+    tst_world_configure(f);
 }
 
 /* One org phase on `day`, as the engine runs it: hours, busy and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
-    ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    memset(w->surface, 0, (size_t)w->n * sizeof *w->surface);
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 10, .seed = 4242};
-    ts_module_status_updates.org(f->st, w, &d);
-}
-
-static double meetings(const ts_world *w, uint32_t a) {
-    return w->hours[(size_t)a * TS_HOURS_SLOTS + TS_HOURS_MEETINGS];
-}
-
-static double other_hours(const ts_world *w, uint32_t a) {
-    double t = 0.0;
-    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
-        t += k == TS_HOURS_MEETINGS ? 0.0 : w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
-    }
-    return t;
+    memset(f->w.surface, 0, (size_t)f->w.n * sizeof *f->w.surface);
+    tst_world_org(f, day, 10, 4242);
 }
 
 /* i's evidence about j in each domain (successes, failures), 0 without a model. */
@@ -117,17 +71,17 @@ static void test_who_posts_and_what_it_costs(void **state) {
         int writes = a == 2 || a == 7 || a == 12;
         assert_int_equal(f.w.status_day[a], writes ? 3 : INT32_MIN);
         assert_float_equal(f.w.surface[a], writes ? 0.1 : 0.0, 1e-6);
-        assert_float_equal(other_hours(&f.w, a), 0.0, 1e-9);
+        assert_float_equal(tst_hours_except(&f.w, a, TS_HOURS_MEETINGS), 0.0, 1e-9);
     }
     /* Writers 0.25 h; readers 0.05 h per report posting: 0 reads 2, 2 reads 7, 3 reads 12. */
-    assert_float_equal(meetings(&f.w, 0), 0.05, 1e-6);
-    assert_float_equal(meetings(&f.w, 2), 0.25 + 0.05, 1e-6);
-    assert_float_equal(meetings(&f.w, 3), 0.05, 1e-6);
-    assert_float_equal(meetings(&f.w, 7), 0.25, 1e-6);
-    assert_float_equal(meetings(&f.w, 12), 0.25, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 2, TS_HOURS_MEETINGS), 0.25 + 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 3, TS_HOURS_MEETINGS), 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 7, TS_HOURS_MEETINGS), 0.25, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 12, TS_HOURS_MEETINGS), 0.25, 1e-6);
     double total = 0.0;
     for (uint32_t a = 0; a < f.w.n; a++) {
-        total += meetings(&f.w, a);
+        total += tst_hours(&f.w, a, TS_HOURS_MEETINGS);
     }
     assert_float_equal(total, 3 * 0.30, 1e-5);
     /* Each manager holds one observation of weight 0.1 of its writer, no one else one. */
@@ -141,7 +95,7 @@ static void test_who_posts_and_what_it_costs(void **state) {
     }
     assert_int_equal(ts_relstore_count(&f.w.models, 1), 0);
     assert_float_equal(metric(&f), 3.0, 1e-9);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The observation's outcome follows the writer's true competence. */
@@ -175,7 +129,7 @@ static void test_observation_follows_competence(void **state) {
     succ2 = (s[0] + s[1]) / (s[0] + s[1] + fl[0] + fl[1]);
     /* 400 draws at 0.3717: sd 0.024. */
     assert_true(fabs(succ2 - 0.3717) < 0.075);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* Busy and inactive people do not post; the warm-up's negative days count; the root
@@ -189,9 +143,10 @@ static void test_busy_inactive_warmup_and_root(void **state) {
     fx_org(&f, -3);
     assert_int_equal(f.w.status_day[3], -3);
     assert_int_equal(f.w.status_day[8], INT32_MIN);
-    assert_float_equal(meetings(&f.w, 8), 0.0, 1e-9);
-    assert_float_equal(meetings(&f.w, 2), 0.0, 1e-9); /* 8's manager reads nothing */
-    assert_float_equal(meetings(&f.w, 0), 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 8, TS_HOURS_MEETINGS), 0.0, 1e-9);
+    /* 8's manager reads nothing */
+    assert_float_equal(tst_hours(&f.w, 2, TS_HOURS_MEETINGS), 0.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.05, 1e-6);
     assert_float_equal(metric(&f), 1.0, 1e-9);
     f.w.busy[8] = 0;
     /* A leaver is out: 11 leaves; on day 4, (4 + id) % 5 == 0 for 1, 6 and 11. */
@@ -200,14 +155,14 @@ static void test_busy_inactive_warmup_and_root(void **state) {
     assert_int_equal(f.w.status_day[11], INT32_MIN);
     assert_int_equal(f.w.status_day[1], 4);
     assert_int_equal(f.w.status_day[6], 4);
-    assert_float_equal(meetings(&f.w, 3), 0.0, 1e-9);
+    assert_float_equal(tst_hours(&f.w, 3, TS_HOURS_MEETINGS), 0.0, 1e-9);
     assert_float_equal(metric(&f), 2.0, 1e-9);
     /* Day 5: the root (id 0) posts; no manager reads it and it observes no one. */
     fx_org(&f, 5);
     assert_int_equal(f.w.status_day[0], 5);
-    assert_float_equal(meetings(&f.w, 0), 0.25, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.25, 1e-6);
     assert_float_equal(f.w.surface[0], 0.1, 1e-6);
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* every: 1 has everyone post every day; the root reads its three reports. */
@@ -216,48 +171,38 @@ static void test_every_day(void **state) {
     fixture f;
     fx_open(&f, "tactics: {status_updates: {every: 1}}\n");
     fx_org(&f, 17);
-    assert_float_equal(meetings(&f.w, 0), 0.25 + 3 * 0.05, 1e-6);
-    assert_float_equal(meetings(&f.w, 1), 0.25 + 3 * 0.05, 1e-6);
-    assert_float_equal(meetings(&f.w, 9), 0.25, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.25 + 3 * 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 0.25 + 3 * 0.05, 1e-6);
+    assert_float_equal(tst_hours(&f.w, 9, TS_HOURS_MEETINGS), 0.25, 1e-6);
     assert_float_equal(metric(&f), 13.0, 1e-9);
     for (uint32_t a = 0; a < f.w.n; a++) {
         assert_int_equal(f.w.status_day[a], 17);
     }
-    fx_close(&f);
+    tst_world_close(&f);
 }
 
 /* The keys: `every` defaults to 5 and must be 1..365; the module is on only with its
  * section. */
 static void test_keys_and_switch(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("tactics: {status_updates: {}}\n");
+    ts_scenario *sc = tst_scenario("tactics: {status_updates: {}}\n");
     assert_int_equal(ts_scenario_int(sc, "tactics.status_updates.every"), 5);
     assert_true(ts_engine_module_on(&ts_module_status_updates, sc));
     ts_scenario_free(sc);
-    sc = scenario("days: 3\n");
-    assert_false(ts_engine_module_on(&ts_module_status_updates, sc));
-    ts_scenario_free(sc);
+    assert_false(tst_module_on(&ts_module_status_updates, "days: 3\n"));
     const char *bad[] = {
         "tactics: {status_updates: {every: 0}}\n", "tactics: {status_updates: {every: 366}}\n",
         "tactics: {status_updates: {every: 2.5}}\n", "tactics: {status_updates: {often: 2}}\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        ts_error err;
-        ts_scenario *s2 = NULL;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &s2, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(s2, &err);
-        }
-        assert_int_not_equal(st, TS_OK);
-        ts_scenario_free(s2);
+        assert_int_not_equal(tst_scenario_status(bad[k], NULL), TS_OK);
     }
 }
 
 /* Through the engine: the metric is recorded, and the posts follow the schedule. */
 static void test_engine_run(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 20\norg: {headcount: 30, warmup_days: 5}\n"
-                               "output: {snapshot_every: 0}\n" ON5);
+    ts_scenario *sc = tst_scenario("days: 20\norg: {headcount: 30, warmup_days: 5}\n"
+                                   "output: {snapshot_every: 0}\n" ON5);
     ts_engine_options eo = {.seed = 3, .threads = 2};
     ts_engine *e;
     ts_error err;
@@ -266,8 +211,7 @@ static void test_engine_run(void **state) {
     assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
     assert_non_null(ts_engine_module_state(e, "status_updates"));
     assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    const ts_series *s = ts_result_find_series(&r, "status_updates_posted");
-    assert_non_null(s);
+    const ts_series *s = tst_series(&r, "status_updates_posted");
     assert_int_equal(s->n, 21);
     /* 30 people, none busy: 6 posts a day. */
     for (size_t d = 1; d < s->n; d++) {
@@ -289,40 +233,28 @@ static const char *const b_names[B_N] = {"failures_concealed", "concealed_discov
 /* Means of the daily series over the recorded days, and (B_HIDDEN) the hidden defects
  * carried on the last day: by Little's law, stock / concealment rate is the mean time a
  * defect stays hidden. */
-static void run_means(const char *text, uint64_t seed, double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_error err;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+static void run_means(const char *text, uint64_t seed, double *out, void *ctx) {
+    (void)ctx;
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < B_N; k++) {
-        const ts_series *ser = ts_result_find_series(&r, b_names[k]);
-        assert_non_null(ser);
-        double t = 0.0;
-        size_t n = 0;
-        for (size_t d = 1; d < ser->n; d++) {
-            if (!isnan(ser->values[d])) {
-                t += ser->values[d];
-                n++;
-            }
-        }
-        out[k] = n ? t / (double)n : NAN;
+        out[k] = tst_series_nanmean(&fr.r, b_names[k], 1);
     }
-    const work_state *ws = ts_engine_module_state(e, "work");
-    const ts_world *w = ts_engine_world(e);
-    assert_non_null(ws);
-    out[B_HIDDEN] = 0.0;
-    for (uint32_t a = 0; a < w->n; a++) {
-        for (int k = 0; k < WORK_MAX_DEFECTS && w->active[a]; k++) {
-            out[B_HIDDEN] += ws->rows[a].defects[k].active;
-        }
+    out[B_HIDDEN] = tst_hidden_defects(fr.e);
+    tst_fullrun_close(&fr);
+}
+
+static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    const double *arms[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        const double *x = arms[k];
+        print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
+                      "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
+                      (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
+                      x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
+                      x[B_MEET], x[B_TRUST]);
     }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
 }
 
 static void test_behaviour(void **state) {
@@ -332,25 +264,8 @@ static void test_behaviour(void **state) {
                        "output: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%s" ON5, base);
-    double m_off[B_ALL] = {0}, m_on[B_ALL] = {0};
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        double a[B_ALL], b[B_ALL];
-        run_means(base, seed * 104729, a);
-        run_means(on, seed * 104729, b);
-        const double *arms[2] = {a, b};
-        for (int k = 0; k < 2; k++) {
-            const double *x = arms[k];
-            print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
-                          "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
-                          (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
-                          x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
-                          x[B_MEET], x[B_TRUST]);
-        }
-        for (size_t k = 0; k < B_ALL; k++) {
-            m_off[k] += a[k] / SEEDS;
-            m_on[k] += b[k] / SEEDS;
-        }
-    }
+    double m_off[B_ALL], m_on[B_ALL];
+    tst_pair(base, on, SEEDS, 104729, B_ALL, run_means, report, NULL, m_off, m_on);
     double r_off = m_off[B_DISC] / m_off[B_CONC], r_on = m_on[B_DISC] / m_on[B_CONC];
     double t_off = m_off[B_HIDDEN] / m_off[B_CONC], t_on = m_on[B_HIDDEN] / m_on[B_CONC];
     print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",

@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "modules.h"
+#include "test_support.h"
 
 static const char *const TACTICS[] = {
     "one_on_ones",    "feedback",          "broadcast",    "trial_tasks",
@@ -30,38 +31,22 @@ static const char *BASE = "days: 200\norg: {headcount: 80, warmup_days: 30}\n"
 /* Runs the full model; returns the mean of hours_meetings over the recorded days and
  * checks that no metric is NaN or infinite. */
 static double run_meetings(const char *text, uint64_t seed) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    for (size_t k = 0; k < r.n_metrics; k++) {
-        for (size_t d = 0; d < r.metrics[k].n; d++) {
-            if (!isfinite(r.metrics[k].values[d])) {
-                fail_msg("%s is %g on day %zu", r.metrics[k].name, r.metrics[k].values[d], d);
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
+    for (size_t k = 0; k < fr.r.n_metrics; k++) {
+        for (size_t d = 0; d < fr.r.metrics[k].n; d++) {
+            if (!isfinite(fr.r.metrics[k].values[d])) {
+                fail_msg("%s is %g on day %zu", fr.r.metrics[k].name, fr.r.metrics[k].values[d], d);
             }
         }
     }
-    const ts_series *h = ts_result_find_series(&r, "hours_meetings");
-    assert_non_null(h);
+    const ts_series *h = tst_series(&fr.r, "hours_meetings");
     double t = 0.0;
     for (size_t d = 1; d < h->n; d++) {
         t += h->values[d];
     }
     double mean = t / (double)(h->n - 1);
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_fullrun_close(&fr);
     return mean;
 }
 

@@ -18,6 +18,7 @@
 #include "modules.h"
 #include "transitive_trust.h"
 #include "trust.h"
+#include "test_support.h"
 
 /* The NOMEM test asks for more memory than a machine has: the allocator must say no. */
 const char *__asan_default_options(void);
@@ -35,19 +36,6 @@ const char *__asan_default_options(void) {
 
 static const char *const ON = "tactics: {transitive_trust: {weight: 0.5}}\n";
 
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    ts_status st = ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err);
-    if (st == TS_OK) {
-        st = ts_scenario_finalize(sc, &err);
-    }
-    if (st != TS_OK) {
-        fail_msg("%s", err.msg);
-    }
-    return sc;
-}
-
 /* A hand-built world of `headcount` agents (span `span`) with the tactic configured. */
 typedef struct fixture {
     ts_scenario *sc;
@@ -57,7 +45,7 @@ typedef struct fixture {
 
 static void setup(fixture *f, const char *text, uint32_t headcount, uint32_t span) {
     ts_error err;
-    f->sc = scenario(text);
+    f->sc = tst_scenario(text);
     uint32_t nd = (uint32_t)ts_scenario_list_len(f->sc, "domains");
     assert_int_equal(ts_world_init(&f->w, nd, 32, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, headcount, span, 0, &err), TS_OK);
@@ -449,15 +437,11 @@ static void test_engine_first_contact_in_apply(void **state) {
                        "hiring: {growth: none}\noutput: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%s%s", base, ON);
-    ts_scenario *off_sc = scenario(base);
-    assert_false(ts_engine_module_on(&ts_module_transitive_trust, off_sc));
-    ts_scenario_free(off_sc);
-    ts_scenario *disabled =
-        scenario("tactics: {transitive_trust: {weight: 0.5, enabled: false}}\n");
-    assert_false(ts_engine_module_on(&ts_module_transitive_trust, disabled));
-    ts_scenario_free(disabled);
+    assert_false(tst_module_on(&ts_module_transitive_trust, base));
+    assert_false(tst_module_on(&ts_module_transitive_trust,
+                               "tactics: {transitive_trust: {weight: 0.5, enabled: false}}\n"));
 
-    ts_scenario *sc = scenario(on);
+    ts_scenario *sc = tst_scenario(on);
     assert_true(ts_engine_module_on(&ts_module_transitive_trust, sc));
     const ts_module *mods[] = {&ts_module_trust, &ts_module_transitive_trust, &seeder};
     ts_engine_options eo = {.seed = 3, .threads = 2};
@@ -492,34 +476,24 @@ static const char *const b_names[B_N] = {"trust_cross", "escalations", "hours_me
 
 /* Means of the daily series over days 1 .. days of one run (NaN days left out); a
  * series the run lacks gives 0. */
-static void run_means(const char *text, uint64_t seed, double *out) {
-    ts_scenario *sc = scenario(text);
-    ts_engine_options eo = {.seed = seed, .threads = 2};
-    ts_engine *e;
-    ts_result r;
-    ts_error err;
-    ts_result_init(&r);
-    assert_int_equal(ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+static void run_means(const char *text, uint64_t seed, double *out, void *ctx) {
+    (void)ctx;
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < B_N; k++) {
         out[k] = 0.0;
-        const ts_series *s = ts_result_find_series(&r, b_names[k]);
-        if (!s) {
-            continue;
+        if (ts_result_find_series(&fr.r, b_names[k])) {
+            out[k] = tst_series_nanmean(&fr.r, b_names[k], 1);
         }
-        double t = 0.0;
-        size_t n = 0;
-        for (size_t d = 1; d < s->n; d++) {
-            if (!isnan(s->values[d])) {
-                t += s->values[d];
-                n++;
-            }
-        }
-        out[k] = n ? t / (double)n : NAN;
     }
-    ts_result_free(&r);
-    ts_engine_free(e);
-    ts_scenario_free(sc);
+    tst_fullrun_close(&fr);
+}
+
+static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    print_message("seed %u  on: cross %.4f esc %.3f meet %.4f rec %.2f | off: cross %.4f "
+                  "esc %.3f meet %.4f\n",
+                  (unsigned)seed, a[0], a[1], a[2], a[3], b[0], b[1], b[2]);
 }
 
 /* Seed 003: in the first 90 days of hypergrowth, leaders who trust each other lend that
@@ -538,19 +512,8 @@ static void test_hypergrowth_behaviour(void **state) {
                        "tactics:\n  one_on_ones: {manager_every: 7, peers: 2, peer_every: 14}\n";
     char on[512];
     snprintf(on, sizeof on, "%s  transitive_trust: {weight: 0.5}\n", base);
-    double m_on[B_N] = {0}, m_off[B_N] = {0};
-    for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        double a[B_N], b[B_N];
-        run_means(on, seed * 7919, a);
-        run_means(base, seed * 7919, b);
-        print_message("seed %u  on: cross %.4f esc %.3f meet %.4f rec %.2f | off: cross %.4f "
-                      "esc %.3f meet %.4f\n",
-                      (unsigned)seed, a[0], a[1], a[2], a[3], b[0], b[1], b[2]);
-        for (size_t k = 0; k < B_N; k++) {
-            m_on[k] += a[k] / SEEDS;
-            m_off[k] += b[k] / SEEDS;
-        }
-    }
+    double m_on[B_N], m_off[B_N];
+    tst_pair(on, base, SEEDS, 7919, B_N, run_means, report, NULL, m_on, m_off);
     print_message("mean on: cross %.4f esc %.3f meet %.4f | off: cross %.4f esc %.3f meet %.4f\n",
                   m_on[0], m_on[1], m_on[2], m_off[0], m_off[1], m_off[2]);
     assert_true(m_on[B_RECOMMENDATIONS] > 1.0);

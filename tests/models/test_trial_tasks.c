@@ -19,6 +19,7 @@
 #include "modules.h"
 #include "trial_tasks.h"
 #include "trust.h"
+#include "test_support.h"
 
 /* ---- A hand-built world ------------------------------------------------------------- */
 
@@ -32,19 +33,10 @@ typedef struct fix {
     ts_day day;
 } fix;
 
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
-    return sc;
-}
-
 static void setup_fix(fix *f, const char *text) {
     memset(f, 0, sizeof *f);
     ts_error err;
-    f->sc = scenario(text);
+    f->sc = tst_scenario(text);
     ts_trust_params_load(f->sc, &f->tp);
     assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
@@ -246,26 +238,14 @@ static void test_key_range_and_switch(void **state) {
     const char *bad[] = {"tactics: {trial_tasks: {uncertainty: 1.2}}\n",
                          "tactics: {trial_tasks: {uncertainty: -0.01}}\n"};
     for (size_t k = 0; k < 2; k++) {
-        ts_scenario *sc = NULL;
         ts_error err;
-        ts_status st =
-            ts_scenario_load_string(ts_modules_schema(), bad[k], "t.yaml", NULL, &sc, &err);
-        if (st == TS_OK) {
-            st = ts_scenario_finalize(sc, &err);
-        }
-        assert_int_not_equal(st, TS_OK);
+        assert_int_not_equal(tst_scenario_status(bad[k], &err), TS_OK);
         assert_non_null(strstr(err.msg, "uncertainty"));
-        ts_scenario_free(sc);
     }
-    ts_scenario *on = scenario("tactics: {trial_tasks: {}}\n");
-    ts_scenario *off = scenario("");
-    ts_scenario *disabled = scenario("tactics: {trial_tasks: {enabled: false}}\n");
-    assert_true(ts_engine_module_on(&ts_module_trial_tasks, on));
-    assert_false(ts_engine_module_on(&ts_module_trial_tasks, off));
-    assert_false(ts_engine_module_on(&ts_module_trial_tasks, disabled));
-    ts_scenario_free(on);
-    ts_scenario_free(off);
-    ts_scenario_free(disabled);
+    assert_true(tst_module_on(&ts_module_trial_tasks, "tactics: {trial_tasks: {}}\n"));
+    assert_false(tst_module_on(&ts_module_trial_tasks, ""));
+    assert_false(
+        tst_module_on(&ts_module_trial_tasks, "tactics: {trial_tasks: {enabled: false}}\n"));
 }
 
 /* ---- Behaviour --------------------------------------------------------------------------- */
@@ -315,7 +295,7 @@ typedef struct arm_out {
 } arm_out;
 
 static void run_arm(const char *text, uint64_t seed, arm_out *out) {
-    ts_scenario *sc = scenario(text);
+    ts_scenario *sc = tst_scenario(text);
     ts_error err;
     follow fo;
     memset(&fo, 0, sizeof fo);
@@ -351,8 +331,7 @@ static void run_arm(const char *text, uint64_t seed, arm_out *out) {
     assert_true(fo.n_at >= 20.0);
     out->trust_at = fo.trust_at / fo.n_at;
     out->share_at = fo.delegated_at / fo.n_at;
-    const ts_series *ser = ts_result_find_series(&r, "hours_meetings");
-    assert_non_null(ser);
+    const ts_series *ser = tst_series(&r, "hours_meetings");
     double t = 0.0;
     for (size_t d = 1; d < ser->n; d++) {
         t += ser->values[d];

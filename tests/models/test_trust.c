@@ -15,18 +15,10 @@
 #include "evidence.h"
 #include "modules.h"
 #include "trust.h"
-
-static ts_scenario *scenario(const char *text) {
-    ts_scenario *sc = NULL;
-    ts_error err;
-    assert_int_equal(ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &sc, &err),
-                     TS_OK);
-    assert_int_equal(ts_scenario_finalize(sc, &err), TS_OK);
-    return sc;
-}
+#include "test_support.h"
 
 static void default_params(ts_trust_params *tp) {
-    ts_scenario *sc = scenario("");
+    ts_scenario *sc = tst_scenario("");
     ts_trust_params_load(sc, tp);
     ts_scenario_free(sc);
 }
@@ -143,16 +135,12 @@ static void test_evidence_applies_to_the_believer(void **state) {
 /* With no evidence at all, every close pair sits at the stranger score. */
 static void test_metrics_of_strangers(void **state) {
     (void)state;
-    ts_scenario *sc = scenario("days: 3\norg: {headcount: 30, span_of_control: 4, warmup_days: 0}\n"
-                               "output: {snapshot_every: 0}\n");
+    ts_scenario *sc =
+        tst_scenario("days: 3\norg: {headcount: 30, span_of_control: 4, warmup_days: 0}\n"
+                     "output: {snapshot_every: 0}\n");
     const ts_module *mods[] = {&ts_module_trust};
-    ts_engine_options eo = {.seed = 5, .threads = 2};
-    ts_engine *e;
     ts_result r;
-    ts_result_init(&r);
-    ts_error err;
-    assert_int_equal(ts_engine_create(sc, mods, 1, &eo, &e, &err), TS_OK);
-    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    ts_engine *e = tst_run_engine(sc, mods, 1, 5, 2, &r);
     const ts_series *team = ts_result_find_series(&r, "trust_team");
     const ts_series *mean = ts_result_find_series(&r, "trust_mean");
     assert_non_null(team);
@@ -181,9 +169,9 @@ static void seed_org(void *state, ts_world *w, ts_day *d) {
 static void test_metrics_from_one_model(void **state) {
     (void)state;
     static const ts_module seeder = {.name = "seeder", .org = seed_org};
-    ts_scenario *sc = scenario("days: 2\ndomains: [a, b]\n"
-                               "org: {headcount: 3, span_of_control: 4, warmup_days: 0}\n"
-                               "output: {snapshot_every: 0}\n");
+    ts_scenario *sc = tst_scenario("days: 2\ndomains: [a, b]\n"
+                                   "org: {headcount: 3, span_of_control: 4, warmup_days: 0}\n"
+                                   "output: {snapshot_every: 0}\n");
     const ts_module *mods[] = {&ts_module_trust, &seeder};
     ts_engine_options eo = {.seed = 5, .threads = 1};
     ts_engine *e;

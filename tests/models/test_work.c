@@ -15,6 +15,7 @@
 #include "evidence.h"
 #include "modules.h"
 #include "work_internal.h"
+#include "test_support.h"
 
 /* The tree (span 2): 0 -> 1, 2; 1 -> 3, 4; 2 -> 5, 6. Owner 3 (team 1), partner team 2. */
 typedef struct fix {
@@ -33,9 +34,7 @@ static void setup_fix(fix *f, int stakeholders, const char *extra) {
              "partner_teams: 1}\n%s",
              stakeholders, extra);
     ts_error err;
-    assert_int_equal(
-        ts_scenario_load_string(ts_modules_schema(), text, "t.yaml", NULL, &f->sc, &err), TS_OK);
-    assert_int_equal(ts_scenario_finalize(f->sc, &err), TS_OK);
+    f->sc = tst_scenario(text);
     assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, 7, 2, 0, &err), TS_OK);
     f->w.initial_headcount = 7;

@@ -1,0 +1,299 @@
+/* Helpers shared by the cmocka tests (see test_support.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "modules.h"
+#include "work_internal.h"
+#include "test_support.h"
+
+#define TST_MAX_VALUES 32
+
+ts_scenario *tst_scenario(const char *yaml) {
+    ts_scenario *sc = NULL;
+    ts_error err;
+    ts_status st = ts_scenario_load_string(ts_modules_schema(), yaml, "t.yaml", NULL, &sc, &err);
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, &err);
+    }
+    if (st != TS_OK) {
+        ts_scenario_free(sc);
+        fail_msg("%s", err.msg);
+    }
+    return sc;
+}
+
+ts_status tst_scenario_status(const char *yaml, ts_error *err) {
+    ts_scenario *sc = NULL;
+    ts_error own;
+    if (!err) {
+        err = &own;
+    }
+    ts_status st = ts_scenario_load_string(ts_modules_schema(), yaml, "t.yaml", NULL, &sc, err);
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, err);
+    }
+    ts_scenario_free(sc);
+    return st;
+}
+
+int tst_module_on(const ts_module *m, const char *yaml) {
+    ts_scenario *sc = tst_scenario(yaml);
+    int on = ts_engine_module_on(m, sc);
+    ts_scenario_free(sc);
+    return on;
+}
+
+ts_engine *tst_engine(const ts_scenario *sc, const ts_module *const *mods, size_t n, uint64_t seed,
+                      int threads) {
+    ts_engine_options eo = {.seed = seed, .threads = threads};
+    ts_engine *e = NULL;
+    ts_error err;
+    if (!mods) {
+        mods = ts_modules;
+        n = ts_n_modules;
+    }
+    ts_status st = ts_engine_create(sc, mods, n, &eo, &e, &err);
+    if (st != TS_OK) {
+        fail_msg("ts_engine_create: %s", err.msg);
+    }
+    return e;
+}
+
+void tst_step(ts_engine *e) {
+    ts_error err;
+    ts_status st = ts_engine_step(e, &err);
+    if (st != TS_OK) {
+        fail_msg("ts_engine_step: %s", err.msg);
+    }
+}
+
+ts_engine *tst_run_engine(const ts_scenario *sc, const ts_module *const *mods, size_t n,
+                          uint64_t seed, int threads, ts_result *out) {
+    ts_error err;
+    ts_result_init(out);
+    ts_engine *e = tst_engine(sc, mods, n, seed, threads);
+    ts_status st = ts_engine_run(e, out, &err);
+    if (st != TS_OK) {
+        ts_engine_free(e);
+        fail_msg("ts_engine_run: %s", err.msg);
+    }
+    return e;
+}
+
+void tst_run(const ts_scenario *sc, const ts_module *const *mods, size_t n, uint64_t seed,
+             int threads, ts_result *out) {
+    ts_engine_free(tst_run_engine(sc, mods, n, seed, threads, out));
+}
+
+const ts_series *tst_series(const ts_result *r, const char *name) {
+    const ts_series *s = ts_result_find_series(r, name);
+    if (!s) {
+        fail_msg("no series %s", name);
+    }
+    return s;
+}
+
+void tst_fullrun_open(tst_fullrun *x, const char *yaml, uint64_t seed) {
+    x->sc = tst_scenario(yaml);
+    x->e = tst_run_engine(x->sc, NULL, 0, seed, 2, &x->r);
+}
+
+void tst_fullrun_close(tst_fullrun *x) {
+    ts_result_free(&x->r);
+    ts_engine_free(x->e);
+    ts_scenario_free(x->sc);
+}
+
+double tst_series_mean(const ts_result *r, const char *name, size_t from) {
+    const ts_series *s = tst_series(r, name);
+    assert_true(s->n > from);
+    double t = 0.0;
+    for (size_t d = from; d < s->n; d++) {
+        t += s->values[d];
+    }
+    return t / (double)(s->n - from);
+}
+
+double tst_series_nanmean(const ts_result *r, const char *name, size_t from) {
+    const ts_series *s = tst_series(r, name);
+    double t = 0.0;
+    size_t n = 0;
+    for (size_t d = from; d < s->n; d++) {
+        if (!isnan(s->values[d])) {
+            t += s->values[d];
+            n++;
+        }
+    }
+    return n ? t / (double)n : NAN;
+}
+
+double tst_get(const ts_result *r, const char *name, tst_mode mode) {
+    if (mode == TST_VALUE || mode == TST_VALUE_NAN) {
+        const ts_scalar *s = ts_result_find_scalar(r, name);
+        if (s) {
+            return s->value;
+        }
+    }
+    return mode == TST_MEAN || mode == TST_VALUE ? tst_series_mean(r, name, 1)
+                                                 : tst_series_nanmean(r, name, 1);
+}
+
+double tst_value(const ts_result *r, const char *name) {
+    return tst_get(r, name, TST_VALUE);
+}
+
+void tst_full(const char *yaml, uint64_t seed, tst_mode mode, const char *const *names, size_t n,
+              double *out) {
+    tst_fullrun x;
+    tst_fullrun_open(&x, yaml, seed);
+    for (size_t k = 0; k < n; k++) {
+        out[k] = tst_get(&x.r, names[k], mode);
+    }
+    tst_fullrun_close(&x);
+}
+
+void tst_arm(const char *yaml, uint64_t seeds, uint64_t stride, size_t n, tst_measure_fn measure,
+             void *ctx, double *mean) {
+    double v[TST_MAX_VALUES];
+    assert_true(n <= TST_MAX_VALUES);
+    for (size_t k = 0; k < n; k++) {
+        mean[k] = 0.0;
+    }
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
+        measure(yaml, seed * stride, v, ctx);
+        for (size_t k = 0; k < n; k++) {
+            mean[k] += v[k] / (double)seeds;
+        }
+    }
+}
+
+void tst_pair(const char *yaml_a, const char *yaml_b, uint64_t seeds, uint64_t stride, size_t n,
+              tst_measure_fn measure, tst_report_fn report, void *ctx, double *mean_a,
+              double *mean_b) {
+    double a[TST_MAX_VALUES], b[TST_MAX_VALUES];
+    assert_true(n <= TST_MAX_VALUES);
+    for (size_t k = 0; k < n; k++) {
+        mean_a[k] = mean_b[k] = 0.0;
+    }
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
+        measure(yaml_a, seed * stride, a, ctx);
+        measure(yaml_b, seed * stride, b, ctx);
+        if (report) {
+            report(seed, a, b, ctx);
+        }
+        for (size_t k = 0; k < n; k++) {
+            mean_a[k] += a[k] / (double)seeds;
+            mean_b[k] += b[k] / (double)seeds;
+        }
+    }
+}
+
+typedef struct tst_names {
+    tst_mode mode;
+    const char *const *names;
+    size_t n;
+} tst_names;
+
+static void measure_full(const char *yaml, uint64_t seed, double *out, void *ctx) {
+    const tst_names *nm = ctx;
+    tst_full(yaml, seed, nm->mode, nm->names, nm->n, out);
+}
+
+void tst_arm_full(const char *yaml, uint64_t seeds, uint64_t stride, tst_mode mode,
+                  const char *const *names, size_t n, double *mean) {
+    tst_names nm = {mode, names, n};
+    tst_arm(yaml, seeds, stride, n, measure_full, &nm, mean);
+}
+
+void tst_world_open(tst_world *f, const ts_module *mod, const char *yaml, uint32_t domains,
+                    uint32_t capacity, uint32_t headcount, uint32_t span) {
+    ts_error err;
+    memset(f, 0, sizeof *f);
+    f->mod = mod;
+    f->sc = tst_scenario(yaml);
+    assert_int_equal(ts_world_init(&f->w, domains, capacity, 1.0, &err), TS_OK);
+    if (headcount > 0) {
+        assert_int_equal(ts_world_build_tree(&f->w, headcount, span, 0, &err), TS_OK);
+    }
+}
+
+void tst_world_competence(tst_world *f, float c) {
+    for (size_t k = 0; k < (size_t)f->w.n * f->w.n_domains; k++) {
+        f->w.competence[k] = c;
+    }
+}
+
+void tst_world_configure(tst_world *f) {
+    ts_error err;
+    ts_status st = f->mod->configure(f->sc, &f->w, &f->st, &err);
+    if (st != TS_OK) {
+        fail_msg("%s configure: %s", f->mod->name, err.msg);
+    }
+    assert_non_null(f->st);
+}
+
+void tst_world_close(tst_world *f) {
+    if (f->st) {
+        f->mod->free(f->st);
+    }
+    ts_world_free(&f->w);
+    ts_scenario_free(f->sc);
+}
+
+void tst_world_org(tst_world *f, int32_t day, uint8_t module, uint64_t seed) {
+    ts_world *w = &f->w;
+    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
+    w->day = day;
+    ts_day d = {.day = day, .live = day >= 1, .module = module, .seed = seed};
+    f->mod->org(f->st, w, &d);
+}
+
+void tst_world_metrics(tst_world *f, double *v, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        v[k] = -1.0;
+    }
+    f->mod->day_end(f->st, &f->w, NULL, v);
+}
+
+float tst_evidence(const ts_world *w, uint32_t a, uint32_t b, ts_belief *bel) {
+    int slot = ts_relstore_find(&w->models, a, b);
+    if (slot < 0) {
+        return 0.0f;
+    }
+    if (bel) {
+        ts_relstore_read(&w->models, a, (uint32_t)slot, w->day, bel);
+    }
+    return ts_relstore_evidence(&w->models, a, (uint32_t)slot, w->day);
+}
+
+double tst_hours(const ts_world *w, uint32_t a, int slot) {
+    return w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)slot];
+}
+
+double tst_hours_except(const ts_world *w, uint32_t a, int except) {
+    double t = 0.0;
+    for (int k = 0; k < TS_HOURS_SLOTS; k++) {
+        t += k == except ? 0.0 : w->hours[(size_t)a * TS_HOURS_SLOTS + (size_t)k];
+    }
+    return t;
+}
+
+double tst_hidden_defects(const ts_engine *e) {
+    const work_state *ws = ts_engine_module_state(e, "work");
+    const ts_world *w = ts_engine_world(e);
+    assert_non_null(ws);
+    double n = 0.0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        for (int k = 0; k < WORK_MAX_DEFECTS && w->active[a]; k++) {
+            n += ws->rows[a].defects[k].active;
+        }
+    }
+    return n;
+}
