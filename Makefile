@@ -40,9 +40,33 @@ test: build sanitize
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^style/'
 
+# The research workflow end to end: four scenarios, their comparison tables, the figures.
+DEMO_TRUSTSIM = $(BUILD)/trustsim
+DEMO_PLOT     = /usr/bin/python3 analysis/plot.py
 demo: build
-	$(BUILD)/trustsim run scenarios/default.yaml -o results/default.h5 --force
-	@echo "Results: results/default.h5 (inspect with: $(BUILD)/trustsim info results/default.h5)"
+	@mkdir -p results/figures
+	@echo "== default: a 150-person company for a year"
+	$(DEMO_TRUSTSIM) run scenarios/default.yaml -o results/default.h5 --force --quiet
+	@echo "== hypergrowth: tripling every year against a steady baseline (10 replicates)"
+	$(DEMO_TRUSTSIM) run scenarios/hypergrowth.yaml -o results/hypergrowth.h5 --force --quiet
+	$(DEMO_TRUSTSIM) compare results/hypergrowth.h5 --metric escalations_per_decision \
+	  --metric deep_dives_per_decision --metric leader_in_system_mean \
+	  --metric output_per_head_mean --metric coverage_final
+	@echo "== crunch: one incident in low-, medium- and high-trust organisations (20 replicates)"
+	$(DEMO_TRUSTSIM) run scenarios/crunch.yaml -o results/crunch.h5 --force --quiet
+	$(DEMO_TRUSTSIM) compare results/crunch.h5 --metric incident_days \
+	  --metric incident_coordination_hours --metric trust_final
+	@echo "== tactics: each tactic alone against none in a growing company (20 replicates)"
+	$(DEMO_TRUSTSIM) run scenarios/tactics.yaml -o results/tactics.h5 --force --quiet
+	$(DEMO_TRUSTSIM) compare results/tactics.h5 --metric trust_final --metric coverage_final \
+	  --metric escalations_per_decision --metric output_per_head_mean
+	@echo "== figures"
+	@for f in default hypergrowth crunch tactics; do \
+	  $(DEMO_PLOT) results/$$f.h5 -o results/figures > /dev/null || exit 1; done
+	@echo
+	@echo "Results: results/{default,hypergrowth,crunch,tactics}.h5 (build/trustsim info FILE)"
+	@echo "Figures: results/figures/*.png and *.pdf ($$(ls results/figures/*.png | wc -l) PNG files)"
+	@echo "Tables:  build/trustsim compare results/tactics.h5 (also in /sweep/summary of each file)"
 
 bench: build
 	$(BUILD)/trustsim bench

@@ -593,7 +593,7 @@ static ts_status take_snapshot(ts_engine *e, ts_result *res, ts_error *err) {
     float *sd = ts_table_add_column(&snap->edges, "sd", "probability",
                                     "Uncertainty of the belief per domain (posterior sd).",
                                     TS_COL_F32, n_edges, D);
-    float *trust = ts_table_add_column(&snap->edges, "trust", "score in [0,1]",
+    float *trust = ts_table_add_column(&snap->edges, "trust", "trust score",
                                        "Trust score T per domain.", TS_COL_F32, n_edges, D);
     float *integ =
         ts_table_add_column(&snap->edges, "integrity", "probability",

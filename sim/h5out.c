@@ -394,7 +394,7 @@ static ts_status ts_h5_write_snapshot(const ts_h5w *w, hid_t snaps, const char *
     hsize_t dims[2] = {s->k, s->k};
     if (st == TS_OK) {
         st = ts_h5_dataset(w, g, where, "team_trust", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2, dims,
-                           s->team_trust, 1, "probability",
+                           s->team_trust, 1, "trust score",
                            "mean trust of the members of team a (row) in those of team b "
                            "(column); teams in the order of team_ids");
     }

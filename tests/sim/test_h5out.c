@@ -336,7 +336,7 @@ static void check_run(hid_t file, const ts_result *r) {
         check_table(file, snap, &s->edges);
         snprintf(path, sizeof path, "%s/team_trust", snap);
         check_dataset(file, path, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 4, 2, s->k, s->k, s->team_trust,
-                      "probability", NULL);
+                      "trust score", NULL);
         snprintf(path, sizeof path, "%s/team_ids", snap);
         check_dataset(file, path, H5T_STD_U32LE, H5T_NATIVE_UINT32, 4, 1, s->k, 0, s->team_ids,
                       "agent id", NULL);

@@ -1,0 +1,691 @@
+#!/usr/bin/python3
+"""Figures from a trustsim results file (docs/output.md describes its layout).
+
+    /usr/bin/python3 analysis/plot.py FILE.h5 [-o DIR] [--run rNNNNNN]
+
+For one run (grid point 0, replicate 0 unless --run says otherwise): headcount and
+coverage, escalations and deep dives per decision, leaders' hours in and on the system,
+output per head, the distribution of trust over time and the team-by-team trust heat map.
+For a sweep (more than one grid point): the summary metrics of each grid point with 95 %
+confidence intervals against the baseline (grid point 0), incident days against the
+trust before the incident, and trust trajectories per grid point.
+
+Each figure is written as PNG and PDF to DIR (default: a `figures` directory next to
+FILE), named <file stem>-<run or sweep>-<figure>. A figure whose data is absent is
+skipped with a note on stderr. Needs only numpy, h5py and matplotlib.
+"""
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from cycler import cycler  # noqa: E402  (ships with matplotlib)
+
+import h5py  # noqa: E402
+
+PROG = "plot.py"
+
+# One style for every figure, readable in greyscale: lines differ by dash and marker,
+# not by colour alone.
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "x", "P", "*"]
+GREYS = ["0.0", "0.45", "0.25", "0.6"]
+STYLE = {
+    "figure.figsize": (8.0, 5.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "axes.grid": True,
+    "grid.color": "0.85",
+    "grid.linestyle": "-",
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.4,
+    "lines.markersize": 4,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "image.cmap": "Greys",
+    "axes.prop_cycle": cycler(color=GREYS * 2)
+    + cycler(linestyle=LINESTYLES * 2)
+    + cycler(marker=MARKERS),
+}
+
+
+def note(msg):
+    print("%s: %s" % (PROG, msg), file=sys.stderr)
+
+
+def line_kw(i, n_markers=12, n_points=None):
+    """Keyword arguments of the i-th series: grey level, dash and marker."""
+    kw = {
+        "color": GREYS[i % len(GREYS)],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
+    if n_points is not None and n_points > n_markers:
+        kw["markevery"] = max(1, n_points // n_markers)
+    return kw
+
+
+# ---------------------------------------------------------------------------
+# Student's t quantile without scipy: the t CDF through the regularized incomplete
+# beta function (continued fraction, Numerical Recipes' betacf), inverted by bisection.
+
+
+def _betacf(a, b, x):
+    eps, tiny = 3e-14, 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < eps:
+            break
+    return h
+
+
+def betainc(a, b, x):
+    """Regularized incomplete beta I_x(a, b) for a, b > 0 and x in [0, 1]."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    lbt = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    bt = math.exp(lbt + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return bt * _betacf(a, b, x) / a
+    return 1.0 - bt * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t, df):
+    """P(T <= t) for Student's t with df degrees of freedom."""
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p, df):
+    """The p quantile (0.5 < p < 1) of Student's t with df > 0 degrees of freedom."""
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-10:
+            break
+    return 0.5 * (lo + hi)
+
+
+def mean_ci95(values):
+    """Mean and 95 % t confidence interval of the finite values; NaN CI if n < 2."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    n = v.size
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    m = float(v.mean())
+    if n < 2:
+        return m, math.nan, math.nan, n
+    half = t_quantile(0.975, n - 1) * float(v.std(ddof=1)) / math.sqrt(n)
+    return m, m - half, m + half, n
+
+
+# ---------------------------------------------------------------------------
+# Reading the file.
+
+
+def as_str(x):
+    return x.decode() if isinstance(x, bytes) else str(x)
+
+
+def units_of(ds):
+    return as_str(ds.attrs.get("units", ""))
+
+
+def label(name, units):
+    return "%s (%s)" % (name, units) if units else name
+
+
+def fmt_value(v):
+    if isinstance(v, (float, np.floating)):
+        return "%g" % v
+    return as_str(v)
+
+
+class Results:
+    """What the figures need from one results file."""
+
+    def __init__(self, f, path):
+        self.f = f
+        self.path = path
+        self.stem = os.path.splitext(os.path.basename(path))[0]
+        self.name = as_str(f.attrs.get("scenario_name", self.stem))
+        grid = f.get("sweep/grid")
+        self.grid = {}
+        self.n_points = 1
+        if grid is not None:
+            for key, ds in grid.items():
+                vals = ds.asstr()[:] if ds.dtype.kind in "OSU" else ds[:]
+                self.grid[key] = list(vals)
+            if "n_points" in grid.attrs:
+                self.n_points = int(grid.attrs["n_points"])
+            elif self.grid:
+                self.n_points = len(next(iter(self.grid.values())))
+        runs = f.get("runs")
+        self.runs = {}
+        if runs is not None:
+            for name, g in runs.items():
+                if as_str(g.attrs.get("status", "")) != "complete":
+                    note("%s: run %s is incomplete; skipped" % (path, name))
+                    continue
+                self.runs[name] = g
+
+    def point_label(self, p, short=False):
+        if not self.grid:
+            return "grid point %d" % p
+        parts = []
+        for key, vals in self.grid.items():
+            k = key.split(".")[-1] if short else key
+            parts.append("%s=%s" % (k, fmt_value(vals[p])))
+        return ("%s" if short else "grid point %d: " % p + "%s") % ", ".join(parts)
+
+    def run_label(self, name):
+        g = self.runs[name]
+        p = int(g.attrs.get("grid_point", 0))
+        rep = int(g.attrs.get("replicate", 0))
+        where = self.point_label(p) if self.grid else "grid point %d" % p
+        return "%s, run %s (%s, replicate %d)" % (self.name, name, where, rep)
+
+    def default_run(self):
+        for name in sorted(self.runs):
+            g = self.runs[name]
+            if int(g.attrs.get("grid_point", 0)) == 0 and int(g.attrs.get("replicate", 0)) == 0:
+                return name
+        return sorted(self.runs)[0] if self.runs else None
+
+    def runs_of_point(self, p):
+        return [g for _, g in sorted(self.runs.items()) if int(g.attrs.get("grid_point", 0)) == p]
+
+
+def metric(run, name):
+    ds = run.get("metrics/" + name)
+    if ds is None:
+        return None, ""
+    return ds[:].astype(float), units_of(ds)
+
+
+# ---------------------------------------------------------------------------
+# Writing figures.
+
+
+class Writer:
+    def __init__(self, outdir, prefix):
+        self.outdir = outdir
+        self.prefix = prefix
+        self.written = []
+
+    def save(self, fig, name):
+        os.makedirs(self.outdir, exist_ok=True)
+        base = os.path.join(self.outdir, "%s-%s" % (self.prefix, name))
+        for ext in ("png", "pdf"):
+            path = "%s.%s" % (base, ext)
+            fig.savefig(path, bbox_inches="tight")
+            self.written.append(path)
+        plt.close(fig)
+
+
+def skip(what, why):
+    note("skipping %s: %s" % (what, why))
+
+
+def days_axis(ax):
+    ax.set_xlabel("day (after the warm-up)")
+
+
+def rolling_mean(x, window=7):
+    """Trailing mean over up to `window` days, ignoring NaN; NaN where none is finite."""
+    x = np.asarray(x, dtype=float)
+    out = np.full(x.shape, np.nan)
+    for i in range(x.size):
+        w = x[max(0, i - window + 1) : i + 1]
+        w = w[np.isfinite(w)]
+        if w.size:
+            out[i] = w.mean()
+    return out
+
+
+def per_unit(units):
+    """'hops/day' -> 'hops'; 'decisions/day' -> 'decisions'."""
+    return units[:-4] if units.endswith("/day") else units
+
+
+def fig_headcount_coverage(res, run_name, w):
+    run = res.runs[run_name]
+    hc, hu = metric(run, "headcount")
+    cov, cu = metric(run, "coverage")
+    if hc is None or cov is None:
+        return skip("headcount/coverage", "metrics/headcount or metrics/coverage absent")
+    days = np.arange(hc.size)
+    fig, (a1, a2) = plt.subplots(2, 1, sharex=True, figsize=(8, 6))
+    a1.plot(days, hc, label="headcount", **line_kw(0, n_points=days.size))
+    a1.set_ylabel(label("headcount", hu))
+    a2.plot(days, cov, label="coverage", **line_kw(1, n_points=days.size))
+    a2.set_ylabel(label("coverage", cu))
+    a2.set_ylim(0, 1.02)
+    days_axis(a2)
+    a1.set_title("Headcount and coverage (close pairs with >= 3 units of evidence)\n"
+                 + res.run_label(run_name))
+    w.save(fig, "headcount_coverage")
+
+
+def fig_escalations(res, run_name, w):
+    run = res.runs[run_name]
+    dec, du = metric(run, "decisions")
+    esc, eu = metric(run, "escalations")
+    dd, ddu = metric(run, "deep_dives")
+    if dec is None or (esc is None and dd is None):
+        return skip("escalations/deep dives", "metrics/decisions, escalations or deep_dives absent")
+    days = np.arange(dec.size)
+    dec7 = rolling_mean(dec)
+    safe = np.where(dec7 > 0, dec7, np.nan)  # no decisions in the window: undefined
+    den = per_unit(du).rstrip("s") or "decision"
+    series = [(esc, eu, "escalations"), (dd, ddu, "deep dives")]
+    series = [s for s in series if s[0] is not None]
+    fig, axes = plt.subplots(len(series), 1, sharex=True, figsize=(8, 3 + 2 * len(series)),
+                             squeeze=False)
+    for i, (x, u, name) in enumerate(series):
+        ax = axes[i][0]
+        ratio = rolling_mean(x) / safe
+        ax.plot(days, ratio, label=name + " per decision (7-day rolling)",
+                **line_kw(i, n_points=days.size))
+        ax.set_ylabel("%s per decision\n(%s/%s)" % (name, per_unit(u), den))
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper right")
+    days_axis(axes[-1][0])
+    axes[0][0].set_title("Escalations and deep dives per decision, 7-day rolling means "
+                         "(blank: no decisions)\n" + res.run_label(run_name))
+    w.save(fig, "escalations_deep_dives")
+
+
+def fig_leader_time(res, run_name, w):
+    run = res.runs[run_name]
+    lis, u = metric(run, "leader_in_system")
+    if lis is None:
+        return skip("leaders' time", "metrics/leader_in_system absent")
+    days = np.arange(lis.size)
+    fig, ax = plt.subplots()
+    share_in = rolling_mean(lis)
+    for i, (y, name) in enumerate([(share_in, "in the system (reviews, deep dives, escalations, "
+                                    "incident supervision)"),
+                                   (1.0 - share_in, "on the system (everything else)")]):
+        raw = lis if i == 0 else 1.0 - lis
+        ax.plot(days, raw, color=GREYS[i], linestyle=LINESTYLES[i], marker="",
+                linewidth=0.5, alpha=0.35)
+        ax.plot(days, y, label=name + ", 7-day rolling mean", **line_kw(i, n_points=days.size))
+    ax.plot([], [], color="0.5", marker="", linewidth=0.5, alpha=0.6, label="daily values (faint)")
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(label("share of leaders' working hours", u))
+    days_axis(ax)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=1)
+    ax.set_title("Leaders' (depth 0-1) hours in vs on the system\n" + res.run_label(run_name))
+    w.save(fig, "leader_time")
+
+
+def fig_output(res, run_name, w):
+    run = res.runs[run_name]
+    oph, u = metric(run, "output_per_head")
+    if oph is None:
+        return skip("output per head", "metrics/output_per_head absent")
+    days = np.arange(oph.size)
+    fig, ax = plt.subplots()
+    ax.plot(days, oph, label="daily", color="0.6", linestyle="-", marker="", linewidth=0.8)
+    ax.plot(days, rolling_mean(oph), label="7-day rolling mean", **line_kw(0, n_points=days.size))
+    ax.set_ylabel(label("output per head", u))
+    ax.set_ylim(bottom=0)
+    days_axis(ax)
+    ax.legend(loc="upper right")
+    ax.set_title("Output per head (successful new task work)\n" + res.run_label(run_name))
+    w.save(fig, "output_per_head")
+
+
+def snapshots(run):
+    """[(day, group)] of a run's snapshots, in day order."""
+    g = run.get("snapshots")
+    if g is None:
+        return []
+    out = []
+    for name, s in g.items():
+        day = s.attrs.get("day")
+        if day is None:
+            try:
+                day = int(name.lstrip("d"))
+            except ValueError:
+                continue
+        out.append((int(day), s))
+    return sorted(out, key=lambda t: t[0])
+
+
+def fig_trust_distribution(res, run_name, w):
+    run = res.runs[run_name]
+    snaps = [(d, s) for d, s in snapshots(run) if "trust" in s and s["trust"].shape[0] > 0]
+    tm, tu = metric(run, "trust_mean")
+    if not snaps and tm is None:
+        return skip("trust distribution", "no snapshots with trust and no metrics/trust_mean")
+    fig, ax = plt.subplots()
+    if snaps:
+        data, pos = [], []
+        for d, s in snaps:
+            t = s["trust"][:].astype(float)
+            per_edge = np.nanmean(t, axis=1) if t.ndim == 2 else t
+            data.append(per_edge[np.isfinite(per_edge)])
+            pos.append(d)
+        gaps = np.diff(pos) if len(pos) > 1 else []
+        span = (tm.size - 1) if tm is not None else max(pos) + 1
+        width = 0.5 * float(min(gaps)) if len(gaps) else max(1.0, 0.08 * span)
+        ax.boxplot(data, positions=pos, widths=width, manage_ticks=False, patch_artist=True,
+                   boxprops={"facecolor": "0.9", "edgecolor": "0.0"},
+                   medianprops={"color": "0.0", "linewidth": 1.6},
+                   flierprops={"marker": ".", "markersize": 2, "markeredgecolor": "0.5"},
+                   whiskerprops={"color": "0.0"}, capprops={"color": "0.0"})
+        ax.plot([], [], color="0.0", marker="s", markerfacecolor="0.9", linestyle="none",
+                label="snapshot: trust per pair, domain-averaged (box: quartiles, "
+                "whiskers 1.5 IQR)")
+    else:
+        note("no snapshots with trust in %s: only trust_mean drawn" % run_name)
+    if tm is not None:
+        days = np.arange(tm.size)
+        ax.plot(days, tm, label="trust_mean (all stored models)", **line_kw(1, n_points=days.size))
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(label("trust", tu or (units_of(snaps[0][1]["trust"]) if snaps else "")))
+    days_axis(ax)
+    ax.legend(loc="upper left")
+    ax.set_title("Distribution of trust over time\n" + res.run_label(run_name))
+    w.save(fig, "trust_distribution")
+
+
+def fig_team_trust(res, run_name, w):
+    run = res.runs[run_name]
+    snaps = [(d, s) for d, s in snapshots(run) if "team_trust" in s]
+    if not snaps:
+        return skip("team trust heat map", "no snapshot with team_trust")
+    day, s = snaps[-1]
+    tt = s["team_trust"][:].astype(float)
+    if tt.ndim != 2 or tt.shape[0] == 0:
+        return skip("team trust heat map", "the last snapshot (day %d) has no teams" % day)
+    k = tt.shape[0]
+    ids = s["team_ids"][:] if "team_ids" in s else np.arange(k)
+    # Greys from light grey to black, so that blank (white) is left for NaN alone.
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+        "greys_no_white", [plt.get_cmap("Greys")(x) for x in np.linspace(0.15, 1.0, 64)])
+    cmap.set_bad("white")
+    size = min(10.0, 3.5 + 0.35 * k)
+    fig, ax = plt.subplots(figsize=(size + 1.5, size))
+    im = ax.imshow(np.ma.masked_invalid(tt), cmap=cmap, vmin=0.0, vmax=1.0,
+                   interpolation="nearest")
+    ax.grid(False)
+    step = max(1, k // 25)
+    ticks = np.arange(0, k, step)
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_xticklabels([str(ids[i]) for i in ticks], rotation=90 if k > 10 else 0)
+    ax.set_yticklabels([str(ids[i]) for i in ticks])
+    ax.set_xlabel("team trusted (its manager's agent id)")
+    ax.set_ylabel("team trusting (its manager's agent id)")
+    if k <= 12:
+        for a in range(k):
+            for b in range(k):
+                if np.isfinite(tt[a, b]):
+                    ax.text(b, a, "%.2f" % tt[a, b], ha="center", va="center", fontsize=7,
+                            color="white" if tt[a, b] > 0.5 else "black")
+    cb = fig.colorbar(im, ax=ax, shrink=0.8)
+    cb.set_label(label("mean trust", units_of(s["team_trust"])))
+    ax.set_title("Team-by-team trust on day %d (blank: no one of the row team knows anyone "
+                 "of the column team)\n%s" % (day, res.run_label(run_name)), fontsize=9)
+    w.save(fig, "team_trust")
+
+
+# ---------------------------------------------------------------------------
+# Sweep figures.
+
+
+def summary_stats(res):
+    """{metric: (units, mean[], lo[], hi[], source)} per grid point."""
+    names = []
+    units = {}
+    for g in res.runs.values():
+        s = g.get("summary")
+        if s is None:
+            continue
+        for k, ds in s.items():
+            if k not in units:
+                names.append(k)
+                units[k] = units_of(ds)
+    stored = res.f.get("sweep/summary")
+    out = {}
+    for m in names:
+        sg = stored.get(m) if stored is not None else None
+        if sg is not None and all(c in sg for c in ("mean", "ci95_low", "ci95_high")):
+            mean, lo, hi = (sg[c][:].astype(float) for c in ("mean", "ci95_low", "ci95_high"))
+            if mean.shape == (res.n_points,):
+                out[m] = (units[m], mean, lo, hi, "trustsim compare")
+                continue
+        mean, lo, hi = (np.full(res.n_points, np.nan) for _ in range(3))
+        for p in range(res.n_points):
+            vals = []
+            for g in res.runs_of_point(p):
+                ds = g.get("summary/" + m)
+                if ds is None:
+                    continue
+                v = float(ds[()])
+                if m == "incident_days" and v < 0:  # -1: no incident in that run
+                    continue
+                vals.append(v)
+            mean[p], lo[p], hi[p], _ = mean_ci95(vals)
+        out[m] = (units[m], mean, lo, hi, "replicates, t distribution")
+    return out
+
+
+def fig_sweep_summary(res, w):
+    stats = summary_stats(res)
+    stats = {m: v for m, v in stats.items() if np.isfinite(v[1]).any()}
+    if not stats:
+        return skip("sweep summary", "no summary metrics with values")
+    names = sorted(stats)
+    ncols = 3 if len(names) > 4 else min(2, len(names))
+    nrows = int(math.ceil(len(names) / float(ncols)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.9 * nrows + 0.8),
+                             squeeze=False)
+    x = np.arange(res.n_points)
+    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
+    sources = set()
+    for i, m in enumerate(names):
+        ax = axes[i // ncols][i % ncols]
+        u, mean, lo, hi, src = stats[m]
+        sources.add(src)
+        if np.isfinite(lo[0]) and np.isfinite(hi[0]):
+            ax.axhspan(lo[0], hi[0], color="0.88", zorder=0)
+        if np.isfinite(mean[0]):
+            ax.axhline(mean[0], color="0.4", linestyle="--", linewidth=1, zorder=1)
+        err = np.vstack([mean - lo, hi - mean])
+        err = np.where(np.isfinite(err), err, 0.0)
+        ax.errorbar(x, mean, yerr=err, fmt="o", color="0.0", capsize=4, markersize=5,
+                    zorder=3)
+        ax.set_title(m)
+        ax.set_ylabel(u if u else "(dimensionless)")
+        ax.set_xticks(x)
+        ax.set_xticklabels(ticklabels, fontsize=7)
+        ax.set_xlim(-0.5, res.n_points - 0.5)
+    for j in range(len(names), nrows * ncols):
+        axes[j // ncols][j % ncols].axis("off")
+    grid_keys = ", ".join(res.grid) if res.grid else "grid point"
+    fig.suptitle("%s: summary metrics per grid point (%s), mean and 95 %% CI (%s); "
+                 "dashed line and band: baseline grid point 0"
+                 % (res.name, grid_keys, "; ".join(sorted(sources))), fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    w.save(fig, "summary")
+
+
+def fig_incident_vs_trust(res, w):
+    pts = {}  # grid point -> [(trust before, days)]
+    for name, g in sorted(res.runs.items()):
+        inc = g.get("incidents/start_day")
+        days_ds = g.get("summary/incident_days")
+        tm, _ = metric(g, "trust_mean")
+        if inc is None or days_ds is None or tm is None or inc.shape[0] == 0:
+            continue
+        d = float(days_ds[()])
+        start = int(inc[0])
+        if not math.isfinite(d) or d < 0:
+            if not math.isfinite(d):
+                note("run %s: incident unresolved at the end; left out" % name)
+            continue
+        if start < 0 or start >= tm.size:
+            note("run %s: incident started on day %d, outside the recorded days" % (name, start))
+            continue
+        p = int(g.attrs.get("grid_point", 0))
+        pts.setdefault(p, []).append((tm[start], d))
+    if not pts:
+        return skip("incident days vs trust", "no run had a resolved incident")
+    g0 = next(iter(res.runs.values()))
+    tu = units_of(g0["metrics/trust_mean"])
+    du = units_of(g0["summary/incident_days"])
+    fig, ax = plt.subplots()
+    for p in sorted(pts):
+        xy = np.array(pts[p])
+        ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=MARKERS[p % len(MARKERS)],
+                markersize=7, markerfacecolor="none" if p % 2 else GREYS[p % len(GREYS)],
+                markeredgecolor=GREYS[p % len(GREYS)],
+                label="%d: %s" % (p, res.point_label(p, short=True)))
+    ax.set_xlabel(label("trust_mean on the incident's start day", tu))
+    ax.set_ylabel(label("incident_days", du))
+    ax.legend(title="grid point", loc="best")
+    ax.set_title("%s: incident duration against trust before it (one point per run)"
+                 % res.name)
+    w.save(fig, "incident_vs_trust")
+
+
+def fig_repair_trajectories(res, w):
+    fig, ax = plt.subplots()
+    drawn = 0
+    tu = ""
+    for p in range(res.n_points):
+        series = []
+        for g in res.runs_of_point(p):
+            tm, tu = metric(g, "trust_mean")
+            if tm is not None:
+                series.append(tm)
+        if not series:
+            continue
+        n = min(s.size for s in series)
+        mean = np.nanmean(np.vstack([s[:n] for s in series]), axis=0)
+        days = np.arange(n)
+        ax.plot(days, mean, label="%d: %s (n=%d)" % (p, res.point_label(p, short=True),
+                                                    len(series)),
+                **line_kw(p, n_points=n))
+        drawn += 1
+    if not drawn:
+        plt.close(fig)
+        return skip("repair trajectories", "no metrics/trust_mean in any run")
+    starts = set()
+    for g in res.runs.values():
+        inc = g.get("incidents/start_day")
+        if inc is not None and inc.shape[0] > 0:
+            starts.update(int(d) for d in inc[:])
+    for i, d in enumerate(sorted(starts)[:10]):
+        ax.axvline(d, color="0.5", linestyle=":", linewidth=1, marker="",
+                   label="incident start" if i == 0 else None)
+    ax.set_ylabel(label("trust_mean, mean over replicates", tu))
+    days_axis(ax)
+    ax.legend(title="grid point", loc="best")
+    ax.set_title("%s: trust trajectories per grid point (repair after incidents)" % res.name)
+    w.save(fig, "trust_trajectories")
+
+
+# ---------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        prog=PROG,
+        description="Draw the figures of a trustsim results file (PNG and PDF): one run's "
+        "headcount, coverage, escalations, leaders' time, output and trust, and for a "
+        "sweep the summary metrics per grid point with 95%% confidence intervals.",
+        epilog="Figures whose data is absent are skipped with a note on stderr; the files "
+        "written are listed on stdout. Exit status: 0 ok, 1 failure, 2 bad input.")
+    ap.add_argument("file", metavar="FILE.h5", help="results file written by `trustsim run`")
+    ap.add_argument("-o", "--outdir", metavar="DIR",
+                    help="directory for the figures (default: DIR_OF_FILE/figures)")
+    ap.add_argument("--run", metavar="rNNNNNN",
+                    help="run to draw the per-run figures for (default: grid point 0, "
+                    "replicate 0)")
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    path = args.file
+    if not os.path.isfile(path):
+        note("%s: no such file" % path)
+        return 2
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        note("%s: cannot read as HDF5: %s" % (path, e))
+        return 2
+    outdir = args.outdir or os.path.join(os.path.dirname(os.path.abspath(path)), "figures")
+    plt.rcParams.update(STYLE)
+    with f:
+        res = Results(f, path)
+        if not res.runs:
+            note("%s: no complete runs" % path)
+            return 1
+        run_name = args.run or res.default_run()
+        if run_name not in res.runs:
+            note("%s: no complete run %s (runs: %s)"
+                 % (path, run_name, ", ".join(sorted(res.runs)[:10])))
+            return 2
+        w = Writer(outdir, "%s-%s" % (res.stem, run_name))
+        for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
+                   fig_trust_distribution, fig_team_trust):
+            fn(res, run_name, w)
+        written = w.written
+        if res.n_points > 1:
+            ws = Writer(outdir, "%s-sweep" % res.stem)
+            for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories):
+                fn(res, ws)
+            written += ws.written
+        else:
+            note("one grid point: no sweep figures")
+    for p in written:
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Test of analysis/plot.py (the figures of a results file): runs the binary on a small
+sweep with an incident and snapshots, draws every figure, checks each PNG and PDF exists
+and is not blank, that --run picks another run, that the t quantile is right, and that a
+missing file, a bad --run and a file without snapshots or sweep are handled.
+Run by ctest from the project root as: python3 test_plot.py BINARY TMPDIR."""
+import os
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLOT = os.path.join(ROOT, "analysis", "plot.py")
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+SCENARIO = """\
+name: plottest
+days: 60
+replicates: 2
+domains: [design, debugging, people]
+org: {headcount: 40, warmup_days: 20}
+events:
+  - {day: 10, kind: incident, domain: debugging, work_hours: 300, responders: 8, workstreams: 3}
+output: {snapshot_every: 20, snapshot_agents: 40}
+sweep:
+  culture.safety: [0.6, 0.9]
+"""
+
+# One run, no sweep, no snapshots, no incident: the snapshot and sweep figures are skipped.
+PLAIN = """\
+name: plain
+days: 30
+domains: [design, debugging]
+org: {headcount: 30, warmup_days: 10}
+output: {snapshot_every: 0}
+"""
+
+RUN_FIGURES = ["headcount_coverage", "escalations_deep_dives", "leader_time",
+               "output_per_head", "trust_distribution", "team_trust"]
+SWEEP_FIGURES = ["summary", "incident_vs_trust", "trust_trajectories"]
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def plot(*args):
+    return subprocess.run([PY, PLOT] + list(args), capture_output=True, text=True)
+
+
+def check_png(path):
+    img = matplotlib.image.imread(path)
+    check(img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 200,
+          "%s: shape %s" % (path, img.shape))
+    rgb = img[..., :3].astype(float)
+    check(float(rgb.std()) > 0.01, "%s is blank (std %.4f)" % (path, rgb.std()))
+    check(not np.all(rgb > 0.99), "%s is all white" % path)
+    # Something dark was drawn: axes, text, lines.
+    check(np.mean(rgb < 0.3) > 0.001, "%s has almost no dark pixels" % path)
+
+
+def check_pdf(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    check(data.startswith(b"%PDF"), "%s is not a PDF" % path)
+    check(len(data) > 2000, "%s is too small (%d bytes)" % (path, len(data)))
+
+
+def run_binary(binary, tmp, name, text):
+    scen = os.path.join(tmp, name + ".yaml")
+    out = os.path.join(tmp, name + ".h5")
+    with open(scen, "w") as f:
+        f.write(text)
+    subprocess.run([binary, "run", scen, "-o", out, "--force", "--quiet"], check=True)
+    return out
+
+
+def test_t_quantile():
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+
+    # Tabulated two-sided 95 % quantiles of Student's t.
+    for df, q in [(1, 12.706), (2, 4.303), (4, 2.776), (9, 2.262), (29, 2.045), (120, 1.980)]:
+        check(abs(p.t_quantile(0.975, df) - q) < 1e-3, "t quantile df %d: %.4f vs %.3f"
+              % (df, p.t_quantile(0.975, df), q))
+    m, lo, hi, n = p.mean_ci95([1.0, 2.0, 3.0, 4.0, float("nan")])
+    # mean 2.5, sd 1.291, n 4: half width 3.182 * 1.291 / 2 = 2.054
+    check(n == 4 and abs(m - 2.5) < 1e-12 and abs(hi - m - 2.054) < 2e-3 and
+          abs(m - lo - 2.054) < 2e-3, "mean_ci95 %s" % ((m, lo, hi, n),))
+    m, lo, hi, n = p.mean_ci95([5.0])
+    check(m == 5.0 and np.isnan(lo) and np.isnan(hi) and n == 1, "one replicate: no CI")
+
+
+def main():
+    binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
+    os.makedirs(tmp, exist_ok=True)
+    test_t_quantile()
+
+    h5 = run_binary(binary, tmp, "plottest", SCENARIO)
+
+    # --help works.
+    r = plot("--help")
+    check(r.returncode == 0 and "FILE.h5" in r.stdout and "--run" in r.stdout, "--help")
+
+    # Default output directory: <dir of FILE>/figures.
+    figdir = os.path.join(tmp, "figures")
+    r = plot(h5)
+    check(r.returncode == 0, "plot.py failed: %s" % r.stderr)
+    listed = r.stdout.split()
+    expected = ["plottest-r000000-%s" % n for n in RUN_FIGURES]
+    expected += ["plottest-sweep-%s" % n for n in SWEEP_FIGURES]
+    for base in expected:
+        for ext in ("png", "pdf"):
+            path = os.path.join(figdir, "%s.%s" % (base, ext))
+            check(os.path.isfile(path), "%s not written (stderr: %s)" % (path, r.stderr))
+            check(path in listed, "%s not listed on stdout" % path)
+            (check_png if ext == "png" else check_pdf)(path)
+    check(len(listed) == 2 * len(expected), "files listed: %s" % listed)
+
+    # -o DIR and --run: another run of the sweep.
+    other = os.path.join(tmp, "other")
+    r = plot(h5, "-o", other, "--run", "r000003")
+    check(r.returncode == 0, "--run r000003: %s" % r.stderr)
+    for n in RUN_FIGURES:
+        check_png(os.path.join(other, "plottest-r000003-%s.png" % n))
+
+    # A missing file: non-zero exit with a message, nothing on stdout.
+    missing = os.path.join(tmp, "no_such_file.h5")
+    r = plot(missing)
+    check(r.returncode != 0, "missing file exit code %d" % r.returncode)
+    check("no_such_file.h5" in r.stderr and "no such file" in r.stderr,
+          "missing file message: %r" % r.stderr)
+    check(r.stdout == "", "missing file wrote to stdout: %r" % r.stdout)
+
+    # A file that is not HDF5.
+    bogus = os.path.join(tmp, "bogus.h5")
+    with open(bogus, "w") as f:
+        f.write("not hdf5\n")
+    r = plot(bogus)
+    check(r.returncode != 0 and "bogus.h5" in r.stderr, "non-HDF5 file: %r" % r.stderr)
+
+    # A run that does not exist.
+    r = plot(h5, "-o", other, "--run", "r000099")
+    check(r.returncode != 0 and "r000099" in r.stderr, "bad --run: %r" % r.stderr)
+
+    # No snapshots, no incident, one grid point: those figures are skipped with a note.
+    plain = run_binary(binary, tmp, "plain", PLAIN)
+    r = plot(plain)
+    check(r.returncode == 0, "plain file: %s" % r.stderr)
+    names = [os.path.basename(p) for p in r.stdout.split()]
+    for n in ["headcount_coverage", "escalations_deep_dives", "leader_time",
+              "output_per_head", "trust_distribution"]:
+        check("plain-r000000-%s.png" % n in names, "plain: %s missing (%s)" % (n, names))
+    check(not any("team_trust" in n or "sweep" in n for n in names),
+          "plain: unexpected figures %s" % names)
+    check("skipping team trust heat map" in r.stderr and "no sweep figures" in r.stderr,
+          "plain: skip notes: %r" % r.stderr)
+
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
