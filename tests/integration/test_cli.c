@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include "cli.h"
 #include "scenario.h"
 #include "status.h"
@@ -36,38 +38,6 @@ typedef struct cli_result {
     char *err;
 } cli_result;
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-
-    assert_non_null(f);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = 2 * (len + n + 1);
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!buf) {
-        buf = calloc(1, 1);
-        assert_non_null(buf);
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
-
 static int file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
@@ -82,9 +52,6 @@ static cli_result run_cli_to(const char *cwd, const char *out_path, const char *
     const char *err_file = TMP "/stderr.txt";
     cli_result r = {-1, NULL, NULL};
     size_t n = 0;
-    int status = 0;
-    pid_t pid;
-
     argv[n++] = TS_BINARY;
     while (args[n - 1]) {
         assert_true(n < 63);
@@ -93,25 +60,10 @@ static cli_result run_cli_to(const char *cwd, const char *out_path, const char *
     }
     argv[n] = NULL;
 
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        /* Only async-signal-safe calls between fork and exec. */
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-            dup2(err, 2) < 0 || (cwd && chdir(cwd) != 0)) {
-            _exit(127);
-        }
-        execv(TS_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    r.code = WEXITSTATUS(status);
-    r.out = out_path ? calloc(1, 1) : slurp(out_file);
-    r.err = slurp(err_file);
+    r.code = tst_exec(argv, cwd, out_file, err_file);
+    assert_true(r.code >= 0 && r.code < 128); /* exited, not killed by a signal */
+    r.out = out_path ? calloc(1, 1) : tst_slurp(out_file);
+    r.err = tst_slurp(err_file);
     return r;
 }
 
@@ -590,7 +542,8 @@ static void test_load_scenario_api(void **state) {
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_true(mkdir(TMP "/cwd", 0755) == 0 || errno == EEXIST);
     assert_true(mkdir(TMP "/cwd/scenarios", 0755) == 0 || errno == EEXIST);
-    write_file(TMP "/cwd/scenarios/default.yaml", "name: from_cwd\ntrust: {prior_mean: 0.3717}\n");
+    tst_write_file(TMP "/cwd/scenarios/default.yaml",
+                   "name: from_cwd\ntrust: {prior_mean: 0.3717}\n");
     assert_int_equal(chdir(TMP "/cwd"), 0);
     st = ts_cli_load_scenario(NULL, sets, 3, &sc, &err);
     assert_int_equal(chdir(cwd), 0);

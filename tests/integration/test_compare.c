@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <hdf5.h>
 
 #include <fcntl.h>
@@ -29,37 +31,13 @@ static int run_argv(char *const argv[], const char *tag) {
     char out[512], errp[512];
     snprintf(out, sizeof out, TMP "/%s.out", tag);
     snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long len = ftell(f);
-    rewind(f);
-    char *s = calloc((size_t)len + 1, 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    return s;
+    return tst_exec((const char *const *)argv, NULL, out, errp);
 }
 
 static char *output_of(const char *tag, const char *stream) {
     char path[512];
     snprintf(path, sizeof path, TMP "/%s.%s", tag, stream);
-    return slurp(path);
+    return tst_slurp(path);
 }
 
 static size_t count_lines(const char *s) {
@@ -159,7 +137,7 @@ static void test_compare_sweep(void **state) {
     H5Fclose(file);
 
     /* CSV: a header and one row per (metric, grid point). */
-    char *rows = slurp(csv);
+    char *rows = tst_slurp(csv);
     assert_int_equal(count_lines(rows), 1 + 2 * n_metrics);
     assert_non_null(strstr(rows, "metric,grid_point,culture.blame,mean,sd,"));
     assert_non_null(strstr(rows, "\nsafety_final,1,0.9,"));

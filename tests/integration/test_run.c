@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,26 +24,13 @@
 
 #define TMP TS_TEST_TMPDIR "/run"
 
-/* Runs argv with stdout and stderr to files in TMP; returns the exit code. */
+/* Runs argv in the source tree with stdout and stderr to TMP/tag.out and .err; returns
+ * the exit code. */
 static int run_argv(char *const argv[], const char *tag) {
     char out[512], errp[512];
     snprintf(out, sizeof out, TMP "/%s.out", tag);
     snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        if (chdir(TS_SOURCE_DIR) != 0) {
-            _exit(127);
-        }
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return tst_exec((const char *const *)argv, TS_SOURCE_DIR, out, errp);
 }
 
 static int sh(const char *cmd) {
@@ -52,13 +41,6 @@ static int sh(const char *cmd) {
 static int exists(const char *path) {
     struct stat sb;
     return stat(path, &sb) == 0;
-}
-
-static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
 }
 
 /* Are the /runs of two files the same? Data with h5diff; the run attributes but
@@ -96,7 +78,7 @@ static const char *SMALL = "name: small\ndays: 40\nreplicates: 2\n"
 
 static void test_threads_give_identical_runs(void **state) {
     (void)state;
-    write_file(TMP "/small.yaml", SMALL);
+    tst_write_file(TMP "/small.yaml", SMALL);
     char *a1[] = {TS_BINARY,   "run", TMP "/small.yaml", "-o", TMP "/t1.h5",
                   "--threads", "1",   "--force",         NULL};
     char *a2[] = {TS_BINARY,   "run", TMP "/small.yaml", "-o", TMP "/t2.h5",
@@ -116,10 +98,10 @@ static void test_threads_give_identical_runs(void **state) {
  * inside it, with the full model, growth and an incident: the same bits. */
 static void test_threads_inside_a_run(void **state) {
     (void)state;
-    write_file(TMP "/big.yaml", "name: big\ndays: 40\norg: {headcount: 3000, warmup_days: 10}\n"
-                                "hiring: {growth: exponential, annual_rate: 1}\n"
-                                "output: {snapshot_every: 20, snapshot_agents: 100}\n"
-                                "events: [{day: 5, kind: incident, domain: debugging}]\n");
+    tst_write_file(TMP "/big.yaml", "name: big\ndays: 40\norg: {headcount: 3000, warmup_days: 10}\n"
+                                    "hiring: {growth: exponential, annual_rate: 1}\n"
+                                    "output: {snapshot_every: 20, snapshot_agents: 100}\n"
+                                    "events: [{day: 5, kind: incident, domain: debugging}]\n");
     char *a1[] = {TS_BINARY,   "run", TMP "/big.yaml", "-o", TMP "/b1.h5",
                   "--threads", "1",   "--force",       NULL};
     char *a2[] = {TS_BINARY,   "run", TMP "/big.yaml", "-o", TMP "/b2.h5",
@@ -133,7 +115,7 @@ static void test_threads_inside_a_run(void **state) {
 
 static void test_force_and_existing_file(void **state) {
     (void)state;
-    write_file(TMP "/small.yaml", SMALL);
+    tst_write_file(TMP "/small.yaml", SMALL);
     char *a[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/f.h5", "--force", NULL};
     assert_int_equal(run_argv(a, "f1"), 0);
     struct stat before, after;
@@ -149,7 +131,7 @@ static void test_force_and_existing_file(void **state) {
 
 static void test_resume_equals_one_go(void **state) {
     (void)state;
-    write_file(TMP "/small.yaml", SMALL);
+    tst_write_file(TMP "/small.yaml", SMALL);
     char *two[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/r.h5", "--force", NULL};
     assert_int_equal(run_argv(two, "r1"), 0);
     /* Resumed to 4 replicates: the 4 runs there are kept and 4 more are added. */
@@ -181,9 +163,9 @@ static void test_resume_equals_one_go(void **state) {
 
 static void test_sigint_leaves_readable_file(void **state) {
     (void)state;
-    write_file(TMP "/long.yaml", "name: long\ndays: 200\nreplicates: 400\n"
-                                 "org: {headcount: 80, warmup_days: 10}\n"
-                                 "output: {snapshot_every: 0}\n");
+    tst_write_file(TMP "/long.yaml", "name: long\ndays: 200\nreplicates: 400\n"
+                                     "org: {headcount: 80, warmup_days: 10}\n"
+                                     "output: {snapshot_every: 0}\n");
     unlink(TMP "/long.h5");
     pid_t pid = fork();
     if (pid == 0) {
@@ -213,7 +195,7 @@ static void test_sigint_leaves_readable_file(void **state) {
 
 static void test_bad_scenario_writes_nothing(void **state) {
     (void)state;
-    write_file(TMP "/bad.yaml", "days: 10\ntrust: {prior_mean: 1.5}\n");
+    tst_write_file(TMP "/bad.yaml", "days: 10\ntrust: {prior_mean: 1.5}\n");
     unlink(TMP "/bad.h5");
     char *a[] = {TS_BINARY, "run", TMP "/bad.yaml", "-o", TMP "/bad.h5", NULL};
     assert_int_equal(run_argv(a, "bad"), 2);
@@ -223,7 +205,7 @@ static void test_bad_scenario_writes_nothing(void **state) {
 
 static void test_info_lists_runs(void **state) {
     (void)state;
-    write_file(TMP "/small.yaml", SMALL);
+    tst_write_file(TMP "/small.yaml", SMALL);
     char *a[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/i.h5", "--force", NULL};
     assert_int_equal(run_argv(a, "i1"), 0);
     char *b[] = {TS_BINARY, "info", TMP "/i.h5", NULL};

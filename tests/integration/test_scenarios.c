@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include "modules.h"
 #include "scenario.h"
 #include "status.h"
@@ -53,39 +55,10 @@ static const expected *find_expected(const char *file) {
 }
 
 /* Runs `TS_BINARY check path`, stdout into out_path, stderr into err_path; returns
- * the exit status (or -1 if the child did not exit normally). */
+ * the exit status. */
 static int run_check(const char *path, const char *out_path, const char *err_path) {
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-            dup2(err, 2) < 0) {
-            _exit(127);
-        }
-        execl(TS_BINARY, TS_BINARY, "check", path, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    const char *argv[] = {TS_BINARY, "check", path, NULL};
+    return tst_exec(argv, NULL, out_path, err_path);
 }
 
 /* Loads and finalizes with the real schema; fails the test on any error. */
@@ -119,7 +92,7 @@ static size_t check_file(const char *name) {
     snprintf(err, sizeof err, "%s/%s.err", TMP, name);
     int code = run_check(path, out, err);
     if (code != 0) {
-        char *text = slurp(err);
+        char *text = tst_slurp(err);
         print_error("trustsim check %s: exit %d: %s\n", name, code, text);
         free(text);
     }
@@ -165,7 +138,7 @@ static size_t check_file(const char *name) {
             assert_string_equal(ts_scenario_sweep_key(sc, 0), x->first_sweep_key);
         }
         if (x->has_question) {
-            char *text = slurp(path);
+            char *text = tst_slurp(path);
             assert_int_equal(strncmp(text, "# Question: ", 12), 0);
             free(text);
         }

@@ -293,37 +293,6 @@ static void test_engine_run(void **state) {
 
 #define SEEDS 5
 
-enum { B_CONC, B_DISC, B_FUD, B_MEET, B_TRUST, B_N, B_HIDDEN = B_N, B_ALL };
-static const char *const b_names[B_N] = {"failures_concealed", "concealed_discovered", "fud_mean",
-                                         "hours_meetings", "trust_mean"};
-
-/* Means of the daily series over the recorded days, and (B_HIDDEN) the hidden defects
- * carried on the last day: by Little's law, stock / concealment rate is the mean time a
- * defect stays hidden. */
-static void run_means(const char *text, uint64_t seed, double *out, void *ctx) {
-    (void)ctx;
-    tst_fullrun fr;
-    tst_fullrun_open(&fr, text, seed);
-    for (size_t k = 0; k < B_N; k++) {
-        out[k] = tst_series_nanmean(&fr.r, b_names[k], 1);
-    }
-    out[B_HIDDEN] = tst_hidden_defects(fr.e);
-    tst_fullrun_close(&fr);
-}
-
-static void report(uint64_t seed, const double *a, const double *b, void *ctx) {
-    (void)ctx;
-    const double *arms[2] = {a, b};
-    for (int k = 0; k < 2; k++) {
-        const double *x = arms[k];
-        print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
-                      "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
-                      (unsigned)seed, k ? "on " : "off", x[B_CONC], x[B_DISC],
-                      x[B_DISC] / x[B_CONC], x[B_HIDDEN], x[B_HIDDEN] / x[B_CONC], x[B_FUD],
-                      x[B_MEET], x[B_TRUST]);
-    }
-}
-
 static void test_behaviour(void **state) {
     (void)state;
     const char *base = "days: 250\norg: {headcount: 100, warmup_days: 80}\n"
@@ -331,20 +300,14 @@ static void test_behaviour(void **state) {
                        "output: {snapshot_every: 0}\n";
     char on[512];
     snprintf(on, sizeof on, "%stactics: {inspection_forums: {}}\n", base);
-    double m_off[B_ALL], m_on[B_ALL];
-    tst_pair(base, on, SEEDS, 104729, B_ALL, run_means, report, NULL, m_off, m_on);
-    double r_off = m_off[B_DISC] / m_off[B_CONC], r_on = m_on[B_DISC] / m_on[B_CONC];
-    double t_off = m_off[B_HIDDEN] / m_off[B_CONC], t_on = m_on[B_HIDDEN] / m_on[B_CONC];
-    print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
-                  r_off, t_off, m_off[B_FUD], m_off[B_MEET]);
-    print_message("mean on:  discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
-                  r_on, t_on, m_on[B_FUD], m_on[B_MEET]);
-    assert_true(r_on > r_off + 0.015);
-    assert_true(t_on < t_off * 0.8);
-    assert_true(m_on[B_FUD] < m_off[B_FUD] * 0.8);
+    tst_discovery off, on_;
+    tst_discovery_pair(base, on, SEEDS, 104729, &off, &on_);
+    assert_true(on_.found_share > off.found_share + 0.015);
+    assert_true(on_.hiding_days < off.hiding_days * 0.8);
+    assert_true(on_.fud < off.fud * 0.8);
     /* 100 people: the CEO and one leader hold forums of 7 presenters, 2 + 7 x 0.5 h each,
      * 11 h a week: 0.016 h a person a day. */
-    assert_true(m_on[B_MEET] > m_off[B_MEET] + 0.008);
+    assert_true(on_.meetings > off.meetings + 0.008);
 }
 
 int main(void) {

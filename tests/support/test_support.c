@@ -7,7 +7,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "modules.h"
 #include "work_internal.h"
@@ -296,4 +301,112 @@ double tst_hidden_defects(const ts_engine *e) {
         }
     }
     return n;
+}
+
+/* ---- Discovery experiments ----------------------------------------------------------- */
+
+enum { D_CONC, D_DISC, D_FUD, D_MEET, D_TRUST, D_N, D_HIDDEN = D_N, D_ALL };
+static const char *const d_names[D_N] = {"failures_concealed", "concealed_discovered", "fud_mean",
+                                         "hours_meetings", "trust_mean"};
+
+static void discovery_measure(const char *text, uint64_t seed, double *out, void *ctx) {
+    (void)ctx;
+    tst_fullrun fr;
+    tst_fullrun_open(&fr, text, seed);
+    for (size_t k = 0; k < D_N; k++) {
+        out[k] = tst_series_nanmean(&fr.r, d_names[k], 1);
+    }
+    out[D_HIDDEN] = tst_hidden_defects(fr.e);
+    tst_fullrun_close(&fr);
+}
+
+static void discovery_report(uint64_t seed, const double *a, const double *b, void *ctx) {
+    (void)ctx;
+    const double *arms[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        const double *x = arms[k];
+        print_message("seed %u %s: concealed %.3f discovered %.3f (%.3f) hidden %3.0f "
+                      "(%.1f days) fud %.3f meetings %.3f trust %.4f\n",
+                      (unsigned)seed, k ? "on " : "off", x[D_CONC], x[D_DISC],
+                      x[D_DISC] / x[D_CONC], x[D_HIDDEN], x[D_HIDDEN] / x[D_CONC], x[D_FUD],
+                      x[D_MEET], x[D_TRUST]);
+    }
+}
+
+static void discovery_fill(const double *m, tst_discovery *d) {
+    d->concealed = m[D_CONC];
+    d->discovered = m[D_DISC];
+    d->fud = m[D_FUD];
+    d->meetings = m[D_MEET];
+    d->trust = m[D_TRUST];
+    d->hidden = m[D_HIDDEN];
+    d->found_share = m[D_DISC] / m[D_CONC];
+    d->hiding_days = m[D_HIDDEN] / m[D_CONC];
+}
+
+void tst_discovery_pair(const char *yaml_off, const char *yaml_on, uint64_t seeds, uint64_t stride,
+                        tst_discovery *off, tst_discovery *on) {
+    double m_off[D_ALL], m_on[D_ALL];
+    tst_pair(yaml_off, yaml_on, seeds, stride, D_ALL, discovery_measure, discovery_report, NULL,
+             m_off, m_on);
+    discovery_fill(m_off, off);
+    discovery_fill(m_on, on);
+    print_message("mean off: discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  off->found_share, off->hiding_days, off->fud, off->meetings);
+    print_message("mean on:  discovered/concealed %.3f hiding %.1f days fud %.3f meetings %.3f\n",
+                  on->found_share, on->hiding_days, on->fud, on->meetings);
+}
+
+/* ---- Running the binary and reading files ---------------------------------------------- */
+
+int tst_exec(const char *const argv[], const char *cwd, const char *out_path,
+             const char *err_path) {
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Only async-signal-safe calls between fork and exec. */
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+            dup2(err, 2) < 0 || (cwd && chdir(cwd) != 0)) {
+            _exit(127);
+        }
+        execv(argv[0], (char *const *)(uintptr_t)argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *tst_slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    assert_non_null(f);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = 2 * (len + n + 1);
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (!buf) {
+        buf = calloc(1, 1);
+        assert_non_null(buf);
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+void tst_write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
 }

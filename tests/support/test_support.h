@@ -139,4 +139,33 @@ double tst_hours_except(const ts_world *w, uint32_t a, int except);
 /* The active (concealed, undiscovered) defects carried by the people employed. */
 double tst_hidden_defects(const ts_engine *e);
 
+/* ---- Running the binary and reading files (integration tests) ---------------------- */
+
+/* Runs argv (argv[0]: the program) in cwd (NULL: here) with stdin from /dev/null and
+ * stdout and stderr written to out_path and err_path; returns its exit code, or 128 +
+ * the signal that ended it. */
+int tst_exec(const char *const argv[], const char *cwd, const char *out_path, const char *err_path);
+
+/* The whole file as a NUL-terminated string (the caller frees it); fails the test if the
+ * file cannot be read. */
+char *tst_slurp(const char *path);
+
+/* Writes text to path, failing the test on any error. */
+void tst_write_file(const char *path, const char *text);
+
+/* How fast hidden defects are found, one arm of a discovery experiment: means over the
+ * seeds of the daily failures_concealed, concealed_discovered, fud_mean, hours_meetings
+ * and trust_mean, the hidden defects carried on the last day, and from them the share
+ * of concealments found and (Little's law: stock / concealment rate) the mean days a
+ * defect stays hidden. */
+typedef struct tst_discovery {
+    double concealed, discovered, fud, meetings, trust, hidden;
+    double found_share, hiding_days;
+} tst_discovery;
+
+/* Runs the tactic-off and tactic-on scenarios seed by seed (seed k * stride for k =
+ * 1..seeds), prints each seed's and the mean figures, and fills off and on. */
+void tst_discovery_pair(const char *yaml_off, const char *yaml_on, uint64_t seeds, uint64_t stride,
+                        tst_discovery *off, tst_discovery *on);
+
 #endif
