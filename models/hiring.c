@@ -392,23 +392,12 @@ static int hiring_reserve_agents(hiring_state *s, size_t n) {
     if (n <= s->agents_alloc) {
         return 1;
     }
-    uint32_t *m1 = realloc(s->mentor1, n * sizeof *m1);
-    if (m1) {
-        s->mentor1 = m1;
-    }
-    uint32_t *m2 = realloc(s->mentor2, n * sizeof *m2);
-    if (m2) {
-        s->mentor2 = m2;
-    }
-    uint32_t *st = realloc(s->stamp, n * sizeof *st);
-    if (st) {
-        s->stamp = st;
-    }
-    if (!m1 || !m2 || !st) {
+    if (!ts_world_grow_array((void **)&s->mentor1, sizeof *s->mentor1, s->agents_alloc, n) ||
+        !ts_world_grow_array((void **)&s->mentor2, sizeof *s->mentor2, s->agents_alloc, n) ||
+        !ts_world_grow_array((void **)&s->stamp, sizeof *s->stamp, s->agents_alloc, n)) {
         s->failed = 1;
         return 0;
     }
-    memset(st + s->agents_alloc, 0, (n - s->agents_alloc) * sizeof *st);
     s->agents_alloc = n;
     return 1;
 }

@@ -134,11 +134,9 @@ static void repair_free(void *state) {
 static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
     repair_state *s = state;
     if (w->n_alloc > s->n_alloc) {
-        float *p = realloc(s->mean, w->n_alloc * sizeof *p);
-        if (!p) {
+        if (!ts_world_grow_array((void **)&s->mean, sizeof *s->mean, s->n_alloc, w->n_alloc)) {
             return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         }
-        s->mean = p;
         s->n_alloc = w->n_alloc;
     }
     return TS_OK;

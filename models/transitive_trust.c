@@ -44,17 +44,11 @@ static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
     if (n <= s->cap) {
         return TS_OK;
     }
-    uint32_t *q = realloc(s->queue, (size_t)n * TS_TRANSITIVE_QUEUE * sizeof *q);
-    if (!q) {
+    if (!ts_world_grow_array((void **)&s->queue, TS_TRANSITIVE_QUEUE * sizeof *s->queue, s->cap,
+                             n) ||
+        !ts_world_grow_array((void **)&s->pending, sizeof *s->pending, s->cap, n)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
-    s->queue = q;
-    uint8_t *p = realloc(s->pending, n);
-    if (!p) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    s->pending = p;
-    memset(p + s->cap, 0, n - s->cap);
     s->cap = n;
     return TS_OK;
 }

@@ -157,23 +157,12 @@ static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
         return TS_OK;
     }
     size_t n_old = s->n_alloc, n_new = w->n_alloc;
-    work_row *rows = realloc(s->rows, n_new * sizeof *rows);
-    if (rows) {
-        s->rows = rows;
-    }
-    uint32_t *partners = realloc(s->partners, n_new * WORK_MAX_PARTNERS * sizeof *partners);
-    if (partners) {
-        s->partners = partners;
-    }
-    uint8_t *n_part = realloc(s->n_part, n_new * sizeof *n_part);
-    if (n_part) {
-        s->n_part = n_part;
-    }
-    if (!rows || !partners || !n_part) {
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, n_old, n_new) ||
+        !ts_world_grow_array((void **)&s->partners, WORK_MAX_PARTNERS * sizeof *s->partners, n_old,
+                             n_new) ||
+        !ts_world_grow_array((void **)&s->n_part, sizeof *s->n_part, n_old, n_new)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
     }
-    memset(rows + n_old, 0, (n_new - n_old) * sizeof *rows);
-    memset(n_part + n_old, 0, n_new - n_old);
     s->n_alloc = (uint32_t)n_new;
     return TS_OK;
 }

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grows one per-agent array to n_new entries of `size` bytes, zeroing the new part. */
-static int grow_array(void **p, size_t size, uint32_t n_old, uint32_t n_new) {
+int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new) {
     void *q = realloc(*p, size * n_new);
     if (!q) {
         return 0;
@@ -25,32 +24,33 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
         n_new = n_new > UINT32_MAX / 2 ? UINT32_MAX - 1 : n_new * 2;
     }
     uint32_t n_old = w->n_alloc;
-    int ok = grow_array((void **)&w->manager, sizeof(uint32_t), n_old, n_new) &&
-             grow_array((void **)&w->first_report, sizeof(uint32_t), n_old, n_new) &&
-             grow_array((void **)&w->next_peer, sizeof(uint32_t), n_old, n_new) &&
-             grow_array((void **)&w->prev_peer, sizeof(uint32_t), n_old, n_new) &&
-             grow_array((void **)&w->n_reports, sizeof(uint32_t), n_old, n_new) &&
-             grow_array((void **)&w->depth, sizeof(uint16_t), n_old, n_new) &&
-             grow_array((void **)&w->active, sizeof(uint8_t), n_old, n_new) &&
-             grow_array((void **)&w->hire_day, sizeof(int32_t), n_old, n_new) &&
-             grow_array((void **)&w->leave_day, sizeof(int32_t), n_old, n_new) &&
-             grow_array((void **)&w->competence, sizeof(float) * w->n_domains, n_old, n_new) &&
-             grow_array((void **)&w->candor, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->openness, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->empathy, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->safety, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->alignment, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
-             grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
-             grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
-             grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new) &&
-             grow_array((void **)&w->surface, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new) &&
-             grow_array((void **)&w->task_domain, sizeof(uint8_t), n_old, n_new) &&
-             grow_array((void **)&w->task_start, sizeof(int32_t), n_old, n_new) &&
-             grow_array((void **)&w->task_boost, sizeof(float), n_old, n_new) &&
-             grow_array((void **)&w->task_trial, sizeof(uint8_t), n_old, n_new);
+    int ok =
+        ts_world_grow_array((void **)&w->manager, sizeof(uint32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->first_report, sizeof(uint32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->next_peer, sizeof(uint32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->prev_peer, sizeof(uint32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->n_reports, sizeof(uint32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->depth, sizeof(uint16_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->active, sizeof(uint8_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->hire_day, sizeof(int32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->leave_day, sizeof(int32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->competence, sizeof(float) * w->n_domains, n_old, n_new) &&
+        ts_world_grow_array((void **)&w->candor, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->openness, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->empathy, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->safety, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->alignment, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
+        ts_world_grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
+        ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
+        ts_world_grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->surface, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->task_domain, sizeof(uint8_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->task_start, sizeof(int32_t), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->task_boost, sizeof(float), n_old, n_new) &&
+        ts_world_grow_array((void **)&w->task_trial, sizeof(uint8_t), n_old, n_new);
     if (!ok) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
     }

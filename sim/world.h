@@ -88,6 +88,11 @@ ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, doub
                         ts_error *err);
 void ts_world_free(ts_world *w);
 
+/* Grows an array of `size`-byte entries from n_old to n_new entries, zeroing the new
+ * ones: the per-agent arrays of the world, and of modules in their grow hooks. Returns 0
+ * (leaving *p as it was) when out of memory. */
+int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new);
+
 /* Adds an agent under `manager` (TS_NO_AGENT makes it the root) hired on `day`;
  * returns its id in *id. Traits and state start at zero. */
 ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
