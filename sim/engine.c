@@ -728,6 +728,34 @@ static ts_status agent_table(const ts_world *w, ts_result *res, ts_error *err) {
     return TS_OK;
 }
 
+/* The engine's per-team columns: one row per team (an employed manager and its direct
+ * reports) at the end, in id order. Modules add their columns in the same row order,
+ * read from the `manager` column. */
+static ts_status team_table(const ts_world *w, ts_result *res, ts_error *err) {
+    size_t k = 0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        k += w->active[a] && w->n_reports[a] > 0;
+    }
+    ts_table *t = &res->teams;
+    uint32_t *mgr = ts_table_add_column(t, "manager", "agent id",
+                                        "The team's manager; the team is its direct reports.",
+                                        TS_COL_U32, k, 1);
+    uint32_t *members = ts_table_add_column(
+        t, "members", "people", "Direct reports of the manager at the end.", TS_COL_U32, k, 1);
+    if (k && (!mgr || !members)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the team table");
+    }
+    size_t i = 0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (w->active[a] && w->n_reports[a] > 0) {
+            mgr[i] = a;
+            members[i] = w->n_reports[a];
+            i++;
+        }
+    }
+    return TS_OK;
+}
+
 ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
     ts_status st = add_series(e, res, err);
     /* Warm-up: the days up to and including day 0, nothing recorded; row 0 of every
@@ -764,6 +792,9 @@ ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
         return st;
     }
     st = agent_table(&e->w, res, err);
+    if (st == TS_OK) {
+        st = team_table(&e->w, res, err);
+    }
     for (size_t m = 0; st == TS_OK && m < e->n_mods; m++) {
         if (e->mods[m]->summarize) {
             st = e->mods[m]->summarize(e->state[m], &e->w, res, err);

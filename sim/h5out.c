@@ -499,6 +499,14 @@ static ts_status ts_h5_run_contents(const ts_h5w *w, hid_t g, const char *run, c
         st = ts_h5_table(w, sub, where, &r->incidents);
     }
     ts_h5_close_id(&sub);
+    ts_h5_join(where, sizeof where, run, "teams");
+    if (st == TS_OK) {
+        sub = ts_h5_group(w, g, run, "teams", 0, &st);
+    }
+    if (st == TS_OK) {
+        st = ts_h5_table(w, sub, where, &r->teams);
+    }
+    ts_h5_close_id(&sub);
     return st;
 }
 

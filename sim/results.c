@@ -58,6 +58,7 @@ void ts_result_free(ts_result *r) {
     }
     free(r->snapshots);
     ts_table_free(&r->incidents);
+    ts_table_free(&r->teams);
     ts_result_init(r);
 }
 

@@ -1,7 +1,7 @@
 /* What one run produces, in memory, before it is written to the results file: daily
- * metric series, summary scalars, the per-agent table, mental-model snapshots and the
- * incident table. A ts_result owns every array it holds (params, values, column data,
- * team arrays); names, units, descriptions and the params' key/text are borrowed
+ * metric series, summary scalars, the per-agent table, mental-model snapshots, the
+ * incident table and the per-team table. A ts_result owns every array it holds (params, values,
+ * column data, team arrays); names, units, descriptions and the params' key/text are borrowed
  * pointers to strings that outlive it. One result is filled by one thread at a time. */
 #ifndef TS_RESULTS_H
 #define TS_RESULTS_H
@@ -71,6 +71,7 @@ typedef struct ts_result {
     ts_snapshot *snapshots;
     size_t n_snapshots, n_snapshots_alloc;
     ts_table incidents;
+    ts_table teams; /* one row per team (a manager and its reports) at the end of the run */
 } ts_result;
 
 /* Sets every field to zero / NULL: an empty result. */

@@ -134,6 +134,14 @@ static void build_result(ts_result *r, uint32_t run) {
     start[1] = 400;
     hours[0] = 2000.3717;
     hours[1] = 0.3717e-3;
+
+    uint32_t *mgr = ts_table_add_column(&r->teams, "manager", "agent id", "", TS_COL_U32, 3, 1);
+    float *within =
+        ts_table_add_column(&r->teams, "trust_within", "trust score", "", TS_COL_F32, 3, 1);
+    for (size_t i = 0; i < 3; i++) {
+        mgr[i] = (uint32_t)(7 * i + run);
+        within[i] = 0.3717f + 0.1f * (float)i;
+    }
 }
 
 static hid_t file_type_of(ts_coltype t) {
@@ -301,7 +309,8 @@ static void check_run(hid_t file, const ts_result *r) {
     H5Aiterate2(grp, H5_INDEX_NAME, H5_ITER_INC, NULL, count_attr, &n_attrs);
     H5Gclose(grp);
     assert_int_equal(n_attrs, 8);
-    assert_int_equal(n_links(file, g), 5);
+    /* metrics, summary, agents, snapshots, incidents, teams */
+    assert_int_equal(n_links(file, g), 6);
 
     snprintf(path, sizeof path, "%s/metrics", g);
     assert_int_equal(n_links(file, path), r->n_metrics);
@@ -325,6 +334,9 @@ static void check_run(hid_t file, const ts_result *r) {
     snprintf(path, sizeof path, "%s/incidents", g);
     assert_int_equal(n_links(file, path), r->incidents.n_cols);
     check_table(file, path, &r->incidents);
+    snprintf(path, sizeof path, "%s/teams", g);
+    assert_int_equal(n_links(file, path), r->teams.n_cols);
+    check_table(file, path, &r->teams);
     snprintf(path, sizeof path, "%s/snapshots", g);
     assert_int_equal(n_links(file, path), r->n_snapshots);
     for (size_t i = 0; i < r->n_snapshots; i++) {
