@@ -2,6 +2,7 @@
 
 #include "alignment.h"
 #include "evidence.h"
+#include "work.h"
 
 #include <stdlib.h>
 
@@ -9,7 +10,7 @@ static const ts_param ask_for_help_tactic_params[] = {
     {
         .key = "threshold",
         .type = TS_PT_REAL,
-        .def = "0.6",
+        .def = "0.8",
         .min = 0,
         .max = 1,
         .units = "self-belief",
@@ -30,7 +31,8 @@ static const ts_section *const ask_for_help_sections[] = {&ask_for_help_tactic_s
 typedef struct afh_state {
     ts_trust_params tp;
     float threshold; /* tactics.ask_for_help.threshold */
-    uint32_t asked;  /* requests made today (written in org, read at day_end) */
+    ts_work_link link;
+    uint32_t asked; /* requests made today (written in org, read at day_end) */
 } afh_state;
 
 static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
@@ -41,6 +43,7 @@ static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state,
     }
     ts_trust_params_load(sc, &s->tp);
     s->threshold = (float)ts_scenario_real(sc, "tactics.ask_for_help.threshold");
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -87,11 +90,10 @@ uint32_t ts_ask_for_help_helper(const ts_trust_params *tp, const ts_world *w, ui
  * The helper sees the asker's candour (honesty) and warms to it; the asker sees the
  * helper at work and warms a little less (seed 004: asking builds more trust than
  * helping). */
-static void afh_ask(ts_world *w, uint32_t a, uint32_t h, uint32_t d, ts_rng *r) {
-    uint32_t D = w->n_domains;
-    double c = w->competence[(size_t)a * D + d];
-    double c_helper = w->competence[(size_t)h * D + d];
-    double p = c * (1.0 - ts_alignment_misalignment(w->alignment[a]));
+static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uint32_t d,
+                    ts_rng *r) {
+    double c_helper = ts_work_success_of(&s->link, w, h, d);
+    double p = ts_work_success_of(&s->link, w, a, d);
     w->task_boost[a] += (float)((1.0 - p) * TS_ASK_FOR_HELP_BOOST * c_helper);
     ts_ev_hours_now(w, h, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_HELPER);
     ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_ASKER);
@@ -128,7 +130,7 @@ static void afh_org(void *state, ts_world *w, ts_day *d) {
         if (h == TS_NO_AGENT) {
             continue;
         }
-        afh_ask(w, a, h, dom, &r);
+        afh_ask(s, w, a, h, dom, &r);
         s->asked++;
     }
 }

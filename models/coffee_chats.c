@@ -1,6 +1,7 @@
 #include "coffee_chats.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ static const ts_section *const coffee_chats_sections[] = {&coffee_chats_tactic_s
 
 typedef struct cc_state {
     double per_day; /* chats a person starts per working day: per_week / 5 */
-    uint32_t held;  /* chats held today (written in org, read at day_end) */
+    ts_work_link link;
+    uint32_t held; /* chats held today (written in org, read at day_end) */
 } cc_state;
 
 static ts_status cc_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
@@ -39,6 +41,7 @@ static ts_status cc_configure(const ts_scenario *sc, ts_world *w, void **state, 
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->per_day = ts_scenario_real(sc, "tactics.coffee_chats.per_week") / 5.0;
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -58,14 +61,14 @@ int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
 }
 
 /* One chat: each side gets an observation of the other in a random domain, drawn from
- * the other's true competence, and a little goodwill; both spend the time. The first
+ * the other's chance of success there, and a little goodwill; both spend the time. The first
  * contact creates the model (ts_ev_observe_now). */
-static void cc_chat(ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
+static void cc_chat(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
     uint32_t D = w->n_domains;
     uint32_t da = ts_rng_below(r, D);
-    int oka = ts_rng_uniform(r) < w->competence[(size_t)b * D + da];
+    int oka = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
     uint32_t db = ts_rng_below(r, D);
-    int okb = ts_rng_uniform(r) < w->competence[(size_t)a * D + db];
+    int okb = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
     ts_ev_observe_now(w, a, b, da, oka, TS_COFFEE_CHATS_WEIGHT);
     ts_ev_observe_now(w, b, a, db, okb, TS_COFFEE_CHATS_WEIGHT);
     ts_ev_goodwill_now(w, a, b, TS_COFFEE_CHATS_GOODWILL);
@@ -96,7 +99,7 @@ static void cc_org(void *state, ts_world *w, ts_day *d) {
             for (int t = 0; t < TS_COFFEE_CHATS_TRIES; t++) {
                 uint32_t b = ts_rng_below(&r, w->n);
                 if (ts_coffee_chats_eligible(w, a, b)) {
-                    cc_chat(w, a, b, &r);
+                    cc_chat(&s->link, w, a, b, &r);
                     s->held++;
                     break;
                 }

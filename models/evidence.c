@@ -18,12 +18,45 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
     return slot;
 }
 
+/* The first-impression multiple of evidence added today to a model first made on
+ * first_day. */
+static double primacy(const ts_learning *l, int32_t first_day, int32_t day) {
+    if (!l || l->first_impression == 1.0) {
+        return 1.0;
+    }
+    double age = (double)day - (double)first_day;
+    age = age > 0.0 ? age : 0.0;
+    return 1.0 + (l->first_impression - 1.0) * exp(-age / l->first_impression_days);
+}
+
+/* The weight a believer gives an observation: first impressions, and less when it goes
+ * against the believer's current leaning in that domain. */
+static float learned_weight(const ts_world *w, uint32_t believer, uint32_t slot, uint32_t domain,
+                            int success, float weight) {
+    const ts_learning *l = w->learning;
+    if (!l) {
+        return weight;
+    }
+    ts_belief b;
+    ts_relstore_read(&w->models, believer, slot, w->day, &b);
+    double k = primacy(l, b.first_day, w->day);
+    if (l->confirmation_bias > 0.0) {
+        double a = l->prior_a + b.alpha_e[domain], bb = l->prior_b + b.beta_e[domain];
+        double mean = a / (a + bb), m0 = l->prior_a / (l->prior_a + l->prior_b);
+        if ((success && mean < m0) || (!success && mean > m0)) {
+            k *= 1.0 - l->confirmation_bias;
+        }
+    }
+    return (float)(k * weight);
+}
+
 void ts_ev_observe_now(ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
                        int success, float weight) {
     int slot = ts_evidence_model(w, believer, subject);
     if (slot >= 0 && domain < w->n_domains) {
+        float lw = learned_weight(w, believer, (uint32_t)slot, domain, success, weight);
         ts_relstore_add_competence(&w->models, believer, (uint32_t)slot, w->day, domain,
-                                   success ? weight : 0.0f, success ? 0.0f : weight);
+                                   success ? lw : 0.0f, success ? 0.0f : lw);
         if (w->on_observe) {
             w->on_observe(w->on_observe_ctx, w, believer, subject, domain, success, weight);
         }
@@ -34,8 +67,14 @@ void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float
                          float deceit, float scar) {
     int slot = ts_evidence_model(w, believer, subject);
     if (slot >= 0) {
-        ts_relstore_add_integrity(&w->models, believer, (uint32_t)slot, w->day, honest, deceit,
-                                  scar);
+        double k = 1.0;
+        if (w->learning) {
+            ts_belief b;
+            ts_relstore_read(&w->models, believer, (uint32_t)slot, w->day, &b);
+            k = primacy(w->learning, b.first_day, w->day);
+        }
+        ts_relstore_add_integrity(&w->models, believer, (uint32_t)slot, w->day, (float)(k * honest),
+                                  (float)(k * deceit), (float)(k * scar));
     }
 }
 
@@ -89,6 +128,10 @@ int ts_evidence_handle(ts_world *w, const ts_msg *m) {
 void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx) {
     w->on_observe = fn;
     w->on_observe_ctx = ctx;
+}
+
+void ts_evidence_set_learning(ts_world *w, const ts_learning *l) {
+    w->learning = l;
 }
 
 void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx) {

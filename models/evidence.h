@@ -31,6 +31,7 @@ enum {
     TS_HOURS_COORDINATION,   /* incident syncs, arguments and checks */
     TS_HOURS_INCIDENT,       /* incident work */
     TS_HOURS_SUPERVISION,    /* supervising incident workstreams */
+    TS_HOURS_TOIL,           /* keeping the team's systems running (its technical debt) */
     TS_HOURS_N
 };
 
@@ -102,6 +103,21 @@ void ts_ev_hours_now(ts_world *w, uint32_t who, int slot, float hours);
 typedef void (*ts_observe_fn)(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
                               uint32_t domain, int success, float weight);
 void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx);
+
+/* How beliefs weigh what they are shown (docs/model.md §7.1):
+ * - first impressions: evidence seen `age` days after first contact weighs
+ *   1 + (first_impression - 1) * exp(-age / first_impression_days);
+ * - confirmation bias (Rabin & Schrag 1999): a competence observation that goes against
+ *   the believer's current leaning in that domain (a success while its belief is below
+ *   the prior mean, a failure while above) weighs (1 - confirmation_bias). */
+typedef struct ts_learning {
+    double first_impression, first_impression_days;
+    double confirmation_bias;
+    double prior_a, prior_b; /* the competence prior, to tell the leaning */
+} ts_learning;
+
+/* Registers the learning rules (the pointer must outlive the run). */
+void ts_evidence_set_learning(ts_world *w, const ts_learning *l);
 
 /* The first-contact hook (NULL: the prior alone). Set by a module at configure. */
 void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx);

@@ -20,8 +20,9 @@ static const ts_param hiring_population_params[] = {
         .def = "0.7",
         .min = 0,
         .max = 1,
-        .units = "probability",
-        .doc = "Mean chance that a person's task in a domain succeeds.",
+        .units = "competence",
+        .doc = "Mean competence (ability) of a person in a domain; the chance that its work "
+               "succeeds follows from it through work.difficulty and work.skill_scale.",
     },
     {
         .key = "competence.sd",
@@ -29,7 +30,7 @@ static const ts_param hiring_population_params[] = {
         .def = "0.12",
         .min = 0,
         .max = 0.5,
-        .units = "probability",
+        .units = "competence",
         .doc = "Spread of competence between people and domains.",
     },
     {

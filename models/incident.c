@@ -1,6 +1,7 @@
 #include "incident.h"
 
 #include "evidence.h"
+#include "work.h"
 #include "hiring.h"
 #include "trust.h"
 
@@ -45,6 +46,17 @@ static const ts_param incident_incident_params[] = {
         .max = 1000,
         .units = "streams",
         .doc = "Streams the commander splits the work into, each with a lead.",
+    },
+    {
+        .key = "conflict_loss",
+        .type = TS_PT_REAL,
+        .def = "0.3",
+        .min = 0,
+        .max = 1,
+        .units = "fraction",
+        .doc = "Share of a stream's progress lost to conflicting technical directions when its "
+               "lead trusts none of the other leads enough to review their work; in proportion "
+               "to the share of leads it distrusts.",
     },
 };
 
@@ -147,6 +159,7 @@ typedef struct incident_def {
     uint32_t domain;
     double work_hours;
     uint32_t responders, workstreams;
+    double conflict_loss;
 } incident_def;
 
 /* An incident that started. Every array is owned and allocated when it starts. */
@@ -161,10 +174,12 @@ typedef struct incident_run {
     uint32_t *leads;      /* n_streams ids */
     uint8_t *independent; /* n_streams */
     float *coord;         /* n_resp: today's coordination hours (workspace) */
+    float *conflict;      /* n_streams: today's share of the other leads its lead distrusts */
     double progress, coord_hours;
 } incident_run;
 
 typedef struct incident_state {
+    ts_work_link link; /* the success link of what people are seen doing */
     ts_trust_params tp;
     double hours_per_day;
     int32_t ramp_days;
@@ -183,6 +198,7 @@ static void incident_run_free(incident_run *r) {
     free(r->leads);
     free(r->independent);
     free(r->coord);
+    free(r->conflict);
 }
 
 static void incident_free(void *state) {
@@ -238,6 +254,7 @@ static ts_status incident_configure(const ts_scenario *sc, ts_world *w, void **s
         def->work_hours = ts_event_real(ev, "work_hours");
         def->responders = (uint32_t)ts_event_real(ev, "responders");
         def->workstreams = (uint32_t)ts_event_real(ev, "workstreams");
+        def->conflict_loss = ts_event_real(ev, "conflict_loss");
         if (def->domain >= w->n_domains) {
             /* The validator rejects unknown domains; a scenario that skipped it is a bug. */
             st = ts_error_set(err, TS_ERR_INTERNAL, "events[%zu].domain: unknown domain",
@@ -246,6 +263,7 @@ static ts_status incident_configure(const ts_scenario *sc, ts_world *w, void **s
         }
         s->n_defs++;
     }
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 cleanup:
@@ -406,8 +424,10 @@ static void incident_start(incident_state *s, ts_world *w, const incident_def *d
     r->leads = calloc(k, sizeof *r->leads);
     r->independent = calloc(k, sizeof *r->independent);
     r->coord = calloc(n, sizeof *r->coord);
+    r->conflict = calloc(k, sizeof *r->conflict);
     s->n_runs++; /* owned by the state from here on, freed with it */
-    if (!pool || !work || !r->resp || !r->stream || !r->leads || !r->independent || !r->coord) {
+    if (!pool || !work || !r->resp || !r->stream || !r->leads || !r->independent || !r->coord ||
+        !r->conflict) {
         s->failed = 1;
         goto cleanup;
     }
@@ -452,17 +472,21 @@ static double incident_coordination(const incident_state *s, const ts_world *w, 
         }
     }
     /* Leads are responders 0 .. n_streams-1. */
+    memset(r->conflict, 0, k * sizeof *r->conflict);
     for (uint32_t a = 0; a < k; a++) {
         for (uint32_t b = a + 1; b < k; b++) {
             uint32_t la = r->leads[a], lb = r->leads[b];
             if (!w->active[la] || !w->active[lb]) {
                 continue;
             }
-            if (incident_trusts_below_review(s, w, la, lb, d) ||
-                incident_trusts_below_review(s, w, lb, la, d)) {
+            int ab = incident_trusts_below_review(s, w, la, lb, d);
+            int ba = incident_trusts_below_review(s, w, lb, la, d);
+            if (ab || ba) {
                 r->coord[a] += (float)INCIDENT_ARGUMENT;
                 r->coord[b] += (float)INCIDENT_ARGUMENT;
             }
+            r->conflict[a] += (float)ab;
+            r->conflict[b] += (float)ba;
         }
     }
     for (uint32_t i = k; i < r->n_resp; i++) {
@@ -472,13 +496,18 @@ static double incident_coordination(const incident_state *s, const ts_world *w, 
             r->coord[i] += (float)INCIDENT_CHECK_MEMBER;
         }
     }
+    for (uint32_t a = 0; k > 1 && a < k; a++) {
+        r->conflict[a] /= (float)(k - 1);
+    }
     return supervision;
 }
 
 /* Every ordered pair of employed members of a stream: the believer sees the other
- * succeed or fail with the other's true competence (one random stream per believer). */
-static void incident_trenches(ts_world *w, const incident_run *r, const ts_day *day) {
-    uint32_t d = r->def->domain, D = w->n_domains, k = r->n_streams;
+ * succeed or fail with the other's chance of success in the domain (one random stream
+ * per believer). */
+static void incident_trenches(const incident_state *s, ts_world *w, const incident_run *r,
+                              const ts_day *day) {
+    uint32_t d = r->def->domain, k = r->n_streams;
     for (uint32_t t = 0; t < k; t++) {
         for (uint32_t p = t; p < r->n_resp; p += k) {
             uint32_t i = r->resp[p];
@@ -492,7 +521,7 @@ static void incident_trenches(ts_world *w, const incident_run *r, const ts_day *
                 if (j == i || !w->active[j]) {
                     continue;
                 }
-                int success = ts_rng_uniform(&rng) < (double)w->competence[(size_t)j * D + d];
+                int success = ts_rng_uniform(&rng) < ts_work_success_of(&s->link, w, j, d);
                 ts_ev_observe_now(w, i, j, d, success, INCIDENT_TRENCH_WEIGHT);
             }
         }
@@ -530,10 +559,14 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         ts_ev_hours_now(w, a, TS_HOURS_INCIDENT, (float)hours);
         double p =
             hours * (double)ts_hiring_ramp(w, a, s->ramp_days) * w->competence[(size_t)a * D + d];
-        progress += r->independent[r->stream[i]] ? p : p * bottleneck;
+        /* A stream whose lead distrusts the others' direction loses work to the conflict
+         * (seed 003: FUD and arguments about technical direction). */
+        uint32_t t = r->stream[i];
+        p *= 1.0 - r->def->conflict_loss * r->conflict[t];
+        progress += r->independent[t] ? p : p * bottleneck;
     }
     r->progress += progress;
-    incident_trenches(w, r, day);
+    incident_trenches(s, w, r, day);
     if (r->progress >= r->def->work_hours) {
         r->end_day = w->day;
         r->active = 0;

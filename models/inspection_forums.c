@@ -1,6 +1,7 @@
 #include "inspection_forums.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <stdlib.h>
 
@@ -36,6 +37,7 @@ static const ts_section inspection_forums_tactic_section = {
 static const ts_section *const inspection_forums_sections[] = {&inspection_forums_tactic_section};
 
 typedef struct if_state {
+    ts_work_link link; /* the success link of what people are seen doing */
     int32_t every;
     float discovery;
     uint32_t held;       /* forums held today (written in org, read at day_end) */
@@ -51,6 +53,7 @@ static ts_status if_configure(const ts_scenario *sc, ts_world *w, void **state, 
     }
     s->every = (int32_t)ts_scenario_int(sc, "tactics.inspection_forums.every");
     s->discovery = (float)ts_scenario_real(sc, "tactics.inspection_forums.discovery");
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -93,7 +96,7 @@ static void if_forum(if_state *s, ts_world *w, const ts_day *d, uint32_t leader)
         ts_rng r;
         ts_day_rng(d, p, &r);
         uint32_t dom = ts_rng_below(&r, w->n_domains);
-        int ok = ts_rng_uniform(&r) < w->competence[(size_t)p * w->n_domains + dom];
+        int ok = ts_rng_uniform(&r) < ts_work_success_of(&s->link, w, p, dom);
         ts_ev_observe_now(w, leader, p, dom, ok, TS_INSPECTION_FORUMS_WEIGHT);
     }
 }

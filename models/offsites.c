@@ -1,6 +1,7 @@
 #include "offsites.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static const ts_section offsites_tactic_section = {
 static const ts_section *const offsites_sections[] = {&offsites_tactic_section};
 
 typedef struct offsites_state {
+    ts_work_link link; /* the success link of what people are seen doing */
     int32_t every;
     uint32_t meetings;
     float hours; /* work.hours_per_day: the offsite takes the whole day */
@@ -106,6 +108,7 @@ static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **s
         offsites_free(s);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
     }
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -198,12 +201,13 @@ static uint32_t offsites_choose(const uint32_t *list, uint32_t m, uint32_t self,
 }
 
 /* One conversation: each side sees the other work once in a random domain. */
-static void offsites_meet(ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
+static void offsites_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b,
+                          ts_rng *r) {
     uint32_t D = w->n_domains;
     uint32_t da = ts_rng_below(r, D);
-    int ok_a = ts_rng_uniform(r) < w->competence[(size_t)b * D + da];
+    int ok_a = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
     uint32_t db = ts_rng_below(r, D);
-    int ok_b = ts_rng_uniform(r) < w->competence[(size_t)a * D + db];
+    int ok_b = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
     ts_ev_observe_now(w, a, b, da, ok_a, TS_OFFSITES_OBSERVATION);
     ts_ev_observe_now(w, b, a, db, ok_b, TS_OFFSITES_OBSERVATION);
     ts_ev_goodwill_now(w, a, b, TS_OFFSITES_GOODWILL);
@@ -242,7 +246,7 @@ static void offsites_org(void *state, ts_world *w, ts_day *d) {
         ts_day_rng(d, a, &r);
         uint32_t k = offsites_choose(list, m, a, s->meetings, s->pick, &r);
         for (uint32_t i = 0; i < k; i++) {
-            offsites_meet(w, a, s->pick[i], &r);
+            offsites_meet(&s->link, w, a, s->pick[i], &r);
             s->met[a] = 1;
             s->met[s->pick[i]] = 1;
         }

@@ -1,6 +1,7 @@
 #include "onboarding.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <stdlib.h>
 
@@ -27,6 +28,7 @@ static const ts_section onboarding_tactic_section = {
 static const ts_section *const onboarding_sections[] = {&onboarding_tactic_section};
 
 typedef struct ob_state {
+    ts_work_link link; /* the success link of what people are seen doing */
     uint32_t meetings; /* tactics.onboarding.intro_meetings */
     uint32_t held;     /* introductions held today (written in org, read at day_end) */
 } ob_state;
@@ -41,6 +43,7 @@ static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, 
     s->meetings = (uint32_t)(k < 0                            ? 0
                              : k > TS_ONBOARDING_MAX_MEETINGS ? TS_ONBOARDING_MAX_MEETINGS
                                                               : k);
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -108,13 +111,13 @@ int ts_onboarding_is_new(const ts_world *w, uint32_t a) {
 }
 
 /* One introduction: each side gets an observation of the other in a random domain, drawn
- * from the other's true competence, and a little goodwill; both spend the time. */
-static void ob_meet(ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
+ * from the other's chance of success there, and a little goodwill; both spend the time. */
+static void ob_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
     uint32_t D = w->n_domains;
     uint32_t da = ts_rng_below(r, D);
-    int oka = ts_rng_uniform(r) < w->competence[(size_t)b * D + da];
+    int oka = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
     uint32_t db = ts_rng_below(r, D);
-    int okb = ts_rng_uniform(r) < w->competence[(size_t)a * D + db];
+    int okb = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
     ts_ev_observe_now(w, a, b, da, oka, TS_ONBOARDING_WEIGHT);
     ts_ev_observe_now(w, b, a, db, okb, TS_ONBOARDING_WEIGHT);
     ts_ev_goodwill_now(w, a, b, TS_ONBOARDING_GOODWILL);
@@ -151,7 +154,7 @@ static void ob_org(void *state, ts_world *w, ts_day *d) {
         ts_day_rng(d, a, &r);
         for (uint32_t k = lo; k < hi && k < n; k++) {
             if (w->active[people[k]]) {
-                ob_meet(w, a, people[k], &r);
+                ob_meet(&s->link, w, a, people[k], &r);
                 s->held++;
             }
         }

@@ -1,6 +1,7 @@
 #include "one_on_ones.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ static const ts_section one_on_ones_tactic_section = {
 static const ts_section *const one_on_ones_sections[] = {&one_on_ones_tactic_section};
 
 typedef struct ooo_state {
+    ts_work_link link;     /* the success link of what people are seen doing */
     int64_t manager_every; /* days between a report's 1:1s with its manager */
     int64_t peers;         /* teammates each person meets per peer period */
     int64_t peer_every;    /* days of a peer period */
@@ -94,6 +96,7 @@ static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state,
     s->manager_every = s->manager_every < 1 ? 1 : s->manager_every;
     s->peer_every = s->peer_every < 1 ? 1 : s->peer_every;
     s->peers = s->peers < 0 ? 0 : s->peers;
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -123,8 +126,8 @@ static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *
     ts_ev_hours_now(w, x, TS_HOURS_MEETINGS, TS_OOO_HOURS);
     ts_ev_hours_now(w, y, TS_HOURS_MEETINGS, TS_OOO_HOURS);
     if (nd > 0) {
-        ts_ev_observe_now(w, x, y, dx, ux < w->competence[(size_t)y * nd + dx], TS_OOO_OBSERVE);
-        ts_ev_observe_now(w, y, x, dy, uy < w->competence[(size_t)x * nd + dy], TS_OOO_OBSERVE);
+        ts_ev_observe_now(w, x, y, dx, ux < ts_work_success_of(&s->link, w, y, dx), TS_OOO_OBSERVE);
+        ts_ev_observe_now(w, y, x, dy, uy < ts_work_success_of(&s->link, w, x, dy), TS_OOO_OBSERVE);
     }
     ts_ev_goodwill_now(w, x, y, TS_OOO_GOODWILL);
     ts_ev_goodwill_now(w, y, x, TS_OOO_GOODWILL);

@@ -16,6 +16,16 @@ static const ts_param repair_culture_params[] = {
         .doc = "Psychological safety everyone starts with; it scales the chance of owning up.",
     },
     {
+        .key = "safety_recovery",
+        .type = TS_PT_REAL,
+        .def = "0.005",
+        .min = 0,
+        .max = 1,
+        .units = "share per day",
+        .doc = "Share of the gap between a person's safety and culture.safety that closes each "
+               "day: the culture people return to between good and bad experiences.",
+    },
+    {
         .key = "blame",
         .type = TS_PT_REAL,
         .def = "0.2",
@@ -25,6 +35,54 @@ static const ts_param repair_culture_params[] = {
         .doc =
             "Chance that a manager answers an owned-up failure with blame rather than curiosity.",
     },
+};
+
+static const ts_param repair_repair_params[] = {
+    {
+        .key = "discovery",
+        .type = TS_PT_REAL,
+        .def = "0.03",
+        .min = 0,
+        .max = 1,
+        .units = "probability per day",
+        .doc = "Daily chance that a hidden defect is found without any tactic helping.",
+    },
+    {
+        .key = "deception_weight",
+        .type = TS_PT_REAL,
+        .def = "2",
+        .min = 0,
+        .max = 100,
+        .units = "observations",
+        .doc = "Dishonesty evidence a discovered concealment gives an observer who saw the work "
+               "at full weight; it fades like other evidence.",
+    },
+    {
+        .key = "scar",
+        .type = TS_PT_REAL,
+        .def = "1",
+        .min = 0,
+        .max = 100,
+        .units = "observations",
+        .doc = "Dishonesty evidence of a discovered concealment that never fades (full weight).",
+    },
+    {
+        .key = "discovered_goodwill",
+        .type = TS_PT_REAL,
+        .def = "-0.3",
+        .min = -1,
+        .max = 0,
+        .units = "score in [-1,1]",
+        .doc = "Goodwill change of a full-weight observer when a concealment is discovered.",
+    },
+};
+
+static const ts_section repair_repair_section = {
+    .name = "repair",
+    .optional = 0,
+    .params = repair_repair_params,
+    .n_params = sizeof repair_repair_params / sizeof repair_repair_params[0],
+    .doc = "What a discovered concealment does to the people who see it.",
 };
 
 static const ts_section repair_culture_section = {
@@ -46,6 +104,16 @@ static const ts_param repair_tactic_params[] = {
         .doc = "Strength of the apology that follows an owned-up failure; the goodwill it earns "
                "also grows with empathy.",
     },
+    {
+        .key = "credit",
+        .type = TS_PT_REAL,
+        .def = "0.5",
+        .min = 0,
+        .max = 1,
+        .units = "fraction",
+        .doc = "Share of an owned-up failure's competence evidence that an apology of full "
+               "strength and full empathy takes back (scaled by apology x empathy).",
+    },
 };
 
 static const ts_section repair_tactic_section = {
@@ -56,24 +124,35 @@ static const ts_section repair_tactic_section = {
     .doc = "Apologising after an owned-up failure (a tactic: on when present).",
 };
 
-static const ts_section *const repair_sections[] = {&repair_culture_section,
+static const ts_section *const repair_sections[] = {&repair_culture_section, &repair_repair_section,
                                                     &repair_tactic_section};
 
 void ts_repair_params_load(const ts_scenario *sc, ts_repair_params *rp) {
     rp->blame = (float)ts_scenario_real(sc, "culture.blame");
-    rp->apology = ts_scenario_section_on(sc, "tactics.repair")
-                      ? (float)ts_scenario_real(sc, "tactics.repair.apology")
-                      : 0.0f;
+    rp->discovery = (float)ts_scenario_real(sc, "repair.discovery");
+    rp->deception = (float)ts_scenario_real(sc, "repair.deception_weight");
+    rp->scar = (float)ts_scenario_real(sc, "repair.scar");
+    rp->discovered_goodwill = (float)ts_scenario_real(sc, "repair.discovered_goodwill");
+    int on = ts_scenario_section_on(sc, "tactics.repair");
+    rp->apology = on ? (float)ts_scenario_real(sc, "tactics.repair.apology") : 0.0f;
+    rp->credit = on ? (float)ts_scenario_real(sc, "tactics.repair.credit") : 0.0f;
+}
+
+double ts_repair_own_up_p(double candor, double safety) {
+    return pow(safety, 1.0 - candor);
 }
 
 int ts_repair_owns_up(const ts_world *w, uint32_t owner, ts_rng *r) {
-    return ts_rng_uniform(r) < (double)w->candor[owner] * w->safety[owner];
+    return ts_rng_uniform(r) < ts_repair_own_up_p(w->candor[owner], w->safety[owner]);
 }
 
 void ts_repair_owned(const ts_repair_params *rp, const ts_world *w, ts_emit *e, uint32_t observer,
                      uint32_t owner, uint32_t domain, float weight) {
-    ts_ev_observe(e, observer, owner, domain, 0, weight);
-    ts_ev_integrity(e, observer, owner, 1.0f, 0.0f, 0.0f);
+    /* An apology that names the failure and shows empathy makes it look less likely to
+     * recur: it takes back part of the competence evidence (Kim et al. 2004). */
+    float taken_back = rp->apology > 0.0f ? rp->credit * rp->apology * w->empathy[owner] : 0.0f;
+    ts_ev_observe(e, observer, owner, domain, 0, weight * (1.0f - taken_back));
+    ts_ev_integrity(e, observer, owner, weight, 0.0f, 0.0f);
     if (rp->apology > 0.0f) {
         ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * w->empathy[owner]);
     }
@@ -97,11 +176,11 @@ void ts_repair_respond(const ts_repair_params *rp, const ts_world *w, ts_emit *e
     }
 }
 
-void ts_repair_discovered(ts_emit *e, uint32_t observer, uint32_t owner, uint32_t domain,
-                          float weight) {
+void ts_repair_discovered(const ts_repair_params *rp, ts_emit *e, uint32_t observer, uint32_t owner,
+                          uint32_t domain, float weight) {
     ts_ev_observe(e, observer, owner, domain, 0, weight);
-    ts_ev_integrity(e, observer, owner, 0.0f, 0.0f, TS_REPAIR_SCAR);
-    ts_ev_goodwill(e, observer, owner, TS_REPAIR_DISCOVERED_GOODWILL);
+    ts_ev_integrity(e, observer, owner, 0.0f, rp->deception * weight, rp->scar * weight);
+    ts_ev_goodwill(e, observer, owner, rp->discovered_goodwill * weight);
 }
 
 /* ---- The module: safety drifts toward the team's mean -------------------------------- */
@@ -110,17 +189,20 @@ void ts_repair_discovered(ts_emit *e, uint32_t observer, uint32_t owner, uint32_
 #define REPAIR_SAFETY_DRIFT 0.05f
 
 typedef struct repair_state {
-    float *mean; /* per manager: its reports' mean safety (scratch, n_alloc) */
+    float culture;  /* culture.safety: where safety returns to */
+    float recovery; /* culture.safety_recovery */
+    float *mean;    /* per manager: its reports' mean safety (scratch, n_alloc) */
     uint32_t n_alloc;
 } repair_state;
 
 static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     (void)w;
-    (void)sc;
     repair_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
+    s->culture = (float)ts_scenario_real(sc, "culture.safety");
+    s->recovery = (float)ts_scenario_real(sc, "culture.safety_recovery");
     *state = s;
     return TS_OK;
 }
@@ -164,6 +246,12 @@ static void repair_org(void *state, ts_world *w, ts_day *d) {
             w->safety[j] += REPAIR_SAFETY_DRIFT * (s->mean[m] - w->safety[j]);
         }
     }
+    /* Between experiences people settle back toward what the culture says is safe. */
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (w->active[a]) {
+            w->safety[a] += s->recovery * (s->culture - w->safety[a]);
+        }
+    }
 }
 
 static const ts_metric_decl repair_metrics[] = {
@@ -190,12 +278,33 @@ static void repair_day_end(void *state, const ts_world *w, const double *acc, do
 static ts_status repair_summarize(const void *state, const ts_world *w, ts_result *res,
                                   ts_error *err) {
     (void)state;
-    (void)w;
     const ts_series *s = ts_result_find_series(res, "safety_mean");
     ts_status st =
         ts_result_add_scalar(res, "safety_final", "level (0-1)", "safety_mean on the last day.",
                              s && s->n ? s->values[s->n - 1] : NAN);
-    return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
+    if (st != TS_OK) {
+        return ts_error_set(err, st, "out of memory for the summary");
+    }
+    /* The team table's safety column: the members' mean at the end. */
+    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
+    size_t k = mc ? mc->n : 0;
+    const uint32_t *mgr = mc ? mc->data : NULL;
+    float *safety = ts_table_add_column(&res->teams, "safety", "level (0-1)",
+                                        "Mean psychological safety of the members at the end.",
+                                        TS_COL_F32, k, 1);
+    if (k && !safety) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the team table");
+    }
+    for (size_t i = 0; i < k; i++) {
+        double sum = 0.0;
+        uint32_t n = 0;
+        for (uint32_t j = w->first_report[mgr[i]]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            sum += w->safety[j];
+            n++;
+        }
+        safety[i] = n ? (float)(sum / n) : NAN;
+    }
+    return TS_OK;
 }
 
 const ts_module ts_module_repair = {

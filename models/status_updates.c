@@ -1,6 +1,7 @@
 #include "status_updates.h"
 
 #include "evidence.h"
+#include "work.h"
 
 #include <stdlib.h>
 
@@ -27,6 +28,7 @@ static const ts_section status_updates_tactic_section = {
 static const ts_section *const status_updates_sections[] = {&status_updates_tactic_section};
 
 typedef struct su_state {
+    ts_work_link link; /* the success link of what people are seen doing */
     int32_t every;
     uint32_t posted; /* updates posted today (written in org, read at day_end) */
 } su_state;
@@ -38,6 +40,7 @@ static ts_status su_configure(const ts_scenario *sc, ts_world *w, void **state, 
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->every = (int32_t)ts_scenario_int(sc, "tactics.status_updates.every");
+    ts_work_link_load(sc, &s->link);
     *state = s;
     return TS_OK;
 }
@@ -74,7 +77,7 @@ static void su_org(void *state, ts_world *w, ts_day *d) {
         ts_rng r;
         ts_day_rng(d, a, &r);
         uint32_t dom = ts_rng_below(&r, w->n_domains);
-        int ok = ts_rng_uniform(&r) < w->competence[(size_t)a * w->n_domains + dom];
+        int ok = ts_rng_uniform(&r) < ts_work_success_of(&s->link, w, a, dom);
         ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_READ_HOURS);
         ts_ev_observe_now(w, m, a, dom, ok, TS_STATUS_UPDATES_WEIGHT);
     }

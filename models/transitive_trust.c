@@ -121,8 +121,42 @@ static float tt_trust(const tt_state *s, const ts_world *w, const ts_belief *b) 
     return (float)(t / w->n_domains);
 }
 
-/* i met j: each recommender r (i's manager, j's manager) whom i models and who models j
- * passes on its evidence about j, discounted by weight * T(i -> r). */
+/* i's trust in r (people domain) from i's model of r, or -1 without one; i's own manager
+ * counts at least as a stranger: the organisation vouches for the people it puts in
+ * charge, before i has seen anything of them. */
+static float tt_trust_in(const tt_state *s, const ts_world *w, uint32_t i, uint32_t r) {
+    int slot = ts_relstore_find(&w->models, i, r);
+    if (slot < 0) {
+        return w->manager[i] == r ? ts_trust_stranger(&s->tp) : -1.0f;
+    }
+    ts_belief b;
+    ts_relstore_read(&w->models, i, (uint32_t)slot, w->day, &b);
+    return tt_trust(s, w, &b);
+}
+
+/* Adds recommender r's evidence about j, discounted by f, to i's model of j (slot). */
+static void tt_pass_on(ts_world *w, uint32_t i, uint32_t slot, uint32_t r, uint32_t rj, float f) {
+    ts_relstore *rs = &w->models;
+    ts_belief rec, mine;
+    ts_relstore_read(rs, r, rj, w->day, &rec);
+    ts_relstore_read(rs, i, slot, w->day, &mine);
+    for (uint32_t d = 0; d < w->n_domains; d++) {
+        mine.alpha_e[d] += f * rec.alpha_e[d];
+        mine.beta_e[d] += f * rec.beta_e[d];
+    }
+    mine.integ_a_e += f * rec.integ_a_e;
+    mine.integ_b_e += f * rec.integ_b_e;
+    if (mine.last_day < w->day) {
+        mine.last_day = w->day;
+    }
+    ts_relstore_write(rs, i, slot, &mine);
+}
+
+/* i met j: each recommender r (i's manager, j's manager) who models j passes on its
+ * evidence about j, discounted by weight * T(i -> r). When i does not know j's manager,
+ * the recommendation comes through i's own manager, who does: weight * T(i -> m_i) *
+ * T(m_i -> r), subjective logic's discounting along a chain (leaders who trust each
+ * other lend that trust to their reports, seed 003's comments). */
 static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
     ts_relstore *rs = &w->models;
     if (j >= w->n || !w->active[i] || !w->active[j]) {
@@ -132,32 +166,30 @@ static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
     if (slot < 0) {
         return; /* forgotten since */
     }
-    uint32_t recs[2] = {w->manager[i], w->manager[j]};
+    uint32_t mi = w->manager[i];
+    uint32_t recs[2] = {mi, w->manager[j]};
     for (int k = 0; k < 2; k++) {
         uint32_t r = recs[k];
-        if (r == TS_NO_AGENT || r == i || r == j || (k == 1 && r == recs[0])) {
+        if (r == TS_NO_AGENT || r == i || r == j || (k == 1 && r == recs[0]) || !w->active[r]) {
             continue;
         }
-        int ir = ts_relstore_find(rs, i, r);
         int rj = ts_relstore_find(rs, r, j);
-        if (ir < 0 || rj < 0) {
+        if (rj < 0) {
             continue;
         }
-        ts_belief about_r, rec, mine;
-        ts_relstore_read(rs, i, (uint32_t)ir, w->day, &about_r);
-        ts_relstore_read(rs, r, (uint32_t)rj, w->day, &rec);
-        float f = s->weight * tt_trust(s, w, &about_r);
-        ts_relstore_read(rs, i, (uint32_t)slot, w->day, &mine);
-        for (uint32_t d = 0; d < w->n_domains; d++) {
-            mine.alpha_e[d] += f * rec.alpha_e[d];
-            mine.beta_e[d] += f * rec.beta_e[d];
+        float t = tt_trust_in(s, w, i, r);
+        if (t < 0.0f && k == 1 && mi != TS_NO_AGENT && mi != j && w->active[mi]) {
+            float t_mi = tt_trust_in(s, w, i, mi);
+            float t_link = ts_relstore_find(rs, mi, r) >= 0 ? tt_trust_in(s, w, mi, r) : -1.0f;
+            t = t_mi >= 0.0f && t_link >= 0.0f ? t_mi * t_link : -1.0f;
+            if (t >= 0.0f) {
+                ts_ev_hours_now(w, mi, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+            }
         }
-        mine.integ_a_e += f * rec.integ_a_e;
-        mine.integ_b_e += f * rec.integ_b_e;
-        if (mine.last_day < w->day) {
-            mine.last_day = w->day;
+        if (t < 0.0f) {
+            continue;
         }
-        ts_relstore_write(rs, i, (uint32_t)slot, &mine);
+        tt_pass_on(w, i, (uint32_t)slot, r, (uint32_t)rj, s->weight * t);
         ts_ev_hours_now(w, i, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
         ts_ev_hours_now(w, r, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
         s->used += 1.0;

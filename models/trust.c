@@ -1,5 +1,8 @@
 #include "trust.h"
 
+#include "evidence.h"
+#include "work.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,7 @@ static const ts_param trust_trust_params[] = {
     {
         .key = "prior_strength",
         .type = TS_PT_REAL,
-        .def = "2",
+        .def = "3",
         .min = 0.01,
         .max = 1000,
         .units = "observations",
@@ -51,6 +54,35 @@ static const ts_param trust_trust_params[] = {
         .units = "standard deviations",
         .doc = "How many standard deviations of uncertainty are subtracted from a belief before it "
                "counts as trust (z).",
+    },
+    {
+        .key = "first_impression",
+        .type = TS_PT_REAL,
+        .def = "2",
+        .min = 1,
+        .max = 100,
+        .units = "weight multiple",
+        .doc = "How much more the evidence of a relationship's first days weighs than later "
+               "evidence (the multiple at first contact; 1: no first impressions).",
+    },
+    {
+        .key = "first_impression_days",
+        .type = TS_PT_REAL,
+        .def = "10",
+        .min = 0.1,
+        .max = 3650,
+        .units = "days",
+        .doc = "Days over which the extra weight of first impressions fades (e-folding time).",
+    },
+    {
+        .key = "confirmation_bias",
+        .type = TS_PT_REAL,
+        .def = "0.5",
+        .min = 0,
+        .max = 0.99,
+        .units = "fraction",
+        .doc = "Share of its weight an observation loses when it goes against the believer's "
+               "current leaning about that person in that domain (0: none).",
     },
     {
         .key = "delegate_threshold",
@@ -188,6 +220,12 @@ static void trust_score_view(const void *ctx, const ts_belief *b, uint32_t n_dom
 
 typedef struct trust_state {
     ts_trust_params tp;
+    ts_learning learning; /* registered with the world for the evidence library */
+    /* Per agent hired on a recorded day: the first day its manager's trust in its best
+     * domain reached the delegation threshold (INT32_MIN: not yet). n_alloc entries. */
+    int32_t *delegated;
+    uint32_t n_alloc;
+    ts_work_link link; /* model error compares beliefs with the chance of success */
     uint32_t stride;
 } trust_state;
 
@@ -197,16 +235,124 @@ static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **stat
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     ts_trust_params_load(sc, &s->tp);
+    ts_work_link_load(sc, &s->link);
     s->stride =
         w->n > TRUST_SAMPLE_TARGET ? (w->n + TRUST_SAMPLE_TARGET - 1) / TRUST_SAMPLE_TARGET : 1;
     w->score = trust_score_view;
     w->score_ctx = &s->tp;
+    s->learning = (ts_learning){
+        .first_impression = ts_scenario_real(sc, "trust.first_impression"),
+        .first_impression_days = ts_scenario_real(sc, "trust.first_impression_days"),
+        .confirmation_bias = ts_scenario_real(sc, "trust.confirmation_bias"),
+        .prior_a = s->tp.prior_a,
+        .prior_b = s->tp.prior_b,
+    };
+    ts_evidence_set_learning(w, &s->learning);
     *state = s;
     return TS_OK;
 }
 
 static void trust_free(void *state) {
-    free(state);
+    trust_state *s = state;
+    free(s->delegated);
+    free(s);
+}
+
+static ts_status trust_grow(void *state, const ts_world *w, ts_error *err) {
+    trust_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->delegated, sizeof *s->delegated, s->n_alloc,
+                             w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->delegated[a] = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
+
+/* The domain in which a person is most competent (its true best: a measurement aid). */
+static uint32_t best_domain(const ts_world *w, uint32_t a) {
+    const float *c = w->competence + (size_t)a * w->n_domains;
+    uint32_t best = 0;
+    for (uint32_t d = 1; d < w->n_domains; d++) {
+        best = c[d] > c[best] ? d : best;
+    }
+    return best;
+}
+
+/* Serial: notes the day each person hired on a recorded day first gets delegation-level
+ * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust). */
+static void trust_org(void *state, ts_world *w, ts_day *d) {
+    trust_state *s = state;
+    if (!d->live) {
+        return;
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        uint32_t m = w->manager[a];
+        if (!w->active[a] || w->hire_day[a] < 1 || s->delegated[a] != INT32_MIN ||
+            m == TS_NO_AGENT) {
+            continue;
+        }
+        if (ts_trust_of(&s->tp, w, m, a, best_domain(w, a)) >= s->tp.delegate) {
+            s->delegated[a] = d->day;
+        }
+    }
+}
+
+static int cmp_double(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Agent columns and the summary of time to delegation, and each person's manager's
+ * trust in its best domain at the end. */
+static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_result *res,
+                                  ts_error *err) {
+    size_t n = w->n;
+    float *days = ts_table_add_column(
+        &res->agents, "days_to_delegation", "days",
+        "Days from hire until the manager's trust in the person's best domain first reached "
+        "the delegation threshold (people hired on recorded days; NaN otherwise or not yet).",
+        TS_COL_F32, n, 1);
+    float *mt = ts_table_add_column(
+        &res->agents, "manager_trust", "trust score",
+        "The manager's trust in the person's best domain at the end (NaN without a manager).",
+        TS_COL_F32, n, 1);
+    double *pool = malloc((n ? n : 1) * sizeof *pool);
+    if ((n && (!days || !mt)) || !pool) {
+        free(pool);
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
+    }
+    size_t k = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        int reached = s->delegated[a] != INT32_MIN;
+        days[a] = reached ? (float)(s->delegated[a] - w->hire_day[a]) : NAN;
+        uint32_t m = w->manager[a];
+        mt[a] = w->active[a] && m != TS_NO_AGENT ? ts_trust_of(&s->tp, w, m, a, best_domain(w, a))
+                                                 : NAN;
+        /* Hires with 150 days of tenure by the end; those not there yet count as beyond. */
+        if (w->active[a] && w->hire_day[a] >= 1 && w->day - w->hire_day[a] >= 150) {
+            pool[k++] = reached ? days[a] : INFINITY;
+        }
+    }
+    double median = NAN;
+    if (k > 0) {
+        qsort(pool, k, sizeof *pool, cmp_double);
+        median = k % 2 ? pool[k / 2] : 0.5 * (pool[k / 2 - 1] + pool[k / 2]);
+        median = isfinite(median) ? median : NAN;
+    }
+    free(pool);
+    ts_status st = ts_result_add_scalar(
+        res, "hire_delegation_days", "days",
+        "Median days from hire to the manager's delegation-level trust in the hire's best "
+        "domain, over people hired on recorded days with 150 days of tenure at the end (those "
+        "not there yet count as beyond; NaN if that is half of them or there are none).",
+        median);
+    return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
 }
 
 enum { TM_TRUST, TM_TEAM, TM_ERROR, TM_INTEG, TM_GOOD, TM_COUNT };
@@ -215,7 +361,7 @@ static const ts_metric_decl trust_metrics[TM_COUNT] = {
     {"trust_team", "trust score",
      "Mean trust of agents in their manager, reports and teammates (no model: the prior)."},
     {"model_error", "probability",
-     "Mean |believed - true competence| over stored models and domains."},
+     "Mean |believed - true chance of success| over stored models and domains."},
     {"integrity_mean", "probability", "Mean believed honesty over stored models."},
     {"goodwill_mean", "score in [-1,1]", "Mean goodwill over stored models."},
 };
@@ -234,7 +380,7 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
             float mu, sigma;
             ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
             t += ts_trust_score(&s->tp, &b, d);
-            acc[TA_ERR] += fabs((double)mu - w->competence[(size_t)j * D + d]);
+            acc[TA_ERR] += fabs((double)mu - ts_work_success_of(&s->link, w, j, d));
         }
         acc[TA_ERR_N] += D;
         acc[TA_T] += t / D;
@@ -290,6 +436,39 @@ static double last_of(const ts_result *res, const char *name) {
     return s && s->n ? s->values[s->n - 1] : NAN;
 }
 
+/* The team table's trust column: mean trust (domain-averaged, the prior where there is no
+ * model) over the ordered pairs of a team's members and its manager. */
+static ts_status trust_team_column(const trust_state *s, const ts_world *w, ts_result *res,
+                                   ts_error *err) {
+    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
+    size_t k = mc ? mc->n : 0;
+    const uint32_t *mgr = mc ? mc->data : NULL;
+    float *within = ts_table_add_column(
+        &res->teams, "trust_within", "trust score",
+        "Mean trust among the team's members and its manager, over ordered pairs, "
+        "domain-averaged (the prior where someone holds no model).",
+        TS_COL_F32, k, 1);
+    if (k && !within) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the team table");
+    }
+    for (size_t i = 0; i < k; i++) {
+        uint32_t m = mgr[i];
+        double sum = 0.0;
+        size_t n = 0;
+        for (uint32_t x = m; x != TS_NO_AGENT; x = x == m ? w->first_report[m] : w->next_peer[x]) {
+            for (uint32_t y = m; y != TS_NO_AGENT;
+                 y = y == m ? w->first_report[m] : w->next_peer[y]) {
+                if (x != y) {
+                    sum += ts_trust_of_mean(&s->tp, w, x, y);
+                    n++;
+                }
+            }
+        }
+        within[i] = n ? (float)(sum / (double)n) : NAN;
+    }
+    return TS_OK;
+}
+
 /* Summaries and the per-agent columns: trust given and received, model error. */
 static ts_status trust_summarize(const void *state, const ts_world *w, ts_result *res,
                                  ts_error *err) {
@@ -315,9 +494,9 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
     float *received =
         ts_table_add_column(&res->agents, "trust_received", "trust score",
                             "Mean trust others who model the agent place in it.", TS_COL_F32, n, 1);
-    float *error = ts_table_add_column(&res->agents, "model_error", "probability",
-                                       "Mean |believed - true competence| of the agent's models.",
-                                       TS_COL_F32, n, 1);
+    float *error = ts_table_add_column(
+        &res->agents, "model_error", "probability",
+        "Mean |believed - true chance of success| of the agent's models.", TS_COL_F32, n, 1);
     double *recv_sum = calloc(n ? n : 1, sizeof *recv_sum);
     uint32_t *recv_n = calloc(n ? n : 1, sizeof *recv_n);
     if ((n && (!given || !received || !error)) || !recv_sum || !recv_n) {
@@ -337,7 +516,7 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
                 float mu, sigma;
                 ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
                 t += ts_trust_score(&s->tp, &b, d);
-                esum += fabs((double)mu - w->competence[(size_t)j * D + d]);
+                esum += fabs((double)mu - ts_work_success_of(&s->link, w, j, d));
             }
             tsum += t / D;
             recv_sum[j] += t / D;
@@ -351,7 +530,8 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
     }
     free(recv_sum);
     free(recv_n);
-    return TS_OK;
+    st = trust_team_column(s, w, res, err);
+    return st == TS_OK ? trust_delegation(s, w, res, err) : st;
 }
 
 const ts_module ts_module_trust = {
@@ -363,6 +543,8 @@ const ts_module ts_module_trust = {
     .validate = trust_validate,
     .configure = trust_configure,
     .free = trust_free,
+    .grow = trust_grow,
+    .org = trust_org,
     .metrics = trust_metrics,
     .n_metrics = TM_COUNT,
     .n_acc = TA_COUNT,

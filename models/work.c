@@ -37,6 +37,66 @@ static const ts_param work_work_params[] = {
         .doc = "Standard deviation of the size of a task.",
     },
     {
+        .key = "difficulty",
+        .type = TS_PT_REAL,
+        .def = "0.4",
+        .min = -10,
+        .max = 10,
+        .units = "competence",
+        .doc = "Ability at which a piece of work succeeds half the time (the item-response "
+               "curve's midpoint): ability = competence * exp(-alignment error).",
+    },
+    {
+        .key = "skill_scale",
+        .type = TS_PT_REAL,
+        .def = "0.1",
+        .min = 0.001,
+        .max = 10,
+        .units = "competence",
+        .doc = "How sharply success rises with ability around the difficulty: the success "
+               "odds grow e-fold for each skill_scale of ability.",
+    },
+    {
+        .key = "tech_debt.mean",
+        .type = TS_PT_REAL,
+        .def = "0.2",
+        .min = 0,
+        .max = 0.95,
+        .units = "share of a day",
+        .doc = "Mean technical debt of a team: the share of its members' working day spent on "
+               "toil keeping its systems running (drawn per team when it first appears; a team "
+               "split off an existing one inherits its debt).",
+    },
+    {
+        .key = "tech_debt.sd",
+        .type = TS_PT_REAL,
+        .def = "0.1",
+        .min = 0,
+        .max = 0.5,
+        .units = "share of a day",
+        .doc = "Spread of technical debt between teams (a Beta distribution).",
+    },
+    {
+        .key = "tech_debt.visibility",
+        .type = TS_PT_REAL,
+        .def = "0.1",
+        .min = 0,
+        .max = 10,
+        .units = "observation weight",
+        .doc = "Weight at which a person's manager and teammates see it on a day of toil (a "
+               "share of days equal to the team's debt): firefighting is done together.",
+    },
+    {
+        .key = "kept_word",
+        .type = TS_PT_REAL,
+        .def = "0.1",
+        .min = 0,
+        .max = 10,
+        .units = "observations per observation",
+        .doc = "Honesty evidence an observer takes from work it sees delivered, per unit of "
+               "the observation's weight (an owned-up failure gives 1 per unit).",
+    },
+    {
         .key = "decision_probability",
         .type = TS_PT_REAL,
         .def = "0.5",
@@ -95,7 +155,7 @@ static const ts_param work_work_params[] = {
     {
         .key = "partner_visibility",
         .type = TS_PT_REAL,
-        .def = "0.1",
+        .def = "0.15",
         .min = 0,
         .max = 1,
         .units = "observation weight",
@@ -111,7 +171,23 @@ static const ts_section work_work_section = {
     .doc = "Tasks, sign-offs, stakeholders and the working day.",
 };
 
-static const ts_section *const work_sections[] = {&work_work_section};
+static const ts_section *const work_sections[] = {&work_work_section, &work_setback_section};
+
+/* ---- The success link ------------------------------------------------------------------ */
+
+void ts_work_link_load(const ts_scenario *sc, ts_work_link *link) {
+    link->difficulty = ts_scenario_real(sc, "work.difficulty");
+    link->scale = ts_scenario_real(sc, "work.skill_scale");
+}
+
+double ts_work_success_p(const ts_work_link *link, double competence, double alignment_error) {
+    double ability = competence * (1.0 - ts_alignment_misalignment(alignment_error));
+    return 1.0 / (1.0 + exp(-(ability - link->difficulty) / link->scale));
+}
+
+double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t d) {
+    return ts_work_success_p(link, w->competence[(size_t)a * w->n_domains + d], w->alignment[a]);
+}
 
 /* ---- Configuration and state --------------------------------------------------------- */
 
@@ -139,6 +215,12 @@ static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state
     p->ramp_days = (int32_t)ts_scenario_int(sc, "hiring.ramp_days");
     ts_trust_params_load(sc, &p->tp);
     ts_repair_params_load(sc, &p->rp);
+    ts_work_link_load(sc, &p->link);
+    p->kept_word = (float)ts_scenario_real(sc, "work.kept_word");
+    p->debt_mean = ts_scenario_real(sc, "work.tech_debt.mean");
+    p->debt_sd = ts_scenario_real(sc, "work.tech_debt.sd");
+    p->toil_weight = (float)ts_scenario_real(sc, "work.tech_debt.visibility");
+    work_setback_configure(sc, &s->setback);
     *state = s;
     return TS_OK;
 }
@@ -148,6 +230,8 @@ static void work_free(void *state) {
     free(s->rows);
     free(s->partners);
     free(s->n_part);
+    free(s->debt);
+    free(s->has_debt);
     free(s);
 }
 
@@ -160,7 +244,9 @@ static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
     if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, n_old, n_new) ||
         !ts_world_grow_array((void **)&s->partners, WORK_MAX_PARTNERS * sizeof *s->partners, n_old,
                              n_new) ||
-        !ts_world_grow_array((void **)&s->n_part, sizeof *s->n_part, n_old, n_new)) {
+        !ts_world_grow_array((void **)&s->n_part, sizeof *s->n_part, n_old, n_new) ||
+        !ts_world_grow_array((void **)&s->debt, sizeof *s->debt, n_old, n_new) ||
+        !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
     }
     s->n_alloc = (uint32_t)n_new;
@@ -211,11 +297,51 @@ static uint32_t inherit_partners(const work_state *s, const ts_world *w, uint32_
     return k;
 }
 
+/* A Beta draw with the given mean and sd (method of moments); the mean itself when there
+ * is no spread or no Beta fits. */
+static double beta_draw(ts_rng *r, double m, double sd) {
+    if (!(sd > 0.0) || !(m > 0.0 && m < 1.0)) {
+        return m;
+    }
+    double k = m * (1.0 - m) / (sd * sd) - 1.0;
+    return k > 0.0 ? gsl_ran_beta(ts_rng_gsl(r), m * k, (1.0 - m) * k) : m;
+}
+
+/* A team's technical debt: that of the team it split from (a sibling under the same
+ * parent, else the parent's team), else drawn. */
+static void set_debt(work_state *s, const ts_world *w, const ts_day *d, uint32_t m) {
+    uint32_t parent = w->manager[m], src = TS_NO_AGENT;
+    for (uint32_t j = parent == TS_NO_AGENT ? TS_NO_AGENT : w->first_report[parent];
+         j != TS_NO_AGENT && src == TS_NO_AGENT; j = w->next_peer[j]) {
+        if (j != m && is_team(w, j) && s->has_debt[j]) {
+            src = j;
+        }
+    }
+    if (src == TS_NO_AGENT && parent != TS_NO_AGENT && s->has_debt[parent]) {
+        src = parent;
+    }
+    if (src != TS_NO_AGENT && s->partners_ready) {
+        s->debt[m] = s->debt[src];
+    } else {
+        ts_rng r;
+        ts_rng_init(&r, d->seed, m, (uint32_t)d->day, WORK_DEBT_STREAM);
+        s->debt[m] = (float)beta_draw(&r, s->p.debt_mean, s->p.debt_sd);
+    }
+    s->has_debt[m] = 1;
+}
+
 /* Each team works with a few other teams, so the same people meet again: drawn at random
  * by the teams present on the first day, inherited by teams created later; a partner
- * that is no longer a team is replaced at random. */
+ * that is no longer a team is replaced at random. A team's technical debt is set when
+ * it first appears. */
 static void work_org(void *state, ts_world *w, ts_day *d) {
     work_state *s = state;
+    work_setback_org(s, w, d);
+    for (uint32_t m = 0; m < w->n; m++) {
+        if (is_team(w, m) && !s->has_debt[m]) {
+            set_debt(s, w, d, m);
+        }
+    }
     uint32_t P = s->p.n_partners;
     if (P == 0) {
         return;
@@ -283,6 +409,10 @@ static void tell(const work_state *s, const ts_world *w, ts_emit *e, const outco
         ts_repair_owned(&s->p.rp, w, e, observer, o->owner, o->domain, weight);
     } else {
         ts_ev_observe(e, observer, o->owner, o->domain, o->shown_success, weight);
+        if (o->shown_success && s->p.kept_word > 0.0f) {
+            /* Work delivered as promised is also a little evidence of being reliable. */
+            ts_ev_integrity(e, observer, o->owner, s->p.kept_word * weight, 0.0f, 0.0f);
+        }
     }
 }
 
@@ -304,12 +434,17 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
     int concealed = 0;
     int trial = w->task_trial[a];
-    if (!row->success && trial) {
+    int forced = row->forced_now ? s->setback.handling + 1 : 0;
+    if (!row->success && (trial || forced == WORK_SETBACK_SEEN + 1)) {
         /* A trial task's failure always surfaces: seen as it is, no choice to own up. */
         o.shown_success = 0;
         row->owned++;
     } else if (!row->success) {
-        if (ts_repair_owns_up(w, a, r)) {
+        /* A setback's failure is handled as the experiment says; others as people do. */
+        int owns = forced == WORK_SETBACK_OWNED + 1       ? 1
+                   : forced == WORK_SETBACK_CONCEALED + 1 ? 0
+                                                          : ts_repair_owns_up(w, a, r);
+        if (owns) {
             o.owned = 1;
             o.shown_success = 0;
             row->owned++;
@@ -317,6 +452,9 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
             concealed = 1; /* to everyone else it looks done */
             row->concealed++;
         }
+    }
+    if (!row->success && !concealed && work_in_window(w, w->day - 1)) {
+        row->win_owned++; /* the failure was counted on the day it ended, yesterday */
     }
     ts_ev_self(e, a, row->domain, row->success, 1.0f);
     uint32_t m = w->manager[a];
@@ -336,9 +474,11 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
             tell(s, w, e, &o, j, 0.25f);
         }
     }
-    /* Members of the partner teams see the work go by. */
+    /* Members of the partner teams see the work go by, when the owner shows it to them:
+     * people who feel unsafe keep their work to their own team (seed 004). */
     uint32_t team = work_team(w, a);
-    for (uint32_t i = 0; i < s->n_part[team] && s->p.partner_vis > 0.0f; i++) {
+    int shown = ts_rng_uniform(r) < w->safety[a];
+    for (uint32_t i = 0; shown && i < s->n_part[team] && s->p.partner_vis > 0.0f; i++) {
         uint32_t p = s->partners[(size_t)team * WORK_MAX_PARTNERS + i];
         if (!w->active[p]) {
             continue;
@@ -352,7 +492,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
         ts_repair_respond(&s->p.rp, w, e, a, r);
         row->rework += TS_REPAIR_REWORK_OWNED * row->size;
         row->rework_domain = row->domain;
-    } else if (trial && !row->success) {
+    } else if ((trial || forced) && !row->success) {
         row->rework += WORK_TRIAL_REWORK * row->size;
         row->rework_domain = row->domain;
     }
@@ -365,7 +505,8 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
             *df = (work_defect){.rework = TS_REPAIR_REWORK_OWNED * row->size,
                                 .cap = TS_REPAIR_DEFECT_CAP * row->size,
                                 .domain = row->domain,
-                                .active = 1};
+                                .active = 1,
+                                .due_day = forced ? w->day + s->setback.surface_after : INT32_MAX};
             for (uint32_t i = 0; i < row->n_deciders && df->n_obs < 3; i++) {
                 if (row->dec[i].id != m && decider_weight(&row->dec[i]) >= 1.0f) {
                     df->obs[df->n_obs++] = row->dec[i].id;
@@ -377,7 +518,8 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
 }
 
 /* Hidden defects grow and may surface; the one who hid it then owes the rework. */
-static void tend_defects(const ts_world *w, uint32_t a, work_row *row, ts_rng *r, ts_emit *e) {
+static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, work_row *row,
+                         ts_rng *r, ts_emit *e) {
     uint32_t m = w->manager[a];
     for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
         work_defect *df = &row->defects[k];
@@ -387,19 +529,19 @@ static void tend_defects(const ts_world *w, uint32_t a, work_row *row, ts_rng *r
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
         /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
-        if (ts_rng_uniform(r) >= TS_REPAIR_DISCOVERY + w->surface[a]) {
+        if (ts_rng_uniform(r) >= s->p.rp.discovery + w->surface[a] && w->day < df->due_day) {
             continue;
         }
         if (m != TS_NO_AGENT) {
-            ts_repair_discovered(e, m, a, df->domain, 1.0f);
+            ts_repair_discovered(&s->p.rp, e, m, a, df->domain, 1.0f);
             for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
                 if (j != a) {
-                    ts_repair_discovered(e, j, a, df->domain, 0.25f);
+                    ts_repair_discovered(&s->p.rp, e, j, a, df->domain, 0.25f);
                 }
             }
         }
         for (uint32_t i = 0; i < df->n_obs; i++) {
-            ts_repair_discovered(e, df->obs[i], a, df->domain, 1.0f);
+            ts_repair_discovered(&s->p.rp, e, df->obs[i], a, df->domain, 1.0f);
         }
         row->rework += df->rework;
         row->rework_domain = df->domain;
@@ -431,6 +573,29 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
     }
 }
 
+/* Toil is done together: on a day of firefighting (a share of days equal to the team's
+ * debt) a person's teammates and manager see it at work on the team's systems, in the
+ * team's own domain (seed 004: shared time in the trenches builds trust inside a team). */
+static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts_rng *r,
+                          ts_emit *e) {
+    uint32_t m = w->manager[a];
+    if (m == TS_NO_AGENT || w->busy[a] || s->p.toil_weight <= 0.0f) {
+        return;
+    }
+    double u = ts_rng_uniform(r), v = ts_rng_uniform(r);
+    if (u >= s->debt[m]) {
+        return;
+    }
+    uint32_t d = m % w->n_domains;
+    int ok = v < ts_work_success_of(&s->p.link, w, a, d);
+    ts_ev_observe(e, m, a, d, ok, s->p.toil_weight);
+    for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        if (j != a) {
+            ts_ev_observe(e, j, a, d, ok, s->p.toil_weight);
+        }
+    }
+}
+
 static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
     const work_state *s = state;
     /* The acting agent's own row: written by it alone (module.h). */
@@ -442,7 +607,7 @@ static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *
     ts_rng r;
     ts_emit_rng(e, &r);
     /* Defects hidden before today first, so a new one starts growing tomorrow. */
-    tend_defects(w, a, row, &r, e);
+    tend_defects(s, w, a, row, &r, e);
     if (row->state == WORK_DONE) {
         report(s, w, a, row, &r, e);
         row->state = WORK_IDLE;
@@ -450,6 +615,7 @@ static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *
     if (row->state == WORK_IDLE && !w->busy[a]) {
         start_task(s, w, a, row, &r, e);
     }
+    toil_together(s, w, a, &r, e);
 }
 
 static void work_handle(void *state, ts_world *w, const ts_msg *m) {
@@ -476,20 +642,32 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
         w->task_domain[a] = TS_NO_TASK;
     }
     if (w->busy[a]) {
+        row->sys_worked = 0.0f;
         return; /* on an incident: its hours are the incident's */
     }
     float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
     float overhead = w->backlog[a];
     for (int k = 0; k < TS_HOURS_N; k++) {
-        overhead += k == TS_HOURS_PRODUCTIVE ? 0.0f : h[k];
+        overhead += k == TS_HOURS_PRODUCTIVE || k == TS_HOURS_TOIL ? 0.0f : h[k];
     }
-    float avail = p->hpd - overhead;
+    float sys = row->backlog_sys + h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION] +
+                h[TS_HOURS_DEEP_DIVE] + h[TS_HOURS_SUPERVISION];
+    /* Toil on the team's systems comes off the day first; it is never carried over. */
+    float toil = p->hpd * s->debt[work_team(w, a)];
+    h[TS_HOURS_TOIL] = toil;
+    float avail = p->hpd - toil - overhead;
     if (avail < 0.0f) {
-        /* Overload: carried as backlog up to the limit, the rest dropped. */
+        /* Overload: the day goes to overhead, in-system work in its share of it; the
+         * rest is carried as backlog up to the limit, and what is beyond is dropped. */
+        float share = sys / overhead;
         w->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
+        row->sys_worked = (p->hpd - toil) * share;
+        row->backlog_sys = w->backlog[a] * share;
         avail = 0.0f;
     } else {
         w->backlog[a] = 0.0f;
+        row->sys_worked = sys;
+        row->backlog_sys = 0.0f;
     }
     if (row->state != WORK_ACTIVE) {
         return;
@@ -504,14 +682,24 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     }
     ts_rng r;
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
-    double c = w->competence[(size_t)a * w->n_domains + row->domain];
     /* Help asked for (a tactic) adds its boost to the chance of success. */
-    double ps = c * (1.0 - ts_alignment_misalignment(w->alignment[a])) + w->task_boost[a];
+    double ps = ts_work_success_of(&p->link, w, a, row->domain) + w->task_boost[a];
     row->success = ts_rng_uniform(&r) < ps;
+    row->forced_now = row->forced > 0;
+    if (row->forced_now) {
+        row->success = 0; /* a setback's failure, whatever the draw */
+        row->forced--;
+    }
     row->completed = 1;
     row->failed = !row->success;
+    if (work_in_window(w, w->day)) {
+        row->win_failed += row->failed;
+    }
     if (row->success && !row->is_rework) {
         row->output = row->size;
+        if (work_in_window(w, w->day)) {
+            row->win_output += row->size;
+        }
     }
     row->state = WORK_DONE;
 }
@@ -532,6 +720,7 @@ enum {
     WM_H_MEET,
     WM_H_COORD,
     WM_H_INCIDENT,
+    WM_H_TOIL,
     WM_LEADER,
     WM_COMPLETED,
     WM_FAILED,
@@ -541,6 +730,7 @@ enum {
     WM_DISCOVERED,
     WM_CROSS,
     WM_FUD,
+    WM_SETBACK,
     WM_COUNT
 };
 
@@ -559,6 +749,8 @@ static const ts_metric_decl work_metrics[WM_COUNT] = {
     {"hours_meetings", "hours/person/day", "Meetings and mentoring per person."},
     {"hours_coordination", "hours/person/day", "Coordination (syncs, arguments) per person."},
     {"hours_incident", "hours/person/day", "Incident work and supervision per person."},
+    {"hours_toil", "hours/person/day",
+     "Toil on the teams' systems (their technical debt) per person."},
     {"leader_in_system", "fraction",
      "Share of leaders' (depth 0-1) working hours spent on reviews, deep dives, escalations "
      "and incident supervision."},
@@ -574,6 +766,9 @@ static const ts_metric_decl work_metrics[WM_COUNT] = {
     {"fud_mean", "uncertainty",
      "Mean status uncertainty of stakeholder-task pairs of open decisions (+0.1 a day without "
      "news)."},
+    {"trust_setback", "trust score",
+     "Mean trust of the managers of the setback experiment's cohort in them, domain-averaged "
+     "(NaN without experiments.setback)."},
 };
 
 enum {
@@ -598,6 +793,8 @@ enum {
     WA_CROSS_N,
     WA_FUD_SUM,
     WA_FUD_N,
+    WA_SETBACK_SUM,
+    WA_SETBACK_N,
     WA_COUNT
 };
 
@@ -622,8 +819,9 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
             acc[WA_H + k] += h[k];
         }
         if (w->depth[a] <= 1) {
-            double in = (double)h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION] +
-                        h[TS_HOURS_DEEP_DIVE] + h[TS_HOURS_SUPERVISION];
+            /* Hours worked in the system today, backlog included; a responder's hours
+             * are the incident's (supervision, charged to the commander, counts). */
+            double in = w->busy[a] ? (double)h[TS_HOURS_SUPERVISION] : row->sys_worked;
             acc[WA_LEAD_N] += 1.0;
             acc[WA_LEAD_SYS] += in < s->p.hpd ? in : s->p.hpd;
         }
@@ -642,6 +840,7 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
             acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - news);
             acc[WA_FUD_N] += row->n_stake;
         }
+        work_setback_measure(s, w, a, acc + WA_SETBACK_SUM);
     }
 }
 
@@ -665,6 +864,7 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_H_MEET] = per(h[TS_HOURS_MEETINGS] + h[TS_HOURS_MENTORING], n);
     v[WM_H_COORD] = per(h[TS_HOURS_COORDINATION], n);
     v[WM_H_INCIDENT] = per(h[TS_HOURS_INCIDENT] + h[TS_HOURS_SUPERVISION], n);
+    v[WM_H_TOIL] = per(h[TS_HOURS_TOIL], n);
     v[WM_LEADER] = per(acc[WA_LEAD_SYS], acc[WA_LEAD_N] * s->p.hpd);
     v[WM_COMPLETED] = acc[WA_COMP];
     v[WM_FAILED] = acc[WA_FAIL];
@@ -689,6 +889,52 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_STAKE] = per(win[3], win[2]);
     v[WM_LATENCY] = per(win[4], win[2]);
     v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
+    v[WM_SETBACK] = per(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
+}
+
+/* The work columns of the team table: output, failures and failures owned up by the
+ * team's members over the window (work_in_window), and the team's technical debt. */
+static ts_status work_team_columns(const work_state *s, const ts_world *w, ts_result *res,
+                                   ts_error *err) {
+    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
+    size_t k = mc ? mc->n : 0;
+    const uint32_t *mgr = mc ? mc->data : NULL;
+    float *out = ts_table_add_column(
+        &res->teams, "output_per_head", "hours/person/day",
+        "Hours of successfully completed new task work per member per day over the last 90 "
+        "recorded days (the whole run if shorter).",
+        TS_COL_F32, k, 1);
+    uint32_t *failed = ts_table_add_column(&res->teams, "failures", "tasks",
+                                           "Tasks of the members that failed over the same window.",
+                                           TS_COL_U32, k, 1);
+    uint32_t *owned = ts_table_add_column(
+        &res->teams, "failures_owned", "tasks",
+        "Of those failures, the ones owned up to or seen as they were (not concealed).", TS_COL_U32,
+        k, 1);
+    float *debt = ts_table_add_column(
+        &res->teams, "tech_debt", "share of a day",
+        "The team's technical debt: the share of its members' day spent on toil.", TS_COL_F32, k,
+        1);
+    if (k && (!out || !failed || !owned || !debt)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the team table");
+    }
+    int32_t first = w->days - 89 > 1 ? w->days - 89 : 1;
+    double span = w->days >= first ? (double)(w->days - first + 1) : 0.0;
+    for (size_t i = 0; i < k; i++) {
+        double hours = 0.0;
+        uint32_t n = 0, f = 0, o = 0;
+        for (uint32_t j = w->first_report[mgr[i]]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            hours += s->rows[j].win_output;
+            f += s->rows[j].win_failed;
+            o += s->rows[j].win_owned;
+            n++;
+        }
+        out[i] = n && span > 0.0 ? (float)(hours / (n * span)) : NAN;
+        failed[i] = f;
+        owned[i] = o;
+        debt[i] = s->debt[mgr[i]];
+    }
+    return TS_OK;
 }
 
 /* Sum of a series over recorded days [from, n). */
@@ -706,8 +952,6 @@ static double series_mean(const ts_series *s, size_t from) {
 
 static ts_status work_summarize(const void *state, const ts_world *w, ts_result *res,
                                 ts_error *err) {
-    (void)state;
-    (void)w;
     const ts_series *dec = ts_result_find_series(res, "decisions");
     const ts_series *esc = ts_result_find_series(res, "escalations");
     const ts_series *deep = ts_result_find_series(res, "deep_dives");
@@ -737,7 +981,8 @@ static ts_status work_summarize(const void *state, const ts_world *w, ts_result 
             return ts_error_set(err, st, "out of memory for the summary");
         }
     }
-    return TS_OK;
+    ts_status st = work_team_columns(state, w, res, err);
+    return st == TS_OK ? work_setback_summarize(state, res, err) : st;
 }
 
 const ts_module ts_module_work = {
@@ -746,7 +991,7 @@ const ts_module ts_module_work = {
     .n_sections = sizeof work_sections / sizeof work_sections[0],
     .event_kinds = NULL,
     .n_event_kinds = 0,
-    .validate = NULL,
+    .validate = work_setback_validate,
     .configure = work_configure,
     .free = work_free,
     .grow = work_grow,

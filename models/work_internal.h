@@ -15,6 +15,8 @@
 /* The random stream of completion draws in settle (which has no module index): far above
  * the engine's module * 4 + phase streams. */
 #define WORK_SETTLE_STREAM 0x574b5301u
+/* The stream of a new team's technical debt. */
+#define WORK_DEBT_STREAM 0x574b4402u
 /* Trial tasks (MODEL.md §6.4): the manager's observation weight, the rework of a failure. */
 #define WORK_TRIAL_WEIGHT 2.0f
 #define WORK_TRIAL_REWORK 0.1f
@@ -41,10 +43,27 @@ typedef struct work_params {
     float blocked_eff;
     uint32_t n_partners;
     float partner_vis;
+    float kept_word;           /* work.kept_word */
+    double debt_mean, debt_sd; /* work.tech_debt.mean, .sd */
+    float toil_weight;         /* work.tech_debt.visibility */
     int32_t ramp_days;
     ts_trust_params tp;
     ts_repair_params rp;
+    ts_work_link link;
 } work_params;
+
+/* How a setback's forced failures are handled (work_setback.c). */
+enum { WORK_SETBACK_OWNED = 0, WORK_SETBACK_CONCEALED, WORK_SETBACK_SEEN };
+
+/* The scenario's setback experiment, if any (day -1: none). */
+typedef struct work_setback {
+    int32_t day;
+    double share;
+    uint8_t failures;
+    uint8_t handling;
+    int32_t surface_after;
+    int32_t measure_after;
+} work_setback;
 
 typedef struct work_decider {
     uint32_t id;
@@ -58,6 +77,7 @@ typedef struct work_defect {
     uint8_t domain;
     uint8_t active;
     uint8_t n_obs;
+    int32_t due_day; /* a setback's concealed failure surfaces on this day at the latest */
     uint32_t obs[3]; /* deciders who saw the task go by, besides manager and team */
 } work_defect;
 
@@ -70,6 +90,12 @@ typedef struct work_row {
     uint8_t state, domain, success, is_rework;
     uint8_t n_deciders, n_stake;
     work_decider dec[WORK_MAX_DECIDERS];
+    /* A setback (work_setback.c): in its cohort, failures still to force, and whether
+     * the task that just ended was one of them. */
+    uint8_t cohort, forced, forced_now;
+    /* In-system hours (sign-off, escalation, deep dive, supervision) inside the owner's
+     * backlog, and those worked today (leaders' in-system share counts them). */
+    float backlog_sys, sys_worked;
     /* Rework owed, done as the next task. */
     float rework;
     uint8_t rework_domain;
@@ -79,6 +105,10 @@ typedef struct work_row {
     uint16_t cross_n;
     float latency, cross_sum;
     uint8_t completed, failed, owned, concealed, discovered;
+    /* Over the team table's window (the last 90 recorded days): output hours, failures
+     * and failures owned up (trial and setback failures count as owned: they are seen). */
+    float win_output;
+    uint16_t win_failed, win_owned;
     float output;
 } work_row;
 
@@ -87,6 +117,8 @@ typedef struct work_state {
     work_row *rows;
     uint32_t *partners; /* per team (manager id): WORK_MAX_PARTNERS partner managers */
     uint8_t *n_part;
+    float *debt;        /* per team (manager id): technical debt, the share of a day of toil */
+    uint8_t *has_debt;  /* per team: its debt was set (drawn or inherited) */
     int partners_ready; /* the teams present on the first day have drawn their partners */
     uint32_t n_alloc;
     /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means
@@ -94,7 +126,22 @@ typedef struct work_state {
      * with no sign-off at all (the day after an offsite, a quiet weekend of a small org). */
     double ring[7][5];
     int ring_pos;
+    work_setback setback;
 } work_state;
+
+/* Setbacks (work_setback.c). */
+extern const ts_section work_setback_section; /* experiments.setback */
+ts_status work_setback_validate(const ts_scenario *sc, ts_error *err);
+void work_setback_configure(const ts_scenario *sc, work_setback *sb);
+void work_setback_org(work_state *s, const ts_world *w, const ts_day *d);
+void work_setback_measure(const work_state *s, const ts_world *w, uint32_t a, double *acc);
+ts_status work_setback_summarize(const work_state *s, ts_result *res, ts_error *err);
+
+/* Is `day` inside the team table's window: the last 90 recorded days, or the whole run
+ * if it is shorter? */
+static inline int work_in_window(const ts_world *w, int32_t day) {
+    return day >= 1 && day > w->days - 90;
+}
 
 /* Starts owner a's decision on its new task: draws the stakeholders, runs each sign-off
  * chain, charges the hours (messages), records the deciders and the latency. */

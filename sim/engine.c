@@ -697,8 +697,10 @@ static ts_status agent_table(const ts_world *w, ts_result *res, ts_error *err) {
     int32_t *leave = ts_table_add_column(
         t, "leave_day", "day", "Day of leaving (2147483647: still employed).", TS_COL_I32, n, 1);
     float *comp =
-        ts_table_add_column(t, "competence", "probability",
-                            "True competence per domain (hidden trait).", TS_COL_F32, n, D);
+        ts_table_add_column(t, "competence", "competence",
+                            "True competence per domain (hidden trait); the chance of success "
+                            "follows from it (docs/model.md §7.3).",
+                            TS_COL_F32, n, D);
     float *candor = ts_table_add_column(t, "candor", "probability",
                                         "Propensity to own up (hidden trait).", TS_COL_F32, n, 1);
     float *open =
@@ -765,6 +767,10 @@ ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
             return ts_error_set(err, TS_ERR_INTERRUPTED, "interrupted");
         }
         st = ts_engine_step(e, err);
+        if (st == TS_OK && e->w.day > -TS_ENGINE_LEAD_IN_DAYS && e->w.day < 0) {
+            /* Measured, not recorded: metrics over a trailing week are whole on day 0. */
+            phase_measure(e, n_blocks_of(e->w.n));
+        }
         if (st == TS_OK && e->opt.progress) {
             e->opt.progress(e->opt.progress_ctx, e->w.day);
         }

@@ -15,6 +15,9 @@
 /* Agents per block: the unit of parallel work, of message buckets and of metric sums. */
 #define TS_BLOCK_SHIFT 10
 #define TS_BLOCK (1u << TS_BLOCK_SHIFT)
+/* The last days of the warm-up (before day 0) that are measured but not recorded, so that
+ * a metric a module computes over a trailing week is complete on day 0. */
+#define TS_ENGINE_LEAD_IN_DAYS 7
 
 typedef struct ts_engine ts_engine;
 

@@ -13,7 +13,8 @@ enum {
     TS_RS_SCAR = 2,
     TS_RS_GOODWILL = 3,
     TS_RS_LAST_DAY = 4,
-    TS_RS_ALPHA = 5
+    TS_RS_FIRST_DAY = 5,
+    TS_RS_ALPHA = 6
 };
 
 /* Blocks are padded to a cache line so every block's ids start on a line boundary
@@ -42,6 +43,16 @@ static int32_t get_last_day(const float *p) {
 
 static void set_last_day(float *p, int32_t day) {
     memcpy(&p[TS_RS_LAST_DAY], &day, sizeof day);
+}
+
+static int32_t get_first_day(const float *p) {
+    int32_t day;
+    memcpy(&day, &p[TS_RS_FIRST_DAY], sizeof day);
+    return day;
+}
+
+static void set_first_day(float *p, int32_t day) {
+    memcpy(&p[TS_RS_FIRST_DAY], &day, sizeof day);
 }
 
 /* forgetting^(day - last_day) in double; a day in the past does not amplify. */
@@ -262,6 +273,7 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
     float *p = payload_of(s, owner, (uint32_t)slot);
     memset(p, 0, (size_t)s->stride * sizeof *p);
     set_last_day(p, day);
+    set_first_day(p, day);
     return slot;
 }
 
@@ -280,6 +292,7 @@ void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32
     out->scar = p[TS_RS_SCAR];
     out->goodwill = decayed(p[TS_RS_GOODWILL], f);
     out->last_day = last;
+    out->first_day = get_first_day(p);
 }
 
 float ts_relstore_evidence(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day) {
@@ -328,6 +341,7 @@ void ts_relstore_write(ts_relstore *s, uint32_t owner, uint32_t slot, const ts_b
     p[TS_RS_SCAR] = b->scar;
     p[TS_RS_GOODWILL] = clamp_goodwill(b->goodwill);
     set_last_day(p, b->last_day);
+    set_first_day(p, b->first_day);
 }
 
 void ts_relstore_clear(ts_relstore *s, uint32_t owner) {

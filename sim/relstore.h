@@ -23,6 +23,7 @@ typedef struct ts_belief {
     float scar;                    /* concealments discovered: never decays */
     float goodwill;                /* in [-1, 1], decays toward 0 */
     int32_t last_day;              /* day of the last write */
+    int32_t first_day;             /* day the model was created (first contact) */
 } ts_belief;
 
 /* Agents per chunk: a chunk holds the blocks of agents [k*CHUNK, (k+1)*CHUNK). */
@@ -31,14 +32,15 @@ typedef struct ts_belief {
 /* Layout of one agent's block (block_bytes long, a multiple of 64): `capacity` ids
  * (uint32) contiguous, then `capacity` payloads of `stride` floats each:
  *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
- *   [5 .. 5+n_domains)  alpha_e[d]   [5+n_domains .. 5+2*n_domains)  beta_e[d]
+ *   [5] first_day (int32 bits)
+ *   [6 .. 6+n_domains)  alpha_e[d]   [6+n_domains .. 6+2*n_domains)  beta_e[d]
  * Chunks are zero-filled anonymous mappings, never moved or freed before ts_relstore_free,
  * so pages of agents not yet used are not committed. The fields are private to relstore.c
  * (tests read n_agents and n_chunks); use the functions below. */
 typedef struct ts_relstore {
     uint32_t capacity;  /* models per agent */
     uint32_t n_domains; /* 1..TS_MAX_DOMAINS */
-    uint32_t stride;    /* floats of payload per model (5 + 2*n_domains) */
+    uint32_t stride;    /* floats of payload per model (6 + 2*n_domains) */
     double log_forget;  /* log(forgetting) */
     size_t block_bytes; /* bytes of one agent's block */
     uint32_t n_agents;  /* agents with a block: ids 0 .. n_agents-1 */

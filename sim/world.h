@@ -82,6 +82,9 @@ typedef struct ts_world {
     void (*on_observe)(const void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
                        uint32_t domain, int success, float weight);
     const void *on_observe_ctx;
+    /* How the models weigh new evidence (models/evidence.h); opaque to the engine, set
+     * by a module at configure and only read afterwards. NULL: evidence as it comes. */
+    const void *learning;
 } ts_world;
 
 ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, double forgetting,

@@ -27,6 +27,8 @@ incident_coordination_hours"""
 
 AGENT_COLUMNS = ["id", "manager", "depth", "hire_day", "competence", "candor", "openness",
                  "safety", "models_held", "trust_given", "trust_received", "model_error"]
+TEAM_COLUMNS = ["manager", "members", "trust_within", "output_per_head", "failures",
+                "failures_owned", "safety", "tech_debt"]
 INCIDENT_COLUMNS = ["start_day", "end_day", "work_hours", "responders", "workstreams",
                     "independent_streams", "coordination_hours"]
 
@@ -93,6 +95,13 @@ def main():
         for c in AGENT_COLUMNS:
             if c not in run["agents"]:
                 failures.append("agent column %s missing" % c)
+        # One row per team, every column as long as the manager column.
+        n_teams = run["teams/manager"].shape[0]
+        if n_teams < 10:
+            failures.append("only %d teams" % n_teams)
+        for c in TEAM_COLUMNS:
+            if c not in run["teams"] or run["teams"][c].shape != (n_teams,):
+                failures.append("team column %s missing or not one row a team" % c)
         for c in INCIDENT_COLUMNS:
             if c not in run["incidents"] or run["incidents"][c].shape != (1,):
                 failures.append("incident column %s missing or not one row" % c)
@@ -105,11 +114,20 @@ def main():
         if not run["incidents/end_day"][0] > 30:
             failures.append("incident unresolved")
         # Every dataset is documented with its units in docs/output.md.
-        for group in ["metrics", "summary", "agents", "incidents"]:
+        # (in its own section: names such as safety are in several tables).
+        for group in ["metrics", "summary", "agents", "incidents", "teams"]:
+            head = re.search(r"^### [^\n]*`%s/<" % group, doc, re.M)
+            if not head:
+                failures.append("docs/output.md has no section for %s/" % group)
+                continue
+            rest = doc[head.end():]
+            end = re.search(r"^##", rest, re.M)
+            section = rest[:end.start()] if end else rest
             for name, ds in run[group].items():
                 units = ds.attrs["units"]
                 units = units.decode() if isinstance(units, bytes) else units
-                row = re.search(r"^\|\s*`%s`\s*\|\s*([^|]*)\|" % re.escape(name), doc, re.M)
+                row = re.search(r"^\|\s*`%s`\s*\|\s*([^|]*)\|" % re.escape(name), section,
+                                re.M)
                 if not row:
                     failures.append("docs/output.md does not list %s/%s" % (group, name))
                 elif row.group(1).strip() != units:

@@ -187,7 +187,7 @@ static void test_tactics_one_at_a_time(void **state) {
     size_t n = ts_scenario_n_points(sc);
     size_t n_tactics = 0;
     for (size_t s = 0; s < schema->n_sections; s++) {
-        n_tactics += schema->sections[s]->optional != 0;
+        n_tactics += strncmp(schema->sections[s]->name, "tactics.", 8) == 0;
     }
     /* One variant per tactic, plus none. */
     assert_int_equal(n, n_tactics + 1);
@@ -225,7 +225,7 @@ static void test_hypergrowth_baseline_first(void **state) {
     assert_string_equal(ts_scenario_string(pt, "hiring.growth"), "exponential");
     assert_true(ts_scenario_real(pt, "hiring.annual_rate") == 2.0);
     assert_int_equal(ts_scenario_int(pt, "org.headcount"), 60);
-    assert_int_equal(ts_scenario_int(pt, "days"), 500);
+    assert_true(ts_scenario_int(pt, "days") >= 2 * 365); /* two years of hypergrowth */
     ts_scenario_free(pt);
     ts_scenario_free(sc);
 }
@@ -247,12 +247,13 @@ static void test_crunch_trust_levels(void **state) {
         warmup[g] = ts_scenario_int(pt, "org.warmup_days");
         assert_true(ts_scenario_real(pt, "population.competence.mean") == 0.7);
         for (size_t s = 0; s < schema->n_sections; s++) {
-            n_on[g] += schema->sections[s]->optional &&
+            n_on[g] += strncmp(schema->sections[s]->name, "tactics.", 8) == 0 &&
                        ts_scenario_section_on(pt, schema->sections[s]->name);
         }
+        /* One incident, with recorded history before it and two months after it. */
         assert_int_equal(ts_scenario_n_events(pt), 1);
-        assert_int_equal(ts_event_day(ts_scenario_event(pt, 0)), 60);
-        assert_int_equal(ts_scenario_int(pt, "days"), 120);
+        int day = ts_event_day(ts_scenario_event(pt, 0));
+        assert_true(day >= 20 && day + 60 <= ts_scenario_int(pt, "days"));
         ts_scenario_free(pt);
     }
     assert_string_equal(ts_scenario_sweep_value(sc, 0, 0), "low_trust");

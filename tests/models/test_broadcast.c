@@ -29,8 +29,12 @@ typedef tst_world fixture;
 
 #define E0 0.3717f
 
+/* The CEO always succeeds in domain 0 and always fails in domain 1 (competence 1 and 0
+ * under a sharp success link). */
 static void fx_open(fixture *f, const char *yaml, uint32_t n) {
-    tst_world_open(f, &ts_module_broadcast, yaml, 2, 16, n, 3);
+    char text[256];
+    snprintf(text, sizeof text, "%s%s", TST_SHARP_LINK, yaml);
+    tst_world_open(f, &ts_module_broadcast, text, 2, 16, n, 3);
     for (uint32_t a = 0; a < f->w.n; a++) {
         f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
         f->w.alignment[a] = a == f->w.root ? 0.0f : E0;

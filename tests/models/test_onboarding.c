@@ -24,7 +24,8 @@ typedef tst_world fix;
 
 static void setup_fix(fix *f, const char *meetings) {
     char text[256];
-    snprintf(text, sizeof text, "tactics: {onboarding: {intro_meetings: %s}}\n", meetings);
+    snprintf(text, sizeof text, "%stactics: {onboarding: {intro_meetings: %s}}\n", TST_SHARP_LINK,
+             meetings);
     tst_world_open(f, &ts_module_onboarding, text, 4, 128, 0, 0);
     assert_true(ts_engine_module_on(&ts_module_onboarding, f->sc));
     f->w.warmup_days = 100;
@@ -162,8 +163,8 @@ static void test_meetings(void **state) {
     setup_fix(&f, "8");
     dept_tree(&f.w, 5);
     const uint32_t D = 4;
-    /* The hire never succeeds, the others always do: each side's observation comes from
-     * the other's true competence. */
+    /* The hire never succeeds, the others always do (competence 0 and 1 under the sharp
+     * success link): each side's observation comes from the other's chance of success. */
     for (uint32_t a = 0; a < 10; a++) {
         for (uint32_t d = 0; d < D; d++) {
             f.w.competence[a * D + d] = a == 9 ? 0.0f : 1.0f;

@@ -35,7 +35,9 @@ static double run_meetings(const char *text, uint64_t seed) {
     tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < fr.r.n_metrics; k++) {
         for (size_t d = 0; d < fr.r.metrics[k].n; d++) {
-            if (!isfinite(fr.r.metrics[k].values[d])) {
+            /* The setback experiment's metric is NaN when the experiment is off. */
+            if (!isfinite(fr.r.metrics[k].values[d]) &&
+                strcmp(fr.r.metrics[k].name, "trust_setback") != 0) {
                 fail_msg("%s is %g on day %zu", fr.r.metrics[k].name, fr.r.metrics[k].values[d], d);
             }
         }

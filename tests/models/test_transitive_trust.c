@@ -28,11 +28,11 @@ const char *__asan_default_options(void) {
 
 /* T of a belief with 15 successes and 5 failures in the domain and 5 honest acts seen,
  * with the default priors (tests/models/test_trust.c computes it by hand). */
-#define T_GOOD 0.6290561
+#define T_GOOD 0.6242440
 /* T of a belief with one success in the domain. */
-#define T_ONE 0.4982233
+#define T_ONE 0.4780244
 /* T of a stranger. */
-#define T_STRANGER 0.3668629
+#define T_STRANGER 0.3820204
 
 static const char *const ON = "tactics: {transitive_trust: {weight: 0.5}}\n";
 
@@ -122,7 +122,7 @@ static void assert_tree7(const ts_world *w) {
 }
 
 /* The brief's example: i's manager M holds 6 successes about j in a domain, i trusts M
- * at T = 0.6291 in people, weight 0.5: the day after first contact i's model of j holds
+ * at T = 0.6242 in people, weight 0.5: the day after first contact i's model of j holds
  * 6 * 0.5 * 0.6291 more successes there. Integrity evidence follows the same factor; the
  * prior, the scar and goodwill do not travel. */
 static void test_manager_vouches(void **state) {
@@ -157,7 +157,7 @@ static void test_manager_vouches(void **state) {
     double k = 0.5 * T_GOOD;
     b = read_model(&f.w, i, j, 11);
     assert_float_equal(b.alpha_e[0], 0.998 + 6.0 * k, 1e-5);
-    assert_float_equal(6.0 * k, 1.8871683, 1e-6);
+    assert_float_equal(6.0 * k, 1.8727320, 1e-6);
     for (uint32_t d = 1; d < 4; d++) {
         assert_float_equal(b.alpha_e[d], 0.0, 0.0);
         assert_float_equal(b.beta_e[d], 0.0, 0.0);
@@ -242,7 +242,7 @@ static void test_who_is_not_asked(void **state) {
     ts_belief lots = empty_belief(11);
     lots.alpha_e[0] = 8.0f;
     ts_belief trusted = good_in(2, 11);
-    /* 3 does not model its manager 1, who knows 5 well. */
+    /* 3 does not model its manager 1, who knows 5 well (and leaves, below). */
     put(&f.w, 1, 5, &lots);
     /* 4 models its manager 1, who does not know 6; 6's manager 2 is unknown to 4. */
     put(&f.w, 4, 1, &trusted);
@@ -262,6 +262,7 @@ static void test_who_is_not_asked(void **state) {
     assert_true(ts_evidence_model(&f.w, 6, 1) >= 0);
     f.w.active[1] = 0;
     assert_float_equal(org(&f, 11), 1.0, 0.0);
+    /* 1 has left by the org phase: a leaver vouches for no one. */
     assert_float_equal(read_model(&f.w, 3, 5, 11).alpha_e[0], 0.0, 0.0);
     assert_float_equal(read_model(&f.w, 4, 6, 11).alpha_e[0], 0.0, 0.0);
     assert_float_equal(read_model(&f.w, 6, 1, 11).alpha_e[0], 0.0, 0.0);
@@ -272,6 +273,36 @@ static void test_who_is_not_asked(void **state) {
         assert_float_equal(meeting_hours(&f.w, a), 0.0, 0.0);
     }
     assert_float_equal(meeting_hours(&f.w, 6), 0.0, 0.0);
+    teardown(&f);
+}
+
+/* i holds no model of its own manager, who knows j: the organisation vouches for the
+ * manager, who counts as a stranger would. j's manager, whom i does not know, is reached
+ * through i's manager if that one knows it: weight * T(i -> m_i) * T(m_i -> m_j). */
+static void test_manager_as_stranger_and_the_chain(void **state) {
+    (void)state;
+    fixture f;
+    setup(&f, ON, 7, 2);
+    assert_tree7(&f.w);
+    ts_belief lots = empty_belief(11);
+    lots.alpha_e[0] = 8.0f;
+    ts_belief trusted = good_in(2, 11);
+    put(&f.w, 1, 4, &lots);    /* 3's manager knows 3's teammate 4 */
+    put(&f.w, 2, 6, &lots);    /* 6's manager 2 knows 6 */
+    put(&f.w, 1, 2, &trusted); /* 1 trusts 2 at T_GOOD in people */
+    f.w.day = 10;
+    assert_true(ts_evidence_model(&f.w, 3, 4) >= 0);
+    assert_true(ts_evidence_model(&f.w, 3, 6) >= 0);
+    assert_float_equal(org(&f, 11), 2.0, 0.0);
+    /* 3 -> 4: its manager, unmodelled, at the stranger's score. */
+    assert_float_equal(read_model(&f.w, 3, 4, 11).alpha_e[0], 8.0 * 0.5 * T_STRANGER, 1e-5);
+    /* 3 -> 6: 6's manager 2 through 3's manager 1, the chain's product of trusts. */
+    assert_float_equal(read_model(&f.w, 3, 6, 11).alpha_e[0], 8.0 * 0.5 * T_STRANGER * T_GOOD,
+                       1e-5);
+    /* 3 spoke twice, 1 twice (vouching for 4, passing on 2's word), 2 once. */
+    assert_float_equal(meeting_hours(&f.w, 3), 0.2, 1e-6);
+    assert_float_equal(meeting_hours(&f.w, 1), 0.2, 1e-6);
+    assert_float_equal(meeting_hours(&f.w, 2), 0.1, 1e-6);
     teardown(&f);
 }
 
@@ -457,9 +488,10 @@ static void test_engine_first_contact_in_apply(void **state) {
     put(w, 1, 5, &mj);
     assert_int_equal(ts_engine_step(e, &err), TS_OK); /* day 1: first contact in apply */
     assert_int_equal(w->day, 1);
-    assert_float_equal(read_model(w, 3, 5, 1).alpha_e[0], 1.0, 1e-6);
+    /* The observation at first contact is a first impression: it counts double. */
+    assert_float_equal(read_model(w, 3, 5, 1).alpha_e[0], 2.0, 1e-6);
     assert_int_equal(ts_engine_step(e, &err), TS_OK); /* day 2: served in org */
-    assert_float_equal(read_model(w, 3, 5, 2).alpha_e[0], 0.998 + 6.0 * 0.5 * T_GOOD, 1e-5);
+    assert_float_equal(read_model(w, 3, 5, 2).alpha_e[0], 2.0 * 0.998 + 6.0 * 0.5 * T_GOOD, 1e-5);
     assert_float_equal(meeting_hours(w, 3), 0.1, 1e-6);
     assert_float_equal(meeting_hours(w, 1), 0.1, 1e-6);
     ts_engine_free(e);
@@ -528,6 +560,7 @@ int main(void) {
         cmocka_unit_test(test_manager_vouches),
         cmocka_unit_test(test_both_managers),
         cmocka_unit_test(test_who_is_not_asked),
+        cmocka_unit_test(test_manager_as_stranger_and_the_chain),
         cmocka_unit_test(test_faded_and_forgotten),
         cmocka_unit_test(test_no_people_domain),
         cmocka_unit_test(test_queue_drops_extras),

@@ -84,34 +84,34 @@ static void metrics(fix *f, double *v) {
 
 /* ---- Unit tests ------------------------------------------------------------------------ */
 
-/* The sd of the manager's belief: the prior (1.2, 0.8) alone, or with evidence:
- *   prior:            mu 0.6,   sd sqrt(0.24 / 3)        = 0.282843
- *   +3 good, +1 bad:  mu 0.7,   sd sqrt(0.21 / 7)        = 0.173205
- *   +5 good, +1 bad:  mu 0.775, sd sqrt(0.174375 / 9)    = 0.139194 */
+/* The sd of the manager's belief: the prior (1.8, 1.2) alone, or with evidence:
+ *   prior:            mu 0.6,      sd sqrt(0.24 / 4)              = 0.244949
+ *   +3 good, +1 bad:  mu 4.8/7,    sd sqrt(mu (1 - mu) / 8)       = 0.164130
+ *   +5 good, +1 bad:  mu 6.8/9,    sd sqrt(mu (1 - mu) / 10)      = 0.135901 */
 static void test_sigma_by_hand(void **state) {
     (void)state;
     fix f;
     setup_fix(&f, "tactics: {trial_tasks: {}}\n");
-    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.2828427, 1e-6);
+    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.2449490, 1e-6);
     ts_ev_observe_now(&f.w, 1, 4, 2, 1, 3.0f);
     ts_ev_observe_now(&f.w, 1, 4, 2, 0, 1.0f);
-    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.1732051, 1e-6);
+    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.1641304, 1e-6);
     /* Another domain, or the belief the other way round, is still the prior. */
-    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 1), 0.2828427, 1e-6);
-    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 4, 1, 2), 0.2828427, 1e-6);
+    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 1), 0.2449490, 1e-6);
+    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 4, 1, 2), 0.2449490, 1e-6);
     ts_ev_observe_now(&f.w, 1, 4, 2, 1, 2.0f);
-    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.1391941, 1e-6);
+    assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2), 0.1359011, 1e-6);
     /* Forgetting widens it again: 100 days later the evidence is 0.998^100 of itself. */
     f.w.day += 100;
     double k = pow(0.998, 100);
-    double a = 1.2 + 5.0 * k, b = 0.8 + 1.0 * k, m = a / (a + b);
+    double a = 1.8 + 5.0 * k, b = 1.2 + 1.0 * k, m = a / (a + b);
     assert_float_equal(ts_trial_tasks_sigma(&f.tp, &f.w, 1, 4, 2),
                        sqrt(m * (1.0 - m) / (a + b + 1.0)), 1e-6);
     teardown_fix(&f);
 }
 
 /* Day 10: tasks started on day 9. 4's manager 1 knows nothing of it: a trial. 5 is well
- * known to 1 in domain 2 (sd 0.139): no trial there, but a trial in domain 3. 1's
+ * known to 1 in domain 2 (sd 0.136): no trial there, but a trial in domain 3. 1's
  * manager, the CEO, knows nothing of 1: a trial, watched by the CEO. The CEO has no
  * manager: never a trial. */
 static void test_which_tasks_become_trials(void **state) {
@@ -217,14 +217,14 @@ static void test_no_trial(void **state) {
         assert_float_equal(hours(&f, 2), 0.0, 0.0);
         teardown_fix(&f);
     }
-    /* The key: a stranger's sd is 0.2828; with uncertainty 0.29 nobody is a trial, with
-     * 0.28 everybody new is. */
-    setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.29}}\n");
+    /* The key: a stranger's sd is 0.2449; with uncertainty 0.25 nobody is a trial, with
+     * 0.24 everybody new is. */
+    setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.25}}\n");
     start_task(&f, 8, 2, 9);
     run_org(&f);
     assert_int_equal(f.w.task_trial[8], 0);
     teardown_fix(&f);
-    setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.28}}\n");
+    setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.24}}\n");
     start_task(&f, 8, 2, 9);
     run_org(&f);
     assert_int_equal(f.w.task_trial[8], 1);

@@ -23,37 +23,40 @@ static void default_params(ts_trust_params *tp) {
     ts_scenario_free(sc);
 }
 
-/* Defaults: prior mean 0.6 with strength 2, integrity 0.8 with strength 4, z = 0.5. */
+/* Defaults: prior mean 0.6 with strength 3, integrity 0.8 with strength 4, z = 0.5. */
 static void test_scores_by_hand(void **state) {
     (void)state;
     ts_trust_params tp;
     default_params(&tp);
     ts_belief b;
     memset(&b, 0, sizeof b);
-    /* A stranger: 0.8 * (0.6 - 0.5 * sqrt(0.24 / 3)) = 0.366863, just below review. */
-    assert_float_equal(ts_trust_stranger(&tp), 0.3668629, 1e-6);
+    /* A stranger: 0.8 * (0.6 - 0.5 * sqrt(0.24 / 4)) = 0.382020, just below review. */
+    assert_float_equal(ts_trust_stranger(&tp), 0.3820204, 1e-6);
     assert_true(ts_trust_stranger(&tp) < tp.review);
-    /* One good observation lifts a stranger to review: mu 2.2/3, T = 0.498223. */
+    /* One good observation lifts a stranger to review: mu 2.8/4, T = 0.478024. */
     b.alpha_e[1] = 1.0f;
-    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4982233, 1e-6);
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4780244, 1e-6);
     assert_true(ts_trust_score(&tp, &b, 1) >= tp.review);
-    /* Twenty observations of a 0.75-competent colleague (15 good, 5 bad): 0.552342 —
-     * below delegation while nothing is known of its honesty... */
-    b.alpha_e[1] = 15.0f;
-    b.beta_e[1] = 5.0f;
-    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.5523420, 1e-6);
-    assert_true(ts_trust_score(&tp, &b, 1) < tp.delegate);
-    /* ...and above it once the five failures were owned up: nu = 8.2/9, T = 0.629056. */
-    b.integ_a_e = 5.0f;
-    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.6290561, 1e-6);
+    /* Twenty observations of a typical colleague, who succeeds about nine times in ten
+     * (18 good, 2 bad): 0.660438, delegation even before anything is known of its
+     * honesty... */
+    b.alpha_e[1] = 18.0f;
+    b.beta_e[1] = 2.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.6604381, 1e-6);
     assert_true(ts_trust_score(&tp, &b, 1) >= tp.delegate);
-    /* A discovered concealment (scar 3): nu = 8.2/12, T = 0.471792. */
-    b.scar = 3.0f;
-    assert_float_equal(ts_trust_integrity(&tp, &b), 8.2 / 12.0, 1e-6);
-    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4717921, 1e-6);
+    /* ...more once its two failures were owned up: nu = 5.2/6, T = 0.715475. */
+    b.integ_a_e = 2.0f;
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.7154746, 1e-6);
+    /* A discovered concealment (2 units that fade, a scar of 1 that does not): nu = 5.2/9,
+     * T = 0.476983, back to review. */
+    b.integ_b_e = 2.0f;
+    b.scar = 1.0f;
+    assert_float_equal(ts_trust_integrity(&tp, &b), 5.2 / 9.0, 1e-6);
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.4769831, 1e-6);
+    assert_true(ts_trust_score(&tp, &b, 1) < tp.delegate);
     /* Goodwill adds a tenth of itself; the score is clamped to [0, 1]. */
     b.goodwill = 0.5f;
-    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.5217921, 1e-6);
+    assert_float_equal(ts_trust_score(&tp, &b, 1), 0.5269831, 1e-6);
     b.goodwill = -1.0f;
     b.alpha_e[1] = 0.0f;
     b.beta_e[1] = 40.0f;
@@ -144,7 +147,7 @@ static void test_metrics_of_strangers(void **state) {
     const ts_series *team = ts_result_find_series(&r, "trust_team");
     const ts_series *mean = ts_result_find_series(&r, "trust_mean");
     assert_non_null(team);
-    assert_float_equal(team->values[3], 0.3668629, 1e-6);
+    assert_float_equal(team->values[3], 0.3820204, 1e-6);
     assert_true(isnan(mean->values[3])); /* no models held */
     const ts_scalar *tf = ts_result_find_scalar(&r, "trust_final");
     assert_non_null(tf);
@@ -159,7 +162,8 @@ static void test_metrics_of_strangers(void **state) {
 static void seed_org(void *state, ts_world *w, ts_day *d) {
     (void)state;
     if (d->day == 1) {
-        /* Agent 1 sees agent 2 succeed 3 times in domain 0: mu0 = 4.2/5 = 0.84. */
+        /* Agent 1 sees agent 2 succeed 3 times in domain 0 on the first day of their
+         * relationship, when first impressions weigh double: mu0 = 7.8/9. */
         for (int k = 0; k < 3; k++) {
             ts_ev_observe_now(w, 1, 2, 0, 1, 1.0f);
         }
@@ -183,13 +187,16 @@ static void test_metrics_from_one_model(void **state) {
     w->competence[2 * 2 + 0] = 0.5f;
     w->competence[2 * 2 + 1] = 0.75f;
     assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
-    /* T0 = 0.8 * (0.84 - 0.5 * sqrt(0.84 * 0.16 / 6)), T1 = the stranger's. */
-    double t0 = 0.8 * (0.84 - 0.5 * sqrt(0.84 * 0.16 / 6.0));
-    double t1 = 0.3668629150;
+    /* T0 = 0.8 * (mu0 - 0.5 * sqrt(mu0 (1 - mu0) / 10)), T1 = the stranger's. */
+    double mu0 = 7.8 / 9.0;
+    double t0 = 0.8 * (mu0 - 0.5 * sqrt(mu0 * (1.0 - mu0) / 10.0));
+    double t1 = 0.3820204;
     assert_float_equal(ts_result_find_series(&r, "trust_mean")->values[1], (t0 + t1) / 2, 1e-6);
-    /* |0.84 - 0.5| and |0.6 - 0.75| averaged. */
-    assert_float_equal(ts_result_find_series(&r, "model_error")->values[1], (0.34 + 0.15) / 2,
-                       1e-6);
+    /* Model error is against the chance of success, 1 / (1 + exp(-(c - 0.4) / 0.1)) with no
+     * alignment error: |mu0 - p(0.5)| and |0.6 - p(0.75)| averaged. */
+    double p0 = 1.0 / (1.0 + exp(-1.0)), p1 = 1.0 / (1.0 + exp(-3.5));
+    assert_float_equal(ts_result_find_series(&r, "model_error")->values[1],
+                       (fabs(mu0 - p0) + fabs(0.6 - p1)) / 2, 1e-6);
     assert_float_equal(ts_result_find_series(&r, "integrity_mean")->values[1], 0.8, 1e-6);
     ts_result_free(&r);
     ts_engine_free(e);

@@ -143,7 +143,7 @@ static void test_escalation_to_deep_dive(void **state) {
         assert_float_equal(row.blocked_days, row.latency, 0.0);
         /* The stakeholder is in another team: its trust counts toward trust_cross. */
         assert_int_equal(row.cross_n, 1);
-        assert_float_equal(row.cross_sum, 0.3668629, 1e-6);
+        assert_float_equal(row.cross_sum, 0.3820204, 1e-6);
         teardown_fix(&f);
     }
 }
@@ -202,9 +202,11 @@ static int count_kind(const fix *f, uint32_t to, int kind, float *w, float *x, f
     return n;
 }
 
-/* A failure reported by a candid owner in a safe team: observers see the failure and
- * get +1 honesty; a secretive owner shows a success and keeps a hidden defect, which,
- * once found, costs 3 units of honesty that never fade. */
+/* A failure reported by a candid owner in a safe team: observers see the failure and get
+ * honesty evidence, both at their weight, and the apology takes back part of the
+ * failure; a secretive owner shows a success (and so a kept word) and keeps a hidden
+ * defect, which, once found, costs 2 units of honesty that fade and a scar of 1 that
+ * does not. */
 static void test_own_up_and_conceal(void **state) {
     (void)state;
     fix f;
@@ -217,11 +219,13 @@ static void test_own_up_and_conceal(void **state) {
     ts_emit e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, &e);
     float w = 0, x = 0, y = 0;
-    /* The manager (no decision: weight 0.5) sees the failure, honesty and the apology. */
+    /* The manager (no decision: weight 0.5) sees the failure, less what the apology takes
+     * back (credit 0.5 x apology 0.5 x empathy 0.6), honesty and the apology's goodwill. */
     assert_int_equal(count_kind(&f, 1, TS_MK_OBSERVE, &w, NULL, NULL), 1);
-    assert_float_equal(w, 0.5, 1e-6);
+    assert_float_equal(w, 0.5 * (1.0 - 0.5 * 0.5 * 0.6), 1e-6);
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
-    assert_float_equal(w, 1.0, 0.0);
+    assert_float_equal(w, 0.5, 1e-6);
+    assert_float_equal(x + y, 0.0, 0.0);
     assert_int_equal(count_kind(&f, 1, TS_MK_GOODWILL, &w, NULL, NULL), 1);
     assert_float_equal(w, 0.1 * 0.5 * 0.6, 1e-6);
     assert_int_equal(count_kind(&f, 4, TS_MK_INTEGRITY, NULL, NULL, NULL), 1); /* teammate */
@@ -231,12 +235,16 @@ static void test_own_up_and_conceal(void **state) {
     assert_int_equal(row->is_rework, 1);
     assert_float_equal(row->size, 0.2 * 40.0, 1e-5);
 
-    /* Concealed: everyone sees a success, nobody gets honesty evidence. */
+    /* Concealed (no candour, no safety): everyone sees a success. */
     f.w.candor[3] = 0.0f;
+    f.w.safety[3] = 0.0f;
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 30.0f};
     e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, &e);
-    assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, NULL, NULL, NULL), 0);
+    /* The manager takes the hidden failure for a kept word: 0.1 of its weight 0.5. */
+    assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
+    assert_float_equal(w, 0.1 * 0.5, 1e-6);
+    assert_float_equal(x + y, 0.0, 0.0);
     for (size_t i = 0; i < f.buf.n; i++) {
         if (f.buf.msgs[i].kind == TS_MK_OBSERVE && f.buf.msgs[i].to != 3) {
             assert_int_equal(f.buf.msgs[i].flags, 1);
@@ -258,7 +266,9 @@ static void test_own_up_and_conceal(void **state) {
     }
     assert_true(found_day > 0);
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
-    assert_float_equal(y, 3.0, 0.0); /* the scar */
+    assert_float_equal(w, 0.0, 0.0);
+    assert_float_equal(x, 2.0, 1e-6); /* dishonesty that fades */
+    assert_float_equal(y, 1.0, 1e-6); /* the scar */
     assert_int_equal(count_kind(&f, 1, TS_MK_GOODWILL, &w, NULL, NULL), 1);
     assert_float_equal(w, -0.3, 1e-6);
     /* The rework owed: 0.2 * 30 grown by 10 % for each day hidden, at most 2 * 30. */
@@ -339,14 +349,18 @@ static void test_surface_and_status_hooks(void **state) {
     ts_module_work.measure(f.s, &f.w, 3, 4, acc);
     double v[64] = {0};
     ts_module_work.day_end(f.s, &f.w, acc, v);
-    double fud = v[ts_module_work.n_metrics - 1];
-    assert_float_equal(fud, 0.6, 1e-9);
+    size_t k_fud = 0;
+    while (k_fud < ts_module_work.n_metrics &&
+           strcmp(ts_module_work.metrics[k_fud].name, "fud_mean") != 0) {
+        k_fud++;
+    }
+    assert_true(k_fud < ts_module_work.n_metrics);
+    assert_float_equal(v[k_fud], 0.6, 1e-9);
     f.w.status_day[3] = 8;
     memset(acc, 0, sizeof acc);
     ts_module_work.measure(f.s, &f.w, 3, 4, acc);
     ts_module_work.day_end(f.s, &f.w, acc, v);
-    assert_float_equal(v[ts_module_work.n_metrics - 1], 0.2, 1e-9);
-    assert_string_equal(ts_module_work.metrics[ts_module_work.n_metrics - 1].name, "fud_mean");
+    assert_float_equal(v[k_fud], 0.2, 1e-9);
     teardown_fix(&f);
 }
 

@@ -370,14 +370,43 @@ static void test_bytes_per_model(void **state) {
     (void)state;
     ts_relstore s;
     init_ok(&s, 128, 4, 0);
-    assert_int_equal(ts_relstore_bytes_per_model(&s), 56);
+    /* An id, then integrity (2), scar, goodwill, last and first day, and 2 per domain. */
+    assert_int_equal(ts_relstore_bytes_per_model(&s), 4 + 4 * (6 + 2 * 4));
     assert_true(ts_relstore_bytes_per_model(&s) <= 64);
     ts_relstore_free(&s);
     init_ok(&s, 128, 1, 0);
-    assert_int_equal(ts_relstore_bytes_per_model(&s), 32);
+    assert_int_equal(ts_relstore_bytes_per_model(&s), 4 + 4 * (6 + 2 * 1));
     ts_relstore_free(&s);
     init_ok(&s, 128, 8, 0);
-    assert_int_equal(ts_relstore_bytes_per_model(&s), 88);
+    assert_int_equal(ts_relstore_bytes_per_model(&s), 4 + 4 * (6 + 2 * 8));
+    ts_relstore_free(&s);
+}
+
+/* A model remembers the day of first contact through later writes and reads; a whole
+ * write sets it, and a replacement model starts its own. */
+static void test_first_day(void **state) {
+    (void)state;
+    ts_relstore s;
+    init_ok(&s, 2, 2, 4);
+    int slot = ts_relstore_insert(&s, 1, 3, 37, NULL);
+    assert_true(slot >= 0);
+    ts_relstore_add_competence(&s, 1, (uint32_t)slot, 90, 0, 0.3717f, 0.0f);
+    ts_relstore_add_integrity(&s, 1, (uint32_t)slot, 120, 0.5f, 0.0f, 0.0f);
+    ts_belief b;
+    ts_relstore_read(&s, 1, (uint32_t)slot, 400, &b);
+    assert_int_equal(b.first_day, 37);
+    assert_int_equal(b.last_day, 120);
+    b.first_day = -250;
+    ts_relstore_write(&s, 1, (uint32_t)slot, &b);
+    ts_relstore_read(&s, 1, (uint32_t)slot, 400, &b);
+    assert_int_equal(b.first_day, -250);
+    /* Fill the block; the least recently written model is replaced by a new one. */
+    int other = ts_relstore_insert(&s, 1, 2, 130, NULL);
+    assert_true(other >= 0 && other != slot);
+    int fresh = ts_relstore_insert(&s, 1, 0, 141, NULL);
+    assert_int_equal(fresh, slot);
+    ts_relstore_read(&s, 1, (uint32_t)fresh, 141, &b);
+    assert_int_equal(b.first_day, 141);
     ts_relstore_free(&s);
 }
 
@@ -775,6 +804,7 @@ int main(void) {
         cmocka_unit_test(test_eviction_ties_lowest_slot),
         cmocka_unit_test(test_eviction_all_protected),
         cmocka_unit_test(test_bytes_per_model),
+        cmocka_unit_test(test_first_day),
         cmocka_unit_test(test_clear),
         cmocka_unit_test(test_evidence_sums_domains),
         cmocka_unit_test(test_domains_1_and_8),

@@ -217,6 +217,10 @@ void tst_arm_full(const char *yaml, uint64_t seeds, uint64_t stride, tst_mode mo
     tst_arm(yaml, seeds, stride, n, measure_full, &nm, mean);
 }
 
+double tst_success_p(double competence) {
+    return 1.0 / (1.0 + exp(-(competence - 0.4) / 0.1));
+}
+
 void tst_world_open(tst_world *f, const ts_module *mod, const char *yaml, uint32_t domains,
                     uint32_t capacity, uint32_t headcount, uint32_t span) {
     ts_error err;

@@ -98,6 +98,14 @@ void tst_pair(const char *yaml_a, const char *yaml_b, uint64_t seeds, uint64_t s
 void tst_arm_full(const char *yaml, uint64_t seeds, uint64_t stride, tst_mode mode,
                   const char *const *names, size_t n, double *mean);
 
+/* A success link so steep (work.skill_scale 0.001) that competence above work.difficulty
+ * (0.4) always succeeds and competence below it always fails: for tests that check who
+ * sees what, not how likely it is. */
+#define TST_SHARP_LINK "work: {skill_scale: 0.001}\n"
+
+/* The default success link by hand: 1 / (1 + exp(-(c - 0.4) / 0.1)), no alignment error. */
+double tst_success_p(double competence);
+
 /* A hand-built world with one module's state, for calling its hooks directly. */
 typedef struct tst_world {
     const ts_module *mod;
