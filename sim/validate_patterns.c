@@ -30,13 +30,13 @@ static const char *const vp_target_keys[] = {"min", "max", NULL};
 
 /* ---- Giving assignment errors back their place in the file ------------------------------ */
 
-typedef enum vp_kind { VP_QUICK, VP_ARMS, VP_OTHER } vp_kind;
+typedef enum vp_kind { VP_QUICK, VP_ARMS, VP_ARM, VP_OTHER } vp_kind;
 
 /* An assignment made to a pattern's scenario on the file's behalf. */
 typedef struct vp_applied {
     char *assign; /* owned */
     vp_kind kind;
-    const ts_ynode *node; /* the quick.scenario mapping, the arms list */
+    const ts_ynode *node; /* the quick.scenario mapping, the arms list, one arm */
     char prefix[96];      /* the key path of node */
 } vp_applied;
 
@@ -93,6 +93,12 @@ static void vp_relocate_applied(const vp_build *b, const vp_applied *a, const ch
             ts_vfmt(path, sizeof path, "%.*s", n > skip ? (int)(n - skip) : 0, rest + skip);
             at = ts_vyaml_locate(at->kids[j], path);
         }
+    } else if (a->kind == VP_ARM && strncmp(rest, "sweep.variants[0]", 17) == 0) {
+        /* One arm tried alone: it is variant 0 there. */
+        vp_replace(text, sizeof text, rest, "sweep.variants[0]", a->prefix);
+        size_t n = vp_path_len(rest), skip = 17 + (rest[17] == '.');
+        ts_vfmt(path, sizeof path, "%.*s", n > skip ? (int)(n - skip) : 0, rest + skip);
+        at = ts_vyaml_locate(a->node, path);
     } else if (a->kind == VP_QUICK && vp_path_len(rest) > 0) {
         size_t n = vp_path_len(rest);
         ts_vfmt(path, sizeof path, "%.*s", (int)n, rest);
@@ -105,13 +111,17 @@ static void vp_relocate_applied(const vp_build *b, const vp_applied *a, const ch
     ts_error_set(err, err->status, "%s%s", place, text);
 }
 
-/* Rewrites the scenario loader's message so that it says where in the patterns file. */
-static void vp_relocate(const vp_build *b, ts_error *err) {
+/* Rewrites the scenario loader's message so that it says where in the patterns file; the
+ * assignments made are those of b and `extra` (may be NULL). */
+static void vp_relocate_with(const vp_build *b, const vp_applied *extra, ts_error *err) {
     char rest[1024], place[300];
     const char *msg = err->msg;
     size_t nf = strlen(b->c.file);
-    for (size_t i = 0; i < b->n_applied; i++) {
-        const vp_applied *a = &b->applied[i];
+    for (size_t i = 0; i <= b->n_applied; i++) {
+        const vp_applied *a = i < b->n_applied ? &b->applied[i] : extra;
+        if (!a) {
+            break;
+        }
         size_t na = strlen(a->assign);
         if (strncmp(msg, "--set ", 6) == 0 && strncmp(msg + 6, a->assign, na) == 0 &&
             strncmp(msg + 6 + na, ": ", 2) == 0) {
@@ -147,6 +157,10 @@ static void vp_relocate(const vp_build *b, ts_error *err) {
     /* A --set of the command line, or a file named by extends: say which pattern. */
     ts_vfmt(rest, sizeof rest, "%s", msg);
     ts_error_set(err, err->status, "%s (in pattern %s)", rest, b->id);
+}
+
+static void vp_relocate(const vp_build *b, ts_error *err) {
+    vp_relocate_with(b, NULL, err);
 }
 
 /* Applies "KEY=" + YAML of node to sc, remembering it for vp_relocate. */
@@ -203,6 +217,53 @@ static ts_status vp_quick(vp_build *b, ts_scenario *sc, const ts_ynode *map, con
     return TS_OK;
 }
 
+/* Each arm alone, on a copy of the scenario, before all of them: the scenario loader names
+ * the assignment in every message about its values, and the one of every arm at once could
+ * cut the message short. Alone, an arm's assignment is short and it is variant 0. Names
+ * are compared here for the same reason. */
+static ts_status vp_arm_trials(vp_build *b, const ts_scenario *sc, ts_error *err) {
+    for (size_t j = 0; b->arms && j < b->arms->n; j++) {
+        ts_ynode *kid = b->arms->kids[j];
+        ts_ynode one = {.kind = TS_Y_SEQ, .line = kid->line, .col = kid->col, .kids = &kid, .n = 1};
+        vp_applied a = {.kind = VP_ARM, .node = kid};
+        ts_vfmt(a.prefix, sizeof a.prefix, "%s.arms[%zu]", b->path, j);
+        char *yaml = ts_vyaml_emit(&one);
+        size_t n = yaml ? strlen(yaml) + 16 : 0;
+        a.assign = yaml ? malloc(n) : NULL;
+        ts_scenario *trial = a.assign ? ts_scenario_copy(sc) : NULL;
+        ts_status st = trial ? TS_OK : ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        if (st == TS_OK) {
+            ts_vfmt(a.assign, n, "sweep.variants=%s", yaml);
+            st = ts_scenario_set(trial, a.assign, err);
+        }
+        if (st == TS_OK) {
+            st = ts_scenario_finalize(trial, err);
+        }
+        if (st != TS_OK && err->status != TS_ERR_NOMEM) {
+            vp_relocate_with(b, &a, err);
+        }
+        ts_scenario_free(trial);
+        free(a.assign);
+        free(yaml);
+        const ts_ynode *name = ts_vyaml_get(kid, "name");
+        for (size_t k = 0; st == TS_OK && name && k < j; k++) {
+            const ts_ynode *other = ts_vyaml_get(b->arms->kids[k], "name");
+            if (other && strcmp(other->text, name->text) == 0) {
+                char p[160];
+                ts_vfmt(p, sizeof p, "%s.name", a.prefix);
+                st = ts_vyaml_fail(&b->c, name, p,
+                                   "duplicate name (got \"%s\", expected a name unlike that of "
+                                   "%s.arms[%zu])",
+                                   name->text, b->path, k);
+            }
+        }
+        if (st != TS_OK) {
+            return st;
+        }
+    }
+    return TS_OK;
+}
+
 static ts_status vp_scenario(vp_build *b, const ts_ynode *def_quick, const ts_ynode *quick,
                              size_t seeds, int selected, ts_scenario **out, ts_error *err) {
     const ts_vload *o = b->o;
@@ -234,6 +295,9 @@ static ts_status vp_scenario(vp_build *b, const ts_ynode *def_quick, const ts_yn
     }
     /* The arms are the scenario's variants, which replace any it extends. */
     ts_vfmt(prefix, sizeof prefix, "%s.arms", b->path);
+    if (st == TS_OK) {
+        st = vp_arm_trials(b, sc, err);
+    }
     if (st == TS_OK) {
         st = vp_assign(b, sc, "sweep.variants", b->arms, "[{name: base}]", VP_ARMS,
                        b->arms ? b->arms : b->pattern, prefix, err);
