@@ -8,7 +8,9 @@ coverage, escalations and deep dives per decision, leaders' hours in and on the 
 output per head, the distribution of trust over time and the team-by-team trust heat map.
 For a sweep (more than one grid point): the summary metrics of each grid point with 95 %
 confidence intervals against the baseline (grid point 0), incident days against the
-trust before the incident, and trust trajectories per grid point.
+trust before the incident, and trust trajectories per grid point. For a validation file
+(`trustsim validate`): the scorecard, one row per check, the measure's mean and CI against
+its target, PASS/FAIL (per-run figures only with --run).
 
 Each figure is written as PNG and PDF to DIR (default: a `figures` directory next to
 FILE), named <file stem>-<run or sweep>-<figure>. A figure whose data is absent is
@@ -628,17 +630,139 @@ def fig_repair_trajectories(res, w):
 
 
 # ---------------------------------------------------------------------------
+# Validation files (`trustsim validate`): the scorecard.
+
+PASS_STYLE = {True: {"color": "#1a7f37", "marker": "o", "label": "PASS"},
+              False: {"color": "#c62828", "marker": "X", "label": "FAIL"}}
+
+
+def scorecard_rows(f):
+    """The rows of /validation/scorecard as dicts, in the file's order."""
+    sc = f["validation/scorecard"]
+    cols = {}
+    for name, ds in sc.items():
+        cols[name] = list(ds.asstr()[:]) if ds.dtype.kind in "OSU" else list(ds[:])
+    n = len(cols.get("pattern", []))
+    return [{k: v[i] for k, v in cols.items()} for i in range(n)]
+
+
+def normaliser(r):
+    """A row's mapping of raw values onto the figure's axis, where a target's lower bound
+    is at 0 and its upper bound at 1. A two-sided target [min, max] maps onto [0, 1]; a
+    one-sided one measures the distance from its bound as a share of the bound (of the
+    values' size when the bound is 0), so 0.5 on a `min` row is half as much again as the
+    minimum. Returns the function and the target's extent on the axis."""
+    lo, hi = float(r["target_min"]), float(r["target_max"])
+    if np.isfinite(lo) and np.isfinite(hi):
+        span = hi - lo if hi > lo else 1.0
+        return (lambda v: (v - lo) / span), (0.0, 1.0 if hi > lo else 0.0)
+    bound = lo if np.isfinite(lo) else hi
+    if not np.isfinite(bound):
+        return (lambda v: v * 0.0), (-math.inf, math.inf)
+    size = abs(bound)
+    if size == 0.0:
+        vals = [abs(float(r[k])) for k in ("value", "ci95_low", "ci95_high")
+                if np.isfinite(float(r[k]))]
+        size = max(vals) if vals and max(vals) > 0 else 1.0
+    if np.isfinite(lo):
+        return (lambda v: (v - lo) / size), (0.0, math.inf)
+    return (lambda v: 1.0 + (v - hi) / size), (-math.inf, 1.0)
+
+
+def raw_label(r):
+    """The row's raw numbers: mean [CI], target, t and d where bounded, n."""
+    v, lo, hi = float(r["value"]), float(r["ci95_low"]), float(r["ci95_high"])
+    text = "no value" if not np.isfinite(v) else (
+        "%.3g [%.3g, %.3g]" % (v, lo, hi) if np.isfinite(lo) else "%.3g" % v)
+    tmin, tmax = float(r["target_min"]), float(r["target_max"])
+    if np.isfinite(tmin) and np.isfinite(tmax):
+        target = "in [%g, %g]" % (tmin, tmax)
+    elif np.isfinite(tmin):
+        target = ">= %g" % tmin
+    else:
+        target = "<= %g" % tmax
+    parts = [text, "target " + target]
+    for stat, key in (("t", "welch_t"), ("d", "cohen_d")):
+        if np.isfinite(float(r[key + "_min"])) or np.isfinite(float(r[key + "_max"])):
+            parts.append("%s %.3g" % (stat, float(r[key])))
+    if r.get("as"):
+        parts.append(r["as"])
+    parts.append("n %d" % int(r["n"]))
+    return "  ".join(parts)
+
+
+def fig_scorecard(f, stem, w):
+    rows = scorecard_rows(f)
+    if not rows:
+        return skip("validation scorecard", "no checks in the file")
+    pats = f["validation/patterns"]
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(11.0, max(2.6, 0.42 * n + 1.6)))
+    xs = []
+    for i, r in enumerate(rows):
+        fn, (t0, t1) = normaliser(r)
+        vals = [fn(float(r[k])) for k in ("value", "ci95_low", "ci95_high")]
+        xs.extend(x for x in vals if np.isfinite(x))
+        xs.extend(x for x in (t0, t1) if np.isfinite(x))
+    xmin = max(-2.0, min([-0.5] + xs)) - 0.15
+    xmax = min(3.0, max([1.5] + xs)) + 0.15
+    ylabels = []
+    prev = None
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        fn, (t0, t1) = normaliser(r)
+        ax.add_patch(plt.Rectangle((max(t0, xmin), y - 0.32), min(t1, xmax) - max(t0, xmin), 0.64,
+                                   color="0.86", zorder=0, linewidth=0))
+        ok = bool(int(r["pass"]))
+        st = PASS_STYLE[ok]
+        v, lo, hi = (fn(float(r[k])) for k in ("value", "ci95_low", "ci95_high"))
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.plot([max(lo, xmin), min(hi, xmax)], [y, y], color=st["color"], linewidth=2.0,
+                    linestyle="-", marker="", solid_capstyle="butt", zorder=2)
+        if np.isfinite(v):
+            clipped = min(max(v, xmin + 0.05), xmax - 0.05)
+            marker = st["marker"] if clipped == v else (">" if v > xmax else "<")
+            ax.plot([clipped], [y], marker=marker, color=st["color"], markersize=8,
+                    linestyle="none", zorder=3)
+        ax.text(xmax + 0.03 * (xmax - xmin), y, "%s  %s" % (st["label"], raw_label(r)),
+                va="center", ha="left", fontsize=8, color=st["color"])
+        pid = r["pattern"]
+        if prev is not None and pid != prev:
+            ax.axhline(y + 0.5, color="0.6", linewidth=0.8, zorder=1)
+        prev = pid
+        name = r["check"] if len(r["check"]) <= 46 else r["check"][:43] + "..."
+        ylabels.append("%s  %s" % (pid, name))
+    ax.set_yticks(list(range(n - 1, -1, -1)))
+    ax.set_yticklabels(ylabels, fontsize=8)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(xmin, xmax)
+    ax.axvline(0.0, color="0.45", linestyle=":", linewidth=1, zorder=1)
+    ax.axvline(1.0, color="0.45", linestyle=":", linewidth=1, zorder=1)
+    ax.grid(False)
+    ax.set_xlabel("the measure against its target (grey): a lower bound at 0, an upper bound at 1;"
+                  " one-sided targets: distance from the bound as a share of it")
+    passed = sum(1 for p in pats.values() if int(p.attrs.get("pass", 0)))
+    quick = " (--quick)" if int(f.attrs.get("quick", 0)) else ""
+    ax.set_title("Validation scorecard%s: %d of %d patterns pass; mean and 95 %% CI over seeds"
+                 % (quick, passed, len(pats)))
+    fig.tight_layout()
+    w.save(fig, "scorecard")
+
+
+# ---------------------------------------------------------------------------
 
 
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog=PROG,
         description="Draw the figures of a trustsim results file (PNG and PDF): one run's "
-        "headcount, coverage, escalations, leaders' time, output and trust, and for a "
-        "sweep the summary metrics per grid point with 95%% confidence intervals.",
+        "headcount, coverage, escalations, leaders' time, output and trust, for a "
+        "sweep the summary metrics per grid point with 95%% confidence intervals, and for a "
+        "validation file the scorecard of its checks.",
         epilog="Figures whose data is absent are skipped with a note on stderr; the files "
         "written are listed on stdout. Exit status: 0 ok, 1 failure, 2 bad input.")
-    ap.add_argument("file", metavar="FILE.h5", help="results file written by `trustsim run`")
+    ap.add_argument("file", metavar="FILE.h5",
+                    help="results file written by `trustsim run` or `trustsim validate`")
     ap.add_argument("-o", "--outdir", metavar="DIR",
                     help="directory for the figures (default: DIR_OF_FILE/figures)")
     ap.add_argument("--run", metavar="rNNNNNN",
@@ -665,6 +789,25 @@ def main(argv=None):
         if not res.runs:
             note("%s: no complete runs" % path)
             return 1
+        if "validation" in f:
+            # A validation file: its scorecard; a run's figures only when --run names one.
+            w = Writer(outdir, "%s-validation" % res.stem)
+            fig_scorecard(f, res.stem, w)
+            written = w.written
+            if args.run:
+                if args.run not in res.runs:
+                    note("%s: no complete run %s" % (path, args.run))
+                    return 2
+                wr = Writer(outdir, "%s-%s" % (res.stem, args.run))
+                for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
+                           fig_trust_distribution, fig_team_trust):
+                    fn(res, args.run, wr)
+                written += wr.written
+            else:
+                note("validation file: the scorecard only (per-run figures with --run)")
+            for p in written:
+                print(p)
+            return 0
         run_name = args.run or res.default_run()
         if run_name not in res.runs:
             note("%s: no complete run %s (runs: %s)"

@@ -5,6 +5,7 @@
 #include "h5out.h"
 #include "modules.h"
 #include "runner.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,7 +39,9 @@ enum {
     OPT_JSON,
     OPT_METRIC,
     OPT_BASELINE,
-    OPT_CSV
+    OPT_CSV,
+    OPT_PATTERN,
+    OPT_QUICK
 };
 
 /* ---- Usage texts ------------------------------------------------------------------ */
@@ -55,6 +58,7 @@ static const char usage_main[] =
     "  info FILE.h5       describe what is in a results file\n"
     "  bench              time the engine on a synthetic organisation\n"
     "  compare FILE.h5    compare the grid points of a sweep\n"
+    "  validate [FILE]    check the stylised facts of a patterns file; print a scorecard\n"
     "\n"
     "Options:\n"
     "  -h, --help         show this help and exit\n"
@@ -124,6 +128,30 @@ static const char usage_compare[] =
     "      --baseline N      index of the baseline grid point (default 0)\n"
     "      --csv FILE        also write the table as CSV to FILE\n"
     "  -h, --help            show this help and exit\n";
+
+static const char usage_validate[] =
+    "Usage: trustsim validate [PATTERNS.yaml] [OPTIONS]\n"
+    "\n"
+    "Runs the patterns (stylised facts) of PATTERNS.yaml, each a scenario with named arms\n"
+    "over several seeds and checks of a measure against a target, and prints a scorecard.\n"
+    "Without PATTERNS.yaml, runs scenarios/validation.yaml (a built-in copy if it is not\n"
+    "there); its top comment describes the format. All arms of a pattern run with the same\n"
+    "seed for the same replicate. Every run and the scorecard go to one HDF5 file, written\n"
+    "whole or not at all.\n"
+    "\n"
+    "Options:\n"
+    "      --pattern ID      run only this pattern (repeatable)\n"
+    "      --quick           each pattern's quick: overrides and seeds (smaller, fewer)\n"
+    "      --set KEY=VALUE   override a key of every pattern's scenario, value read as\n"
+    "                        YAML, before its arms (repeatable)\n"
+    "  -o, --output FILE     results file (default: " TS_VALIDATE_DEFAULT_OUTPUT ")\n"
+    "      --force           replace an existing results file\n"
+    "      --threads N       threads to use (0: all cores; default 0)\n"
+    "      --quiet           no progress on stderr\n"
+    "  -h, --help            show this help and exit\n"
+    "\n"
+    "Exit status: 0 every pattern passes, 1 a pattern fails (or a runtime failure),\n"
+    "2 bad input (patterns file, --pattern, --set, a measure the runs do not have).\n";
 
 /* ---- Messages --------------------------------------------------------------------- */
 
@@ -684,6 +712,111 @@ cleanup:
     return rc;
 }
 
+/* ---- validate ----------------------------------------------------------------------- */
+
+static int cli_validate(int argc, char **argv, const char *command_line) {
+    static const struct option opts[] = {{"pattern", required_argument, NULL, OPT_PATTERN},
+                                         {"quick", no_argument, NULL, OPT_QUICK},
+                                         {"set", required_argument, NULL, OPT_SET},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, OPT_FORCE},
+                                         {"threads", required_argument, NULL, OPT_THREADS},
+                                         {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static const char optstring[] = ":ho:";
+    const char *cmd = "validate";
+    const char **ids = calloc((size_t)argc + 1, sizeof *ids);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    ts_validate_options vo = {.command_line = command_line,
+                              .modules = ts_modules,
+                              .n_modules = ts_n_modules,
+                              .schema = ts_modules_schema()};
+    ts_validate_outcome outcome;
+    ts_error err;
+    int rc = 0, c;
+    long long v;
+
+    ts_error_clear(&err);
+    if (!ids || !sets) {
+        free(ids);
+        free(sets);
+        return cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
+    }
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage_validate, stdout);
+            goto cleanup;
+        case OPT_PATTERN:
+            if (optarg[0] == '\0') {
+                rc = cli_usage_error(cmd, "--pattern: the pattern id is empty");
+                goto cleanup;
+            }
+            ids[vo.n_ids++] = optarg;
+            break;
+        case OPT_QUICK:
+            vo.quick = 1;
+            break;
+        case OPT_SET:
+            if ((rc = cli_check_assignment(cmd, optarg)) != 0) {
+                goto cleanup;
+            }
+            sets[vo.n_sets++] = optarg;
+            break;
+        case 'o':
+            if (optarg[0] == '\0') {
+                rc = cli_usage_error(cmd, "-o: the output file name is empty");
+                goto cleanup;
+            }
+            vo.output = optarg;
+            break;
+        case OPT_FORCE:
+            vo.force = 1;
+            break;
+        case OPT_THREADS:
+            if ((rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) != 0) {
+                goto cleanup;
+            }
+            vo.threads = (int)v;
+            break;
+        case OPT_QUIET:
+            vo.quiet = 1;
+            break;
+        default:
+            rc = cli_option_error(cmd, c, optstring, opts, argv);
+            goto cleanup;
+        }
+    }
+    if ((rc = cli_too_many(cmd, optind, argc, argv, 1)) != 0) {
+        goto cleanup;
+    }
+    if (!vo.schema) {
+        rc = cli_report(
+            ts_error_set(&err, TS_ERR_INTERNAL, "the module table outgrew the schema storage"),
+            &err);
+        goto cleanup;
+    }
+    vo.patterns = optind < argc ? argv[optind] : NULL;
+    vo.ids = ids;
+    vo.sets = sets;
+    ts_status st = ts_validate(&vo, stdout, &outcome, &err);
+    if (st != TS_OK) {
+        rc = cli_report(st, &err);
+    } else if (outcome.n_failed > 0) {
+        fflush(stdout);
+        fprintf(stderr, "trustsim: %zu of %zu pattern%s FAIL: %s\n", outcome.n_failed,
+                outcome.n_patterns, outcome.n_patterns == 1 ? "" : "s", outcome.failed);
+        rc = 1;
+    }
+cleanup:
+    free(ids);
+    free(sets);
+    return rc;
+}
+
 /* ---- main ------------------------------------------------------------------------- */
 
 /* Whether a word can be stored as is in a shell command line. */
@@ -776,6 +909,9 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
     }
     if (strcmp(sub, "compare") == 0) {
         return cli_compare(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "validate") == 0) {
+        return cli_validate(argc - 1, argv + 1, command_line);
     }
     return cli_usage_error(NULL, "unknown command '%s'", sub);
 }

@@ -1,11 +1,10 @@
-/* `trustsim compare` (compare.h): the statistics of replicates as pure functions, and
- * ts_compare, which reads the summary scalars of a results file's complete runs, prints
- * a table per metric, writes /sweep/summary and optionally a CSV file. */
+/* `trustsim compare` (compare.h): ts_compare, which reads the summary scalars of a results
+ * file's complete runs, prints a table per metric (statistics from sim/stats.c), writes
+ * /sweep/summary and optionally a CSV file. */
 #include "compare.h"
 
 #include "h5util_internal.h"
 
-#include <gsl/gsl_cdf.h>
 #include <hdf5.h>
 
 #include <errno.h>
@@ -15,70 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* ---- Statistics ---------------------------------------------------------------------- */
-
-void ts_stats_describe(const double *x, size_t n, ts_stats *out) {
-    out->n = n;
-    out->mean = out->sd = out->ci95_low = out->ci95_high = NAN;
-    if (n == 0) {
-        return;
-    }
-    double sum = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        sum += x[i];
-    }
-    out->mean = sum / (double)n;
-    if (n < 2) {
-        return;
-    }
-    /* Two passes: the squares of deviations, not of values, so no cancellation. */
-    double ss = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double d = x[i] - out->mean;
-        ss += d * d;
-    }
-    out->sd = sqrt(ss / (double)(n - 1));
-    double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * out->sd / sqrt((double)n);
-    out->ci95_low = out->mean - half;
-    out->ci95_high = out->mean + half;
-}
-
-/* Both samples have a variance and at least one of them is not 0. */
-static int ts_stats_comparable(const ts_stats *a, const ts_stats *b) {
-    return a->n >= 2 && b->n >= 2 && (a->sd > 0.0 || b->sd > 0.0);
-}
-
-ts_welch ts_stats_welch(const ts_stats *a, const ts_stats *b) {
-    ts_welch w = {NAN, NAN, NAN};
-    if (!ts_stats_comparable(a, b)) {
-        return w;
-    }
-    double va = a->sd * a->sd / (double)a->n, vb = b->sd * b->sd / (double)b->n;
-    double se2 = va + vb;
-    if (!(se2 > 0.0) || !isfinite(se2)) {
-        return w;
-    }
-    w.t = (a->mean - b->mean) / sqrt(se2);
-    w.df = se2 * se2 / (va * va / (double)(a->n - 1) + vb * vb / (double)(b->n - 1));
-    if (isfinite(w.t) && isfinite(w.df)) {
-        w.p = 2.0 * gsl_cdf_tdist_Q(fabs(w.t), w.df);
-        if (w.p > 1.0) {
-            w.p = 1.0;
-        }
-    }
-    return w;
-}
-
-double ts_stats_cohen_d(const ts_stats *a, const ts_stats *b) {
-    if (!ts_stats_comparable(a, b)) {
-        return NAN;
-    }
-    double na = (double)a->n, nb = (double)b->n;
-    double pooled =
-        sqrt(((na - 1.0) * a->sd * a->sd + (nb - 1.0) * b->sd * b->sd) / (na + nb - 2.0));
-    return (a->mean - b->mean) / pooled;
-}
 
 /* ---- Reading the file ---------------------------------------------------------------- */
 

@@ -1,40 +1,16 @@
 /* `trustsim compare`: statistics over the replicates of each grid point of a sweep
  * (mean, sd, 95 % t confidence interval, Welch's t-test and Cohen's d against a
- * baseline point) as pure functions, and ts_compare, which reads the summary scalars of
- * the complete runs of a results file, prints the table, writes it to /sweep/summary
+ * baseline point, from sim/stats.h). ts_compare reads the summary scalars of the
+ * complete runs of a results file, prints the table, writes it to /sweep/summary
  * (replacing it) and optionally to CSV. HDF5 is used by one thread at a time. */
 #ifndef TS_COMPARE_H
 #define TS_COMPARE_H
 
+#include "stats.h"
 #include "status.h"
 
 #include <stddef.h>
 #include <stdio.h>
-
-/* The description of one sample. mean is NaN when n is 0; sd (sample sd, n - 1) and
- * the 95 % confidence interval of the mean (t distribution, n - 1 df) are NaN when n < 2.
- * An sd of 0 gives an interval of width 0. */
-typedef struct ts_stats {
-    size_t n;
-    double mean, sd, ci95_low, ci95_high;
-} ts_stats;
-
-/* Describes x[0..n-1] (x may be NULL when n is 0). Non-finite values are used as they
- * are (the result is then not finite). */
-void ts_stats_describe(const double *x, size_t n, ts_stats *out);
-
-/* Welch's two-sample t-test of a against b: t = (mean_a - mean_b) / se, Welch–
- * Satterthwaite df, two-sided p. All three NaN when either n < 2 or both sds are 0. */
-typedef struct ts_welch {
-    double t, df, p;
-} ts_welch;
-
-ts_welch ts_stats_welch(const ts_stats *a, const ts_stats *b);
-
-/* Cohen's d of a against b, (mean_a - mean_b) / pooled sd, the pooled sd being
- * sqrt(((n_a - 1) sd_a² + (n_b - 1) sd_b²) / (n_a + n_b - 2)). NaN when either n < 2 or
- * both sds are 0. */
-double ts_stats_cohen_d(const ts_stats *a, const ts_stats *b);
 
 typedef struct ts_compare_options {
     const char *path;           /* the results file, opened read-write */

@@ -1,8 +1,10 @@
 /* `trustsim info` (ts_h5_info, declared in h5out.h): a results file's root attributes,
- * sweep grid, runs and the datasets of its first complete run as aligned text tables.
+ * sweep grid, runs and the datasets of its first complete run as aligned text tables;
+ * for a validation file, the runs' patterns and arms and the scorecard (sim/validate_h5.c).
  * It only reads, without file locking, so a running sweep can be looked at. */
 #include "h5out.h"
 #include "h5util_internal.h"
+#include "validate_internal.h"
 
 #include <hdf5.h>
 
@@ -68,25 +70,46 @@ static void ts_h5_attr_text(hid_t loc, const char *name, char *buf, size_t size)
     H5Eclear2(H5E_DEFAULT);
 }
 
-static ts_status ts_h5_info_root(hid_t file, const char *path, FILE *out) {
-    const char *names[] = {"trustsim_version", "scenario_name", "created_utc", "command_line"};
+/* The lines of a text attribute, for "N lines (print it: h5dump ...)". */
+static void ts_h5_info_text(ts_txt *t, hid_t file, const char *path, const char *name) {
+    char *text = ts_h5_read_string_attr(file, name);
+    size_t lines = 0;
+    for (const char *s = text; s && *s; s++) {
+        lines += *s == '\n' || s[1] == '\0';
+    }
+    ts_txt_add(t, "%s", name);
+    ts_txt_add(t, "%zu lines (print it: h5dump -a /%s %s)", lines, name, path);
+    free(text);
+}
+
+/* The root attributes; a validation file's patterns file, --quick and --sets instead of
+ * its (empty) scenario. */
+static ts_status ts_h5_info_root(hid_t file, const char *path, int validation, FILE *out) {
+    const char *names[] = {"trustsim_version", "scenario_name", "created_utc", "command_line",
+                           "patterns_file"};
     ts_txt t = {.n_cols = 2};
     ts_txt_add(&t, "file");
     ts_txt_add(&t, "%s", path);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    for (size_t i = 0; i < sizeof names / sizeof names[0] - (validation ? 0 : 1); i++) {
         char *v = ts_h5_read_string_attr(file, names[i]);
         ts_txt_add(&t, "%s", names[i]);
         ts_txt_add(&t, "%s", v ? v : "-");
         free(v);
     }
-    char *yaml = ts_h5_read_string_attr(file, "scenario_yaml");
-    size_t lines = 0;
-    for (const char *s = yaml; s && *s; s++) {
-        lines += *s == '\n' || s[1] == '\0';
+    if (validation) {
+        char quick[32], *sets = ts_h5_read_string_attr(file, "sets");
+        ts_h5_attr_text(file, "quick", quick, sizeof quick);
+        ts_txt_add(&t, "quick");
+        ts_txt_add(&t, "%s", quick);
+        /* One --set a line in the file; one line here. */
+        for (char *c = sets; c && *c; c++) {
+            *c = *c == '\n' && c[1] ? ' ' : *c == '\n' ? '\0' : *c;
+        }
+        ts_txt_add(&t, "sets");
+        ts_txt_add(&t, "%s", sets && sets[0] ? sets : "-");
+        free(sets);
     }
-    ts_txt_add(&t, "scenario_yaml");
-    ts_txt_add(&t, "%zu lines (print it: h5dump -a /scenario_yaml %s)", lines, path);
-    free(yaml);
+    ts_h5_info_text(&t, file, path, validation ? "patterns_yaml" : "scenario_yaml");
     ts_status st = t.failed ? TS_ERR_NOMEM : TS_OK;
     if (st == TS_OK) {
         ts_txt_print(&t, out, "");
@@ -329,19 +352,27 @@ ts_status ts_h5_info(const char *path, FILE *out, ts_error *err) {
         goto cleanup;
     }
     H5Eclear2(H5E_DEFAULT);
+    /* A validation file's runs are told apart by their pattern and arm, not a grid. */
+    int validation = H5Lexists(file, "validation", H5P_DEFAULT) > 0;
+    H5Eclear2(H5E_DEFAULT);
+    char *vkeys[] = {"pattern", "arm"};
+    ts_h5names vnames = {vkeys, 2};
     const char *first = NULL;
-    st = rc == 0 ? ts_h5_info_root(file, path, out) : TS_ERR_NOMEM;
-    if (st == TS_OK) {
+    st = rc == 0 ? ts_h5_info_root(file, path, validation, out) : TS_ERR_NOMEM;
+    if (st == TS_OK && !validation) {
         st = ts_h5_info_grid(file, &keys, out);
     }
     if (st == TS_OK) {
-        st = ts_h5_info_runs(runs, &names, &keys, out, &first);
+        st = ts_h5_info_runs(runs, &names, validation ? &vnames : &keys, out, &first);
     }
     if (st == TS_OK) {
         st = ts_h5_info_datasets(runs, first, out);
     }
     if (st != TS_OK) {
         st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (st == TS_OK && validation) {
+        st = ts_vh5_print(file, path, out, err);
     }
 cleanup:
     ts_h5names_free(&keys);

@@ -1,7 +1,10 @@
 /* The HDF5 results file writer (layout in docs/output.md): ts_h5_create with the root
- * attributes and the sweep grid, ts_h5_write_run, ts_h5_open_resume and ts_h5_close.
- * `trustsim info` is in sim/h5info.c; shared helpers in sim/h5util.c. */
+ * attributes and the sweep grid (ts_h5_create_validation for validation files),
+ * ts_h5_write_run, ts_h5_open_resume and ts_h5_close; the writing helpers that
+ * sim/validate_h5.c uses too (h5out_internal.h). `trustsim info` is in sim/h5info.c;
+ * shared helpers in sim/h5util.c. */
 #include "h5out.h"
+#include "h5out_internal.h"
 #include "h5util_internal.h"
 
 #include <hdf5.h>
@@ -24,13 +27,15 @@ struct ts_h5file {
     char *path; /* owned copy, for messages */
 };
 
-/* ---- Writing helpers --------------------------------------------------------------- */
+/* ---- Writing helpers (h5out_internal.h) ------------------------------------------- */
 
-/* Where a write goes, for messages: the file and the path of the group written into. */
-typedef struct ts_h5w {
-    const char *file;
-    ts_error *err;
-} ts_h5w;
+hid_t ts_h5file_id(const ts_h5file *f) {
+    return f->file;
+}
+
+const char *ts_h5file_path(const ts_h5file *f) {
+    return f->path;
+}
 
 /* A path too long for buf is cut short; it only ever names an object in a message. */
 static void ts_h5_join(char *buf, size_t size, const char *where, const char *name) {
@@ -39,9 +44,8 @@ static void ts_h5_join(char *buf, size_t size, const char *where, const char *na
     }
 }
 
-/* A scalar attribute; value points at one value of mem_type. */
-static ts_status ts_h5_attr(const ts_h5w *w, hid_t loc, const char *where, const char *name,
-                            hid_t file_type, hid_t mem_type, const void *value) {
+ts_status ts_h5_attr(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                     hid_t file_type, hid_t mem_type, const void *value) {
     ts_status st = TS_OK;
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t attr = H5I_INVALID_HID;
@@ -58,8 +62,8 @@ static ts_status ts_h5_attr(const ts_h5w *w, hid_t loc, const char *where, const
     return st;
 }
 
-static ts_status ts_h5_attr_string(const ts_h5w *w, hid_t loc, const char *where, const char *name,
-                                   const char *value) {
+ts_status ts_h5_attr_string(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                            const char *value) {
     const char *v = value ? value : "";
     hid_t type = ts_h5_string_type();
     if (type < 0) {
@@ -70,8 +74,8 @@ static ts_status ts_h5_attr_string(const ts_h5w *w, hid_t loc, const char *where
     return st;
 }
 
-static hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const char *name,
-                         int track_order, ts_status *st) {
+hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const char *name, int track_order,
+                  ts_status *st) {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     hid_t g = H5I_INVALID_HID;
     if (gcpl >= 0 &&
@@ -88,15 +92,14 @@ static hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const ch
     return g;
 }
 
-/* A dataset of rank 0 (scalar), 1 or 2 with its units and description attributes.
- * With compress, a non-empty array is chunked (about TS_H5_CHUNK_VALUES values a
- * chunk: whole rows), shuffled and deflated. Everything else is contiguous: scalars,
- * small tables like the grid, and empty arrays (a chunk cannot be larger than a fixed
- * dimension of size 0). */
-static ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const char *name,
-                               hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
-                               const void *data, int compress, const char *units,
-                               const char *description) {
+/* With compress, a non-empty array is chunked (about TS_H5_CHUNK_VALUES values a chunk:
+ * whole rows), shuffled and deflated. Everything else is contiguous: scalars, small
+ * tables like the grid, and empty arrays (a chunk cannot be larger than a fixed dimension
+ * of size 0). */
+ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                        hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
+                        const void *data, int compress, const char *units,
+                        const char *description) {
     ts_status st = TS_OK;
     hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID;
     char obj[1024];
@@ -279,8 +282,10 @@ cleanup:
     return st;
 }
 
+/* The root attributes (those of v too when it is not NULL), /runs and, unless this is
+ * a validation file (v), /sweep/grid. */
 static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *meta,
-                                  const ts_scenario *sc) {
+                                  const ts_h5vmeta *v, const ts_scenario *sc) {
     char created[32];
     time_t now = time(NULL);
     struct tm tm;
@@ -291,18 +296,28 @@ static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *
         snprintf(created, sizeof created, "unknown");
     }
     const char *names[] = {"trustsim_version", "scenario_name", "scenario_yaml", "created_utc",
-                           "command_line"};
-    const char *values[] = {TRUSTSIM_VERSION, meta ? meta->scenario_name : NULL,
-                            meta ? meta->scenario_yaml : NULL, created,
-                            meta ? meta->command_line : NULL};
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && st == TS_OK; i++) {
+                           "command_line",     "patterns_file", "patterns_yaml", "sets"};
+    const char *values[] = {TRUSTSIM_VERSION,
+                            meta ? meta->scenario_name : NULL,
+                            meta ? meta->scenario_yaml : NULL,
+                            created,
+                            meta ? meta->command_line : NULL,
+                            v ? v->patterns_file : NULL,
+                            v ? v->patterns_yaml : NULL,
+                            v ? v->sets : NULL};
+    size_t n_names = v ? sizeof names / sizeof names[0] : 5;
+    for (size_t i = 0; i < n_names && st == TS_OK; i++) {
         st = ts_h5_attr_string(w, file, "/", names[i], values[i]);
+    }
+    if (st == TS_OK && v) {
+        uint8_t quick = v->quick != 0;
+        st = ts_h5_attr(w, file, "/", "quick", H5T_STD_U8LE, H5T_NATIVE_UINT8, &quick);
     }
     if (st != TS_OK) {
         return st;
     }
     runs = ts_h5_group(w, file, "/", "runs", 0, &st);
-    if (runs >= 0) {
+    if (runs >= 0 && !v) {
         sweep = ts_h5_group(w, file, "/", "sweep", 0, &st);
     }
     if (sweep >= 0) {
@@ -330,8 +345,9 @@ static ts_h5file *ts_h5file_new(const char *path, hid_t file) {
     return f;
 }
 
-ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const ts_scenario *sc,
-                       ts_h5file **out, ts_error *err) {
+static ts_status ts_h5_create_any(const char *path, int force, const ts_h5meta *meta,
+                                  const ts_h5vmeta *v, const ts_scenario *sc, ts_h5file **out,
+                                  ts_error *err) {
     ts_h5quiet quiet;
     ts_h5w w = {path, err};
     hid_t file = H5I_INVALID_HID;
@@ -353,7 +369,7 @@ ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const
         st = ts_h5_fail(err, path, "create", "the file");
         goto cleanup;
     }
-    st = ts_h5_write_root(&w, file, meta, sc);
+    st = ts_h5_write_root(&w, file, meta, v, sc);
     if (st == TS_OK && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
         st = ts_h5_fail(err, path, "flush", "the file");
     }
@@ -372,6 +388,16 @@ cleanup:
     }
     ts_h5_quiet_end(&quiet);
     return st;
+}
+
+ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const ts_scenario *sc,
+                       ts_h5file **out, ts_error *err) {
+    return ts_h5_create_any(path, force, meta, NULL, sc, out, err);
+}
+
+ts_status ts_h5_create_validation(const char *path, const ts_h5meta *meta, const ts_h5vmeta *v,
+                                  ts_h5file **out, ts_error *err) {
+    return ts_h5_create_any(path, 1, meta, v, NULL, out, err);
 }
 
 /* ---- Writing a run -------------------------------------------------------------------- */

@@ -29,6 +29,21 @@ typedef struct ts_h5meta {
 ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const ts_scenario *sc,
                        ts_h5file **out, ts_error *err);
 
+/* The root attributes a validation file has besides those of ts_h5meta. */
+typedef struct ts_h5vmeta {
+    const char *patterns_file; /* the patterns file as named on the command line */
+    const char *patterns_yaml; /* its text */
+    const char *sets;          /* the --set assignments, one a line ("" for none) */
+    int quick;                 /* --quick */
+} ts_h5vmeta;
+
+/* Creates a validation file (docs/output.md, "Validation files"): the root attributes of
+ * meta and v and an empty /runs; no /sweep. An existing file at path is replaced: callers
+ * write to a temporary file and rename it into place when it is complete. Errors as for
+ * ts_h5_create; *out is NULL on failure. */
+ts_status ts_h5_create_validation(const char *path, const ts_h5meta *meta, const ts_h5vmeta *v,
+                                  ts_h5file **out, ts_error *err);
+
 /* Opens an existing file to finish it. Fails (TS_ERR_PARAM, "PATH was written for a
  * different scenario; use --force to replace it") if its scenario_yaml is not
  * meta->scenario_yaml, and then changes nothing. Only the top-level `replicates:` line
@@ -55,8 +70,10 @@ ts_status ts_h5_close(ts_h5file *f, ts_error *err);
 /* `trustsim info` (defined in sim/h5info.c): prints the root attributes (the scenario's
  * YAML as a line count), the sweep grid, one line per run (index, grid point, replicate,
  * seed, wall seconds, threads, status, swept values) and the datasets of the first
- * complete run with shape, type and units, in aligned columns. Errors: TS_ERR_PARAM
- * (the file cannot be read or is not a trustsim results file: bad input), TS_ERR_HDF5. */
+ * complete run with shape, type and units, in aligned columns. For a validation file, the
+ * runs show their pattern and arm instead of the grid, and the scorecard follows. Errors:
+ * TS_ERR_PARAM (the file cannot be read or is not a trustsim results file: bad input), TS_ERR_HDF5.
+ */
 ts_status ts_h5_info(const char *path, FILE *out, ts_error *err);
 
 #endif

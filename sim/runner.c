@@ -34,20 +34,25 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* ---- The pool of runs ------------------------------------------------------------------ */
+
 /* Progress shared by the runs in flight; updated with atomics, printed under a lock. */
-typedef struct progress {
-    int show;
+struct ts_runner_pool {
+    int show, elapsed;
     double t0, last_print;
     uint64_t days_done, days_total;
     size_t runs_done, runs_total;
-} progress;
+};
 
-static void progress_print(progress *p, int final) {
+static void progress_print(ts_runner_pool *p, int final) {
     double t = now_seconds() - p->t0;
     double rate = t > 0 ? (double)p->days_done / t : 0.0;
     double left = rate > 0 ? (double)(p->days_total - p->days_done) / rate : 0.0;
-    fprintf(stderr, "\r  runs %zu/%zu  %.0f days/s  %s %d:%02d ", p->runs_done, p->runs_total, rate,
-            final ? "took" : "left", (int)((final ? t : left) / 60),
+    fprintf(stderr, "\r  runs %zu/%zu  %.0f days/s  ", p->runs_done, p->runs_total, rate);
+    if (p->elapsed && !final) {
+        fprintf(stderr, "%d:%02d elapsed, ", (int)(t / 60), (int)fmod(t, 60.0));
+    }
+    fprintf(stderr, "%s %d:%02d ", final ? "took" : "left", (int)((final ? t : left) / 60),
             (int)fmod(final ? t : left, 60.0));
     if (final) {
         fputc('\n', stderr);
@@ -57,7 +62,7 @@ static void progress_print(progress *p, int final) {
 
 static void on_day(void *ctx, int32_t day) {
     (void)day;
-    progress *p = ctx;
+    ts_runner_pool *p = ctx;
     uint64_t done;
 #pragma omp atomic capture
     done = ++p->days_done;
@@ -73,6 +78,126 @@ static void on_day(void *ctx, int32_t day) {
         }
     }
 }
+
+int ts_runner_is_large(const ts_scenario *sc) {
+    return ts_scenario_int(sc, "org.headcount") > TS_RUNNER_SMALL_ORG;
+}
+
+ts_status ts_runner_run_point(const ts_scenario *point, uint64_t seed, int threads,
+                              const ts_module *const *modules, size_t n_modules,
+                              ts_runner_pool *pool, ts_result *res, ts_error *err) {
+    ts_engine *eng = NULL;
+    ts_result_init(res);
+    ts_engine_options eo = {.seed = seed,
+                            .threads = threads,
+                            .progress = pool ? on_day : NULL,
+                            .progress_ctx = pool,
+                            .stop = NULL};
+    /* Only a second Ctrl-C stops a run in flight. */
+    static const int never = 0;
+    eo.stop = &never;
+    ts_status st = ts_engine_create(point, modules, n_modules, &eo, &eng, err);
+    if (st == TS_OK) {
+        st = ts_engine_run(eng, res, err);
+    }
+    ts_engine_free(eng);
+    if (st != TS_OK) {
+        ts_result_free(res);
+    }
+    return st;
+}
+
+/* Runs jobs[0..n) in order, `across` threads taking one job at a time each (1: in this
+ * thread), each job given `inner` threads. The first failure stops the taking of jobs. */
+static void pool_phase(const ts_runner_batch *b, ts_runner_pool *p, const size_t *jobs, size_t n,
+                       int across, int inner, ts_status *first, ts_error *first_err) {
+    size_t next = 0;
+#pragma omp parallel num_threads(across) default(none)                                             \
+    shared(b, p, jobs, n, inner, next, first, first_err, ts_runner_interrupt)
+    {
+        for (;;) {
+            size_t k;
+#pragma omp atomic capture
+            k = next++;
+            if (k >= n || ts_runner_interrupt) {
+                break;
+            }
+            int failed;
+#pragma omp atomic read
+            failed = *first;
+            if (failed != TS_OK) {
+                break;
+            }
+            ts_error e;
+            ts_error_clear(&e);
+            ts_status s = b->run(b->ctx, jobs[k], inner, p, &e);
+            if (s != TS_OK) {
+#pragma omp critical(ts_runner_error)
+                if (*first == TS_OK) {
+                    *first = s;
+                    *first_err = e;
+                }
+            } else {
+#pragma omp atomic update
+                p->runs_done++;
+            }
+        }
+    }
+}
+
+ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, ts_error *err) {
+    ts_runner_pool p = {.show = b->show_progress,
+                        .elapsed = b->show_elapsed,
+                        .t0 = now_seconds(),
+                        .days_total = b->days_total,
+                        .runs_total = b->n_jobs};
+    size_t *jobs = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *jobs);
+    struct sigaction old_sa, sa;
+    int handler_set = 0;
+    memset(out, 0, sizeof *out);
+    if (!jobs) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    ts_runner_interrupt = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, &old_sa) == 0) {
+        handler_set = 1;
+    }
+    ts_status first = TS_OK;
+    ts_error first_err;
+    ts_error_clear(&first_err);
+    int threads = b->threads > 0 ? b->threads : 1;
+    /* Small organisations first, one per thread; then the large ones, one at a time with
+     * every thread inside. A single run gets every thread either way. */
+    for (int large = 0; large <= 1 && first == TS_OK && !ts_runner_interrupt; large++) {
+        size_t n = 0;
+        for (size_t i = 0; i < b->n_jobs; i++) {
+            if ((b->large && b->large[i]) == large) {
+                jobs[n++] = i;
+            }
+        }
+        int across = !large && n > 1 && threads > 1;
+        pool_phase(b, &p, jobs, n, across ? threads : 1, across ? 1 : threads, &first, &first_err);
+    }
+    if (p.show) {
+        progress_print(&p, 1);
+    }
+    if (handler_set) {
+        sigaction(SIGINT, &old_sa, NULL);
+    }
+    free(jobs);
+    out->runs_done = p.runs_done;
+    out->interrupted = ts_runner_interrupt != 0;
+    out->seconds = now_seconds() - p.t0;
+    if (first != TS_OK) {
+        *err = first_err;
+    }
+    return first;
+}
+
+/* ---- trustsim run ------------------------------------------------------------------------ */
 
 /* The results file: the --output option, else output.file, else results/<name>.h5. */
 static char *output_path(const ts_scenario *sc, const ts_run_options *opt) {
@@ -110,41 +235,31 @@ typedef struct run_ctx {
     ts_h5file *file;
     uint64_t seed;
     size_t n_points;
-    int inner_threads;
-    progress prog;
+    const size_t *pending;
     double agent_days;
 } run_ctx;
 
 /* Runs one grid point x replicate and writes it. Safe to call from several threads:
  * everything but the file write is private to the run. */
-static ts_status run_one(run_ctx *c, size_t index, ts_error *err) {
+static ts_status run_one(void *ctx, size_t job, int threads, ts_runner_pool *pool, ts_error *err) {
+    run_ctx *c = ctx;
+    size_t index = c->pending[job];
     /* Replicate-major: adding replicates appends runs, so a file resumed with more
      * replicates keeps the runs it has. */
     size_t g = index % c->n_points, r = index / c->n_points;
     ts_scenario *point = NULL;
-    ts_engine *eng = NULL;
     ts_result res;
     ts_result_init(&res);
     ts_param_value *pv = NULL;
     size_t n_keys = ts_scenario_n_sweep_keys(c->sc);
     double t0 = now_seconds();
+    uint64_t seed = ts_rng_run_seed(c->seed, (uint32_t)g, (uint32_t)r);
     ts_status st = ts_scenario_at_point(c->sc, g, &point, err);
     if (st != TS_OK) {
         goto cleanup;
     }
-    ts_engine_options eo = {.seed = ts_rng_run_seed(c->seed, (uint32_t)g, (uint32_t)r),
-                            .threads = c->inner_threads,
-                            .progress = on_day,
-                            .progress_ctx = &c->prog,
-                            .stop = NULL};
-    /* Only a second Ctrl-C stops a run in flight. */
-    static const int never = 0;
-    eo.stop = &never;
-    st = ts_engine_create(point, c->opt->modules, c->opt->n_modules, &eo, &eng, err);
-    if (st != TS_OK) {
-        goto cleanup;
-    }
-    st = ts_engine_run(eng, &res, err);
+    st = ts_runner_run_point(point, seed, threads, c->opt->modules, c->opt->n_modules, pool, &res,
+                             err);
     if (st != TS_OK) {
         goto cleanup;
     }
@@ -157,8 +272,8 @@ static ts_status run_one(run_ctx *c, size_t index, ts_error *err) {
     res.run_index = (uint32_t)index;
     res.grid_point = (uint32_t)g;
     res.replicate = (uint32_t)r;
-    res.seed = eo.seed;
-    res.threads = c->inner_threads;
+    res.seed = seed;
+    res.threads = threads;
     res.params = pv;
     res.n_params = n_keys;
     res.wall_seconds = now_seconds() - t0;
@@ -170,14 +285,12 @@ static ts_status run_one(run_ctx *c, size_t index, ts_error *err) {
 #pragma omp critical(ts_runner_file)
     {
         st = ts_h5_write_run(c->file, &res, err);
-        c->prog.runs_done++;
         c->agent_days += ad;
     }
 cleanup:
     res.params = NULL;
     free(pv);
     ts_result_free(&res);
-    ts_engine_free(eng);
     ts_scenario_free(point);
     return st;
 }
@@ -186,11 +299,9 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
     ts_status st = TS_OK;
     char *path = output_path(sc, opt);
     char *yaml = ts_scenario_to_yaml(sc);
-    unsigned char *done = NULL;
+    unsigned char *done = NULL, *large = NULL;
     size_t *pending = NULL;
     ts_h5file *file = NULL;
-    struct sigaction old_sa, sa;
-    int handler_set = 0;
     if (!path || !yaml) {
         st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         goto cleanup;
@@ -199,8 +310,9 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
     size_t reps = (size_t)ts_scenario_int(sc, "replicates");
     size_t n_runs = n_points * reps;
     done = calloc(n_runs, 1);
+    large = calloc(n_runs, 1);
     pending = calloc(n_runs, sizeof *pending);
-    if (!done || !pending) {
+    if (!done || !large || !pending) {
         st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         goto cleanup;
     }
@@ -222,70 +334,29 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
             pending[n_pending++] = i;
         }
     }
+    /* Every grid point has the scenario's initial headcount. */
+    memset(large, ts_runner_is_large(sc), n_runs);
 
-    int threads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
-    int64_t headcount = ts_scenario_int(sc, "org.headcount");
-    int across = n_pending > 1 && headcount <= TS_RUNNER_SMALL_ORG && threads > 1;
+    int32_t days = (int32_t)ts_scenario_int(sc, "days");
+    int32_t warm = (int32_t)ts_scenario_int(sc, "org.warmup_days");
     run_ctx c = {.sc = sc,
                  .opt = opt,
                  .file = file,
                  .seed = (uint64_t)ts_scenario_int(sc, "seed"),
                  .n_points = n_points,
-                 .inner_threads = across ? 1 : threads};
-    int32_t days = (int32_t)ts_scenario_int(sc, "days");
-    int32_t warm = (int32_t)ts_scenario_int(sc, "org.warmup_days");
-    c.prog.show = !opt->quiet && isatty(STDERR_FILENO);
-    c.prog.t0 = now_seconds();
-    c.prog.runs_total = n_pending;
-    c.prog.days_total = (uint64_t)n_pending * (uint64_t)(days + warm);
-
-    ts_runner_interrupt = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, &old_sa) == 0) {
-        handler_set = 1;
-    }
-
-    ts_status first = TS_OK;
-    ts_error first_err;
-    ts_error_clear(&first_err);
-    size_t next = 0;
-#pragma omp parallel num_threads(across ? threads : 1) default(none)                               \
-    shared(c, pending, n_pending, next, first, first_err, ts_runner_interrupt)
-    {
-        for (;;) {
-            size_t k;
-#pragma omp atomic capture
-            k = next++;
-            if (k >= n_pending || ts_runner_interrupt) {
-                break;
-            }
-            int failed;
-#pragma omp atomic read
-            failed = first;
-            if (failed != TS_OK) {
-                break;
-            }
-            ts_error e;
-            ts_error_clear(&e);
-            ts_status s = run_one(&c, pending[k], &e);
-            if (s != TS_OK) {
-#pragma omp critical(ts_runner_error)
-                if (first == TS_OK) {
-                    first = s;
-                    first_err = e;
-                }
-            }
-        }
-    }
-    if (c.prog.show) {
-        progress_print(&c.prog, 1);
-    }
+                 .pending = pending};
+    ts_runner_batch batch = {.n_jobs = n_pending,
+                             .large = large,
+                             .run = run_one,
+                             .ctx = &c,
+                             .threads = opt->threads > 0 ? opt->threads : omp_get_num_procs(),
+                             .show_progress = !opt->quiet && isatty(STDERR_FILENO),
+                             .days_total = (uint64_t)n_pending * (uint64_t)(days + warm)};
+    ts_runner_outcome oc;
+    ts_status first = ts_runner_pool_run(&batch, &oc, err);
     ts_status cst = ts_h5_close(file, first == TS_OK ? err : NULL);
     file = NULL;
     if (first != TS_OK) {
-        *err = first_err;
         st = first;
         goto cleanup;
     }
@@ -293,27 +364,24 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
         st = cst;
         goto cleanup;
     }
-    double secs = now_seconds() - c.prog.t0;
-    if (ts_runner_interrupt) {
+    if (oc.interrupted) {
         st = ts_error_set(err, TS_ERR_INTERRUPTED,
                           "interrupted: %zu of %zu runs written to %s; finish with --resume",
-                          c.prog.runs_done + (n_runs - n_pending), n_runs, path);
+                          oc.runs_done + (n_runs - n_pending), n_runs, path);
         goto cleanup;
     }
     fprintf(stderr,
             "trustsim: %zu run%s (%zu grid point%s x %zu replicate%s%s) in %.2f s, "
             "%.3g agent-days/s -> %s\n",
-            c.prog.runs_done, c.prog.runs_done == 1 ? "" : "s", n_points, n_points == 1 ? "" : "s",
-            reps, reps == 1 ? "" : "s", n_pending < n_runs ? ", resumed" : "", secs,
-            secs > 0 ? c.agent_days / secs : 0.0, path);
+            oc.runs_done, oc.runs_done == 1 ? "" : "s", n_points, n_points == 1 ? "" : "s", reps,
+            reps == 1 ? "" : "s", n_pending < n_runs ? ", resumed" : "", oc.seconds,
+            oc.seconds > 0 ? c.agent_days / oc.seconds : 0.0, path);
 cleanup:
-    if (handler_set) {
-        sigaction(SIGINT, &old_sa, NULL);
-    }
     if (file) {
         ts_h5_close(file, NULL);
     }
     free(pending);
+    free(large);
     free(done);
     free(yaml);
     free(path);

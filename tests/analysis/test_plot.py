@@ -1,7 +1,10 @@
 """Test of analysis/plot.py (the figures of a results file): runs the binary on a small
 sweep with an incident and snapshots, draws every figure, checks each PNG and PDF exists
 and is not blank, that --run picks another run, that the t quantile is right, and that a
-missing file, a bad --run and a file without snapshots or sweep are handled.
+missing file, a bad --run and a file without snapshots or sweep are handled; and the
+scorecard of a validation file (`trustsim validate` on tests/fixtures/validation/tiny.yaml,
+one pattern passing and one failing): its rows normalised against their targets, PASS and
+FAIL drawn in their colours.
 Run by ctest from the project root as: python3 test_plot.py BINARY TMPDIR."""
 import os
 import subprocess
@@ -102,10 +105,70 @@ def test_t_quantile():
     check(m == 5.0 and np.isnan(lo) and np.isnan(hi) and n == 1, "one replicate: no CI")
 
 
+def test_normaliser():
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+
+    nan = float("nan")
+
+    def row(v, lo, hi):
+        return {"value": v, "ci95_low": v - 0.1, "ci95_high": v + 0.1, "target_min": lo,
+                "target_max": hi}
+
+    # Two-sided [0.15, 0.45]: the bounds at 0 and 1, 0.3717 at (0.3717 - 0.15) / 0.3.
+    fn, ext = p.normaliser(row(0.3717, 0.15, 0.45))
+    check(ext == (0.0, 1.0) and abs(fn(0.3717) - 0.739) < 1e-12 and fn(0.15) == 0.0,
+          "two-sided normaliser %s %s" % (ext, fn(0.3717)))
+    # At least 0.5: the bound at 0, 0.75 is half as much again.
+    fn, ext = p.normaliser(row(0.75, 0.5, nan))
+    check(ext[0] == 0.0 and ext[1] == float("inf") and abs(fn(0.75) - 0.5) < 1e-12,
+          "min normaliser")
+    # At most 0.15: the bound at 1, 0.3 is one bound's worth above it.
+    fn, ext = p.normaliser(row(0.3, nan, 0.15))
+    check(ext[1] == 1.0 and abs(fn(0.3) - 2.0) < 1e-12 and abs(fn(0.075) - 0.5) < 1e-12,
+          "max normaliser")
+    # At most -2.5 (a decrease): the share of |bound|.
+    fn, ext = p.normaliser(row(-5.0, nan, -2.5))
+    check(abs(fn(-5.0) - 0.0) < 1e-12, "negative bound normaliser %s" % fn(-5.0))
+    # A bound of 0: the size of the values instead (value 0.4, CI up to 0.5).
+    fn, ext = p.normaliser(row(0.4, 0.0, nan))
+    check(abs(fn(0.4) - 0.8) < 1e-12, "zero bound normaliser %s" % fn(0.4))
+
+
+def test_scorecard(binary, tmp):
+    out = os.path.join(tmp, "scorecard.h5")
+    patterns = os.path.join(ROOT, "tests", "fixtures", "validation", "tiny.yaml")
+    r = subprocess.run([binary, "validate", patterns, "-o", out, "--force", "--quiet"],
+                       capture_output=True, text=True)
+    check(r.returncode == 1, "validate: exit %d %s" % (r.returncode, r.stderr))
+    figs = os.path.join(tmp, "scorecard_figs")
+    r = plot(out, "-o", figs)
+    check(r.returncode == 0, "scorecard: %s" % r.stderr)
+    listed = r.stdout.split()
+    base = os.path.join(figs, "scorecard-validation-scorecard")
+    check(listed == [base + ".png", base + ".pdf"], "scorecard files listed: %s" % listed)
+    check_png(base + ".png")
+    check_pdf(base + ".pdf")
+    check("per-run figures with --run" in r.stderr, "validation note: %r" % r.stderr)
+    # PASS in green and FAIL in red, both present (T1 passes, T2 fails).
+    rgb = matplotlib.image.imread(base + ".png")[..., :3].astype(float)
+    green = np.mean((rgb[..., 1] > 0.4) & (rgb[..., 0] < 0.25) & (rgb[..., 2] < 0.35))
+    red = np.mean((rgb[..., 0] > 0.6) & (rgb[..., 1] < 0.3) & (rgb[..., 2] < 0.3))
+    check(green > 1e-4 and red > 1e-4, "PASS/FAIL colours: green %.5f red %.5f" % (green, red))
+    # --run adds that run's figures; a run that is not there is bad input.
+    r = plot(out, "-o", figs, "--run", "r000004")
+    check(r.returncode == 0 and "scorecard-r000004-headcount_coverage.png" in r.stdout,
+          "--run on a validation file: %s" % r.stderr)
+    r = plot(out, "-o", figs, "--run", "r000099")
+    check(r.returncode == 2 and "r000099" in r.stderr, "bad --run on a validation file")
+
+
 def main():
     binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
     os.makedirs(tmp, exist_ok=True)
     test_t_quantile()
+    test_normaliser()
+    test_scorecard(binary, tmp)
 
     h5 = run_binary(binary, tmp, "plottest", SCENARIO)
 

@@ -1,0 +1,42 @@
+/* Private writing helpers of the HDF5 results file (sim/h5out.c), shared with the writer
+ * of a validation file's /validation group (sim/validate_h5.c); not part of the API. Like
+ * all of HDF5 they are used by one thread at a time, with HDF5's error printing silenced
+ * (ts_h5_quiet_begin); failures come back as ts_error naming the file and the object. */
+#ifndef TS_H5OUT_INTERNAL_H
+#define TS_H5OUT_INTERNAL_H
+
+#include "h5out.h"
+
+#include <hdf5.h>
+
+/* Where a write goes, for messages: the file, and the error to fill. */
+typedef struct ts_h5w {
+    const char *file;
+    ts_error *err;
+} ts_h5w;
+
+/* The HDF5 file id of an open results file (still owned by f), and its path. */
+hid_t ts_h5file_id(const ts_h5file *f);
+const char *ts_h5file_path(const ts_h5file *f);
+
+/* A scalar attribute of loc (named `where` in messages); value points at one value of
+ * mem_type. */
+ts_status ts_h5_attr(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                     hid_t file_type, hid_t mem_type, const void *value);
+
+/* A scalar variable-length UTF-8 string attribute (NULL: ""). */
+ts_status ts_h5_attr_string(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                            const char *value);
+
+/* A new group (link creation order tracked when track_order); a negative id and *st set
+ * on failure. */
+hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const char *name, int track_order,
+                  ts_status *st);
+
+/* A dataset of rank 0 (scalar), 1 or 2 with its units and description attributes; data
+ * holds the values as mem_type (for strings: an array of char pointers). */
+ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const char *name,
+                        hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
+                        const void *data, int compress, const char *units, const char *description);
+
+#endif
