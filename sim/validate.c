@@ -121,7 +121,13 @@ static ts_status vd_measure(const ts_vpattern *p, vd_values *v, size_t a, size_t
                             const ts_result *res, ts_error *err) {
     for (size_t c = 0; c < p->n_checks; c++) {
         const ts_vcheck *k = &p->checks[c];
-        if (k->arm != a && !(k->cmp != TS_VC_SINGLE && k->arm_b == a)) {
+        size_t n_arms = ts_vcmp_arms(k->cmp);
+        const size_t arms[4] = {k->arm, k->arm_b, k->arm_c, k->arm_d};
+        int reads = 0;
+        for (size_t i = 0; i < n_arms; i++) {
+            reads |= arms[i] == a;
+        }
+        if (!reads) {
             continue;
         }
         size_t s = vd_slot(p, c, a, r);
@@ -255,12 +261,14 @@ static void vd_card_free(vd_card *k, size_t n_arms_total) {
 static int vd_row(const ts_vpattern *p, const vd_values *v, size_t c, double *work, ts_vrow *row,
                   char **arms_text) {
     const ts_vcheck *k = &p->checks[c];
-    double *b = work + 3 * p->seeds;
     ts_vscore s;
-    const double *va = v->v + vd_slot(p, c, k->arm, 0);
-    const double *vb = k->cmp != TS_VC_SINGLE ? v->v + vd_slot(p, c, k->arm_b, 0) : va;
-    memcpy(b, vb, p->seeds * sizeof *b);
-    ts_vcheck_score(k, va, b, p->seeds, work, &s);
+    size_t n_arms = ts_vcmp_arms(k->cmp);
+    const size_t arms[4] = {k->arm, k->arm_b, k->arm_c, k->arm_d};
+    const double *vv[4];
+    for (size_t i = 0; i < 4; i++) {
+        vv[i] = v->v + vd_slot(p, c, arms[i < n_arms ? i : 0], 0);
+    }
+    ts_vcheck_score(k, vv, p->seeds, work, &s);
     const char *units = "";
     for (size_t r = 0; r < p->seeds; r++) {
         const char *u = v->units[vd_slot(p, c, k->arm, r)];
@@ -269,19 +277,25 @@ static int vd_row(const ts_vpattern *p, const vd_values *v, size_t c, double *wo
             break;
         }
     }
-    const char *an = ts_vpattern_arm(p, k->arm);
-    const char *bn = k->cmp != TS_VC_SINGLE ? ts_vpattern_arm(p, k->arm_b) : NULL;
-    size_t len = strlen(an) + (bn ? strlen(bn) : 0) + 2;
+    size_t len = 1;
+    for (size_t i = 0; i < n_arms; i++) {
+        len += strlen(ts_vpattern_arm(p, arms[i])) + 1;
+    }
     *arms_text = malloc(len);
     if (!*arms_text) {
         return 0;
     }
-    ts_vfmt(*arms_text, len, "%s%s%s", an, bn ? "," : "", bn ? bn : "");
+    (*arms_text)[0] = '\0';
+    for (size_t i = 0; i < n_arms; i++) {
+        size_t used = strlen(*arms_text);
+        ts_vfmt(*arms_text + used, len - used, "%s%s", i ? "," : "", ts_vpattern_arm(p, arms[i]));
+    }
     *row = (ts_vrow){.pattern = p->id,
                      .check = k->name,
                      .arms = *arms_text,
                      .as = k->cmp == TS_VC_RATIO        ? "ratio"
                            : k->cmp == TS_VC_DIFFERENCE ? "difference"
+                           : k->cmp == TS_VC_DID        ? "difference_in_differences"
                                                         : "",
                      .units = k->cmp == TS_VC_RATIO ? "" : units,
                      .value = s.s.mean,

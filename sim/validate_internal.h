@@ -75,6 +75,10 @@ ts_status ts_vyaml_int_pair(const ts_vyctx *c, const ts_ynode *map, const char *
                             const char *key, int required, long out[2]);
 ts_status ts_vyaml_name_pair(const ts_vyctx *c, const ts_ynode *map, const char *path,
                              const char *key, const char *out[2]);
+/* A list of n_a or n_b names at map[key] into out (room for the larger), its length in
+ * *n. */
+ts_status ts_vyaml_name_list(const ts_vyctx *c, const ts_ynode *map, const char *path,
+                             const char *key, size_t n_a, size_t n_b, const char **out, size_t *n);
 
 /* `node` written as a YAML document in block style that reads back as the same tree
  * (plain scalars as written, quoted ones double-quoted); the caller frees it. NULL when
@@ -157,13 +161,22 @@ void ts_vmeasure_clear(ts_vmeasure *m);
 ts_status ts_vmeasure_eval(const ts_vmeasure *m, const ts_result *r, double *value,
                            const char **units, ts_error *err);
 
-typedef enum ts_vcmp { TS_VC_SINGLE, TS_VC_RATIO, TS_VC_DIFFERENCE } ts_vcmp;
+/* How a check's arms are combined seed by seed: one arm's value, A / B, A - B, or the
+ * difference in differences (A - B) - (C - D). */
+typedef enum ts_vcmp { TS_VC_SINGLE, TS_VC_RATIO, TS_VC_DIFFERENCE, TS_VC_DID } ts_vcmp;
 
-/* A check: a measure on one arm, or on two arms compared seed by seed, and its target. */
+/* The arms a check reads (1, 2 or 4). */
+static inline size_t ts_vcmp_arms(ts_vcmp cmp) {
+    return cmp == TS_VC_SINGLE ? 1 : cmp == TS_VC_DID ? 4 : 2;
+}
+
+/* A check: a measure on one arm, or on two (four) arms compared seed by seed, and its
+ * target. */
 typedef struct ts_vcheck {
     const char *name;
     ts_vcmp cmp;
-    size_t arm, arm_b; /* arm_b: the second arm of a comparison */
+    size_t arm, arm_b;   /* arm_b: the second arm of a comparison */
+    size_t arm_c, arm_d; /* the third and fourth arm of a difference in differences */
     ts_vmeasure m;
     double min, max;     /* target (NaN: open) */
     double t_min, t_max; /* bounds on Welch's t of arm vs arm_b (NaN: none) */
@@ -182,15 +195,16 @@ ts_vverdict ts_vjudge(const ts_vrow *r);
 /* A scored check. */
 typedef struct ts_vscore {
     ts_stats s;  /* of the values (single arm) or of the paired ratios or differences */
-    double t, d; /* comparison: Welch's t and Cohen's d of arm vs arm_b; else NaN */
+    double t, d; /* comparison: Welch's t and Cohen's d of arm vs arm_b (for a difference
+                  * in differences: of the A - B values vs the C - D values); else NaN */
     int pass;
     int fail_target, fail_t, fail_d, fail_n; /* why it fails (ts_vjudge) */
 } ts_vscore;
 
-/* Scores c from the per-seed values a[0..n) of its arm and b[0..n) of arm_b (b unused
- * for a single arm); NaN values are left out (a pair with a NaN, or a ratio over 0).
- * work holds 3 n doubles. */
-void ts_vcheck_score(const ts_vcheck *c, const double *a, const double *b, size_t n, double *work,
+/* Scores c from the per-seed values v[k][0..n) of its arms in order (arm, arm_b, arm_c,
+ * arm_d; only the first ts_vcmp_arms(c->cmp) are read); NaN values are left out (a seed
+ * with a NaN, or a ratio over 0). work holds 3 n doubles. */
+void ts_vcheck_score(const ts_vcheck *c, const double *const *v, size_t n, double *work,
                      ts_vscore *out);
 
 /* ---- validate_patterns.c ------------------------------------------------------------------- */

@@ -514,33 +514,41 @@ ts_status ts_vmeasure_eval(const ts_vmeasure *m, const ts_result *r, double *val
 
 /* ---- Scoring a check -------------------------------------------------------------------- */
 
-void ts_vcheck_score(const ts_vcheck *c, const double *a, const double *b, size_t n, double *work,
+void ts_vcheck_score(const ts_vcheck *c, const double *const *v, size_t n, double *work,
                      ts_vscore *out) {
     double *x = work, *xa = work + n, *xb = work + 2 * n;
     size_t k = 0, na = 0, nb = 0;
     memset(out, 0, sizeof *out);
     out->t = out->d = NAN;
     for (size_t i = 0; i < n; i++) {
+        const double a = v[0][i];
         if (c->cmp == TS_VC_SINGLE) {
-            if (!isnan(a[i])) {
-                x[k++] = a[i];
+            if (!isnan(a)) {
+                x[k++] = a;
             }
             continue;
         }
-        if (!isnan(a[i])) {
-            xa[na++] = a[i];
+        const double b = v[1][i];
+        /* The two sides Welch and Cohen compare: the arms, or the two differences. */
+        double sa = a, sb = b;
+        if (c->cmp == TS_VC_DID) {
+            sa = a - b;
+            sb = v[2][i] - v[3][i];
         }
-        if (!isnan(b[i])) {
-            xb[nb++] = b[i];
+        if (!isnan(sa)) {
+            xa[na++] = sa;
         }
-        double v = NAN;
-        if (c->cmp == TS_VC_DIFFERENCE) {
-            v = a[i] - b[i];
-        } else if (b[i] != 0.0) {
-            v = a[i] / b[i];
+        if (!isnan(sb)) {
+            xb[nb++] = sb;
         }
-        if (!isnan(v)) {
-            x[k++] = v;
+        double val = NAN;
+        if (c->cmp == TS_VC_DIFFERENCE || c->cmp == TS_VC_DID) {
+            val = sa - sb;
+        } else if (b != 0.0) {
+            val = a / b;
+        }
+        if (!isnan(val)) {
+            x[k++] = val;
         }
     }
     ts_stats_describe(x, k, &out->s);
@@ -561,12 +569,12 @@ void ts_vcheck_score(const ts_vcheck *c, const double *a, const double *b, size_
                  .cohen_d = out->d,
                  .cohen_d_min = c->d_min,
                  .cohen_d_max = c->d_max};
-    ts_vverdict v = ts_vjudge(&r);
-    out->fail_n = v.n;
-    out->fail_target = v.target;
-    out->fail_t = v.t;
-    out->fail_d = v.d;
-    out->pass = !(v.n || v.target || v.t || v.d);
+    ts_vverdict why = ts_vjudge(&r);
+    out->fail_n = why.n;
+    out->fail_target = why.target;
+    out->fail_t = why.t;
+    out->fail_d = why.d;
+    out->pass = !(why.n || why.target || why.t || why.d);
 }
 
 /* Is x outside [min, max] (NaN bounds open)? A NaN x is outside. */

@@ -373,7 +373,7 @@ static ts_status vp_target(const ts_vyctx *c, const ts_ynode *node, const char *
 
 static ts_status vp_check_arms(const ts_vyctx *c, const ts_vpattern *p, const ts_ynode *node,
                                const char *path, ts_vcheck *k) {
-    static const char *const as[] = {"ratio", "difference", NULL};
+    static const char *const as[] = {"ratio", "difference", "difference_in_differences", NULL};
     char q[TS_V_AT];
     const ts_ynode *arm = ts_vyaml_get(node, "arm"), *cmp = ts_vyaml_get(node, "compare");
     const char *name = NULL;
@@ -382,28 +382,34 @@ static ts_status vp_check_arms(const ts_vyctx *c, const ts_vpattern *p, const ts
         return ts_vyaml_fail(c, node, path, "give arm or compare, not both");
     }
     if (cmp) {
-        const char *pair[2];
+        const char *names[4] = {NULL, NULL, NULL, NULL};
+        size_t n_names = 0;
         int which = 0;
         ts_vfmt(q, sizeof q, "%s.compare", path);
         st = ts_vyaml_keys(c, cmp, q, vp_compare_keys);
         if (st == TS_OK) {
-            st = ts_vyaml_name_pair(c, cmp, q, "arms", pair);
-        }
-        if (st == TS_OK) {
             st = ts_vyaml_choice(c, cmp, q, "as", as, 1, &which);
+        }
+        k->cmp = which == 0 ? TS_VC_RATIO : which == 1 ? TS_VC_DIFFERENCE : TS_VC_DID;
+        size_t want = ts_vcmp_arms(k->cmp);
+        if (st == TS_OK) {
+            st = ts_vyaml_name_list(c, cmp, q, "arms", want, want, names, &n_names);
         }
         ts_vfmt(q, sizeof q, "%s.compare.arms", path);
         const ts_ynode *arms = ts_vyaml_get(cmp, "arms");
-        if (st == TS_OK) {
-            st = vp_arm_index(c, p, arms->kids[0], q, pair[0], &k->arm);
+        size_t *idx[4] = {&k->arm, &k->arm_b, &k->arm_c, &k->arm_d};
+        for (size_t i = 0; i < n_names && st == TS_OK; i++) {
+            st = vp_arm_index(c, p, arms->kids[i], q, names[i], idx[i]);
         }
-        if (st == TS_OK) {
-            st = vp_arm_index(c, p, arms->kids[1], q, pair[1], &k->arm_b);
+        for (size_t i = 0; i < n_names && st == TS_OK; i++) {
+            for (size_t j = i + 1; j < n_names && st == TS_OK; j++) {
+                if (*idx[i] == *idx[j]) {
+                    st = ts_vyaml_fail(c, arms, q,
+                                       "an arm twice (got %s twice, expected different arms)",
+                                       names[i]);
+                }
+            }
         }
-        if (st == TS_OK && k->arm == k->arm_b) {
-            st = ts_vyaml_fail(c, arms, q, "an arm against itself (expected two different arms)");
-        }
-        k->cmp = which == 0 ? TS_VC_RATIO : TS_VC_DIFFERENCE;
         return st;
     }
     k->cmp = TS_VC_SINGLE;
@@ -420,7 +426,8 @@ static ts_status vp_check_arms(const ts_vyctx *c, const ts_vpattern *p, const ts
         }
         return ts_vyaml_fail(c, node, path,
                              "which arm? (expected arm: NAME or compare: {arms: [A, B], as: "
-                             "ratio|difference}; the arms are %s)",
+                             "ratio|difference}, or {arms: [A, B, C, D], as: "
+                             "difference_in_differences}; the arms are %s)",
                              list);
     }
     k->arm = 0;

@@ -248,23 +248,39 @@ ts_status ts_vyaml_int_pair(const ts_vyctx *c, const ts_ynode *map, const char *
 
 ts_status ts_vyaml_name_pair(const ts_vyctx *c, const ts_ynode *map, const char *path,
                              const char *key, const char *out[2]) {
-    char p[TS_V_AT], got[160];
+    size_t n = 0;
+    return ts_vyaml_name_list(c, map, path, key, 2, 2, out, &n);
+}
+
+ts_status ts_vyaml_name_list(const ts_vyctx *c, const ts_ynode *map, const char *path,
+                             const char *key, size_t n_a, size_t n_b, const char **out, size_t *n) {
+    char p[TS_V_AT], got[160], want[64];
     ts_status st;
-    const ts_ynode *v = vy_value_of(c, map, path, key, 1, "a list of two names", &st);
+    if (n_a == n_b) {
+        ts_vfmt(want, sizeof want, "a list of %s names", n_a == 2 ? "two" : "four");
+    } else {
+        ts_vfmt(want, sizeof want, "a list of two or four names");
+    }
+    const ts_ynode *v = vy_value_of(c, map, path, key, 1, want, &st);
     if (!v) {
         return st;
     }
     vy_join(p, sizeof p, path, key);
-    int ok = v->kind == TS_Y_SEQ && v->n == 2;
-    for (size_t i = 0; ok && i < 2; i++) {
+    int ok = v->kind == TS_Y_SEQ && (v->n == n_a || v->n == n_b);
+    for (size_t i = 0; ok && i < v->n; i++) {
         const ts_ynode *k = v->kids[i];
         ok = k->kind == TS_Y_SCALAR && !ts_yaml_is_null(k) && strlen(k->text) == k->len;
         out[i] = ok ? k->text : NULL;
     }
     if (!ok) {
         ts_yaml_describe(v, got, sizeof got);
-        return ts_vyaml_fail(c, v, p, "not a pair of names (got %s, expected [A, B])", got);
+        const char *shape = n_a != n_b ? "[A, B] or [A, B, C, D]"
+                            : n_a == 2 ? "[A, B]"
+                                       : "[A, B, C, D]";
+        return ts_vyaml_fail(c, v, p, "not %s (got %s, expected %s)",
+                             n_a == 2 && n_b == 2 ? "a pair of names" : want, got, shape);
     }
+    *n = v->n;
     return TS_OK;
 }
 

@@ -15,9 +15,9 @@ import sys
 
 import h5py
 
-CHECK = re.compile(r"^  (\S+)  (.+?) +(NaN|\S+|\S+ \[\S+, \S+\]) +(>= \S+|<= \S+|\[\S+, \S+\]|any)"
+CHECK = re.compile(r"^  (\S+) +(.+?) +(NaN|\S+|\S+ \[\S+, \S+\]) +(>= \S+|<= \S+|\[\S+, \S+\]|any)"
                    r"( +(-|NaN|\S+))*? +(\d+)  (PASS|FAIL( \(.*\))?)$")
-PATTERN = re.compile(r"^(\S+)  (PASS|FAIL)  .* \((\d+) of (\d+) checks? passed\)$")
+PATTERN = re.compile(r"^(\S+) +(PASS|FAIL)  .* \((\d+) of (\d+) checks? passed\)$")
 TOTAL = re.compile(r"^total: (\d+) of (\d+) patterns? passed, (\d+) of (\d+) checks?$")
 
 
@@ -53,7 +53,7 @@ def main():
     check(lines and lines[0].startswith("scorecard of %s (--quick): "
                                         % os.path.join("scenarios", "validation.yaml")),
           "first line %r" % (lines[:1],))
-    check(re.match(r"^  id  check +mean \[95% CI\] +target ", lines[1]), "header %r" % lines[1])
+    check(re.match(r"^  id +check +mean \[95% CI\] +target ", lines[1]), "header %r" % lines[1])
     checks = [CHECK.match(x) for x in lines[2:] if x.startswith("  ")]
     check(all(checks), "malformed check line in:\n" + r.stdout)
     pats = [PATTERN.match(x) for x in lines if PATTERN.match(x)]

@@ -354,7 +354,7 @@ static void test_score_single_arm(void **state) {
     /* The NaN seed is left out: 0.61, 0.57, 0.66. */
     const double a[] = {0.61, 0.57, NAN, 0.66};
     ts_vcheck c = check(TS_VC_SINGLE, 0.5, NAN);
-    ts_vcheck_score(&c, a, NULL, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a}, 4, work, &s);
     assert_int_equal(s.s.n, 3);
     assert_float_equal(s.s.mean, 0.6133333333333333, 1e-15);
     assert_float_equal(s.s.sd, 0.04509249752822898, 1e-15);
@@ -366,21 +366,21 @@ static void test_score_single_arm(void **state) {
     assert_true(isnan(s.t) && isnan(s.d));
     /* Above the maximum: fails on its target; inside [0.6, 0.62]: passes. */
     c = check(TS_VC_SINGLE, NAN, 0.6);
-    ts_vcheck_score(&c, a, NULL, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a}, 4, work, &s);
     assert_false(s.pass);
     assert_true(s.fail_target && !s.fail_n);
     c = check(TS_VC_SINGLE, 0.6, 0.62);
-    ts_vcheck_score(&c, a, NULL, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a}, 4, work, &s);
     assert_true(s.pass);
     /* One value left: fails whatever the target. */
     const double one[] = {0.61, NAN, NAN, NAN};
     c = check(TS_VC_SINGLE, 0.5, NAN);
-    ts_vcheck_score(&c, one, NULL, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){one}, 4, work, &s);
     assert_false(s.pass);
     assert_true(s.fail_n && !s.fail_target);
     /* None: a NaN mean fails. */
     const double none[] = {NAN, NAN, NAN, NAN};
-    ts_vcheck_score(&c, none, NULL, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){none}, 4, work, &s);
     assert_true(s.fail_n && s.fail_target);
 }
 
@@ -393,7 +393,7 @@ static void test_score_comparisons(void **state) {
     ts_vcheck c = check(TS_VC_RATIO, 3.0, NAN);
     c.t_min = 2.5;
     c.d_min = 0.8;
-    ts_vcheck_score(&c, a, b, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a, b}, 4, work, &s);
     assert_int_equal(s.s.n, 4);
     assert_float_equal(s.s.mean, 3.275, 1e-15);
     assert_float_equal(s.s.sd, 0.48562674281111556, 1e-14);
@@ -402,21 +402,21 @@ static void test_score_comparisons(void **state) {
     assert_true(s.pass);
     /* A t bound the arms do not reach fails the check though its mean is on target. */
     c.t_min = 8.0;
-    ts_vcheck_score(&c, a, b, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a, b}, 4, work, &s);
     assert_false(s.pass);
     assert_true(s.fail_t && !s.fail_target && !s.fail_d);
     /* A decrease expected (t <= -2.5, d <= -0.8): the other way round passes, this fails. */
     c = check(TS_VC_RATIO, NAN, NAN);
     c.t_max = -2.5;
     c.d_max = -0.8;
-    ts_vcheck_score(&c, b, a, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){b, a}, 4, work, &s);
     assert_true(s.pass);
     assert_float_equal(s.t, -7.423931175486519, 1e-12);
-    ts_vcheck_score(&c, a, b, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a, b}, 4, work, &s);
     assert_true(s.fail_t && s.fail_d && !s.pass);
     /* Differences 1.6, 2.1, 2.1, 2.4. */
     c = check(TS_VC_DIFFERENCE, 2.0, 2.1);
-    ts_vcheck_score(&c, a, b, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a, b}, 4, work, &s);
     assert_float_equal(s.s.mean, 2.05, 1e-15);
     assert_float_equal(s.s.sd, 0.33166247903554014, 1e-14);
     assert_true(s.pass);
@@ -424,30 +424,61 @@ static void test_score_comparisons(void **state) {
      * over 0 has no value. */
     const double a2[] = {2.4, NAN, 2.8, 3.6}, b2[] = {0.8, 1.0, 0.0, 1.2};
     c = check(TS_VC_RATIO, 2.9, 3.1);
-    ts_vcheck_score(&c, a2, b2, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a2, b2}, 4, work, &s);
     assert_int_equal(s.s.n, 2);
     assert_float_equal(s.s.mean, 3.0, 1e-15);
     assert_true(s.pass);
     assert_false(isnan(s.t));
     /* One pair: fails. */
     const double b3[] = {0.8, 1.0, 0.0, NAN};
-    ts_vcheck_score(&c, a2, b3, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){a2, b3}, 4, work, &s);
     assert_int_equal(s.s.n, 1);
     assert_true(s.fail_n && !s.pass);
     /* Identical arms: no t, so a t bound fails. */
     c = check(TS_VC_DIFFERENCE, NAN, NAN);
     c.t_min = 0.0;
     const double flat[] = {1.5, 1.5, 1.5, 1.5};
-    ts_vcheck_score(&c, flat, flat, 4, work, &s);
+    ts_vcheck_score(&c, (const double *const[]){flat, flat}, 4, work, &s);
     assert_true(isnan(s.t) && s.fail_t);
+}
+
+/* A difference in differences: (A - B) - (C - D) seed by seed; a seed with a NaN in any
+ * arm is left out of the value; Welch's t compares the A - B gaps with the C - D gaps,
+ * each side keeping its own complete seeds.
+ *   A - B: 0.01 -0.03 0.06 0.10;  C - D: 0.05 -0.10 0.05 NaN
+ *   values -0.04 0.07 0.01: mean 0.0133333, sd 0.0550757; t 0.6085040 (4 against 3). */
+static void test_score_difference_in_differences(void **state) {
+    (void)state;
+    double work[12];
+    ts_vscore s;
+    const double a[] = {0.61, 0.57, 0.66, 0.70}, b[] = {0.60, 0.60, 0.60, 0.60};
+    const double c3[] = {0.50, 0.40, 0.45, NAN}, d[] = {0.45, 0.50, 0.40, 0.40};
+    ts_vcheck c = check(TS_VC_DID, NAN, 0.0);
+    assert_int_equal(ts_vcmp_arms(TS_VC_DID), 4);
+    ts_vcheck_score(&c, (const double *const[]){a, b, c3, d}, 4, work, &s);
+    assert_int_equal(s.s.n, 3);
+    assert_float_equal(s.s.mean, 0.013333333333333345, 1e-12);
+    assert_float_equal(s.s.sd, 0.05507570547286099, 1e-12);
+    assert_float_equal(s.t, 0.6085039671897321, 1e-9);
+    /* The mean is above the maximum of 0: fails on its target. */
+    assert_false(s.pass);
+    assert_true(s.fail_target);
+    c.max = 0.02;
+    ts_vcheck_score(&c, (const double *const[]){a, b, c3, d}, 4, work, &s);
+    assert_true(s.pass);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_summary),           cmocka_unit_test(test_metric_windows),
-        cmocka_unit_test(test_ratio_and_change),  cmocka_unit_test(test_correlations),
-        cmocka_unit_test(test_column_statistics), cmocka_unit_test(test_measure_parse_errors),
-        cmocka_unit_test(test_score_single_arm),  cmocka_unit_test(test_score_comparisons),
+        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_metric_windows),
+        cmocka_unit_test(test_ratio_and_change),
+        cmocka_unit_test(test_correlations),
+        cmocka_unit_test(test_column_statistics),
+        cmocka_unit_test(test_measure_parse_errors),
+        cmocka_unit_test(test_score_single_arm),
+        cmocka_unit_test(test_score_comparisons),
+        cmocka_unit_test(test_score_difference_in_differences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
