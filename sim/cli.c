@@ -430,17 +430,18 @@ cleanup:
 
 /* ---- check ------------------------------------------------------------------------ */
 
-/* "# tactics on: a, b" from the optional sections of the schema that are on, each
- * named once, without the "tactics." prefix. */
-static void cli_print_tactics(const ts_scenario *sc, FILE *out) {
+/* "# tactics on: a, b" (and "# experiments on: ..." when there are any) from the optional
+ * sections of the schema that are on, each named once, without its group's prefix. */
+static void cli_print_on(const ts_scenario *sc, FILE *out, const char *prefix, const char *what,
+                         int always) {
     const ts_schema *schema = ts_modules_schema();
+    size_t plen = strlen(prefix);
     int any = 0;
-
-    fputs("# tactics on:", out);
     for (size_t i = 0; schema && i < schema->n_sections; i++) {
         const char *name = schema->sections[i]->name;
         int seen = 0;
-        if (!schema->sections[i]->optional || !ts_scenario_section_on(sc, name)) {
+        if (!schema->sections[i]->optional || strncmp(name, prefix, plen) != 0 ||
+            !ts_scenario_section_on(sc, name)) {
             continue;
         }
         for (size_t j = 0; j < i && !seen; j++) {
@@ -449,13 +450,19 @@ static void cli_print_tactics(const ts_scenario *sc, FILE *out) {
         if (seen) {
             continue;
         }
-        if (strncmp(name, "tactics.", 8) == 0) {
-            name += 8;
-        }
-        fprintf(out, "%s %s", any ? "," : "", name);
+        fprintf(out, "%s %s", any ? "," : what, name + plen);
         any = 1;
     }
-    fputs(any ? "\n" : " none\n", out);
+    if (any) {
+        fputc('\n', out);
+    } else if (always) {
+        fprintf(out, "%s none\n", what);
+    }
+}
+
+static void cli_print_tactics(const ts_scenario *sc, FILE *out) {
+    cli_print_on(sc, out, "tactics.", "# tactics on:", 1);
+    cli_print_on(sc, out, "experiments.", "# experiments on:", 0);
 }
 
 static int cli_check(int argc, char **argv) {

@@ -332,6 +332,14 @@ static void test_check_tactics_line(void **state) {
     expect(&r, 0, NULL);
     assert_string_equal(tactics_line(r.out), "# tactics on: one_on_ones, feedback\n");
     cli_result_free(&r);
+
+    /* An experiment is not a tactic: it has a line of its own, after the tactics. */
+    r = RUN("check", GOOD_SCENARIO, "--set", "experiments.setback.day=1");
+    expect(&r, 0, NULL);
+    const char *tail = strstr(r.out, "# tactics on:");
+    assert_non_null(tail);
+    assert_string_equal(tail, "# tactics on: none\n# experiments on: setback\n");
+    cli_result_free(&r);
 }
 
 static void test_check_set_errors(void **state) {
