@@ -30,20 +30,23 @@ static double primacy(const ts_learning *l, int32_t first_day, int32_t day) {
 }
 
 /* The weight a believer gives an observation: first impressions, and less when it goes
- * against the believer's current leaning in that domain. */
+ * against the believer's current leaning in that domain. The leaning needs no decay:
+ * with prior (a0, b0) and stored evidence (a, b), both scaled by the same forgetting
+ * factor f, the mean (a0 + f a) / (a0 + b0 + f (a + b)) is below the prior mean
+ * a0 / (a0 + b0) exactly when a b0 < b a0. */
 static float learned_weight(const ts_world *w, uint32_t believer, uint32_t slot, uint32_t domain,
                             int success, float weight) {
     const ts_learning *l = w->learning;
     if (!l) {
         return weight;
     }
-    ts_belief b;
-    ts_relstore_read(&w->models, believer, slot, w->day, &b);
-    double k = primacy(l, b.first_day, w->day);
+    float a, b;
+    int32_t first_day;
+    ts_relstore_peek(&w->models, believer, slot, domain, &a, &b, &first_day);
+    double k = primacy(l, first_day, w->day);
     if (l->confirmation_bias > 0.0) {
-        double a = l->prior_a + b.alpha_e[domain], bb = l->prior_b + b.beta_e[domain];
-        double mean = a / (a + bb), m0 = l->prior_a / (l->prior_a + l->prior_b);
-        if ((success && mean < m0) || (!success && mean > m0)) {
+        double below = (double)a * l->prior_b - (double)b * l->prior_a;
+        if ((success && below < 0.0) || (!success && below > 0.0)) {
             k *= 1.0 - l->confirmation_bias;
         }
     }
@@ -69,9 +72,10 @@ void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float
     if (slot >= 0) {
         double k = 1.0;
         if (w->learning) {
-            ts_belief b;
-            ts_relstore_read(&w->models, believer, (uint32_t)slot, w->day, &b);
-            k = primacy(w->learning, b.first_day, w->day);
+            float a, b;
+            int32_t first_day;
+            ts_relstore_peek(&w->models, believer, (uint32_t)slot, 0, &a, &b, &first_day);
+            k = primacy(w->learning, first_day, w->day);
         }
         ts_relstore_add_integrity(&w->models, believer, (uint32_t)slot, w->day, (float)(k * honest),
                                   (float)(k * deceit), (float)(k * scar));

@@ -375,12 +375,13 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
     for (uint32_t k = 0; k < ts_relstore_count(rs, a); k++) {
         uint32_t j = ts_relstore_id(rs, a, k);
         ts_relstore_read(rs, a, k, w->day, &b);
-        double t = 0.0;
+        double t = 0.0, p[TS_MAX_DOMAINS];
+        ts_work_success_all(&s->link, w, j, p);
         for (uint32_t d = 0; d < D; d++) {
             float mu, sigma;
             ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
             t += ts_trust_score(&s->tp, &b, d);
-            acc[TA_ERR] += fabs((double)mu - ts_work_success_of(&s->link, w, j, d));
+            acc[TA_ERR] += fabs((double)mu - p[d]);
         }
         acc[TA_ERR_N] += D;
         acc[TA_T] += t / D;
@@ -511,12 +512,13 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
         for (uint32_t k = 0; k < cnt; k++) {
             uint32_t j = ts_relstore_id(&w->models, a, k);
             ts_relstore_read(&w->models, a, k, w->day, &b);
-            double t = 0.0;
+            double t = 0.0, p[TS_MAX_DOMAINS];
+            ts_work_success_all(&s->link, w, j, p);
             for (uint32_t d = 0; d < D; d++) {
                 float mu, sigma;
                 ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
                 t += ts_trust_score(&s->tp, &b, d);
-                esum += fabs((double)mu - ts_work_success_of(&s->link, w, j, d));
+                esum += fabs((double)mu - p[d]);
             }
             tsum += t / D;
             recv_sum[j] += t / D;

@@ -189,6 +189,15 @@ double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t 
     return ts_work_success_p(link, w->competence[(size_t)a * w->n_domains + d], w->alignment[a]);
 }
 
+void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a, double *p) {
+    /* The same arithmetic as ts_work_success_p, the alignment factor computed once. */
+    double keep = 1.0 - ts_alignment_misalignment(w->alignment[a]);
+    const float *c = w->competence + (size_t)a * w->n_domains;
+    for (uint32_t d = 0; d < w->n_domains; d++) {
+        p[d] = 1.0 / (1.0 + exp(-((double)c[d] * keep - link->difficulty) / link->scale));
+    }
+}
+
 /* ---- Configuration and state --------------------------------------------------------- */
 
 static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

@@ -27,4 +27,7 @@ double ts_work_success_p(const ts_work_link *link, double competence, double ali
 /* The same for agent a in domain d, with its current competence and alignment. */
 double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t d);
 
+/* Agent a's chance of success in every domain into p[0 .. n_domains). */
+void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a, double *p);
+
 #endif

@@ -295,6 +295,14 @@ void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32
     out->first_day = get_first_day(p);
 }
 
+void ts_relstore_peek(const ts_relstore *s, uint32_t owner, uint32_t slot, uint32_t domain,
+                      float *alpha_e, float *beta_e, int32_t *first_day) {
+    const float *p = payload_of(s, owner, slot);
+    *alpha_e = domain < s->n_domains ? p[TS_RS_ALPHA + domain] : 0.0f;
+    *beta_e = domain < s->n_domains ? p[TS_RS_ALPHA + s->n_domains + domain] : 0.0f;
+    *first_day = get_first_day(p);
+}
+
 float ts_relstore_evidence(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day) {
     const float *p = payload_of(s, owner, slot);
     double f = decay_factor(s, get_last_day(p), day);

@@ -85,6 +85,11 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
  * forgetting^(day - last_day), with day - last_day < 0 taken as 0; scar as stored. */
 void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                       ts_belief *out);
+/* What a model holds in one domain as stored (not decayed: the same factor would scale
+ * both), and the day of first contact: enough to weigh new evidence without a read. */
+void ts_relstore_peek(const ts_relstore *s, uint32_t owner, uint32_t slot, uint32_t domain,
+                      float *alpha_e, float *beta_e, int32_t *first_day);
+
 /* Total competence evidence of a model at `day` (sum over domains of alpha_e+beta_e). */
 float ts_relstore_evidence(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day);
 
