@@ -739,8 +739,8 @@ def fig_scorecard(f, stem, w):
     ax.axvline(0.0, color="0.45", linestyle=":", linewidth=1, zorder=1)
     ax.axvline(1.0, color="0.45", linestyle=":", linewidth=1, zorder=1)
     ax.grid(False)
-    ax.set_xlabel("the measure against its target (grey): a lower bound at 0, an upper bound at 1;"
-                  " one-sided targets: distance from the bound as a share of it")
+    ax.set_xlabel("the measure against its target (grey): a lower bound at 0, an upper bound at 1;\n"
+                  "one-sided targets: distance from the bound as a share of it")
     passed = sum(1 for p in pats.values() if int(p.attrs.get("pass", 0)))
     quick = " (--quick)" if int(f.attrs.get("quick", 0)) else ""
     ax.set_title("Validation scorecard%s: %d of %d patterns pass; mean and 95 %% CI over seeds"

@@ -1,4 +1,4 @@
-/* The `trustsim` command line: subcommands (run, check, info, bench, compare), their
+/* The `trustsim` command line: subcommands (run, check, info, bench, compare, validate), their
  * options parsed with getopt_long, usage texts, and the mapping of a ts_status to a
  * message on stderr and an exit code (0 ok, 1 runtime failure, 2 bad input).
  * ts_cli_main uses getopt's global state, so it is meant to be called once per process

@@ -178,6 +178,15 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
     hid_t runs = H5I_INVALID_HID, grid = H5I_INVALID_HID;
     uint64_t n_points = 1;
 
+    if (H5Lexists(file, "validation", H5P_DEFAULT) > 0) {
+        /* Its runs belong to many patterns and arms: grid points would mix them. */
+        st = ts_error_set(err, TS_ERR_PARAM,
+                          "%s is a validation file (its comparisons are in its scorecard: "
+                          "trustsim info %s)",
+                          d->path, d->path);
+        goto cleanup;
+    }
+    H5Eclear2(H5E_DEFAULT);
     if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0 ||
         (runs = H5Gopen2(file, "runs", H5P_DEFAULT)) < 0) {
         H5Eclear2(H5E_DEFAULT);

@@ -179,6 +179,30 @@ static void test_compare_bad_input(void **state) {
     err = output_of("missing", "err");
     assert_non_null(strstr(err, "missing.h5"));
     free(err);
+
+    /* A validation file's runs belong to many patterns and arms: compare refuses it and
+     * leaves it as it was (no /sweep/summary written). */
+    char *make[] = {TS_BINARY,
+                    "validate",
+                    TS_SOURCE_DIR "/tests/fixtures/validation/tiny.yaml",
+                    "--pattern",
+                    "T1",
+                    "--quiet",
+                    "-o",
+                    TMP "/validation.h5",
+                    "--force",
+                    NULL};
+    assert_int_equal(run_argv(make, "validation"), 0);
+    char *val[] = {TS_BINARY, "compare", TMP "/validation.h5", NULL};
+    assert_int_equal(run_argv(val, "compare_validation"), 2);
+    err = output_of("compare_validation", "err");
+    assert_non_null(strstr(err, "is a validation file"));
+    free(err);
+    hid_t file = H5Fopen(TMP "/validation.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    assert_true(H5Lexists(file, "sweep", H5P_DEFAULT) <= 0 ||
+                H5Lexists(file, "sweep/summary", H5P_DEFAULT) <= 0);
+    H5Fclose(file);
 }
 
 int main(void) {
