@@ -321,6 +321,43 @@ static void test_handling_concealed(void **state) {
     fix_close(&f);
 }
 
+/* KNOWN BUG: a person carries at most WORK_MAX_DEFECTS (4) hidden defects; report() drops
+ * a concealment that finds no free slot (counted as concealed, never surfaced, no rework).
+ * experiments.setback allows up to 100 failures and promises that concealed ones surface
+ * by day + surface_after: with five forced failures hidden for 30 days, the fifth never
+ * does. */
+static void test_concealed_beyond_four_defects(void **state) {
+    (void)state;
+    if (!known_bugs_enabled()) {
+        skip();
+    }
+    fix f;
+    fix_open(&f,
+             "repair: {discovery: 0}\n"
+             "experiments:\n  setback: {day: 3, failures: 5, handling: concealed, "
+             "surface_after: 30}\n",
+             7, 2, 9);
+    work_row *row = &f.s->rows[3];
+    int concealed = 0, discovered = 0;
+    for (int32_t day = 11; day <= 60; day++) {
+        if (day <= 15) {
+            row->state = WORK_DONE; /* a forced failure ended yesterday */
+            row->success = 0;
+            row->forced_now = 1;
+            row->domain = 2;
+            row->size = 40.0f;
+        }
+        f.w.busy[3] = day > 15; /* no new tasks after the five */
+        ts_emit e = emitter(&f, 3, day);
+        ts_module_work.act(f.s, &f.w, 3, &e);
+        concealed += row->concealed;
+        discovered += row->discovered;
+    }
+    assert_int_equal(concealed, 5);
+    assert_int_equal(discovered, 5);
+    fix_close(&f);
+}
+
 /* handling: seen shows the failure as it is, like a trial task: no owning up, no honesty
  * evidence, no answer from the manager; a tenth of the task is rework. */
 static void test_handling_seen(void **state) {
@@ -386,7 +423,7 @@ static void test_trust_setback_metric(void **state) {
 #define RUN_HEAD 150
 
 typedef struct arm {
-    double failed, owned, concealed, discovered; /* sums over days [from, RUN_DAYS] */
+    double failed, owned, concealed, discovered; /* sums over days [from, days] */
     uint32_t cohort;                             /* cohort size (drawn on day 1) */
     uint32_t forced_left; /* forced failures employed people have not yet taken */
     uint32_t overdue;     /* forced concealments still hidden after their due day */
@@ -402,11 +439,11 @@ static double window_sum(const ts_result *r, const char *name, int from) {
     return t;
 }
 
-/* One run of a 150-person company for 70 days (no warm-up) with `setback` (a flow
+/* One run of a 150-person company for `days` days (no warm-up) with `setback` (a flow
  * mapping, or NULL for no section); sums from day `from`. */
-static void run_arm(const char *setback, uint64_t seed, int from, arm *out) {
+static void run_arm(const char *setback, uint64_t seed, int from, int days, arm *out) {
     char yaml[512];
-    snprintf(yaml, sizeof yaml, "days: %d\norg: {headcount: %d, warmup_days: 0}\n%s%s\n", RUN_DAYS,
+    snprintf(yaml, sizeof yaml, "days: %d\norg: {headcount: %d, warmup_days: 0}\n%s%s\n", days,
              RUN_HEAD, setback ? "experiments:\n  setback: " : "", setback ? setback : "");
     tst_fullrun x;
     tst_fullrun_open(&x, yaml, seed);
@@ -444,18 +481,18 @@ static void test_cohort_same_across_arms(void **state) {
                           "{day: 40, share: 0.3717, failures: 3, handling: concealed}",
                           "{day: 20, share: 0.3717, failures: 7, handling: seen}"};
     double share = 0.0;
-    for (uint64_t seed = 1; seed <= 3; seed++) {
+    for (uint64_t seed = 1; seed <= 2; seed++) {
         arm ref, other;
-        run_arm(arms[0], seed * 3571, 1, &ref);
+        run_arm(arms[0], seed * 3571, 1, 40, &ref);
         for (int k = 1; k < 3; k++) {
-            run_arm(arms[k], seed * 3571, 1, &other);
+            run_arm(arms[k], seed * 3571, 1, 40, &other);
             assert_memory_equal(ref.in, other.in, sizeof ref.in);
             assert_int_equal(ref.cohort, other.cohort);
         }
-        share += ref.cohort / (3.0 * (RUN_HEAD - 1));
+        share += ref.cohort / (2.0 * (RUN_HEAD - 1));
     }
-    print_message("cohort share over 3 runs: %.4f (want 0.3717)\n", share);
-    assert_float_equal(share, 0.3717, 0.07); /* sd 0.023 */
+    print_message("cohort share over 2 runs: %.4f (want 0.3717)\n", share);
+    assert_float_equal(share, 0.3717, 0.085); /* sd 0.028 */
 }
 
 static void report_arm(const char *name, const arm *a, const arm *c) {
@@ -477,13 +514,13 @@ static void test_forced_failures_counted(void **state) {
     double d_failed[3] = {0}, d_owned[3] = {0}, d_conc[3] = {0}, d_disc[3] = {0}, forced = 0.0;
     for (uint64_t seed = 1; seed <= 2; seed++) {
         arm control, a;
-        run_arm("{day: 10, share: 0.3717, failures: 0}", seed * 7717, 10, &control);
+        run_arm("{day: 10, share: 0.3717, failures: 0}", seed * 7717, 10, RUN_DAYS, &control);
         forced += 3.0 * control.cohort;
         for (int h = 0; h < 3; h++) {
             char sb[128];
             snprintf(sb, sizeof sb, "{day: 10, share: 0.3717, failures: 3, handling: %s}",
                      handling[h]);
-            run_arm(sb, seed * 7717, 10, &a);
+            run_arm(sb, seed * 7717, 10, RUN_DAYS, &a);
             report_arm(handling[h], &a, &control);
             assert_int_equal(a.cohort, control.cohort);
             assert_int_equal(a.forced_left, 0);
@@ -668,6 +705,7 @@ int main(void) {
         cmocka_unit_test(test_forced_in_settle),
         cmocka_unit_test(test_handling_owned),
         cmocka_unit_test(test_handling_concealed),
+        cmocka_unit_test(test_concealed_beyond_four_defects),
         cmocka_unit_test(test_handling_seen),
         cmocka_unit_test(test_trust_setback_metric),
         cmocka_unit_test(test_cohort_same_across_arms),
