@@ -531,6 +531,10 @@ static void test_forced_failures_counted(void **state) {
             d_disc[h] += a.discovered - control.discovered;
         }
     }
+    /* The cohorts' forced failures against share x (headcount - CEO) x failures. */
+    double expected = 2 * 0.3717 * (RUN_HEAD - 1) * 3;
+    print_message("forced %.0f, share x headcount x failures %.1f\n", forced, expected);
+    assert_true(forced / expected > 0.75 && forced / expected < 1.25);
     for (int h = 0; h < 3; h++) {
         print_message("%-9s per forced failure: failed %.3f owned %.3f concealed %.3f "
                       "discovered %.3f\n",
