@@ -258,6 +258,9 @@ static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
         !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
     }
+    for (size_t a = n_old; a < n_new; a++) {
+        s->rows[a].debt_team = TS_NO_AGENT;
+    }
     s->n_alloc = (uint32_t)n_new;
     return TS_OK;
 }
@@ -316,20 +319,31 @@ static double beta_draw(ts_rng *r, double m, double sd) {
     return k > 0.0 ? gsl_ran_beta(ts_rng_gsl(r), m * k, (1.0 - m) * k) : m;
 }
 
-/* A team's technical debt: that of the team it split from (a sibling under the same
- * parent, else the parent's team), else drawn. */
+/* A team's technical debt. The teams of the first day draw theirs. A later team takes
+ * the debt of the team its people worked in (the debt its first member still works under:
+ * the team it split from, or the same team under a new manager), else — a team of people
+ * new to the organisation — that of a sibling team, else of its parent's team, else it
+ * draws one. */
 static void set_debt(work_state *s, const ts_world *w, const ts_day *d, uint32_t m) {
-    uint32_t parent = w->manager[m], src = TS_NO_AGENT;
+    uint32_t src = TS_NO_AGENT;
+    for (uint32_t j = w->first_report[m]; s->debt_ready && j != TS_NO_AGENT && src == TS_NO_AGENT;
+         j = w->next_peer[j]) {
+        uint32_t t = s->rows[j].debt_team;
+        if (t != TS_NO_AGENT && t != m && s->has_debt[t]) {
+            src = t;
+        }
+    }
+    uint32_t parent = w->manager[m];
     for (uint32_t j = parent == TS_NO_AGENT ? TS_NO_AGENT : w->first_report[parent];
-         j != TS_NO_AGENT && src == TS_NO_AGENT; j = w->next_peer[j]) {
+         s->debt_ready && j != TS_NO_AGENT && src == TS_NO_AGENT; j = w->next_peer[j]) {
         if (j != m && is_team(w, j) && s->has_debt[j]) {
             src = j;
         }
     }
-    if (src == TS_NO_AGENT && parent != TS_NO_AGENT && s->has_debt[parent]) {
+    if (s->debt_ready && src == TS_NO_AGENT && parent != TS_NO_AGENT && s->has_debt[parent]) {
         src = parent;
     }
-    if (src != TS_NO_AGENT && s->partners_ready) {
+    if (src != TS_NO_AGENT) {
         s->debt[m] = s->debt[src];
     } else {
         ts_rng r;
@@ -351,6 +365,7 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
             set_debt(s, w, d, m);
         }
     }
+    s->debt_ready = 1;
     uint32_t P = s->p.n_partners;
     if (P == 0) {
         return;
@@ -438,6 +453,33 @@ static float decider_weight(const work_decider *dk) {
     }
 }
 
+/* A concealed failure becomes a hidden defect. Someone already hiding as many as a row
+ * holds adds it to the last one: its rework and cap add up, and it surfaces when the
+ * earlier of the two would have. */
+static void hide_defect(const work_state *s, const ts_world *w, work_row *row, uint32_t m,
+                        int forced) {
+    work_defect fresh = {.rework = TS_REPAIR_REWORK_OWNED * row->size,
+                         .cap = TS_REPAIR_DEFECT_CAP * row->size,
+                         .domain = row->domain,
+                         .active = 1,
+                         .due_day = forced ? w->day + s->setback.surface_after : INT32_MAX};
+    for (uint32_t i = 0; i < row->n_deciders && fresh.n_obs < 3; i++) {
+        if (row->dec[i].id != m && decider_weight(&row->dec[i]) >= 1.0f) {
+            fresh.obs[fresh.n_obs++] = row->dec[i].id;
+        }
+    }
+    for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
+        if (!row->defects[k].active) {
+            row->defects[k] = fresh;
+            return;
+        }
+    }
+    work_defect *last = &row->defects[WORK_MAX_DEFECTS - 1];
+    last->rework += fresh.rework;
+    last->cap += fresh.cap;
+    last->due_day = fresh.due_day < last->due_day ? fresh.due_day : last->due_day;
+}
+
 static void report(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
                    ts_emit *e) {
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
@@ -506,23 +548,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
         row->rework_domain = row->domain;
     }
     if (concealed) {
-        for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
-            work_defect *df = &row->defects[k];
-            if (df->active) {
-                continue;
-            }
-            *df = (work_defect){.rework = TS_REPAIR_REWORK_OWNED * row->size,
-                                .cap = TS_REPAIR_DEFECT_CAP * row->size,
-                                .domain = row->domain,
-                                .active = 1,
-                                .due_day = forced ? w->day + s->setback.surface_after : INT32_MAX};
-            for (uint32_t i = 0; i < row->n_deciders && df->n_obs < 3; i++) {
-                if (row->dec[i].id != m && decider_weight(&row->dec[i]) >= 1.0f) {
-                    df->obs[df->n_obs++] = row->dec[i].id;
-                }
-            }
-            break;
-        }
+        hide_defect(s, w, row, m, forced);
     }
 }
 
@@ -650,6 +676,10 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     } else if (row->state == WORK_IDLE) {
         w->task_domain[a] = TS_NO_TASK;
     }
+    uint32_t team = work_team(w, a);
+    if (s->has_debt[team]) {
+        row->debt_team = team;
+    }
     if (w->busy[a]) {
         row->sys_worked = 0.0f;
         return; /* on an incident: its hours are the incident's */
@@ -661,8 +691,9 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     }
     float sys = row->backlog_sys + h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION] +
                 h[TS_HOURS_DEEP_DIVE] + h[TS_HOURS_SUPERVISION];
-    /* Toil on the team's systems comes off the day first; it is never carried over. */
-    float toil = p->hpd * s->debt[work_team(w, a)];
+    /* Toil on the team's systems comes off the day first; it is never carried over. A
+     * person keeps working under its old team's debt until its new team has one. */
+    float toil = row->debt_team != TS_NO_AGENT ? p->hpd * s->debt[row->debt_team] : 0.0f;
     h[TS_HOURS_TOIL] = toil;
     float avail = p->hpd - toil - overhead;
     if (avail < 0.0f) {

@@ -93,6 +93,9 @@ typedef struct work_row {
     /* A setback (work_setback.c): in its cohort, failures still to force, and whether
      * the task that just ended was one of them. */
     uint8_t cohort, forced, forced_now;
+    /* The team whose technical debt the person works under: its team, or until its new
+     * team has a debt, its old one (TS_NO_AGENT before its first day of work). */
+    uint32_t debt_team;
     /* In-system hours (sign-off, escalation, deep dive, supervision) inside the owner's
      * backlog, and those worked today (leaders' in-system share counts them). */
     float backlog_sys, sys_worked;
@@ -119,6 +122,7 @@ typedef struct work_state {
     uint8_t *n_part;
     float *debt;        /* per team (manager id): technical debt, the share of a day of toil */
     uint8_t *has_debt;  /* per team: its debt was set (drawn or inherited) */
+    int debt_ready;     /* the first day's teams have drawn theirs: later teams inherit */
     int partners_ready; /* the teams present on the first day have drawn their partners */
     uint32_t n_alloc;
     /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means

@@ -24,10 +24,11 @@ static const ts_param work_setback_params[] = {
         .key = "day",
         .type = TS_PT_INT,
         .def = "60",
-        .min = 1,
+        .min = 2,
         .max = 100000,
         .units = "day",
-        .doc = "Recorded day on which the cohort's forced failures begin.",
+        .doc = "Recorded day on which the cohort's forced failures begin (from day 2: the "
+               "cohort is drawn on day 1, so the day before the setback is measured).",
     },
     {
         .key = "share",

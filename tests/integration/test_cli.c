@@ -334,7 +334,7 @@ static void test_check_tactics_line(void **state) {
     cli_result_free(&r);
 
     /* An experiment is not a tactic: it has a line of its own, after the tactics. */
-    r = RUN("check", GOOD_SCENARIO, "--set", "experiments.setback.day=1");
+    r = RUN("check", GOOD_SCENARIO, "--set", "experiments.setback.day=2");
     expect(&r, 0, NULL);
     const char *tail = strstr(r.out, "# tactics on:");
     assert_non_null(tail);

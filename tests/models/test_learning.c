@@ -317,8 +317,8 @@ static double window_gap(const double *control, const double *arm, int at) {
     return t / (2 * GAP_WINDOW + 1);
 }
 
-/* Half of a 150-person company fails three tasks, seen as they are: on day 1 (early in
- * every relationship, at first impression) or on day 91 (after 90 days of good work,
+/* Half of a 150-person company fails three tasks, seen as they are: from day 2 (early in
+ * every relationship, at first impression) or from day 91 (after 90 days of good work,
  * when a failure goes against the manager's leaning). 180 days on, the managers' trust
  * in the early cohort is further below the no-failure control than in the late one. The
  * control (failures 0) is one run: with no forced failure the day changes nothing. With
@@ -331,13 +331,13 @@ static void test_early_failure_lasts(void **state) {
     double mean_e = 0.0, mean_l = 0.0, after_c, after_e, after_l;
     for (uint64_t k = 1; k <= GAP_SEEDS; k++) {
         uint64_t seed = k * 6151;
-        setback_arm(seed, 1, 0, DAYS, control, &after_c);
-        setback_arm(seed, 1, 3, 1 + 180 + GAP_WINDOW, early, &after_e);
+        setback_arm(seed, 2, 0, DAYS, control, &after_c);
+        setback_arm(seed, 2, 3, 2 + 180 + GAP_WINDOW, early, &after_e);
         setback_arm(seed, LATE, 3, DAYS, late, &after_l);
-        assert_float_equal(after_c, control[181], 0.0);
-        double ge = window_gap(control, early, 181), gl = window_gap(control, late, LATE + 180);
+        assert_float_equal(after_c, control[182], 0.0);
+        double ge = window_gap(control, early, 182), gl = window_gap(control, late, LATE + 180);
         print_message("seed %u: gap early %.4f late %.4f (on the day: %.4f, %.4f)\n", (unsigned)k,
-                      ge, gl, control[181] - after_e, control[LATE + 180] - after_l);
+                      ge, gl, control[182] - after_e, control[LATE + 180] - after_l);
         mean_e += ge / GAP_SEEDS;
         mean_l += gl / GAP_SEEDS;
     }

@@ -493,7 +493,7 @@ static const expected_key expected_keys[] = {
     {"tactics.onboarding.intro_meetings", TS_PT_INT, "8", 0, 100},
     {"tactics.offsites.every", TS_PT_INT, "180", 1, 3650},
     {"tactics.offsites.meetings", TS_PT_INT, "10", 0, 1000},
-    {"experiments.setback.day", TS_PT_INT, "60", 1, 100000},
+    {"experiments.setback.day", TS_PT_INT, "60", 2, 100000},
     {"experiments.setback.share", PROB, "0.2", 0, 1},
     {"experiments.setback.failures", TS_PT_INT, "3", 0, 100},
     {"experiments.setback.handling", TS_PT_ENUM, "owned", 0, 0},

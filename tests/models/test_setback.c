@@ -5,9 +5,7 @@
  * surface_after, seen), the daily trust_setback and the summaries read from it, a control
  * arm (failures 0) that equals a run without the section bit for bit, and the validator.
  * Hand-built worlds for the mechanics; small runs of the full model for the counts.
- *
- * Tests marked KNOWN BUG show a defect of the code under test: they assert what the
- * documentation says and are skipped unless TS_RUN_KNOWN_BUGS is set in the environment. */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,10 +23,6 @@
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
-
-static int known_bugs_enabled(void) {
-    return getenv("TS_RUN_KNOWN_BUGS") != NULL;
-}
 
 /* ---- The work module by hand ---------------------------------------------------------------- */
 
@@ -141,7 +135,7 @@ static void test_cohort_draw(void **state) {
     assert_int_equal(f.s->rows[late].cohort, 0);
     /* Other days, failures and handling: the same cohort. Another seed: another one. */
     const char *others[] = {
-        "experiments:\n  setback: {day: 1, share: 0.3717, failures: 0}\n",
+        "experiments:\n  setback: {day: 2, share: 0.3717, failures: 0}\n",
         "experiments:\n  setback: {day: 90, share: 0.3717, failures: 9, handling: concealed}\n"};
     for (int k = 0; k < 3; k++) {
         fix g;
@@ -321,16 +315,12 @@ static void test_handling_concealed(void **state) {
     fix_close(&f);
 }
 
-/* KNOWN BUG: a person carries at most WORK_MAX_DEFECTS (4) hidden defects; report() drops
- * a concealment that finds no free slot (counted as concealed, never surfaced, no rework).
- * experiments.setback allows up to 100 failures and promises that concealed ones surface
- * by day + surface_after: with five forced failures hidden for 30 days, the fifth never
- * does. */
+/* A person holds at most WORK_MAX_DEFECTS (4) hidden defects; a fifth concealment joins
+ * the last one, so that every forced concealment surfaces by day + surface_after: with
+ * five hidden for 30 days, four defects are found (the last holding two) and none is left
+ * hidden. */
 static void test_concealed_beyond_four_defects(void **state) {
     (void)state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     fix f;
     fix_open(&f,
              "repair: {discovery: 0}\n"
@@ -354,7 +344,10 @@ static void test_concealed_beyond_four_defects(void **state) {
         discovered += row->discovered;
     }
     assert_int_equal(concealed, 5);
-    assert_int_equal(discovered, 5);
+    assert_int_equal(discovered, 4);
+    for (int k = 0; k < WORK_MAX_DEFECTS; k++) {
+        assert_false(row->defects[k].active);
+    }
     fix_close(&f);
 }
 
@@ -597,20 +590,22 @@ static void test_trust_setback_rows(void **state) {
     tst_fullrun_close(&x);
 }
 
-/* KNOWN BUG: with experiments.setback.day 1 (the smallest day the key allows) the summary
- * setback_trust_before reads row 0 of trust_setback, which is NaN because the cohort is
- * only drawn in day 1's org phase; docs/output.md says it is NaN only without a setback. */
-static void test_trust_before_a_day_one_setback(void **state) {
+/* The cohort is drawn on day 1, so the setback's day is 2 or later: day 1 is refused with
+ * the key named, and a day-2 setback reads a measured day before it. */
+static void test_trust_before_an_early_setback(void **state) {
     (void)state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
+    const char *base = "days: 20\norg: {headcount: 60, warmup_days: 5}\nexperiments:\n";
+    char text[256];
+    snprintf(text, sizeof text, "%s  setback: {day: 1, share: 0.5}\n", base);
+    ts_error err;
+    assert_int_equal(tst_scenario_status(text, &err), TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "experiments.setback.day"));
+    snprintf(text, sizeof text, "%s  setback: {day: 2, share: 0.5}\n", base);
     tst_fullrun x;
-    tst_fullrun_open(&x,
-                     "days: 20\norg: {headcount: 60, warmup_days: 5}\nexperiments:\n"
-                     "  setback: {day: 1, share: 0.5}\n",
-                     11);
+    tst_fullrun_open(&x, text, 11);
     assert_true(isfinite(tst_value(&x.r, "setback_trust_before")));
+    assert_float_equal(tst_value(&x.r, "setback_trust_before"),
+                       tst_series(&x.r, "trust_setback")->values[1], 0.0);
     tst_fullrun_close(&x);
 }
 
@@ -715,7 +710,7 @@ int main(void) {
         cmocka_unit_test(test_cohort_same_across_arms),
         cmocka_unit_test(test_forced_failures_counted),
         cmocka_unit_test(test_trust_setback_rows),
-        cmocka_unit_test(test_trust_before_a_day_one_setback),
+        cmocka_unit_test(test_trust_before_an_early_setback),
         cmocka_unit_test(test_control_equals_no_section),
         cmocka_unit_test(test_validator),
     };

@@ -5,9 +5,7 @@
  * partner teams seeing a task only as often as the owner feels safe, and the in-system
  * hours of leaders that count backlog worked off. The module is driven by hand on small
  * worlds; one engine run checks inheritance under hiring growth.
- *
- * Tests marked KNOWN BUG show a defect of the code under test: they assert what the
- * documentation says and are skipped unless TS_RUN_KNOWN_BUGS is set in the environment. */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,10 +126,6 @@ static double default_debt_draw(uint64_t seed, uint32_t team, int32_t day) {
     return gsl_ran_beta(ts_rng_gsl(&r), m * k, (1.0 - m) * k);
 }
 
-static int known_bugs_enabled(void) {
-    return getenv("TS_RUN_KNOWN_BUGS") != NULL;
-}
-
 /* ---- The success link ---------------------------------------------------------------- */
 
 /* 1 / (1 + exp(-(c * exp(-e) - difficulty) / scale)), computed outside the code. */
@@ -194,6 +188,7 @@ static void test_toil_in_settle(void **state) {
     fix f;
     fix_open(&f, "", 7);
     f.s->debt[1] = 0.2731f; /* team 1: agents 3 and 4 */
+    f.s->has_debt[1] = 1;
     const double toil = 8.0 * 0.2731;
     work_row *row = &f.s->rows[4];
     *row = (work_row){.state = WORK_ACTIVE, .size = 1000.0f};
@@ -240,6 +235,7 @@ static void test_toil_in_settle(void **state) {
     /* A debt of nearly the whole day leaves less than an hour; one more hour of
      * overhead is carried as 0.6 h, the toil itself is not: the next day's is 7.6 h again. */
     f.s->debt[1] = 0.95f;
+    f.s->has_debt[1] = 1;
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     h[TS_HOURS_MEETINGS] = 1.0f;
     ts_module_work.settle(f.s, &f.w, 4);
@@ -258,8 +254,11 @@ static void test_toil_whose_debt_and_metric(void **state) {
     fix f;
     fix_open(&f, "", 7);
     f.s->debt[0] = 0.1234f;
+    f.s->has_debt[0] = 1;
     f.s->debt[1] = 0.2731f;
+    f.s->has_debt[1] = 1;
     f.s->debt[2] = 0.3717f;
+    f.s->has_debt[2] = 1;
     f.w.busy[6] = 1;
     double want[7] = {0.1234, 0.1234, 0.1234, 0.2731, 0.2731, 0.3717, 0.0};
     double total = 0.0;
@@ -372,7 +371,8 @@ static uint32_t hire(fix *f, uint32_t manager, int32_t day) {
     return id;
 }
 
-/* The first day's three teams with debts of our choosing. */
+/* The first day's three teams with debts of our choosing, and a day of work in them
+ * (each person then works under its team's debt). */
 static void three_teams(fix *f, const char *yaml) {
     fix_open(f, yaml, 7);
     fix_org(f, 0, 5);
@@ -380,13 +380,21 @@ static void three_teams(fix *f, const char *yaml) {
         assert_true(f->s->has_debt[m]);
     }
     f->s->debt[0] = 0.1234f;
+    f->s->has_debt[0] = 1;
     f->s->debt[1] = 0.2731f;
+    f->s->has_debt[1] = 1;
     f->s->debt[2] = 0.3717f;
+    f->s->has_debt[2] = 1;
+    for (uint32_t a = 0; a < f->w.n; a++) {
+        ts_module_work.settle(f->s, &f->w, a);
+        assert_int_equal(f->s->rows[a].debt_team,
+                         f->w.manager[a] == TS_NO_AGENT ? a : f->w.manager[a]);
+    }
 }
 
-/* Later teams inherit: a team that splits off beside its sibling takes the sibling's
- * debt, a team with no sibling team its parent team's; one whose parent team is itself
- * new and unset (a report promoted under a new manager) draws its own. */
+/* Later teams inherit: a team takes the debt of the team its people came from; a team
+ * of newcomers takes a sibling team's debt, else its parent team's; one whose parent
+ * team is itself new and unset (a report promoted under a new manager) draws its own. */
 static void test_debt_inherited(void **state) {
     (void)state;
     fix f;
@@ -405,9 +413,9 @@ static void test_debt_inherited(void **state) {
     assert_int_equal(x, 9);
     assert_int_equal(boss, 10);
     fix_org(&f, 3, 5);
-    assert_float_equal(f.s->debt[7], 0.2731f, 0.0);  /* sibling 1 (first in 0's list) */
-    assert_float_equal(f.s->debt[5], 0.3717f, 0.0);  /* parent 2 */
-    assert_float_equal(f.s->debt[10], 0.2731f, 0.0); /* sibling 1 again */
+    assert_float_equal(f.s->debt[7], 0.2731f, 0.0);  /* 4 came from team 1 */
+    assert_float_equal(f.s->debt[5], 0.3717f, 0.0);  /* a newcomer: parent 2 */
+    assert_float_equal(f.s->debt[10], 0.3717f, 0.0); /* 6 came from team 2 */
     assert_float_equal(f.s->debt[6], default_debt_draw(5, 6, 3), 1e-6);
     assert_true(f.s->debt[6] != 0.2731f && f.s->debt[6] != 0.3717f);
     for (uint32_t m = 0; m < f.w.n; m++) {
@@ -416,16 +424,10 @@ static void test_debt_inherited(void **state) {
     fix_close(&f);
 }
 
-/* KNOWN BUG: the doc of work.tech_debt.mean (and the comment on set_debt) says "a team split
- * off an existing one inherits its debt", but set_debt takes the first sibling team in
- * the parent's reports list that has a debt, whichever team the new one split from. Here
- * team 2 (debt 0.3717) splits, and the new team gets team 1's 0.2731. In a growing
- * organisation every split under a parent copies the debt of its first child team. */
+/* A team split off an existing one inherits that team's debt, not the first sibling's:
+ * team 2 (debt 0.3717) splits under the CEO beside team 1 (0.2731). */
 static void test_debt_inherited_from_the_team_split(void **state) {
     (void)state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     fix f;
     three_teams(&f, "");
     uint32_t lead = hire(&f, 0, 3);
@@ -435,15 +437,10 @@ static void test_debt_inherited_from_the_team_split(void **state) {
     fix_close(&f);
 }
 
-/* KNOWN BUG: set_debt inherits only once s->partners_ready is set, and work_org sets it
- * after the partner draw, which it skips entirely with work.partner_teams 0 (and while
- * there are fewer than two teams). With partner_teams 0 every later team draws a fresh
- * debt: the debt model depends on an unrelated key. */
+/* Inheritance does not depend on partner teams: with work.partner_teams 0 a team split
+ * off team 1 still takes its debt. */
 static void test_debt_inherited_without_partner_teams(void **state) {
     (void)state;
-    if (!known_bugs_enabled()) {
-        skip();
-    }
     fix f;
     three_teams(&f, "work: {partner_teams: 0}\n");
     uint32_t lead = hire(&f, 0, 3);
@@ -544,7 +541,9 @@ static void test_toil_observations(void **state) {
     /* TST_SHARP_LINK's skill_scale, with the visibility, in one work section. */
     fix_open(&f, "work: {skill_scale: 0.001, tech_debt: {visibility: 0.2731}}\n", 7);
     f.s->debt[0] = 0.1234f;
+    f.s->has_debt[0] = 1;
     f.s->debt[1] = 0.3717f;
+    f.s->has_debt[1] = 1;
     for (uint32_t d = 0; d < 4; d++) {
         f.w.competence[4 * 4 + d] = d == 1 ? 0.9f : 0.1f;
         f.w.competence[1 * 4 + d] = d == 0 ? 0.1f : 0.9f;
@@ -567,6 +566,7 @@ static void test_toil_observations(void **state) {
     /* The default link: an agent of competence 0.45 looks able on 62 % of toil days. */
     fix_open(&f, "", 7);
     f.s->debt[1] = 0.5f;
+    f.s->has_debt[1] = 1;
     for (uint32_t d = 0; d < 4; d++) {
         f.w.competence[4 * 4 + d] = 0.45f;
     }
@@ -588,6 +588,7 @@ static void test_toil_observation_guards(void **state) {
     fix_open(&f, "", 7);
     for (uint32_t m = 0; m < 3; m++) {
         f.s->debt[m] = 0.95f;
+        f.s->has_debt[m] = 1;
     }
     f.w.busy[4] = 1;
     toil_days(&f, 4, 200, none, 0, 0, 0.0f, &share, &ok);
@@ -595,11 +596,13 @@ static void test_toil_observation_guards(void **state) {
     toil_days(&f, 0, 200, none, 0, 0, 0.0f, &share, &ok);
     assert_float_equal(share, 0.0, 0.0);
     f.s->debt[2] = 0.0f;
+    f.s->has_debt[2] = 1;
     toil_days(&f, 5, 200, none, 0, 0, 0.0f, &share, &ok);
     assert_float_equal(share, 0.0, 0.0);
     fix_close(&f);
     fix_open(&f, "work: {tech_debt: {visibility: 0}}\n", 7);
     f.s->debt[1] = 0.95f;
+    f.s->has_debt[1] = 1;
     toil_days(&f, 3, 200, none, 0, 0, 0.0f, &share, &ok);
     assert_float_equal(share, 0.0, 0.0);
     fix_close(&f);
@@ -713,6 +716,7 @@ static void test_in_system_hours_with_backlog(void **state) {
     fix f;
     fix_open(&f, "", 7);
     f.s->debt[0] = 0.2731f; /* agent 1 is in the CEO's team */
+    f.s->has_debt[0] = 1;
     const double toil = 8.0 * 0.2731, day = 8.0 - toil;
     work_row *row = &f.s->rows[1];
     float *h = hours_of(&f, 1);
