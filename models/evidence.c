@@ -18,15 +18,23 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
     return slot;
 }
 
+void ts_learning_prepare(ts_learning *l) {
+    for (int age = 0; age < TS_LEARNING_FADE_DAYS; age++) {
+        l->fade[age] = exp(-(double)age / l->first_impression_days);
+    }
+}
+
 /* The first-impression multiple of evidence added today to a model first made on
  * first_day. */
 static double primacy(const ts_learning *l, int32_t first_day, int32_t day) {
     if (!l || l->first_impression == 1.0) {
         return 1.0;
     }
-    double age = (double)day - (double)first_day;
-    age = age > 0.0 ? age : 0.0;
-    return 1.0 + (l->first_impression - 1.0) * exp(-age / l->first_impression_days);
+    int64_t age = (int64_t)day - (int64_t)first_day;
+    age = age > 0 ? age : 0;
+    double fade =
+        age < TS_LEARNING_FADE_DAYS ? l->fade[age] : exp(-(double)age / l->first_impression_days);
+    return 1.0 + (l->first_impression - 1.0) * fade;
 }
 
 /* The weight a believer gives an observation: first impressions, and less when it goes

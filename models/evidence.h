@@ -110,11 +110,18 @@ void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx);
  * - confirmation bias (Rabin & Schrag 1999): a competence observation that goes against
  *   the believer's current leaning in that domain (a success while its belief is below
  *   the prior mean, a failure while above) weighs (1 - confirmation_bias). */
+#define TS_LEARNING_FADE_DAYS 256
 typedef struct ts_learning {
     double first_impression, first_impression_days;
     double confirmation_bias;
     double prior_a, prior_b; /* the competence prior, to tell the leaning */
+    /* exp(-age / first_impression_days) for whole ages below TS_LEARNING_FADE_DAYS, filled
+     * by ts_learning_prepare: the same values, looked up for every observation. */
+    double fade[TS_LEARNING_FADE_DAYS];
 } ts_learning;
+
+/* Fills l->fade from l->first_impression_days. */
+void ts_learning_prepare(ts_learning *l);
 
 /* Registers the learning rules (the pointer must outlive the run). */
 void ts_evidence_set_learning(ts_world *w, const ts_learning *l);

@@ -560,7 +560,7 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         double p =
             hours * (double)ts_hiring_ramp(w, a, s->ramp_days) * w->competence[(size_t)a * D + d];
         /* A stream whose lead distrusts the others' direction loses work to the conflict
-         * (seed 003: FUD and arguments about technical direction). */
+         * (seed 003: low-trust teams stall in disputes over direction). */
         uint32_t t = r->stream[i];
         p *= 1.0 - r->def->conflict_loss * r->conflict[t];
         progress += r->independent[t] ? p : p * bottleneck;

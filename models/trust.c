@@ -247,6 +247,7 @@ static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **stat
         .prior_a = s->tp.prior_a,
         .prior_b = s->tp.prior_b,
     };
+    ts_learning_prepare(&s->learning);
     ts_evidence_set_learning(w, &s->learning);
     *state = s;
     return TS_OK;

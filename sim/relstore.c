@@ -61,7 +61,7 @@ static double decay_factor(const ts_relstore *s, int32_t last_day, int32_t day) 
     if (dt <= 0) {
         return 1.0;
     }
-    return exp(s->log_forget * (double)dt);
+    return dt < TS_RELSTORE_DECAY_DAYS ? s->decay[dt] : exp(s->log_forget * (double)dt);
 }
 
 static float clamp_goodwill(float g) {
@@ -111,6 +111,9 @@ ts_status ts_relstore_init(ts_relstore *s, uint32_t capacity, uint32_t n_domains
     s->n_domains = n_domains;
     s->stride = stride;
     s->log_forget = log(forgetting);
+    for (int dt = 0; dt < TS_RELSTORE_DECAY_DAYS; dt++) {
+        s->decay[dt] = exp(s->log_forget * (double)dt);
+    }
     s->block_bytes = (bytes + TS_RS_BLOCK_ALIGN - 1) / TS_RS_BLOCK_ALIGN * TS_RS_BLOCK_ALIGN;
     return TS_OK;
 }

@@ -37,11 +37,17 @@ typedef struct ts_belief {
  * Chunks are zero-filled anonymous mappings, never moved or freed before ts_relstore_free,
  * so pages of agents not yet used are not committed. The fields are private to relstore.c
  * (tests read n_agents and n_chunks); use the functions below. */
+/* Gaps between a model's last update and today, in days, whose decay is tabulated. */
+#define TS_RELSTORE_DECAY_DAYS 256
+
 typedef struct ts_relstore {
     uint32_t capacity;  /* models per agent */
     uint32_t n_domains; /* 1..TS_MAX_DOMAINS */
     uint32_t stride;    /* floats of payload per model (6 + 2*n_domains) */
     double log_forget;  /* log(forgetting) */
+    /* forgetting^dt for dt < TS_RELSTORE_DECAY_DAYS: the same exp(log_forget * dt) the
+     * store would compute, looked up instead (reading a model is the innermost loop). */
+    double decay[TS_RELSTORE_DECAY_DAYS];
     size_t block_bytes; /* bytes of one agent's block */
     uint32_t n_agents;  /* agents with a block: ids 0 .. n_agents-1 */
     uint32_t n_chunks, n_chunks_alloc;

@@ -100,6 +100,33 @@ static void test_first_impressions_by_hand(void **state) {
     tst_world_close(&f);
 }
 
+/* A slow fade (first_impression_days 200): ages either side of the weights tabulated
+ * at configure (TS_LEARNING_FADE_DAYS) and well past them follow the same curve,
+ * 1 + 1.5 exp(-age / 200). */
+static void test_first_impressions_long_fade(void **state) {
+    (void)state;
+    tst_world f;
+    open_world(&f, "trust: {first_impression: 2.5, first_impression_days: 200}\n", 8);
+    const uint32_t subject[4] = {3, 4, 5, 6};
+    const int32_t age[4] = {TS_LEARNING_FADE_DAYS - 1, TS_LEARNING_FADE_DAYS,
+                            TS_LEARNING_FADE_DAYS + 1, 1000};
+    for (int k = 0; k < 4; k++) {
+        meet(&f, 1, subject[k], 10);
+    }
+    double prev = INFINITY;
+    for (int k = 0; k < 4; k++) {
+        f.w.day = 10 + age[k];
+        ts_ev_observe_now(&f.w, 1, subject[k], 0, 1, 0.5f);
+        double got = belief(&f, 1, subject[k]).alpha_e[0] / 0.5;
+        assert_float_equal(got, multiple(2.5, 200.0, age[k]), 1e-6);
+        assert_true(got < prev && got > 1.0);
+        prev = got;
+    }
+    /* By hand: 1 + 1.5 e^-5 at 1,000 days. */
+    assert_float_equal(prev, 1.0101069, 1e-6);
+    tst_world_close(&f);
+}
+
 /* Integrity evidence (honest acts, concealments, scars) takes the same multiple;
  * goodwill does not. */
 static void test_integrity_primacy_not_goodwill(void **state) {
@@ -350,6 +377,7 @@ static void test_early_failure_lasts(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_impressions_by_hand),
+        cmocka_unit_test(test_first_impressions_long_fade),
         cmocka_unit_test(test_integrity_primacy_not_goodwill),
         cmocka_unit_test(test_confirmation_bias_by_hand),
         cmocka_unit_test(test_rules_off),

@@ -194,6 +194,16 @@ static void test_forgetting_closed_form(void **state) {
     assert_close(b.alpha_e[2], 3.0 * pow(FORGET, 550.0));
     assert_true(b.scar == 0.75f);
 
+    /* Either side of the tabulated gaps the decay follows the same curve, one day's
+     * forgetting apart. */
+    for (int32_t gap = TS_RELSTORE_DECAY_DAYS - 2; gap <= TS_RELSTORE_DECAY_DAYS + 1; gap++) {
+        ts_belief next;
+        ts_relstore_read(&s, 1, (uint32_t)slot, 10 + gap, &b);
+        ts_relstore_read(&s, 1, (uint32_t)slot, 11 + gap, &next);
+        assert_close(b.alpha_e[2], 3.0 * pow(FORGET, (double)gap));
+        assert_close(next.alpha_e[2] / b.alpha_e[2], FORGET);
+    }
+
     /* Reading wrote nothing: the same day gives the stored values back exactly. */
     ts_relstore_read(&s, 1, (uint32_t)slot, 10, &b);
     assert_true(b.alpha_e[2] == 3.0f);
