@@ -60,19 +60,9 @@ int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
     return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;
 }
 
-/* One chat: each side gets an observation of the other in a random domain, drawn from
- * the other's chance of success there, and a little goodwill; both spend the time. The first
- * contact creates the model (ts_ev_observe_now). */
+/* One chat: a meeting (ts_work_meet) with a little goodwill; both spend the time. */
 static void cc_chat(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
-    uint32_t D = w->n_domains;
-    uint32_t da = ts_rng_below(r, D);
-    int oka = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
-    uint32_t db = ts_rng_below(r, D);
-    int okb = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
-    ts_ev_observe_now(w, a, b, da, oka, TS_COFFEE_CHATS_WEIGHT);
-    ts_ev_observe_now(w, b, a, db, okb, TS_COFFEE_CHATS_WEIGHT);
-    ts_ev_goodwill_now(w, a, b, TS_COFFEE_CHATS_GOODWILL);
-    ts_ev_goodwill_now(w, b, a, TS_COFFEE_CHATS_GOODWILL);
+    ts_work_meet(link, w, a, b, TS_COFFEE_CHATS_WEIGHT, TS_COFFEE_CHATS_GOODWILL, r);
     ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
     ts_ev_hours_now(w, b, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
 }

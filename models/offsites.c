@@ -200,20 +200,6 @@ static uint32_t offsites_choose(const uint32_t *list, uint32_t m, uint32_t self,
     return k;
 }
 
-/* One conversation: each side sees the other work once in a random domain. */
-static void offsites_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b,
-                          ts_rng *r) {
-    uint32_t D = w->n_domains;
-    uint32_t da = ts_rng_below(r, D);
-    int ok_a = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
-    uint32_t db = ts_rng_below(r, D);
-    int ok_b = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
-    ts_ev_observe_now(w, a, b, da, ok_a, TS_OFFSITES_OBSERVATION);
-    ts_ev_observe_now(w, b, a, db, ok_b, TS_OFFSITES_OBSERVATION);
-    ts_ev_goodwill_now(w, a, b, TS_OFFSITES_GOODWILL);
-    ts_ev_goodwill_now(w, b, a, TS_OFFSITES_GOODWILL);
-}
-
 /* Everyone taking part draws its partners on its own stream, in id order; a pair may meet
  * twice when each draws the other. The day is charged once to everyone who met someone. */
 static void offsites_org(void *state, ts_world *w, ts_day *d) {
@@ -246,7 +232,9 @@ static void offsites_org(void *state, ts_world *w, ts_day *d) {
         ts_day_rng(d, a, &r);
         uint32_t k = offsites_choose(list, m, a, s->meetings, s->pick, &r);
         for (uint32_t i = 0; i < k; i++) {
-            offsites_meet(&s->link, w, a, s->pick[i], &r);
+            /* One conversation: each side sees the other work once. */
+            ts_work_meet(&s->link, w, a, s->pick[i], TS_OFFSITES_OBSERVATION, TS_OFFSITES_GOODWILL,
+                         &r);
             s->met[a] = 1;
             s->met[s->pick[i]] = 1;
         }

@@ -110,18 +110,10 @@ int ts_onboarding_is_new(const ts_world *w, uint32_t a) {
     return a < w->n && w->hire_day[a] > -w->warmup_days;
 }
 
-/* One introduction: each side gets an observation of the other in a random domain, drawn
- * from the other's chance of success there, and a little goodwill; both spend the time. */
+/* One introduction: a meeting (ts_work_meet) with a little goodwill; both spend the
+ * time. */
 static void ob_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
-    uint32_t D = w->n_domains;
-    uint32_t da = ts_rng_below(r, D);
-    int oka = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
-    uint32_t db = ts_rng_below(r, D);
-    int okb = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
-    ts_ev_observe_now(w, a, b, da, oka, TS_ONBOARDING_WEIGHT);
-    ts_ev_observe_now(w, b, a, db, okb, TS_ONBOARDING_WEIGHT);
-    ts_ev_goodwill_now(w, a, b, TS_ONBOARDING_GOODWILL);
-    ts_ev_goodwill_now(w, b, a, TS_ONBOARDING_GOODWILL);
+    ts_work_meet(link, w, a, b, TS_ONBOARDING_WEIGHT, TS_ONBOARDING_GOODWILL, r);
     ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
     ts_ev_hours_now(w, b, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
 }

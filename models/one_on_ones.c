@@ -106,7 +106,7 @@ static void ooo_free(void *state) {
 }
 
 /* One meeting of x (who draws, from its own stream) and y. Each side observes the other
- * in a random domain, success drawn from the other's true competence; goodwill both
+ * in a random domain, success drawn from the other's chance of success; goodwill both
  * ways; both sides' hidden defects are likelier to surface today; in a manager 1:1
  * (y is x's manager) x's alignment error moves toward y's. The draws are made even
  * when the meeting is skipped, so one skipped meeting does not shift the next. */

@@ -286,9 +286,8 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
         return ts_error_set(err, st, "out of memory for the summary");
     }
     /* The team table's safety column: the members' mean at the end. */
-    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
-    size_t k = mc ? mc->n : 0;
-    const uint32_t *mgr = mc ? mc->data : NULL;
+    size_t k;
+    const uint32_t *mgr = ts_result_team_managers(res, &k);
     float *safety = ts_table_add_column(&res->teams, "safety", "level (0-1)",
                                         "Mean psychological safety of the members at the end.",
                                         TS_COL_F32, k, 1);

@@ -121,13 +121,14 @@ static float tt_trust(const tt_state *s, const ts_world *w, const ts_belief *b) 
     return (float)(t / w->n_domains);
 }
 
-/* i's trust in r (people domain) from i's model of r, or -1 without one; i's own manager
- * counts at least as a stranger: the organisation vouches for the people it puts in
- * charge, before i has seen anything of them. */
-static float tt_trust_in(const tt_state *s, const ts_world *w, uint32_t i, uint32_t r) {
+/* i's trust in r (people domain) from i's model of r, or -1 without one. With `vouched`,
+ * i's own manager counts at least as a stranger: the organisation vouches for the people
+ * it puts in charge, before i has seen anything of them. */
+static float tt_trust_in(const tt_state *s, const ts_world *w, uint32_t i, uint32_t r,
+                         int vouched) {
     int slot = ts_relstore_find(&w->models, i, r);
     if (slot < 0) {
-        return w->manager[i] == r ? ts_trust_stranger(&s->tp) : -1.0f;
+        return vouched && w->manager[i] == r ? ts_trust_stranger(&s->tp) : -1.0f;
     }
     ts_belief b;
     ts_relstore_read(&w->models, i, (uint32_t)slot, w->day, &b);
@@ -177,10 +178,11 @@ static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
         if (rj < 0) {
             continue;
         }
-        float t = tt_trust_in(s, w, i, r);
+        float t = tt_trust_in(s, w, i, r, 1);
         if (t < 0.0f && k == 1 && mi != TS_NO_AGENT && mi != j && w->active[mi]) {
-            float t_mi = tt_trust_in(s, w, i, mi);
-            float t_link = ts_relstore_find(rs, mi, r) >= 0 ? tt_trust_in(s, w, mi, r) : -1.0f;
+            /* Along the chain only i's own manager is vouched for: m_i must know r. */
+            float t_mi = tt_trust_in(s, w, i, mi, 1);
+            float t_link = tt_trust_in(s, w, mi, r, 0);
             t = t_mi >= 0.0f && t_link >= 0.0f ? t_mi * t_link : -1.0f;
             if (t >= 0.0f) {
                 ts_ev_hours_now(w, mi, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);

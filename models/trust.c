@@ -1,6 +1,7 @@
 #include "trust.h"
 
 #include "evidence.h"
+#include "stats.h"
 #include "work.h"
 
 #include <math.h>
@@ -304,11 +305,6 @@ static void trust_org(void *state, ts_world *w, ts_day *d) {
     }
 }
 
-static int cmp_double(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* Agent columns and the summary of time to delegation, and each person's manager's
  * trust in its best domain at the end. */
 static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_result *res,
@@ -340,12 +336,8 @@ static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_re
             pool[k++] = reached ? days[a] : INFINITY;
         }
     }
-    double median = NAN;
-    if (k > 0) {
-        qsort(pool, k, sizeof *pool, cmp_double);
-        median = k % 2 ? pool[k / 2] : 0.5 * (pool[k / 2 - 1] + pool[k / 2]);
-        median = isfinite(median) ? median : NAN;
-    }
+    double median = ts_stats_median(pool, k);
+    median = isfinite(median) ? median : NAN;
     free(pool);
     ts_status st = ts_result_add_scalar(
         res, "hire_delegation_days", "days",
@@ -442,9 +434,8 @@ static double last_of(const ts_result *res, const char *name) {
  * model) over the ordered pairs of a team's members and its manager. */
 static ts_status trust_team_column(const trust_state *s, const ts_world *w, ts_result *res,
                                    ts_error *err) {
-    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
-    size_t k = mc ? mc->n : 0;
-    const uint32_t *mgr = mc ? mc->data : NULL;
+    size_t k;
+    const uint32_t *mgr = ts_result_team_managers(res, &k);
     float *within = ts_table_add_column(
         &res->teams, "trust_within", "trust score",
         "Mean trust among the team's members and its manager, over ordered pairs, "

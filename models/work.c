@@ -180,9 +180,13 @@ void ts_work_link_load(const ts_scenario *sc, ts_work_link *link) {
     link->scale = ts_scenario_real(sc, "work.skill_scale");
 }
 
-double ts_work_success_p(const ts_work_link *link, double competence, double alignment_error) {
-    double ability = competence * (1.0 - ts_alignment_misalignment(alignment_error));
+/* The item-response curve itself, at an ability. */
+static double success_at(const ts_work_link *link, double ability) {
     return 1.0 / (1.0 + exp(-(ability - link->difficulty) / link->scale));
+}
+
+double ts_work_success_p(const ts_work_link *link, double competence, double alignment_error) {
+    return success_at(link, competence * (1.0 - ts_alignment_misalignment(alignment_error)));
 }
 
 double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t d) {
@@ -190,12 +194,25 @@ double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t 
 }
 
 void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a, double *p) {
-    /* The same arithmetic as ts_work_success_p, the alignment factor computed once. */
+    /* As ts_work_success_p, the alignment factor computed once. */
     double keep = 1.0 - ts_alignment_misalignment(w->alignment[a]);
     const float *c = w->competence + (size_t)a * w->n_domains;
     for (uint32_t d = 0; d < w->n_domains; d++) {
-        p[d] = 1.0 / (1.0 + exp(-((double)c[d] * keep - link->difficulty) / link->scale));
+        p[d] = success_at(link, (double)c[d] * keep);
     }
+}
+
+void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, float weight,
+                  float goodwill, ts_rng *r) {
+    uint32_t D = w->n_domains;
+    uint32_t da = ts_rng_below(r, D);
+    int ok_a = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
+    uint32_t db = ts_rng_below(r, D);
+    int ok_b = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
+    ts_ev_observe_now(w, a, b, da, ok_a, weight);
+    ts_ev_observe_now(w, b, a, db, ok_b, weight);
+    ts_ev_goodwill_now(w, a, b, goodwill);
+    ts_ev_goodwill_now(w, b, a, goodwill);
 }
 
 /* ---- Configuration and state --------------------------------------------------------- */
@@ -485,16 +502,15 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
     int concealed = 0;
     int trial = w->task_trial[a];
-    int forced = row->forced_now ? s->setback.handling + 1 : 0;
-    if (!row->success && (trial || forced == WORK_SETBACK_SEEN + 1)) {
+    /* A setback's failure is handled as the experiment says; others as people do. */
+    int forced = row->forced_now;
+    int handling = s->setback.handling;
+    if (!row->success && (trial || (forced && handling == WORK_SETBACK_SEEN))) {
         /* A trial task's failure always surfaces: seen as it is, no choice to own up. */
         o.shown_success = 0;
         row->owned++;
     } else if (!row->success) {
-        /* A setback's failure is handled as the experiment says; others as people do. */
-        int owns = forced == WORK_SETBACK_OWNED + 1       ? 1
-                   : forced == WORK_SETBACK_CONCEALED + 1 ? 0
-                                                          : ts_repair_owns_up(w, a, r);
+        int owns = forced ? handling == WORK_SETBACK_OWNED : ts_repair_owns_up(w, a, r);
         if (owns) {
             o.owned = 1;
             o.shown_success = 0;
@@ -936,9 +952,8 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
  * team's members over the window (work_in_window), and the team's technical debt. */
 static ts_status work_team_columns(const work_state *s, const ts_world *w, ts_result *res,
                                    ts_error *err) {
-    const ts_column *mc = ts_table_find_column(&res->teams, "manager");
-    size_t k = mc ? mc->n : 0;
-    const uint32_t *mgr = mc ? mc->data : NULL;
+    size_t k;
+    const uint32_t *mgr = ts_result_team_managers(res, &k);
     float *out = ts_table_add_column(
         &res->teams, "output_per_head", "hours/person/day",
         "Hours of successfully completed new task work per member per day over the last 90 "
@@ -958,7 +973,7 @@ static ts_status work_team_columns(const work_state *s, const ts_world *w, ts_re
     if (k && (!out || !failed || !owned || !debt)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the team table");
     }
-    int32_t first = w->days - 89 > 1 ? w->days - 89 : 1;
+    int32_t first = work_window_first(w);
     double span = w->days >= first ? (double)(w->days - first + 1) : 0.0;
     for (size_t i = 0; i < k; i++) {
         double hours = 0.0;

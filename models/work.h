@@ -30,4 +30,11 @@ double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t 
 /* Agent a's chance of success in every domain into p[0 .. n_domains). */
 void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a, double *p);
 
+/* A meeting (serial, org phase): a and b each see the other at work once, in a domain
+ * drawn at random, succeeding with the other's chance of success there (an observation
+ * of `weight` each way), and warm to each other by `goodwill`. Draws a's domain and
+ * outcome, then b's. The first contact creates the models. */
+void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, float weight,
+                  float goodwill, ts_rng *r);
+
 #endif

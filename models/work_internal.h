@@ -141,10 +141,16 @@ void work_setback_org(work_state *s, const ts_world *w, const ts_day *d);
 void work_setback_measure(const work_state *s, const ts_world *w, uint32_t a, double *acc);
 ts_status work_setback_summarize(const work_state *s, ts_result *res, ts_error *err);
 
-/* Is `day` inside the team table's window: the last 90 recorded days, or the whole run
- * if it is shorter? */
+/* The team table's window: the last WORK_WINDOW_DAYS recorded days, or the whole run if
+ * it is shorter. Its first day: */
+#define WORK_WINDOW_DAYS 90
+static inline int32_t work_window_first(const ts_world *w) {
+    int32_t first = w->days - WORK_WINDOW_DAYS + 1;
+    return first > 1 ? first : 1;
+}
+
 static inline int work_in_window(const ts_world *w, int32_t day) {
-    return day >= 1 && day > w->days - 90;
+    return day >= work_window_first(w);
 }
 
 /* Starts owner a's decision on its new task: draws the stakeholders, runs each sign-off

@@ -295,6 +295,8 @@ static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *
         strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
         snprintf(created, sizeof created, "unknown");
     }
+    /* Every file's attributes, then a validation file's three. */
+    enum { N_EVERY = 5 };
     const char *names[] = {"trustsim_version", "scenario_name", "scenario_yaml", "created_utc",
                            "command_line",     "patterns_file", "patterns_yaml", "sets"};
     const char *values[] = {TRUSTSIM_VERSION,
@@ -305,7 +307,7 @@ static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *
                             v ? v->patterns_file : NULL,
                             v ? v->patterns_yaml : NULL,
                             v ? v->sets : NULL};
-    size_t n_names = v ? sizeof names / sizeof names[0] : 5;
+    size_t n_names = v ? sizeof names / sizeof names[0] : N_EVERY;
     for (size_t i = 0; i < n_names && st == TS_OK; i++) {
         st = ts_h5_attr_string(w, file, "/", names[i], values[i]);
     }

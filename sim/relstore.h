@@ -29,6 +29,9 @@ typedef struct ts_belief {
 /* Agents per chunk: a chunk holds the blocks of agents [k*CHUNK, (k+1)*CHUNK). */
 #define TS_RELSTORE_CHUNK 1024u
 
+/* Gaps between a model's last update and today, in days, whose decay is tabulated. */
+#define TS_RELSTORE_DECAY_DAYS 256
+
 /* Layout of one agent's block (block_bytes long, a multiple of 64): `capacity` ids
  * (uint32) contiguous, then `capacity` payloads of `stride` floats each:
  *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
@@ -37,9 +40,6 @@ typedef struct ts_belief {
  * Chunks are zero-filled anonymous mappings, never moved or freed before ts_relstore_free,
  * so pages of agents not yet used are not committed. The fields are private to relstore.c
  * (tests read n_agents and n_chunks); use the functions below. */
-/* Gaps between a model's last update and today, in days, whose decay is tabulated. */
-#define TS_RELSTORE_DECAY_DAYS 256
-
 typedef struct ts_relstore {
     uint32_t capacity;  /* models per agent */
     uint32_t n_domains; /* 1..TS_MAX_DOMAINS */

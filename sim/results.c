@@ -152,6 +152,12 @@ const ts_column *ts_table_find_column(const ts_table *t, const char *name) {
     return NULL;
 }
 
+const uint32_t *ts_result_team_managers(const ts_result *r, size_t *k) {
+    const ts_column *c = ts_table_find_column(&r->teams, "manager");
+    *k = c && c->type == TS_COL_U32 ? c->n : 0;
+    return *k ? c->data : NULL;
+}
+
 void ts_table_free(ts_table *t) {
     if (!t) {
         return;

@@ -115,4 +115,10 @@ ts_status ts_snapshot_set_teams(ts_snapshot *s, size_t k);
 const ts_series *ts_result_find_series(const ts_result *r, const char *name);
 const ts_scalar *ts_result_find_scalar(const ts_result *r, const char *name);
 
+/* The rows of the team table, for a module adding its columns in the same order: the
+ * managers' ids (its `manager` column, written by the engine first), their number in *k.
+ * NULL with *k = 0 when the table has no rows yet. The pointer stays valid as columns
+ * are added. */
+const uint32_t *ts_result_team_managers(const ts_result *r, size_t *k);
+
 #endif

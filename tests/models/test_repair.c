@@ -78,40 +78,11 @@ static void test_owns_up_draws(void **state) {
 
 /* ---- Messages ------------------------------------------------------------------------------ */
 
-typedef struct msgs {
-    ts_msgbuf buf;
-    uint32_t hist[4];
-} msgs;
-
-static ts_emit msgs_emit(msgs *m, uint32_t from) {
-    m->buf.n = 0;
-    memset(m->hist, 0, sizeof m->hist);
-    return (ts_emit){.buf = &m->buf,
-                     .hist = m->hist,
-                     .bucket_shift = 10,
-                     .from = from,
-                     .module = 2,
-                     .day = 10,
-                     .seed = 3};
+static ts_emit msgs_emit(tst_msgs *m, uint32_t from) {
+    return tst_msgs_emit(m, from, 2, 10, 3);
 }
 
-/* The only message of `kind` to `to` (fails if there is not exactly one). */
-static ts_msg only(const msgs *m, uint32_t to, int kind) {
-    ts_msg found = {0};
-    int n = 0;
-    for (size_t i = 0; i < m->buf.n; i++) {
-        if (m->buf.msgs[i].to == to && m->buf.msgs[i].kind == kind) {
-            found = m->buf.msgs[i];
-            n++;
-        }
-    }
-    if (n != 1) {
-        fail_msg("%d messages of kind %d to %u, expected 1", n, kind, (unsigned)to);
-    }
-    return found;
-}
-
-static int n_kind(const msgs *m, int kind) {
+static int n_kind(const tst_msgs *m, int kind) {
     int n = 0;
     for (size_t i = 0; i < m->buf.n; i++) {
         n += m->buf.msgs[i].kind == kind;
@@ -140,7 +111,7 @@ static void test_owned_without_tactic(void **state) {
     ts_world w;
     small_world(&w);
     w.empathy[3] = 0.9f;
-    msgs m = {0};
+    tst_msgs m = {0};
     for (size_t k = 0; k < 2; k++) {
         ts_repair_params rp;
         params_of(yamls[k], &rp);
@@ -149,19 +120,19 @@ static void test_owned_without_tactic(void **state) {
         ts_emit e = msgs_emit(&m, 3);
         ts_repair_owned(&rp, &w, &e, 1, 3, 2, 0.3717f);
         assert_int_equal(m.buf.n, 2);
-        ts_msg o = only(&m, 1, TS_MK_OBSERVE);
+        ts_msg o = tst_msgs_only(&m, 1, TS_MK_OBSERVE);
         assert_int_equal(o.about, 3);
         assert_int_equal(o.domain, 2);
         assert_int_equal(o.flags, 0);
         assert_float_equal(o.w, 0.3717, 1e-7);
-        ts_msg i = only(&m, 1, TS_MK_INTEGRITY);
+        ts_msg i = tst_msgs_only(&m, 1, TS_MK_INTEGRITY);
         assert_int_equal(i.about, 3);
         assert_float_equal(i.w, 0.3717, 1e-7);
         assert_float_equal(i.x, 0.0, 0.0);
         assert_float_equal(i.y, 0.0, 0.0);
         assert_int_equal(n_kind(&m, TS_MK_GOODWILL), 0);
     }
-    ts_msgbuf_free(&m.buf);
+    tst_msgs_free(&m);
     ts_world_free(&w);
 }
 
@@ -172,16 +143,16 @@ static void test_owned_with_tactic(void **state) {
     ts_world w;
     small_world(&w);
     w.empathy[3] = 0.6f;
-    msgs m = {0};
+    tst_msgs m = {0};
     ts_repair_params rp;
     params_of("tactics: {repair: {apology: 0.8123, credit: 0.37}}\n", &rp);
     ts_emit e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 4, 3, 1, 0.25f);
     assert_int_equal(m.buf.n, 3);
     double back = 0.37 * 0.8123 * 0.6; /* 0.18033 */
-    assert_float_equal(only(&m, 4, TS_MK_OBSERVE).w, 0.25 * (1.0 - back), 1e-6);
-    assert_float_equal(only(&m, 4, TS_MK_INTEGRITY).w, 0.25, 1e-7);
-    assert_float_equal(only(&m, 4, TS_MK_GOODWILL).w, 0.1 * 0.8123 * 0.6, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 4, TS_MK_OBSERVE).w, 0.25 * (1.0 - back), 1e-6);
+    assert_float_equal(tst_msgs_only(&m, 4, TS_MK_INTEGRITY).w, 0.25, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 4, TS_MK_GOODWILL).w, 0.1 * 0.8123 * 0.6, 1e-7);
     /* The defaults (apology 0.8, credit 0.5) at full empathy and weight 1: 0.6 of it. */
     params_of("tactics: {repair: {}}\n", &rp);
     assert_float_equal(rp.apology, 0.8, 1e-7);
@@ -189,22 +160,22 @@ static void test_owned_with_tactic(void **state) {
     w.empathy[3] = 1.0f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 1.0f);
-    assert_float_equal(only(&m, 1, TS_MK_OBSERVE).w, 0.6, 1e-6);
-    assert_float_equal(only(&m, 1, TS_MK_GOODWILL).w, 0.08, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 1, TS_MK_OBSERVE).w, 0.6, 1e-6);
+    assert_float_equal(tst_msgs_only(&m, 1, TS_MK_GOODWILL).w, 0.08, 1e-7);
     /* No empathy: nothing taken back, a goodwill message of 0. */
     w.empathy[3] = 0.0f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 0.5f);
-    assert_float_equal(only(&m, 1, TS_MK_OBSERVE).w, 0.5, 0.0);
-    assert_float_equal(only(&m, 1, TS_MK_GOODWILL).w, 0.0, 0.0);
+    assert_float_equal(tst_msgs_only(&m, 1, TS_MK_OBSERVE).w, 0.5, 0.0);
+    assert_float_equal(tst_msgs_only(&m, 1, TS_MK_GOODWILL).w, 0.0, 0.0);
     /* The tactic on with apology 0: no apology, so no credit and no goodwill. */
     params_of("tactics: {repair: {apology: 0, credit: 0.9}}\n", &rp);
     w.empathy[3] = 0.9f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 0.5f);
     assert_int_equal(m.buf.n, 2);
-    assert_float_equal(only(&m, 1, TS_MK_OBSERVE).w, 0.5, 0.0);
-    ts_msgbuf_free(&m.buf);
+    assert_float_equal(tst_msgs_only(&m, 1, TS_MK_OBSERVE).w, 0.5, 0.0);
+    tst_msgs_free(&m);
     ts_world_free(&w);
 }
 
@@ -217,34 +188,34 @@ static void test_discovered(void **state) {
         "repair: {deception_weight: 2.7, scar: 0.37, discovered_goodwill: -0.21}\n",
         "repair: {deception_weight: 2.7, scar: 0.37, discovered_goodwill: -0.21}\n"
         "tactics: {repair: {apology: 1, credit: 1}}\n"};
-    msgs m = {0};
+    tst_msgs m = {0};
     for (size_t k = 0; k < 2; k++) {
         ts_repair_params rp;
         params_of(yamls[k], &rp);
         ts_emit e = msgs_emit(&m, 5);
         ts_repair_discovered(&rp, &e, 2, 5, 3, 0.25f);
         assert_int_equal(m.buf.n, 3);
-        ts_msg o = only(&m, 2, TS_MK_OBSERVE);
+        ts_msg o = tst_msgs_only(&m, 2, TS_MK_OBSERVE);
         assert_int_equal(o.about, 5);
         assert_int_equal(o.domain, 3);
         assert_int_equal(o.flags, 0);
         assert_float_equal(o.w, 0.25, 0.0);
-        ts_msg i = only(&m, 2, TS_MK_INTEGRITY);
+        ts_msg i = tst_msgs_only(&m, 2, TS_MK_INTEGRITY);
         assert_float_equal(i.w, 0.0, 0.0);
         assert_float_equal(i.x, 2.7 * 0.25, 1e-6);
         assert_float_equal(i.y, 0.37 * 0.25, 1e-7);
-        assert_float_equal(only(&m, 2, TS_MK_GOODWILL).w, -0.21 * 0.25, 1e-7);
+        assert_float_equal(tst_msgs_only(&m, 2, TS_MK_GOODWILL).w, -0.21 * 0.25, 1e-7);
     }
     /* The defaults at full weight: 2 that fade, a scar of 1, goodwill -0.3. */
     ts_repair_params rp;
     params_of("", &rp);
     ts_emit e = msgs_emit(&m, 5);
     ts_repair_discovered(&rp, &e, 2, 5, 0, 1.0f);
-    ts_msg i = only(&m, 2, TS_MK_INTEGRITY);
+    ts_msg i = tst_msgs_only(&m, 2, TS_MK_INTEGRITY);
     assert_float_equal(i.x, 2.0, 0.0);
     assert_float_equal(i.y, 1.0, 0.0);
-    assert_float_equal(only(&m, 2, TS_MK_GOODWILL).w, -0.3, 1e-7);
-    ts_msgbuf_free(&m.buf);
+    assert_float_equal(tst_msgs_only(&m, 2, TS_MK_GOODWILL).w, -0.3, 1e-7);
+    tst_msgs_free(&m);
 }
 
 /* The manager's answer: blame (owner -0.1, each teammate -0.02, the manager nothing) or
@@ -253,7 +224,7 @@ static void test_respond(void **state) {
     (void)state;
     ts_world w;
     small_world(&w);
-    msgs m = {0};
+    tst_msgs m = {0};
     ts_repair_params rp;
     ts_rng r;
     ts_rng_init(&r, 1, 2, 3, 4);
@@ -261,8 +232,8 @@ static void test_respond(void **state) {
     ts_emit e = msgs_emit(&m, 4);
     ts_repair_respond(&rp, &w, &e, 4, &r);
     assert_int_equal(m.buf.n, 2);
-    assert_float_equal(only(&m, 4, TS_MK_SAFETY).w, -0.1, 1e-7);
-    assert_float_equal(only(&m, 3, TS_MK_SAFETY).w, -0.02, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 4, TS_MK_SAFETY).w, -0.1, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 3, TS_MK_SAFETY).w, -0.02, 1e-7);
     /* A bigger team: every other member hears it. */
     uint32_t extra;
     ts_error err;
@@ -270,12 +241,12 @@ static void test_respond(void **state) {
     e = msgs_emit(&m, 4);
     ts_repair_respond(&rp, &w, &e, 4, &r);
     assert_int_equal(m.buf.n, 3);
-    assert_float_equal(only(&m, extra, TS_MK_SAFETY).w, -0.02, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, extra, TS_MK_SAFETY).w, -0.02, 1e-7);
     params_of("culture: {blame: 0}\n", &rp);
     e = msgs_emit(&m, 4);
     ts_repair_respond(&rp, &w, &e, 4, &r);
     assert_int_equal(m.buf.n, 1);
-    assert_float_equal(only(&m, 4, TS_MK_SAFETY).w, 0.05, 1e-7);
+    assert_float_equal(tst_msgs_only(&m, 4, TS_MK_SAFETY).w, 0.05, 1e-7);
     e = msgs_emit(&m, 0);
     ts_repair_respond(&rp, &w, &e, 0, &r);
     assert_int_equal(m.buf.n, 0);
@@ -287,11 +258,11 @@ static void test_respond(void **state) {
         e = msgs_emit(&m, 4);
         ts_rng_init(&r, 99, 4, (uint32_t)k, 7);
         ts_repair_respond(&rp, &w, &e, 4, &r);
-        blamed += only(&m, 4, TS_MK_SAFETY).w < 0.0f;
+        blamed += tst_msgs_only(&m, 4, TS_MK_SAFETY).w < 0.0f;
     }
     print_message("blamed %.4f of %d answers (want 0.3717)\n", (double)blamed / n, n);
     assert_float_equal((double)blamed / n, 0.3717, 0.02); /* sd 0.0048 */
-    ts_msgbuf_free(&m.buf);
+    tst_msgs_free(&m);
     ts_world_free(&w);
 }
 

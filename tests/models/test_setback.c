@@ -30,8 +30,7 @@ typedef struct fix {
     ts_scenario *sc;
     ts_world w;
     work_state *s;
-    ts_msgbuf buf;
-    uint32_t hist[8];
+    tst_msgs msgs;
 } fix;
 
 /* A tree of `headcount` (span `span`, hired on day 0) with the work module configured. */
@@ -54,7 +53,7 @@ static void fix_close(fix *f) {
     ts_module_work.free(f->s);
     ts_world_free(&f->w);
     ts_scenario_free(f->sc);
-    ts_msgbuf_free(&f->buf);
+    tst_msgs_free(&f->msgs);
 }
 
 static void setback_org(fix *f, int32_t day) {
@@ -66,29 +65,8 @@ static void setback_org(fix *f, int32_t day) {
 }
 
 static ts_emit emitter(fix *f, uint32_t from, int32_t day) {
-    f->buf.n = 0;
-    memset(f->hist, 0, sizeof f->hist);
     f->w.day = day;
-    return (ts_emit){.buf = &f->buf,
-                     .hist = f->hist,
-                     .bucket_shift = 10,
-                     .from = from,
-                     .module = 1,
-                     .day = day,
-                     .seed = 5};
-}
-
-static int count_msgs(const fix *f, uint32_t to, int kind, ts_msg *last) {
-    int n = 0;
-    for (size_t i = 0; i < f->buf.n; i++) {
-        if (f->buf.msgs[i].to == to && f->buf.msgs[i].kind == kind) {
-            n++;
-            if (last) {
-                *last = f->buf.msgs[i];
-            }
-        }
-    }
-    return n;
+    return tst_msgs_emit(&f->msgs, from, 1, day, 5);
 }
 
 static uint32_t cohort_size(const fix *f) {
@@ -260,12 +238,12 @@ static void test_handling_owned(void **state) {
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;
-    assert_int_equal(count_msgs(&f, 1, TS_MK_OBSERVE, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, &m), 1);
     assert_int_equal(m.flags, 0);
     assert_float_equal(m.w, 0.5, 0.0);
-    assert_int_equal(count_msgs(&f, 1, TS_MK_INTEGRITY, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, &m), 1);
     assert_float_equal(m.w, 0.5, 0.0);
-    assert_int_equal(count_msgs(&f, 3, TS_MK_SAFETY, NULL), 1); /* the manager's answer */
+    assert_int_equal(tst_msgs_count(&f.msgs, 3, TS_MK_SAFETY, NULL), 1); /* the manager's answer */
     assert_int_equal(row->owned, 1);
     assert_int_equal(row->concealed, 0);
     assert_int_equal(row->win_owned, 1);
@@ -293,7 +271,7 @@ static void test_handling_concealed(void **state) {
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;
-    assert_int_equal(count_msgs(&f, 1, TS_MK_OBSERVE, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, &m), 1);
     assert_int_equal(m.flags, 1);
     assert_int_equal(row->concealed, 1);
     assert_int_equal(row->owned, 0);
@@ -308,7 +286,7 @@ static void test_handling_concealed(void **state) {
         assert_int_equal(row->defects[0].active, day < 18);
     }
     /* Found out: the manager's dishonesty evidence, at full weight. */
-    assert_int_equal(count_msgs(&f, 1, TS_MK_INTEGRITY, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, &m), 1);
     assert_float_equal(m.x, 2.0, 0.0);
     assert_float_equal(m.y, 1.0, 0.0);
     assert_float_equal(row->rework, 8.0 * pow(1.1, 7), 1e-4);
@@ -364,15 +342,15 @@ static void test_handling_seen(void **state) {
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;
-    assert_int_equal(count_msgs(&f, 1, TS_MK_OBSERVE, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, &m), 1);
     assert_int_equal(m.flags, 0);
     assert_float_equal(m.w, 0.5, 0.0); /* no apology credit */
-    assert_int_equal(count_msgs(&f, 4, TS_MK_OBSERVE, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 4, TS_MK_OBSERVE, &m), 1);
     assert_float_equal(m.w, 0.25, 0.0);
     for (uint32_t a = 0; a < 7; a++) {
-        assert_int_equal(count_msgs(&f, a, TS_MK_INTEGRITY, NULL), 0);
-        assert_int_equal(count_msgs(&f, a, TS_MK_GOODWILL, NULL), 0);
-        assert_int_equal(count_msgs(&f, a, TS_MK_SAFETY, NULL), 0);
+        assert_int_equal(tst_msgs_count(&f.msgs, a, TS_MK_INTEGRITY, NULL), 0);
+        assert_int_equal(tst_msgs_count(&f.msgs, a, TS_MK_GOODWILL, NULL), 0);
+        assert_int_equal(tst_msgs_count(&f.msgs, a, TS_MK_SAFETY, NULL), 0);
     }
     assert_int_equal(row->owned, 1);
     assert_int_equal(row->win_owned, 1);

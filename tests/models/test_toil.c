@@ -29,8 +29,7 @@ typedef struct fix {
     ts_scenario *sc;
     ts_world w;
     work_state *s;
-    ts_msgbuf buf;
-    uint32_t hist[8];
+    tst_msgs msgs;
 } fix;
 
 static void fix_open(fix *f, const char *yaml, uint32_t headcount) {
@@ -53,20 +52,12 @@ static void fix_close(fix *f) {
     ts_module_work.free(f->s);
     ts_world_free(&f->w);
     ts_scenario_free(f->sc);
-    ts_msgbuf_free(&f->buf);
+    tst_msgs_free(&f->msgs);
 }
 
 static ts_emit emitter(fix *f, uint32_t from, int32_t day) {
-    f->buf.n = 0;
-    memset(f->hist, 0, sizeof f->hist);
     f->w.day = day;
-    return (ts_emit){.buf = &f->buf,
-                     .hist = f->hist,
-                     .bucket_shift = 10,
-                     .from = from,
-                     .module = 1,
-                     .day = day,
-                     .seed = 77};
+    return tst_msgs_emit(&f->msgs, from, 1, day, 77);
 }
 
 /* Runs the work module's org as the engine would on `day`. */
@@ -99,20 +90,6 @@ static double work_metric(fix *f, uint32_t a0, uint32_t a1, const char *name) {
     ts_module_work.measure(f->s, &f->w, a0, a1, acc);
     ts_module_work.day_end(f->s, &f->w, acc, v);
     return v[metric_index(name)];
-}
-
-/* Messages of `kind` to `to` in the buffer; the last one's fields in *m. */
-static int count_msgs(const fix *f, uint32_t to, int kind, ts_msg *m) {
-    int n = 0;
-    for (size_t i = 0; i < f->buf.n; i++) {
-        if (f->buf.msgs[i].to == to && f->buf.msgs[i].kind == kind) {
-            n++;
-            if (m) {
-                *m = f->buf.msgs[i];
-            }
-        }
-    }
-    return n;
 }
 
 /* The debt a team m drawn on `day` of run `seed` gets with the default mean and sd: the
@@ -508,12 +485,12 @@ static void toil_days(fix *f, uint32_t a, int days, const uint32_t *to, int n_to
     for (int day = 1; day <= days; day++) {
         ts_emit e = emitter(f, a, day);
         ts_module_work.act(f->s, &f->w, a, &e);
-        if (f->buf.n == 0) {
+        if (f->msgs.buf.n == 0) {
             continue;
         }
-        assert_int_equal(f->buf.n, (size_t)n_to);
-        for (size_t i = 0; i < f->buf.n; i++) {
-            const ts_msg *m = &f->buf.msgs[i];
+        assert_int_equal(f->msgs.buf.n, (size_t)n_to);
+        for (size_t i = 0; i < f->msgs.buf.n; i++) {
+            const ts_msg *m = &f->msgs.buf.msgs[i];
             int listed = 0;
             for (int k = 0; k < n_to; k++) {
                 listed |= m->to == to[k];
@@ -523,10 +500,10 @@ static void toil_days(fix *f, uint32_t a, int days, const uint32_t *to, int n_to
             assert_int_equal(m->about, a);
             assert_int_equal(m->domain, domain);
             assert_float_equal(m->w, weight, 0.0);
-            assert_int_equal(m->flags, f->buf.msgs[0].flags); /* one outcome, seen by all */
+            assert_int_equal(m->flags, f->msgs.buf.msgs[0].flags); /* one outcome, seen by all */
         }
         seen++;
-        ok += f->buf.msgs[0].flags;
+        ok += f->msgs.buf.msgs[0].flags;
     }
     *share = (double)seen / days;
     *ok_share = seen ? (double)ok / seen : NAN;
@@ -640,29 +617,29 @@ static void test_kept_word(void **state) {
     } obs[] = {{1, 0.5}, {4, 0.25}, {2, 0.15}, {5, 0.15}, {6, 0.15}};
     ts_msg m;
     for (size_t k = 0; k < sizeof obs / sizeof obs[0]; k++) {
-        assert_int_equal(count_msgs(&f, obs[k].to, TS_MK_OBSERVE, &m), 1);
+        assert_int_equal(tst_msgs_count(&f.msgs, obs[k].to, TS_MK_OBSERVE, &m), 1);
         assert_int_equal(m.flags, 1);
         assert_float_equal(m.w, obs[k].w, 1e-7);
-        assert_int_equal(count_msgs(&f, obs[k].to, TS_MK_INTEGRITY, &m), 1);
+        assert_int_equal(tst_msgs_count(&f.msgs, obs[k].to, TS_MK_INTEGRITY, &m), 1);
         assert_float_equal(m.w, 0.37 * obs[k].w, 1e-6);
         assert_float_equal(m.x, 0.0, 0.0);
         assert_float_equal(m.y, 0.0, 0.0);
     }
-    assert_int_equal(count_msgs(&f, 0, TS_MK_INTEGRITY, NULL), 0);
-    assert_int_equal(count_msgs(&f, 3, TS_MK_INTEGRITY, NULL), 0);
+    assert_int_equal(tst_msgs_count(&f.msgs, 0, TS_MK_INTEGRITY, NULL), 0);
+    assert_int_equal(tst_msgs_count(&f.msgs, 3, TS_MK_INTEGRITY, NULL), 0);
     /* Owned up (full candour): honesty at the observer's weight, not the kept word. */
     report_task(&f, 0, 11);
-    assert_int_equal(count_msgs(&f, 1, TS_MK_INTEGRITY, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, &m), 1);
     assert_float_equal(m.w, 0.5, 1e-7);
-    assert_int_equal(count_msgs(&f, 5, TS_MK_INTEGRITY, &m), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 5, TS_MK_INTEGRITY, &m), 1);
     assert_float_equal(m.w, 0.15, 1e-7);
     fix_close(&f);
     partner_fix(&f, "work: {kept_word: 0}\n");
     f.w.safety[3] = 1.0f;
     report_task(&f, 1, 10);
-    assert_int_equal(count_msgs(&f, 1, TS_MK_OBSERVE, NULL), 1);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, NULL), 1);
     for (uint32_t a = 0; a < 7; a++) {
-        assert_int_equal(count_msgs(&f, a, TS_MK_INTEGRITY, NULL), 0);
+        assert_int_equal(tst_msgs_count(&f.msgs, a, TS_MK_INTEGRITY, NULL), 0);
     }
     fix_close(&f);
 }
@@ -672,10 +649,11 @@ static double partner_share(fix *f, int n) {
     int shown = 0;
     for (int day = 1; day <= n; day++) {
         report_task(f, 1, day);
-        int k = count_msgs(f, 2, TS_MK_OBSERVE, NULL);
-        assert_int_equal(count_msgs(f, 5, TS_MK_OBSERVE, NULL), k);
-        assert_int_equal(count_msgs(f, 6, TS_MK_OBSERVE, NULL), k);
-        assert_int_equal(count_msgs(f, 1, TS_MK_OBSERVE, NULL), 1); /* the own team always */
+        int k = tst_msgs_count(&f->msgs, 2, TS_MK_OBSERVE, NULL);
+        assert_int_equal(tst_msgs_count(&f->msgs, 5, TS_MK_OBSERVE, NULL), k);
+        assert_int_equal(tst_msgs_count(&f->msgs, 6, TS_MK_OBSERVE, NULL), k);
+        assert_int_equal(tst_msgs_count(&f->msgs, 1, TS_MK_OBSERVE, NULL),
+                         1); /* the own team always */
         shown += k;
     }
     return (double)shown / n;

@@ -22,8 +22,7 @@ typedef struct fix {
     ts_scenario *sc;
     ts_world w;
     work_state *s;
-    ts_msgbuf buf;
-    uint32_t hist[4];
+    tst_msgs msgs;
 } fix;
 
 static void setup_fix(fix *f, int stakeholders, const char *extra) {
@@ -52,26 +51,18 @@ static void teardown_fix(fix *f) {
     ts_module_work.free(f->s);
     ts_world_free(&f->w);
     ts_scenario_free(f->sc);
-    ts_msgbuf_free(&f->buf);
+    tst_msgs_free(&f->msgs);
 }
 
 static ts_emit emitter(fix *f, uint32_t from) {
-    f->buf.n = 0;
-    memset(f->hist, 0, sizeof f->hist);
-    return (ts_emit){.buf = &f->buf,
-                     .hist = f->hist,
-                     .bucket_shift = 10,
-                     .from = from,
-                     .module = 1,
-                     .day = f->w.day,
-                     .seed = 9};
+    return tst_msgs_emit(&f->msgs, from, 1, f->w.day, 9);
 }
 
 /* Hours charged by the emitted messages to `who` in `slot`. */
 static double hours_to(const fix *f, uint32_t who, int slot) {
     double h = 0.0;
-    for (size_t i = 0; i < f->buf.n; i++) {
-        const ts_msg *m = &f->buf.msgs[i];
+    for (size_t i = 0; i < f->msgs.buf.n; i++) {
+        const ts_msg *m = &f->msgs.buf.msgs[i];
         if (m->kind == TS_MK_HOURS && m->to == who && m->domain == slot) {
             h += m->w;
         }
@@ -171,7 +162,7 @@ static void test_delegate_and_rubber_stamp(void **state) {
     work_decide(f.s, &f.w, 3, &row2, &r, &e);
     assert_int_equal(row2.dec[0].role, WORK_STAMPED);
     assert_int_equal(row2.stamps, 1);
-    assert_int_equal(f.buf.n, 0);
+    assert_int_equal(f.msgs.buf.n, 0);
     /* A backlog below the limit lengthens the latency by its days: 12 h = 1.5 days. */
     f.w.backlog[1] = 12.0f;
     work_row row3 = {.domain = 1};
@@ -184,8 +175,8 @@ static void test_delegate_and_rubber_stamp(void **state) {
 
 static int count_kind(const fix *f, uint32_t to, int kind, float *w, float *x, float *y) {
     int n = 0;
-    for (size_t i = 0; i < f->buf.n; i++) {
-        const ts_msg *m = &f->buf.msgs[i];
+    for (size_t i = 0; i < f->msgs.buf.n; i++) {
+        const ts_msg *m = &f->msgs.buf.msgs[i];
         if (m->to == to && m->kind == kind) {
             n++;
             if (w) {
@@ -245,9 +236,9 @@ static void test_own_up_and_conceal(void **state) {
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
     assert_float_equal(w, 0.1 * 0.5, 1e-6);
     assert_float_equal(x + y, 0.0, 0.0);
-    for (size_t i = 0; i < f.buf.n; i++) {
-        if (f.buf.msgs[i].kind == TS_MK_OBSERVE && f.buf.msgs[i].to != 3) {
-            assert_int_equal(f.buf.msgs[i].flags, 1);
+    for (size_t i = 0; i < f.msgs.buf.n; i++) {
+        if (f.msgs.buf.msgs[i].kind == TS_MK_OBSERVE && f.msgs.buf.msgs[i].to != 3) {
+            assert_int_equal(f.msgs.buf.msgs[i].flags, 1);
         }
     }
     assert_int_equal(row->concealed, 1);
@@ -397,9 +388,9 @@ static void test_task_view_boost_and_trial(void **state) {
     float w = 0;
     assert_int_equal(count_kind(&f, 1, TS_MK_OBSERVE, &w, NULL, NULL), 1);
     assert_float_equal(w, 2.0, 0.0);
-    for (size_t i = 0; i < f.buf.n; i++) {
-        if (f.buf.msgs[i].kind == TS_MK_OBSERVE && f.buf.msgs[i].to != 4) {
-            assert_int_equal(f.buf.msgs[i].flags, 0);
+    for (size_t i = 0; i < f.msgs.buf.n; i++) {
+        if (f.msgs.buf.msgs[i].kind == TS_MK_OBSERVE && f.msgs.buf.msgs[i].to != 4) {
+            assert_int_equal(f.msgs.buf.msgs[i].flags, 0);
         }
     }
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, NULL, NULL, NULL), 0);

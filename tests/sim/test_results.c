@@ -175,6 +175,35 @@ static void test_many_columns_keep_data(void **state) {
     ts_table_free(&t);
 }
 
+/* The team table's rows as modules read them: none before the engine's manager column,
+ * then its ids, still valid after more columns are added; a manager column of another
+ * type is not taken for ids. */
+static void test_team_managers(void **state) {
+    (void)state;
+    ts_result r;
+    ts_result_init(&r);
+    size_t k = 99;
+    assert_null(ts_result_team_managers(&r, &k));
+    assert_int_equal(k, 0);
+    uint32_t *mgr = ts_table_add_column(&r.teams, "manager", "agent id", "d", TS_COL_U32, 3, 1);
+    assert_non_null(mgr);
+    mgr[0] = 0;
+    mgr[1] = 4;
+    mgr[2] = 9;
+    for (int c = 0; c < 20; c++) {
+        assert_non_null(ts_table_add_column(&r.teams, "x", "u", "d", TS_COL_F32, 3, 1));
+    }
+    const uint32_t *got = ts_result_team_managers(&r, &k);
+    assert_int_equal(k, 3);
+    assert_ptr_equal(got, mgr);
+    assert_int_equal(got[2], 9);
+    ts_result_free(&r);
+    assert_non_null(ts_table_add_column(&r.teams, "manager", "agent id", "d", TS_COL_F32, 2, 1));
+    assert_null(ts_result_team_managers(&r, &k));
+    assert_int_equal(k, 0);
+    ts_result_free(&r);
+}
+
 static void test_coltype_size(void **state) {
     (void)state;
     assert_int_equal(ts_coltype_size(TS_COL_U32), 4);
@@ -298,6 +327,7 @@ int main(void) {
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_many_columns_keep_data),
+        cmocka_unit_test(test_team_managers),
         cmocka_unit_test(test_coltype_size),
         cmocka_unit_test(test_snapshots),
         cmocka_unit_test(test_params),

@@ -414,3 +414,41 @@ void tst_write_file(const char *path, const char *text) {
     assert_true(fputs(text, f) >= 0);
     assert_int_equal(fclose(f), 0);
 }
+
+ts_emit tst_msgs_emit(tst_msgs *m, uint32_t from, uint8_t module, int32_t day, uint64_t seed) {
+    m->buf.n = 0;
+    memset(m->hist, 0, sizeof m->hist);
+    return (ts_emit){.buf = &m->buf,
+                     .hist = m->hist,
+                     .bucket_shift = 10,
+                     .from = from,
+                     .module = module,
+                     .day = day,
+                     .seed = seed};
+}
+
+int tst_msgs_count(const tst_msgs *m, uint32_t to, int kind, ts_msg *last) {
+    int n = 0;
+    for (size_t i = 0; i < m->buf.n; i++) {
+        if (m->buf.msgs[i].to == to && m->buf.msgs[i].kind == kind) {
+            n++;
+            if (last) {
+                *last = m->buf.msgs[i];
+            }
+        }
+    }
+    return n;
+}
+
+ts_msg tst_msgs_only(const tst_msgs *m, uint32_t to, int kind) {
+    ts_msg found = {0};
+    int n = tst_msgs_count(m, to, kind, &found);
+    if (n != 1) {
+        fail_msg("%d messages of kind %d to %u, expected 1", n, kind, (unsigned)to);
+    }
+    return found;
+}
+
+void tst_msgs_free(tst_msgs *m) {
+    ts_msgbuf_free(&m->buf);
+}

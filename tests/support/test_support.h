@@ -158,6 +158,25 @@ int tst_exec(const char *const argv[], const char *cwd, const char *out_path, co
  * file cannot be read. */
 char *tst_slurp(const char *path);
 
+/* Messages a hook emits, captured for a test to read (organisations under 1,024 people:
+ * one bucket). */
+typedef struct tst_msgs {
+    ts_msgbuf buf;
+    uint32_t hist[8];
+} tst_msgs;
+
+/* Empties the capture and returns an emitter into it, for messages from `from` by
+ * module `module` on `day`, with the run seed `seed` (for ts_emit_rng). */
+ts_emit tst_msgs_emit(tst_msgs *m, uint32_t from, uint8_t module, int32_t day, uint64_t seed);
+
+/* The captured messages of `kind` to `to`; the last of them into *last unless NULL. */
+int tst_msgs_count(const tst_msgs *m, uint32_t to, int kind, ts_msg *last);
+
+/* The only captured message of `kind` to `to` (fails the test unless there is one). */
+ts_msg tst_msgs_only(const tst_msgs *m, uint32_t to, int kind);
+
+void tst_msgs_free(tst_msgs *m);
+
 /* Writes text to path, failing the test on any error. */
 void tst_write_file(const char *path, const char *text);
 
