@@ -41,7 +41,8 @@ enum {
     OPT_BASELINE,
     OPT_CSV,
     OPT_PATTERN,
-    OPT_QUICK
+    OPT_QUICK,
+    OPT_VERBOSE
 };
 
 /* ---- Usage texts ------------------------------------------------------------------ */
@@ -82,6 +83,8 @@ static const char usage_run[] =
     "      --force           replace an existing results file\n"
     "      --resume          keep the runs already complete in the file, run the rest\n"
     "      --quiet           no progress on stderr\n"
+    "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
+    "                        own error stack\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_check[] =
@@ -127,6 +130,8 @@ static const char usage_compare[] =
     "      --metric NAME     compare only this metric (repeatable; default: all)\n"
     "      --baseline N      index of the baseline grid point (default 0)\n"
     "      --csv FILE        also write the table as CSV to FILE\n"
+    "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
+    "                        own error stack\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_validate[] =
@@ -148,6 +153,8 @@ static const char usage_validate[] =
     "      --force           replace an existing results file\n"
     "      --threads N       threads to use (0: all cores; default 0)\n"
     "      --quiet           no progress on stderr\n"
+    "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
+    "                        own error stack\n"
     "  -h, --help            show this help and exit\n"
     "\n"
     "Exit status: 0 every pattern passes, 1 a pattern fails (or a runtime failure),\n"
@@ -323,6 +330,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
                                          {"force", no_argument, NULL, OPT_FORCE},
                                          {"resume", no_argument, NULL, OPT_RESUME},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {"verbose", no_argument, NULL, OPT_VERBOSE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
@@ -394,6 +402,9 @@ static int cli_run(int argc, char **argv, const char *command_line) {
             break;
         case OPT_QUIET:
             ro.quiet = 1;
+            break;
+        case OPT_VERBOSE:
+            ts_h5_set_verbose(1);
             break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
@@ -655,6 +666,7 @@ static int cli_compare(int argc, char **argv) {
     static const struct option opts[] = {{"metric", required_argument, NULL, OPT_METRIC},
                                          {"baseline", required_argument, NULL, OPT_BASELINE},
                                          {"csv", required_argument, NULL, OPT_CSV},
+                                         {"verbose", no_argument, NULL, OPT_VERBOSE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
@@ -697,6 +709,9 @@ static int cli_compare(int argc, char **argv) {
             }
             co.csv = optarg;
             break;
+        case OPT_VERBOSE:
+            ts_h5_set_verbose(1);
+            break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
             goto cleanup;
@@ -729,6 +744,7 @@ static int cli_validate(int argc, char **argv, const char *command_line) {
                                          {"force", no_argument, NULL, OPT_FORCE},
                                          {"threads", required_argument, NULL, OPT_THREADS},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {"verbose", no_argument, NULL, OPT_VERBOSE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
@@ -791,6 +807,9 @@ static int cli_validate(int argc, char **argv, const char *command_line) {
             break;
         case OPT_QUIET:
             vo.quiet = 1;
+            break;
+        case OPT_VERBOSE:
+            ts_h5_set_verbose(1);
             break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);

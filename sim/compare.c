@@ -3,11 +3,13 @@
  * /sweep/summary and optionally a CSV file. */
 #include "compare.h"
 
+#include "h5file_internal.h"
 #include "h5util_internal.h"
 
 #include <hdf5.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,9 +35,10 @@ typedef struct cmp_metric {
 typedef struct cmp_data {
     const char *path;
     size_t n_points, n_runs;
-    ts_h5names keys; /* swept key paths */
-    char ***grid;    /* grid[k][p]: value of key k at point p as text (may be NULL) */
-    size_t *grid_n;  /* cells in grid[k] */
+    size_t max_points; /* grid points a run may name */
+    ts_h5names keys;   /* swept key paths */
+    char ***grid;      /* grid[k][p]: value of key k at point p as text (may be NULL) */
+    size_t *grid_n;    /* cells in grid[k] */
     cmp_metric *m;
     size_t n_m, cap_m;
 } cmp_data;
@@ -137,6 +140,13 @@ static ts_status cmp_read_run(cmp_data *d, hid_t runs, const char *run, ts_error
                       : ts_h5_fail(err, d->path, "list", "a run's summary");
         goto cleanup;
     }
+    if (point >= d->max_points) {
+        st = ts_error_set(err, TS_ERR_PARAM,
+                          "%s: /runs/%s has grid_point %" PRIu64 ", but the file has %zu grid "
+                          "point%s (a malformed results file)",
+                          d->path, run, point, d->max_points, d->max_points == 1 ? "" : "s");
+        goto cleanup;
+    }
     d->n_runs++;
     if (point + 1 > d->n_points) {
         d->n_points = (size_t)point + 1;
@@ -211,7 +221,19 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
     if (grid >= 0) {
         ts_h5_read_attr(grid, "n_points", H5T_NATIVE_UINT64, &n_points);
     }
-    d->n_points = n_points > 0 ? (size_t)n_points : 1;
+    /* A grid point is a value of each swept key: n_points cannot exceed what the grid
+     * holds. Without swept keys (one point), the runs' own points count, at most one a
+     * run. */
+    if (grid >= 0 && (n_points == 0 || (d->keys.n == 0 && n_points != 1))) {
+        st = ts_error_set(err, TS_ERR_PARAM,
+                          "%s: /sweep/grid says n_points = %" PRIu64 ", expected %s (a malformed "
+                          "results file)",
+                          d->path, n_points,
+                          d->keys.n == 0 ? "1 for a grid without keys" : "at least 1");
+        goto cleanup;
+    }
+    d->n_points = (size_t)n_points;
+    d->max_points = d->keys.n > 0 ? d->n_points : (runs_list.n > 1 ? runs_list.n : 1);
     if (d->keys.n > 0) {
         d->grid = calloc(d->keys.n, sizeof *d->grid);
         d->grid_n = calloc(d->keys.n, sizeof *d->grid_n);
@@ -219,8 +241,14 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
             st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", d->path);
             goto cleanup;
         }
-        for (size_t k = 0; k < d->keys.n; k++) {
+        for (size_t k = 0; k < d->keys.n && st == TS_OK; k++) {
             d->grid[k] = ts_h5_grid_values(grid, d->keys.names[k], &d->grid_n[k]);
+            if (d->grid_n[k] != d->n_points) {
+                st = ts_error_set(err, TS_ERR_PARAM,
+                                  "%s: /sweep/grid/%s has %zu values, but n_points is %zu (a "
+                                  "malformed results file)",
+                                  d->path, d->keys.names[k], d->grid_n[k], d->n_points);
+            }
         }
     }
     for (size_t i = 0; i < runs_list.n && st == TS_OK; i++) {
@@ -416,7 +444,12 @@ static ts_status cmp_write_metric(const cmp_data *d, hid_t summary, const cmp_me
     return st;
 }
 
-/* Replaces /sweep/summary (creating /sweep when missing). */
+/* The new summary is written under this name and takes the place of /sweep/summary only
+ * once whole, so a failure half-way leaves the previous summary as it was. */
+#define CMP_UNFINISHED "summary_unfinished"
+
+/* Creates /sweep/summary_unfinished (creating /sweep when missing; replacing one left by
+ * an earlier failure). */
 static hid_t cmp_summary_group(const cmp_data *d, hid_t file, size_t baseline, ts_error *err) {
     hid_t sweep = H5I_INVALID_HID, summary = H5I_INVALID_HID;
     if (H5Lexists(file, "sweep", H5P_DEFAULT) > 0) {
@@ -428,13 +461,13 @@ static hid_t cmp_summary_group(const cmp_data *d, hid_t file, size_t baseline, t
         ts_h5_fail(err, d->path, "open", "/sweep");
         return H5I_INVALID_HID;
     }
-    if (H5Lexists(sweep, "summary", H5P_DEFAULT) > 0 &&
-        H5Ldelete(sweep, "summary", H5P_DEFAULT) < 0) {
-        ts_h5_fail(err, d->path, "replace", "/sweep/summary");
+    if (H5Lexists(sweep, CMP_UNFINISHED, H5P_DEFAULT) > 0 &&
+        H5Ldelete(sweep, CMP_UNFINISHED, H5P_DEFAULT) < 0) {
+        ts_h5_fail(err, d->path, "remove", "/sweep/" CMP_UNFINISHED);
         ts_h5_close_id(&sweep);
         return H5I_INVALID_HID;
     }
-    summary = cmp_group(sweep, "summary");
+    summary = cmp_group(sweep, CMP_UNFINISHED);
     uint64_t b = baseline;
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t attr = summary >= 0 && space >= 0 ? H5Acreate2(summary, "baseline", H5T_STD_U64LE, space,
@@ -448,10 +481,28 @@ static hid_t cmp_summary_group(const cmp_data *d, hid_t file, size_t baseline, t
     ts_h5_close_id(&space);
     ts_h5_close_id(&sweep);
     if (!ok) {
-        ts_h5_fail(err, d->path, "create", "/sweep/summary");
+        ts_h5_fail(err, d->path, "create", "/sweep/" CMP_UNFINISHED);
         ts_h5_close_id(&summary);
     }
     return summary;
+}
+
+/* Puts the finished summary in place of the previous one. */
+static ts_status cmp_summary_swap(const cmp_data *d, hid_t file, ts_error *err) {
+    if (H5Lexists(file, "/sweep/summary", H5P_DEFAULT) > 0 &&
+        H5Ldelete(file, "/sweep/summary", H5P_DEFAULT) < 0) {
+        return ts_h5_fail(err, d->path, "replace", "/sweep/summary");
+    }
+    if (H5Lmove(file, "/sweep/" CMP_UNFINISHED, file, "/sweep/summary", H5P_DEFAULT, H5P_DEFAULT) <
+        0) {
+        return ts_h5_fail(err, d->path, "rename", "/sweep/" CMP_UNFINISHED);
+    }
+    return TS_OK;
+}
+
+/* An upper bound of what the summary adds to the file (see ts_h5_reserve). */
+static uint64_t cmp_summary_bytes(const cmp_data *d, size_t n_sel) {
+    return 64u * 1024u + (uint64_t)n_sel * 8u * (3072u + 8u * (uint64_t)d->n_points);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------- */
@@ -630,6 +681,11 @@ ts_status ts_compare(const ts_compare_options *o, FILE *out, ts_error *err) {
         goto cleanup;
     }
 
+    /* Room first: a full disk stops here, with the file as it was. */
+    st = ts_h5_reserve(file, cmp_summary_bytes(&d, n_sel), o->path, "the summary", err);
+    if (st != TS_OK) {
+        goto cleanup;
+    }
     summary = cmp_summary_group(&d, file, o->baseline, err);
     if (summary < 0) {
         st = err ? err->status : TS_ERR_HDF5;
@@ -637,6 +693,12 @@ ts_status ts_compare(const ts_compare_options *o, FILE *out, ts_error *err) {
     }
     for (size_t i = 0; i < n_sel && st == TS_OK; i++) {
         st = cmp_write_metric(&d, summary, sel[i], rows + i * d.n_points, col, err);
+    }
+    ts_h5_close_id(&summary);
+    if (st == TS_OK) {
+        st = cmp_summary_swap(&d, file, err);
+    } else if (H5Ldelete(file, "/sweep/" CMP_UNFINISHED, H5P_DEFAULT) < 0) {
+        H5Eclear2(H5E_DEFAULT);
     }
     if (st == TS_OK && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
         st = ts_h5_fail(err, o->path, "flush", "the file");
@@ -672,7 +734,15 @@ cleanup:
         fclose(csv);
     }
     ts_h5_close_id(&summary);
-    ts_h5_close_id(&file);
+    if (file >= 0 && H5Fclose(file) < 0) {
+        if (st == TS_OK) {
+            st = ts_h5_fail(err, o->path, "close", "the file");
+        }
+        ts_h5_mark_unclosed();
+    } else if (file >= 0) {
+        ts_h5_release(o->path);
+    }
+    file = H5I_INVALID_HID;
     H5Eclear2(H5E_DEFAULT);
     ts_h5_quiet_end(&quiet);
     free(col);

@@ -12,6 +12,8 @@
 #include "scenario.h"
 #include "world.h"
 
+#include <signal.h>
+
 /* Agents per block: the unit of parallel work, of message buckets and of metric sums. */
 #define TS_BLOCK_SHIFT 10
 #define TS_BLOCK (1u << TS_BLOCK_SHIFT)
@@ -29,8 +31,9 @@ typedef struct ts_engine_options {
     int threads;   /* >= 1 */
     ts_progress_fn progress;
     void *progress_ctx;
-    /* Polled between days; a non-zero value stops the run with TS_ERR_INTERRUPTED. */
-    volatile const int *stop;
+    /* Polled between days; a non-zero value stops the run with TS_ERR_INTERRUPTED (a
+     * flag a signal handler may set). */
+    volatile const sig_atomic_t *stop;
 } ts_engine_options;
 
 /* Builds the world (initial tree of org.headcount) and configures the modules that

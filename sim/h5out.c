@@ -4,6 +4,7 @@
  * sim/validate_h5.c uses too (h5out_internal.h). `trustsim info` is in sim/h5info.c;
  * shared helpers in sim/h5util.c. */
 #include "h5out.h"
+#include "h5file_internal.h"
 #include "h5out_internal.h"
 #include "h5util_internal.h"
 
@@ -22,9 +23,17 @@
 #define TS_H5_CHUNK_VALUES 4096
 #define TS_H5_DEFLATE_LEVEL 4
 
+/* Room claimed on the disk before a run is written (h5file_internal.h): per dataset or
+ * group (object header, its units and description, chunk index, link), and for
+ * everything else a file gains. Raw values are counted uncompressed, an upper bound. */
+#define TS_H5_OBJECT_BYTES 3072u
+#define TS_H5_BASE_BYTES (64u * 1024u)
+
 struct ts_h5file {
     hid_t file;
-    char *path; /* owned copy, for messages */
+    char *path;    /* owned: where the results go */
+    char *partial; /* owned: the file written when it replaces path once complete (NULL:
+                      written in place) */
 };
 
 /* ---- Writing helpers (h5out_internal.h) ------------------------------------------- */
@@ -334,61 +343,151 @@ static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *
     return st;
 }
 
-static ts_h5file *ts_h5file_new(const char *path, hid_t file) {
+static ts_h5file *ts_h5file_new(const char *path, const char *partial, hid_t file) {
     ts_h5file *f = malloc(sizeof *f);
     char *copy = strdup(path);
-    if (!f || !copy) {
+    char *pcopy = partial ? strdup(partial) : NULL;
+    if (!f || !copy || (partial && !pcopy)) {
         free(f);
         free(copy);
+        free(pcopy);
         return NULL;
     }
     f->file = file;
     f->path = copy;
+    f->partial = pcopy;
     return f;
 }
 
+/* The name of the file being written, for messages. */
+static const char *ts_h5file_written(const ts_h5file *f) {
+    return f->partial ? f->partial : f->path;
+}
+
+/* Room for the root attributes and the grid of a new file. */
+static uint64_t ts_h5_root_bytes(const ts_h5meta *meta, const ts_h5vmeta *v,
+                                 const ts_scenario *sc) {
+    uint64_t n = TS_H5_BASE_BYTES;
+    const char *texts[] = {meta ? meta->scenario_yaml : NULL, meta ? meta->command_line : NULL,
+                           v ? v->patterns_yaml : NULL, v ? v->sets : NULL};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        n += texts[i] ? 2 * (uint64_t)strlen(texts[i]) : 0;
+    }
+    if (sc) {
+        n += (uint64_t)ts_scenario_n_sweep_keys(sc) *
+             (TS_H5_OBJECT_BYTES + 64 * (uint64_t)ts_scenario_n_points(sc));
+    }
+    return n;
+}
+
+/* Replacing an existing file (force): refuse while another process writes it (a reader
+ * keeps its own copy: the new file goes under another name and is renamed over it), and
+ * clear a stale partial file. Returns the name to write (malloc'd) or NULL with err set. */
+static char *ts_h5_replacement_name(const char *path, ts_error *err) {
+    if (ts_h5_lock_holders(path) == TS_H5_WRITER) {
+        ts_error_set(err, TS_ERR_IO,
+                     "%s is being written by another process; wait for it to finish or "
+                     "write to another file (-o)",
+                     path);
+        return NULL;
+    }
+    char *partial = ts_h5_partial_name(path);
+    if (!partial) {
+        ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    if (ts_h5_lock_holders(partial) != TS_H5_FREE) {
+        ts_error_set(err, TS_ERR_IO,
+                     "%s is being written by another process (a replacement of %s); wait for "
+                     "it to finish or write to another file (-o)",
+                     partial, path);
+        free(partial);
+        return NULL;
+    }
+    if (unlink(partial) != 0 && errno != ENOENT) {
+        ts_error_set(err, TS_ERR_IO, "%s: cannot remove the unfinished replacement: %s", partial,
+                     strerror(errno));
+        free(partial);
+        return NULL;
+    }
+    return partial;
+}
+
+/* A new file is written in place (there is nothing to lose); a file that replaces an
+ * existing one (force) is written beside it as PATH.partial and renamed over it by
+ * ts_h5_finish, so the old results stay whole, and readable by whoever has them open,
+ * until the new ones are complete. A validation file (v) is always written in place: its
+ * caller writes to a temporary name and renames. */
 static ts_status ts_h5_create_any(const char *path, int force, const ts_h5meta *meta,
                                   const ts_h5vmeta *v, const ts_scenario *sc, ts_h5file **out,
                                   ts_error *err) {
     ts_h5quiet quiet;
-    ts_h5w w = {path, err};
     hid_t file = H5I_INVALID_HID;
     ts_status st = TS_OK;
     struct stat sb;
+    char *partial = NULL;
+    const char *target = path;
     *out = NULL;
-    if (!force && stat(path, &sb) == 0) {
+    int exists = stat(path, &sb) == 0;
+    if (!force && exists) {
         return ts_error_set(err, TS_ERR_EXISTS,
                             "%s exists: use --force to replace it or --resume to finish it", path);
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        return ts_error_set(err, TS_ERR_IO, "%s: cannot create the file: %s is in the way", path,
+                            S_ISDIR(sb.st_mode) ? "a directory" : "something other than a file");
     }
     st = ts_h5_make_parents(path, err);
     if (st != TS_OK) {
         return st;
     }
+    if (exists && v) {
+        if (unlink(path) != 0) {
+            return ts_error_set(err, TS_ERR_IO, "%s: cannot replace the file: %s", path,
+                                strerror(errno));
+        }
+    } else if (exists) {
+        partial = ts_h5_replacement_name(path, err);
+        if (!partial) {
+            return err ? err->status : TS_ERR_IO;
+        }
+        target = partial;
+    }
+    /* The name is ours from here on: whatever fails below removes it. */
+    uint64_t header = ts_h5_root_bytes(meta, v, sc);
+    st = ts_h5_claim_name(target, header, err);
+    if (st != TS_OK) {
+        free(partial);
+        return st;
+    }
+    ts_h5w w = {target, err};
     ts_h5_quiet_begin(&quiet);
-    /* Without force, EXCL also refuses a file that appeared since the check above. */
-    file = H5Fcreate(path, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    file = H5Fcreate(target, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
-        st = ts_h5_fail(err, path, "create", "the file");
+        st = ts_h5_fail(err, target, "create", "the file");
         goto cleanup;
     }
-    st = ts_h5_write_root(&w, file, meta, v, sc);
+    st = ts_h5_reserve(file, header, target, "the file's header", err);
+    if (st == TS_OK) {
+        st = ts_h5_write_root(&w, file, meta, v, sc);
+    }
     if (st == TS_OK && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
-        st = ts_h5_fail(err, path, "flush", "the file");
+        st = ts_h5_fail(err, target, "flush", "the file");
     }
     if (st == TS_OK) {
-        *out = ts_h5file_new(path, file);
+        *out = ts_h5file_new(path, partial, file);
         if (!*out) {
             st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
         }
     }
 cleanup:
-    if (st != TS_OK && file >= 0) {
-        /* A half-written file is of no use to anyone, and force already replaced the old
-         * one. */
-        H5Fclose(file);
-        unlink(path);
+    if (st != TS_OK) {
+        /* A half-made file is of no use to anyone; an existing one was never touched. */
+        ts_h5_close_id(&file);
+        unlink(target);
     }
     ts_h5_quiet_end(&quiet);
+    free(partial);
     return st;
 }
 
@@ -538,6 +637,33 @@ static ts_status ts_h5_run_contents(const ts_h5w *w, hid_t g, const char *run, c
     return st;
 }
 
+static uint64_t ts_h5_table_bytes(const ts_table *t) {
+    uint64_t n = 0;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        const ts_column *c = &t->cols[i];
+        n += TS_H5_OBJECT_BYTES + (uint64_t)c->n * c->width * ts_coltype_size(c->type);
+    }
+    return n;
+}
+
+uint64_t ts_h5_run_bytes(const ts_result *r) {
+    uint64_t n = TS_H5_BASE_BYTES + 8 * (uint64_t)TS_H5_OBJECT_BYTES; /* groups, attributes */
+    n += (uint64_t)r->n_params * 512;
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        n += TS_H5_OBJECT_BYTES + 8 * (uint64_t)r->metrics[i].n;
+    }
+    n += (uint64_t)r->n_summary * TS_H5_OBJECT_BYTES;
+    n += ts_h5_table_bytes(&r->agents) + ts_h5_table_bytes(&r->incidents) +
+         ts_h5_table_bytes(&r->teams);
+    for (size_t i = 0; i < r->n_snapshots; i++) {
+        const ts_snapshot *sn = &r->snapshots[i];
+        n += 3 * (uint64_t)TS_H5_OBJECT_BYTES + ts_h5_table_bytes(&sn->edges) +
+             4 * (uint64_t)sn->k * sn->k + 4 * (uint64_t)sn->k;
+    }
+    /* Deflate may grow incompressible data by a little; HDF5 may grow its indices. */
+    return n + n / 8;
+}
+
 ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
     ts_h5quiet quiet;
     char gname[32];
@@ -547,13 +673,21 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
         return ts_error_set(err, TS_ERR_INTERNAL, "ts_h5_write_run: no file or no result");
     }
     snprintf(gname, sizeof gname, "/runs/r%06" PRIu32, r->run_index);
-    ts_h5w w = {f->path, err};
+    const char *shown = ts_h5file_written(f);
+    ts_h5w w = {shown, err};
     ts_h5_quiet_begin(&quiet);
     htri_t exists = H5Lexists(f->file, gname, H5P_DEFAULT);
     if (exists != 0) {
         st = exists > 0 ? ts_error_set(err, TS_ERR_INTERNAL, "%s: run group %s exists already",
-                                       f->path, gname)
-                        : ts_h5_fail(err, f->path, "look up", gname);
+                                       shown, gname)
+                        : ts_h5_fail(err, shown, "look up", gname);
+        goto cleanup;
+    }
+    /* Before anything is written: a full disk stops here and leaves the file whole. */
+    char what[64];
+    snprintf(what, sizeof what, "run %" PRIu32, r->run_index);
+    st = ts_h5_reserve(f->file, ts_h5_run_bytes(r), shown, what, err);
+    if (st != TS_OK) {
         goto cleanup;
     }
     /* Attribute creation order is tracked so that readers can see status came last. */
@@ -563,7 +697,7 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
         g = H5Gcreate2(f->file, gname, H5P_DEFAULT, gcpl, H5P_DEFAULT);
     }
     if (g < 0) {
-        st = ts_h5_fail(err, f->path, "create group", gname);
+        st = ts_h5_fail(err, shown, "create group", gname);
         goto cleanup;
     }
     st = ts_h5_run_attrs(&w, g, gname, r);
@@ -575,7 +709,7 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
     }
     ts_h5_close_id(&g);
     if (st == TS_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) {
-        st = ts_h5_fail(err, f->path, "flush", "the file");
+        st = ts_h5_fail(err, shown, "flush", "the file");
     }
     if (st != TS_OK) {
         /* Without status the group would be deleted on --resume anyway; deleting it now
@@ -590,20 +724,60 @@ cleanup:
     return st;
 }
 
-ts_status ts_h5_close(ts_h5file *f, ts_error *err) {
+static void ts_h5file_free(ts_h5file *f) {
+    free(f->path);
+    free(f->partial);
+    free(f);
+}
+
+static ts_status ts_h5_close_file(ts_h5file *f, ts_error *err) {
     ts_status st = TS_OK;
-    if (!f) {
-        return TS_OK;
-    }
     ts_h5quiet quiet;
     ts_h5_quiet_begin(&quiet);
     if (H5Fclose(f->file) < 0) {
-        st = ts_h5_fail(err, f->path, "close", "the file");
+        st = ts_h5_fail(err, ts_h5file_written(f), "close", "the file");
+        ts_h5_mark_unclosed();
+    } else {
+        ts_h5_release(ts_h5file_written(f));
     }
     ts_h5_quiet_end(&quiet);
-    free(f->path);
-    free(f);
     return st;
+}
+
+ts_status ts_h5_close(ts_h5file *f, ts_error *err) {
+    if (!f) {
+        return TS_OK;
+    }
+    ts_status st = ts_h5_close_file(f, err);
+    ts_h5file_free(f);
+    return st;
+}
+
+ts_status ts_h5_finish(ts_h5file *f, ts_error *err) {
+    if (!f) {
+        return TS_OK;
+    }
+    ts_status st = ts_h5_close_file(f, err);
+    if (st == TS_OK && f->partial && rename(f->partial, f->path) != 0) {
+        st = ts_error_set(err, TS_ERR_IO,
+                          "%s: cannot put the new results in place of %s: %s (they are "
+                          "complete in %s)",
+                          f->partial, f->path, strerror(errno), f->partial);
+    }
+    ts_h5file_free(f);
+    return st;
+}
+
+const char *ts_h5_written_path(const ts_h5file *f) {
+    return f ? ts_h5file_written(f) : "";
+}
+
+int ts_h5_resumable(const char *path) {
+    struct stat sb;
+    char *partial = ts_h5_partial_name(path);
+    int yes = stat(path, &sb) == 0 || (partial && stat(partial, &sb) == 0);
+    free(partial);
+    return yes;
 }
 
 /* ---- Resuming ------------------------------------------------------------------------- */
@@ -642,36 +816,98 @@ static int ts_h5_same_scenario(const char *a, const char *b) {
     return ra - a == rb - b && strncmp(a, b, (size_t)(ra - a)) == 0 && strcmp(ea, eb) == 0;
 }
 
-ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_runs,
-                            unsigned char *done, ts_h5file **out, ts_error *err) {
+/* Copies the whole runs of the damaged file `opened` into PATH.partial (through a
+ * temporary name when `opened` is PATH.partial itself), to be finished by a resume. */
+static ts_status ts_h5_salvage_resume(hid_t file, const char *opened, const char *path,
+                                      int opened_partial, ts_error *err) {
+    char *partial = ts_h5_partial_name(path);
+    size_t n = strlen(path) + sizeof ".partial.salvage";
+    char *tmp = malloc(n);
+    ts_status st = TS_OK;
+    size_t copied = 0;
+    if (!partial || !tmp) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+        goto cleanup;
+    }
+    snprintf(tmp, n, "%s.partial.salvage", path);
+    ts_error_clear(err);
+    st = ts_h5_salvage(file, opened, opened_partial ? tmp : partial, &copied, err);
+    if (st == TS_OK && opened_partial && rename(tmp, partial) != 0) {
+        st = ts_error_set(err, TS_ERR_IO, "%s: cannot replace the damaged %s: %s", tmp, partial,
+                          strerror(errno));
+        unlink(tmp);
+    }
+    if (st != TS_OK) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len,
+                 " (while copying the complete runs out of the damaged %s, which is unchanged)",
+                 opened);
+    }
+cleanup:
+    free(tmp);
+    free(partial);
+    return st;
+}
+
+/* ts_h5_open_resume; may_salvage: a damaged file may be copied out once. */
+static ts_status ts_h5_resume_any(const char *path, const ts_h5meta *meta, size_t n_runs,
+                                  unsigned char *done, int may_salvage, ts_h5file **out,
+                                  ts_error *err) {
     ts_h5quiet quiet;
     hid_t file = H5I_INVALID_HID, runs = H5I_INVALID_HID;
     char *yaml = NULL;
     ts_h5names names = {NULL, 0};
     ts_status st = TS_OK;
     struct stat sb;
+    int damaged = 0;
     *out = NULL;
     for (size_t i = 0; i < n_runs; i++) {
         done[i] = 0;
     }
-    if (stat(path, &sb) != 0) {
+    /* An unfinished replacement of path is what is to be finished. */
+    char *partial = ts_h5_partial_name(path);
+    if (!partial) {
+        return ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (stat(partial, &sb) != 0) {
+        free(partial);
+        partial = NULL;
+    }
+    const char *opened = partial ? partial : path;
+    if (stat(opened, &sb) != 0) {
         return ts_error_set(err, TS_ERR_PARAM, "%s: cannot resume: %s", path, strerror(errno));
     }
+    if (ts_h5_lock_holders(opened) == TS_H5_WRITER) {
+        st = ts_error_set(err, TS_ERR_IO,
+                          "%s is being written by another process; wait for it to finish", opened);
+        free(partial);
+        return st;
+    }
     ts_h5_quiet_begin(&quiet);
-    if (H5Fis_hdf5(path) <= 0) {
-        st = ts_error_set(err, TS_ERR_PARAM, "%s is not a trustsim results file (not HDF5)", path);
+    if (H5Fis_hdf5(opened) <= 0) {
+        st =
+            ts_error_set(err, TS_ERR_PARAM, "%s is not a trustsim results file (not HDF5)", opened);
         goto cleanup;
     }
-    file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    file = H5Fopen(opened, H5F_ACC_RDWR, H5P_DEFAULT);
     if (file < 0) {
-        st = ts_h5_fail(err, path, "open", "the file for writing");
+        st = ts_h5_fail(err, opened, "open", "the file for writing");
+        goto cleanup;
+    }
+    st = ts_h5_reserve(file,
+                       TS_H5_BASE_BYTES + 2 * (uint64_t)strlen(meta && meta->scenario_yaml
+                                                                   ? meta->scenario_yaml
+                                                                   : ""),
+                       opened, "the resumed file's header", err);
+    if (st != TS_OK) {
         goto cleanup;
     }
     yaml = ts_h5_read_string_attr(file, "scenario_yaml");
     if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0 || yaml == NULL) {
         H5Eclear2(H5E_DEFAULT);
         st = ts_error_set(err, TS_ERR_PARAM,
-                          "%s is not a trustsim results file (no /runs or no scenario_yaml)", path);
+                          "%s is not a trustsim results file (no /runs or no scenario_yaml)",
+                          opened);
         goto cleanup;
     }
     const char *want = meta && meta->scenario_yaml ? meta->scenario_yaml : "";
@@ -687,9 +923,9 @@ ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_ru
     ts_h5_replicates_line(yaml, &had);
     ts_h5_replicates_line(want, &will);
     if (will > had) {
-        ts_h5w w = {path, err};
+        ts_h5w w = {opened, err};
         if (H5Adelete(file, "scenario_yaml") < 0) {
-            st = ts_h5_fail(err, path, "replace", "attribute scenario_yaml of /");
+            st = ts_h5_fail(err, opened, "replace", "attribute scenario_yaml of /");
             goto cleanup;
         }
         st = ts_h5_attr_string(&w, file, "/", "scenario_yaml", want);
@@ -700,8 +936,8 @@ ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_ru
     runs = H5Gopen2(file, "runs", H5P_DEFAULT);
     int rc = runs < 0 ? -1 : ts_h5_list(runs, H5_INDEX_NAME, &names);
     if (rc != 0) {
-        st = rc == -2 ? ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path)
-                      : ts_h5_fail(err, path, "list", "/runs");
+        st = rc == -2 ? ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", opened)
+                      : ts_h5_fail(err, opened, "list", "/runs");
         goto cleanup;
     }
     /* Deleting while listing would shift the indices, so the list comes first. */
@@ -717,17 +953,33 @@ ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_ru
         } else if (H5Ldelete(runs, names.names[i], H5P_DEFAULT) < 0) {
             char obj[64];
             snprintf(obj, sizeof obj, "incomplete run /runs/%s", names.names[i]);
-            st = ts_h5_fail(err, path, "delete", obj);
-            goto cleanup;
+            st = ts_h5_fail(err, opened, "delete", obj);
+            damaged = 1;
+            break;
         }
     }
-    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
-        st = ts_h5_fail(err, path, "flush", "the file");
+    if (damaged && may_salvage) {
+        /* A write that failed half-way (an old file, a disk that failed under HDF5) can
+         * leave a run that cannot even be deleted: copy the complete runs out into the
+         * file that will replace this one, and go on from that copy. */
+        st = ts_h5_salvage_resume(file, opened, path, partial != NULL, err);
+        ts_h5_close_id(&runs);
+        ts_h5_close_id(&file);
+        if (st == TS_OK) {
+            st = ts_h5_resume_any(path, meta, n_runs, done, 0, out, err);
+        }
         goto cleanup;
     }
-    *out = ts_h5file_new(path, file);
+    if (damaged) {
+        goto cleanup;
+    }
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
+        st = ts_h5_fail(err, opened, "flush", "the file");
+        goto cleanup;
+    }
+    *out = ts_h5file_new(path, partial, file);
     if (!*out) {
-        st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+        st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", opened);
         goto cleanup;
     }
     file = H5I_INVALID_HID; /* owned by *out now */
@@ -738,9 +990,15 @@ cleanup:
         }
     }
     ts_h5names_free(&names);
+    free(partial);
     free(yaml);
     ts_h5_close_id(&runs);
     ts_h5_close_id(&file);
     ts_h5_quiet_end(&quiet);
     return st;
+}
+
+ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_runs,
+                            unsigned char *done, ts_h5file **out, ts_error *err) {
+    return ts_h5_resume_any(path, meta, n_runs, done, 1, out, err);
 }

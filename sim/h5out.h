@@ -12,6 +12,18 @@
 
 typedef struct ts_h5file ts_h5file;
 
+/* The process's use of the HDF5 library. ts_h5_library_open first (before any other HDF5
+ * call: it keeps HDF5 from registering its exit handler), ts_h5_library_close last: it
+ * shuts HDF5 down, unless a file could not be closed (a failed write can leave one
+ * half-open, and shutting down would then crash), in which case the process just exits.
+ * Programs that never call them (the tests) get HDF5's own exit handler. */
+void ts_h5_library_open(void);
+void ts_h5_library_close(void);
+
+/* With on, every HDF5 failure prints HDF5's whole error stack to stderr (--verbose)
+ * before the one-line message; off (the default), users see only that line. */
+void ts_h5_set_verbose(int on);
+
 typedef struct ts_h5meta {
     const char *scenario_name;
     const char *scenario_yaml; /* the resolved scenario, as `trustsim check` prints it */
@@ -22,10 +34,12 @@ typedef struct ts_h5meta {
  * sweep; sc may be NULL: no swept keys, one grid point) and creates the missing
  * directories above path. meta and its strings may be NULL (stored as ""). Fails with
  * TS_ERR_EXISTS ("PATH exists: use --force to replace it or --resume to finish it") when
- * the file exists and force is 0, leaving it untouched; force truncates it. TS_ERR_IO
- * when a directory cannot be made, TS_ERR_HDF5 (naming the object) when HDF5 fails; a
- * file half-made by a failure is removed. *out is NULL on failure. Call it only once the
- * scenario is validated: nothing is written for a bad scenario. */
+ * the file exists and force is 0, leaving it untouched. With force, an existing file is
+ * not touched either: the new one is written as PATH.partial and takes its place at
+ * ts_h5_finish (TS_ERR_IO when another process is writing PATH or PATH.partial).
+ * TS_ERR_IO when a directory cannot be made or the disk is full, TS_ERR_HDF5 (naming the
+ * object) when HDF5 fails; a file half-made by a failure is removed. *out is NULL on failure. Call
+ * it only once the scenario is validated: nothing is written for a bad scenario. */
 ts_status ts_h5_create(const char *path, int force, const ts_h5meta *meta, const ts_scenario *sc,
                        ts_h5file **out, ts_error *err);
 
@@ -44,8 +58,9 @@ typedef struct ts_h5vmeta {
 ts_status ts_h5_create_validation(const char *path, const ts_h5meta *meta, const ts_h5vmeta *v,
                                   ts_h5file **out, ts_error *err);
 
-/* Opens an existing file to finish it. Fails (TS_ERR_PARAM, "PATH was written for a
- * different scenario; use --force to replace it") if its scenario_yaml is not
+/* Opens an existing file to finish it: PATH.partial when there is one (an unfinished
+ * replacement; ts_h5_finish puts it in place), else PATH. Fails (TS_ERR_PARAM, "PATH was written
+ * for a different scenario; use --force to replace it") if its scenario_yaml is not
  * meta->scenario_yaml, and then changes nothing. Only the top-level `replicates:` line
  * may differ (runs are numbered replicate-major, so more replicates add runs); when
  * meta's count is larger, it replaces the file's scenario_yaml. done (n_runs entries)
@@ -64,8 +79,21 @@ ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_ru
  * failure the group is removed, so the run can be written again. */
 ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err);
 
-/* Closes the file and frees f (NULL: nothing to do). */
+/* Closes the file and frees f (NULL: nothing to do). A replacement written as
+ * PATH.partial stays there (unfinished: --resume finishes it); the file at PATH is
+ * untouched. When the close fails (a full disk), HDF5 keeps the file half-open: see
+ * ts_h5_library_close. */
 ts_status ts_h5_close(ts_h5file *f, ts_error *err);
+/* Closes the file, complete, and frees f: a replacement written as PATH.partial is
+ * renamed over PATH (atomic: a reader of the old PATH keeps its file). */
+ts_status ts_h5_finish(ts_h5file *f, ts_error *err);
+/* The name of the file being written: PATH, or PATH.partial for a replacement. */
+const char *ts_h5_written_path(const ts_h5file *f);
+/* Is there something at path (or an unfinished replacement of it) to resume? */
+int ts_h5_resumable(const char *path);
+/* The room on the disk claimed before a run is written: an upper bound of the bytes it
+ * adds to the file (its values uncompressed, plus each object's overhead). */
+uint64_t ts_h5_run_bytes(const ts_result *r);
 
 /* `trustsim info` (defined in sim/h5info.c): prints the root attributes (the scenario's
  * YAML as a line count), the sweep grid, one line per run (index, grid point, replicate,

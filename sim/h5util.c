@@ -3,6 +3,7 @@
  * closing, the string type, numbers in text, reading attributes, run groups, link lists
  * and the sweep grid, and aligned text tables (see h5util_internal.h). */
 #include "h5util_internal.h"
+#include "h5out.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -24,18 +25,76 @@ void ts_h5_quiet_end(const ts_h5quiet *q) {
     H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
 }
 
-static herr_t ts_h5_first_error(unsigned n, const H5E_error2_t *e, void *data) {
-    char *buf = data;
-    if (n == 0 && e->desc) {
-        snprintf(buf, 256, "%s", e->desc);
+/* What a failed HDF5 call says, reduced to what a user can act on: the system's reason
+ * when HDF5 quotes one ("errno = 28" in its low-level messages), a file lock held by
+ * another program, else HDF5's own innermost description without its internal details. */
+typedef struct ts_h5_reason {
+    int sys_errno;   /* first errno quoted, 0 if none */
+    int locked;      /* a file-lock failure somewhere in the stack */
+    char first[160]; /* the innermost description, cut at its first comma */
+} ts_h5_reason;
+
+static herr_t ts_h5_scan_error(unsigned n, const H5E_error2_t *e, void *data) {
+    ts_h5_reason *r = data;
+    const char *d = e->desc ? e->desc : "";
+    if (e->min_num == H5E_CANTLOCKFILE || strstr(d, "unable to lock")) {
+        r->locked = 1;
+    }
+    const char *q = strstr(d, "errno = ");
+    if (q && r->sys_errno == 0) {
+        r->sys_errno = atoi(q + 8);
+    }
+    if (n == 0) {
+        size_t len = strcspn(d, ",");
+        if (len >= sizeof r->first) {
+            len = sizeof r->first - 1;
+        }
+        memcpy(r->first, d, len);
+        r->first[len] = '\0';
     }
     return 0;
 }
 
+static int ts_h5_verbose_flag;
+static int ts_h5_unclosed_flag;
+
+void ts_h5_set_verbose(int on) {
+    ts_h5_verbose_flag = on != 0;
+}
+
+void ts_h5_mark_unclosed(void) {
+    ts_h5_unclosed_flag = 1;
+}
+
+int ts_h5_unclosed(void) {
+    return ts_h5_unclosed_flag;
+}
+
+void ts_h5_library_open(void) {
+    /* HDF5 would otherwise register its own exit handler at its first call. */
+    H5dont_atexit();
+}
+
+void ts_h5_library_close(void) {
+    if (!ts_h5_unclosed_flag) {
+        H5close();
+    }
+}
+
 ts_status ts_h5_fail(ts_error *err, const char *file, const char *action, const char *object) {
-    char detail[256] = "";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, ts_h5_first_error, detail);
+    ts_h5_reason r = {0, 0, ""};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, ts_h5_scan_error, &r);
+    if (ts_h5_verbose_flag) {
+        fprintf(stderr, "trustsim: HDF5's error stack (--verbose):\n");
+        H5Eprint2(H5E_DEFAULT, stderr);
+    }
     H5Eclear2(H5E_DEFAULT);
+    const char *detail = r.first;
+    if (r.locked) {
+        detail = "the file is open in another program (HDF5's file lock)";
+    } else if (r.sys_errno > 0) {
+        detail = strerror(r.sys_errno);
+    }
     return ts_error_set(err, TS_ERR_HDF5, "%s: cannot %s %s%s%s", file, action, object,
                         detail[0] ? ": " : "", detail);
 }
@@ -46,7 +105,9 @@ void ts_h5_close_id(hid_t *id) {
     }
     switch (H5Iget_type(*id)) {
     case H5I_FILE:
-        H5Fclose(*id);
+        if (H5Fclose(*id) < 0) {
+            ts_h5_mark_unclosed();
+        }
         break;
     case H5I_GROUP:
         H5Gclose(*id);

@@ -23,8 +23,17 @@ typedef struct ts_h5quiet {
 void ts_h5_quiet_begin(ts_h5quiet *q);
 void ts_h5_quiet_end(const ts_h5quiet *q);
 
-/* "FILE: cannot ACTION OBJECT: <innermost HDF5 message>", TS_ERR_HDF5. */
+/* "FILE: cannot ACTION OBJECT: REASON", TS_ERR_HDF5, where REASON is the system's
+ * (strerror of the errno HDF5 quotes: "No space left on device"), "the file is open in
+ * another program" for a lock, else HDF5's innermost description cut before its
+ * internal details. HDF5's whole error stack goes to stderr only with --verbose
+ * (ts_h5_set_verbose in h5out.h). Clears the stack. */
 ts_status ts_h5_fail(ts_error *err, const char *file, const char *action, const char *object);
+
+/* A file whose H5Fclose failed stays half-open inside HDF5, and HDF5's own exit handler
+ * would then crash on it: mark it, and ts_h5_library_close skips that handler. */
+void ts_h5_mark_unclosed(void);
+int ts_h5_unclosed(void);
 
 /* Closes any kind of HDF5 handle (never a predefined type) and marks it closed. */
 void ts_h5_close_id(hid_t *id);

@@ -18,14 +18,26 @@
 #define TS_RUNNER_SMALL_ORG 5000
 
 /* The one piece of process-wide state: what SIGINT asked for. 1 = finish the runs in
- * flight and stop; 2 (a second Ctrl-C) = stop the runs in flight too. */
+ * flight and stop; 2 (a second Ctrl-C) = stop the runs in flight too, at the end of their
+ * current day (ts_runner_stop_now is what the engines poll). */
 static volatile sig_atomic_t ts_runner_interrupt;
+static volatile sig_atomic_t ts_runner_stop_now;
 
 static void on_sigint(int sig) {
     (void)sig;
+    static const char first[] = "\ntrustsim: finishing the runs in flight (Ctrl-C again to "
+                                "stop them now)\n";
+    static const char second[] = "\ntrustsim: stopping the runs in flight\n";
     if (ts_runner_interrupt < 2) {
         ts_runner_interrupt++;
     }
+    if (ts_runner_interrupt >= 2) {
+        ts_runner_stop_now = 1;
+    }
+    /* write(2) is safe in a handler; stdio is not. */
+    ssize_t ignored = ts_runner_interrupt >= 2 ? write(STDERR_FILENO, second, sizeof second - 1)
+                                               : write(STDERR_FILENO, first, sizeof first - 1);
+    (void)ignored;
 }
 
 static double now_seconds(void) {
@@ -92,10 +104,7 @@ ts_status ts_runner_run_point(const ts_scenario *point, uint64_t seed, int threa
                             .threads = threads,
                             .progress = pool ? on_day : NULL,
                             .progress_ctx = pool,
-                            .stop = NULL};
-    /* Only a second Ctrl-C stops a run in flight. */
-    static const int never = 0;
-    eo.stop = &never;
+                            .stop = &ts_runner_stop_now};
     ts_status st = ts_engine_create(point, modules, n_modules, &eo, &eng, err);
     if (st == TS_OK) {
         st = ts_engine_run(eng, res, err);
@@ -113,7 +122,7 @@ static void pool_phase(const ts_runner_batch *b, ts_runner_pool *p, const size_t
                        int across, int inner, ts_status *first, ts_error *first_err) {
     size_t next = 0;
 #pragma omp parallel num_threads(across) default(none)                                             \
-    shared(b, p, jobs, n, inner, next, first, first_err, ts_runner_interrupt)
+    shared(b, p, jobs, n, inner, next, first, first_err, ts_runner_interrupt, ts_runner_stop_now)
     {
         for (;;) {
             size_t k;
@@ -131,6 +140,9 @@ static void pool_phase(const ts_runner_batch *b, ts_runner_pool *p, const size_t
             ts_error e;
             ts_error_clear(&e);
             ts_status s = b->run(b->ctx, jobs[k], inner, p, &e);
+            if (s == TS_ERR_INTERRUPTED && ts_runner_stop_now) {
+                break; /* stopped by a second Ctrl-C: not a failure, not written */
+            }
             if (s != TS_OK) {
 #pragma omp critical(ts_runner_error)
                 if (*first == TS_OK) {
@@ -159,6 +171,7 @@ ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, t
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     ts_runner_interrupt = 0;
+    ts_runner_stop_now = 0;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
@@ -319,8 +332,7 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
     ts_h5meta meta = {.scenario_name = ts_scenario_name(sc),
                       .scenario_yaml = yaml,
                       .command_line = opt->command_line ? opt->command_line : ""};
-    struct stat sb;
-    if (opt->resume && stat(path, &sb) == 0) {
+    if (opt->resume && ts_h5_resumable(path)) {
         st = ts_h5_open_resume(path, &meta, n_runs, done, &file, err);
     } else {
         st = ts_h5_create(path, opt->force, &meta, sc, &file, err);
@@ -354,22 +366,39 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
                              .days_total = (uint64_t)n_pending * (uint64_t)(days + warm)};
     ts_runner_outcome oc;
     ts_status first = ts_runner_pool_run(&batch, &oc, err);
-    ts_status cst = ts_h5_close(file, first == TS_OK ? err : NULL);
+    size_t written = oc.runs_done + (n_runs - n_pending);
+    int complete = first == TS_OK && written == n_runs;
+    /* Only a complete file takes the place of the one it replaces. */
+    const char *where = ts_h5_written_path(file);
+    char *written_to = strdup(where);
+    ts_status cst =
+        complete ? ts_h5_finish(file, err) : ts_h5_close(file, first == TS_OK ? err : NULL);
     file = NULL;
-    if (first != TS_OK) {
-        st = first;
+    if (!written_to) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         goto cleanup;
     }
-    if (cst != TS_OK) {
-        st = cst;
+    if (first != TS_OK || cst != TS_OK) {
+        st = first != TS_OK ? first : cst;
+        if (written_to[0]) {
+            /* Say what is safe and how to go on, after the reason. A file that could not
+             * be closed may be damaged past its complete runs: --resume copies those out. */
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len,
+                     "\n  %zu of %zu runs are %s in %s; finish with --resume", written, n_runs,
+                     cst == TS_OK ? "safe" : "complete", written_to);
+        }
+        free(written_to);
         goto cleanup;
     }
     if (oc.interrupted) {
         st = ts_error_set(err, TS_ERR_INTERRUPTED,
                           "interrupted: %zu of %zu runs written to %s; finish with --resume",
-                          oc.runs_done + (n_runs - n_pending), n_runs, path);
+                          written, n_runs, written_to);
+        free(written_to);
         goto cleanup;
     }
+    free(written_to);
     fprintf(stderr,
             "trustsim: %zu run%s (%zu grid point%s x %zu replicate%s%s) in %.2f s, "
             "%.3g agent-days/s -> %s\n",

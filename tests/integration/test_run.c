@@ -43,28 +43,6 @@ static int exists(const char *path) {
     return stat(path, &sb) == 0;
 }
 
-/* Are the /runs of two files the same? Data with h5diff; the run attributes but
- * wall_seconds and threads (which measure the machine, not the model) with h5py. */
-static int same_runs(const char *a, const char *b, int n_runs) {
-    char cmd[8192];
-    int k = snprintf(cmd, sizeof cmd, "h5diff -q");
-    for (int i = 0; i < n_runs; i++) {
-        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " --exclude-attribute /runs/r%06d", i);
-    }
-    snprintf(cmd + k, sizeof cmd - (size_t)k, " %s %s /runs /runs", a, b);
-    if (sh(cmd) != 0) {
-        return 0;
-    }
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 -c \"import h5py, sys; A = h5py.File('%s'); B = h5py.File('%s');"
-             " sys.exit(0 if sorted(A['runs']) == sorted(B['runs']) and all("
-             "{k: str(v) for k, v in A['runs'][r].attrs.items() if k not in ('wall_seconds', "
-             "'threads')} == {k: str(v) for k, v in B['runs'][r].attrs.items() if k not in "
-             "('wall_seconds', 'threads')} for r in A['runs']) else 1)\"",
-             a, b);
-    return sh(cmd) == 0;
-}
-
 static int setup(void **state) {
     (void)state;
     return sh("mkdir -p " TMP) == 0 ? 0 : -1;
@@ -85,13 +63,13 @@ static void test_threads_give_identical_runs(void **state) {
                   "--threads", "2",   "--force",         NULL};
     assert_int_equal(run_argv(a1, "t1"), 0);
     assert_int_equal(run_argv(a2, "t2"), 0);
-    assert_true(same_runs(TMP "/t1.h5", TMP "/t2.h5", 4));
+    assert_true(tst_same_runs(TMP "/t1.h5", TMP "/t2.h5", 4));
     assert_int_equal(sh("h5ls " TMP "/t1.h5/runs | grep -c '^r00000[0-3]' | grep -qx 4"), 0);
     /* The comparison can fail: another seed gives other runs. */
     char *a3[] = {TS_BINARY, "run", TMP "/small.yaml", "-o", TMP "/t3.h5",
                   "--seed",  "2",   "--force",         NULL};
     assert_int_equal(run_argv(a3, "t3"), 0);
-    assert_false(same_runs(TMP "/t1.h5", TMP "/t3.h5", 4));
+    assert_false(tst_same_runs(TMP "/t1.h5", TMP "/t3.h5", 4));
 }
 
 /* A single run large enough (3,000 people: three agent blocks) that the threads work
@@ -108,7 +86,7 @@ static void test_threads_inside_a_run(void **state) {
                   "--threads", "2",   "--force",       NULL};
     assert_int_equal(run_argv(a1, "b1"), 0);
     assert_int_equal(run_argv(a2, "b2"), 0);
-    assert_true(same_runs(TMP "/b1.h5", TMP "/b2.h5", 1));
+    assert_true(tst_same_runs(TMP "/b1.h5", TMP "/b2.h5", 1));
     /* The run really used two threads inside. */
     assert_int_equal(sh("h5dump -a /runs/r000000/threads " TMP "/b2.h5 | grep -q '(0): 2'"), 0);
 }
@@ -143,7 +121,7 @@ static void test_resume_equals_one_go(void **state) {
     char *one_go[] = {TS_BINARY,      "run", TMP "/small.yaml", "-o", TMP "/g.h5",
                       "--replicates", "4",   "--force",         NULL};
     assert_int_equal(run_argv(one_go, "r3"), 0);
-    assert_true(same_runs(TMP "/g.h5", TMP "/r.h5", 8));
+    assert_true(tst_same_runs(TMP "/g.h5", TMP "/r.h5", 8));
     /* A file cut short (runs missing, one left incomplete) is finished by --resume. */
     assert_int_equal(sh("cp " TMP "/g.h5 " TMP "/cut.h5"), 0);
     assert_int_equal(sh("cd " TMP " && /usr/bin/python3 -c \"import h5py; f = h5py.File('cut.h5', "
@@ -153,7 +131,7 @@ static void test_resume_equals_one_go(void **state) {
     char *resume[] = {TS_BINARY,      "run", TMP "/small.yaml", "-o", TMP "/cut.h5",
                       "--replicates", "4",   "--resume",        NULL};
     assert_int_equal(run_argv(resume, "r4"), 0);
-    assert_true(same_runs(TMP "/g.h5", TMP "/cut.h5", 8));
+    assert_true(tst_same_runs(TMP "/g.h5", TMP "/cut.h5", 8));
     /* Another scenario cannot be resumed into the file. */
     char *other[] = {TS_BINARY, "run",     TMP "/small.yaml", "-o", TMP "/cut.h5",
                      "--set",   "days=41", "--resume",        NULL};

@@ -14,6 +14,9 @@
 #include <hdf5.h>
 
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -155,7 +158,7 @@ static void write_file(const char *path, size_t n, const uint32_t *gp, const dou
         assert_int_equal(ts_h5_write_run(f, &r, &err), TS_OK);
         ts_result_free(&r);
     }
-    assert_int_equal(ts_h5_close(f, &err), TS_OK);
+    assert_int_equal(ts_h5_finish(f, &err), TS_OK);
 }
 
 static void read_vector(const char *path, const char *name, double *v, size_t n) {
@@ -340,11 +343,116 @@ static void test_compare_errors(void **state) {
     remove(other);
 }
 
+/* ---- Malformed files and a full disk -------------------------------------------------- */
+
+static void set_u64_attr(const char *path, const char *obj, const char *name, uint64_t v) {
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
+    assert_true(o >= 0);
+    if (H5Aexists(o, name) > 0) {
+        assert_true(H5Adelete(o, name) >= 0);
+    }
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(o, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0);
+    assert_true(H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0);
+    H5Aclose(a);
+    H5Sclose(space);
+    H5Oclose(o);
+    H5Fclose(file);
+}
+
+/* A crafted grid or run is bad input (exit 2) named as such, not an attempt to allocate
+ * what it claims. */
+static void test_compare_malformed(void **state) {
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "malformed.h5");
+    const uint32_t gp[] = {0, 0};
+    const double x[] = {1, 2};
+    ts_compare_options o = {.path = path};
+    ts_error err;
+    FILE *out = tmpfile();
+    assert_non_null(out);
+
+    write_file(path, 2, gp, x);
+    set_u64_attr(path, "/sweep/grid", "n_points", UINT64_C(1) << 63);
+    assert_int_equal(ts_compare(&o, out, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "n_points"));
+    assert_non_null(strstr(err.msg, "malformed"));
+
+    write_file(path, 2, gp, x);
+    set_u64_attr(path, "/runs/r000001", "grid_point", UINT64_C(1) << 62);
+    assert_int_equal(ts_compare(&o, out, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "/runs/r000001"));
+    assert_non_null(strstr(err.msg, "grid_point"));
+    fclose(out);
+}
+
+static uint64_t summary_baseline(const char *path) {
+    uint64_t b = 99;
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t g = H5Gopen2(file, "/sweep/summary", H5P_DEFAULT);
+    assert_true(g >= 0);
+    hid_t a = H5Aopen(g, "baseline", H5P_DEFAULT);
+    assert_true(a >= 0);
+    assert_true(H5Aread(a, H5T_NATIVE_UINT64, &b) >= 0);
+    H5Aclose(a);
+    H5Gclose(g);
+    H5Fclose(file);
+    return b;
+}
+
+/* No room for the summary (the file-size limit stands in for a full disk): a clear
+ * failure before anything is written; the runs and the previous summary stay as they
+ * were, and the same comparison succeeds once there is room. */
+static void test_compare_no_room(void **state) {
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "noroom.h5");
+    const uint32_t gp[] = {0, 0, 0, 1, 1, 1};
+    const double x[] = {1, 2, 3, 4, 5, 6};
+    write_file(path, 6, gp, x);
+    ts_compare_options o = {.path = path, .baseline = 1};
+    ts_error err;
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    assert_int_equal(ts_compare(&o, out, &err), TS_OK);
+    assert_int_equal(summary_baseline(path), 1);
+
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    struct rlimit saved, low;
+    void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    low = saved;
+    low.rlim_cur = (rlim_t)sb.st_size + 512;
+    o.baseline = 0;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+    ts_status st = ts_compare(&o, out, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old);
+    assert_int_equal(st, TS_ERR_IO);
+    assert_non_null(strstr(err.msg, "no room"));
+    assert_int_equal(summary_baseline(path), 1); /* the previous summary, whole */
+    double mean[2];
+    read_vector(path, "/sweep/summary/x/mean", mean, 2);
+    assert_float_equal(mean[0], 2.0, 1e-12);
+    assert_float_equal(mean[1], 5.0, 1e-12);
+
+    assert_int_equal(ts_compare(&o, out, &err), TS_OK);
+    assert_int_equal(summary_baseline(path), 0);
+    fclose(out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_describe),        cmocka_unit_test(test_describe_small_samples),
-        cmocka_unit_test(test_welch_and_cohen), cmocka_unit_test(test_welch_edge_cases),
-        cmocka_unit_test(test_compare_file),    cmocka_unit_test(test_compare_errors),
+        cmocka_unit_test(test_describe),          cmocka_unit_test(test_describe_small_samples),
+        cmocka_unit_test(test_welch_and_cohen),   cmocka_unit_test(test_welch_edge_cases),
+        cmocka_unit_test(test_compare_file),      cmocka_unit_test(test_compare_errors),
+        cmocka_unit_test(test_compare_malformed), cmocka_unit_test(test_compare_no_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,10 @@
 #include <hdf5.h>
 
 #include <inttypes.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +31,11 @@ static const ts_h5meta META = {"équipe-α", YAML, "trustsim run test.yaml --for
 /* ---- Helpers ------------------------------------------------------------------------ */
 
 static void tmp_path(char *buf, size_t size, const char *name) {
+    char partial[600];
     snprintf(buf, size, "%s/h5out_%s", TS_TEST_TMPDIR, name);
+    snprintf(partial, sizeof partial, "%s.partial", buf);
     remove(buf);
+    remove(partial);
 }
 
 /* Open HDF5 objects (files, groups, datasets, attributes, committed types), to check
@@ -415,7 +421,7 @@ static void write_ok(ts_h5file *f, const ts_result *r) {
 static void close_ok(ts_h5file *f) {
     ts_error err;
     ts_error_clear(&err);
-    assert_int_equal(ts_h5_close(f, &err), TS_OK);
+    assert_int_equal(ts_h5_finish(f, &err), TS_OK);
 }
 
 /* A file with runs 0 and 1 complete. */
@@ -674,8 +680,8 @@ static void test_create_errors(void **state) {
     assert_null(f);
     assert_non_null(strstr(err.msg, path));
 
-    /* The path is a directory: HDF5 cannot create it, even with force. */
-    assert_int_equal(ts_h5_create(TS_TEST_TMPDIR, 1, &META, NULL, &f, &err), TS_ERR_HDF5);
+    /* The path is a directory: not replaced, even with force. */
+    assert_int_equal(ts_h5_create(TS_TEST_TMPDIR, 1, &META, NULL, &f, &err), TS_ERR_IO);
     assert_null(f);
     assert_non_null(strstr(err.msg, TS_TEST_TMPDIR));
     assert_non_null(strstr(err.msg, "cannot create"));
@@ -1146,6 +1152,161 @@ static void test_swept_scenario(void **state) {
     free(info);
 }
 
+/* ---- Results are never lost ------------------------------------------------------------ */
+
+static off_t file_size(const char *path) {
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    return sb.st_size;
+}
+
+static int exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* --force writes PATH.partial and only ts_h5_finish puts it in place: until then the old
+ * file is whole, --resume finishes the partial one, and a reader of the old one keeps it. */
+static void test_force_replaces_only_when_finished(void **state) {
+    (void)state;
+    char path[512], partial[600];
+    ts_error err;
+    tmp_path(path, sizeof path, "atomic.h5");
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    make_two_runs(path);
+    hid_t reader = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(reader >= 0);
+
+    const ts_h5meta other = {"other", "name: other\n", "trustsim run other.yaml --force"};
+    ts_h5file *f = create_ok(path, 1, &other, NULL);
+    assert_string_equal(ts_h5_written_path(f), partial);
+    ts_result r;
+    build_result(&r, 0);
+    write_ok(f, &r);
+    ts_result_free(&r);
+    assert_int_equal(ts_h5_close(f, &err), TS_OK); /* stopped before the end */
+    assert_true(exists(partial));
+    hid_t old = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_int_equal(n_links(old, "/runs"), 2);
+    check_str_attr(old, "/", "scenario_yaml", YAML);
+    H5Fclose(old);
+
+    /* --resume finishes the replacement, not the old file. */
+    unsigned char done[2] = {9, 9};
+    f = NULL;
+    assert_int_equal(ts_h5_open_resume(path, &other, 2, done, &f, &err), TS_OK);
+    assert_int_equal(done[0], 1);
+    assert_int_equal(done[1], 0);
+    assert_string_equal(ts_h5_written_path(f), partial);
+    close_ok(f);
+    assert_false(exists(partial));
+    hid_t now = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_int_equal(n_links(now, "/runs"), 1);
+    check_str_attr(now, "/", "scenario_name", "other");
+    H5Fclose(now);
+    /* The reader opened before still reads the old results. */
+    assert_int_equal(n_links(reader, "/runs"), 2);
+    check_str_attr(reader, "/", "scenario_yaml", YAML);
+    H5Fclose(reader);
+}
+
+/* A result whose tables hold `rows` rows of values deflate cannot shrink. */
+static void build_noisy_result(ts_result *r, uint32_t run, size_t rows, uint64_t seed) {
+    build_result(r, run);
+    if (rows == 0) {
+        return;
+    }
+    double *v = ts_table_add_column(&r->agents, "noise", "", "incompressible", TS_COL_F64, rows, 3);
+    assert_non_null(v);
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (size_t i = 0; i < rows * 3; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v[i] = (double)x;
+    }
+}
+
+/* The room claimed before a run is written bounds what the run adds to the file, for
+ * small and large runs and incompressible values, and is not wildly more. */
+static void test_run_bytes_bound_growth(void **state) {
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "growth.h5");
+    ts_h5file *f = create_ok(path, 0, &META, NULL);
+    const size_t rows[] = {0, 10, 1000, 100000};
+    for (uint32_t i = 0; i < 4; i++) {
+        ts_result r;
+        build_noisy_result(&r, i, rows[i], 11 + i);
+        off_t before = file_size(path);
+        write_ok(f, &r);
+        off_t growth = file_size(path) - before;
+        uint64_t bound = ts_h5_run_bytes(&r);
+        assert_true(growth > 0);
+        assert_true((uint64_t)growth <= bound);
+        /* Large runs are dominated by their values: the bound stays within 2x. */
+        if (rows[i] >= 100000) {
+            assert_true(bound <= 2 * (uint64_t)growth);
+        }
+        ts_result_free(&r);
+    }
+    close_ok(f);
+}
+
+/* A write that would not fit (here: the file-size limit, as a full disk would) stops
+ * before anything is written: a clear message, the file whole, its runs readable, and
+ * the same run written once there is room again. */
+static void test_no_room_leaves_file_whole(void **state) {
+    (void)state;
+    char path[512];
+    ts_error err;
+    tmp_path(path, sizeof path, "noroom.h5");
+    ts_h5file *f = create_ok(path, 0, &META, NULL);
+    ts_result r0, r1;
+    build_result(&r0, 0);
+    build_result(&r1, 1);
+    write_ok(f, &r0);
+
+    struct rlimit saved, low;
+    void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    low = saved;
+    low.rlim_cur = (rlim_t)file_size(path) + 1024;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+    ts_status st = ts_h5_write_run(f, &r1, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    assert_int_equal(st, TS_ERR_IO);
+    assert_non_null(strstr(err.msg, "no room to write run 1"));
+    assert_non_null(strstr(err.msg, strerror(EFBIG)));
+    assert_null(strstr(err.msg, "errno"));
+
+    /* Room again: the same run goes in, and both read back exactly. */
+    write_ok(f, &r1);
+    close_ok(f);
+    signal(SIGXFSZ, old);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    assert_int_equal(n_links(file, "/runs"), 2);
+    check_run(file, &r0);
+    check_run(file, &r1);
+    H5Fclose(file);
+    ts_result_free(&r0);
+    ts_result_free(&r1);
+
+    /* No room for even the header: nothing is left behind. */
+    tmp_path(path, sizeof path, "noroom_header.h5");
+    low.rlim_cur = 4096;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+    f = NULL;
+    st = ts_h5_create(path, 0, &META, NULL, &f, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old);
+    assert_int_equal(st, TS_ERR_IO);
+    assert_null(f);
+    assert_false(exists(path));
+}
+
 static int setup_group(void **state) {
     (void)state;
     /* Let HDF5 create its default property lists and types before any count. */
@@ -1173,6 +1334,9 @@ int main(void) {
         cmocka_unit_test(test_info_grid),
         cmocka_unit_test(test_info_errors),
         cmocka_unit_test(test_swept_scenario),
+        cmocka_unit_test(test_force_replaces_only_when_finished),
+        cmocka_unit_test(test_run_bytes_bound_growth),
+        cmocka_unit_test(test_no_room_leaves_file_whole),
     };
     return cmocka_run_group_tests(tests, setup_group, NULL);
 }

@@ -452,3 +452,26 @@ ts_msg tst_msgs_only(const tst_msgs *m, uint32_t to, int kind) {
 void tst_msgs_free(tst_msgs *m) {
     ts_msgbuf_free(&m->buf);
 }
+
+int tst_same_runs(const char *a, const char *b, int n_runs) {
+    char cmd[8192];
+    int k = snprintf(cmd, sizeof cmd, "h5diff -q");
+    for (int i = 0; i < n_runs && k < (int)sizeof cmd; i++) {
+        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " --exclude-attribute /runs/r%06d", i);
+    }
+    assert_true(k < (int)sizeof cmd - 1024);
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " %s %s /runs /runs", a, b);
+    int st = system(cmd);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        return 0;
+    }
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \"import h5py, sys; A = h5py.File('%s'); B = h5py.File('%s');"
+             " sys.exit(0 if sorted(A['runs']) == sorted(B['runs']) and all("
+             "{k: str(v) for k, v in A['runs'][r].attrs.items() if k not in ('wall_seconds', "
+             "'threads')} == {k: str(v) for k, v in B['runs'][r].attrs.items() if k not in "
+             "('wall_seconds', 'threads')} for r in A['runs']) else 1)\"",
+             a, b);
+    st = system(cmd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}

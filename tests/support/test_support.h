@@ -180,6 +180,11 @@ void tst_msgs_free(tst_msgs *m);
 /* Writes text to path, failing the test on any error. */
 void tst_write_file(const char *path, const char *text);
 
+/* Do two results files hold the same runs r000000 .. r(n_runs-1)? Their data compared
+ * with h5diff; their attributes, but wall_seconds and threads (which measure the machine,
+ * not the model), with h5py. */
+int tst_same_runs(const char *a, const char *b, int n_runs);
+
 /* How fast hidden defects are found, one arm of a discovery experiment: means over the
  * seeds of the daily failures_concealed, concealed_discovered, fud_mean, hours_meetings
  * and trust_mean, the hidden defects carried on the last day, and from them the share
