@@ -25,11 +25,7 @@ static herr_t salvage_attr(hid_t loc, const char *name, const H5A_info_t *info, 
         out = H5Acreate2(dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
         rc = out >= 0 && H5Awrite(out, type, buf) >= 0 ? 0 : -1;
         if (H5Tis_variable_str(type) > 0 || H5Tdetect_class(type, H5T_VLEN) > 0) {
-#if H5_VERSION_GE(1, 12, 0)
-            H5Treclaim(type, space, H5P_DEFAULT, buf);
-#else
-            H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
-#endif
+            ts_h5_reclaim(type, space, buf);
         }
     }
     free(buf);

@@ -133,6 +133,14 @@ void ts_h5_close_id(hid_t *id) {
     *id = H5I_INVALID_HID;
 }
 
+void ts_h5_reclaim(hid_t type, hid_t space, void *buf) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5Treclaim(type, space, H5P_DEFAULT, buf);
+#else
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
+#endif
+}
+
 /* ---- Strings and numbers ------------------------------------------------------------ */
 
 hid_t ts_h5_string_type(void) {
@@ -420,11 +428,7 @@ char **ts_h5_grid_values(hid_t grid, const char *key, size_t *n) {
             for (size_t i = 0; i < *n; i++) {
                 cells[i] = strdup(v[i] ? v[i] : "");
             }
-#if H5_VERSION_GE(1, 12, 0)
-            H5Treclaim(mtype, space, H5P_DEFAULT, v);
-#else
-            H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, v);
-#endif
+            ts_h5_reclaim(mtype, space, v);
         }
         free(v);
     } else if (H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) {

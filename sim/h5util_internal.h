@@ -38,6 +38,9 @@ int ts_h5_unclosed(void);
 /* Closes any kind of HDF5 handle (never a predefined type) and marks it closed. */
 void ts_h5_close_id(hid_t *id);
 
+/* Frees what HDF5 allocated when it read variable-length data (strings) into buf. */
+void ts_h5_reclaim(hid_t type, hid_t space, void *buf);
+
 /* A new variable-length UTF-8 string type (close it), or a negative id. */
 hid_t ts_h5_string_type(void);
 

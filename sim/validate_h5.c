@@ -211,11 +211,7 @@ static int vh_read_col(hid_t sc, size_t c, ts_vrow *rows, size_t n, char **strs)
             }
         }
         if (col->type == VH_STRING && n > 0 && ok) {
-#if H5_VERSION_GE(1, 12, 0)
-            H5Treclaim(strtype, space, H5P_DEFAULT, buf);
-#else
-            H5Dvlen_reclaim(strtype, space, H5P_DEFAULT, buf);
-#endif
+            ts_h5_reclaim(strtype, space, buf);
         }
     } else {
         ok = 0;

@@ -206,30 +206,11 @@ static void test_full_disk(void **state) {
 
 /* ---- The same failures under the file-size limit (runs everywhere) -------------------- */
 
-/* Runs argv with RLIMIT_FSIZE at `bytes` (SIGXFSZ ignored, as the binary also does). */
-static int run_limited(const char *const argv[], rlim_t bytes, const char *tag) {
+static int run_limited(const char *const argv[], uint64_t bytes, const char *tag) {
     char out[512], errp[512];
     snprintf(out, sizeof out, TMP "/%s.out", tag);
     snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        struct rlimit rl;
-        getrlimit(RLIMIT_FSIZE, &rl);
-        rl.rlim_cur = bytes;
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        signal(SIGXFSZ, SIG_IGN);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || chdir(TS_SOURCE_DIR) != 0 ||
-            setrlimit(RLIMIT_FSIZE, &rl) != 0) {
-            _exit(127);
-        }
-        execv(argv[0], (char *const *)(uintptr_t)argv);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return tst_exec_limited(argv, TS_SOURCE_DIR, out, errp, bytes);
 }
 
 static void test_file_size_limit(void **state) {
@@ -257,7 +238,7 @@ static void test_file_size_limit(void **state) {
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sh("h5dump " TMP "/limited.h5 > " TMP "/lim.before"), 0);
     const char *cmp[] = {TS_BINARY, "compare", path, NULL};
-    assert_int_equal(run_limited(cmp, (rlim_t)sb.st_size + 100, "lim2"), 1);
+    assert_int_equal(run_limited(cmp, (uint64_t)sb.st_size + 100, "lim2"), 1);
     assert_plain_message(TMP "/lim2.err");
     assert_int_equal(sh("h5dump " TMP "/limited.h5 > " TMP "/lim.after"), 0);
     assert_int_equal(sh("cmp -s " TMP "/lim.before " TMP "/lim.after"), 0);
@@ -327,9 +308,8 @@ static void test_concurrent_writer(void **state) {
     (void)state;
     const char *path = TMP "/busy.h5";
     unlink(path);
-    const char *first[] = {TS_BINARY, "run",   TMP "/sweep.yaml", "-o",        path,
-                           "--quiet", "--set", "replicates=200",  "--threads", "1",
-                           NULL};
+    const char *first[] = {TS_BINARY, "run",           TMP "/sweep.yaml", "-o", path, "--quiet",
+                           "--set",   "replicates=60", "--threads",       "1",  NULL};
     pid_t pid = start(first, TMP "/busy1.err");
     wait_for(path);
     const char *force[] = {TS_BINARY, "run",     TMP "/sweep.yaml", "-o",
@@ -337,11 +317,11 @@ static void test_concurrent_writer(void **state) {
     assert_int_equal(run_argv(force, "busy2"), 1);
     assert_true(file_has(TMP "/busy2.err", "being written by another process"));
     const char *resume[] = {TS_BINARY, "run",   TMP "/sweep.yaml", "-o",       path,
-                            "--quiet", "--set", "replicates=200",  "--resume", NULL};
+                            "--quiet", "--set", "replicates=60",   "--resume", NULL};
     assert_int_equal(run_argv(resume, "busy3"), 1);
     assert_true(file_has(TMP "/busy3.err", "being written by another process"));
     assert_int_equal(wait_exit(pid), 0);
-    assert_int_equal(complete_runs(path), 200);
+    assert_int_equal(complete_runs(path), 60);
 }
 
 /* ---- Ctrl-C twice ------------------------------------------------------------------------ */

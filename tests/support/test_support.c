@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -363,18 +365,26 @@ void tst_discovery_pair(const char *yaml_off, const char *yaml_on, uint64_t seed
 
 /* ---- Running the binary and reading files ---------------------------------------------- */
 
-int tst_exec(const char *const argv[], const char *cwd, const char *out_path,
-             const char *err_path) {
+int tst_exec_limited(const char *const argv[], const char *cwd, const char *out_path,
+                     const char *err_path, uint64_t max_file_bytes) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         /* Only async-signal-safe calls between fork and exec. */
+        struct rlimit rl;
         int in = open("/dev/null", O_RDONLY);
         int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-            dup2(err, 2) < 0 || (cwd && chdir(cwd) != 0)) {
+            dup2(err, 2) < 0 || (cwd && chdir(cwd) != 0) || getrlimit(RLIMIT_FSIZE, &rl) != 0) {
             _exit(127);
+        }
+        if (max_file_bytes > 0) {
+            rl.rlim_cur = (rlim_t)max_file_bytes;
+            signal(SIGXFSZ, SIG_IGN);
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) {
+                _exit(127);
+            }
         }
         execv(argv[0], (char *const *)(uintptr_t)argv);
         _exit(127);
@@ -382,6 +392,11 @@ int tst_exec(const char *const argv[], const char *cwd, const char *out_path,
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int tst_exec(const char *const argv[], const char *cwd, const char *out_path,
+             const char *err_path) {
+    return tst_exec_limited(argv, cwd, out_path, err_path, 0);
 }
 
 char *tst_slurp(const char *path) {

@@ -154,6 +154,11 @@ double tst_hidden_defects(const ts_engine *e);
  * the signal that ended it. */
 int tst_exec(const char *const argv[], const char *cwd, const char *out_path, const char *err_path);
 
+/* tst_exec with files limited to max_file_bytes (RLIMIT_FSIZE; SIGXFSZ ignored, so a
+ * write beyond fails with EFBIG as on a full disk); 0: no limit. */
+int tst_exec_limited(const char *const argv[], const char *cwd, const char *out_path,
+                     const char *err_path, uint64_t max_file_bytes);
+
 /* The whole file as a NUL-terminated string (the caller frees it); fails the test if the
  * file cannot be read. */
 char *tst_slurp(const char *path);
