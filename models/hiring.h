@@ -11,9 +11,9 @@
 extern const ts_module ts_module_hiring;
 
 /* The random stream of a person's hidden traits: ts_rng_init(r, w->seed, agent,
- * TS_HIRING_TRAIT_DAY, TS_HIRING_TRAIT_STREAM). The stream id lies far above the ids
- * of the engine's module streams (ts_stream_id: module * 4 + phase < 1024), so no other
- * module draws from it; traits depend only on the run's seed and the agent's id. */
+ * TS_HIRING_TRAIT_DAY, TS_HIRING_TRAIT_STREAM). Its top bit is clear, unlike the keys of
+ * the engine's module streams (ts_module_stream_key), so no other module draws from it;
+ * traits depend only on the run's seed and the agent's id. */
 #define TS_HIRING_TRAIT_STREAM 0x68697265u /* "hire" */
 #define TS_HIRING_TRAIT_DAY 0u
 

@@ -12,8 +12,8 @@
 #define WORK_MAX_DECIDERS 12 /* deciders remembered per task (observers at the end) */
 #define WORK_MAX_DEFECTS 4   /* hidden defects an agent carries at once */
 #define WORK_MAX_PARTNERS 8
-/* The random stream of completion draws in settle (which has no module index): far above
- * the engine's module * 4 + phase streams. */
+/* The random stream of completion draws in settle (which has no module context): its top
+ * bit is clear, unlike the keys of the engine's module streams (ts_module_stream_key). */
 #define WORK_SETTLE_STREAM 0x574b5301u
 /* The stream of a new team's technical debt. */
 #define WORK_DEBT_STREAM 0x574b4402u

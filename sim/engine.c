@@ -24,6 +24,7 @@ enum { EA_ACTIVE, EA_MANAGERS, EA_MODELS, EA_PAIRS, EA_COVERED, EA_COUNT };
 
 struct ts_engine {
     const ts_module **mods; /* the enabled modules, in table order */
+    uint32_t *stream;       /* their stream keys (ts_module_stream_key) */
     void **state;
     size_t n_mods;
     ts_world w;
@@ -121,6 +122,7 @@ void ts_engine_free(ts_engine *e) {
     free(e->series);
     free(e->mods);
     free(e->state);
+    free(e->stream);
     ts_world_free(&e->w);
     free(e);
 }
@@ -254,8 +256,25 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
         st = ts_error_set(err, TS_ERR_INTERNAL, "too many modules (%zu)", n_modules);
         goto fail;
     }
+    e->stream = calloc(n_modules ? n_modules : 1, sizeof *e->stream);
+    if (!e->stream) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Keys from names: any two modules of the table must differ, on or off. */
+    for (size_t m = 0; m < n_modules; m++) {
+        for (size_t k = 0; k < m; k++) {
+            if (ts_module_stream_key(modules[m]->name) == ts_module_stream_key(modules[k]->name)) {
+                st = ts_error_set(err, TS_ERR_INTERNAL,
+                                  "modules %s and %s have the same random-stream key: rename one",
+                                  modules[k]->name, modules[m]->name);
+                goto fail;
+            }
+        }
+    }
     for (size_t m = 0; m < n_modules; m++) {
         if (ts_engine_module_on(modules[m], sc)) {
+            e->stream[e->n_mods] = ts_module_stream_key(modules[m]->name);
             e->mods[e->n_mods++] = modules[m];
         }
     }
@@ -296,8 +315,11 @@ fail:
 static void phase_org(ts_engine *e) {
     for (size_t m = 0; m < e->n_mods; m++) {
         if (e->mods[m]->org) {
-            ts_day d = {
-                .day = e->w.day, .live = e->w.day >= 1, .module = (uint8_t)m, .seed = e->opt.seed};
+            ts_day d = {.day = e->w.day,
+                        .live = e->w.day >= 1,
+                        .module = (uint8_t)m,
+                        .stream = e->stream[m],
+                        .seed = e->opt.seed};
             e->mods[m]->org(e->state[m], &e->w, &d);
         }
     }
@@ -316,6 +338,7 @@ static ts_status phase_act(ts_engine *e, size_t nb, ts_error *err) {
         e->arena[t].n = 0;
     }
     const ts_module **mods = (const ts_module **)e->mods;
+    const uint32_t *stream = e->stream;
     void **state = e->state;
     size_t n_mods = e->n_mods;
     ts_msgbuf *arena = e->arena;
@@ -326,9 +349,9 @@ static ts_status phase_act(ts_engine *e, size_t nb, ts_error *err) {
     uint64_t seed = e->opt.seed;
 
 #pragma omp parallel num_threads(phase_threads(e, nb)) default(none)                               \
-    shared(w, nb, n_buckets, mods, state, n_mods, arena, block_begin, block_thread, blocks, hist,  \
-           seed) reduction(|                                                                       \
-                           : failed)
+    shared(w, nb, n_buckets, mods, stream, state, n_mods, arena, block_begin, block_thread,        \
+           blocks, hist, seed) reduction(|                                                         \
+                                         : failed)
     {
         int t = omp_get_thread_num();
         ts_msgbuf *buf = &arena[t];
@@ -351,6 +374,7 @@ static ts_status phase_act(ts_engine *e, size_t nb, ts_error *err) {
                                   .bucket_shift = TS_BLOCK_SHIFT,
                                   .from = a,
                                   .module = (uint8_t)m,
+                                  .stream = stream[m],
                                   .day = w->day,
                                   .seed = seed};
                     mods[m]->act(state[m], w, a, &em);

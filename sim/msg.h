@@ -39,7 +39,8 @@ typedef struct ts_emit {
     uint32_t *hist;        /* per-bucket message counts of the current block */
     uint32_t bucket_shift; /* receiver >> shift = bucket */
     uint32_t from;
-    uint8_t module;
+    uint8_t module;  /* the module's place among the enabled ones: where its messages go */
+    uint32_t stream; /* the module's stream key (ts_module_stream_key), for ts_emit_rng */
     int32_t day;
     uint64_t seed; /* the run's seed, for ts_emit_rng */
     int failed;    /* out of memory: the engine reports it after the phase */
@@ -47,27 +48,41 @@ typedef struct ts_emit {
 
 /* The org-phase context of one module. */
 typedef struct ts_day {
-    int32_t day; /* <= 0 during warm-up */
-    int live;    /* day >= 1: the recorded run, with growth and events */
-    uint8_t module;
+    int32_t day;     /* <= 0 during warm-up */
+    int live;        /* day >= 1: the recorded run, with growth and events */
+    uint8_t module;  /* the module's place among the enabled ones */
+    uint32_t stream; /* the module's stream key (ts_module_stream_key), for ts_day_rng */
     uint64_t seed;
 } ts_day;
 
-/* Random stream phases: a module's streams are (module * 4 + phase). */
+/* Random stream phases: a module's streams are (key | phase). */
 enum { TS_PHASE_ORG = 0, TS_PHASE_ACT = 1, TS_PHASE_HANDLE = 2, TS_PHASE_SETTLE = 3 };
 
-static inline uint32_t ts_stream_id(uint8_t module, int phase) {
-    return (uint32_t)module * 4u + (uint32_t)phase;
+/* A module's stream key, from its name alone (FNV-1a, 29 bits, shifted past the phase and
+ * with the top bit set): the same whichever other modules are on, so that arms of an
+ * experiment that differ in one tactic draw the same numbers for every other module
+ * (common random numbers). Streams a module keys by hand (a fixed constant) keep the top
+ * bit clear and so never meet these. The engine refuses two modules with one key. */
+static inline uint32_t ts_module_stream_key(const char *name) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h = (h ^ *p) * 16777619u;
+    }
+    return 0x80000000u | ((h & 0x1FFFFFFFu) << 2);
+}
+
+static inline uint32_t ts_stream_id(uint32_t key, int phase) {
+    return key | (uint32_t)phase;
 }
 
 /* The acting agent's stream for this module and day. */
 static inline void ts_emit_rng(const ts_emit *e, ts_rng *r) {
-    ts_rng_init(r, e->seed, e->from, (uint32_t)e->day, ts_stream_id(e->module, TS_PHASE_ACT));
+    ts_rng_init(r, e->seed, e->from, (uint32_t)e->day, ts_stream_id(e->stream, TS_PHASE_ACT));
 }
 
 /* A stream of the org phase; `subject` tells apart the draws of different agents. */
 static inline void ts_day_rng(const ts_day *d, uint32_t subject, ts_rng *r) {
-    ts_rng_init(r, d->seed, subject, (uint32_t)d->day, ts_stream_id(d->module, TS_PHASE_ORG));
+    ts_rng_init(r, d->seed, subject, (uint32_t)d->day, ts_stream_id(d->stream, TS_PHASE_ORG));
 }
 
 int ts_msgbuf_grow(ts_msgbuf *b);
