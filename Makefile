@@ -7,7 +7,7 @@ CMAKE    ?= cmake
 # Debian packages the build, the tests and the plots need.
 DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev hdf5-tools \
        libcmocka-dev libyaml-dev librandom123-dev python3 python3-h5py \
-       python3-matplotlib python3-numpy
+       python3-matplotlib python3-numpy libopenmpi-dev openmpi-bin
 
 .PHONY: all deps build sanitize test demo bench format clean
 

@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "compare.h"
 #include "h5out.h"
+#include "mpi_runner.h"
 #include "modules.h"
 #include "runner.h"
 #include "validate.h"
@@ -179,6 +180,10 @@ static int cli_usage_error(const char *cmd, const char *fmt, ...) {
 
 /* Reports a failed status as "trustsim: MESSAGE" and returns its exit code. */
 static int cli_report(ts_status st, const ts_error *err) {
+    /* The ranks of an MPI sweep other than 0 leave the telling to rank 0. */
+    if (ts_mpi_rank() != 0 && !err->msg[0]) {
+        return ts_status_exit_code(st);
+    }
     const char *msg = err->msg[0] ? err->msg : ts_status_message(st);
     fprintf(stderr, "trustsim: %s\n", msg);
     return ts_status_exit_code(st);
@@ -914,11 +919,23 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
         if (argc > 2) {
             return cli_usage_error(NULL, "unexpected argument '%s'", argv[2]);
         }
-        fputs(help ? usage_main : "trustsim " TRUSTSIM_VERSION "\n", stdout);
+        if (help) {
+            fputs(usage_main, stdout);
+        } else {
+            const char *mpi = ts_mpi_library();
+            fputs("trustsim " TRUSTSIM_VERSION "\n", stdout);
+            if (mpi) {
+                printf("sweeps over MPI: %s\n", mpi);
+            }
+        }
         return 0;
     }
     if (sub[0] == '-') {
         return cli_usage_error(NULL, "unknown option '%s'", sub);
+    }
+    /* Under mpirun, only `run` has work for the ranks other than 0. */
+    if (ts_mpi_rank() != 0 && strcmp(sub, "run") != 0) {
+        return 0;
     }
     /* Each subcommand parses argv[1..]: its name is its argv[0]. */
     if (strcmp(sub, "run") == 0) {

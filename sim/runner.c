@@ -2,6 +2,7 @@
 
 #include "engine.h"
 #include "h5out.h"
+#include "mpi_runner.h"
 #include "rng.h"
 
 #include <math.h>
@@ -252,69 +253,195 @@ typedef struct run_ctx {
     double agent_days;
 } run_ctx;
 
-/* Runs one grid point x replicate and writes it. Safe to call from several threads:
- * everything but the file write is private to the run. */
-static ts_status run_one(void *ctx, size_t job, int threads, ts_runner_pool *pool, ts_error *err) {
-    run_ctx *c = ctx;
-    size_t index = c->pending[job];
+/* Runs grid point x replicate `index` into *res (initialised here; on failure empty).
+ * Safe to call from several threads: everything is private to the run. */
+static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_pool *pool,
+                             ts_result *res, ts_error *err) {
     /* Replicate-major: adding replicates appends runs, so a file resumed with more
      * replicates keeps the runs it has. */
     size_t g = index % c->n_points, r = index / c->n_points;
     ts_scenario *point = NULL;
-    ts_result res;
-    ts_result_init(&res);
-    ts_param_value *pv = NULL;
-    size_t n_keys = ts_scenario_n_sweep_keys(c->sc);
     double t0 = now_seconds();
     uint64_t seed = ts_rng_run_seed(c->seed, (uint32_t)g, (uint32_t)r);
+    ts_result_init(res);
     ts_status st = ts_scenario_at_point(c->sc, g, &point, err);
-    if (st != TS_OK) {
-        goto cleanup;
+    if (st == TS_OK) {
+        st = ts_runner_run_point(point, seed, threads, c->opt->modules, c->opt->n_modules, pool,
+                                 res, err);
     }
-    st = ts_runner_run_point(point, seed, threads, c->opt->modules, c->opt->n_modules, pool, &res,
-                             err);
-    if (st != TS_OK) {
-        goto cleanup;
+    ts_scenario_free(point);
+    if (st == TS_OK) {
+        res->run_index = (uint32_t)index;
+        res->grid_point = (uint32_t)g;
+        res->replicate = (uint32_t)r;
+        res->seed = seed;
+        res->threads = threads;
+        res->wall_seconds = now_seconds() - t0;
     }
-    pv = calloc(n_keys ? n_keys : 1, sizeof *pv);
+    return st;
+}
+
+/* Writes a finished run, with its swept values, to the file (one thread at a time). */
+static ts_status write_run(run_ctx *c, ts_result *res, ts_error *err) {
+    size_t n_keys = ts_scenario_n_sweep_keys(c->sc);
+    ts_param_value *pv = calloc(n_keys ? n_keys : 1, sizeof *pv);
+    ts_status st = TS_OK;
     if (!pv) {
-        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-        goto cleanup;
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
-    fill_params(c->sc, g, pv, n_keys);
-    res.run_index = (uint32_t)index;
-    res.grid_point = (uint32_t)g;
-    res.replicate = (uint32_t)r;
-    res.seed = seed;
-    res.threads = threads;
-    res.params = pv;
-    res.n_params = n_keys;
-    res.wall_seconds = now_seconds() - t0;
-    const ts_series *hc = ts_result_find_series(&res, "headcount");
+    fill_params(c->sc, res->grid_point, pv, n_keys);
+    res->params = pv;
+    res->n_params = n_keys;
+    const ts_series *hc = ts_result_find_series(res, "headcount");
     double ad = 0.0;
     for (size_t d = 1; hc && d < hc->n; d++) {
         ad += hc->values[d];
     }
 #pragma omp critical(ts_runner_file)
     {
-        st = ts_h5_write_run(c->file, &res, err);
+        st = ts_h5_write_run(c->file, res, err);
         c->agent_days += ad;
     }
-cleanup:
-    res.params = NULL;
+    res->params = NULL;
+    res->n_params = 0;
     free(pv);
+    return st;
+}
+
+/* A job of the pool: run and write pending run `job`. */
+static ts_status run_one(void *ctx, size_t job, int threads, ts_runner_pool *pool, ts_error *err) {
+    run_ctx *c = ctx;
+    ts_result res;
+    ts_status st = compute_run(c, c->pending[job], threads, pool, &res, err);
+    if (st == TS_OK) {
+        st = write_run(c, &res, err);
+    }
     ts_result_free(&res);
+    return st;
+}
+
+/* The same, as the MPI sweep calls them (sim/mpi_runner.h). */
+static ts_status mpi_compute(void *ctx, size_t index, int threads, ts_result *res, ts_error *err) {
+    return compute_run(ctx, index, threads, NULL, res, err);
+}
+
+static ts_status mpi_write(void *ctx, ts_result *res, ts_error *err) {
+    return write_run(ctx, res, err);
+}
+
+/* Expected cost of a grid point's runs: people x simulated days at the start. */
+static double point_cost(const ts_scenario *sc, size_t g) {
+    ts_scenario *point = NULL;
+    ts_error e;
+    double cost = 0.0;
+    if (ts_scenario_at_point(sc, g, &point, &e) == TS_OK) {
+        cost = (double)ts_scenario_int(point, "org.headcount") *
+               (double)(ts_scenario_int(point, "days") + ts_scenario_int(point, "org.warmup_days"));
+    }
     ts_scenario_free(point);
+    return cost;
+}
+
+typedef struct job_cost {
+    size_t index;
+    double cost;
+} job_cost;
+
+static int by_cost_desc(const void *a, const void *b) {
+    const job_cost *x = a, *y = b;
+    if (x->cost != y->cost) {
+        return x->cost < y->cost ? 1 : -1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Orders pending runs longest expected first (ties by index), so that the last runs
+ * dealt are short ones and no rank is left with a long run at the end. */
+static ts_status longest_first(const ts_scenario *sc, size_t n_points, size_t *pending, size_t n,
+                               ts_error *err) {
+    job_cost *jc = calloc(n ? n : 1, sizeof *jc);
+    double *cost = calloc(n_points ? n_points : 1, sizeof *cost);
+    if (!jc || !cost) {
+        free(jc);
+        free(cost);
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t g = 0; g < n_points; g++) {
+        cost[g] = point_cost(sc, g);
+    }
+    for (size_t i = 0; i < n; i++) {
+        jc[i] = (job_cost){pending[i], cost[pending[i] % n_points]};
+    }
+    qsort(jc, n, sizeof *jc, by_cost_desc);
+    for (size_t i = 0; i < n; i++) {
+        pending[i] = jc[i].index;
+    }
+    free(jc);
+    free(cost);
+    return TS_OK;
+}
+
+/* A rank other than 0 of an MPI sweep: it computes what rank 0 deals it. */
+static ts_status run_as_worker(const ts_scenario *sc, const ts_run_options *opt, ts_error *err) {
+    ts_status st = ts_mpi_go(TS_OK, err);
+    if (st != TS_OK) {
+        return st;
+    }
+    run_ctx c = {.sc = sc,
+                 .opt = opt,
+                 .seed = (uint64_t)ts_scenario_int(sc, "seed"),
+                 .n_points = ts_scenario_n_points(sc)};
+    ts_mpi_sweep sw = {.compute = mpi_compute,
+                       .ctx = &c,
+                       .threads = opt->threads,
+                       .large = ts_runner_is_large(sc)};
+    ts_mpi_outcome oc;
+    return ts_mpi_run_sweep(&sw, &ts_runner_interrupt, &oc, err);
+}
+
+/* Rank 0 of an MPI sweep: deals the pending runs and writes what comes back. SIGINT stops
+ * the dealing, as in one process. */
+static ts_status run_as_coordinator(run_ctx *c, size_t *pending, size_t n_pending,
+                                    ts_runner_outcome *out, ts_error *err) {
+    ts_status st = longest_first(c->sc, c->n_points, pending, n_pending, err);
+    if (ts_mpi_go(st, err) != TS_OK) {
+        return st;
+    }
+    struct sigaction old_sa, sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    int handler_set = sigaction(SIGINT, &sa, &old_sa) == 0;
+    ts_runner_interrupt = 0;
+    ts_mpi_sweep sw = {.jobs = pending,
+                       .n_jobs = n_pending,
+                       .write = mpi_write,
+                       .ctx = c,
+                       .threads = c->opt->threads,
+                       .large = ts_runner_is_large(c->sc),
+                       .show_progress = !c->opt->quiet && isatty(STDERR_FILENO)};
+    ts_mpi_outcome oc;
+    st = ts_mpi_run_sweep(&sw, &ts_runner_interrupt, &oc, err);
+    if (handler_set) {
+        sigaction(SIGINT, &old_sa, NULL);
+    }
+    out->runs_done = oc.runs_done;
+    out->interrupted = oc.interrupted;
+    out->seconds = oc.seconds;
     return st;
 }
 
 ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_error *err) {
+    if (ts_mpi_size() > 1 && ts_mpi_rank() != 0) {
+        return run_as_worker(sc, opt, err);
+    }
     ts_status st = TS_OK;
     char *path = output_path(sc, opt);
     char *yaml = ts_scenario_to_yaml(sc);
     unsigned char *done = NULL, *large = NULL;
     size_t *pending = NULL;
     ts_h5file *file = NULL;
+    int mpi = ts_mpi_size() > 1, dealt = 0;
     if (!path || !yaml) {
         st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         goto cleanup;
@@ -357,15 +484,21 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
                  .seed = (uint64_t)ts_scenario_int(sc, "seed"),
                  .n_points = n_points,
                  .pending = pending};
-    ts_runner_batch batch = {.n_jobs = n_pending,
-                             .large = large,
-                             .run = run_one,
-                             .ctx = &c,
-                             .threads = opt->threads > 0 ? opt->threads : omp_get_num_procs(),
-                             .show_progress = !opt->quiet && isatty(STDERR_FILENO),
-                             .days_total = (uint64_t)n_pending * (uint64_t)(days + warm)};
     ts_runner_outcome oc;
-    ts_status first = ts_runner_pool_run(&batch, &oc, err);
+    ts_status first;
+    if (mpi) {
+        dealt = 1;
+        first = run_as_coordinator(&c, pending, n_pending, &oc, err);
+    } else {
+        ts_runner_batch batch = {.n_jobs = n_pending,
+                                 .large = large,
+                                 .run = run_one,
+                                 .ctx = &c,
+                                 .threads = opt->threads > 0 ? opt->threads : omp_get_num_procs(),
+                                 .show_progress = !opt->quiet && isatty(STDERR_FILENO),
+                                 .days_total = (uint64_t)n_pending * (uint64_t)(days + warm)};
+        first = ts_runner_pool_run(&batch, &oc, err);
+    }
     size_t written = oc.runs_done + (n_runs - n_pending);
     int complete = first == TS_OK && written == n_runs;
     /* Only a complete file takes the place of the one it replaces. */
@@ -399,13 +532,21 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
         goto cleanup;
     }
     free(written_to);
+    char ranks[48] = "";
+    if (mpi) {
+        snprintf(ranks, sizeof ranks, " on %d MPI ranks", ts_mpi_size());
+    }
     fprintf(stderr,
-            "trustsim: %zu run%s (%zu grid point%s x %zu replicate%s%s) in %.2f s, "
+            "trustsim: %zu run%s (%zu grid point%s x %zu replicate%s%s)%s in %.2f s, "
             "%.3g agent-days/s -> %s\n",
             oc.runs_done, oc.runs_done == 1 ? "" : "s", n_points, n_points == 1 ? "" : "s", reps,
-            reps == 1 ? "" : "s", n_pending < n_runs ? ", resumed" : "", oc.seconds,
+            reps == 1 ? "" : "s", n_pending < n_runs ? ", resumed" : "", ranks, oc.seconds,
             oc.seconds > 0 ? c.agent_days / oc.seconds : 0.0, path);
 cleanup:
+    if (mpi && !dealt) {
+        /* The other ranks wait to hear whether the sweep goes ahead: it does not. */
+        ts_mpi_go(st != TS_OK ? st : TS_ERR_INTERNAL, NULL);
+    }
     if (file) {
         ts_h5_close(file, NULL);
     }
