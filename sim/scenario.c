@@ -322,13 +322,29 @@ static ts_status sc_load_text(ts_scenario *sc, const char *text, size_t len, con
     return st;
 }
 
-/* The file's name without directory and extension. */
+/* The file's name without directory and extension, made safe as a name of its own
+ * (ts_scenario_name): every character that may not stand there becomes '_' (one for a
+ * whole UTF-8 sequence) and the name is cut at TS_SCENARIO_NAME_MAX characters. */
 static char *sc_stem(const char *path) {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = (dot != NULL && dot != base) ? (size_t)(dot - base) : strlen(base);
-    return strndup(base, n);
+    char *stem = malloc(n + 1);
+    size_t used = 0;
+    if (stem == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n && used < TS_SCENARIO_NAME_MAX; i++) {
+        unsigned char ch = (unsigned char)base[i];
+        if ((ch & 0xC0) == 0x80 && i > 0 && ((unsigned char)base[i - 1] & 0x80)) {
+            continue; /* the rest of a UTF-8 sequence already replaced */
+        }
+        stem[used] = sc_stem_char(ch, used == 0) ? (char)ch : '_';
+        used++;
+    }
+    stem[used] = '\0';
+    return stem;
 }
 
 ts_status ts_scenario_load(const ts_schema *schema, const char *path, ts_scenario **out,

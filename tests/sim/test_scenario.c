@@ -34,7 +34,13 @@ static void check_near(double got, double want, double eps, const char *file, in
 /* ---- The test schema ------------------------------------------------------------------ */
 
 static const ts_param top_params[] = {
-    {.key = "name", .type = TS_PT_STRING, .def = "", .min = 0, .max = 64, .units = "text"},
+    {.key = "name",
+     .type = TS_PT_STRING,
+     .def = "",
+     .min = 0,
+     .max = 64,
+     .units = "text",
+     .format = TS_PF_STEM},
     {.key = "days", .type = TS_PT_INT, .def = "365", .min = 1, .max = 36500, .units = "days"},
     {.key = "seed", .type = TS_PT_INT, .def = "1", .min = 0, .max = 9007199254740991.0},
     {.key = "domains",
@@ -1294,6 +1300,126 @@ static void test_name_resolution(void **state) {
     ts_scenario_free(sc);
 }
 
+/* What a stem-format key expects, as the messages say it. */
+#define STEM_EXPECTED                                                                              \
+    "expected empty, or at most 64 letters, digits, '.', '_' and '-', not starting with '.' or "   \
+    "'-')"
+
+/* The name goes into the results file's name (results/<name>.h5), so it is a safe file
+ * stem however it is given: in a file, with --set, in a sweep. */
+static void test_name_must_be_safe(void **state) {
+    (void)state;
+    static const struct {
+        const char *yaml; /* the value as written after "name: " */
+        const char *got;  /* as the message shows it */
+    } bad[] = {
+        {"\"../../escape\"", "\"../../escape\""},
+        {"a/b", "\"a/b\""},
+        {"/etc/passwd", "\"/etc/passwd\""},
+        {"..", "\"..\""},
+        {".hidden", "\".hidden\""},
+        {"\"-o\"", "\"-o\""},
+        {"\"two words\"", "\"two words\""},
+        {"back\\slash", "\"back\\\\slash\""},
+        {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+        {"\"tab\\there\"", "\"tab\\x09here\""},
+        {"\"new\\nline\"", "\"new\\x0Aline\""},
+        {"a*b", "\"a*b\""},
+    };
+    char text[256];
+    char expected[512];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "days: 3\nname: %s\n", bad[i].yaml);
+        snprintf(expected, sizeof expected, "s.yaml:2:7: name: not a safe file name (got %s, %s",
+                 bad[i].got, STEM_EXPECTED);
+        expect_error(text, expected);
+    }
+    /* Too long is refused as too long, whatever the characters. */
+    expect_error("name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                 "s.yaml:1:7: name: too long (got 65 characters, expected at most 64)");
+    /* A list is not a name either. */
+    expect_error("name: [a]\n", "s.yaml:1:7: name: not a single value (got a list, " STEM_EXPECTED);
+
+    /* The same through --set and a sweep. */
+    expect_set_error("name=../x",
+                     "--set name=../x: name: not a safe file name (got \"../x\", " STEM_EXPECTED);
+    expect_set_error("name=.",
+                     "--set name=.: name: not a safe file name (got \".\", " STEM_EXPECTED);
+    expect_error("sweep: {name: [ok, ../x]}\n",
+                 "s.yaml:1:20: sweep.name: not a safe file name (got \"../x\", " STEM_EXPECTED);
+
+    /* Safe names, the longest included; empty means the file's stem. */
+    static const char *const good[] = {
+        "a",
+        "Z",
+        "7",
+        "_",
+        "run-1.v2_final",
+        "A.b-c_d",
+        "x..y",
+        "a-",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        snprintf(text, sizeof text, "name: \"%s\"\n", good[i]);
+        ts_scenario *sc = load_ok(text);
+        assert_string_equal(ts_scenario_name(sc), good[i]);
+        ts_scenario_free(sc);
+    }
+    ts_scenario *sc = load_ok("name: \"\"\n");
+    assert_string_equal(ts_scenario_name(sc), "s");
+    set_ok(sc, "name=next.one");
+    assert_string_equal(ts_scenario_name(sc), "next.one");
+    ts_scenario_free(sc);
+}
+
+/* A name derived from a file's stem is made safe rather than refused, and what
+ * ts_scenario_to_yaml prints then loads again. */
+static void test_derived_name_is_made_safe(void **state) {
+    (void)state;
+    static const struct {
+        const char *file;
+        const char *name;
+    } cases[] = {
+        {"plain.yaml", "plain"},
+        {"my scenario (v2).yaml", "my_scenario__v2_"},
+        {"caf\xc3\xa9 \xe2\x82\xac.yaml", "caf___"},
+        {".hidden.yaml", "_hidden"},
+        {"-rf.yaml", "_rf"},
+        {"run.2024-01.yaml", "run.2024-01"},
+        {"a'b\\c.yml", "a_b_c"},
+        {"sub/dir/x.y.yaml", "x.y"},
+        {"ends-in-dot..yaml", "ends-in-dot."},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ts_scenario *sc = NULL;
+        ts_scenario *again = NULL;
+        ts_error err = {0};
+        assert_int_equal(
+            ts_scenario_load_string(&test_schema, "days: 3\n", cases[i].file, NULL, &sc, &err),
+            TS_OK);
+        assert_string_equal(ts_scenario_name(sc), cases[i].name);
+        char *y = ts_scenario_to_yaml(sc);
+        assert_non_null(y);
+        if (ts_scenario_load_string(&test_schema, y, "again.yaml", NULL, &again, &err) != TS_OK) {
+            print_error("%s: %s\n", cases[i].file, err.msg);
+            fail();
+        }
+        assert_string_equal(ts_scenario_name(again), cases[i].name);
+        free(y);
+        ts_scenario_free(again);
+        ts_scenario_free(sc);
+    }
+    /* The same through a file on disk. */
+    ts_scenario *sc = NULL;
+    ts_error err = {0};
+    write_text("odd name!.yaml", "days: 3\n");
+    assert_int_equal(load_file("odd name!.yaml", &sc, &err), TS_OK);
+    assert_string_equal(ts_scenario_name(sc), "odd_name_");
+    ts_scenario_free(sc);
+}
+
 /* ---- Copy, finalize, fail -------------------------------------------------------------------- */
 
 static void test_copy_is_deep_and_finalize_idempotent(void **state) {
@@ -2009,6 +2135,8 @@ int main(void) {
         cmocka_unit_test(test_round_trip_off_tactic_with_sweep),
         cmocka_unit_test(test_round_trip_real_schema_shapes),
         cmocka_unit_test(test_name_resolution),
+        cmocka_unit_test(test_name_must_be_safe),
+        cmocka_unit_test(test_derived_name_is_made_safe),
         cmocka_unit_test(test_copy_is_deep_and_finalize_idempotent),
         cmocka_unit_test(test_fail_formats_location),
         cmocka_unit_test(test_schema_mistakes_are_internal_errors),
