@@ -84,6 +84,11 @@ typedef struct ts_schema {
     size_t n_validators;
 } ts_schema;
 
+/* The key at the full `path` ("seed", "trust.prior_mean") in `schema`, or NULL: for a
+ * caller that takes a value outside a scenario file (a command-line option) to check it
+ * against the key's own range rather than a copy. */
+const ts_param *ts_scenario_schema_param(const ts_schema *schema, const char *path);
+
 /* Where a value came from, for error messages. file is "--set" for overrides and
  * "default" for defaults; line and col are 1-based (0 when not from a file). */
 typedef struct ts_mark {

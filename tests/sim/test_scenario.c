@@ -1420,6 +1420,30 @@ static void test_derived_name_is_made_safe(void **state) {
     ts_scenario_free(sc);
 }
 
+/* Keys are found by their full path in the schema, without a scenario, wherever their
+ * section (two share "trust") and however deep their own dots. */
+static void test_schema_param_lookup(void **state) {
+    (void)state;
+    const ts_param *p = ts_scenario_schema_param(&test_schema, "seed");
+    assert_non_null(p);
+    assert_ptr_equal(p, &top_params[2]);
+    assert_near(p->max, 9007199254740991.0, 0);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "trust.prior_mean"),
+                     &trust_a_params[0]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "trust.capacity"), &trust_b_params[1]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "work.stakeholders.extra"),
+                     &work_params[4]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "tactics.feedback.every"),
+                     &feedback_params[1]);
+    assert_null(ts_scenario_schema_param(&test_schema, "trust"));
+    assert_null(ts_scenario_schema_param(&test_schema, "work.stakeholders"));
+    assert_null(ts_scenario_schema_param(&test_schema, "trusted.capacity"));
+    assert_null(ts_scenario_schema_param(&test_schema, "nonsense"));
+    assert_null(ts_scenario_schema_param(&test_schema, ""));
+    assert_null(ts_scenario_schema_param(NULL, "seed"));
+    assert_null(ts_scenario_schema_param(&test_schema, NULL));
+}
+
 /* ---- Copy, finalize, fail -------------------------------------------------------------------- */
 
 static void test_copy_is_deep_and_finalize_idempotent(void **state) {
@@ -2137,6 +2161,7 @@ int main(void) {
         cmocka_unit_test(test_name_resolution),
         cmocka_unit_test(test_name_must_be_safe),
         cmocka_unit_test(test_derived_name_is_made_safe),
+        cmocka_unit_test(test_schema_param_lookup),
         cmocka_unit_test(test_copy_is_deep_and_finalize_idempotent),
         cmocka_unit_test(test_fail_formats_location),
         cmocka_unit_test(test_schema_mistakes_are_internal_errors),
