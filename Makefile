@@ -1,6 +1,7 @@
 # Thin wrapper over CMake. `make demo` and `make test` install what is missing first.
 BUILD    ?= build
 SANBUILD ?= build-san
+FUZZBUILD ?= build-fuzz
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE    ?= cmake
 
@@ -9,12 +10,21 @@ DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev hdf5-tools 
        libcmocka-dev libyaml-dev librandom123-dev python3 python3-h5py \
        python3-matplotlib python3-numpy libopenmpi-dev openmpi-bin
 
-.PHONY: all deps build sanitize test demo bench format clean
+# Only `make fuzz` needs these: clang with libFuzzer and its OpenMP runtime.
+FUZZ_DEPS = clang libclang-rt-dev libomp-dev
+
+# How long `make fuzz` fuzzes, in seconds, and the inputs it makes: at most 4 KiB each,
+# each given 10 s before it counts as a hang.
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   ?= -max_len=4096 -timeout=10 -rss_limit_mb=2048
+
+.PHONY: all deps fuzz-deps build sanitize test fuzz demo bench format clean
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEPS); do \
+# Installs the Debian packages of the list $(1) that are missing.
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
@@ -22,6 +32,13 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+endef
+
+deps:
+	$(call apt_install,$(DEPS))
+
+fuzz-deps:
+	$(call apt_install,$(FUZZ_DEPS))
 
 $(BUILD)/CMakeCache.txt:
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -68,6 +85,20 @@ demo: build
 	@echo "Figures: results/figures/*.png and *.pdf ($$(ls results/figures/*.png | wc -l) PNG files)"
 	@echo "Tables:  build/trustsim compare results/tactics.h5 (also in /sweep/summary of each file)"
 
+# The scenario loader under libFuzzer (tests/fuzz/fuzz_scenario.c) for FUZZ_SECONDS, in
+# a clang tree of its own, on a copy of tests/fuzz/corpus in $(FUZZBUILD)/corpus (new
+# inputs go there, never into the source tree; crashes into $(FUZZBUILD)/artifacts).
+$(FUZZBUILD)/CMakeCache.txt:
+	CC=clang $(CMAKE) -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUSTSIM_FUZZ=ON
+
+fuzz: deps fuzz-deps $(FUZZBUILD)/CMakeCache.txt
+	$(CMAKE) --build $(FUZZBUILD) -j $(JOBS) --target fuzz_scenario
+	mkdir -p $(FUZZBUILD)/corpus $(FUZZBUILD)/artifacts
+	cp tests/fuzz/corpus/* $(FUZZBUILD)/corpus/
+	cd $(FUZZBUILD) && UBSAN_OPTIONS=print_stacktrace=1 ./fuzz_scenario $(FUZZ_FLAGS) \
+	  -max_total_time=$(FUZZ_SECONDS) -dict=../tests/fuzz/scenario.dict \
+	  -artifact_prefix=artifacts/ -print_final_stats=1 corpus
+
 bench: build
 	$(BUILD)/trustsim bench
 
@@ -75,4 +106,4 @@ format:
 	clang-format -i sim/*.[ch] models/*.[ch] tests/*/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(SANBUILD)
+	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)

@@ -385,13 +385,22 @@ static int cli_run(int argc, char **argv, const char *command_line) {
             }
             ro.threads = (int)v;
             break;
-        case OPT_SEED:
-            if ((rc = cli_parse_int(cmd, "--seed", optarg, 0, INT64_MAX, &v)) != 0) {
+        case OPT_SEED: {
+            /* The range is the `seed` key's, so --seed promises what the scenario accepts. */
+            const ts_param *seed = ts_scenario_schema_param(ts_modules_schema(), "seed");
+            if (seed == NULL) {
+                rc = cli_report(ts_error_set(&err, TS_ERR_INTERNAL, "the schema has no seed key"),
+                                &err);
+                goto cleanup;
+            }
+            if ((rc = cli_parse_int(cmd, "--seed", optarg, (long long)seed->min,
+                                    (long long)seed->max, &v)) != 0) {
                 goto cleanup;
             }
             snprintf(seed_set, sizeof seed_set, "seed=%lld", v);
             have_seed = 1;
             break;
+        }
         case OPT_REPLICATES:
             if ((rc = cli_parse_int(cmd, "--replicates", optarg, 1, INT_MAX, &v)) != 0) {
                 goto cleanup;

@@ -8,10 +8,12 @@ static const ts_param keys_top_params[] = {
      .type = TS_PT_STRING,
      .def = "",
      .min = 0,
-     .max = 64,
+     .max = TS_SCENARIO_NAME_MAX,
      .units = "text",
-     .doc = "Short name of the scenario, used for the results file; empty means the "
-            "file's name without its extension."},
+     .doc = "Short name of the scenario, used for the results file: letters, digits, '.', "
+            "'_' and '-', not starting with '.' or '-'; empty means the file's name without "
+            "its extension.",
+     .format = TS_PF_STEM},
     {.key = "description",
      .type = TS_PT_STRING,
      .def = "",

@@ -6,10 +6,13 @@
 #include "yamlio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- A new scenario ----------------------------------------------------------------- */
 
@@ -64,24 +67,62 @@ typedef struct sc_chain {
 static ts_status sc_load_text(ts_scenario *sc, const char *text, size_t len, const char *shown,
                               const char *dir, sc_chain *chain, int depth, ts_error *err);
 
-/* Reads a whole file of at most TS_YAML_MAX_BYTES; returns 0, or an errno value, or -1
- * when it is too large. */
+/* What sc_slurp returns besides 0 and an errno value. */
+enum { SC_SLURP_TOO_LARGE = -1, SC_SLURP_NOT_REGULAR = -2 };
+
+/* Opens `path` for reading only if it is a regular file, so that a FIFO, a terminal or a
+ * device named as a scenario never blocks the load or reads as endless input. stat
+ * first, so that no device is even opened; then the open does not wait for a FIFO's
+ * writer (O_NONBLOCK), and fstat makes sure that what was opened is what was checked.
+ * O_NONBLOCK may stay set: it does not change how a regular file reads. Returns the
+ * stream, or NULL with *e an errno value or SC_SLURP_NOT_REGULAR. */
+static FILE *sc_open_regular(const char *path, int *e) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        *e = errno ? errno : ENOENT;
+        return NULL;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *e = SC_SLURP_NOT_REGULAR;
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *e = errno ? errno : EIO;
+        return NULL;
+    }
+    FILE *f = NULL;
+    if (fstat(fd, &sb) != 0) {
+        *e = errno ? errno : EIO;
+    } else if (!S_ISREG(sb.st_mode)) {
+        *e = SC_SLURP_NOT_REGULAR;
+    } else if ((f = fdopen(fd, "rb")) == NULL) {
+        *e = errno ? errno : ENOMEM;
+    }
+    if (f == NULL) {
+        close(fd);
+    }
+    return f;
+}
+
+/* Reads a whole regular file of at most TS_YAML_MAX_BYTES; returns 0, or an errno value,
+ * or SC_SLURP_TOO_LARGE, or SC_SLURP_NOT_REGULAR. */
 static int sc_slurp(const char *path, char **out, size_t *len) {
-    FILE *f = fopen(path, "rb");
     size_t cap = 1 << 16;
     size_t n = 0;
     char *buf;
     int e = 0;
     *out = NULL;
+    FILE *f = sc_open_regular(path, &e);
     if (f == NULL) {
-        return errno ? errno : ENOENT;
+        return e;
     }
     buf = malloc(cap + 1);
     while (buf != NULL) {
         if (n == cap) {
             char *bigger;
             if (cap > TS_YAML_MAX_BYTES) {
-                e = -1;
+                e = SC_SLURP_TOO_LARGE;
                 break;
             }
             cap *= 2;
@@ -96,7 +137,7 @@ static int sc_slurp(const char *path, char **out, size_t *len) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (n > TS_YAML_MAX_BYTES) {
-            e = -1;
+            e = SC_SLURP_TOO_LARGE;
             break;
         }
         if (got == 0) {
@@ -109,7 +150,7 @@ static int sc_slurp(const char *path, char **out, size_t *len) {
         return ENOMEM;
     }
     if (e == 0 && n > TS_YAML_MAX_BYTES) {
-        e = -1;
+        e = SC_SLURP_TOO_LARGE;
     }
     if (e != 0) {
         free(buf);
@@ -141,15 +182,23 @@ static ts_status sc_load_file(ts_scenario *sc, const char *path, sc_chain *chain
     if (e == ENOMEM) {
         return sc_nomem(err);
     }
-    if (e == -1) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: file too large (expected at most %zu bytes)",
-                            path, TS_YAML_MAX_BYTES);
-    }
     if (e != 0) {
-        if (from != NULL) {
-            return sc_fail(from, at, "extends", "cannot open \"%s\" (%s)", at->text, strerror(e));
+        /* An extends target is reported at the key that names it. */
+        if (e == SC_SLURP_TOO_LARGE && from != NULL) {
+            return sc_fail(from, at, "extends",
+                           "cannot open \"%s\" (file too large, expected at most %zu bytes)",
+                           at->text, TS_YAML_MAX_BYTES);
         }
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot open (%s)", path, strerror(e));
+        if (e == SC_SLURP_TOO_LARGE) {
+            return ts_error_set(err, TS_ERR_SCENARIO,
+                                "%s: file too large (expected at most %zu bytes)", path,
+                                TS_YAML_MAX_BYTES);
+        }
+        const char *why = e == SC_SLURP_NOT_REGULAR ? "not a regular file" : strerror(e);
+        if (from != NULL) {
+            return sc_fail(from, at, "extends", "cannot open \"%s\" (%s)", at->text, why);
+        }
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot open (%s)", path, why);
     }
     char *real = realpath(path, NULL);
     if (real == NULL && (real = strdup(path)) == NULL) {
@@ -273,13 +322,29 @@ static ts_status sc_load_text(ts_scenario *sc, const char *text, size_t len, con
     return st;
 }
 
-/* The file's name without directory and extension. */
+/* The file's name without directory and extension, made safe as a name of its own
+ * (ts_scenario_name): every character that may not stand there becomes '_' (one for a
+ * whole UTF-8 sequence) and the name is cut at TS_SCENARIO_NAME_MAX characters. */
 static char *sc_stem(const char *path) {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = (dot != NULL && dot != base) ? (size_t)(dot - base) : strlen(base);
-    return strndup(base, n);
+    char *stem = malloc(n + 1);
+    size_t used = 0;
+    if (stem == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n && used < TS_SCENARIO_NAME_MAX; i++) {
+        unsigned char ch = (unsigned char)base[i];
+        if ((ch & 0xC0) == 0x80 && i > 0 && ((unsigned char)base[i - 1] & 0x80)) {
+            continue; /* the rest of a UTF-8 sequence already replaced */
+        }
+        stem[used] = sc_stem_char(ch, used == 0) ? (char)ch : '_';
+        used++;
+    }
+    stem[used] = '\0';
+    return stem;
 }
 
 ts_status ts_scenario_load(const ts_schema *schema, const char *path, ts_scenario **out,

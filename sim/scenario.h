@@ -23,6 +23,17 @@ typedef enum ts_ptype {
     TS_PT_POINTS   /* list of [x, y] number pairs, x strictly increasing; min/max = count */
 } ts_ptype;
 
+/* What text a TS_PT_STRING key accepts, besides its length. */
+typedef enum ts_pformat {
+    TS_PF_TEXT = 0, /* any text */
+    TS_PF_STEM      /* empty, or safe as a file name (results/<name>.h5): ASCII letters,
+                     * digits, '.', '_' and '-', the first neither '.' nor '-' (so no path
+                     * separator, no "..", no hidden file, nothing read as an option) */
+} ts_pformat;
+
+/* The longest scenario name (`name`, or the stem of the file it is derived from). */
+#define TS_SCENARIO_NAME_MAX 64
+
 /* One key. `key` is relative to its section and may itself contain dots
  * ("stakeholders.base" in section "work" is the path "work.stakeholders.base"). */
 typedef struct ts_param {
@@ -33,6 +44,7 @@ typedef struct ts_param {
     const char *choices; /* TS_PT_ENUM only */
     const char *units;   /* "probability", "days", "hours", "people", "" */
     const char *doc;     /* one sentence: what it means */
+    ts_pformat format;   /* TS_PT_STRING only; TS_PF_TEXT when left out */
 } ts_param;
 
 /* A group of keys under one path ("" for top level, "trust", "tactics.feedback").
@@ -71,6 +83,11 @@ typedef struct ts_schema {
     const ts_validate_fn *validators;
     size_t n_validators;
 } ts_schema;
+
+/* The key at the full `path` ("seed", "trust.prior_mean") in `schema`, or NULL: for a
+ * caller that takes a value outside a scenario file (a command-line option) to check it
+ * against the key's own range rather than a copy. */
+const ts_param *ts_scenario_schema_param(const ts_schema *schema, const char *path);
 
 /* Where a value came from, for error messages. file is "--set" for overrides and
  * "default" for defaults; line and col are 1-based (0 when not from a file). */
@@ -132,7 +149,9 @@ int ts_scenario_mark_of(const ts_scenario *sc, const char *path, ts_mark *out);
 ts_status ts_scenario_fail(const ts_scenario *sc, const char *path, ts_error *err, const char *fmt,
                            ...) __attribute__((format(printf, 4, 5)));
 
-/* The scenario's name: the `name` key, else the file's stem, else "scenario". */
+/* The scenario's name: the `name` key, else the file's stem, else "scenario". The stem
+ * is made safe as TS_PF_STEM says: each other character becomes '_' (one for a whole
+ * UTF-8 sequence) and it is cut at TS_SCENARIO_NAME_MAX characters. */
 const char *ts_scenario_name(const ts_scenario *sc);
 
 /* ---- Events -------------------------------------------------------------------- */

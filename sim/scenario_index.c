@@ -48,6 +48,26 @@ int sc_opt_of(const ts_scenario *sc, const char *path) {
     return -1;
 }
 
+const ts_param *ts_scenario_schema_param(const ts_schema *schema, const char *path) {
+    for (size_t i = 0; schema != NULL && path != NULL && i < schema->n_sections; i++) {
+        const ts_section *s = schema->sections[i];
+        size_t n = strlen(s->name);
+        const char *key = path;
+        if (n > 0) {
+            if (strncmp(path, s->name, n) != 0 || path[n] != '.') {
+                continue;
+            }
+            key = path + n + 1;
+        }
+        for (size_t k = 0; k < s->n_params; k++) {
+            if (strcmp(s->params[k].key, key) == 0) {
+                return &s->params[k];
+            }
+        }
+    }
+    return NULL;
+}
+
 /* ---- Building the index ------------------------------------------------------------- */
 
 static const ts_param sc_enabled_param = {

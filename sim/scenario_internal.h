@@ -169,6 +169,9 @@ void sc_value_clear(sc_value *v);
 int sc_value_dup(const sc_value *src, sc_value *dst);
 /* [a-z][a-z0-9_]* of at most SC_NAME_MAX characters. */
 int sc_is_identifier(const char *s);
+/* May the character ch stand in a safe file stem (TS_PF_STEM), at its start when
+ * `first`? */
+int sc_stem_char(int ch, int first);
 ts_status sc_read_value(const sc_ctx *c, const ts_param *p, const ts_ynode *n, const char *path,
                         sc_value *out);
 

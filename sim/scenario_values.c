@@ -174,7 +174,12 @@ static void sc_expect(const ts_param *p, char *buf, size_t cap) {
         snprintf(buf, cap, "true or false");
         break;
     case TS_PT_STRING:
-        if (p->max > 0) {
+        if (p->format == TS_PF_STEM) {
+            snprintf(buf, cap,
+                     "empty, or at most %s letters, digits, '.', '_' and '-', not starting "
+                     "with '.' or '-'",
+                     hi);
+        } else if (p->max > 0) {
             snprintf(buf, cap, "a string of at most %s characters", hi);
         } else {
             snprintf(buf, cap, "a string");
@@ -520,6 +525,24 @@ static ts_status sc_read_text(const sc_ctx *c, const ts_param *p, const ts_ynode
     return TS_OK;
 }
 
+int sc_stem_char(int ch, int first) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+        ch == '_') {
+        return 1;
+    }
+    return !first && (ch == '.' || ch == '-');
+}
+
+/* Every character of `s` may stand in a file stem (the length is the key's own check). */
+static int sc_stem_text(const char *s) {
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        if (!sc_stem_char((unsigned char)s[i], i == 0)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static ts_status sc_read_string(const sc_ctx *c, const ts_param *p, const ts_ynode *n,
                                 const char *path, sc_value *out) {
     const char *text;
@@ -531,6 +554,15 @@ static ts_status sc_read_string(const sc_ctx *c, const ts_param *p, const ts_yno
     if (p->max > 0 && (double)chars > p->max) {
         return sc_fail(c, n, path, "too long (got %zu characters, expected at most %.0f)", chars,
                        p->max);
+    }
+    /* A name that becomes part of a file name ("results/<name>.h5") must not reach
+     * outside its directory, hide the file or read as an option. */
+    if (p->format == TS_PF_STEM && text[0] != '\0' && !sc_stem_text(text)) {
+        char got[160];
+        char exp[256];
+        ts_yaml_describe(n, got, sizeof got);
+        sc_expect(p, exp, sizeof exp);
+        return sc_fail(c, n, path, "not a safe file name (got %s, expected %s)", got, exp);
     }
     if ((out->s = strdup(text)) == NULL) {
         return sc_nomem(c->err);

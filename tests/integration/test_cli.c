@@ -587,6 +587,34 @@ static void test_load_scenario_api(void **state) {
     assert_non_null(strstr(err.msg, "replicates"));
 }
 
+/* --seed accepts exactly what the scenario's `seed` key does, 0 to 2^53 - 1, and says
+ * so: a seed above is a usage error naming that maximum, not a promise of INT64_MAX. */
+static void test_seed_range_is_the_keys(void **state) {
+    (void)state;
+    static const char *const bad[] = {"9007199254740992", "9223372036854775807", "-1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char message[160];
+        snprintf(message, sizeof message,
+                 "trustsim run: --seed: invalid value '%s' (expected an integer from 0 to "
+                 "9007199254740991)\n",
+                 bad[i]);
+        cli_result r = RUN("run", GOOD_SCENARIO, "--seed", bad[i], "-o", TMP "/seed.h5");
+        expect(&r, 2, message);
+        expect(&r, 2, "Try 'trustsim run --help'.");
+        assert_false(file_exists(TMP "/seed.h5"));
+        cli_result_free(&r);
+    }
+    /* The largest seed runs. */
+    unlink(TMP "/seed.h5");
+    cli_result r =
+        RUN("run", GOOD_SCENARIO, "--seed", "9007199254740991", "--set", "days=2", "--set",
+            "org={headcount: 8, warmup_days: 0}", "--quiet", "-o", TMP "/seed.h5");
+    expect(&r, 0, NULL);
+    assert_true(file_exists(TMP "/seed.h5"));
+    cli_result_free(&r);
+    unlink(TMP "/seed.h5");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_version),
@@ -604,6 +632,7 @@ int main(void) {
         cmocka_unit_test(test_bench_small),
         cmocka_unit_test(test_compare_bad_files),
         cmocka_unit_test(test_load_scenario_api),
+        cmocka_unit_test(test_seed_range_is_the_keys),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

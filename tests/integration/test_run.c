@@ -1,7 +1,7 @@
 /* Integration tests of `trustsim run` (sim/runner.c through the binary): the same
  * results on 1 and 2 threads (h5diff), --force and --resume (a 2-replicate file
  * resumed to 4 equals a 4-replicate run in one go), SIGINT leaves a readable file,
- * `info` lists the runs, and bad input writes nothing. */
+ * `info` lists the runs, and bad input (an unsafe name among it) writes nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +181,34 @@ static void test_bad_scenario_writes_nothing(void **state) {
     assert_int_equal(sh("grep -q 'bad.yaml:2:[0-9]*: trust.prior_mean' " TMP "/bad.err"), 0);
 }
 
+/* A name that would put results/<name>.h5 outside results/ is bad input: exit 2 and
+ * nothing written, neither the file nor results/. Run two levels down in a directory
+ * of its own, where "../../escape" would land in TMP/escape/escape.h5. */
+static void test_unsafe_name_writes_nothing(void **state) {
+    (void)state;
+    const char *cwd = TMP "/escape/a/b";
+    assert_int_equal(sh("rm -rf " TMP "/escape && mkdir -p " TMP "/escape/a/b"), 0);
+    tst_write_file(TMP "/escape/unsafe.yaml", "name: \"../../escape\"\ndays: 2\n"
+                                              "org: {headcount: 8, warmup_days: 0}\n");
+    tst_write_file(TMP "/escape/safe.yaml", "name: safe\ndays: 2\n"
+                                            "org: {headcount: 8, warmup_days: 0}\n");
+    const char *a[] = {TS_BINARY, "run", TMP "/escape/unsafe.yaml", "--quiet", NULL};
+    assert_int_equal(tst_exec(a, cwd, TMP "/escape.out", TMP "/escape.err"), 2);
+    assert_int_equal(sh("grep -q 'unsafe.yaml:1:7: name: not a safe file name (got "
+                        "\"../../escape\"' " TMP "/escape.err"),
+                     0);
+    /* The same name given with --set. */
+    const char *b[] = {TS_BINARY,           "run", TMP "/escape/safe.yaml", "--quiet", "--set",
+                       "name=../../escape", NULL};
+    assert_int_equal(tst_exec(b, cwd, TMP "/escape.out", TMP "/escape.err"), 2);
+    assert_int_equal(
+        sh("grep -q -- '--set name=../../escape: name: not a safe file name' " TMP "/escape.err"),
+        0);
+    assert_false(exists(TMP "/escape/a/escape.h5"));
+    assert_false(exists(TMP "/escape/a/b/results"));
+    assert_int_equal(sh("test -z \"$(find " TMP "/escape -name '*.h5')\""), 0);
+}
+
 static void test_info_lists_runs(void **state) {
     (void)state;
     tst_write_file(TMP "/small.yaml", SMALL);
@@ -201,6 +229,7 @@ int main(void) {
         cmocka_unit_test(test_sigint_leaves_readable_file),
         cmocka_unit_test(test_bad_scenario_writes_nothing),
         cmocka_unit_test(test_info_lists_runs),
+        cmocka_unit_test(test_unsafe_name_writes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

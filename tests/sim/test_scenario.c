@@ -12,11 +12,15 @@
 #include "scenario.h"
 #include "yamlio.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* cmocka 1.1 compares floats as float; this compares doubles and shows both. */
 static void check_near(double got, double want, double eps, const char *file, int line) {
@@ -30,7 +34,13 @@ static void check_near(double got, double want, double eps, const char *file, in
 /* ---- The test schema ------------------------------------------------------------------ */
 
 static const ts_param top_params[] = {
-    {.key = "name", .type = TS_PT_STRING, .def = "", .min = 0, .max = 64, .units = "text"},
+    {.key = "name",
+     .type = TS_PT_STRING,
+     .def = "",
+     .min = 0,
+     .max = 64,
+     .units = "text",
+     .format = TS_PF_STEM},
     {.key = "days", .type = TS_PT_INT, .def = "365", .min = 1, .max = 36500, .units = "days"},
     {.key = "seed", .type = TS_PT_INT, .def = "1", .min = 0, .max = 9007199254740991.0},
     {.key = "domains",
@@ -641,6 +651,140 @@ static void test_extends_errors(void **state) {
     assert_string_equal(err.msg, expected);
 }
 
+/* How long a load in a child may take before its alarm ends it: far more than a load of
+ * a few lines needs, even under the sanitizers. */
+enum { CHILD_LOAD_SECONDS = 10 };
+
+/* Loads the temporary file `name` (then finalizes) in a child process that an alarm
+ * ends after CHILD_LOAD_SECONDS, so that a load that blocks (on a FIFO, on a terminal)
+ * fails the test instead of hanging it. The child's standard input is `in` when it is
+ * not -1. Returns 1 with the status and message in *err when the child finished, 0
+ * when it hung or died. */
+static int load_file_in_child(const char *name, int in, ts_error *err) {
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        ts_scenario *sc = NULL;
+        ts_error e = {0};
+        close(fds[0]);
+        if (in != -1 && dup2(in, 0) < 0) {
+            _exit(1);
+        }
+        alarm(CHILD_LOAD_SECONDS);
+        e.status = load_file(name, &sc, &e);
+        ts_scenario_free(sc);
+        _exit(write(fds[1], &e, sizeof e) == (ssize_t)sizeof e ? 0 : 1);
+    }
+    close(fds[1]);
+    ts_error got = {0};
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fds[0], (char *)&got + n, sizeof got - n);
+        if (r > 0 && (n += (size_t)r) < sizeof got) {
+            continue;
+        }
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        break;
+    }
+    close(fds[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || n != sizeof got) {
+        print_error("loading %s: the child %s\n", name,
+                    WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? "hung (ended by its alarm)"
+                                                                       : "failed");
+        return 0;
+    }
+    *err = got;
+    return 1;
+}
+
+/* `extends` of `target` from the file `name` (on line 2, the value at column 10) is
+ * refused quickly at the key, with `why` in the message. */
+static void expect_extends_refused(const char *name, const char *target, int in, const char *why) {
+    char text[1200];
+    char path[1024];
+    char expected[2400];
+    ts_error err = {0};
+    snprintf(text, sizeof text, "days: 3\nextends: %s\n", target);
+    write_text(name, text);
+    tmp_path(path, sizeof path, name);
+    assert_true(load_file_in_child(name, in, &err));
+    if (err.status != TS_ERR_SCENARIO) {
+        print_error("extends: %s gave status %d: %s\n", target, (int)err.status, err.msg);
+    }
+    assert_int_equal(err.status, TS_ERR_SCENARIO);
+    snprintf(expected, sizeof expected, "%s:2:10: extends: cannot open \"%s\" (%s)", path, target,
+             why);
+    assert_string_equal(err.msg, expected);
+}
+
+/* An extends target is read only if it is a regular file: a FIFO would block the load
+ * forever, a device (/dev/zero, /dev/stdin) reads as anything, and each is refused at
+ * the key that names it, like a missing file. */
+static void test_extends_only_regular_files(void **state) {
+    (void)state;
+    char fifo[1024];
+    char target[1100];
+    ts_scenario *sc = NULL;
+    ts_error err = {0};
+    write_text("plain.yaml", "days: 3\n");
+    tmp_path(fifo, sizeof fifo, "base.fifo");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    /* Relative and absolute paths of a FIFO nobody writes to. */
+    expect_extends_refused("ext_fifo.yaml", "base.fifo", -1, "not a regular file");
+    snprintf(target, sizeof target, "%s", fifo);
+    expect_extends_refused("ext_fifo_abs.yaml", target, -1, "not a regular file");
+    /* Devices. */
+    expect_extends_refused("ext_zero.yaml", "/dev/zero", -1, "not a regular file");
+    expect_extends_refused("ext_null.yaml", "/dev/null", -1, "not a regular file");
+    /* Standard input, here a pipe kept open and never written. */
+    int in[2];
+    assert_int_equal(pipe(in), 0);
+    expect_extends_refused("ext_stdin.yaml", "/dev/stdin", in[0], "not a regular file");
+    close(in[0]);
+    close(in[1]);
+    /* A directory, this one and another. */
+    expect_extends_refused("ext_dir.yaml", ".", -1, "not a regular file");
+    expect_extends_refused("ext_subdir.yaml", "sub", -1, "not a regular file");
+    /* A missing file, as before. */
+    expect_extends_refused("ext_missing.yaml", "nowhere_else.yaml", -1,
+                           "No such file or directory");
+    /* A regular file too large to be a scenario. */
+    size_t big = TS_YAML_MAX_BYTES + 10;
+    char *huge = malloc(big);
+    assert_non_null(huge);
+    memset(huge, '#', big);
+    write_file("huge_base.yaml", huge, big);
+    free(huge);
+    expect_extends_refused("ext_huge.yaml", "huge_base.yaml", -1,
+                           "file too large, expected at most 4194304 bytes");
+
+    /* The top-level file of ts_scenario_load is held to the same rule. */
+    assert_true(load_file_in_child("base.fifo", -1, &err));
+    assert_int_equal(err.status, TS_ERR_SCENARIO);
+    snprintf(target, sizeof target, "%s: cannot open (not a regular file)", fifo);
+    assert_string_equal(err.msg, target);
+
+    /* A symbolic link to a regular file is followed. */
+    char link[1024];
+    tmp_path(link, sizeof link, "plain_link.yaml");
+    unlink(link);
+    assert_int_equal(symlink("plain.yaml", link), 0);
+    write_text("ext_link.yaml", "extends: plain_link.yaml\n");
+    assert_int_equal(load_file("ext_link.yaml", &sc, &err), TS_OK);
+    assert_int_equal(ts_scenario_int(sc, "days"), 3);
+    ts_scenario_free(sc);
+    unlink(fifo);
+}
+
 static void test_extends_depth_limit(void **state) {
     (void)state;
     ts_scenario *sc = NULL;
@@ -1156,6 +1300,150 @@ static void test_name_resolution(void **state) {
     ts_scenario_free(sc);
 }
 
+/* What a stem-format key expects, as the messages say it. */
+#define STEM_EXPECTED                                                                              \
+    "expected empty, or at most 64 letters, digits, '.', '_' and '-', not starting with '.' or "   \
+    "'-')"
+
+/* The name goes into the results file's name (results/<name>.h5), so it is a safe file
+ * stem however it is given: in a file, with --set, in a sweep. */
+static void test_name_must_be_safe(void **state) {
+    (void)state;
+    static const struct {
+        const char *yaml; /* the value as written after "name: " */
+        const char *got;  /* as the message shows it */
+    } bad[] = {
+        {"\"../../escape\"", "\"../../escape\""},
+        {"a/b", "\"a/b\""},
+        {"/etc/passwd", "\"/etc/passwd\""},
+        {"..", "\"..\""},
+        {".hidden", "\".hidden\""},
+        {"\"-o\"", "\"-o\""},
+        {"\"two words\"", "\"two words\""},
+        {"back\\slash", "\"back\\\\slash\""},
+        {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+        {"\"tab\\there\"", "\"tab\\x09here\""},
+        {"\"new\\nline\"", "\"new\\x0Aline\""},
+        {"a*b", "\"a*b\""},
+    };
+    char text[256];
+    char expected[512];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "days: 3\nname: %s\n", bad[i].yaml);
+        snprintf(expected, sizeof expected, "s.yaml:2:7: name: not a safe file name (got %s, %s",
+                 bad[i].got, STEM_EXPECTED);
+        expect_error(text, expected);
+    }
+    /* Too long is refused as too long, whatever the characters. */
+    expect_error("name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                 "s.yaml:1:7: name: too long (got 65 characters, expected at most 64)");
+    /* A list is not a name either. */
+    expect_error("name: [a]\n", "s.yaml:1:7: name: not a single value (got a list, " STEM_EXPECTED);
+
+    /* The same through --set and a sweep. */
+    expect_set_error("name=../x",
+                     "--set name=../x: name: not a safe file name (got \"../x\", " STEM_EXPECTED);
+    expect_set_error("name=.",
+                     "--set name=.: name: not a safe file name (got \".\", " STEM_EXPECTED);
+    expect_error("sweep: {name: [ok, ../x]}\n",
+                 "s.yaml:1:20: sweep.name: not a safe file name (got \"../x\", " STEM_EXPECTED);
+
+    /* Safe names, the longest included; empty means the file's stem. */
+    static const char *const good[] = {
+        "a",
+        "Z",
+        "7",
+        "_",
+        "run-1.v2_final",
+        "A.b-c_d",
+        "x..y",
+        "a-",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        snprintf(text, sizeof text, "name: \"%s\"\n", good[i]);
+        ts_scenario *sc = load_ok(text);
+        assert_string_equal(ts_scenario_name(sc), good[i]);
+        ts_scenario_free(sc);
+    }
+    ts_scenario *sc = load_ok("name: \"\"\n");
+    assert_string_equal(ts_scenario_name(sc), "s");
+    set_ok(sc, "name=next.one");
+    assert_string_equal(ts_scenario_name(sc), "next.one");
+    ts_scenario_free(sc);
+}
+
+/* A name derived from a file's stem is made safe rather than refused, and what
+ * ts_scenario_to_yaml prints then loads again. */
+static void test_derived_name_is_made_safe(void **state) {
+    (void)state;
+    static const struct {
+        const char *file;
+        const char *name;
+    } cases[] = {
+        {"plain.yaml", "plain"},
+        {"my scenario (v2).yaml", "my_scenario__v2_"},
+        {"caf\xc3\xa9 \xe2\x82\xac.yaml", "caf___"},
+        {".hidden.yaml", "_hidden"},
+        {"-rf.yaml", "_rf"},
+        {"run.2024-01.yaml", "run.2024-01"},
+        {"a'b\\c.yml", "a_b_c"},
+        {"sub/dir/x.y.yaml", "x.y"},
+        {"ends-in-dot..yaml", "ends-in-dot."},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ts_scenario *sc = NULL;
+        ts_scenario *again = NULL;
+        ts_error err = {0};
+        assert_int_equal(
+            ts_scenario_load_string(&test_schema, "days: 3\n", cases[i].file, NULL, &sc, &err),
+            TS_OK);
+        assert_string_equal(ts_scenario_name(sc), cases[i].name);
+        char *y = ts_scenario_to_yaml(sc);
+        assert_non_null(y);
+        if (ts_scenario_load_string(&test_schema, y, "again.yaml", NULL, &again, &err) != TS_OK) {
+            print_error("%s: %s\n", cases[i].file, err.msg);
+            fail();
+        }
+        assert_string_equal(ts_scenario_name(again), cases[i].name);
+        free(y);
+        ts_scenario_free(again);
+        ts_scenario_free(sc);
+    }
+    /* The same through a file on disk. */
+    ts_scenario *sc = NULL;
+    ts_error err = {0};
+    write_text("odd name!.yaml", "days: 3\n");
+    assert_int_equal(load_file("odd name!.yaml", &sc, &err), TS_OK);
+    assert_string_equal(ts_scenario_name(sc), "odd_name_");
+    ts_scenario_free(sc);
+}
+
+/* Keys are found by their full path in the schema, without a scenario, wherever their
+ * section (two share "trust") and however deep their own dots. */
+static void test_schema_param_lookup(void **state) {
+    (void)state;
+    const ts_param *p = ts_scenario_schema_param(&test_schema, "seed");
+    assert_non_null(p);
+    assert_ptr_equal(p, &top_params[2]);
+    assert_near(p->max, 9007199254740991.0, 0);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "trust.prior_mean"),
+                     &trust_a_params[0]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "trust.capacity"), &trust_b_params[1]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "work.stakeholders.extra"),
+                     &work_params[4]);
+    assert_ptr_equal(ts_scenario_schema_param(&test_schema, "tactics.feedback.every"),
+                     &feedback_params[1]);
+    assert_null(ts_scenario_schema_param(&test_schema, "trust"));
+    assert_null(ts_scenario_schema_param(&test_schema, "work.stakeholders"));
+    assert_null(ts_scenario_schema_param(&test_schema, "trusted.capacity"));
+    assert_null(ts_scenario_schema_param(&test_schema, "nonsense"));
+    assert_null(ts_scenario_schema_param(&test_schema, ""));
+    assert_null(ts_scenario_schema_param(NULL, "seed"));
+    assert_null(ts_scenario_schema_param(&test_schema, NULL));
+}
+
 /* ---- Copy, finalize, fail -------------------------------------------------------------------- */
 
 static void test_copy_is_deep_and_finalize_idempotent(void **state) {
@@ -1320,7 +1608,7 @@ static void test_hostile_inputs(void **state) {
     /* A directory. */
     snprintf(path, sizeof path, "%s/scenario", TS_TEST_TMPDIR);
     assert_int_equal(ts_scenario_load(&test_schema, path, &sc, &err), TS_ERR_SCENARIO);
-    assert_non_null(strstr(err.msg, "cannot open (Is a directory)"));
+    assert_non_null(strstr(err.msg, "cannot open (not a regular file)"));
 }
 
 /* Appends printf output to a growing buffer (for the large generated inputs). */
@@ -1847,6 +2135,7 @@ int main(void) {
         cmocka_unit_test(test_extends_merges_and_overrides),
         cmocka_unit_test(test_extends_replaces_lists_and_events),
         cmocka_unit_test(test_extends_errors),
+        cmocka_unit_test(test_extends_only_regular_files),
         cmocka_unit_test(test_extends_depth_limit),
         cmocka_unit_test(test_extends_from_string_uses_base_dir),
         cmocka_unit_test(test_set_scalars_lists_maps),
@@ -1870,6 +2159,9 @@ int main(void) {
         cmocka_unit_test(test_round_trip_off_tactic_with_sweep),
         cmocka_unit_test(test_round_trip_real_schema_shapes),
         cmocka_unit_test(test_name_resolution),
+        cmocka_unit_test(test_name_must_be_safe),
+        cmocka_unit_test(test_derived_name_is_made_safe),
+        cmocka_unit_test(test_schema_param_lookup),
         cmocka_unit_test(test_copy_is_deep_and_finalize_idempotent),
         cmocka_unit_test(test_fail_formats_location),
         cmocka_unit_test(test_schema_mistakes_are_internal_errors),
