@@ -14,7 +14,9 @@ its target, PASS/FAIL (per-run figures only with --run).
 
 Each figure is written as PNG and PDF to DIR (default: a `figures` directory next to
 FILE), named <file stem>-<run or sweep>-<figure>. A figure whose data is absent is
-skipped with a note on stderr. Needs only numpy, h5py and matplotlib.
+skipped with a note on stderr. A file whose layout departs from docs/output.md where the
+figures read it ends with one message naming the file and the object (exit 2), never a
+traceback. Needs only numpy, h5py and matplotlib.
 """
 import argparse
 import math
@@ -180,6 +182,281 @@ def fmt_value(v):
     return as_str(v)
 
 
+# ---------------------------------------------------------------------------
+# Checking the file: the layout of docs/output.md, as far as the figures rely on it. A file
+# that breaks it ends the program with one message naming the file and the object (exit 2)
+# instead of a traceback from deep inside a figure.
+
+
+class Malformed(Exception):
+    """An object of the file is not what docs/output.md says (the message names it)."""
+
+
+class WriteFailed(Exception):
+    """A figure could not be written (a full disk, a directory without permission)."""
+
+
+def _what(obj):
+    if isinstance(obj, h5py.Group):
+        return "a group"
+    if isinstance(obj, h5py.Dataset):
+        return "a dataset"
+    return "a %s" % type(obj).__name__
+
+
+def _dtype_word(dt):
+    if h5py.check_string_dtype(dt) is not None or dt.kind in "SU":
+        return "a string"
+    if dt.kind == "V":
+        return "a compound" if dt.names else "opaque data"
+    if dt.kind == "O":
+        return "variable-length data"
+    if dt.kind == "c":
+        return "a complex number"
+    return "of type %s" % dt
+
+
+def _get(group, name, where):
+    """group[name], or None when absent; a link that leads nowhere is malformed."""
+    try:
+        link = group.get(name, getlink=True)
+    except (KeyError, OSError, ValueError) as e:
+        raise Malformed("%s cannot be opened (%s)" % (where, e))
+    if link is None:
+        return None
+    try:
+        return group[name]
+    except (KeyError, OSError, ValueError) as e:
+        if isinstance(link, h5py.SoftLink):
+            raise Malformed("%s is a link to %s, which is not there" % (where, link.path))
+        if isinstance(link, h5py.ExternalLink):
+            raise Malformed("%s is a link to %s in %s, which cannot be opened"
+                            % (where, link.path, link.filename))
+        raise Malformed("%s cannot be opened (%s)" % (where, e))
+
+
+def _children(group, where):
+    """(name, object, path) of each member of a group, in name order."""
+    try:
+        names = sorted(group.keys())
+    except (KeyError, OSError, ValueError) as e:
+        raise Malformed("the members of %s cannot be listed (%s)" % (where, e))
+    for name in names:
+        path = "%s/%s" % (where.rstrip("/"), name)
+        yield name, _get(group, name, path), path
+
+
+def _group(obj, where):
+    if not isinstance(obj, h5py.Group):
+        raise Malformed("%s is %s, expected a group" % (where, _what(obj)))
+    return obj
+
+
+def _numbers(obj, where, ndims, what):
+    """A dataset of numbers with one of the dimensions in `ndims` (0 for a scalar)."""
+    if not isinstance(obj, h5py.Dataset):
+        raise Malformed("%s is %s, expected %s" % (where, _what(obj), what))
+    if obj.dtype.kind not in "biuf":
+        raise Malformed("%s is %s, expected %s of numbers" % (where, _dtype_word(obj.dtype), what)
+                        if ndims != (0,) else
+                        "%s is %s, expected a number" % (where, _dtype_word(obj.dtype)))
+    if obj.ndim not in ndims:
+        shape = "a scalar" if obj.ndim == 0 else "%d-D (shape %s)" % (obj.ndim, obj.shape)
+        raise Malformed("%s is %s, expected %s" % (where, shape, what))
+    return obj
+
+
+def _strings(obj, where):
+    if not isinstance(obj, h5py.Dataset):
+        raise Malformed("%s is %s, expected a 1-D dataset of strings" % (where, _what(obj)))
+    if h5py.check_string_dtype(obj.dtype) is None and obj.dtype.kind not in "SU":
+        raise Malformed("%s is %s, expected strings" % (where, _dtype_word(obj.dtype)))
+    if obj.ndim != 1:
+        raise Malformed("%s has shape %s, expected a 1-D dataset of strings" % (where, obj.shape))
+    return obj
+
+
+def _attr_int(obj, name, where, lo=None, hi=None):
+    """An integer attribute (or an integral float) in [lo, hi), if present."""
+    if name not in obj.attrs:
+        return None
+    try:
+        v = obj.attrs[name]
+    except (OSError, TypeError, ValueError) as e:
+        raise Malformed("%s attribute %s cannot be read (%s)" % (where, name, e))
+    a = np.asarray(v)
+    if a.shape not in ((), (1,)) or a.dtype.kind not in "biuf":
+        raise Malformed("%s attribute %s is %r, expected an integer" % (where, name, v))
+    x = a.reshape(())[()]
+    if not np.isfinite(x) or float(x) != int(x):
+        raise Malformed("%s attribute %s is %r, expected an integer" % (where, name, v))
+    x = int(x)
+    if (lo is not None and x < lo) or (hi is not None and x >= hi):
+        raise Malformed("%s attribute %s is %d, expected %s" % (
+            where, name, x, "%d to %d" % (lo, hi - 1) if hi is not None else "at least %d" % lo))
+    return x
+
+
+def _attr_str(obj, name, where):
+    if name not in obj.attrs:
+        return None
+    try:
+        v = obj.attrs[name]
+    except (OSError, TypeError, ValueError) as e:
+        raise Malformed("%s attribute %s cannot be read (%s)" % (where, name, e))
+    if not isinstance(v, (str, bytes)):
+        raise Malformed("%s attribute %s is %r, expected a string" % (where, name, v))
+    return as_str(v)
+
+
+def _check_grid(f):
+    """/sweep/grid: one 1-D dataset per swept key, n_points long. Returns n_points (None
+    without a grid: a validation file's runs number their arms in grid_point)."""
+    sweep = _get(f, "sweep", "/sweep")
+    if sweep is None:
+        return None
+    _group(sweep, "/sweep")
+    grid = _get(sweep, "grid", "/sweep/grid")
+    n_points = None
+    if grid is not None:
+        _group(grid, "/sweep/grid")
+        n_points = _attr_int(grid, "n_points", "/sweep/grid", lo=1)
+        for _, ds, path in _children(grid, "/sweep/grid"):
+            if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
+                raise Malformed("%s is %s, expected a 1-D dataset (a value per grid point)"
+                                % (path, _what(ds) if not isinstance(ds, h5py.Dataset)
+                                   else "%d-D" % ds.ndim))
+            if ds.dtype.kind not in "biuf" and _dtype_word(ds.dtype) != "a string":
+                raise Malformed("%s is %s, expected numbers or strings"
+                                % (path, _dtype_word(ds.dtype)))
+            if n_points is None:
+                n_points = ds.shape[0]
+            if ds.shape[0] != n_points:
+                raise Malformed("%s has %d values, expected %d (one per grid point)"
+                                % (path, ds.shape[0], n_points))
+    summary = _get(sweep, "summary", "/sweep/summary")
+    if summary is not None:
+        _group(summary, "/sweep/summary")
+        for _, g, path in _children(summary, "/sweep/summary"):
+            _group(g, path)
+            for c in ("mean", "ci95_low", "ci95_high"):
+                ds = _get(g, c, path + "/" + c)
+                if ds is not None:
+                    _numbers(ds, path + "/" + c, (1,), "a 1-D dataset (a value per grid point)")
+    return n_points
+
+
+def _check_run(name, run, path, n_points):
+    """One /runs/rNNNNNN: its attributes and what the figures read of it."""
+    _group(run, path)
+    status = _attr_str(run, "status", path)
+    _attr_int(run, "grid_point", path, lo=0, hi=n_points)
+    _attr_int(run, "replicate", path, lo=0)
+    length, first = None, None
+    for part in ("metrics", "summary", "incidents", "snapshots"):
+        g = _get(run, part, path + "/" + part)
+        if g is not None:
+            _group(g, path + "/" + part)
+    metrics = _get(run, "metrics", path + "/metrics")
+    for _, ds, mpath in _children(metrics, path + "/metrics") if metrics is not None else ():
+        _numbers(ds, mpath, (1,), "a 1-D series (a value per day)")
+        if length is None:
+            length, first = ds.shape[0], mpath
+        elif ds.shape[0] != length:
+            raise Malformed("%s has %d days, but %s has %d" % (mpath, ds.shape[0], first, length))
+    summary = _get(run, "summary", path + "/summary")
+    for _, ds, spath in _children(summary, path + "/summary") if summary is not None else ():
+        _numbers(ds, spath, (0,), "a scalar")
+    incidents = _get(run, "incidents", path + "/incidents")
+    if incidents is not None:
+        ds = _get(incidents, "start_day", path + "/incidents/start_day")
+        if ds is not None:
+            _numbers(ds, path + "/incidents/start_day", (1,), "a 1-D column (a row per incident)")
+    snaps = _get(run, "snapshots", path + "/snapshots")
+    for sname, s, spath in _children(snaps, path + "/snapshots") if snaps is not None else ():
+        _group(s, spath)
+        _attr_int(s, "day", spath)
+        trust = _get(s, "trust", spath + "/trust")
+        if trust is not None:
+            _numbers(trust, spath + "/trust", (1, 2), "a dataset [edges] or [edges][domains]")
+        tt = _get(s, "team_trust", spath + "/team_trust")
+        if tt is not None:
+            _numbers(tt, spath + "/team_trust", (2,), "a 2-D dataset [k][k]")
+            if tt.shape[0] != tt.shape[1]:
+                raise Malformed("%s/team_trust has shape %s, expected a square [k][k]"
+                                % (spath, tt.shape))
+            ids = _get(s, "team_ids", spath + "/team_ids")
+            if ids is not None:
+                _numbers(ids, spath + "/team_ids", (1,), "a 1-D dataset [k]")
+                if ids.shape[0] != tt.shape[0]:
+                    raise Malformed("%s/team_ids has %d ids, expected %d (one per row of "
+                                    "team_trust)" % (spath, ids.shape[0], tt.shape[0]))
+    return status
+
+
+def _check_validation(f):
+    """/validation: the scorecard's columns, all as long, and the patterns' pass flags."""
+    v = _group(_get(f, "validation", "/validation"), "/validation")
+    sc = _get(v, "scorecard", "/validation/scorecard")
+    if sc is None:
+        raise Malformed("/validation/scorecard is missing")
+    _group(sc, "/validation/scorecard")
+    n, first = None, None
+    texts = ("pattern", "check")
+    numbers = ("value", "ci95_low", "ci95_high", "n", "target_min", "target_max", "welch_t",
+               "welch_t_min", "welch_t_max", "cohen_d", "cohen_d_min", "cohen_d_max", "pass")
+    for c in texts + numbers + ("arms", "as", "units"):
+        path = "/validation/scorecard/" + c
+        ds = _get(sc, c, path)
+        if ds is None:
+            if c in texts + numbers:
+                raise Malformed("%s is missing" % path)
+            continue
+        if c in numbers:
+            _numbers(ds, path, (1,), "a 1-D column (a row per check)")
+        else:
+            _strings(ds, path)
+        if n is None:
+            n, first = ds.shape[0], path
+        elif ds.shape[0] != n:
+            raise Malformed("%s has %d rows, but %s has %d" % (path, ds.shape[0], first, n))
+    pats = _get(v, "patterns", "/validation/patterns")
+    if pats is None:
+        raise Malformed("/validation/patterns is missing")
+    _group(pats, "/validation/patterns")
+    for _, p, path in _children(pats, "/validation/patterns"):
+        _group(p, path)
+        _attr_int(p, "pass", path, lo=0, hi=2)
+    _attr_int(f, "quick", "/", lo=0, hi=2)
+
+
+def check_file(f):
+    """Raises Malformed, naming the object, where the file departs from docs/output.md in
+    what the figures read: root attributes, /sweep, every run, /validation."""
+    _attr_str(f, "scenario_name", "/")
+    n_points = _check_grid(f)
+    runs = _get(f, "runs", "/runs")
+    if runs is None:
+        raise Malformed("/runs is missing: not a results file of trustsim run or validate")
+    _group(runs, "/runs")
+    complete, incomplete = 0, []
+    for name, run, path in _children(runs, "/runs"):
+        status = _check_run(name, run, path, n_points)
+        if status == "complete":
+            complete += 1
+        else:
+            incomplete.append("%s (%s)" % (path, "no status" if status is None
+                                           else "status %r" % status))
+    if not complete:
+        if not incomplete:
+            raise Malformed("/runs holds no run")
+        raise Malformed("/runs holds no complete run: %s%s; runs an interrupted `trustsim "
+                        "run` leaves (finish them with --resume)"
+                        % (", ".join(incomplete[:3]), ", ..." if len(incomplete) > 3 else ""))
+    if "validation" in f:
+        _check_validation(f)
+
+
 class Results:
     """What the figures need from one results file."""
 
@@ -253,13 +530,17 @@ class Writer:
         self.written = []
 
     def save(self, fig, name):
-        os.makedirs(self.outdir, exist_ok=True)
         base = os.path.join(self.outdir, "%s-%s" % (self.prefix, name))
-        for ext in ("png", "pdf"):
-            path = "%s.%s" % (base, ext)
-            fig.savefig(path, bbox_inches="tight")
-            self.written.append(path)
-        plt.close(fig)
+        try:
+            os.makedirs(self.outdir, exist_ok=True)
+            for ext in ("png", "pdf"):
+                path = "%s.%s" % (base, ext)
+                fig.savefig(path, bbox_inches="tight")
+                self.written.append(path)
+        except OSError as e:
+            raise WriteFailed("cannot write %s: %s" % (base, e.strerror or e))
+        finally:
+            plt.close(fig)
 
 
 def skip(what, why):
@@ -572,11 +853,9 @@ def fig_incident_vs_trust(res, w):
             continue
         p = int(g.attrs.get("grid_point", 0))
         pts.setdefault(p, []).append((tm[start], d))
+        tu, du = units_of(g["metrics/trust_mean"]), units_of(days_ds)
     if not pts:
         return skip("incident days vs trust", "no run had a resolved incident")
-    g0 = next(iter(res.runs.values()))
-    tu = units_of(g0["metrics/trust_mean"])
-    du = units_of(g0["summary/incident_days"])
     fig, ax = plt.subplots()
     for p in sorted(pts):
         xy = np.array(pts[p])
@@ -760,7 +1039,8 @@ def parse_args(argv):
         "sweep the summary metrics per grid point with 95%% confidence intervals, and for a "
         "validation file the scorecard of its checks.",
         epilog="Figures whose data is absent are skipped with a note on stderr; the files "
-        "written are listed on stdout. Exit status: 0 ok, 1 failure, 2 bad input.")
+        "written are listed on stdout. Exit status: 0 ok, 1 a figure could not be written, "
+        "2 bad input (a missing, unreadable or malformed file).")
     ap.add_argument("file", metavar="FILE.h5",
                     help="results file written by `trustsim run` or `trustsim validate`")
     ap.add_argument("-o", "--outdir", metavar="DIR",
@@ -774,6 +1054,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     path = args.file
+    if os.path.isdir(path):
+        note("%s: is a directory, expected a results file" % path)
+        return 2
     if not os.path.isfile(path):
         note("%s: no such file" % path)
         return 2
@@ -782,49 +1065,64 @@ def main(argv=None):
     except OSError as e:
         note("%s: cannot read as HDF5: %s" % (path, e))
         return 2
+    with f:
+        try:
+            return draw(f, path, args)
+        except Malformed as e:
+            note("%s: %s" % (path, e))
+            return 2
+        except WriteFailed as e:
+            note(str(e))
+            return 1
+        except OSError as e:
+            # What h5py raises when data that the layout promised cannot be read (a
+            # truncated or damaged file); writing the figures raises WriteFailed instead.
+            note("%s: cannot read: %s" % (path, e))
+            return 2
+
+
+def draw(f, path, args):
+    """The figures of an open results file; the exit status."""
+    check_file(f)
     outdir = args.outdir or os.path.join(os.path.dirname(os.path.abspath(path)), "figures")
     plt.rcParams.update(STYLE)
-    with f:
-        res = Results(f, path)
-        if not res.runs:
-            note("%s: no complete runs" % path)
-            return 1
-        if "validation" in f:
-            # A validation file: its scorecard; a run's figures only when --run names one.
-            w = Writer(outdir, "%s-validation" % res.stem)
-            fig_scorecard(f, res.stem, w)
-            written = w.written
-            if args.run:
-                if args.run not in res.runs:
-                    note("%s: no complete run %s" % (path, args.run))
-                    return 2
-                wr = Writer(outdir, "%s-%s" % (res.stem, args.run))
-                for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
-                           fig_trust_distribution, fig_team_trust):
-                    fn(res, args.run, wr)
-                written += wr.written
-            else:
-                note("validation file: the scorecard only (per-run figures with --run)")
-            for p in written:
-                print(p)
-            return 0
-        run_name = args.run or res.default_run()
-        if run_name not in res.runs:
-            note("%s: no complete run %s (runs: %s)"
-                 % (path, run_name, ", ".join(sorted(res.runs)[:10])))
-            return 2
-        w = Writer(outdir, "%s-%s" % (res.stem, run_name))
-        for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
-                   fig_trust_distribution, fig_team_trust):
-            fn(res, run_name, w)
+    res = Results(f, path)
+    if "validation" in f:
+        # A validation file: its scorecard; a run's figures only when --run names one.
+        w = Writer(outdir, "%s-validation" % res.stem)
+        fig_scorecard(f, res.stem, w)
         written = w.written
-        if res.n_points > 1:
-            ws = Writer(outdir, "%s-sweep" % res.stem)
-            for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories):
-                fn(res, ws)
-            written += ws.written
+        if args.run:
+            if args.run not in res.runs:
+                note("%s: no complete run %s" % (path, args.run))
+                return 2
+            wr = Writer(outdir, "%s-%s" % (res.stem, args.run))
+            for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
+                       fig_trust_distribution, fig_team_trust):
+                fn(res, args.run, wr)
+            written += wr.written
         else:
-            note("one grid point: no sweep figures")
+            note("validation file: the scorecard only (per-run figures with --run)")
+        for p in written:
+            print(p)
+        return 0
+    run_name = args.run or res.default_run()
+    if run_name not in res.runs:
+        note("%s: no complete run %s (runs: %s)"
+             % (path, run_name, ", ".join(sorted(res.runs)[:10])))
+        return 2
+    w = Writer(outdir, "%s-%s" % (res.stem, run_name))
+    for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
+               fig_trust_distribution, fig_team_trust):
+        fn(res, run_name, w)
+    written = w.written
+    if res.n_points > 1:
+        ws = Writer(outdir, "%s-sweep" % res.stem)
+        for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories):
+            fn(res, ws)
+        written += ws.written
+    else:
+        note("one grid point: no sweep figures")
     for p in written:
         print(p)
     return 0

@@ -100,8 +100,10 @@ static ts_status fb_grow(void *state, const ts_world *w, ts_error *err) {
         return TS_OK;
     }
     if (n > TS_FEEDBACK_MAX_AGENTS) {
-        return ts_error_set(err, TS_ERR_NOMEM, "feedback: room for %u agents exceeds %u",
-                            (unsigned)n, (unsigned)TS_FEEDBACK_MAX_AGENTS);
+        return ts_error_set(err, TS_ERR_NOMEM,
+                            "out of memory: the feedback tactic keeps queues for at most %u "
+                            "agents (%u asked)",
+                            (unsigned)TS_FEEDBACK_MAX_AGENTS, (unsigned)n);
     }
     uint8_t *nq = realloc(s->n_queued, (size_t)n * sizeof *nq);
     if (nq) {

@@ -547,6 +547,38 @@ static ts_status hiring_configure(const ts_scenario *sc, ts_world *w, void **sta
     return TS_OK;
 }
 
+/* The most agents a run can hold, for the memory estimate: the largest target headcount
+ * of the recorded days (org.headcount during the warm-up), rounded as hiring_grow_org
+ * rounds it, plus the ids of the people who leave and are replaced, since ids are not
+ * reused. Leavers are counted at the attrition of a person at the culture's starting
+ * safety, over the warm-up and the recorded days, as if the headcount were at its peak
+ * all along: an upper-ish figure, not an exact one. */
+static uint64_t hiring_peak_agents(const ts_scenario *sc, const char **keys) {
+    ts_hiring_params p;
+    if (ts_hiring_params_load(sc, &p, NULL) != TS_OK) {
+        return 0;
+    }
+    int32_t days = (int32_t)ts_scenario_int(sc, "days");
+    double peak = p.h0;
+    for (int32_t d = 0; d <= days; d++) {
+        double h = ts_hiring_target(&p, d);
+        peak = h > peak ? h : peak;
+    }
+    peak = floor(peak + 0.5);
+    double years = (double)(days + ts_scenario_int(sc, "org.warmup_days")) / 365.0;
+    double rate = p.attrition_annual * (1.5 - p.safety);
+    double leavers = ceil(peak * (rate > 0.0 ? rate : 0.0) * years);
+    if (keys) {
+        *keys = p.growth == TS_HIRING_NONE       ? "org.headcount, hiring.attrition_annual"
+                : p.growth == TS_HIRING_SCHEDULE ? "hiring.schedule, hiring.max_headcount, "
+                                                   "hiring.attrition_annual"
+                                                 : "org.headcount, hiring.annual_rate, "
+                                                   "hiring.max_headcount, hiring.attrition_annual";
+    }
+    ts_hiring_params_free(&p);
+    return (uint64_t)(peak + leavers);
+}
+
 enum { HM_HIRES, HM_LEAVERS, HM_COUNT };
 static const ts_metric_decl hiring_metrics[HM_COUNT] = {
     {"hires", "people per day", "People hired on the day, managers hired for new teams included."},
@@ -576,4 +608,5 @@ const ts_module ts_module_hiring = {
     .n_metrics = HM_COUNT,
     .n_acc = 0,
     .day_end = hiring_day_end,
+    .peak_agents = hiring_peak_agents,
 };

@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "compare.h"
 #include "h5out.h"
+#include "memory.h"
 #include "mpi_runner.h"
 #include "modules.h"
 #include "runner.h"
@@ -33,6 +34,7 @@ enum {
     OPT_SEED,
     OPT_REPLICATES,
     OPT_FORCE,
+    OPT_FORCE_MEMORY,
     OPT_RESUME,
     OPT_QUIET,
     OPT_AGENTS,
@@ -82,6 +84,7 @@ static const char usage_run[] =
     "      --seed N          same as --set seed=N\n"
     "      --replicates N    same as --set replicates=N\n"
     "      --force           replace an existing results file\n"
+    "      --force-memory    run even if the memory estimate exceeds what is available\n"
     "      --resume          keep the runs already complete in the file, run the rest\n"
     "      --quiet           no progress on stderr\n"
     "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
@@ -92,10 +95,12 @@ static const char usage_check[] =
     "Usage: trustsim check SCENARIO [OPTIONS]\n"
     "\n"
     "Validates SCENARIO and prints it resolved (defaults filled in) as YAML, followed by\n"
-    "a comment listing the tactics that are on.\n"
+    "comments with the memory its runs need and the tactics that are on. A scenario that\n"
+    "needs more memory than is available (with all cores) is refused (exit 2).\n"
     "\n"
     "Options:\n"
     "      --set KEY=VALUE   override a scenario key, value read as YAML (repeatable)\n"
+    "      --force-memory    do not refuse a scenario for its memory estimate\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_info[] = "Usage: trustsim info FILE.h5\n"
@@ -333,6 +338,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
                                          {"seed", required_argument, NULL, OPT_SEED},
                                          {"replicates", required_argument, NULL, OPT_REPLICATES},
                                          {"force", no_argument, NULL, OPT_FORCE},
+                                         {"force-memory", no_argument, NULL, OPT_FORCE_MEMORY},
                                          {"resume", no_argument, NULL, OPT_RESUME},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
                                          {"verbose", no_argument, NULL, OPT_VERBOSE},
@@ -349,6 +355,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
     const char **sets = calloc((size_t)argc + 2, sizeof *sets);
     char seed_set[64], replicates_set[64];
     int have_seed = 0, have_replicates = 0;
+    int force_memory = 0;
     size_t n_sets = 0;
     ts_scenario *sc = NULL;
     ts_error err;
@@ -411,6 +418,9 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         case OPT_FORCE:
             ro.force = 1;
             break;
+        case OPT_FORCE_MEMORY:
+            force_memory = 1;
+            break;
         case OPT_RESUME:
             ro.resume = 1;
             break;
@@ -441,6 +451,10 @@ static int cli_run(int argc, char **argv, const char *command_line) {
 
     ts_status st =
         ts_cli_load_scenario(optind < argc ? argv[optind] : NULL, sets, n_sets, &sc, &err);
+    /* Refused before the results file exists: nothing is written. */
+    if (st == TS_OK && !force_memory) {
+        st = ts_memory_check_scenario(sc, ro.modules, ro.n_modules, ro.threads, NULL, 0, &err);
+    }
     if (st == TS_OK) {
         st = ts_runner_run(sc, &ro, &err);
     }
@@ -492,10 +506,14 @@ static void cli_print_tactics(const ts_scenario *sc, FILE *out) {
 
 static int cli_check(int argc, char **argv) {
     static const struct option opts[] = {{"set", required_argument, NULL, OPT_SET},
+                                         {"force-memory", no_argument, NULL, OPT_FORCE_MEMORY},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "check";
+    int force_memory = 0;
+    char memory[1024];
+    ts_error mem_err;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_sets = 0;
     ts_scenario *sc = NULL;
@@ -519,6 +537,9 @@ static int cli_check(int argc, char **argv) {
                 goto cleanup;
             }
             sets[n_sets++] = optarg;
+            break;
+        case OPT_FORCE_MEMORY:
+            force_memory = 1;
             break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
@@ -547,7 +568,17 @@ static int cli_check(int argc, char **argv) {
     if (yaml[0] && yaml[strlen(yaml) - 1] != '\n') {
         fputc('\n', stdout);
     }
+    /* With all cores, as `trustsim run` without --threads. */
+    ts_error_clear(&mem_err);
+    st = ts_memory_check_scenario(sc, ts_modules, ts_n_modules, 0, memory, sizeof memory, &mem_err);
+    if (memory[0]) {
+        printf("# memory: %s\n", memory);
+    }
     cli_print_tactics(sc, stdout);
+    if (st != TS_OK && !force_memory) {
+        fflush(stdout);
+        rc = cli_report(st, &mem_err);
+    }
 cleanup:
     free(yaml);
     ts_scenario_free(sc);

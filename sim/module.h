@@ -10,7 +10,8 @@
  *   handle   parallel over receivers: writes only the receiver's state (its models,
  *            its rows); messages arrive ordered by (sender, emission order).
  *   measure  parallel over fixed blocks of agents: adds into the block's accumulators.
- *   day_end  serial: turns the summed accumulators into the day's metric values. */
+ *   day_end  serial: turns the summed accumulators into the day's metric values.
+ * peak_agents is not a hook of the day loop: it answers from the scenario alone. */
 #ifndef TS_MODULE_H
 #define TS_MODULE_H
 
@@ -57,6 +58,13 @@ typedef struct ts_module {
 
     /* End of run: summary scalars, per-agent columns, incident rows. */
     ts_status (*summarize)(const void *state, const ts_world *w, ts_result *res, ts_error *err);
+
+    /* For the memory estimate (sim/memory.h), before any run: the most agents a run of
+     * `sc` (a scenario without sweep) can come to hold, leavers included (their ids are
+     * not reused), and in *keys the key paths that drive it, for messages. NULL, or 0,
+     * when the module does not add agents; the estimate takes the largest answer of the
+     * modules that are on, and org.headcount at least. Pure, no allocation. */
+    uint64_t (*peak_agents)(const ts_scenario *sc, const char **keys);
 } ts_module;
 
 #endif

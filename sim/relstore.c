@@ -152,7 +152,9 @@ static ts_status grow_count(ts_relstore *s, uint32_t n_agents, ts_error *err) {
     }
     uint32_t *count = realloc(s->count, (size_t)n * sizeof *count);
     if (!count) {
-        return ts_error_set(err, TS_ERR_NOMEM, "relstore: counts for %u agents", (unsigned)n);
+        return ts_error_set(err, TS_ERR_NOMEM,
+                            "out of memory: %.1f MB asked for the model counts of %u agents",
+                            (double)n * sizeof *count / 1e6, (unsigned)n);
     }
     memset(count + s->n_alloc, 0, (size_t)(n - s->n_alloc) * sizeof *count);
     s->count = count;
@@ -170,7 +172,9 @@ static ts_status grow_chunk_table(ts_relstore *s, uint32_t n_chunks, ts_error *e
     }
     void **chunks = realloc(s->chunks, (size_t)n * sizeof *chunks);
     if (!chunks) {
-        return ts_error_set(err, TS_ERR_NOMEM, "relstore: table of %u chunks", (unsigned)n);
+        return ts_error_set(err, TS_ERR_NOMEM,
+                            "out of memory: %.1f MB asked for the table of %u model chunks",
+                            (double)n * sizeof *chunks / 1e6, (unsigned)n);
     }
     s->chunks = chunks;
     s->n_chunks_alloc = n;
@@ -194,8 +198,14 @@ ts_status ts_relstore_reserve(ts_relstore *s, uint32_t n_agents, ts_error *err) 
     while (s->n_chunks < n_chunks) {
         void *chunk = chunk_alloc(s);
         if (!chunk) {
-            return ts_error_set(err, TS_ERR_NOMEM, "relstore: chunk of %u agents x %u models",
-                                TS_RELSTORE_CHUNK, (unsigned)s->capacity);
+            return ts_error_set(
+                err, TS_ERR_NOMEM,
+                "out of memory: %.0f MB asked for the mental models of agents %u to %u (%u "
+                "agents x trust.capacity %u models x %zu bytes), %.0f MB mapped before",
+                (double)chunk_bytes(s) / 1e6, (unsigned)s->n_chunks * TS_RELSTORE_CHUNK,
+                (unsigned)(s->n_chunks + 1) * TS_RELSTORE_CHUNK - 1, TS_RELSTORE_CHUNK,
+                (unsigned)s->capacity, ts_relstore_bytes_per_model(s),
+                (double)s->n_chunks * (double)chunk_bytes(s) / 1e6);
         }
         s->chunks[s->n_chunks++] = chunk;
     }

@@ -141,7 +141,8 @@ static void unlink_report(ts_world *w, uint32_t a) {
 ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
                              ts_error *err) {
     if (w->n == UINT32_MAX - 1) {
-        return ts_error_set(err, TS_ERR_NOMEM, "too many agents");
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory: too many agents (%u)",
+                            (unsigned)w->n);
     }
     ts_status st = world_reserve(w, w->n + 1, err);
     if (st != TS_OK) {

@@ -4,9 +4,15 @@ and is not blank, that --run picks another run, that the t quantile is right, an
 missing file, a bad --run and a file without snapshots or sweep are handled; and the
 scorecard of a validation file (`trustsim validate` on tests/fixtures/validation/tiny.yaml,
 one pattern passing and one failing): its rows normalised against their targets, PASS and
-FAIL drawn in their colours.
+FAIL drawn in their colours; and that malformed files (a summary that is a string, a 2-D
+metric, no /runs, runs without status, a dangling link, a truncated file, ... each made
+from a good file with h5py) end with exit 2 and one message naming the file and the
+object, never a traceback, and that a figure that cannot be written ends with exit 1.
 Run by ctest from the project root as: python3 test_plot.py BINARY TMPDIR."""
+import contextlib
+import io
 import os
+import shutil
 import subprocess
 import sys
 
@@ -15,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.image  # noqa: E402
 import numpy as np  # noqa: E402
+import h5py  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLOT = os.path.join(ROOT, "analysis", "plot.py")
@@ -163,6 +170,173 @@ def test_scorecard(binary, tmp):
     check(r.returncode == 2 and "r000099" in r.stderr, "bad --run on a validation file")
 
 
+# ---------------------------------------------------------------------------
+# Malformed files: (name, source, change, what the message must say). Each is a copy of a
+# good file changed with h5py; "r0" is /runs/r000000 and "s20" its first snapshot.
+
+R0 = "/runs/r000000"
+S20 = R0 + "/snapshots/d000020"
+
+
+def _replace(f, path, data):
+    del f[path]
+    f[path] = data
+
+
+def _set_attr(path, name, value):
+    def change(f):
+        f[path].attrs[name] = value
+    return change
+
+
+def _del_status(f):
+    for g in f["runs"].values():
+        del g.attrs["status"]
+
+
+def _truncate(path):
+    with open(path, "rb") as fh:
+        data = fh.read()
+    with open(path, "wb") as fh:
+        fh.write(data[:len(data) // 3])
+
+
+MALFORMED = [
+    ("summary_string", "sweep", lambda f: _replace(f, R0 + "/summary/trust_final", "high"),
+     [R0 + "/summary/trust_final is a string, expected a number"]),
+    ("summary_array", "sweep", lambda f: _replace(f, R0 + "/summary/trust_final",
+                                                  np.zeros(3)),
+     [R0 + "/summary/trust_final is 1-D (shape (3,)), expected a scalar"]),
+    ("summary_compound", "sweep",
+     lambda f: _replace(f, R0 + "/summary/trust_final",
+                        np.zeros((), dtype=[("a", "f8"), ("b", "i4")])),
+     [R0 + "/summary/trust_final is a compound, expected a number"]),
+    ("metric_2d", "sweep", lambda f: _replace(f, R0 + "/metrics/headcount", np.ones((61, 2))),
+     [R0 + "/metrics/headcount is 2-D (shape (61, 2)), expected a 1-D series"]),
+    ("metric_strings", "sweep",
+     lambda f: _replace(f, R0 + "/metrics/headcount", np.array([b"x"] * 61)),
+     [R0 + "/metrics/headcount is a string"]),
+    ("metric_length", "sweep", lambda f: _replace(f, R0 + "/metrics/trust_mean", np.ones(10)),
+     [R0 + "/metrics/trust_mean has 10 days, but " + R0 + "/metrics/acquaintances has 61"]),
+    ("metrics_dataset", "sweep", lambda f: _replace(f, R0 + "/metrics", np.ones(3)),
+     [R0 + "/metrics is a dataset, expected a group"]),
+    ("dangling_link", "sweep",
+     lambda f: (f[R0 + "/metrics"].__delitem__("coverage"),
+                f[R0 + "/metrics"].__setitem__("coverage", h5py.SoftLink("/nowhere"))),
+     [R0 + "/metrics/coverage is a link to /nowhere, which is not there"]),
+    ("no_runs", "sweep", lambda f: f.__delitem__("runs"), ["/runs is missing"]),
+    ("runs_dataset", "sweep", lambda f: _replace(f, "/runs", np.arange(3)),
+     ["/runs is a dataset, expected a group"]),
+    ("run_dataset", "sweep", lambda f: _replace(f, "/runs/r000001", np.arange(3)),
+     ["/runs/r000001 is a dataset, expected a group"]),
+    ("runs_without_status", "sweep", _del_status,
+     ["/runs holds no complete run", R0 + " (no status)", "--resume"]),
+    ("status_number", "sweep", _set_attr(R0, "status", 1),
+     [R0 + " attribute status is 1, expected a string"]),
+    ("grid_point_range", "sweep", _set_attr("/runs/r000001", "grid_point", 7),
+     ["/runs/r000001 attribute grid_point is 7, expected 0 to 1"]),
+    ("grid_point_text", "sweep", _set_attr("/runs/r000001", "grid_point", "one"),
+     ["/runs/r000001 attribute grid_point is 'one', expected an integer"]),
+    ("grid_short", "sweep", lambda f: _replace(f, "/sweep/grid/culture.safety", [0.6]),
+     ["/sweep/grid/culture.safety has 1 values, expected 2"]),
+    ("sweep_summary_dataset", "sweep",
+     lambda f: f.__setitem__("/sweep/summary/trust_final", np.ones(2)),
+     ["/sweep/summary/trust_final is a dataset, expected a group"]),
+    ("snapshot_trust_scalar", "sweep", lambda f: _replace(f, S20 + "/trust", 0.5),
+     [S20 + "/trust is a scalar, expected a dataset [edges]"]),
+    ("team_trust_not_square", "sweep",
+     lambda f: _replace(f, S20 + "/team_trust", np.ones((8, 3), dtype="f4")),
+     [S20 + "/team_trust has shape (8, 3), expected a square"]),
+    ("team_ids_length", "sweep",
+     lambda f: _replace(f, S20 + "/team_ids", np.arange(3, dtype="u4")),
+     [S20 + "/team_ids has 3 ids, expected 8"]),
+    ("snapshot_day_text", "sweep", _set_attr(S20, "day", "late"),
+     [S20 + " attribute day is 'late', expected an integer"]),
+    ("incident_2d", "sweep",
+     lambda f: _replace(f, R0 + "/incidents/start_day", np.zeros((1, 2), dtype="i4")),
+     [R0 + "/incidents/start_day is 2-D (shape (1, 2))"]),
+    ("scenario_name_number", "plain", _set_attr("/", "scenario_name", 5),
+     ["/ attribute scenario_name is 5, expected a string"]),
+    ("scorecard_no_value", "scorecard",
+     lambda f: f["validation/scorecard"].__delitem__("value"),
+     ["/validation/scorecard/value is missing"]),
+    ("scorecard_rows", "scorecard",
+     lambda f: _replace(f, "validation/scorecard/pass", np.ones(1, dtype="u1")),
+     ["/validation/scorecard/pass has 1 rows, but /validation/scorecard/pattern has"]),
+    ("scorecard_text", "scorecard",
+     lambda f: _replace(f, "validation/scorecard/check",
+                        np.arange(f["validation/scorecard/check"].shape[0])),
+     ["/validation/scorecard/check is of type int64, expected strings"]),
+]
+
+
+def plot_here(path):
+    """plot.py's main in this process: (exit status, stdout, stderr); an exception that
+    escapes it would be a traceback, so it fails the test."""
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+
+    out, err = io.StringIO(), io.StringIO()
+    code, raised = None, None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = p.main([path, "-o", os.path.join(os.path.dirname(path), "figs")])
+        except Exception as e:  # noqa: BLE001
+            raised = e
+    if raised is not None:
+        fail("%s: plot.py raised %s: %s" % (path, type(raised).__name__, raised))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_malformed(tmp, sources):
+    d = os.path.join(tmp, "malformed")
+    os.makedirs(d, exist_ok=True)
+    for name, source, change, needs in MALFORMED:
+        path = os.path.join(d, name + ".h5")
+        shutil.copyfile(sources[source], path)
+        with h5py.File(path, "r+") as f:
+            change(f)
+        code, out, err = plot_here(path)
+        check(code == 2, "%s: exit %d, expected 2 (stderr: %r)" % (name, code, err))
+        check(err.startswith("plot.py: %s: " % path) and err.count("\n") == 1,
+              "%s: not one message naming the file: %r" % (name, err))
+        for n in needs:
+            check(n in err, "%s: %r not in %r" % (name, n, err))
+        check(out == "", "%s: figures listed: %r" % (name, out))
+
+    # Not malformed: the first run lacks trust_mean (the incident figure takes its units
+    # from the runs that have it, and the trust figures are skipped for that run).
+    path = os.path.join(d, "first_without_trust_mean.h5")
+    shutil.copyfile(sources["sweep"], path)
+    with h5py.File(path, "r+") as f:
+        del f[R0 + "/metrics/trust_mean"]
+    code, out, err = plot_here(path)
+    check(code == 0 and "incident_vs_trust" in out, "first run without trust_mean: %d %r"
+          % (code, err))
+
+    # Files that are not (whole) HDF5, and a directory: the real process, no traceback.
+    empty = os.path.join(d, "empty.h5")
+    open(empty, "wb").close()
+    truncated = os.path.join(d, "truncated.h5")
+    shutil.copyfile(sources["sweep"], truncated)
+    _truncate(truncated)
+    summary = os.path.join(d, "summary_string.h5")
+    for path, need in [(empty, "cannot read as HDF5"), (truncated, "truncated.h5: "),
+                       (d, "is a directory"),
+                       (summary, R0 + "/summary/trust_final is a string, expected a number")]:
+        r = plot(path)
+        check(r.returncode == 2, "%s: exit %d (stderr %r)" % (path, r.returncode, r.stderr))
+        check(path in r.stderr and need in r.stderr, "%s: message %r" % (path, r.stderr))
+        check("Traceback" not in r.stderr, "%s: traceback %r" % (path, r.stderr))
+
+    # A figure that cannot be written: exit 1, the path in the message, no traceback.
+    blocker = os.path.join(d, "a_file")
+    open(blocker, "w").close()
+    r = plot(sources["plain"], "-o", os.path.join(blocker, "figs"))
+    check(r.returncode == 1 and "cannot write" in r.stderr and blocker in r.stderr and
+          "Traceback" not in r.stderr, "unwritable figures: %d %r" % (r.returncode, r.stderr))
+
+
 def main():
     binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
     os.makedirs(tmp, exist_ok=True)
@@ -211,7 +385,8 @@ def main():
     with open(bogus, "w") as f:
         f.write("not hdf5\n")
     r = plot(bogus)
-    check(r.returncode != 0 and "bogus.h5" in r.stderr, "non-HDF5 file: %r" % r.stderr)
+    check(r.returncode == 2 and "bogus.h5" in r.stderr and "Traceback" not in r.stderr,
+          "non-HDF5 file: %r" % r.stderr)
 
     # A run that does not exist.
     r = plot(h5, "-o", other, "--run", "r000099")
@@ -229,6 +404,9 @@ def main():
           "plain: unexpected figures %s" % names)
     check("skipping team trust heat map" in r.stderr and "no sweep figures" in r.stderr,
           "plain: skip notes: %r" % r.stderr)
+
+    test_malformed(tmp, {"sweep": h5, "plain": plain,
+                         "scorecard": os.path.join(tmp, "scorecard.h5")})
 
     print("1 passed, 0 failed")
 
