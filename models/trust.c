@@ -162,11 +162,35 @@ static float clamp01(double x) {
     return (float)(x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x);
 }
 
+/* The score from its parts: the one formula behind every score. */
+static float score_of(const ts_trust_params *tp, const ts_belief *b, double nu, float mu,
+                      float sigma) {
+    return clamp01(nu * ((double)mu - (double)tp->z * sigma) + 0.1 * b->goodwill);
+}
+
 float ts_trust_score(const ts_trust_params *tp, const ts_belief *b, uint32_t d) {
     float mu, sigma;
     ts_trust_competence(tp, b, d, &mu, &sigma);
-    double nu = ts_trust_integrity(tp, b);
-    return clamp01(nu * ((double)mu - (double)tp->z * sigma) + 0.1 * b->goodwill);
+    return score_of(tp, b, ts_trust_integrity(tp, b), mu, sigma);
+}
+
+void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_domains,
+                     float *score, float *mu, float *sigma, float *integrity) {
+    float nu = ts_trust_integrity(tp, b);
+    for (uint32_t d = 0; d < n_domains; d++) {
+        float m, sd;
+        ts_trust_competence(tp, b, d, &m, &sd);
+        score[d] = score_of(tp, b, nu, m, sd);
+        if (mu) {
+            mu[d] = m;
+        }
+        if (sigma) {
+            sigma[d] = sd;
+        }
+    }
+    if (integrity) {
+        *integrity = nu;
+    }
 }
 
 float ts_trust_stranger(const ts_trust_params *tp) {
@@ -192,10 +216,12 @@ float ts_trust_of_mean(const ts_trust_params *tp, const ts_world *w, uint32_t i,
         return ts_trust_stranger(tp);
     }
     ts_belief b;
+    float score[TS_MAX_DOMAINS];
     ts_relstore_read(&w->models, i, (uint32_t)slot, w->day, &b);
+    ts_trust_scores(tp, &b, w->n_domains, score, NULL, NULL, NULL);
     double t = 0.0;
     for (uint32_t d = 0; d < w->n_domains; d++) {
-        t += ts_trust_score(tp, &b, d);
+        t += score[d];
     }
     return (float)(t / w->n_domains);
 }
@@ -203,12 +229,7 @@ float ts_trust_of_mean(const ts_trust_params *tp, const ts_world *w, uint32_t i,
 /* The engine's snapshot view of a belief, with this module's priors. */
 static void trust_score_view(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
                              float *sd, float *trust, float *integrity) {
-    const ts_trust_params *tp = ctx;
-    *integrity = ts_trust_integrity(tp, b);
-    for (uint32_t d = 0; d < n_domains; d++) {
-        ts_trust_competence(tp, b, d, &mean[d], &sd[d]);
-        trust[d] = ts_trust_score(tp, b, d);
-    }
+    ts_trust_scores(ctx, b, n_domains, trust, mean, sd, integrity);
 }
 
 /* ---- The module --------------------------------------------------------------------- */
@@ -369,17 +390,17 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
         uint32_t j = ts_relstore_id(rs, a, k);
         ts_relstore_read(rs, a, k, w->day, &b);
         double t = 0.0, p[TS_MAX_DOMAINS];
+        float score[TS_MAX_DOMAINS], mu[TS_MAX_DOMAINS], nu;
         ts_work_success_all(&s->link, w, j, p);
+        ts_trust_scores(&s->tp, &b, D, score, mu, NULL, &nu);
         for (uint32_t d = 0; d < D; d++) {
-            float mu, sigma;
-            ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
-            t += ts_trust_score(&s->tp, &b, d);
-            acc[TA_ERR] += fabs((double)mu - p[d]);
+            t += score[d];
+            acc[TA_ERR] += fabs((double)mu[d] - p[d]);
         }
         acc[TA_ERR_N] += D;
         acc[TA_T] += t / D;
         acc[TA_MODELS] += 1.0;
-        acc[TA_INTEG] += ts_trust_integrity(&s->tp, &b);
+        acc[TA_INTEG] += nu;
         acc[TA_GOOD] += b.goodwill;
     }
     /* Close pairs: manager, teammates, reports. */

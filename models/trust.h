@@ -26,6 +26,11 @@ void ts_trust_competence(const ts_trust_params *tp, const ts_belief *b, uint32_t
 float ts_trust_integrity(const ts_trust_params *tp, const ts_belief *b);
 /* T = clamp(nu * (mu - z * sigma) + 0.1 * goodwill, 0, 1). */
 float ts_trust_score(const ts_trust_params *tp, const ts_belief *b, uint32_t d);
+/* The scores of every domain (score[0..n_domains)) with, where not NULL, their parts:
+ * mu and sigma per domain and the integrity nu; the same values as ts_trust_score and
+ * the functions above, the integrity computed once. */
+void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_domains,
+                     float *score, float *mu, float *sigma, float *integrity);
 /* T(i -> j, d) today: from i's model of j, or from the prior alone if i holds none. */
 float ts_trust_of(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j, uint32_t d);
 /* The same averaged over the domains. */
