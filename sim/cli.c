@@ -45,7 +45,8 @@ enum {
     OPT_CSV,
     OPT_PATTERN,
     OPT_QUICK,
-    OPT_VERBOSE
+    OPT_VERBOSE,
+    OPT_UNPAIRED
 };
 
 /* ---- Usage texts ------------------------------------------------------------------ */
@@ -130,12 +131,16 @@ static const char usage_compare[] =
     "Usage: trustsim compare FILE.h5 [OPTIONS]\n"
     "\n"
     "Prints, per grid point, the mean and 95% confidence interval over replicates of each\n"
-    "summary metric, with Welch's t-test against the baseline grid point.\n"
+    "summary metric, and its difference from the baseline grid point: paired by replicate\n"
+    "(paired t-test) when the grid points share their seeds, as trustsim run gives them,\n"
+    "else Welch's t-test.\n"
     "\n"
     "Options:\n"
     "      --metric NAME     compare only this metric (repeatable; default: all)\n"
     "      --baseline N      index of the baseline grid point (default 0)\n"
     "      --csv FILE        also write the table as CSV to FILE\n"
+    "      --unpaired        Welch's test even when the grid points share their seeds\n"
+    "                        (by default they are compared pair by pair, by replicate)\n"
     "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
     "                        own error stack\n"
     "  -h, --help            show this help and exit\n";
@@ -711,6 +716,7 @@ static int cli_compare(int argc, char **argv) {
     static const struct option opts[] = {{"metric", required_argument, NULL, OPT_METRIC},
                                          {"baseline", required_argument, NULL, OPT_BASELINE},
                                          {"csv", required_argument, NULL, OPT_CSV},
+                                         {"unpaired", no_argument, NULL, OPT_UNPAIRED},
                                          {"verbose", no_argument, NULL, OPT_VERBOSE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -753,6 +759,9 @@ static int cli_compare(int argc, char **argv) {
                 goto cleanup;
             }
             co.csv = optarg;
+            break;
+        case OPT_UNPAIRED:
+            co.unpaired = 1;
             break;
         case OPT_VERBOSE:
             ts_h5_set_verbose(1);

@@ -22,6 +22,7 @@
 /* One value of a metric in one run. */
 typedef struct cmp_value {
     size_t point;
+    uint64_t replicate;
     double value;
 } cmp_value;
 
@@ -36,9 +37,17 @@ typedef struct cmp_data {
     const char *path;
     size_t n_points, n_runs;
     size_t max_points; /* grid points a run may name */
-    ts_h5names keys;   /* swept key paths */
-    char ***grid;      /* grid[k][p]: value of key k at point p as text (may be NULL) */
-    size_t *grid_n;    /* cells in grid[k] */
+    /* Arms share their seeds by replicate (common random numbers): every run of a
+     * replicate has the same seed, whatever its grid point. Then the comparison is
+     * paired by replicate. */
+    int paired;
+    uint64_t *rep_seed;      /* per replicate: its seed */
+    uint64_t *rep_point;     /* per replicate: the grid point it was first seen at */
+    unsigned char *rep_seen; /* per replicate: 0 not seen, 1 at one point, 2 at several */
+    size_t n_reps;
+    ts_h5names keys; /* swept key paths */
+    char ***grid;    /* grid[k][p]: value of key k at point p as text (may be NULL) */
+    size_t *grid_n;  /* cells in grid[k] */
     cmp_metric *m;
     size_t n_m, cap_m;
 } cmp_data;
@@ -57,6 +66,9 @@ static void cmp_data_free(cmp_data *d) {
         free(d->m[i].v);
     }
     free(d->m);
+    free(d->rep_seed);
+    free(d->rep_point);
+    free(d->rep_seen);
 }
 
 static cmp_metric *cmp_find(cmp_data *d, const char *name) {
@@ -105,7 +117,7 @@ static cmp_metric *cmp_metric_get(cmp_data *d, const char *name, hid_t dset) {
     return m;
 }
 
-static int cmp_metric_push(cmp_metric *m, size_t point, double value) {
+static int cmp_metric_push(cmp_metric *m, size_t point, uint64_t replicate, double value) {
     if (m->n == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 16;
         cmp_value *grown = realloc(m->v, cap * sizeof *grown);
@@ -116,6 +128,7 @@ static int cmp_metric_push(cmp_metric *m, size_t point, double value) {
         m->cap = cap;
     }
     m->v[m->n].point = point;
+    m->v[m->n].replicate = replicate;
     m->v[m->n].value = value;
     m->n++;
     return 1;
@@ -128,10 +141,23 @@ static ts_status cmp_read_run(cmp_data *d, hid_t runs, const char *run, ts_error
     ts_h5names names = {NULL, 0};
     hid_t g = H5Gopen2(runs, run, H5P_DEFAULT);
     hid_t summary = H5I_INVALID_HID;
-    uint64_t point = 0;
+    uint64_t point = 0, replicate = 0, seed = 0;
     if (g < 0 || !ts_h5_read_attr(g, "grid_point", H5T_NATIVE_UINT64, &point) ||
         H5Lexists(g, "summary", H5P_DEFAULT) <= 0) {
         goto cleanup;
+    }
+    /* Pairing needs every run's replicate and seed; a run without them unpairs. */
+    if (!ts_h5_read_attr(g, "replicate", H5T_NATIVE_UINT64, &replicate) ||
+        !ts_h5_read_attr(g, "seed", H5T_NATIVE_UINT64, &seed) || replicate >= d->n_reps) {
+        d->paired = 0;
+    } else if (d->rep_seen[replicate] && d->rep_seed[replicate] != seed) {
+        d->paired = 0;
+    } else if (!d->rep_seen[replicate]) {
+        d->rep_seen[replicate] = 1;
+        d->rep_seed[replicate] = seed;
+        d->rep_point[replicate] = point;
+    } else if (d->rep_point[replicate] != point) {
+        d->rep_seen[replicate] = 2;
     }
     summary = H5Gopen2(g, "summary", H5P_DEFAULT);
     int rc = summary >= 0 ? ts_h5_list(summary, H5_INDEX_NAME, &names) : -1;
@@ -160,7 +186,7 @@ static ts_status cmp_read_run(cmp_data *d, hid_t runs, const char *run, ts_error
             (H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) &&
             H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) >= 0) {
             cmp_metric *m = cmp_metric_get(d, names.names[i], dset);
-            if (!m || !cmp_metric_push(m, (size_t)point, v)) {
+            if (!m || !cmp_metric_push(m, (size_t)point, replicate, v)) {
                 st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", d->path);
             }
         }
@@ -251,6 +277,15 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
             }
         }
     }
+    /* A replicate index is below the number of runs in a well-formed file. */
+    d->n_reps = runs_list.n ? runs_list.n : 1;
+    d->rep_seed = calloc(d->n_reps, sizeof *d->rep_seed);
+    d->rep_point = calloc(d->n_reps, sizeof *d->rep_point);
+    d->rep_seen = calloc(d->n_reps, 1);
+    if (st == TS_OK && (!d->rep_seed || !d->rep_point || !d->rep_seen)) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", d->path);
+    }
+    d->paired = 1;
     for (size_t i = 0; i < runs_list.n && st == TS_OK; i++) {
         uint64_t index;
         if (ts_h5_run_index(runs_list.names[i], &index) &&
@@ -258,6 +293,12 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
             st = cmp_read_run(d, runs, runs_list.names[i], err);
         }
     }
+    /* Paired only when some replicate was run at several grid points under one seed. */
+    int shared = 0;
+    for (size_t r = 0; r < d->n_reps && d->rep_seen; r++) {
+        shared |= d->rep_seen[r] == 2;
+    }
+    d->paired = d->paired && shared;
     if (st == TS_OK && d->n_m > 1) {
         qsort(d->m, d->n_m, sizeof *d->m, cmp_metric_by_name);
     }
@@ -270,14 +311,26 @@ cleanup:
 
 /* ---- The comparison ------------------------------------------------------------------ */
 
-/* The statistics of one metric at every grid point. */
+/* The statistics of one metric at every grid point, and its difference from the
+ * baseline (paired by replicate or Welch, as cmp_data.paired says). */
 typedef struct cmp_row {
     ts_stats s;
-    double p, d;
+    ts_diff x;
 } cmp_row;
 
+/* The baseline's value of m in `replicate`, NaN when it has none. */
+static double cmp_baseline_value(const cmp_metric *m, size_t baseline, uint64_t replicate) {
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->v[i].point == baseline && m->v[i].replicate == replicate) {
+            return m->v[i].value;
+        }
+    }
+    return NAN;
+}
+
 /* Fills rows[0..n_points-1] for m; scratch holds m->n values. A NaN value (a summary
- * that is undefined in that run) is left out: n counts the values used. */
+ * that is undefined in that run) is left out: n counts the values used; paired, a
+ * replicate counts when both it and the baseline's have a value. */
 static void cmp_compute(const cmp_data *d, const cmp_metric *m, size_t baseline, double *scratch,
                         cmp_row *rows) {
     for (size_t p = 0; p < d->n_points; p++) {
@@ -290,8 +343,20 @@ static void cmp_compute(const cmp_data *d, const cmp_metric *m, size_t baseline,
         ts_stats_describe(scratch, n, &rows[p].s);
     }
     for (size_t p = 0; p < d->n_points; p++) {
-        rows[p].p = ts_stats_welch(&rows[p].s, &rows[baseline].s).p;
-        rows[p].d = ts_stats_cohen_d(&rows[p].s, &rows[baseline].s);
+        if (!d->paired) {
+            rows[p].x = ts_stats_unpaired(&rows[p].s, &rows[baseline].s);
+            continue;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < m->n; i++) {
+            if (m->v[i].point == p && !isnan(m->v[i].value)) {
+                double b = cmp_baseline_value(m, baseline, m->v[i].replicate);
+                if (!isnan(b)) {
+                    scratch[n++] = m->v[i].value - b;
+                }
+            }
+        }
+        rows[p].x = ts_stats_paired(scratch, n);
     }
 }
 
@@ -302,7 +367,7 @@ static const char *cmp_grid_cell(const cmp_data *d, size_t k, size_t p) {
 /* One metric's table on out. */
 static ts_status cmp_print(const cmp_data *d, const cmp_metric *m, const cmp_row *rows,
                            size_t baseline, FILE *out) {
-    ts_txt t = {.n_cols = d->keys.n + 6};
+    ts_txt t = {.n_cols = d->keys.n + 7};
     ts_txt_add(&t, "point");
     for (size_t k = 0; k < d->keys.n; k++) {
         ts_txt_add(&t, "%s", d->keys.names[k]);
@@ -310,6 +375,7 @@ static ts_status cmp_print(const cmp_data *d, const cmp_metric *m, const cmp_row
     ts_txt_add(&t, "mean ± ci95");
     ts_txt_add(&t, "[ci95 low, high]");
     ts_txt_add(&t, "n");
+    ts_txt_add(&t, "difference [ci95]");
     ts_txt_add(&t, "p vs baseline");
     ts_txt_add(&t, "d");
     for (size_t p = 0; p < d->n_points; p++) {
@@ -333,18 +399,26 @@ static ts_status cmp_print(const cmp_data *d, const cmp_metric *m, const cmp_row
         }
         ts_txt_add(&t, "%zu", r->s.n);
         if (p == baseline) {
+            ts_txt_add(&t, "-");
             ts_txt_add(&t, "baseline");
             ts_txt_add(&t, "-");
         } else {
-            if (isnan(r->p)) {
+            if (isnan(r->x.diff)) {
                 ts_txt_add(&t, "-");
+            } else if (isnan(r->x.ci95_low)) {
+                ts_txt_add(&t, "%+.4g", r->x.diff);
             } else {
-                ts_txt_add(&t, "%.3g", r->p);
+                ts_txt_add(&t, "%+.4g [%.4g, %.4g]", r->x.diff, r->x.ci95_low, r->x.ci95_high);
             }
-            if (isnan(r->d)) {
+            if (isnan(r->x.p)) {
                 ts_txt_add(&t, "-");
             } else {
-                ts_txt_add(&t, "%.3g", r->d);
+                ts_txt_add(&t, "%.3g", r->x.p);
+            }
+            if (isnan(r->x.d)) {
+                ts_txt_add(&t, "-");
+            } else {
+                ts_txt_add(&t, "%.3g", r->x.d);
             }
         }
     }
@@ -409,16 +483,39 @@ static int cmp_dataset(hid_t loc, const char *name, const double *v, size_t n, c
 /* /sweep/summary/<metric>/ for one metric; col has n_points entries. */
 static ts_status cmp_write_metric(const cmp_data *d, hid_t summary, const cmp_metric *m,
                                   const cmp_row *rows, double *col, ts_error *err) {
-    static const char *const names[] = {"mean",          "sd",         "ci95_low", "ci95_high", "n",
-                                        "p_vs_baseline", "effect_size"};
-    static const char *const what[] = {
+    static const char *const names[] = {
+        "mean",          "sd",          "ci95_low", "ci95_high",     "n",
+        "p_vs_baseline", "effect_size", "diff",     "diff_ci95_low", "diff_ci95_high"};
+    const char *paired[] = {
+        "paired t-test (differences by replicate) two-sided p-value of each grid point against "
+        "the baseline, for",
+        "d_z (mean difference by replicate / its sd) of each grid point against the baseline, for",
+        "mean difference by replicate from the baseline of",
+        "lower end of the 95% confidence interval (t, paired) of the difference from the "
+        "baseline of",
+        "upper end of the 95% confidence interval (t, paired) of the difference from the "
+        "baseline of"};
+    const char *welch[] = {
+        "Welch's t-test two-sided p-value of each grid point against the baseline, for",
+        "Cohen's d (pooled sd) of each grid point against the baseline, for",
+        "difference of the mean from the baseline's of",
+        "lower end of the 95% confidence interval (Welch) of the difference from the baseline of",
+        "upper end of the 95% confidence interval (Welch) of the difference from the baseline "
+        "of"};
+    const char *what[] = {
         "mean over the complete replicates of each grid point of",
         "sample standard deviation over the replicates of each grid point of",
         "lower end of the 95% confidence interval (t distribution) of the mean of",
         "upper end of the 95% confidence interval (t distribution) of the mean of",
         "number of complete replicates of each grid point with",
-        "Welch's t-test two-sided p-value of each grid point against the baseline, for",
-        "Cohen's d (pooled sd) of each grid point against the baseline, for"};
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        NULL};
+    for (size_t c = 5; c < 10; c++) {
+        what[c] = d->paired ? paired[c - 5] : welch[c - 5];
+    }
     char obj[1024], desc[1024];
     ts_status st = TS_OK;
     snprintf(obj, sizeof obj, "/sweep/summary/%s", m->name);
@@ -429,11 +526,11 @@ static ts_status cmp_write_metric(const cmp_data *d, hid_t summary, const cmp_me
     for (size_t c = 0; c < sizeof names / sizeof names[0] && st == TS_OK; c++) {
         for (size_t p = 0; p < d->n_points; p++) {
             const cmp_row *r = &rows[p];
-            double v[] = {r->s.mean,      r->s.sd, r->s.ci95_low, r->s.ci95_high,
-                          (double)r->s.n, r->p,    r->d};
+            double v[] = {r->s.mean, r->s.sd, r->s.ci95_low, r->s.ci95_high, (double)r->s.n,
+                          r->x.p,    r->x.d,  r->x.diff,     r->x.ci95_low,  r->x.ci95_high};
             col[p] = v[c];
         }
-        const char *units = c < 4 ? m->units : c == 4 ? "runs" : "";
+        const char *units = c < 4 || c >= 7 ? m->units : c == 4 ? "runs" : "";
         snprintf(desc, sizeof desc, "%s %s", what[c], m->name);
         if (!cmp_dataset(g, names[c], col, d->n_points, units, desc)) {
             snprintf(obj, sizeof obj, "/sweep/summary/%s/%s", m->name, names[c]);
@@ -476,7 +573,10 @@ static hid_t cmp_summary_group(const cmp_data *d, hid_t file, size_t baseline, t
     int ok = attr >= 0 && H5Awrite(attr, H5T_NATIVE_UINT64, &b) >= 0 &&
              cmp_attr_string(summary, "description",
                              "per summary metric, statistics over the complete replicates of "
-                             "each grid point (written by trustsim compare)");
+                             "each grid point (written by trustsim compare)") &&
+             cmp_attr_string(summary, "test",
+                             d->paired ? "paired (grid points share their seeds by replicate)"
+                                       : "welch (grid points have their own seeds)");
     ts_h5_close_id(&attr);
     ts_h5_close_id(&space);
     ts_h5_close_id(&sweep);
@@ -536,7 +636,9 @@ static void cmp_csv_header(FILE *f, const cmp_data *d) {
         fputc(',', f);
         cmp_csv_cell(f, d->keys.names[k]);
     }
-    fputs(",mean,sd,ci95_low,ci95_high,n,p_vs_baseline,effect_size\n", f);
+    fputs(",mean,sd,ci95_low,ci95_high,n,p_vs_baseline,effect_size,diff,diff_ci95_low,"
+          "diff_ci95_high,test\n",
+          f);
 }
 
 static void cmp_csv_rows(FILE *f, const cmp_data *d, const cmp_metric *m, const cmp_row *rows) {
@@ -554,9 +656,12 @@ static void cmp_csv_rows(FILE *f, const cmp_data *d, const cmp_metric *m, const 
         cmp_csv_number(f, r->s.ci95_low);
         cmp_csv_number(f, r->s.ci95_high);
         fprintf(f, ",%zu", r->s.n);
-        cmp_csv_number(f, r->p);
-        cmp_csv_number(f, r->d);
-        fputc('\n', f);
+        cmp_csv_number(f, r->x.p);
+        cmp_csv_number(f, r->x.d);
+        cmp_csv_number(f, r->x.diff);
+        cmp_csv_number(f, r->x.ci95_low);
+        cmp_csv_number(f, r->x.ci95_high);
+        fputs(d->paired ? ",paired\n" : ",welch\n", f);
     }
 }
 
@@ -637,6 +742,7 @@ ts_status ts_compare(const ts_compare_options *o, FILE *out, ts_error *err) {
     if (st != TS_OK) {
         goto cleanup;
     }
+    d.paired = d.paired && !o->unpaired;
     if (d.n_runs == 0) {
         st = ts_error_set(err, TS_ERR_IO,
                           "%s: no complete runs with summary metrics: nothing to compare", o->path);
@@ -671,8 +777,18 @@ ts_status ts_compare(const ts_compare_options *o, FILE *out, ts_error *err) {
     fprintf(out, "%s: %zu complete runs, %zu grid points, baseline grid point %zu\n", o->path,
             d.n_runs, d.n_points, o->baseline);
     fprintf(out, "mean ± half-width of the 95%% confidence interval (t distribution) over the "
-                 "replicates;\np: Welch's two-sided t-test against the baseline; d: Cohen's d "
-                 "(pooled sd); '-': fewer than 2 replicates or no variance\n");
+                 "replicates;\n");
+    if (d.paired) {
+        fprintf(out, "the grid points share their seeds by replicate (common random numbers): "
+                     "paired comparison;\ndifference: mean of the differences by replicate "
+                     "from the baseline, with its 95%% t interval;\np: paired two-sided t-test; "
+                     "d: d_z (mean difference / sd of the differences);\n");
+    } else {
+        fprintf(out, "the grid points have their own seeds: unpaired comparison;\ndifference: "
+                     "mean minus the baseline's, with its Welch 95%% interval;\np: Welch's "
+                     "two-sided t-test; d: Cohen's d (pooled sd);\n");
+    }
+    fprintf(out, "'-': fewer than 2 replicates or no variance\n");
     for (size_t i = 0; i < n_sel && st == TS_OK; i++) {
         st = cmp_print(&d, sel[i], rows + i * d.n_points, o->baseline, out);
     }

@@ -42,7 +42,8 @@ static const ts_param keys_top_params[] = {
      .min = 1,
      .max = 100000,
      .units = "runs",
-     .doc = "Independent runs of every grid point, each with its own derived seed."},
+     .doc = "Runs of every grid point, each replicate with its own derived seed, shared by "
+            "every grid point (the arms of a sweep are paired)."},
     {.key = "domains",
      .type = TS_PT_STRLIST,
      .def = "[design, roadmap, people, debugging]",

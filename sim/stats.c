@@ -61,6 +61,40 @@ ts_welch ts_stats_welch(const ts_stats *a, const ts_stats *b) {
     return w;
 }
 
+ts_diff ts_stats_paired(const double *diffs, size_t n) {
+    ts_diff r = {n, NAN, NAN, NAN, NAN, NAN};
+    ts_stats s;
+    ts_stats_describe(diffs, n, &s);
+    r.diff = s.mean;
+    if (n < 2 || !(s.sd > 0.0) || !isfinite(s.sd)) {
+        return r;
+    }
+    r.ci95_low = s.ci95_low;
+    r.ci95_high = s.ci95_high;
+    double t = s.mean / (s.sd / sqrt((double)n));
+    r.p = 2.0 * gsl_cdf_tdist_Q(fabs(t), (double)(n - 1));
+    if (r.p > 1.0) {
+        r.p = 1.0;
+    }
+    r.d = s.mean / s.sd;
+    return r;
+}
+
+ts_diff ts_stats_unpaired(const ts_stats *a, const ts_stats *b) {
+    ts_diff r = {a->n + b->n, a->mean - b->mean, NAN, NAN, NAN, NAN};
+    ts_welch w = ts_stats_welch(a, b);
+    if (isnan(w.df)) {
+        return r;
+    }
+    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
+    double half = gsl_cdf_tdist_Pinv(0.975, w.df) * se;
+    r.ci95_low = r.diff - half;
+    r.ci95_high = r.diff + half;
+    r.p = w.p;
+    r.d = ts_stats_cohen_d(a, b);
+    return r;
+}
+
 double ts_stats_cohen_d(const ts_stats *a, const ts_stats *b) {
     if (!ts_stats_comparable(a, b)) {
         return NAN;

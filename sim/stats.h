@@ -33,6 +33,22 @@ ts_welch ts_stats_welch(const ts_stats *a, const ts_stats *b);
  * both sds are 0. */
 double ts_stats_cohen_d(const ts_stats *a, const ts_stats *b);
 
+/* A difference of means against a baseline, with its 95 % interval, test and effect size:
+ * diff = mean_a - mean_b; p two-sided; d the effect size. */
+typedef struct ts_diff {
+    size_t n; /* pairs (paired) or n_a + n_b (Welch) */
+    double diff, ci95_low, ci95_high, p, d;
+} ts_diff;
+
+/* Paired: the n differences of matched pairs (a_i - b_i) in diffs: their mean, its t
+ * interval (n - 1 df), the paired t-test and d_z = mean / sd of the differences. diff is
+ * NaN when n is 0; the rest NaN when n < 2 or every difference is the same. */
+ts_diff ts_stats_paired(const double *diffs, size_t n);
+
+/* Unpaired: mean_a - mean_b, its Welch interval (Welch–Satterthwaite df), Welch's p and
+ * Cohen's d (as above); NaN where ts_stats_welch is. */
+ts_diff ts_stats_unpaired(const ts_stats *a, const ts_stats *b);
+
 /* Pearson's r of the n pairs (x[i], y[i]); NaN when n < 3 or either variance is 0. */
 double ts_stats_pearson(const double *x, const double *y, size_t n);
 

@@ -245,6 +245,14 @@ static void test_compare_file(void **state) {
     assert_float_equal(v[0], 0.0, 0.0);
     assert_float_equal(v[1], 1.449137674618944, 1e-12);
     assert_true(isnan(v[2]));
+    /* The difference 6 - 3 and its Welch interval: se = sqrt(2.5/5 + (20/3)/4), df
+     * 4.749414519906324, t(0.975, df) * se = 3.8446363839400912 (scipy). */
+    read_vector(path, "/sweep/summary/x/diff", v, 3);
+    assert_float_equal(v[1], 3.0, 1e-12);
+    read_vector(path, "/sweep/summary/x/diff_ci95_low", v, 3);
+    assert_float_equal(v[1], -0.8446363839400912, 1e-9);
+    read_vector(path, "/sweep/summary/x/diff_ci95_high", v, 3);
+    assert_float_equal(v[1], 6.844636383940092, 1e-9);
     assert_false(exists(path, "/sweep/summary/y"));
 
     /* CSV: a header and one row per grid point. */
@@ -253,9 +261,12 @@ static void test_compare_file(void **state) {
     char *rows = slurp(c);
     fclose(c);
     assert_non_null(strstr(rows, "metric,grid_point,mean,sd,ci95_low,ci95_high,n,"
-                                 "p_vs_baseline,effect_size\n"));
+                                 "p_vs_baseline,effect_size,diff,diff_ci95_low,diff_ci95_high,"
+                                 "test\n"));
     assert_non_null(strstr(rows, "x,0,3,"));
-    assert_non_null(strstr(rows, "x,2,42,NaN,NaN,NaN,1,NaN,NaN\n"));
+    /* One value at point 2: a difference, no interval or test. Each run is its own
+     * replicate here, so the comparison is unpaired (Welch). */
+    assert_non_null(strstr(rows, "x,2,42,NaN,NaN,NaN,1,NaN,NaN,39,NaN,NaN,welch\n"));
     size_t lines = 0;
     for (const char *s = rows; *s; s++) {
         lines += *s == '\n';
@@ -447,12 +458,89 @@ static void test_compare_no_room(void **state) {
     fclose(out);
 }
 
+/* Grid points that share their seeds by replicate are compared pair by pair: point 1 is
+ * point 0 plus about 1 in every replicate, a difference Welch cannot see (p 0.31) and the
+ * paired test sees at once. Values from scipy: mean difference 1, sd 0.0816496580927727,
+ * t(0.975, 3) interval [0.8700771736374662, 1.1299228263625338], p 0.00014915720128493647,
+ * d_z 12.24744871391588. */
+static void test_compare_paired(void **state) {
+    (void)state;
+    char path[512], csv[512];
+    tmp_path(path, sizeof path, "paired.h5");
+    tmp_path(csv, sizeof csv, "paired.csv");
+    const double x0[] = {1, 2, 3, 4}, step[] = {1.0, 1.1, 0.9, 1.0};
+    ts_error err;
+    ts_h5file *f = NULL;
+    assert_int_equal(ts_h5_create(path, 1, NULL, NULL, &f, &err), TS_OK);
+    for (uint32_t rep = 0; rep < 4; rep++) {
+        for (uint32_t g = 0; g < 2; g++) {
+            ts_result r;
+            ts_result_init(&r);
+            r.run_index = rep * 2 + g;
+            r.grid_point = g;
+            r.replicate = rep;
+            r.seed = 1000 + rep;
+            double x = x0[rep] + (g ? step[rep] : 0.0);
+            assert_int_equal(ts_result_add_scalar(&r, "x", "hours", "the x metric", x), TS_OK);
+            assert_int_equal(ts_h5_write_run(f, &r, &err), TS_OK);
+            ts_result_free(&r);
+        }
+    }
+    assert_int_equal(ts_h5_finish(f, &err), TS_OK);
+    ts_compare_options o = {.path = path, .csv = csv};
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    assert_int_equal(ts_compare(&o, out, &err), TS_OK);
+    char *text = slurp(out);
+    fclose(out);
+    assert_non_null(strstr(text, "paired comparison"));
+    free(text);
+    double v[2];
+    read_vector(path, "/sweep/summary/x/diff", v, 2);
+    assert_float_equal(v[1], 1.0, 1e-12);
+    read_vector(path, "/sweep/summary/x/diff_ci95_low", v, 2);
+    assert_float_equal(v[1], 0.8700771736374662, 1e-9);
+    read_vector(path, "/sweep/summary/x/diff_ci95_high", v, 2);
+    assert_float_equal(v[1], 1.1299228263625338, 1e-9);
+    read_vector(path, "/sweep/summary/x/p_vs_baseline", v, 2);
+    assert_float_equal(v[1], 0.00014915720128493647, 1e-9);
+    read_vector(path, "/sweep/summary/x/effect_size", v, 2);
+    assert_float_equal(v[1], 12.24744871391588, 1e-9);
+    FILE *c = fopen(csv, "r");
+    assert_non_null(c);
+    char *rows = slurp(c);
+    fclose(c);
+    assert_non_null(strstr(rows, ",paired\n"));
+    assert_null(strstr(rows, ",welch\n"));
+    free(rows);
+
+    /* One replicate's seed differs between the points: not paired any more (Welch). */
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t g = H5Gopen2(file, "/runs/r000003", H5P_DEFAULT);
+    uint64_t other = 77;
+    hid_t a = H5Aopen(g, "seed", H5P_DEFAULT);
+    assert_true(H5Awrite(a, H5T_NATIVE_UINT64, &other) >= 0);
+    H5Aclose(a);
+    H5Gclose(g);
+    H5Fclose(file);
+    out = tmpfile();
+    assert_int_equal(ts_compare(&o, out, &err), TS_OK);
+    text = slurp(out);
+    fclose(out);
+    assert_non_null(strstr(text, "unpaired comparison"));
+    free(text);
+    read_vector(path, "/sweep/summary/x/p_vs_baseline", v, 2);
+    assert_true(v[1] > 0.2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe),          cmocka_unit_test(test_describe_small_samples),
         cmocka_unit_test(test_welch_and_cohen),   cmocka_unit_test(test_welch_edge_cases),
         cmocka_unit_test(test_compare_file),      cmocka_unit_test(test_compare_errors),
         cmocka_unit_test(test_compare_malformed), cmocka_unit_test(test_compare_no_room),
+        cmocka_unit_test(test_compare_paired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,45 @@ static void test_median(void **state) {
     assert_true(isnan(ts_stats_median(NULL, 0)));
 }
 
+/* Differences from a baseline (scipy, 2026-12-04): paired, the diffs {1, 1.1, 0.9, 1}
+ * have mean 1, t interval [0.8700771736374662, 1.1299228263625338], p
+ * 0.00014915720128493647, d_z 12.24744871391588; unpaired, {1..5} against {3, 5, 7, 9}
+ * give -3, Welch interval [-6.844636383940092, 0.8446363839400912], p 0.1000838090350076,
+ * d -1.449137674618944. Degenerate samples give NaN where no test exists. */
+static void test_differences(void **state) {
+    (void)state;
+    const double diffs[] = {1.0, 1.1, 0.9, 1.0};
+    ts_diff p = ts_stats_paired(diffs, 4);
+    assert_int_equal(p.n, 4);
+    assert_float_equal(p.diff, 1.0, 1e-12);
+    assert_float_equal(p.ci95_low, 0.8700771736374662, 1e-9);
+    assert_float_equal(p.ci95_high, 1.1299228263625338, 1e-9);
+    assert_float_equal(p.p, 0.00014915720128493647, 1e-9);
+    assert_float_equal(p.d, 12.24744871391588, 1e-9);
+    const double same[] = {2.0, 2.0, 2.0};
+    p = ts_stats_paired(same, 3);
+    assert_float_equal(p.diff, 2.0, 0.0);
+    assert_true(isnan(p.p) && isnan(p.d) && isnan(p.ci95_low));
+    p = ts_stats_paired(NULL, 0);
+    assert_true(isnan(p.diff));
+
+    const double a[] = {1, 2, 3, 4, 5}, b[] = {3, 5, 7, 9};
+    ts_stats sa, sb;
+    ts_stats_describe(a, 5, &sa);
+    ts_stats_describe(b, 4, &sb);
+    ts_diff u = ts_stats_unpaired(&sa, &sb);
+    assert_float_equal(u.diff, -3.0, 1e-12);
+    assert_float_equal(u.ci95_low, -6.844636383940092, 1e-9);
+    assert_float_equal(u.ci95_high, 0.8446363839400912, 1e-9);
+    assert_float_equal(u.p, 0.1000838090350076, 1e-9);
+    assert_float_equal(u.d, -1.449137674618944, 1e-9);
+    ts_stats one;
+    ts_stats_describe(a, 1, &one);
+    u = ts_stats_unpaired(&one, &sb);
+    assert_float_equal(u.diff, -5.0, 1e-12);
+    assert_true(isnan(u.p) && isnan(u.ci95_low));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe_known_answers),
@@ -113,6 +152,7 @@ int main(void) {
         cmocka_unit_test(test_pearson),
         cmocka_unit_test(test_spearman_with_ties),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_differences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
