@@ -249,6 +249,11 @@ typedef struct trust_state {
     uint32_t n_alloc;
     ts_work_link link; /* model error compares beliefs with the chance of success */
     uint32_t stride;
+    /* Each agent's chance of success per domain today (n_alloc x n_domains), computed
+     * once a day before measure when every believer is measured (stride 1): many models
+     * name the same person. With a stride, measure computes it per model instead. */
+    double *success;
+    uint32_t n_domains;
 } trust_state;
 
 static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
@@ -258,6 +263,7 @@ static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **stat
     }
     ts_trust_params_load(sc, &s->tp);
     ts_work_link_load(sc, &s->link);
+    s->n_domains = w->n_domains;
     s->stride =
         w->n > TRUST_SAMPLE_TARGET ? (w->n + TRUST_SAMPLE_TARGET - 1) / TRUST_SAMPLE_TARGET : 1;
     w->score = trust_score_view;
@@ -278,6 +284,7 @@ static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **stat
 static void trust_free(void *state) {
     trust_state *s = state;
     free(s->delegated);
+    free(s->success);
     free(s);
 }
 
@@ -287,6 +294,8 @@ static ts_status trust_grow(void *state, const ts_world *w, ts_error *err) {
         return TS_OK;
     }
     if (!ts_world_grow_array((void **)&s->delegated, sizeof *s->delegated, s->n_alloc,
+                             w->n_alloc) ||
+        !ts_world_grow_array((void **)&s->success, sizeof *s->success * s->n_domains, s->n_alloc,
                              w->n_alloc)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
@@ -389,9 +398,14 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
     for (uint32_t k = 0; k < ts_relstore_count(rs, a); k++) {
         uint32_t j = ts_relstore_id(rs, a, k);
         ts_relstore_read(rs, a, k, w->day, &b);
-        double t = 0.0, p[TS_MAX_DOMAINS];
+        double t = 0.0, own[TS_MAX_DOMAINS];
         float score[TS_MAX_DOMAINS], mu[TS_MAX_DOMAINS], nu;
-        ts_work_success_all(&s->link, w, j, p);
+        const double *p = own;
+        if (s->stride == 1) {
+            p = s->success + (size_t)j * D;
+        } else {
+            ts_work_success_all(&s->link, w, j, own);
+        }
         ts_trust_scores(&s->tp, &b, D, score, mu, NULL, &nu);
         for (uint32_t d = 0; d < D; d++) {
             t += score[d];
@@ -418,6 +432,17 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
     for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         acc[TA_TEAM] += ts_trust_of_mean(&s->tp, w, a, j);
         acc[TA_PAIRS] += 1.0;
+    }
+}
+
+/* Everyone's chance of success today, left or not (models outlive people's stay). */
+static void trust_measure_prepare(void *state, const ts_world *w, uint32_t a0, uint32_t a1) {
+    trust_state *s = state;
+    if (s->stride != 1) {
+        return;
+    }
+    for (uint32_t a = a0; a < a1; a++) {
+        ts_work_success_all(&s->link, w, a, s->success + (size_t)a * s->n_domains);
     }
 }
 
@@ -559,6 +584,7 @@ const ts_module ts_module_trust = {
     .configure = trust_configure,
     .free = trust_free,
     .grow = trust_grow,
+    .measure_prepare = trust_measure_prepare,
     .org = trust_org,
     .metrics = trust_metrics,
     .n_metrics = TM_COUNT,

@@ -486,6 +486,23 @@ static void phase_measure(ts_engine *e, size_t nb) {
     uint32_t n0 = w->initial_headcount;
     uint32_t stride = n0 > TS_ENGINE_SAMPLE ? (n0 + TS_ENGINE_SAMPLE - 1) / TS_ENGINE_SAMPLE : 1;
 
+    int prepare = 0;
+    for (size_t m = 0; m < n_mods; m++) {
+        prepare |= mods[m]->measure_prepare != NULL;
+    }
+    if (prepare) {
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
+    shared(w, nb, mods, state, n_mods)
+        for (size_t b = 0; b < nb; b++) {
+            uint32_t a0 = (uint32_t)(b * TS_BLOCK);
+            uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+            for (size_t m = 0; m < n_mods; m++) {
+                if (mods[m]->measure_prepare) {
+                    mods[m]->measure_prepare(state[m], w, a0, a1);
+                }
+            }
+        }
+    }
 #pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
     shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, stride)
     for (size_t b = 0; b < nb; b++) {

@@ -52,6 +52,10 @@ typedef struct ts_module {
     const ts_metric_decl *metrics;
     size_t n_metrics;
     size_t n_acc;
+    /* Before measure, parallel over the same blocks: what measure will need of agents
+     * [a0, a1) many times over (e.g. a per-agent value that many others' models name),
+     * written into the rows of those agents only. All of it is done before any measure. */
+    void (*measure_prepare)(void *state, const ts_world *w, uint32_t a0, uint32_t a1);
     void (*measure)(const void *state, const ts_world *w, uint32_t a0, uint32_t a1, double *acc);
     /* values[n_metrics] from the summed accumulators (serial). */
     void (*day_end)(void *state, const ts_world *w, const double *acc, double *values);
