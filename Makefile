@@ -5,10 +5,10 @@ FUZZBUILD ?= build-fuzz
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE    ?= cmake
 
-# Debian packages the build, the tests and the plots need.
+# Debian packages the build, the tests and the analysis scripts need.
 DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev hdf5-tools \
        libcmocka-dev libyaml-dev librandom123-dev python3 python3-h5py \
-       python3-matplotlib python3-numpy libopenmpi-dev openmpi-bin
+       python3-matplotlib python3-numpy python3-pandas libopenmpi-dev openmpi-bin
 
 # Only `make fuzz` needs these: clang with libFuzzer and its OpenMP runtime.
 FUZZ_DEPS = clang libclang-rt-dev libomp-dev
