@@ -247,7 +247,6 @@ typedef struct run_ctx {
     const ts_scenario *sc;
     const ts_run_options *opt;
     ts_h5file *file;
-    uint64_t seed;
     size_t n_points;
     const size_t *pending;
     double agent_days;
@@ -262,13 +261,14 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
     size_t g = index % c->n_points, r = index / c->n_points;
     ts_scenario *point = NULL;
     double t0 = now_seconds();
-    /* Every grid point of a replicate runs with the same seed (common random numbers):
-     * arms of a comparison differ only in what the sweep changes, and `compare` pairs
-     * them by replicate. */
-    uint64_t seed = ts_rng_run_seed(c->seed, 0, (uint32_t)r);
     ts_result_init(res);
     ts_status st = ts_scenario_at_point(c->sc, g, &point, err);
+    /* Every grid point of a replicate runs with the same seed (common random numbers):
+     * arms of a comparison differ only in what the sweep changes, and `compare` pairs
+     * them by replicate. The point's own `seed` counts, so a sweep over seed varies it. */
+    uint64_t seed = 0;
     if (st == TS_OK) {
+        seed = ts_rng_run_seed((uint64_t)ts_scenario_int(point, "seed"), 0, (uint32_t)r);
         st = ts_runner_run_point(point, seed, threads, c->opt->modules, c->opt->n_modules, pool,
                                  res, err);
     }
@@ -390,10 +390,7 @@ static ts_status run_as_worker(const ts_scenario *sc, const ts_run_options *opt,
     if (st != TS_OK) {
         return st;
     }
-    run_ctx c = {.sc = sc,
-                 .opt = opt,
-                 .seed = (uint64_t)ts_scenario_int(sc, "seed"),
-                 .n_points = ts_scenario_n_points(sc)};
+    run_ctx c = {.sc = sc, .opt = opt, .n_points = ts_scenario_n_points(sc)};
     ts_mpi_sweep sw = {.compute = mpi_compute,
                        .ctx = &c,
                        .threads = opt->threads,
@@ -481,12 +478,7 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
 
     int32_t days = (int32_t)ts_scenario_int(sc, "days");
     int32_t warm = (int32_t)ts_scenario_int(sc, "org.warmup_days");
-    run_ctx c = {.sc = sc,
-                 .opt = opt,
-                 .file = file,
-                 .seed = (uint64_t)ts_scenario_int(sc, "seed"),
-                 .n_points = n_points,
-                 .pending = pending};
+    run_ctx c = {.sc = sc, .opt = opt, .file = file, .n_points = n_points, .pending = pending};
     ts_runner_outcome oc;
     ts_status first;
     if (mpi) {
