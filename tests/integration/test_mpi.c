@@ -39,9 +39,21 @@ static int sh(const char *cmd) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/* A build with MPI and a launcher that can start two processes here (a container may
+ * lack what Open MPI needs; that is the machine's, not trustsim's, and is said so). */
 static int have_mpi(void) {
 #ifdef TS_HAVE_MPI
-    return sh("command -v mpirun > /dev/null 2>&1") == 0;
+    static int ok = -1;
+    if (ok < 0) {
+        ok = sh("command -v mpirun > /dev/null 2>&1") == 0 &&
+             sh("mpirun -n 2 --oversubscribe true > " TMP "/probe.log 2>&1") == 0;
+        if (!ok) {
+            print_message("mpirun cannot start two processes on this machine (see %s): "
+                          "skipped\n",
+                          TMP "/probe.log");
+        }
+    }
+    return ok;
 #else
     return 0;
 #endif
