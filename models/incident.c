@@ -618,6 +618,20 @@ static void incident_day_end(void *state, const ts_world *w, const double *acc, 
     }
 }
 
+enum { IS_DAYS, IS_COORD, IS_COUNT };
+static const ts_metric_decl incident_summaries[IS_COUNT] = {
+    {"incident_days", "days",
+     "Working days the first incident took, its start and resolution days included; -1 if no "
+     "incident started, NaN if it was still unresolved at the end."},
+    {"incident_coordination_hours", "hours",
+     "Coordination and supervision hours of the first incident (so far, if unresolved); NaN if "
+     "no incident started."},
+};
+
+static ts_status add_summary(ts_result *res, const ts_metric_decl *d, double v) {
+    return ts_result_add_scalar(res, d->name, d->units, d->description, v);
+}
+
 static ts_status incident_summarize(const void *state, const ts_world *w, ts_result *res,
                                     ts_error *err) {
     const incident_state *s = state;
@@ -631,16 +645,9 @@ static ts_status incident_summarize(const void *state, const ts_world *w, ts_res
         days = r->end_day >= 0 ? (double)(r->end_day - r->start_day + 1) : NAN;
         coord = r->coord_hours;
     }
-    ts_status st = ts_result_add_scalar(
-        res, "incident_days", "days",
-        "Working days the first incident took, its start and resolution days included; -1 if "
-        "no incident started, NaN if it was still unresolved at the end.",
-        days);
+    ts_status st = add_summary(res, &incident_summaries[IS_DAYS], days);
     if (st == TS_OK) {
-        st = ts_result_add_scalar(res, "incident_coordination_hours", "hours",
-                                  "Coordination and supervision hours of the first incident (so "
-                                  "far, if unresolved); NaN if no incident started.",
-                                  coord);
+        st = add_summary(res, &incident_summaries[IS_COORD], coord);
     }
     if (st != TS_OK) {
         return ts_error_set(err, st, "out of memory");
@@ -730,5 +737,7 @@ const ts_module ts_module_incident = {
     .n_acc = 0,
     .measure = NULL,
     .day_end = incident_day_end,
+    .summaries = incident_summaries,
+    .n_summaries = IS_COUNT,
     .summarize = incident_summarize,
 };

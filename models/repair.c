@@ -275,13 +275,17 @@ static void repair_day_end(void *state, const ts_world *w, const double *acc, do
     v[0] = acc[1] > 0.0 ? acc[0] / acc[1] : NAN;
 }
 
+static const ts_metric_decl repair_summaries[] = {
+    {"safety_final", "level (0-1)", "safety_mean on the last day."},
+};
+
 static ts_status repair_summarize(const void *state, const ts_world *w, ts_result *res,
                                   ts_error *err) {
     (void)state;
     const ts_series *s = ts_result_find_series(res, "safety_mean");
-    ts_status st =
-        ts_result_add_scalar(res, "safety_final", "level (0-1)", "safety_mean on the last day.",
-                             s && s->n ? s->values[s->n - 1] : NAN);
+    const ts_metric_decl *d = &repair_summaries[0];
+    ts_status st = ts_result_add_scalar(res, d->name, d->units, d->description,
+                                        s && s->n ? s->values[s->n - 1] : NAN);
     if (st != TS_OK) {
         return ts_error_set(err, st, "out of memory for the summary");
     }
@@ -319,5 +323,7 @@ const ts_module ts_module_repair = {
     .n_acc = 2,
     .measure = repair_measure,
     .day_end = repair_day_end,
+    .summaries = repair_summaries,
+    .n_summaries = sizeof repair_summaries / sizeof repair_summaries[0],
     .summarize = repair_summarize,
 };

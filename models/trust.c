@@ -337,6 +337,22 @@ static void trust_org(void *state, ts_world *w, ts_day *d) {
 
 /* Agent columns and the summary of time to delegation, and each person's manager's
  * trust in its best domain at the end. */
+enum { TR_SUM_TRUST, TR_SUM_COVERAGE, TR_SUM_ERROR, TR_SUM_DELEGATION, TR_SUM_COUNT };
+static const ts_metric_decl trust_summaries[TR_SUM_COUNT] = {
+    {"trust_final", "trust score", "trust_mean on the last day."},
+    {"coverage_final", "fraction", "coverage on the last day."},
+    {"model_error_final", "probability", "model_error on the last day."},
+    {"hire_delegation_days", "days",
+     "Median days from hire to the manager's delegation-level trust in the hire's best domain, "
+     "over people hired on recorded days with 150 days of tenure at the end (those not there "
+     "yet count as beyond; NaN if that is half of them or there are none)."},
+};
+
+static ts_status add_summary(ts_result *res, int which, double v) {
+    const ts_metric_decl *d = &trust_summaries[which];
+    return ts_result_add_scalar(res, d->name, d->units, d->description, v);
+}
+
 static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_result *res,
                                   ts_error *err) {
     size_t n = w->n;
@@ -369,12 +385,7 @@ static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_re
     double median = ts_stats_median(pool, k);
     median = isfinite(median) ? median : NAN;
     free(pool);
-    ts_status st = ts_result_add_scalar(
-        res, "hire_delegation_days", "days",
-        "Median days from hire to the manager's delegation-level trust in the hire's best "
-        "domain, over people hired on recorded days with 150 days of tenure at the end (those "
-        "not there yet count as beyond; NaN if that is half of them or there are none).",
-        median);
+    ts_status st = add_summary(res, TR_SUM_DELEGATION, median);
     return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
 }
 
@@ -512,15 +523,12 @@ static ts_status trust_team_column(const trust_state *s, const ts_world *w, ts_r
 static ts_status trust_summarize(const void *state, const ts_world *w, ts_result *res,
                                  ts_error *err) {
     const trust_state *s = state;
-    ts_status st = ts_result_add_scalar(res, "trust_final", "trust score",
-                                        "trust_mean on the last day.", last_of(res, "trust_mean"));
+    ts_status st = add_summary(res, TR_SUM_TRUST, last_of(res, "trust_mean"));
     if (st == TS_OK) {
-        st = ts_result_add_scalar(res, "coverage_final", "fraction", "coverage on the last day.",
-                                  last_of(res, "coverage"));
+        st = add_summary(res, TR_SUM_COVERAGE, last_of(res, "coverage"));
     }
     if (st == TS_OK) {
-        st = ts_result_add_scalar(res, "model_error_final", "probability",
-                                  "model_error on the last day.", last_of(res, "model_error"));
+        st = add_summary(res, TR_SUM_ERROR, last_of(res, "model_error"));
     }
     if (st != TS_OK) {
         return ts_error_set(err, st, "out of memory for the summary");
@@ -591,5 +599,7 @@ const ts_module ts_module_trust = {
     .n_acc = TA_COUNT,
     .measure = trust_measure,
     .day_end = trust_day_end,
+    .summaries = trust_summaries,
+    .n_summaries = TR_SUM_COUNT,
     .summarize = trust_summarize,
 };

@@ -1005,6 +1005,23 @@ static double series_mean(const ts_series *s, size_t from) {
     return s && s->n > from ? series_sum(s, from) / (double)(s->n - from) : NAN;
 }
 
+/* The summary scalars: the first WS_OWN from work's series here, the setback's two from
+ * work_setback.c. */
+enum { WS_OWN = 5, WS_COUNT = 7 };
+static const ts_metric_decl work_summaries[WS_COUNT] = {
+    {"escalations_per_decision", "hops/decision", "Escalation hops per decision, all days."},
+    {"deep_dives_per_decision", "deep dives/decision", "Deep dives per decision, all days."},
+    {"leader_in_system_mean", "fraction", "Mean of leader_in_system over the recorded days."},
+    {"output_per_head_mean", "hours/person/day", "Mean of output_per_head over the recorded days."},
+    {"output_per_head_last90", "hours/person/day",
+     "Mean of output_per_head over the last 90 days."},
+    {"setback_trust_before", "trust score",
+     "trust_setback on the day before the setback (NaN without one)."},
+    {"setback_trust_after", "trust score",
+     "trust_setback measure_after days after the setback's day (NaN without one, or if the run "
+     "ends sooner)."},
+};
+
 static ts_status work_summarize(const void *state, const ts_world *w, ts_result *res,
                                 ts_error *err) {
     const ts_series *dec = ts_result_find_series(res, "decisions");
@@ -1014,30 +1031,17 @@ static ts_status work_summarize(const void *state, const ts_world *w, ts_result 
     const ts_series *out = ts_result_find_series(res, "output_per_head");
     double n_dec = series_sum(dec, 1);
     size_t last90 = out && out->n > 90 ? out->n - 90 : 1;
-    struct {
-        const char *name, *units, *desc;
-        double v;
-    } sums[] = {
-        {"escalations_per_decision", "hops/decision", "Escalation hops per decision, all days.",
-         per(series_sum(esc, 1), n_dec)},
-        {"deep_dives_per_decision", "deep dives/decision", "Deep dives per decision, all days.",
-         per(series_sum(deep, 1), n_dec)},
-        {"leader_in_system_mean", "fraction", "Mean of leader_in_system over the recorded days.",
-         series_mean(lead, 1)},
-        {"output_per_head_mean", "hours/person/day",
-         "Mean of output_per_head over the recorded days.", series_mean(out, 1)},
-        {"output_per_head_last90", "hours/person/day",
-         "Mean of output_per_head over the last 90 days.", series_mean(out, last90)},
-    };
-    for (size_t k = 0; k < sizeof sums / sizeof sums[0]; k++) {
-        ts_status st =
-            ts_result_add_scalar(res, sums[k].name, sums[k].units, sums[k].desc, sums[k].v);
+    const double v[WS_OWN] = {per(series_sum(esc, 1), n_dec), per(series_sum(deep, 1), n_dec),
+                              series_mean(lead, 1), series_mean(out, 1), series_mean(out, last90)};
+    for (size_t k = 0; k < WS_OWN; k++) {
+        const ts_metric_decl *d = &work_summaries[k];
+        ts_status st = ts_result_add_scalar(res, d->name, d->units, d->description, v[k]);
         if (st != TS_OK) {
             return ts_error_set(err, st, "out of memory for the summary");
         }
     }
     ts_status st = work_team_columns(state, w, res, err);
-    return st == TS_OK ? work_setback_summarize(state, res, err) : st;
+    return st == TS_OK ? work_setback_summarize(state, &work_summaries[WS_OWN], res, err) : st;
 }
 
 const ts_module ts_module_work = {
@@ -1059,5 +1063,7 @@ const ts_module ts_module_work = {
     .n_acc = WA_COUNT,
     .measure = work_measure,
     .day_end = work_day_end,
+    .summaries = work_summaries,
+    .n_summaries = WS_COUNT,
     .summarize = work_summarize,
 };

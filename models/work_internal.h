@@ -139,7 +139,9 @@ ts_status work_setback_validate(const ts_scenario *sc, ts_error *err);
 void work_setback_configure(const ts_scenario *sc, work_setback *sb);
 void work_setback_org(work_state *s, const ts_world *w, const ts_day *d);
 void work_setback_measure(const work_state *s, const ts_world *w, uint32_t a, double *acc);
-ts_status work_setback_summarize(const work_state *s, ts_result *res, ts_error *err);
+/* Writes the setback's two summary scalars, declared by decl[0] (before) and decl[1] (after). */
+ts_status work_setback_summarize(const work_state *s, const ts_metric_decl *decl, ts_result *res,
+                                 ts_error *err);
 
 /* The team table's window: the last WORK_WINDOW_DAYS recorded days, or the whole run if
  * it is shorter. Its first day: */

@@ -158,7 +158,8 @@ void work_setback_measure(const work_state *s, const ts_world *w, uint32_t a, do
     }
 }
 
-ts_status work_setback_summarize(const work_state *s, ts_result *res, ts_error *err) {
+ts_status work_setback_summarize(const work_state *s, const ts_metric_decl *decl, ts_result *res,
+                                 ts_error *err) {
     const ts_series *t = ts_result_find_series(res, "trust_setback");
     const work_setback *sb = &s->setback;
     double before = NAN, after = NAN;
@@ -167,14 +168,10 @@ ts_status work_setback_summarize(const work_state *s, ts_result *res, ts_error *
         before = b < t->n ? t->values[b] : NAN;
         after = a < t->n ? t->values[a] : NAN;
     }
-    ts_status st = ts_result_add_scalar(
-        res, "setback_trust_before", "trust score",
-        "trust_setback on the day before the setback (NaN without one).", before);
+    ts_status st =
+        ts_result_add_scalar(res, decl[0].name, decl[0].units, decl[0].description, before);
     if (st == TS_OK) {
-        st = ts_result_add_scalar(res, "setback_trust_after", "trust score",
-                                  "trust_setback measure_after days after the setback's day "
-                                  "(NaN without one, or if the run ends sooner).",
-                                  after);
+        st = ts_result_add_scalar(res, decl[1].name, decl[1].units, decl[1].description, after);
     }
     return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
 }

@@ -75,6 +75,57 @@ int ts_engine_module_on(const ts_module *m, const ts_scenario *sc) {
     return 0;
 }
 
+/* On at the scenario itself or at any grid point of its sweep. */
+static int module_on_anywhere(const ts_module *m, const ts_scenario *sc) {
+    if (ts_engine_module_on(m, sc)) {
+        return 1;
+    }
+    size_t n = ts_scenario_n_points(sc);
+    for (size_t g = 0; g < n && ts_scenario_n_sweep_keys(sc) > 0; g++) {
+        ts_scenario *pt = NULL;
+        ts_error e;
+        if (ts_scenario_at_point(sc, g, &pt, &e) == TS_OK) {
+            int on = ts_engine_module_on(m, pt);
+            ts_scenario_free(pt);
+            if (on) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+const ts_metric_decl *ts_engine_summary_find(const ts_module *const *modules, size_t n_modules,
+                                             const ts_scenario *sc, const char *name) {
+    for (size_t m = 0; m < n_modules; m++) {
+        for (size_t i = 0; i < modules[m]->n_summaries; i++) {
+            if (strcmp(modules[m]->summaries[i].name, name) == 0) {
+                return module_on_anywhere(modules[m], sc) ? &modules[m]->summaries[i] : NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
+void ts_engine_summary_list(const ts_module *const *modules, size_t n_modules,
+                            const ts_scenario *sc, char *buf, size_t cap) {
+    size_t len = 0;
+    if (cap == 0) {
+        return;
+    }
+    buf[0] = '\0';
+    for (size_t m = 0; m < n_modules; m++) {
+        if (modules[m]->n_summaries == 0 || !module_on_anywhere(modules[m], sc)) {
+            continue;
+        }
+        for (size_t i = 0; i < modules[m]->n_summaries && len + 1 < cap; i++) {
+            int k = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
+                             modules[m]->summaries[i].name);
+            len = k < 0 ? cap - 1 : len + (size_t)k >= cap ? cap - 1 : len + (size_t)k;
+        }
+    }
+}
+
 const ts_world *ts_engine_world(const ts_engine *e) {
     return &e->w;
 }

@@ -60,4 +60,15 @@ void *ts_engine_module_state(const ts_engine *e, const char *name);
 /* Is a module on in this scenario? Modules with no optional section are always on. */
 int ts_engine_module_on(const ts_module *m, const ts_scenario *sc);
 
+/* The declaration of the summary scalar `name` that a run of sc writes (a module that is on
+ * in sc declares it), or NULL. sc may still hold a sweep: a module counts as on when it is on
+ * at some grid point. */
+const ts_metric_decl *ts_engine_summary_find(const ts_module *const *modules, size_t n_modules,
+                                             const ts_scenario *sc, const char *name);
+
+/* The names of the summary scalars a run of sc writes, ", "-separated in table order, into
+ * buf (cut to fit), for "expected one of ..." messages. */
+void ts_engine_summary_list(const ts_module *const *modules, size_t n_modules,
+                            const ts_scenario *sc, char *buf, size_t cap);
+
 #endif

@@ -60,6 +60,13 @@ typedef struct ts_module {
     /* values[n_metrics] from the summed accumulators (serial). */
     void (*day_end)(void *state, const ts_world *w, const double *acc, double *values);
 
+    /* The summary scalars summarize writes, every one in every run while the module is on
+     * (NaN where a run has none to give), so that a command can check a metric's name
+     * before anything runs (ts_engine_summary_find). summarize writes them from these
+     * declarations, so name, units and meaning are written once. */
+    const ts_metric_decl *summaries;
+    size_t n_summaries;
+
     /* End of run: summary scalars, per-agent columns, incident rows. */
     ts_status (*summarize)(const void *state, const ts_world *w, ts_result *res, ts_error *err);
 

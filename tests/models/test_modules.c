@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "hiring.h"
 #include "incident.h"
 #include "keys.h"
 #include "modules.h"
+#include "test_support.h"
 #include "trust.h"
 
 /* ---- Helpers ------------------------------------------------------------------ */
@@ -813,6 +815,64 @@ static void test_tactic_sections(void **state) {
     ts_scenario_free(sc);
 }
 
+/* ---- Summary scalars are declared ------------------------------------------------ */
+
+/* Every summary scalar a run writes is declared by a module that is on, exactly once, and
+ * every declared one is written: with every tactic on (the optional sections of the schema)
+ * and with the defaults only, on a small organisation. */
+static void check_summaries(const char *yaml) {
+    tst_fullrun x;
+    tst_fullrun_open(&x, yaml, 41);
+    const ts_result *r = &x.r;
+    size_t declared = 0;
+    for (size_t m = 0; m < ts_n_modules; m++) {
+        const ts_module *mod = ts_modules[m];
+        assert_true(mod->n_summaries == 0 || mod->summaries != NULL);
+        if (!ts_engine_module_on(mod, x.sc)) {
+            continue;
+        }
+        for (size_t i = 0; i < mod->n_summaries; i++) {
+            size_t found = 0;
+            for (size_t j = 0; j < r->n_summary; j++) {
+                found += strcmp(r->summary[j].name, mod->summaries[i].name) == 0;
+            }
+            if (found != 1) {
+                fail_msg("%s declares %s; the run wrote it %zu times", mod->name,
+                         mod->summaries[i].name, found);
+            }
+            declared++;
+        }
+    }
+    for (size_t j = 0; j < r->n_summary; j++) {
+        const ts_metric_decl *d =
+            ts_engine_summary_find(ts_modules, ts_n_modules, x.sc, r->summary[j].name);
+        if (d == NULL) {
+            fail_msg("the run wrote %s, which no module that is on declares", r->summary[j].name);
+        }
+        assert_string_equal(d->units, r->summary[j].units);
+    }
+    assert_int_equal(declared, r->n_summary);
+    assert_null(ts_engine_summary_find(ts_modules, ts_n_modules, x.sc, "no_such_summary"));
+    tst_fullrun_close(&x);
+}
+
+static void test_summaries_declared(void **state) {
+    (void)state;
+    const ts_schema *schema = ts_modules_schema();
+    char yaml[4096];
+    size_t len =
+        (size_t)snprintf(yaml, sizeof yaml, "days: 90\norg: {headcount: 25, warmup_days: 10}\n");
+    for (size_t i = 0; i < schema->n_sections; i++) {
+        if (schema->sections[i]->optional) {
+            len += (size_t)snprintf(yaml + len, sizeof yaml - len, "%s: {}\n",
+                                    schema->sections[i]->name);
+        }
+    }
+    assert_true(len < sizeof yaml);
+    check_summaries(yaml);
+    check_summaries("days: 90\norg: {headcount: 25, warmup_days: 10}\n");
+}
+
 /* ---- docs/scenarios.md matches the schema --------------------------------------- */
 
 typedef struct doc_row {
@@ -1042,6 +1102,7 @@ static void test_docs_check_catches_drift(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
+        cmocka_unit_test(test_summaries_declared),
         cmocka_unit_test(test_schema_assembled),
         cmocka_unit_test(test_sections_well_formed),
         cmocka_unit_test(test_event_kinds_well_formed),
