@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_internal.h"
 
 #include "bench.h"
 #include "compare.h"
@@ -20,34 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Exit code of a usage error (wrong subcommand, option, argument or number). */
-#define TS_CLI_USAGE_EXIT 2
-
 /* Where `run` looks for the default scenario before falling back to the embedded copy. */
 #define TS_CLI_DEFAULT_SCENARIO "scenarios/default.yaml"
-
-/* Long-only options get values above any character so they never collide with a short
- * option, which keeps the error reporting in cli_option_error unambiguous. */
-enum {
-    OPT_SET = 256,
-    OPT_THREADS,
-    OPT_SEED,
-    OPT_REPLICATES,
-    OPT_FORCE,
-    OPT_FORCE_MEMORY,
-    OPT_RESUME,
-    OPT_QUIET,
-    OPT_AGENTS,
-    OPT_DAYS,
-    OPT_JSON,
-    OPT_METRIC,
-    OPT_BASELINE,
-    OPT_CSV,
-    OPT_PATTERN,
-    OPT_QUICK,
-    OPT_VERBOSE,
-    OPT_UNPAIRED
-};
 
 /* ---- Usage texts ------------------------------------------------------------------ */
 
@@ -63,6 +38,7 @@ static const char usage_main[] =
     "  info FILE.h5       describe what is in a results file\n"
     "  bench              time the engine on a synthetic organisation\n"
     "  compare FILE.h5    compare the grid points of a sweep\n"
+    "  sensitivity SCENARIO  which factors drive the results (Morris, Sobol')\n"
     "  validate [FILE]    check the stylised facts of a patterns file; print a scorecard\n"
     "\n"
     "Options:\n"
@@ -175,10 +151,9 @@ static const char usage_validate[] =
 
 /* "trustsim CMD: MESSAGE" and the hint to the command's help; returns the usage exit
  * code. cmd is NULL for the top level. */
-static int cli_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int cli_usage_error(const char *cmd, const char *fmt, ...) {
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
     fprintf(stderr, "trustsim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
@@ -189,7 +164,7 @@ static int cli_usage_error(const char *cmd, const char *fmt, ...) {
 }
 
 /* Reports a failed status as "trustsim: MESSAGE" and returns its exit code. */
-static int cli_report(ts_status st, const ts_error *err) {
+int cli_report(ts_status st, const ts_error *err) {
     /* The ranks of an MPI sweep other than 0 leave the telling to rank 0. */
     if (ts_mpi_rank() != 0 && !err->msg[0]) {
         return ts_status_exit_code(st);
@@ -203,8 +178,8 @@ static int cli_report(ts_status st, const ts_error *err) {
  * glibc, an unknown long option leaves optopt 0; an unknown short option sets optopt
  * to the character; a long option given an argument it does not take sets optopt to
  * the option's value; a missing argument returns ':' (the optstring starts with ':'). */
-static int cli_option_error(const char *cmd, int c, const char *optstring,
-                            const struct option *opts, char **argv) {
+int cli_option_error(const char *cmd, int c, const char *optstring, const struct option *opts,
+                     char **argv) {
     const char *arg = optind > 0 ? argv[optind - 1] : "";
     int len = (int)strcspn(arg, "=");
 
@@ -233,8 +208,8 @@ static int cli_option_error(const char *cmd, int c, const char *optstring,
 
 /* Parses a whole string as a decimal integer in [min, max]; on failure prints a usage
  * error naming the option and returns the usage exit code, else 0. */
-static int cli_parse_int(const char *cmd, const char *opt, const char *text, long long min,
-                         long long max, long long *out) {
+int cli_parse_int(const char *cmd, const char *opt, const char *text, long long min, long long max,
+                  long long *out) {
     const char *p = text;
     char *end = NULL;
     long long v;
@@ -258,7 +233,7 @@ bad:
 }
 
 /* A --set argument must look like "key.path=value" (the value may be empty YAML). */
-static int cli_check_assignment(const char *cmd, const char *text) {
+int cli_check_assignment(const char *cmd, const char *text) {
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) {
         return cli_usage_error(cmd, "--set: invalid value '%s' (expected key.path=value)", text);
@@ -266,7 +241,7 @@ static int cli_check_assignment(const char *cmd, const char *text) {
     return 0;
 }
 
-static int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max) {
+int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max) {
     if (argc - optind_ > max) {
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind_ + max]);
     }
@@ -982,8 +957,8 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
     if (sub[0] == '-') {
         return cli_usage_error(NULL, "unknown option '%s'", sub);
     }
-    /* Under mpirun, only `run` has work for the ranks other than 0. */
-    if (ts_mpi_rank() != 0 && strcmp(sub, "run") != 0) {
+    /* Under mpirun, only `run` and `sensitivity` have work for the ranks other than 0. */
+    if (ts_mpi_rank() != 0 && strcmp(sub, "run") != 0 && strcmp(sub, "sensitivity") != 0) {
         return 0;
     }
     /* Each subcommand parses argv[1..]: its name is its argv[0]. */
@@ -1004,6 +979,9 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
     }
     if (strcmp(sub, "validate") == 0) {
         return cli_validate(argc - 1, argv + 1, command_line);
+    }
+    if (strcmp(sub, "sensitivity") == 0) {
+        return cli_sensitivity(argc - 1, argv + 1, command_line);
     }
     return cli_usage_error(NULL, "unknown command '%s'", sub);
 }

@@ -157,7 +157,69 @@ static const ts_section keys_output = {
     .doc = "The results file and its snapshots.",
 };
 
-const ts_section *const ts_keys_sections[] = {&keys_top, &keys_org, &keys_trust, &keys_output};
+/* A global sensitivity analysis of the scenario (`trustsim sensitivity`, docs/analysis.md).
+ * Its factors, `sensitivity.factors: {key.path: [low, high], ...}`, are read by the scenario
+ * loader itself (sim/scenario_design.c), since their names are key paths. */
+static const ts_param keys_sensitivity_params[] = {
+    {.key = "method",
+     .type = TS_PT_ENUM,
+     .def = "morris",
+     .choices = "morris|sobol",
+     .units = "choice",
+     .doc = "Morris elementary effects (a screening, r (k + 1) design points) or Sobol' "
+            "indices with Saltelli's sampling (N (k + 2) design points), k factors counting "
+            "the dummy."},
+    {.key = "samples",
+     .type = TS_PT_INT,
+     .def = "10",
+     .min = 2,
+     .max = 100000,
+     .units = "trajectories or base rows",
+     .doc = "Morris: the number of trajectories r; Sobol': the number of base rows N of "
+            "the Saltelli design."},
+    {.key = "levels",
+     .type = TS_PT_INT,
+     .def = "4",
+     .min = 2,
+     .max = 1000,
+     .units = "levels",
+     .doc = "Morris: the even number of grid levels p of each factor's range."},
+    {.key = "replicates",
+     .type = TS_PT_INT,
+     .def = "0",
+     .min = 0,
+     .max = 100000,
+     .units = "runs",
+     .doc = "Runs of every design point, averaged into its output; 0 takes the scenario's "
+            "replicates."},
+    {.key = "bootstrap",
+     .type = TS_PT_INT,
+     .def = "1000",
+     .min = 0,
+     .max = 100000,
+     .units = "resamples",
+     .doc = "Bootstrap resamples of the 95 % intervals; 0 gives none (and no factor is "
+            "then distinguishable from the dummy)."},
+    {.key = "metrics",
+     .type = TS_PT_STRLIST,
+     .def = "[]",
+     .min = 0,
+     .max = 64,
+     .units = "summary scalars",
+     .doc = "The summary scalars analysed; empty takes every one the scenario's modules "
+            "write."},
+};
+
+static const ts_section keys_sensitivity = {
+    .name = "sensitivity",
+    .optional = 1,
+    .params = keys_sensitivity_params,
+    .n_params = sizeof keys_sensitivity_params / sizeof keys_sensitivity_params[0],
+    .doc = "A sensitivity analysis: the scenario becomes a design over its factors.",
+};
+
+const ts_section *const ts_keys_sections[] = {&keys_top, &keys_org, &keys_trust, &keys_output,
+                                              &keys_sensitivity};
 const size_t ts_keys_n_sections = sizeof ts_keys_sections / sizeof ts_keys_sections[0];
 
 /* [a-z][a-z0-9_]* of at most TS_KEYS_DOMAIN_MAX characters. */

@@ -9,7 +9,8 @@
 
 #include <stddef.h>
 
-/* The engine's sections: "" (top level), "org", "trust" (store part), "output". */
+/* The engine's sections: "" (top level), "org", "trust" (store part), "output" and the
+ * optional "sensitivity". */
 extern const ts_section *const ts_keys_sections[];
 extern const size_t ts_keys_n_sections;
 

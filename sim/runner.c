@@ -214,7 +214,7 @@ ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, t
 /* ---- trustsim run ------------------------------------------------------------------------ */
 
 /* The results file: the --output option, else output.file, else results/<name>.h5. */
-static char *output_path(const ts_scenario *sc, const ts_run_options *opt) {
+char *ts_runner_output_path(const ts_scenario *sc, const ts_run_options *opt) {
     const char *p = opt->output;
     if (!p || !*p) {
         p = ts_scenario_string(sc, "output.file");
@@ -265,10 +265,13 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
     ts_status st = ts_scenario_at_point(c->sc, g, &point, err);
     /* Every grid point of a replicate runs with the same seed (common random numbers):
      * arms of a comparison differ only in what the sweep changes, and `compare` pairs
-     * them by replicate. The point's own `seed` counts, so a sweep over seed varies it. */
+     * them by replicate. The point's own `seed` counts, so a sweep over seed varies it.
+     * The points of a sensitivity design each have their own seeds instead, so that the
+     * dummy factor's effect is the noise between runs. */
     uint64_t seed = 0;
     if (st == TS_OK) {
-        seed = ts_rng_run_seed((uint64_t)ts_scenario_int(point, "seed"), 0, (uint32_t)r);
+        uint32_t own = ts_scenario_points_share_seeds(c->sc) ? 0 : (uint32_t)g + 1;
+        seed = ts_rng_run_seed((uint64_t)ts_scenario_int(point, "seed"), own, (uint32_t)r);
         st = ts_runner_run_point(point, seed, threads, c->opt->modules, c->opt->n_modules, pool,
                                  res, err);
     }
@@ -436,7 +439,7 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
         return run_as_worker(sc, opt, err);
     }
     ts_status st = TS_OK;
-    char *path = output_path(sc, opt);
+    char *path = ts_runner_output_path(sc, opt);
     char *yaml = ts_scenario_to_yaml(sc);
     unsigned char *done = NULL, *large = NULL;
     size_t *pending = NULL;

@@ -27,6 +27,10 @@ typedef struct ts_run_options {
 
 ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_error *err);
 
+/* The results file ts_runner_run writes: opt->output, else output.file, else
+ * results/<name>.h5. The caller frees it; NULL when out of memory. */
+char *ts_runner_output_path(const ts_scenario *sc, const ts_run_options *opt);
+
 /* ---- The pool of runs -------------------------------------------------------------------- */
 
 /* The progress of a batch of runs (opaque); the runs in flight share it. */

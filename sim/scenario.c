@@ -45,9 +45,11 @@ static ts_status sc_new(const ts_schema *schema, ts_scenario **out, ts_error *er
     }
     sc->schema = schema;
     sc->n_points = 1;
-    sc->sweep = calloc(SC_MAX_SWEEP_KEYS, sizeof *sc->sweep);
-    ts_status st = (sc->sweep == NULL || sc_add_source(sc, NULL, 0) < 0) ? sc_nomem(err)
-                                                                         : sc_build_index(sc, err);
+    sc->sweep = calloc(SC_SWEEP_SLOTS, sizeof *sc->sweep);
+    sc->factors = calloc(SC_MAX_FACTORS, sizeof *sc->factors);
+    ts_status st = (sc->sweep == NULL || sc->factors == NULL || sc_add_source(sc, NULL, 0) < 0)
+                       ? sc_nomem(err)
+                       : sc_build_index(sc, err);
     if (st != TS_OK) {
         ts_scenario_free(sc);
         return st;
@@ -411,6 +413,9 @@ ts_status ts_scenario_load_string(const ts_schema *schema, const char *text,
 /* ---- Finalize and grid points ------------------------------------------------------- */
 
 size_t sc_grid_size(const ts_scenario *sc) {
+    if (sc->zipped) {
+        return sc->sweep[0].n;
+    }
     size_t n = 1;
     for (size_t k = 0; k < sc->n_sweep; k++) {
         if (n > SC_MAX_POINTS) {
@@ -423,6 +428,9 @@ size_t sc_grid_size(const ts_scenario *sc) {
 
 /* Index into sweep key k's list at grid point g (the last key varies fastest). */
 size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g) {
+    if (sc->zipped) {
+        return g;
+    }
     size_t stride = 1;
     for (size_t j = k + 1; j < sc->n_sweep; j++) {
         stride *= sc->sweep[j].n;
@@ -526,6 +534,10 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
     if (sc->finalized) {
         return TS_OK;
     }
+    ts_status st = sc_design_expand(sc, err);
+    if (st != TS_OK) {
+        return st;
+    }
     size_t n = sc_grid_size(sc);
     if (n > SC_MAX_POINTS) {
         double total = 1;
@@ -540,8 +552,8 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
      * Past a work budget (a hostile file with a huge grid and many events) only every
      * value of every key and the last point are checked here; ts_scenario_at_point
      * still checks each point it makes. */
-    sc_value saved[SC_MAX_SWEEP_KEYS];
-    ts_status st = sc_check_variants(sc, err);
+    sc_value saved[SC_SWEEP_SLOTS];
+    st = sc_check_variants(sc, err);
     if (st != TS_OK) {
         return st;
     }
@@ -564,14 +576,14 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
         const sc_variant *v = sc_variant_at(sc, g);
         sc_variant_swap(sc, v, vsaved, osaved, 1);
         for (size_t k = 0; k < sc->n_sweep; k++) {
-            if (sc->sweep[k].key != SC_VARIANT_KEY) {
+            if (sc_sweep_is_key(&sc->sweep[k])) {
                 saved[k] = sc->vals[sc->sweep[k].key];
                 sc->vals[sc->sweep[k].key] = sc->sweep[k].vals[sc_grid_index(sc, k, g)];
             }
         }
         st = sc_check_point(sc, err);
         for (size_t k = sc->n_sweep; k-- > 0;) {
-            if (sc->sweep[k].key != SC_VARIANT_KEY) {
+            if (sc_sweep_is_key(&sc->sweep[k])) {
                 sc->vals[sc->sweep[k].key] = saved[k];
             }
         }
@@ -614,7 +626,7 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
     }
     for (size_t k = 0; k < d->n_sweep; k++) {
         size_t key = d->sweep[k].key;
-        if (key == SC_VARIANT_KEY) {
+        if (!sc_sweep_is_key(&d->sweep[k])) {
             continue;
         }
         sc_value_clear(&d->vals[key]);
@@ -627,6 +639,9 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
         sc_sweep_clear(&d->sweep[k]);
     }
     d->n_sweep = 0;
+    /* The point is one run: its design is spent. */
+    d->zipped = 0;
+    d->n_factors = 0;
     sc_variants_free(d->variants, d->n_variants);
     d->variants = NULL;
     d->n_variants = 0;
@@ -683,6 +698,7 @@ void ts_scenario_free(ts_scenario *sc) {
         sc_sweep_clear(&sc->sweep[k]);
     }
     free(sc->sweep);
+    free(sc->factors);
     sc_variants_free(sc->variants, sc->n_variants);
     free(sc->top);
     free(sc->stem);
@@ -783,10 +799,15 @@ static int sc_copy_sweep(const sc_sweep *src, sc_sweep *dst) {
 static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
     d->srcs = calloc(sc->n_srcs + 1, sizeof *d->srcs);
     d->events = calloc(sc->n_events + 1, sizeof *d->events);
-    d->sweep = calloc(SC_MAX_SWEEP_KEYS, sizeof *d->sweep);
-    if (!d->srcs || !d->events || !d->sweep) {
+    d->sweep = calloc(SC_SWEEP_SLOTS, sizeof *d->sweep);
+    d->factors = calloc(SC_MAX_FACTORS, sizeof *d->factors);
+    if (!d->srcs || !d->events || !d->sweep || !d->factors) {
         return 0;
     }
+    memcpy(d->factors, sc->factors, sc->n_factors * sizeof *d->factors);
+    d->n_factors = sc->n_factors;
+    d->factors_mark = sc->factors_mark;
+    d->zipped = sc->zipped;
     d->srcs_alloc = sc->n_srcs + 1;
     for (; d->n_srcs < sc->n_srcs; d->n_srcs++) {
         const sc_source *s = &sc->srcs[d->n_srcs];

@@ -186,4 +186,25 @@ ts_ptype ts_scenario_sweep_type(const ts_scenario *sc, size_t k);
 /* A copy of the scenario at grid point g: the swept keys set, no sweep left. */
 ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **out, ts_error *err);
 
+/* Do the grid points share their runs' seeds, replicate by replicate (common random numbers
+ * across the arms of a sweep)? Yes, except in a sensitivity design, whose points each have
+ * their own, so that the dummy factor shows the noise between runs. */
+int ts_scenario_points_share_seeds(const ts_scenario *sc);
+
+/* ---- Sensitivity design -------------------------------------------------------------- */
+
+/* A finalized scenario whose `sensitivity` section is on and names factors is a design: its
+ * grid points are the design points of sensitivity.method (sim/sensitivity.h) over the
+ * factors and a dummy factor that sets nothing. Its sweep keys are the factors' key paths
+ * in the order written, then "sensitivity.dummy"; point g takes value g of every key (the
+ * keys are not crossed). A sensitivity design and a sweep cannot be combined. */
+int ts_scenario_is_design(const ts_scenario *sc);
+/* The factors of a design, the dummy not counted (0 when not a design). */
+size_t ts_scenario_n_factors(const ts_scenario *sc);
+const char *ts_scenario_factor_key(const ts_scenario *sc, size_t i);
+void ts_scenario_factor_range(const ts_scenario *sc, size_t i, double *low, double *high);
+/* Where factor i (i = ts_scenario_n_factors: the dummy) stands at design point g in its
+ * range, 0 at low and 1 at high (integer keys: after rounding); NaN out of range. */
+double ts_scenario_factor_unit(const ts_scenario *sc, size_t i, size_t g);
+
 #endif

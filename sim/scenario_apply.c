@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* The scenario names something in (or the whole of) an optional section: it is present. */
-static void sc_touch(ts_scenario *sc, const char *path) {
+void sc_touch(ts_scenario *sc, const char *path) {
     int g = sc_opt_of(sc, path);
     if (g >= 0) {
         sc->opt_present[g] = 1;
@@ -60,7 +60,7 @@ static int sc_event_cmp(const void *a, const void *b) {
 /* Checks key i of a mapping: a scalar, not seen before in the mapping. Done key by key
  * as the mapping is read, so that a huge hostile mapping stops at its first unknown key
  * instead of costing quadratic time up front. */
-static ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix) {
+ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix) {
     const ts_ynode *k = map->kids[i];
     char got[160];
     if (k->kind != TS_Y_SCALAR) {
@@ -244,7 +244,7 @@ static ts_status sc_apply_path(const sc_ctx *c, const char *full, const ts_ynode
 /* ---- Sweep -------------------------------------------------------------------------- */
 
 /* A value's text as YAML, for sweep values ("0.5", "linear", "true"). */
-static char *sc_value_text(const ts_param *p, const sc_value *v) {
+char *sc_value_text(const ts_param *p, const sc_value *v) {
     char buf[64];
     switch (p->type) {
     case TS_PT_INT:
@@ -339,7 +339,14 @@ static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, 
 }
 
 const char *sc_sweep_name(const ts_scenario *sc, size_t k) {
-    return sc->sweep[k].key == SC_VARIANT_KEY ? "variant" : sc->keys[sc->sweep[k].key].path;
+    size_t key = sc->sweep[k].key;
+    return key == SC_VARIANT_KEY ? "variant"
+           : key == SC_DUMMY_KEY ? "sensitivity.dummy"
+                                 : sc->keys[key].path;
+}
+
+int sc_sweep_is_key(const sc_sweep *w) {
+    return w->key != SC_VARIANT_KEY && w->key != SC_DUMMY_KEY;
 }
 
 /* ---- Variants ----------------------------------------------------------------------- */
@@ -706,6 +713,10 @@ ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix)
                 continue;
             }
         }
+        if (strcmp(prefix, "sensitivity") == 0 && strcmp(k->text, "factors") == 0) {
+            st = sc_apply_factors(c, k, v, NULL);
+            continue;
+        }
         char *full = sc_join(prefix, k->text);
         if (full == NULL) {
             return sc_nomem(c->err);
@@ -736,6 +747,12 @@ static ts_status sc_set_apply(const sc_ctx *c, const char *key, const ts_ynode *
     }
     if (strcmp(key, "sweep.variants") == 0) {
         return sc_apply_variants(c, root, root);
+    }
+    if (strcmp(key, "sensitivity.factors") == 0) {
+        return sc_apply_factors(c, root, root, NULL);
+    }
+    if (strncmp(key, "sensitivity.factors.", 20) == 0) {
+        return sc_apply_factors(c, root, root, key + 20);
     }
     if (strncmp(key, "sweep.", 6) == 0) {
         const char *path = key + 6;

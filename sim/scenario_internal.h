@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Where a value came from: a source index and a 1-based position (0 if none). */
 typedef struct sc_mark {
@@ -59,8 +60,12 @@ struct ts_event {
  * sweep[0], so that variants vary slowest. */
 #define SC_VARIANT_KEY ((size_t)-1)
 
+/* The sweep key of a sensitivity design's dummy factor ("sensitivity.dummy"): its values
+ * set nothing. It is the last sweep entry of a design. */
+#define SC_DUMMY_KEY ((size_t)-2)
+
 typedef struct sc_sweep {
-    size_t key; /* key index, or SC_VARIANT_KEY */
+    size_t key; /* key index, SC_VARIANT_KEY or SC_DUMMY_KEY */
     sc_mark mark;
     sc_value *vals;
     char **texts; /* each value as YAML text */
@@ -84,6 +89,13 @@ typedef struct sc_variant {
     size_t n_opts;
 } sc_variant;
 
+/* One factor of `sensitivity.factors`: a numeric key and the range it is varied over. */
+typedef struct sc_factor {
+    size_t key;
+    double low, high;
+    sc_mark mark; /* of the factor's key in the mapping */
+} sc_factor;
+
 struct ts_scenario {
     const ts_schema *schema;
     sc_key *keys; /* schema order; the enabled keys of optional sections last */
@@ -105,8 +117,13 @@ struct ts_scenario {
     size_t n_sweep;
     sc_variant *variants; /* those of the sweep entry SC_VARIANT_KEY, in order */
     size_t n_variants;
-    char *top;  /* display name of the top file, or NULL */
-    char *stem; /* its stem, or NULL */
+    sc_factor *factors; /* sensitivity.factors in the order written (SC_MAX_FACTORS slots) */
+    size_t n_factors;
+    sc_mark factors_mark; /* of the `factors` mapping */
+    int zipped;           /* the sweep is a sensitivity design: every entry has one value per grid
+                           * point, and point g takes value g of each (not a cartesian product) */
+    char *top;            /* display name of the top file, or NULL */
+    char *stem;           /* its stem, or NULL */
     int layer;
     int finalized;
     size_t n_points;
@@ -116,6 +133,9 @@ struct ts_scenario {
 enum {
     SC_MAX_EXTENDS = 16,
     SC_MAX_SWEEP_KEYS = 16,
+    SC_MAX_FACTORS = 19, /* sensitivity factors: with the dummy, as many as a Saltelli
+                          * design takes (ts_sens_saltelli_max_factors) */
+    SC_SWEEP_SLOTS = 20, /* entries allocated for a sweep: the larger of the two limits */
     SC_MAX_POINTS = 100000,
     SC_MAX_VARIANTS = 1000, /* named variants in a sweep (names are compared pairwise) */
     SC_MAX_EVENTS = 100000,
@@ -196,9 +216,29 @@ ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix)
 void sc_events_free(ts_event *evs, size_t n);
 void sc_sweep_clear(sc_sweep *w);
 void sc_variants_free(sc_variant *vs, size_t n);
+/* The scenario names something in (or the whole of) an optional section: it is present. */
+void sc_touch(ts_scenario *sc, const char *path);
+/* Key i of a mapping is a scalar name, not given earlier in the same mapping. */
+ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix);
+/* A value's text as YAML, for sweep values ("0.5", "linear", "true"); NULL when out of
+ * memory. */
+char *sc_value_text(const ts_param *p, const sc_value *v);
+/* Is sweep entry w a scenario key (not the variants, not the dummy)? */
+int sc_sweep_is_key(const sc_sweep *w);
 /* Deep copy of n variants; NULL when out of memory. */
 sc_variant *sc_variants_dup(const sc_variant *vs, size_t n);
 /* The name of sweep key k: a key path, or "variant". */
 const char *sc_sweep_name(const ts_scenario *sc, size_t k);
+
+/* ---- sim/scenario_design.c: the sensitivity design ------------------------------------ */
+
+/* Reads `sensitivity.factors` (v, the mapping; it replaces the factors read so far) or, with
+ * `key` non-NULL, one factor `sensitivity.factors.<key>` (added or replaced). */
+ts_status sc_apply_factors(const sc_ctx *c, const ts_ynode *at, const ts_ynode *v, const char *key);
+/* At finalize: when the sensitivity section is on and has factors, turns the scenario into
+ * its design (a zipped sweep, the dummy last); TS_OK and nothing done otherwise. */
+ts_status sc_design_expand(ts_scenario *sc, ts_error *err);
+/* Writes `factors:` of the sensitivity section at `indent`, if there are factors. */
+void sc_design_write(FILE *f, const ts_scenario *sc, int indent);
 
 #endif

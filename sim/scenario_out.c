@@ -202,8 +202,10 @@ ts_ptype ts_scenario_sweep_type(const ts_scenario *sc, size_t k) {
     if (sc == NULL || k >= sc->n_sweep) {
         return TS_PT_REAL;
     }
-    return sc->sweep[k].key == SC_VARIANT_KEY ? TS_PT_STRING
-                                              : sc->keys[sc->sweep[k].key].param->type;
+    size_t key = sc->sweep[k].key;
+    return key == SC_VARIANT_KEY ? TS_PT_STRING
+           : key == SC_DUMMY_KEY ? TS_PT_REAL
+                                 : sc->keys[key].param->type;
 }
 
 /* ---- Output as YAML ----------------------------------------------------------------- */
@@ -313,6 +315,9 @@ static void sc_tree_print(FILE *f, const ts_scenario *sc, const sc_tnode *t, int
         if (kid->key < 0) {
             fputc('\n', f);
             sc_tree_print(f, sc, kid, indent + 2);
+            if (indent == 0 && kid->len == 11 && strncmp(kid->name, "sensitivity", 11) == 0) {
+                sc_design_write(f, sc, indent + 2);
+            }
             continue;
         }
         const sc_key *k = &sc->keys[kid->key];
@@ -330,7 +335,7 @@ static void sc_tree_print(FILE *f, const ts_scenario *sc, const sc_tnode *t, int
 
 static int sc_sweeps_inside(const ts_scenario *sc, int opt) {
     for (size_t k = 0; k < sc->n_sweep; k++) {
-        if (sc->sweep[k].key != SC_VARIANT_KEY && sc->keys[sc->sweep[k].key].opt == opt) {
+        if (sc_sweep_is_key(&sc->sweep[k]) && sc->keys[sc->sweep[k].key].opt == opt) {
             return 1;
         }
     }
@@ -434,7 +439,8 @@ static void sc_write_variant(FILE *f, const ts_scenario *sc, const sc_variant *v
 }
 
 static void sc_write_sweep(FILE *f, const ts_scenario *sc) {
-    if (sc->n_sweep == 0) {
+    /* A design is written as its factors, in the sensitivity section. */
+    if (sc->n_sweep == 0 || sc->zipped) {
         return;
     }
     fputs("sweep:\n", f);

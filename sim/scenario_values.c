@@ -247,6 +247,19 @@ static int sc_find_mark(const ts_scenario *sc, const char *path, sc_mark *m) {
         }
         return 0;
     }
+    if (strcmp(path, "sensitivity.factors") == 0) {
+        *m = sc->factors_mark;
+        return sc->n_factors > 0;
+    }
+    if (strncmp(path, "sensitivity.factors.", 20) == 0) {
+        for (size_t i = 0; i < sc->n_factors; i++) {
+            if (strcmp(sc->keys[sc->factors[i].key].path, path + 20) == 0) {
+                *m = sc->factors[i].mark;
+                return 1;
+            }
+        }
+        return 0;
+    }
     if (strncmp(path, "sweep.", 6) == 0) {
         for (size_t k = 0; k < sc->n_sweep; k++) {
             if (strcmp(sc_sweep_name(sc, k), path + 6) == 0) {

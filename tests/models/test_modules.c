@@ -356,9 +356,10 @@ static void test_sections_well_formed(void **state) {
         assert_non_null(s->name);
         assert_non_null(s->doc);
         assert_true(s->doc[0] != '\0');
-        /* Tactics and experiments, and only they, are optional. */
+        /* Tactics, experiments and the sensitivity analysis, and only they, are optional. */
         assert_int_equal(s->optional != 0, strncmp(s->name, "tactics.", 8) == 0 ||
-                                               strncmp(s->name, "experiments.", 12) == 0);
+                                               strncmp(s->name, "experiments.", 12) == 0 ||
+                                               strcmp(s->name, "sensitivity") == 0);
         for (size_t k = 0; k < s->n_params; k++) {
             full_path(a, sizeof a, s, &s->params[k]);
             check_param(a, &s->params[k]);
@@ -425,6 +426,12 @@ static const expected_key expected_keys[] = {
     {"output.file", TS_PT_STRING, "", 0, 4096},
     {"output.snapshot_every", TS_PT_INT, "90", 0, 36500},
     {"output.snapshot_agents", TS_PT_INT, "500", 0, 10000000},
+    {"sensitivity.method", TS_PT_ENUM, "morris", 0, 0},
+    {"sensitivity.samples", TS_PT_INT, "10", 2, 100000},
+    {"sensitivity.levels", TS_PT_INT, "4", 2, 1000},
+    {"sensitivity.replicates", TS_PT_INT, "0", 0, 100000},
+    {"sensitivity.bootstrap", TS_PT_INT, "1000", 0, 100000},
+    {"sensitivity.metrics", TS_PT_STRLIST, "[]", 0, 64},
     {"trust.prior_mean", PROB, "0.6", 0, 1},
     {"trust.prior_strength", TS_PT_REAL, "3", 0.01, 1000},
     {"trust.integrity_prior_mean", PROB, "0.8", 0, 1},

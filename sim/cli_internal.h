@@ -1,0 +1,66 @@
+/* What the subcommands of sim/cli.c share with those in their own files (cli_*.c): the
+ * long-option values, usage errors and option parsing. Not part of the API. */
+#ifndef TS_CLI_INTERNAL_H
+#define TS_CLI_INTERNAL_H
+
+#include "status.h"
+
+#include <getopt.h>
+
+/* Exit code of a usage error (wrong subcommand, option, argument or number). */
+#define TS_CLI_USAGE_EXIT 2
+
+/* Long-only options get values above any character so they never collide with a short
+ * option, which keeps the error reporting in cli_option_error unambiguous. */
+enum {
+    OPT_SET = 256,
+    OPT_THREADS,
+    OPT_SEED,
+    OPT_REPLICATES,
+    OPT_FORCE,
+    OPT_FORCE_MEMORY,
+    OPT_RESUME,
+    OPT_QUIET,
+    OPT_AGENTS,
+    OPT_DAYS,
+    OPT_JSON,
+    OPT_METRIC,
+    OPT_BASELINE,
+    OPT_CSV,
+    OPT_PATTERN,
+    OPT_QUICK,
+    OPT_VERBOSE,
+    OPT_UNPAIRED,
+    OPT_FACTOR,
+    OPT_METHOD,
+    OPT_SAMPLES,
+    OPT_LEVELS,
+    OPT_BOOTSTRAP
+};
+
+/* "trustsim CMD: MESSAGE" and the hint to the command's help; returns the usage exit
+ * code. cmd is NULL for the top level. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports a failed status as "trustsim: MESSAGE" and returns its exit code. */
+int cli_report(ts_status st, const ts_error *err);
+
+/* Turns what getopt_long returned for a bad option ('?' or ':') into a usage error. */
+int cli_option_error(const char *cmd, int c, const char *optstring, const struct option *opts,
+                     char **argv);
+
+/* Parses a whole string as a decimal integer in [min, max]; on failure prints a usage
+ * error naming the option and returns the usage exit code, else 0. */
+int cli_parse_int(const char *cmd, const char *opt, const char *text, long long min, long long max,
+                  long long *out);
+
+/* A --set argument must look like "key.path=value"; else a usage error. */
+int cli_check_assignment(const char *cmd, const char *text);
+
+/* A usage error when more than max arguments follow the options. */
+int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max);
+
+/* `trustsim sensitivity` (sim/cli_sensitivity.c). */
+int cli_sensitivity(int argc, char **argv, const char *command_line);
+
+#endif
