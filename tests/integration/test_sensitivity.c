@@ -1,0 +1,286 @@
+/* Integration tests of `trustsim sensitivity` (sim/cli_sensitivity.c, sim/sensitivity_report.c
+ * through the binary): on a small organisation, output.snapshot_every (which cannot change
+ * any metric) is not distinguishable from the dummy while population.competence.mean drives
+ * output_per_head_mean most, with Morris over three seeds and with Sobol'; the layout of
+ * /sensitivity (read with the HDF5 C API) and of the table and CSV; the same result on 1 and
+ * 2 threads and after --resume (h5diff); bad input refused with its location, nothing
+ * written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_support.h"
+
+#include <hdf5.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TMP TS_TEST_TMPDIR "/sensitivity"
+#define SCEN TMP "/acc.yaml"
+
+/* The three factors in the order written; the dummy is index 3. */
+enum { F_COMPETENCE, F_SNAPSHOT, F_SAFETY, F_DUMMY, F_COUNT };
+
+static const char scenario[] = "name: acc\n"
+                               "days: 60\n"
+                               "org: {headcount: 30, warmup_days: 20}\n"
+                               "sensitivity:\n"
+                               "  samples: 16\n"
+                               "  metrics: [output_per_head_mean, trust_final]\n"
+                               "  factors:\n"
+                               "    population.competence.mean: [0.45, 0.85]\n"
+                               "    output.snapshot_every: [0, 60]\n"
+                               "    culture.safety: [0.2, 0.9]\n";
+
+/* Runs argv with stdout and stderr to TMP/tag.out and TMP/tag.err; returns the exit code. */
+static int run_argv(const char *const argv[], const char *tag) {
+    char out[512], errp[512];
+    snprintf(out, sizeof out, TMP "/%s.out", tag);
+    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
+    return tst_exec(argv, NULL, out, errp);
+}
+
+static char *output_of(const char *tag, const char *stream) {
+    char path[512];
+    snprintf(path, sizeof path, TMP "/%s.%s", tag, stream);
+    return tst_slurp(path);
+}
+
+static int exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static int setup(void **state) {
+    (void)state;
+    if (system("rm -rf " TMP " && mkdir -p " TMP) != 0) {
+        return -1;
+    }
+    tst_write_file(SCEN, scenario);
+    return 0;
+}
+
+/* n doubles of a 1-D dataset; fails the test when it is not there or has another size. */
+static void read_vector(hid_t file, const char *name, double *v, size_t n) {
+    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+    if (d < 0) {
+        fail_msg("no dataset %s", name);
+    }
+    hid_t s = H5Dget_space(d);
+    assert_int_equal(H5Sget_simple_extent_npoints(s), (hssize_t)n);
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Sclose(s);
+    H5Dclose(d);
+}
+
+/* The size measure (mu_star or total) and the verdicts of one metric. */
+static void read_result(const char *path, const char *metric, const char *measure, double *size,
+                        double *above) {
+    char name[256];
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    snprintf(name, sizeof name, "/sensitivity/%s/%s", metric, measure);
+    read_vector(f, name, size, F_COUNT);
+    snprintf(name, sizeof name, "/sensitivity/%s/above_noise", metric);
+    read_vector(f, name, above, F_COUNT);
+    H5Fclose(f);
+}
+
+/* What the acceptance asks: competence the largest driver and above noise; snapshot_every
+ * not distinguishable from the dummy. */
+static void check_verdicts(const char *path, const char *measure) {
+    double size[F_COUNT], above[F_COUNT];
+    read_result(path, "output_per_head_mean", measure, size, above);
+    for (size_t i = 0; i < F_COUNT; i++) {
+        if (i != F_COMPETENCE && !(size[F_COMPETENCE] > 2.0 * size[i])) {
+            fail_msg("%s: %s of competence %g is not clearly the largest (factor %zu: %g)", path,
+                     measure, size[F_COMPETENCE], i, size[i]);
+        }
+    }
+    assert_true(above[F_COMPETENCE] == 1.0);
+    assert_true(above[F_SNAPSHOT] == 0.0);
+    assert_true(above[F_DUMMY] == 0.0);
+}
+
+static void test_morris_finds_the_driver(void **state) {
+    (void)state;
+    for (int seed = 1; seed <= 3; seed++) {
+        char out[256], set[64], tag[32];
+        snprintf(out, sizeof out, TMP "/morris%d.h5", seed);
+        snprintf(set, sizeof set, "seed=%d", seed);
+        snprintf(tag, sizeof tag, "morris%d", seed);
+        const char *argv[] = {TS_BINARY, "sensitivity", SCEN,      "-o", out,
+                              "--set",   set,           "--quiet", NULL};
+        assert_int_equal(run_argv(argv, tag), 0);
+        check_verdicts(out, "mu_star");
+    }
+    /* The table: every factor and the dummy, the driver on top. */
+    char *text = output_of("morris1", "out");
+    assert_non_null(strstr(text, "Morris elementary effects, 16 trajectories x (3 factors + "
+                                 "dummy + 1) = 80 design points"));
+    const char *metric = strstr(text, "\noutput_per_head_mean (hours/person/day)\n");
+    assert_non_null(metric);
+    const char *header = strstr(metric, "above noise\n");
+    assert_non_null(header);
+    assert_true(strncmp(header + strlen("above noise\n"), "  population.competence.mean", 28) == 0);
+    assert_non_null(strstr(metric, "(dummy)"));
+    assert_non_null(strstr(text, "written to " TMP "/morris1.h5:/sensitivity"));
+    free(text);
+}
+
+static void test_sobol_finds_the_driver(void **state) {
+    (void)state;
+    const char *argv[] = {TS_BINARY,        "sensitivity", SCEN,        "-o", TMP "/sobol.h5",
+                          "--method",       "sobol",       "--samples", "48", "--csv",
+                          TMP "/sobol.csv", "--quiet",     NULL};
+    assert_int_equal(run_argv(argv, "sobol"), 0);
+    check_verdicts(TMP "/sobol.h5", "total");
+    /* The CSV: a header, then one row per factor and the dummy for each metric. */
+    char *csv = tst_slurp(TMP "/sobol.csv");
+    assert_non_null(csv);
+    assert_true(strncmp(csv, "metric,factor,total,", 20) == 0);
+    size_t rows = 0;
+    for (const char *p = csv; *p; p++) {
+        rows += *p == '\n';
+    }
+    assert_int_equal(rows, 1 + 2 * F_COUNT);
+    assert_non_null(strstr(csv, "\noutput_per_head_mean,sensitivity.dummy,"));
+    free(csv);
+}
+
+/* /sensitivity: the factors, ranges and design; the grid keys of the runs. */
+static void test_layout(void **state) {
+    (void)state;
+    const char *path = TMP "/morris1.h5";
+    if (!exists(path)) {
+        skip();
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    double low[F_COUNT], high[F_COUNT];
+    read_vector(f, "/sensitivity/low", low, F_COUNT);
+    read_vector(f, "/sensitivity/high", high, F_COUNT);
+    assert_true(low[F_COMPETENCE] == 0.45 && high[F_COMPETENCE] == 0.85);
+    assert_true(low[F_SNAPSHOT] == 0 && high[F_SNAPSHOT] == 60);
+    assert_true(low[F_DUMMY] == 0 && high[F_DUMMY] == 1);
+    hid_t d = H5Dopen2(f, "/sensitivity/design", H5P_DEFAULT);
+    hid_t s = H5Dget_space(d);
+    hsize_t dims[2];
+    assert_int_equal(H5Sget_simple_extent_ndims(s), 2);
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    assert_true(dims[0] == 16 * (F_COUNT + 1) && dims[1] == F_COUNT);
+    H5Sclose(s);
+    H5Dclose(d);
+    static const char *const grid[] = {
+        "/sweep/grid/population.competence.mean", "/sweep/grid/output.snapshot_every",
+        "/sweep/grid/culture.safety", "/sweep/grid/sensitivity.dummy"};
+    for (size_t i = 0; i < F_COUNT; i++) {
+        assert_true(H5Lexists(f, grid[i], H5P_DEFAULT) > 0);
+    }
+    /* Each design point's output is the mean of its runs: one run here. */
+    double y[16 * (F_COUNT + 1)];
+    read_vector(f, "/sensitivity/output_per_head_mean/output", y, 16 * (F_COUNT + 1));
+    for (size_t g = 0; g < 16 * (F_COUNT + 1); g++) {
+        assert_true(isfinite(y[g]) && y[g] > 0);
+    }
+    H5Fclose(f);
+}
+
+/* The same analysis on 1 and 2 threads, and after --resume added a replicate to a file that
+ * had one (the analysis of two replicates run in one go). */
+static void test_threads_and_resume(void **state) {
+    (void)state;
+    /* A smaller design: 4 trajectories, 2 replicates. */
+    const char *one[] = {TS_BINARY,   "sensitivity", SCEN,    "-o",           TMP "/t1.h5",
+                         "--threads", "1",           "--set", "replicates=2", "--samples",
+                         "4",         "--quiet",     NULL};
+    const char *two[] = {TS_BINARY,   "sensitivity", SCEN,    "-o",           TMP "/t2.h5",
+                         "--threads", "2",           "--set", "replicates=2", "--samples",
+                         "4",         "--quiet",     NULL};
+    assert_int_equal(run_argv(one, "t1"), 0);
+    assert_int_equal(run_argv(two, "t2"), 0);
+    assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/t2.h5 /sensitivity /sensitivity"), 0);
+    /* A first replicate only, with `trustsim run`; then the rest with --resume. */
+    const char *first[] = {
+        TS_BINARY, "run", SCEN, "-o", TMP "/r.h5", "--set", "sensitivity.samples=4",
+        "--quiet", NULL};
+    const char *rest[] = {TS_BINARY, "sensitivity",  SCEN,        "-o", TMP "/r.h5", "--resume",
+                          "--set",   "replicates=2", "--samples", "4",  "--quiet",   NULL};
+    assert_int_equal(run_argv(first, "r1"), 0);
+    assert_int_equal(run_argv(rest, "r2"), 0);
+    assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/r.h5 /sensitivity /sensitivity"), 0);
+    /* Differently seeded, the outputs differ (the comparison above can fail). */
+    const char *other[] = {TS_BINARY, "sensitivity",  SCEN,    "-o",     TMP "/t3.h5",
+                           "--set",   "replicates=2", "--set", "seed=9", "--samples",
+                           "4",       "--quiet",      NULL};
+    assert_int_equal(run_argv(other, "t3"), 0);
+    assert_int_not_equal(
+        system("h5diff -q " TMP "/t1.h5 " TMP "/t3.h5 /sensitivity /sensitivity >/dev/null 2>&1"),
+        0);
+}
+
+/* Bad input: exit 2, the location in the message, no file. */
+static void expect_refused(const char *yaml_tail, const char *const *extra, const char *frag) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, "days: 30\norg: {headcount: 20, warmup_days: 5}\n%s", yaml_tail);
+    tst_write_file(TMP "/bad.yaml", yaml);
+    unlink(TMP "/bad.h5");
+    const char *argv[16] = {TS_BINARY, "sensitivity", TMP "/bad.yaml",
+                            "-o",      TMP "/bad.h5", "--quiet"};
+    size_t n = 6;
+    for (; extra && *extra; extra++) {
+        argv[n++] = *extra;
+    }
+    argv[n] = NULL;
+    assert_int_equal(run_argv(argv, "bad"), 2);
+    char *err = output_of("bad", "err");
+    if (strstr(err, frag) == NULL) {
+        fail_msg("stderr \"%s\" lacks \"%s\"", err, frag);
+    }
+    free(err);
+    assert_false(exists(TMP "/bad.h5"));
+}
+
+static void test_bad_input(void **state) {
+    (void)state;
+    expect_refused("sensitivity:\n  factors: {culture.safty: [0.2, 0.9]}\n", NULL,
+                   "bad.yaml:4:13: sensitivity.factors.culture.safty: unknown key (did you mean "
+                   "sensitivity.factors.culture.safety?)");
+    expect_refused("sensitivity:\n  factors: {culture.safety: [0.2, 1.5]}\n", NULL,
+                   "bad.yaml:4:35: sensitivity.factors.culture.safety: out of range (got 1.5, "
+                   "expected a number in [0, 1])");
+    expect_refused("sensitivity:\n  metrics: [trust_finale]\n"
+                   "  factors: {culture.safety: [0.2, 0.9]}\n",
+                   NULL, "bad.yaml:4:12: sensitivity.metrics: unknown metric (got trust_finale");
+    static const char *const metric[] = {"--metric", "no_such_metric", NULL};
+    expect_refused("sensitivity:\n  factors: {culture.safety: [0.2, 0.9]}\n", metric,
+                   "unknown metric (got no_such_metric, expected the summary scalars the "
+                   "scenario's runs write: trust_final");
+    static const char *const factor[] = {"--factor", "culture.safety=0.2:1.5", NULL};
+    expect_refused("", factor,
+                   "--set sensitivity.factors.culture.safety=[0.2, 1.5]: "
+                   "sensitivity.factors.culture.safety: out of range");
+    expect_refused("", NULL, "no sensitivity factors");
+    static const char *const method[] = {"--factor", "culture.safety=0.2:0.9", "--method", "sobl",
+                                         NULL};
+    expect_refused("", method, "--method: invalid value 'sobl' (expected morris or sobol)");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_morris_finds_the_driver),
+        cmocka_unit_test(test_sobol_finds_the_driver),
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_threads_and_resume),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
