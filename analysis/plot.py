@@ -909,6 +909,119 @@ def fig_repair_trajectories(res, w):
 
 
 # ---------------------------------------------------------------------------
+# Sensitivity analyses (`trustsim sensitivity`): /sensitivity.
+
+def sensitivity_results(f):
+    """The factors of /sensitivity (the dummy last), its method and, per analysed metric,
+    its group; raises Malformed where the group departs from docs/output.md."""
+    sens = _group(_get(f, "sensitivity", "/sensitivity"), "/sensitivity")
+    factors = [as_str(x) for x in _strings(_get(sens, "factors", "/sensitivity/factors"),
+                                           "/sensitivity/factors").asstr()[:]]
+    method = _attr_str(sens, "method", "/sensitivity")
+    if method not in ("morris", "sobol"):
+        raise Malformed("/sensitivity: attribute method is %r, expected morris or sobol" % method)
+    cols = ("mu_star", "mu_star_ci95_low", "mu_star_ci95_high", "sigma", "mu") \
+        if method == "morris" else ("total", "total_ci95_low", "total_ci95_high",
+                                    "first_order", "first_order_ci95_low",
+                                    "first_order_ci95_high")
+    metrics = {}
+    for name, g, where in _children(sens, "/sensitivity"):
+        if not isinstance(g, h5py.Group):
+            continue
+        if not int(g.attrs.get("analysed", 0)):
+            note("%s: %s" % (where, as_str(g.attrs.get("reason", "not analysed"))))
+            continue
+        vals = {c: np.asarray(_numbers(_get(g, c, where + "/" + c), where + "/" + c, (1,),
+                                       "a 1-D dataset of numbers")[:], dtype=float)
+                for c in cols + ("above_noise",)}
+        for c, v in vals.items():
+            if v.shape[0] != len(factors):
+                raise Malformed("%s/%s has %d values, expected one per factor (%d)"
+                                % (where, c, v.shape[0], len(factors)))
+        units = units_of(g["output"]) if "output" in g else ""
+        metrics[name] = (vals, units)
+    return method, factors, metrics
+
+
+def short_factor(key):
+    return "dummy" if key == "sensitivity.dummy" else key
+
+
+def fig_morris(name, factors, vals, units, res, w):
+    """The mu*-sigma plane: each factor at (mu*, sigma) with its mu* interval; the dummy's
+    interval as the band of noise."""
+    fig, ax = plt.subplots(figsize=(8.0, 5.5))
+    d = len(factors) - 1
+    lo, hi = vals["mu_star_ci95_low"][d], vals["mu_star_ci95_high"][d]
+    if np.isfinite(lo) and np.isfinite(hi):
+        ax.axvspan(lo, hi, color="0.88", zorder=0, label="dummy's 95% interval (noise)")
+    for i, key in enumerate(factors):
+        x, y = vals["mu_star"][i], vals["sigma"][i]
+        above = bool(vals["above_noise"][i])
+        style = dict(marker="D" if i == d else ("o" if above else "s"), markersize=7,
+                     color="#c62828" if i == d else ("0.1" if above else "0.55"),
+                     linestyle="none")
+        err = [[max(0.0, x - vals["mu_star_ci95_low"][i])],
+               [max(0.0, vals["mu_star_ci95_high"][i] - x)]]
+        ax.errorbar([x], [y if np.isfinite(y) else 0.0], xerr=err, capsize=3, **style)
+        ax.annotate(short_factor(key), (x, y if np.isfinite(y) else 0.0),
+                    textcoords="offset points", xytext=(6, 4), fontsize=8)
+    lim = max([1e-12] + [v for v in vals["mu_star_ci95_high"] if np.isfinite(v)] +
+              [v for v in vals["sigma"] if np.isfinite(v)])
+    ax.plot([0, lim], [0, lim], color="0.6", linestyle=":", marker="", linewidth=1,
+            label="sigma = mu*")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(label("mu* (mean |elementary effect|)", units))
+    ax.set_ylabel(label("sigma (sd of the effects)", units))
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("%s: Morris screening of %s\n(black: above noise; grey: not; red: dummy)"
+                 % (res.name, name))
+    w.save(fig, "morris-%s" % name)
+
+
+def fig_sobol(name, factors, vals, res, w):
+    """Total and first-order indices per factor with their intervals; the dummy's total
+    interval as the band of noise."""
+    n = len(factors)
+    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.55 * n + 1.5)))
+    d = n - 1
+    order = sorted(range(n), key=lambda i: -vals["total"][i] if np.isfinite(vals["total"][i])
+                   else 0.0)
+    lo, hi = vals["total_ci95_low"][d], vals["total_ci95_high"][d]
+    if np.isfinite(lo) and np.isfinite(hi):
+        ax.axvspan(lo, hi, color="0.88", zorder=0, label="dummy's S_T 95% interval (noise)")
+    for row, i in enumerate(order):
+        y = n - 1 - row
+        for off, col, colour, what in ((0.18, "total", "0.2", "S_T (total)"),
+                                       (-0.18, "first_order", "0.65", "S_1 (first order)")):
+            v = vals[col][i]
+            err = [[max(0.0, v - vals[col + "_ci95_low"][i])],
+                   [max(0.0, vals[col + "_ci95_high"][i] - v)]]
+            ax.barh([y + off], [v], height=0.34, color="#c62828" if i == d else colour,
+                    xerr=err, capsize=3, label=what if row == 0 else None)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([short_factor(factors[i]) + (" *" if vals["above_noise"][i] else "")
+                        for i in reversed(order)], fontsize=8)
+    ax.axvline(0, color="0.3", linewidth=0.8, marker="")
+    ax.set_xlabel("share of the output's variance")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("%s: Sobol' indices of %s\n(* above noise; red: dummy)" % (res.name, name))
+    w.save(fig, "sobol-%s" % name)
+
+
+def fig_sensitivity(f, res, w):
+    method, factors, metrics = sensitivity_results(f)
+    if not metrics:
+        return skip("sensitivity", "no metric was analysed")
+    for name, (vals, units) in sorted(metrics.items()):
+        if method == "morris":
+            fig_morris(name, factors, vals, units, res, w)
+        else:
+            fig_sobol(name, factors, vals, res, w)
+
+
+# ---------------------------------------------------------------------------
 # Validation files (`trustsim validate`): the scorecard.
 
 PASS_STYLE = {True: {"color": "#1a7f37", "marker": "o", "label": "PASS"},
@@ -1116,7 +1229,12 @@ def draw(f, path, args):
                fig_trust_distribution, fig_team_trust):
         fn(res, run_name, w)
     written = w.written
-    if res.n_points > 1:
+    if "sensitivity" in f:
+        # A sensitivity design: its points are not arms to compare, so no sweep figures.
+        ws = Writer(outdir, "%s-sensitivity" % res.stem)
+        fig_sensitivity(f, res, ws)
+        written += ws.written
+    elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem)
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories):
             fn(res, ws)

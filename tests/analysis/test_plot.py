@@ -337,12 +337,61 @@ def test_malformed(tmp, sources):
           "Traceback" not in r.stderr, "unwritable figures: %d %r" % (r.returncode, r.stderr))
 
 
+SENSITIVITY = """\
+name: senstest
+days: 30
+org: {headcount: 20, warmup_days: 5}
+sensitivity:
+  samples: 4
+  metrics: [trust_final, output_per_head_mean, incident_coordination_hours]
+  factors:
+    culture.safety: [0.2, 0.9]
+    population.competence.mean: [0.5, 0.85]
+"""
+
+
+def test_sensitivity(binary, tmp):
+    """A sensitivity file: one figure per analysed metric (Morris, then Sobol'), none for a
+    metric that was not analysed (no incident: no coordination hours), no sweep figures; a
+    /sensitivity whose columns do not match its factors is refused with exit 2."""
+    scen = os.path.join(tmp, "senstest.yaml")
+    with open(scen, "w") as f:
+        f.write(SENSITIVITY)
+    for method in ("morris", "sobol"):
+        out = os.path.join(tmp, "sens-%s.h5" % method)
+        subprocess.run([binary, "sensitivity", scen, "-o", out, "--force", "--quiet",
+                        "--method", method], check=True, capture_output=True)
+        figdir = os.path.join(tmp, "sensfig")
+        r = plot(out, "--outdir", figdir)
+        check(r.returncode == 0, "plot.py on %s failed: %s" % (out, r.stderr))
+        stem = "sens-%s-sensitivity-%s-" % (method, method)
+        for metric_name in ("trust_final", "output_per_head_mean"):
+            base = os.path.join(figdir, stem + metric_name)
+            check(base + ".png" in r.stdout.split(), "%s.png not listed" % base)
+            check_png(base + ".png")
+            check_pdf(base + ".pdf")
+        check(not any("incident_coordination_hours" in p for p in r.stdout.split()),
+              "a figure for a metric that was not analysed")
+        check("incident_coordination_hours: not analysed" in r.stderr,
+              "no note for the metric that was not analysed: %s" % r.stderr)
+        check(not any("-sweep-" in p for p in r.stdout.split()), "sweep figures of a design")
+    bad = os.path.join(tmp, "sens-bad.h5")
+    shutil.copy(os.path.join(tmp, "sens-morris.h5"), bad)
+    with h5py.File(bad, "r+") as f:
+        del f["sensitivity/trust_final/mu_star"]
+        f["sensitivity/trust_final/mu_star"] = np.zeros(2)
+    r = plot(bad, "--outdir", os.path.join(tmp, "sensbad"))
+    check(r.returncode == 2 and "/sensitivity/trust_final/mu_star has 2 values" in r.stderr
+          and "Traceback" not in r.stderr, "a malformed /sensitivity: %s" % r.stderr)
+
+
 def main():
     binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
     os.makedirs(tmp, exist_ok=True)
     test_t_quantile()
     test_normaliser()
     test_scorecard(binary, tmp)
+    test_sensitivity(binary, tmp)
 
     h5 = run_binary(binary, tmp, "plottest", SCENARIO)
 
