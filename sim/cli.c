@@ -11,6 +11,7 @@
 #include "validate.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -555,6 +556,15 @@ static int cli_check(int argc, char **argv) {
         printf("# memory: %s\n", memory);
     }
     cli_print_tactics(sc, stdout);
+    if (ts_scenario_is_design(sc)) {
+        size_t n = ts_scenario_n_points(sc);
+        int64_t reps = ts_scenario_int(sc, "replicates");
+        printf("# sensitivity design: %s, %zu factor%s and the dummy, %zu design points x %" PRId64
+               " run%s = %.0f runs\n",
+               ts_scenario_string(sc, "sensitivity.method"), ts_scenario_n_factors(sc),
+               ts_scenario_n_factors(sc) == 1 ? "" : "s", n, reps, reps == 1 ? "" : "s",
+               (double)n * (double)reps);
+    }
     if (st != TS_OK && !force_memory) {
         fflush(stdout);
         rc = cli_report(st, &mem_err);
