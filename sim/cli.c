@@ -6,6 +6,7 @@
 #include "h5out.h"
 #include "memory.h"
 #include "mpi_runner.h"
+#include "posterior.h"
 #include "modules.h"
 #include "runner.h"
 #include "validate.h"
@@ -40,6 +41,7 @@ static const char usage_main[] =
     "  bench              time the engine on a synthetic organisation\n"
     "  compare FILE.h5    compare the grid points of a sweep\n"
     "  sensitivity SCENARIO  which factors drive the results (Morris, Sobol')\n"
+    "  calibrate SCENARIO --targets FILE  which parameter values reproduce your figures\n"
     "  validate [FILE]    check the stylised facts of a patterns file; print a scorecard\n"
     "\n"
     "Options:\n"
@@ -64,6 +66,8 @@ static const char usage_run[] =
     "      --force           replace an existing results file\n"
     "      --force-memory    run even if the memory estimate exceeds what is available\n"
     "      --resume          keep the runs already complete in the file, run the rest\n"
+    "      --posterior CAL.h5  run each replicate at a draw of the posterior of a\n"
+    "                        `trustsim calibrate` file (the same draw at every grid point)\n"
     "      --quiet           no progress on stderr\n"
     "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
     "                        own error stack\n"
@@ -323,10 +327,13 @@ static int cli_run(int argc, char **argv, const char *command_line) {
                                          {"resume", no_argument, NULL, OPT_RESUME},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
                                          {"verbose", no_argument, NULL, OPT_VERBOSE},
+                                         {"posterior", required_argument, NULL, OPT_POSTERIOR},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
     const char *cmd = "run";
+    const char *posterior = NULL;
+    ts_posterior *post = NULL;
     ts_run_options ro = {.output = NULL,
                          .threads = 0,
                          .command_line = command_line,
@@ -411,6 +418,9 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         case OPT_VERBOSE:
             ts_h5_set_verbose(1);
             break;
+        case OPT_POSTERIOR:
+            posterior = optarg;
+            break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
             goto cleanup;
@@ -432,6 +442,13 @@ static int cli_run(int argc, char **argv, const char *command_line) {
 
     ts_status st =
         ts_cli_load_scenario(optind < argc ? argv[optind] : NULL, sets, n_sets, &sc, &err);
+    if (st == TS_OK && posterior != NULL) {
+        st = ts_posterior_load(posterior, &post, &err);
+        if (st == TS_OK) {
+            st = ts_posterior_check(post, sc, &err);
+        }
+        ro.posterior = post;
+    }
     /* Refused before the results file exists: nothing is written. */
     if (st == TS_OK && !force_memory) {
         st = ts_memory_check_scenario(sc, ro.modules, ro.n_modules, ro.threads, NULL, 0, &err);
@@ -443,6 +460,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         rc = cli_report(st, &err);
     }
 cleanup:
+    ts_posterior_free(post);
     ts_scenario_free(sc);
     free(sets);
     return rc;
@@ -992,6 +1010,9 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
     }
     if (strcmp(sub, "sensitivity") == 0) {
         return cli_sensitivity(argc - 1, argv + 1, command_line);
+    }
+    if (strcmp(sub, "calibrate") == 0) {
+        return cli_calibrate(argc - 1, argv + 1, command_line);
     }
     return cli_usage_error(NULL, "unknown command '%s'", sub);
 }

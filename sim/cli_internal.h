@@ -35,7 +35,10 @@ enum {
     OPT_METHOD,
     OPT_SAMPLES,
     OPT_LEVELS,
-    OPT_BOOTSTRAP
+    OPT_BOOTSTRAP,
+    OPT_POSTERIOR,
+    OPT_TARGETS,
+    OPT_CHECK_RUNS
 };
 
 /* "trustsim CMD: MESSAGE" and the hint to the command's help; returns the usage exit
@@ -62,5 +65,8 @@ int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max);
 
 /* `trustsim sensitivity` (sim/cli_sensitivity.c). */
 int cli_sensitivity(int argc, char **argv, const char *command_line);
+
+/* `trustsim calibrate` (sim/cli_calibrate.c). */
+int cli_calibrate(int argc, char **argv, const char *command_line);
 
 #endif

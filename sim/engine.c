@@ -107,6 +107,41 @@ const ts_metric_decl *ts_engine_summary_find(const ts_module *const *modules, si
     return NULL;
 }
 
+const ts_metric_decl *ts_engine_metric_at(const ts_module *const *modules, size_t n_modules,
+                                          const ts_scenario *sc, size_t i) {
+    if (i < EM_COUNT) {
+        return &engine_metrics[i];
+    }
+    i -= EM_COUNT;
+    for (size_t m = 0; m < n_modules; m++) {
+        if (modules[m]->n_metrics == 0 || !module_on_anywhere(modules[m], sc)) {
+            continue;
+        }
+        if (i < modules[m]->n_metrics) {
+            return &modules[m]->metrics[i];
+        }
+        i -= modules[m]->n_metrics;
+    }
+    return NULL;
+}
+
+const ts_metric_decl *ts_engine_metric_find(const ts_module *const *modules, size_t n_modules,
+                                            const ts_scenario *sc, const char *name) {
+    for (size_t k = 0; k < EM_COUNT; k++) {
+        if (strcmp(engine_metrics[k].name, name) == 0) {
+            return &engine_metrics[k];
+        }
+    }
+    for (size_t m = 0; m < n_modules; m++) {
+        for (size_t k = 0; k < modules[m]->n_metrics; k++) {
+            if (strcmp(modules[m]->metrics[k].name, name) == 0) {
+                return module_on_anywhere(modules[m], sc) ? &modules[m]->metrics[k] : NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
 void ts_engine_summary_list(const ts_module *const *modules, size_t n_modules,
                             const ts_scenario *sc, char *buf, size_t cap) {
     size_t len = 0;

@@ -66,6 +66,16 @@ int ts_engine_module_on(const ts_module *m, const ts_scenario *sc);
 const ts_metric_decl *ts_engine_summary_find(const ts_module *const *modules, size_t n_modules,
                                              const ts_scenario *sc, const char *name);
 
+/* The declaration of the daily metric `name` a run of sc records (the engine's own, or one of
+ * a module that is on somewhere in sc), or NULL. */
+const ts_metric_decl *ts_engine_metric_find(const ts_module *const *modules, size_t n_modules,
+                                            const ts_scenario *sc, const char *name);
+
+/* The i-th daily metric a run of sc records (engine's first, then the modules' in table
+ * order), or NULL past the last: for "expected one of" and "did you mean" in messages. */
+const ts_metric_decl *ts_engine_metric_at(const ts_module *const *modules, size_t n_modules,
+                                          const ts_scenario *sc, size_t i);
+
 /* The names of the summary scalars a run of sc writes, ", "-separated in table order, into
  * buf (cut to fit), for "expected one of ..." messages. */
 void ts_engine_summary_list(const ts_module *const *modules, size_t n_modules,

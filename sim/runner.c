@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "posterior.h"
+
 #include "engine.h"
 #include "h5out.h"
 #include "mpi_runner.h"
@@ -263,6 +265,11 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
     double t0 = now_seconds();
     ts_result_init(res);
     ts_status st = ts_scenario_at_point(c->sc, g, &point, err);
+    if (st == TS_OK && c->opt->posterior != NULL) {
+        const ts_posterior *post = c->opt->posterior;
+        size_t j = ts_posterior_draw(post, (uint64_t)ts_scenario_int(c->sc, "seed"), (uint32_t)r);
+        st = ts_posterior_apply(post, j, point, err);
+    }
     /* Every grid point of a replicate runs with the same seed (common random numbers):
      * arms of a comparison differ only in what the sweep changes, and `compare` pairs
      * them by replicate. The point's own `seed` counts, so a sweep over seed varies it.
@@ -290,14 +297,29 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
 /* Writes a finished run, with its swept values, to the file (one thread at a time). */
 static ts_status write_run(run_ctx *c, ts_result *res, ts_error *err) {
     size_t n_keys = ts_scenario_n_sweep_keys(c->sc);
-    ts_param_value *pv = calloc(n_keys ? n_keys : 1, sizeof *pv);
+    const ts_posterior *post = c->opt->posterior;
+    size_t n_post = post ? ts_posterior_n_params(post) : 0;
+    ts_param_value *pv = calloc(n_keys + n_post + 1, sizeof *pv);
+    char(*texts)[40] = calloc(n_post + 1, sizeof *texts);
     ts_status st = TS_OK;
-    if (!pv) {
+    if (!pv || !texts) {
+        free(pv);
+        free(texts);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     fill_params(c->sc, res->grid_point, pv, n_keys);
+    /* The posterior draw of the run's replicate, next to the swept values. */
+    size_t j =
+        post ? ts_posterior_draw(post, (uint64_t)ts_scenario_int(c->sc, "seed"), res->replicate)
+             : 0;
+    for (size_t i = 0; i < n_post; i++) {
+        double v = ts_posterior_value(post, j, i);
+        snprintf(texts[i], sizeof texts[i], "%.17g", v);
+        pv[n_keys + i] = (ts_param_value){
+            .key = ts_posterior_key(post, i), .text = texts[i], .is_number = 1, .number = v};
+    }
     res->params = pv;
-    res->n_params = n_keys;
+    res->n_params = n_keys + n_post;
     const ts_series *hc = ts_result_find_series(res, "headcount");
     double ad = 0.0;
     for (size_t d = 1; hc && d < hc->n; d++) {
@@ -311,6 +333,7 @@ static ts_status write_run(run_ctx *c, ts_result *res, ts_error *err) {
     res->params = NULL;
     res->n_params = 0;
     free(pv);
+    free(texts);
     return st;
 }
 

@@ -23,6 +23,9 @@ typedef struct ts_run_options {
     const char *command_line;        /* stored in the file */
     const ts_module *const *modules; /* the module table (models/modules.h) */
     size_t n_modules;
+    /* Each replicate at a draw of this posterior (sim/posterior.h), the same draw at every
+     * grid point; its values are stored with the run's swept values. NULL: none. */
+    const struct ts_posterior *posterior;
 } ts_run_options;
 
 ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_error *err);

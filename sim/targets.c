@@ -636,7 +636,10 @@ ts_status ts_targets_load_string(const char *text, size_t len, const char *shown
     char got[160];
     *out = NULL;
     ts_targets *t = calloc(1, sizeof *t);
-    if (!t || !(t->file = strdup(shown))) {
+    if (!t || !(t->file = strdup(shown)) || !(t->text = strndup(text, len))) {
+        if (t) {
+            free(t->file);
+        }
         free(t);
         return ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", shown);
     }
@@ -727,6 +730,7 @@ void ts_targets_free(ts_targets *t) {
     free(t->low);
     free(t->high);
     free(t->integer);
+    free(t->text);
     free(t->file);
     free(t);
 }

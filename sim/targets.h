@@ -106,6 +106,7 @@ typedef struct ts_targets_param {
 
 typedef struct ts_targets {
     char *file; /* owned: the name shown in messages */
+    char *text; /* owned: the file's text, as read (for the results file) */
     ts_target *targets;
     size_t n_targets;
     ts_targets_param *params;
