@@ -448,6 +448,8 @@ def check_file(f):
             incomplete.append("%s (%s)" % (path, "no status" if status is None
                                            else "status %r" % status))
     if not complete:
+        if not incomplete and "calibration" in f:
+            return  # a calibration without check runs: its posterior is all there is
         if not incomplete:
             raise Malformed("/runs holds no run")
         raise Malformed("/runs holds no complete run: %s%s; runs an interrupted `trustsim "
@@ -1022,6 +1024,97 @@ def fig_sensitivity(f, res, w):
 
 
 # ---------------------------------------------------------------------------
+# Calibrations (`trustsim calibrate`): /calibration.
+
+def calibration_results(f):
+    """Parameter names, prior bounds, particles [n][k] and weights of /calibration; raises
+    Malformed where the group departs from docs/output.md."""
+    cal = _group(_get(f, "calibration", "/calibration"), "/calibration")
+    names = [as_str(x) for x in _strings(_get(cal, "parameters", "/calibration/parameters"),
+                                         "/calibration/parameters").asstr()[:]]
+    k = len(names)
+    lo = np.asarray(_numbers(_get(cal, "prior_low", "/calibration/prior_low"),
+                             "/calibration/prior_low", (1,), "a 1-D dataset of numbers")[:], float)
+    hi = np.asarray(_numbers(_get(cal, "prior_high", "/calibration/prior_high"),
+                             "/calibration/prior_high", (1,), "a 1-D dataset of numbers")[:], float)
+    x = np.asarray(_numbers(_get(cal, "posterior/particles", "/calibration/posterior/particles"),
+                            "/calibration/posterior/particles", (2,),
+                            "a 2-D dataset of numbers")[:], float)
+    w = np.asarray(_numbers(_get(cal, "posterior/weights", "/calibration/posterior/weights"),
+                            "/calibration/posterior/weights", (1,),
+                            "a 1-D dataset of numbers")[:], float)
+    if lo.shape[0] != k or hi.shape[0] != k or x.ndim != 2 or x.shape[1] != k \
+            or w.shape[0] != x.shape[0]:
+        raise Malformed("/calibration: %d parameters, but prior bounds of %d and %d values, "
+                        "particles of shape %s and %d weights" % (k, lo.shape[0], hi.shape[0],
+                                                                  x.shape, w.shape[0]))
+    return names, lo, hi, x, w
+
+
+def fig_calibration_marginals(names, lo, hi, x, w, res, w_):
+    """Each parameter's weighted posterior histogram over its prior range, the prior's
+    density as a line, the 90 % interval shaded."""
+    k = len(names)
+    cols = min(k, 3)
+    rows = (k + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    for i, name in enumerate(names):
+        ax = axes[i // cols][i % cols]
+        bins = np.linspace(lo[i], hi[i], 21)
+        ax.hist(x[:, i], bins=bins, weights=w, density=True, color="0.45", edgecolor="white")
+        ax.axhline(1.0 / (hi[i] - lo[i]), color="#c62828", linestyle="--", marker="",
+                   linewidth=1, label="prior")
+        order = np.argsort(x[:, i])
+        cw = np.cumsum(w[order]) / np.sum(w)
+        q05 = x[order, i][np.searchsorted(cw, 0.05)]
+        q95 = x[order, i][min(len(cw) - 1, np.searchsorted(cw, 0.95))]
+        ax.axvspan(q05, q95, color="0.85", zorder=0, label="90% interval")
+        ax.set_xlim(lo[i], hi[i])
+        ax.set_xlabel(name)
+        ax.set_ylabel("posterior density")
+        if i == 0:
+            ax.legend(loc="best", fontsize=8)
+    for j in range(k, rows * cols):
+        axes[j // cols][j % cols].axis("off")
+    fig.suptitle("%s: marginal posteriors (%d particles)" % (res.name, x.shape[0]))
+    fig.tight_layout()
+    w_.save(fig, "marginals")
+
+
+def fig_calibration_pairs(names, lo, hi, x, w, res, w_):
+    """Every pair of parameters: the particles, their area proportional to their weight."""
+    k = len(names)
+    if k < 2:
+        return skip("pairwise posteriors", "one parameter")
+    fig, axes = plt.subplots(k - 1, k - 1, figsize=(3.4 * (k - 1), 3.4 * (k - 1)), squeeze=False)
+    size = 8.0 + 400.0 * w / max(np.max(w), 1e-300) * 0.25
+    for r in range(1, k):
+        for c in range(k - 1):
+            ax = axes[r - 1][c]
+            if c >= r:
+                ax.axis("off")
+                continue
+            ax.scatter(x[:, c], x[:, r], s=size, color="0.25", alpha=0.5, edgecolors="none")
+            ax.set_xlim(lo[c], hi[c])
+            ax.set_ylim(lo[r], hi[r])
+            if r == k - 1:
+                ax.set_xlabel(names[c])
+            if c == 0:
+                ax.set_ylabel(names[r])
+    fig.suptitle("%s: pairwise posteriors (area: weight)" % res.name)
+    fig.tight_layout()
+    w_.save(fig, "pairs")
+
+
+def fig_calibration(f, res, w_):
+    names, lo, hi, x, w = calibration_results(f)
+    if x.shape[0] == 0:
+        return skip("calibration", "no kept particle")
+    fig_calibration_marginals(names, lo, hi, x, w, res, w_)
+    fig_calibration_pairs(names, lo, hi, x, w, res, w_)
+
+
+# ---------------------------------------------------------------------------
 # Validation files (`trustsim validate`): the scorecard.
 
 PASS_STYLE = {True: {"color": "#1a7f37", "marker": "o", "label": "PASS"},
@@ -1219,6 +1312,12 @@ def draw(f, path, args):
         for p in written:
             print(p)
         return 0
+    if "calibration" in f and not res.runs:
+        wc = Writer(outdir, "%s-calibration" % res.stem)
+        fig_calibration(f, res, wc)
+        for p in wc.written:
+            print(p)
+        return 0
     run_name = args.run or res.default_run()
     if run_name not in res.runs:
         note("%s: no complete run %s (runs: %s)"
@@ -1229,6 +1328,10 @@ def draw(f, path, args):
                fig_trust_distribution, fig_team_trust):
         fn(res, run_name, w)
     written = w.written
+    if "calibration" in f:
+        wc = Writer(outdir, "%s-calibration" % res.stem)
+        fig_calibration(f, res, wc)
+        written += wc.written
     if "sensitivity" in f:
         # A sensitivity design: its points are not arms to compare, so no sweep figures.
         ws = Writer(outdir, "%s-sensitivity" % res.stem)

@@ -385,6 +385,31 @@ def test_sensitivity(binary, tmp):
           and "Traceback" not in r.stderr, "a malformed /sensitivity: %s" % r.stderr)
 
 
+def test_calibration(binary, tmp):
+    """A calibration file: the marginal and pairwise posterior figures, with and without the
+    check's runs (without, they are all the file holds)."""
+    scen = os.path.join(tmp, "caltest.yaml")
+    with open(scen, "w") as f:
+        f.write("name: caltest\ndays: 20\norg: {headcount: 20, warmup_days: 5}\n")
+    targets = os.path.join(tmp, "caltest-targets.yaml")
+    with open(targets, "w") as f:
+        f.write("targets:\n  - {metric: trust_final, value: 0.45, sd: 0.02}\n"
+                "parameters:\n  culture.safety: [0.2, 0.9]\n  trust.prior_mean: [0.4, 0.8]\n"
+                "particles: 12\nmax_runs: 30\n")
+    for n_check in ("3", "0"):
+        out = os.path.join(tmp, "cal-%s.h5" % n_check)
+        subprocess.run([binary, "calibrate", scen, "--targets", targets, "-o", out, "--force",
+                        "--quiet", "--check-runs", n_check], check=True, capture_output=True)
+        figdir = os.path.join(tmp, "calfig")
+        r = plot(out, "--outdir", figdir)
+        check(r.returncode == 0, "plot.py on %s failed: %s" % (out, r.stderr))
+        for name in ("marginals", "pairs"):
+            base = os.path.join(figdir, "cal-%s-calibration-%s" % (n_check, name))
+            check(base + ".png" in r.stdout.split(), "%s.png not listed" % base)
+            check_png(base + ".png")
+            check_pdf(base + ".pdf")
+
+
 def main():
     binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
     os.makedirs(tmp, exist_ok=True)
@@ -392,6 +417,7 @@ def main():
     test_normaliser()
     test_scorecard(binary, tmp)
     test_sensitivity(binary, tmp)
+    test_calibration(binary, tmp)
 
     h5 = run_binary(binary, tmp, "plottest", SCENARIO)
 
