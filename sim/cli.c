@@ -253,6 +253,57 @@ int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max) {
     return 0;
 }
 
+int cli_run_flag(const char *cmd, int c, cli_run_flags *f, int *rc) {
+    long long v;
+    *rc = 0;
+    switch (c) {
+    case 'o':
+        if (optarg[0] == '\0') {
+            *rc = cli_usage_error(cmd, "-o: the output file name is empty");
+        }
+        f->output = optarg;
+        return 1;
+    case OPT_SET:
+        if ((*rc = cli_check_assignment(cmd, optarg)) == 0) {
+            f->sets[f->n_sets++] = optarg;
+        }
+        return 1;
+    case OPT_THREADS:
+        if ((*rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) == 0) {
+            f->threads = (int)v;
+        }
+        return 1;
+    case OPT_FORCE:
+        f->force = 1;
+        return 1;
+    case OPT_FORCE_MEMORY:
+        f->force_memory = 1;
+        return 1;
+    case OPT_RESUME:
+        f->resume = 1;
+        return 1;
+    case OPT_QUIET:
+        f->quiet = 1;
+        return 1;
+    case OPT_VERBOSE:
+        ts_h5_set_verbose(1);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+ts_run_options cli_run_options(const cli_run_flags *f, const char *command_line) {
+    return (ts_run_options){.output = f->output,
+                            .threads = f->threads,
+                            .force = f->force,
+                            .resume = f->resume,
+                            .quiet = f->quiet,
+                            .command_line = command_line,
+                            .modules = ts_modules,
+                            .n_modules = ts_n_modules};
+}
+
 /* ---- Scenario loading ------------------------------------------------------------- */
 
 static int cli_is_regular_file(const char *path) {
@@ -334,52 +385,32 @@ static int cli_run(int argc, char **argv, const char *command_line) {
     const char *cmd = "run";
     const char *posterior = NULL;
     ts_posterior *post = NULL;
-    ts_run_options ro = {.output = NULL,
-                         .threads = 0,
-                         .command_line = command_line,
-                         .modules = ts_modules,
-                         .n_modules = ts_n_modules};
     /* --set values, then seed and replicates: at most argc + 2 entries. */
-    const char **sets = calloc((size_t)argc + 2, sizeof *sets);
+    cli_run_flags fl = {.sets = calloc((size_t)argc + 2, sizeof *fl.sets)};
     char seed_set[64], replicates_set[64];
     int have_seed = 0, have_replicates = 0;
-    int force_memory = 0;
-    size_t n_sets = 0;
     ts_scenario *sc = NULL;
     ts_error err;
     int rc = 0, c;
     long long v;
 
     ts_error_clear(&err);
-    if (!sets) {
+    if (!fl.sets) {
         return cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
     }
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+        if (cli_run_flag(cmd, c, &fl, &rc)) {
+            if (rc != 0) {
+                goto cleanup;
+            }
+            continue;
+        }
         switch (c) {
         case 'h':
             fputs(usage_run, stdout);
             goto cleanup;
-        case 'o':
-            if (optarg[0] == '\0') {
-                rc = cli_usage_error(cmd, "-o: the output file name is empty");
-                goto cleanup;
-            }
-            ro.output = optarg;
-            break;
-        case OPT_SET:
-            if ((rc = cli_check_assignment(cmd, optarg)) != 0) {
-                goto cleanup;
-            }
-            sets[n_sets++] = optarg;
-            break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) != 0) {
-                goto cleanup;
-            }
-            ro.threads = (int)v;
-            break;
         case OPT_SEED: {
             /* The range is the `seed` key's, so --seed promises what the scenario accepts. */
             const ts_param *seed = ts_scenario_schema_param(ts_modules_schema(), "seed");
@@ -403,21 +434,6 @@ static int cli_run(int argc, char **argv, const char *command_line) {
             snprintf(replicates_set, sizeof replicates_set, "replicates=%lld", v);
             have_replicates = 1;
             break;
-        case OPT_FORCE:
-            ro.force = 1;
-            break;
-        case OPT_FORCE_MEMORY:
-            force_memory = 1;
-            break;
-        case OPT_RESUME:
-            ro.resume = 1;
-            break;
-        case OPT_QUIET:
-            ro.quiet = 1;
-            break;
-        case OPT_VERBOSE:
-            ts_h5_set_verbose(1);
-            break;
         case OPT_POSTERIOR:
             posterior = optarg;
             break;
@@ -429,19 +445,20 @@ static int cli_run(int argc, char **argv, const char *command_line) {
     if ((rc = cli_too_many(cmd, optind, argc, argv, 1)) != 0) {
         goto cleanup;
     }
-    if (ro.force && ro.resume) {
+    if (fl.force && fl.resume) {
         rc = cli_usage_error(cmd, "--force and --resume cannot be used together");
         goto cleanup;
     }
     if (have_seed) {
-        sets[n_sets++] = seed_set;
+        fl.sets[fl.n_sets++] = seed_set;
     }
     if (have_replicates) {
-        sets[n_sets++] = replicates_set;
+        fl.sets[fl.n_sets++] = replicates_set;
     }
+    ts_run_options ro = cli_run_options(&fl, command_line);
 
     ts_status st =
-        ts_cli_load_scenario(optind < argc ? argv[optind] : NULL, sets, n_sets, &sc, &err);
+        ts_cli_load_scenario(optind < argc ? argv[optind] : NULL, fl.sets, fl.n_sets, &sc, &err);
     if (st == TS_OK && posterior != NULL) {
         st = ts_posterior_load(posterior, &post, &err);
         if (st == TS_OK) {
@@ -450,7 +467,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         ro.posterior = post;
     }
     /* Refused before the results file exists: nothing is written. */
-    if (st == TS_OK && !force_memory) {
+    if (st == TS_OK && !fl.force_memory) {
         st = ts_memory_check_scenario(sc, ro.modules, ro.n_modules, ro.threads, NULL, 0, &err);
     }
     if (st == TS_OK) {
@@ -462,7 +479,7 @@ static int cli_run(int argc, char **argv, const char *command_line) {
 cleanup:
     ts_posterior_free(post);
     ts_scenario_free(sc);
-    free(sets);
+    free(fl.sets);
     return rc;
 }
 

@@ -55,15 +55,14 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
     const char *cmd = "calibrate";
-    const char **sets = calloc((size_t)argc + 2, sizeof *sets);
-    size_t n_sets = 0;
+    cli_run_flags fl = {.sets = calloc((size_t)argc + 2, sizeof *fl.sets)};
     char seed_set[64];
-    const char *targets_path = NULL, *output = NULL;
+    const char *targets_path = NULL;
     ts_calibrate_options co = {.check_runs = 40,
                                .command_line = command_line,
                                .modules = ts_modules,
                                .n_modules = ts_n_modules};
-    int force_memory = 0, rc = 0, c;
+    int rc = 0, c;
     ts_scenario *sc = NULL;
     ts_targets *targets = NULL;
     char *path = NULL;
@@ -71,23 +70,22 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
     long long v;
 
     ts_error_clear(&err);
-    if (!sets) {
+    if (!fl.sets) {
         return cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
     }
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+        if (c != OPT_RESUME && cli_run_flag(cmd, c, &fl, &rc)) {
+            if (rc != 0) {
+                goto cleanup;
+            }
+            continue;
+        }
         switch (c) {
         case 'h':
             fputs(usage_calibrate, stdout);
             goto cleanup;
-        case 'o':
-            if (optarg[0] == '\0') {
-                rc = cli_usage_error(cmd, "-o: the output file name is empty");
-                goto cleanup;
-            }
-            output = optarg;
-            break;
         case OPT_TARGETS:
             targets_path = optarg;
             break;
@@ -97,36 +95,12 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
             }
             co.check_runs = (size_t)v;
             break;
-        case OPT_SET:
-            if ((rc = cli_check_assignment(cmd, optarg)) != 0) {
-                goto cleanup;
-            }
-            sets[n_sets++] = optarg;
-            break;
         case OPT_SEED:
             if ((rc = cli_parse_int(cmd, "--seed", optarg, 0, 9007199254740991LL, &v)) != 0) {
                 goto cleanup;
             }
             snprintf(seed_set, sizeof seed_set, "seed=%lld", v);
-            sets[n_sets++] = seed_set;
-            break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) != 0) {
-                goto cleanup;
-            }
-            co.threads = (int)v;
-            break;
-        case OPT_FORCE:
-            co.force = 1;
-            break;
-        case OPT_FORCE_MEMORY:
-            force_memory = 1;
-            break;
-        case OPT_QUIET:
-            co.quiet = 1;
-            break;
-        case OPT_VERBOSE:
-            ts_h5_set_verbose(1);
+            fl.sets[fl.n_sets++] = seed_set;
             break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
@@ -144,7 +118,10 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
         rc = cli_usage_error(cmd, "missing --targets FILE");
         goto cleanup;
     }
-    ts_status st = ts_cli_load_scenario(argv[optind], sets, n_sets, &sc, &err);
+    co.threads = fl.threads;
+    co.force = fl.force;
+    co.quiet = fl.quiet;
+    ts_status st = ts_cli_load_scenario(argv[optind], fl.sets, fl.n_sets, &sc, &err);
     ts_calibrate_model model = {
         .schema = ts_modules_schema(), .sc = sc, .modules = ts_modules, .n_modules = ts_n_modules};
     ts_targets_model tm;
@@ -156,11 +133,11 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
         st = ts_calibrate_check(sc, targets, &err);
     }
     /* Refused before anything runs. */
-    if (st == TS_OK && !force_memory) {
+    if (st == TS_OK && !fl.force_memory) {
         st = ts_memory_check_scenario(sc, ts_modules, ts_n_modules, co.threads, NULL, 0, &err);
     }
     if (st == TS_OK) {
-        ts_run_options ro = {.output = output};
+        ts_run_options ro = {.output = fl.output};
         path = ts_runner_output_path(sc, &ro);
         if (path == NULL) {
             st = ts_error_set(&err, TS_ERR_NOMEM, "out of memory");
@@ -179,7 +156,7 @@ int cli_calibrate(int argc, char **argv, const char *command_line) {
 cleanup:
     ts_targets_free(targets);
     ts_scenario_free(sc);
-    free(sets);
+    free(fl.sets);
     free(path);
     return rc;
 }

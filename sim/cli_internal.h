@@ -3,6 +3,7 @@
 #ifndef TS_CLI_INTERNAL_H
 #define TS_CLI_INTERNAL_H
 
+#include "runner.h"
 #include "status.h"
 
 #include <getopt.h>
@@ -62,6 +63,24 @@ int cli_check_assignment(const char *cmd, const char *text);
 
 /* A usage error when more than max arguments follow the options. */
 int cli_too_many(const char *cmd, int optind_, int argc, char **argv, int max);
+
+/* The options of the commands that run the model: -o, --set (collected in sets, which
+ * must hold one entry per argument), --threads, --force, --force-memory, --resume, --quiet
+ * and --verbose (which turns HDF5's error stacks on at once). */
+typedef struct cli_run_flags {
+    const char *output;
+    int threads, force, force_memory, resume, quiet;
+    const char **sets;
+    size_t n_sets;
+} cli_run_flags;
+
+/* Takes option c (as getopt_long returned it, optarg set) when it is one of those: returns
+ * 1 with *rc 0, or with *rc the exit code of a usage error already printed; returns 0 for
+ * any other option. */
+int cli_run_flag(const char *cmd, int c, cli_run_flags *f, int *rc);
+
+/* The runner's options from the flags, with the full module table. */
+ts_run_options cli_run_options(const cli_run_flags *f, const char *command_line);
 
 /* `trustsim sensitivity` (sim/cli_sensitivity.c). */
 int cli_sensitivity(int argc, char **argv, const char *command_line);

@@ -50,11 +50,12 @@ static const char usage_sensitivity[] =
     "                        own error stack\n"
     "  -h, --help            show this help and exit\n";
 
-/* The assignments the options make, kept until the scenario is loaded. */
+/* The assignments the options make, after and among the --set ones, kept until the
+ * scenario is loaded: those built here are owned. */
 typedef struct cs_sets {
-    const char **list; /* each a "key=value" (owned by argv or by `owned`) */
+    cli_run_flags *fl; /* fl->sets: every assignment, in the order of the options */
     char **owned;
-    size_t n, n_owned;
+    size_t n_owned;
 } cs_sets;
 
 /* Adds "key=value" built from a format; 0 when out of memory. */
@@ -66,7 +67,7 @@ static int cs_add(cs_sets *s, const char *fmt, const char *a, const char *b) {
     }
     snprintf(t, len, fmt, a, b ? b : "");
     s->owned[s->n_owned++] = t;
-    s->list[s->n++] = t;
+    s->fl->sets[s->fl->n_sets++] = t;
     return 1;
 }
 
@@ -85,7 +86,7 @@ static int cs_factor(const char *cmd, cs_sets *s, const char *text) {
     snprintf(t, len, "sensitivity.factors.%.*s=[%.*s, %s]", (int)(eq - text), text,
              (int)(colon - eq - 1), eq + 1, colon + 1);
     s->owned[s->n_owned++] = t;
-    s->list[s->n++] = t;
+    s->fl->sets[s->fl->n_sets++] = t;
     return 0;
 }
 
@@ -148,15 +149,12 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
     const char *cmd = "sensitivity";
-    ts_run_options ro = {
-        .command_line = command_line, .modules = ts_modules, .n_modules = ts_n_modules};
-    cs_sets sets = {calloc((size_t)argc + 8, sizeof *sets.list),
-                    calloc((size_t)argc + 8, sizeof *sets.owned), 0, 0};
+    cli_run_flags fl = {.sets = calloc((size_t)argc + 8, sizeof *fl.sets)};
+    cs_sets sets = {&fl, calloc((size_t)argc + 8, sizeof *sets.owned), 0};
     /* The metrics named by --metric, joined into one list assignment at the end. */
     char *metrics = calloc(1, 1);
     const char **names = NULL;
     const char *csv = NULL;
-    int force_memory = 0;
     ts_scenario *sc = NULL;
     char *path = NULL;
     ts_error err;
@@ -164,7 +162,7 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     long long v;
 
     ts_error_clear(&err);
-    if (!sets.list || !sets.owned || !metrics) {
+    if (!fl.sets || !sets.owned || !metrics) {
         rc = cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
         goto cleanup;
     }
@@ -173,23 +171,16 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
         const char *key = NULL;
         long long lo = 0, hi = 0;
+        if (cli_run_flag(cmd, c, &fl, &rc)) {
+            if (rc != 0) {
+                goto cleanup;
+            }
+            continue;
+        }
         switch (c) {
         case 'h':
             fputs(usage_sensitivity, stdout);
             goto cleanup;
-        case 'o':
-            if (optarg[0] == '\0') {
-                rc = cli_usage_error(cmd, "-o: the output file name is empty");
-                goto cleanup;
-            }
-            ro.output = optarg;
-            break;
-        case OPT_SET:
-            if ((rc = cli_check_assignment(cmd, optarg)) != 0) {
-                goto cleanup;
-            }
-            sets.list[sets.n++] = optarg;
-            break;
         case OPT_FACTOR:
             if ((rc = cs_factor(cmd, &sets, optarg)) != 0) {
                 goto cleanup;
@@ -241,27 +232,6 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
         case OPT_CSV:
             csv = optarg;
             break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_int(cmd, "--threads", optarg, 0, 4096, &v)) != 0) {
-                goto cleanup;
-            }
-            ro.threads = (int)v;
-            break;
-        case OPT_FORCE:
-            ro.force = 1;
-            break;
-        case OPT_FORCE_MEMORY:
-            force_memory = 1;
-            break;
-        case OPT_RESUME:
-            ro.resume = 1;
-            break;
-        case OPT_QUIET:
-            ro.quiet = 1;
-            break;
-        case OPT_VERBOSE:
-            ts_h5_set_verbose(1);
-            break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
             goto cleanup;
@@ -286,7 +256,7 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     if ((rc = cli_too_many(cmd, optind, argc, argv, 1)) != 0) {
         goto cleanup;
     }
-    if (ro.force && ro.resume) {
+    if (fl.force && fl.resume) {
         rc = cli_usage_error(cmd, "--force and --resume cannot be used together");
         goto cleanup;
     }
@@ -295,7 +265,8 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
         goto cleanup;
     }
     size_t n_names = 0;
-    ts_status st = ts_cli_load_scenario(argv[optind], sets.list, sets.n, &sc, &err);
+    ts_run_options ro = cli_run_options(&fl, command_line);
+    ts_status st = ts_cli_load_scenario(argv[optind], fl.sets, fl.n_sets, &sc, &err);
     if (st == TS_OK && !ts_scenario_is_design(sc)) {
         st = ts_error_set(&err, TS_ERR_SCENARIO,
                           "%s: no sensitivity factors (expected a sensitivity: section with "
@@ -306,7 +277,7 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     if (st == TS_OK) {
         st = cs_metrics(sc, &names, &n_names, &err);
     }
-    if (st == TS_OK && !force_memory) {
+    if (st == TS_OK && !fl.force_memory) {
         st = ts_memory_check_scenario(sc, ro.modules, ro.n_modules, ro.threads, NULL, 0, &err);
     }
     if (st == TS_OK) {
@@ -328,7 +299,7 @@ cleanup:
         free(sets.owned[i]);
     }
     free(sets.owned);
-    free(sets.list);
+    free(fl.sets);
     free(metrics);
     free(names);
     free(path);
