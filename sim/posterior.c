@@ -79,6 +79,14 @@ ts_status ts_posterior_load(const char *path, ts_posterior **out, ts_error *err)
         p->keys = ts_h5_grid_values(g, "parameters", &p->k);
         H5Gclose(g);
     }
+    for (size_t i = 0; p->keys && i < p->k; i++) {
+        if (p->keys[i] == NULL) {
+            ts_h5_free_cells(p->keys, p->k);
+            p->keys = NULL; /* names that cannot be read as text: no posterior */
+            p->k = 0;
+            break;
+        }
+    }
     size_t rows = 0, cols = 0, wn = 0, wc = 0;
     p->x = ps_read(f, "calibration/posterior/particles", &rows, &cols);
     p->w = ps_read(f, "calibration/posterior/weights", &wn, &wc);
