@@ -26,7 +26,8 @@ static const char usage_sensitivity[] =
     "then estimates each factor's effect on each summary metric, next to a dummy factor\n"
     "that changes nothing, prints a table and writes it to /sensitivity in the file.\n"
     "Morris screening costs samples x (factors + 2) runs, Sobol' indices samples x\n"
-    "(factors + 3), times the replicates (docs/analysis.md).\n"
+    "(factors + 3), times the replicates (docs/analysis.md). --metric and --bootstrap\n"
+    "are options of the analysis: with --resume they analyse a finished design again.\n"
     "\n"
     "Options:\n"
     "      --factor KEY=LOW:HIGH  vary the number-valued KEY over [LOW, HIGH] (repeatable;\n"
@@ -37,7 +38,7 @@ static const char usage_sensitivity[] =
     "      --samples N       Morris trajectories or Sobol' base rows\n"
     "      --levels P        Morris grid levels (even)\n"
     "      --replicates N    runs of every design point, averaged\n"
-    "      --bootstrap B     resamples of the 95% intervals\n"
+    "      --bootstrap B     resamples of the 95% intervals (default: the section's)\n"
     "      --csv FILE        also write the table as CSV to FILE\n"
     "  -o, --output FILE     results file (default: output.file, else results/NAME.h5)\n"
     "      --set KEY=VALUE   override a scenario key, value read as YAML (repeatable)\n"
@@ -92,8 +93,9 @@ static int cs_factor(const char *cmd, cs_sets *s, const char *text) {
 
 /* The metrics to analyse: the section's list, else every summary the modules write. Each
  * is checked here, before anything runs. *names is allocated; its strings are not. */
-static ts_status cs_metrics(const ts_scenario *sc, const char ***names, size_t *n, ts_error *err) {
-    size_t listed = ts_scenario_list_len(sc, "sensitivity.metrics");
+static ts_status cs_metrics(const ts_scenario *sc, const char *const *given, size_t n_given,
+                            const char ***names, size_t *n, ts_error *err) {
+    size_t listed = n_given ? n_given : ts_scenario_list_len(sc, "sensitivity.metrics");
     size_t most = listed;
     for (size_t m = 0; m < ts_n_modules; m++) {
         most += ts_modules[m]->n_summaries;
@@ -104,11 +106,17 @@ static ts_status cs_metrics(const ts_scenario *sc, const char ***names, size_t *
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < listed; i++) {
-        const char *name = ts_scenario_list_item(sc, "sensitivity.metrics", i);
+        const char *name = n_given ? given[i] : ts_scenario_list_item(sc, "sensitivity.metrics", i);
         if (ts_engine_summary_find(ts_modules, ts_n_modules, sc, name) == NULL) {
             char known[2048];
             ts_engine_summary_list(ts_modules, ts_n_modules, sc, known, sizeof known);
             free(out);
+            if (n_given) {
+                return ts_error_set(err, TS_ERR_SCENARIO,
+                                    "--metric %s: unknown metric (got %s, expected the summary "
+                                    "scalars the scenario's runs write: %s)",
+                                    name, name, known);
+            }
             return ts_scenario_fail(sc, "sensitivity.metrics", err,
                                     "unknown metric (got %s, expected the summary scalars the "
                                     "scenario's runs write: %s)",
@@ -151,8 +159,12 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     const char *cmd = "sensitivity";
     cli_run_flags fl = {.sets = calloc((size_t)argc + 8, sizeof *fl.sets)};
     cs_sets sets = {&fl, calloc((size_t)argc + 8, sizeof *sets.owned), 0};
-    /* The metrics named by --metric, joined into one list assignment at the end. */
-    char *metrics = calloc(1, 1);
+    /* The metrics named by --metric and the resamples of --bootstrap: options of the
+     * analysis, not of the scenario, so that a finished design can be analysed again
+     * (--resume) without being taken for another scenario. */
+    const char **metrics = calloc((size_t)argc + 1, sizeof *metrics);
+    size_t n_metrics = 0;
+    long long bootstrap = -1;
     const char **names = NULL;
     const char *csv = NULL;
     ts_scenario *sc = NULL;
@@ -186,18 +198,9 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
                 goto cleanup;
             }
             break;
-        case OPT_METRIC: {
-            size_t len = strlen(metrics) + strlen(optarg) + 3;
-            char *grown = realloc(metrics, len);
-            if (grown == NULL) {
-                rc = cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
-                goto cleanup;
-            }
-            metrics = grown;
-            strcat(metrics, metrics[0] ? ", " : "");
-            strcat(metrics, optarg);
+        case OPT_METRIC:
+            metrics[n_metrics++] = optarg;
             break;
-        }
         case OPT_METHOD:
             if (strcmp(optarg, "morris") != 0 && strcmp(optarg, "sobol") != 0) {
                 rc = cli_usage_error(cmd, "--method: invalid value '%s' (expected morris or sobol)",
@@ -225,9 +228,10 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
             hi = 100000;
             break;
         case OPT_BOOTSTRAP:
-            key = "bootstrap";
-            lo = 0;
-            hi = 100000;
+            if ((rc = cli_parse_int(cmd, "--bootstrap", optarg, 0, 100000, &v)) != 0) {
+                goto cleanup;
+            }
+            bootstrap = v;
             break;
         case OPT_CSV:
             csv = optarg;
@@ -260,10 +264,6 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
         rc = cli_usage_error(cmd, "--force and --resume cannot be used together");
         goto cleanup;
     }
-    if (metrics[0] && !cs_add(&sets, "sensitivity.metrics=[%s]%s", metrics, NULL)) {
-        rc = cli_report(ts_error_set(&err, TS_ERR_NOMEM, "out of memory"), &err);
-        goto cleanup;
-    }
     size_t n_names = 0;
     ts_run_options ro = cli_run_options(&fl, command_line);
     ts_status st = ts_cli_load_scenario(argv[optind], fl.sets, fl.n_sets, &sc, &err);
@@ -275,7 +275,7 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     }
     /* Refused before the results file exists: nothing is written. */
     if (st == TS_OK) {
-        st = cs_metrics(sc, &names, &n_names, &err);
+        st = cs_metrics(sc, metrics, n_metrics, &names, &n_names, &err);
     }
     if (st == TS_OK && !fl.force_memory) {
         st = ts_memory_check_scenario(sc, ro.modules, ro.n_modules, ro.threads, NULL, 0, &err);
@@ -285,8 +285,12 @@ int cli_sensitivity(int argc, char **argv, const char *command_line) {
     }
     if (st == TS_OK && ts_mpi_rank() == 0) {
         path = ts_runner_output_path(sc, &ro);
-        ts_sensitivity_options so = {
-            .path = path, .sc = sc, .metrics = names, .n_metrics = n_names, .csv = csv};
+        ts_sensitivity_options so = {.path = path,
+                                     .sc = sc,
+                                     .metrics = names,
+                                     .n_metrics = n_names,
+                                     .bootstrap = bootstrap,
+                                     .csv = csv};
         st = path ? ts_sensitivity_report(&so, stdout, &err)
                   : ts_error_set(&err, TS_ERR_NOMEM, "out of memory");
     }

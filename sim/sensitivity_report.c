@@ -76,7 +76,8 @@ static ts_status sr_alloc(sr_data *d, const ts_sensitivity_options *o, ts_error 
     d->k = ts_scenario_n_factors(sc) + 1;
     d->samples = (size_t)ts_scenario_int(sc, "sensitivity.samples");
     d->levels = (size_t)ts_scenario_int(sc, "sensitivity.levels");
-    d->n_boot = (size_t)ts_scenario_int(sc, "sensitivity.bootstrap");
+    d->n_boot = o->bootstrap >= 0 ? (size_t)o->bootstrap
+                                  : (size_t)ts_scenario_int(sc, "sensitivity.bootstrap");
     d->n_m = o->n_metrics;
     d->runs = calloc(d->n_points, sizeof *d->runs);
     d->unit = calloc(d->n_points * d->k, sizeof *d->unit);

@@ -17,7 +17,8 @@ typedef struct ts_sensitivity_options {
     const ts_scenario *sc;      /* the finalized design the file's runs were made for */
     const char *const *metrics; /* summary scalars to analyse (names already checked) */
     size_t n_metrics;
-    const char *csv; /* also write the table here (NULL: no CSV) */
+    long long bootstrap; /* resamples of the intervals; -1: sensitivity.bootstrap */
+    const char *csv;     /* also write the table here (NULL: no CSV) */
 } ts_sensitivity_options;
 
 /* The output of a design point for a metric is the mean of its complete runs' values (the

@@ -217,6 +217,25 @@ static void test_threads_and_resume(void **state) {
     assert_int_equal(run_argv(first, "r1"), 0);
     assert_int_equal(run_argv(rest, "r2"), 0);
     assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/r.h5 /sensitivity /sensitivity"), 0);
+    /* Analysed again without running: other metrics and resamples are not another scenario. */
+    const char *again[] = {TS_BINARY,  "sensitivity", SCEN,           "-o",        TMP "/t1.h5",
+                           "--resume", "--set",       "replicates=2", "--samples", "4",
+                           "--metric", "trust_final", "--bootstrap",  "100",       NULL};
+    assert_int_equal(run_argv(again, "again"), 0);
+    char *text = output_of("again", "err");
+    assert_non_null(strstr(text, "0 runs"));
+    free(text);
+    hid_t f = H5Fopen(TMP "/t1.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(H5Lexists(f, "/sensitivity/trust_final", H5P_DEFAULT) > 0);
+    assert_true(H5Lexists(f, "/sensitivity/output_per_head_mean", H5P_DEFAULT) == 0);
+    hid_t g = H5Gopen2(f, "/sensitivity", H5P_DEFAULT);
+    hid_t a = H5Aopen(g, "bootstrap", H5P_DEFAULT);
+    uint64_t boot = 0;
+    H5Aread(a, H5T_NATIVE_UINT64, &boot);
+    assert_int_equal(boot, 100);
+    H5Aclose(a);
+    H5Gclose(g);
+    H5Fclose(f);
     /* Differently seeded, the outputs differ (the comparison above can fail). */
     const char *other[] = {TS_BINARY, "sensitivity",  SCEN,    "-o",     TMP "/t3.h5",
                            "--set",   "replicates=2", "--set", "seed=9", "--samples",
