@@ -109,7 +109,7 @@ static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uin
  * probability openness x safety. A task view older than the agent's hire is stale (ids
  * are not reused, but a new hire's view starts zeroed) and is skipped, as is anyone on
  * an incident today (busy). The warm-up runs it too: the habit predates day 0. */
-static void afh_org(void *state, ts_world *w, ts_day *d) {
+static ts_status afh_org(void *state, ts_world *w, const ts_day *d) {
     afh_state *s = state;
     s->asked = 0;
     for (uint32_t a = 0; a < w->n; a++) {
@@ -133,17 +133,19 @@ static void afh_org(void *state, ts_world *w, ts_day *d) {
         afh_ask(s, w, a, h, dom, &r);
         s->asked++;
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl afh_metrics[] = {
     {"help_requests", "requests/day", "Requests for help made (ask-for-help tactic)."},
 };
 
-static void afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const afh_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->asked;
+    return TS_OK;
 }
 
 const ts_module ts_module_ask_for_help = {

@@ -60,12 +60,12 @@ static void broadcast_free(void *state) {
 
 /* The CEO speaks (unless an incident keeps it busy); each person decides on its own
  * stream whether to come, so attendance does not depend on who else was hired. */
-static void broadcast_org(void *state, ts_world *w, ts_day *d) {
+static ts_status broadcast_org(void *state, ts_world *w, const ts_day *d) {
     broadcast_state *s = state;
     s->attendees = 0;
     uint32_t ceo = w->root;
     if (d->day % s->every != 0 || ceo == TS_NO_AGENT || !w->active[ceo] || w->busy[ceo]) {
-        return;
+        return TS_OK;
     }
     uint32_t D = w->n_domains;
     const float *c_ceo = w->competence + (size_t)ceo * D;
@@ -86,6 +86,7 @@ static void broadcast_org(void *state, ts_world *w, ts_day *d) {
         ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS);
         s->attendees++;
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl broadcast_metrics[] = {
@@ -93,11 +94,12 @@ static const ts_metric_decl broadcast_metrics[] = {
      "People who attended the CEO's broadcast that day (0 on days without one)."},
 };
 
-static void broadcast_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status broadcast_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)w;
     (void)acc;
     const broadcast_state *s = state;
     v[0] = s->attendees;
+    return TS_OK;
 }
 
 const ts_module ts_module_broadcast = {

@@ -73,7 +73,7 @@ static void cc_chat(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t 
  * another team, not its manager or report, available); a person who finds nobody in
  * TS_COFFEE_CHATS_TRIES draws skips that chat. The warm-up runs it too: the habit
  * predates day 0. Source: seed 003's comments (informal contact). */
-static void cc_org(void *state, ts_world *w, ts_day *d) {
+static ts_status cc_org(void *state, ts_world *w, const ts_day *d) {
     cc_state *s = state;
     s->held = 0;
     double whole = floor(s->per_day);
@@ -96,17 +96,19 @@ static void cc_org(void *state, ts_world *w, ts_day *d) {
             }
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl cc_metrics[] = {
     {"coffee_chats_held", "chats/day", "Coffee chats held (coffee-chats tactic)."},
 };
 
-static void cc_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status cc_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const cc_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->held;
+    return TS_OK;
 }
 
 const ts_module ts_module_coffee_chats = {

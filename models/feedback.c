@@ -213,7 +213,7 @@ static void fb_give(fb_state *s, ts_world *w, uint32_t giver, const fb_record *r
  * feedback can be given). No feedback to or from someone who has left; with
  * positive_ratio 0 only criticism is given. Every queue is emptied. The warm-up runs it
  * too. Source: seed 003's pro tip (a positive buffer before criticism). */
-static void fb_org(void *state, ts_world *w, ts_day *d) {
+static ts_status fb_org(void *state, ts_world *w, const ts_day *d) {
     fb_state *s = state;
     s->given = 0;
     s->negative = 0;
@@ -236,6 +236,7 @@ static void fb_org(void *state, ts_world *w, ts_day *d) {
             fb_give(s, w, a, rec);
         }
     }
+    return TS_OK;
 }
 
 uint32_t ts_feedback_pending(const void *state, uint32_t agent) {
@@ -266,12 +267,13 @@ static const ts_metric_decl fb_metrics[] = {
      "Pieces of feedback given on a failure: criticism (feedback tactic)."},
 };
 
-static void fb_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status fb_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const fb_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->given;
     v[1] = s->negative;
+    return TS_OK;
 }
 
 const ts_module ts_module_feedback = {

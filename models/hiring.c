@@ -479,17 +479,18 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
     }
 }
 
-static void hiring_org(void *state, ts_world *w, ts_day *d) {
+static ts_status hiring_org(void *state, ts_world *w, const ts_day *d) {
     hiring_state *s = state;
     s->today = d->day;
     s->hires = s->leavers = 0;
     s->n_heap = 0;
     if (s->failed) {
-        return;
+        return TS_OK;
     }
     hiring_attrition(s, w, d);
     hiring_grow_org(s, w, d);
     hiring_mentoring(s, w, d);
+    return TS_OK;
 }
 
 /* ---- The module ------------------------------------------------------------------- */
@@ -585,12 +586,13 @@ static const ts_metric_decl hiring_metrics[HM_COUNT] = {
     {"leavers", "people per day", "People who left the organisation on the day."},
 };
 
-static void hiring_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status hiring_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     const hiring_state *s = state;
     (void)w;
     (void)acc;
     values[HM_HIRES] = s->hires;
     values[HM_LEAVERS] = s->leavers;
+    return TS_OK;
 }
 
 const ts_module ts_module_hiring = {

@@ -103,18 +103,19 @@ static void if_forum(if_state *s, ts_world *w, const ts_day *d, uint32_t leader)
 
 /* All leaders (depth 0 and 1) hold their forums on the same day, every `every` days,
  * the warm-up included. A leader on an incident holds none. */
-static void if_org(void *state, ts_world *w, ts_day *d) {
+static ts_status if_org(void *state, ts_world *w, const ts_day *d) {
     if_state *s = state;
     s->held = s->presenters = s->reviewed = 0;
     int32_t r = d->day % s->every;
     if (r != 0) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = 0; a < w->n; a++) {
         if (w->active[a] && !w->busy[a] && w->depth[a] <= 1) {
             if_forum(s, w, d, a);
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl if_metrics[] = {
@@ -123,12 +124,13 @@ static const ts_metric_decl if_metrics[] = {
      "People whose work an inspection forum reviewed (members of the presenting teams)."},
 };
 
-static void if_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status if_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const if_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->held;
     v[1] = s->reviewed;
+    return TS_OK;
 }
 
 const ts_module ts_module_inspection_forums = {

@@ -202,17 +202,17 @@ static uint32_t offsites_choose(const uint32_t *list, uint32_t m, uint32_t self,
 
 /* Everyone taking part draws its partners on its own stream, in id order; a pair may meet
  * twice when each draws the other. The day is charged once to everyone who met someone. */
-static void offsites_org(void *state, ts_world *w, ts_day *d) {
+static ts_status offsites_org(void *state, ts_world *w, const ts_day *d) {
     offsites_state *s = state;
     s->held = 0;
     s->attendees = 0;
     if (d->day % s->every != 0 || s->meetings == 0 || w->n == 0) {
-        return;
+        return TS_OK;
     }
     /* Today's hires may have outgrown the workspaces before the engine's grow call. */
     if (!offsites_reserve(s, w->n)) {
         s->nomem = 1;
-        return;
+        return TS_OK;
     }
     uint32_t nh = offsites_departments(s, w);
     uint32_t ceo = w->root;
@@ -246,6 +246,7 @@ static void offsites_org(void *state, ts_world *w, ts_day *d) {
             s->attendees++;
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl offsites_metrics[] = {
@@ -255,12 +256,13 @@ static const ts_metric_decl offsites_metrics[] = {
      "People who spent that day at an offsite (0 on days without one)."},
 };
 
-static void offsites_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status offsites_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)w;
     (void)acc;
     const offsites_state *s = state;
     v[0] = s->held;
     v[1] = s->attendees;
+    return TS_OK;
 }
 
 static ts_status offsites_summarize(const void *state, const ts_world *w, ts_result *res,

@@ -125,11 +125,11 @@ static void ob_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t 
  * may repeat or skip someone. Hires during the warm-up (replacements of leavers) are
  * onboarded too. Source: Rollag, Parise & Cross 2005 (building relationships early
  * speeds a newcomer's ramp-up). */
-static void ob_org(void *state, ts_world *w, ts_day *d) {
+static ts_status ob_org(void *state, ts_world *w, const ts_day *d) {
     ob_state *s = state;
     s->held = 0;
     if (s->meetings == 0) {
-        return;
+        return TS_OK;
     }
     uint32_t people[TS_ONBOARDING_MAX_MEETINGS];
     for (uint32_t a = 0; a < w->n; a++) {
@@ -151,6 +151,7 @@ static void ob_org(void *state, ts_world *w, ts_day *d) {
             }
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl ob_metrics[] = {
@@ -158,11 +159,12 @@ static const ts_metric_decl ob_metrics[] = {
      "Introductory meetings of new hires held (onboarding tactic)."},
 };
 
-static void ob_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status ob_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const ob_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->held;
+    return TS_OK;
 }
 
 const ts_module ts_module_onboarding = {

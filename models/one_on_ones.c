@@ -184,7 +184,7 @@ static void ooo_team(ooo_state *s, ts_world *w, const ts_day *d, uint32_t m) {
     }
 }
 
-static void ooo_org(void *state, ts_world *w, ts_day *d) {
+static ts_status ooo_org(void *state, ts_world *w, const ts_day *d) {
     ooo_state *s = state;
     s->held = 0.0;
     s->skipped = 0.0;
@@ -193,6 +193,7 @@ static void ooo_org(void *state, ts_world *w, ts_day *d) {
             ooo_team(s, w, d, m);
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl ooo_metrics[] = {
@@ -202,12 +203,13 @@ static const ts_metric_decl ooo_metrics[] = {
      "1:1 meetings due today but skipped because one side was on an incident."},
 };
 
-static void ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     (void)w;
     (void)acc;
     const ooo_state *s = state;
     values[0] = s->held;
     values[1] = s->skipped;
+    return TS_OK;
 }
 
 const ts_module ts_module_one_on_ones = {

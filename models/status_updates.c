@@ -59,7 +59,7 @@ static int64_t su_mod(int64_t x, int64_t n) {
  * team spread over the period). The manager stands in for the readers: the stakeholders
  * of a task are private to the work module, which instead reads status_day as news for
  * all of them (fud_mean). */
-static void su_org(void *state, ts_world *w, ts_day *d) {
+static ts_status su_org(void *state, ts_world *w, const ts_day *d) {
     su_state *s = state;
     s->posted = 0;
     for (uint32_t a = 0; a < w->n; a++) {
@@ -81,17 +81,19 @@ static void su_org(void *state, ts_world *w, ts_day *d) {
         ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_READ_HOURS);
         ts_ev_observe_now(w, m, a, dom, ok, TS_STATUS_UPDATES_WEIGHT);
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl su_metrics[] = {
     {"status_updates_posted", "updates/day", "Status updates posted (status-updates tactic)."},
 };
 
-static void su_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status su_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const su_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->posted;
+    return TS_OK;
 }
 
 const ts_module ts_module_status_updates = {

@@ -199,7 +199,7 @@ static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
 }
 
 /* Serial: yesterday's (and earlier modules' today) first contacts, in agent-id order. */
-static void tt_org(void *state, ts_world *w, ts_day *d) {
+static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
     tt_state *s = state;
     (void)d;
     s->used = 0.0;
@@ -215,6 +215,7 @@ static void tt_org(void *state, ts_world *w, ts_day *d) {
      * grow hook reports the shortage right after this phase. */
     ts_error err;
     (void)tt_reserve(s, w->n_alloc, &err);
+    return TS_OK;
 }
 
 static const ts_metric_decl tt_metrics[] = {
@@ -223,11 +224,12 @@ static const ts_metric_decl tt_metrics[] = {
      "person, discounted into the new model) that day."},
 };
 
-static void tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const tt_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->used;
+    return TS_OK;
 }
 
 const ts_module ts_module_transitive_trust = {

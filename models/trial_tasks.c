@@ -70,7 +70,7 @@ float ts_trial_tasks_sigma(const ts_trust_params *tp, const ts_world *w, uint32_
  * today, costs the manager 0.5 h of monitoring today. A task view older than the
  * agent's hire is stale and skipped. The warm-up runs it too: the habit predates day 0.
  * Source: seed 003 ("try people out"). */
-static void tt_org(void *state, ts_world *w, ts_day *d) {
+static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
     tt_state *s = state;
     s->started = s->monitored = 0;
     for (uint32_t a = 0; a < w->n; a++) {
@@ -90,6 +90,7 @@ static void tt_org(void *state, ts_world *w, ts_day *d) {
             s->monitored++;
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl tt_metrics[] = {
@@ -99,12 +100,13 @@ static const ts_metric_decl tt_metrics[] = {
     {"trial_tasks_active", "tasks", "Trial tasks under way that a manager monitored that day."},
 };
 
-static void tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const tt_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->started;
     v[1] = s->monitored;
+    return TS_OK;
 }
 
 const ts_module ts_module_trial_tasks = {

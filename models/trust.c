@@ -318,10 +318,10 @@ static uint32_t best_domain(const ts_world *w, uint32_t a) {
 
 /* Serial: notes the day each person hired on a recorded day first gets delegation-level
  * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust). */
-static void trust_org(void *state, ts_world *w, ts_day *d) {
+static ts_status trust_org(void *state, ts_world *w, const ts_day *d) {
     trust_state *s = state;
     if (!d->live) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
@@ -333,6 +333,7 @@ static void trust_org(void *state, ts_world *w, ts_day *d) {
             s->delegated[a] = d->day;
         }
     }
+    return TS_OK;
 }
 
 /* Agent columns and the summary of time to delegation, and each person's manager's
@@ -447,18 +448,19 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
 }
 
 /* Everyone's chance of success today, left or not (models outlive people's stay). */
-static void trust_measure_prepare(void *state, const ts_world *w, uint32_t a0, uint32_t a1) {
+static ts_status trust_measure_prepare(void *state, const ts_world *w, uint32_t a0, uint32_t a1) {
     trust_state *s = state;
     if (s->stride != 1) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = a0; a < a1; a++) {
         ts_work_success_all(&s->link, w, a, s->success + (size_t)a * s->n_domains);
     }
+    return TS_OK;
 }
 
-static void trust_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                          double *acc) {
+static ts_status trust_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                               double *acc) {
     const trust_state *s = state;
     uint32_t first = (a0 + s->stride - 1) / s->stride * s->stride;
     for (uint32_t a = first; a < a1; a += s->stride) {
@@ -466,13 +468,14 @@ static void trust_measure(const void *state, const ts_world *w, uint32_t a0, uin
             measure_believer(s, w, a, acc);
         }
     }
+    return TS_OK;
 }
 
 static double ratio(double num, double den) {
     return den > 0.0 ? num / den : NAN;
 }
 
-static void trust_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status trust_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
     v[TM_TRUST] = ratio(acc[TA_T], acc[TA_MODELS]);
@@ -480,6 +483,7 @@ static void trust_day_end(void *state, const ts_world *w, const double *acc, dou
     v[TM_ERROR] = ratio(acc[TA_ERR], acc[TA_ERR_N]);
     v[TM_INTEG] = ratio(acc[TA_INTEG], acc[TA_MODELS]);
     v[TM_GOOD] = ratio(acc[TA_GOOD], acc[TA_MODELS]);
+    return TS_OK;
 }
 
 static double last_of(const ts_result *res, const char *name) {

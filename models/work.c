@@ -374,7 +374,7 @@ static void set_debt(work_state *s, const ts_world *w, const ts_day *d, uint32_t
  * by the teams present on the first day, inherited by teams created later; a partner
  * that is no longer a team is replaced at random. A team's technical debt is set when
  * it first appears. */
-static void work_org(void *state, ts_world *w, ts_day *d) {
+static ts_status work_org(void *state, ts_world *w, const ts_day *d) {
     work_state *s = state;
     work_setback_org(s, w, d);
     for (uint32_t m = 0; m < w->n; m++) {
@@ -385,14 +385,14 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
     s->debt_ready = 1;
     uint32_t P = s->p.n_partners;
     if (P == 0) {
-        return;
+        return TS_OK;
     }
     uint32_t n_teams = 0;
     for (uint32_t m = 0; m < w->n; m++) {
         n_teams += is_team(w, m);
     }
     if (n_teams < 2) {
-        return;
+        return TS_OK;
     }
     uint32_t want = P < n_teams - 1 ? P : n_teams - 1;
     for (uint32_t m = 0; m < w->n; m++) {
@@ -424,6 +424,7 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
         s->n_part[m] = (uint8_t)k;
     }
     s->partners_ready = 1;
+    return TS_OK;
 }
 
 /* ---- Act: report yesterday's outcome, tend hidden defects, start a task ---------------- */
@@ -647,7 +648,7 @@ static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts
     }
 }
 
-static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
+static ts_status work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
     const work_state *s = state;
     /* The acting agent's own row: written by it alone (module.h). */
     work_row *row = &((work_state *)(uintptr_t)s)->rows[a];
@@ -667,16 +668,18 @@ static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *
         start_task(s, w, a, row, &r, e);
     }
     toil_together(s, w, a, &r, e);
+    return TS_OK;
 }
 
-static void work_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status work_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
     ts_evidence_handle(w, m);
+    return TS_OK;
 }
 
 /* ---- Settle: the day's hours, progress and completion --------------------------------- */
 
-static void work_settle(void *state, ts_world *w, uint32_t a) {
+static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     work_state *s = state;
     const work_params *p = &s->p;
     work_row *row = &s->rows[a];
@@ -698,7 +701,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     }
     if (w->busy[a]) {
         row->sys_worked = 0.0f;
-        return; /* on an incident: its hours are the incident's */
+        return TS_OK; /* on an incident: its hours are the incident's */
     }
     float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
     float overhead = w->backlog[a];
@@ -726,7 +729,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
         row->backlog_sys = 0.0f;
     }
     if (row->state != WORK_ACTIVE) {
-        return;
+        return TS_OK;
     }
     float eff = work_ramp(w, a, p->ramp_days) * (row->blocked_days > 0.0f ? p->blocked_eff : 1.0f);
     float prod = avail * eff;
@@ -734,7 +737,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     row->done += prod;
     row->blocked_days = row->blocked_days > 1.0f ? row->blocked_days - 1.0f : 0.0f;
     if (row->done < row->size) {
-        return;
+        return TS_OK;
     }
     ts_rng r;
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
@@ -758,6 +761,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
         }
     }
     row->state = WORK_DONE;
+    return TS_OK;
 }
 
 /* ---- Metrics ---------------------------------------------------------------------------- */
@@ -854,8 +858,8 @@ enum {
     WA_COUNT
 };
 
-static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                         double *acc) {
+static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                              double *acc) {
     const work_state *s = state;
     for (uint32_t a = a0; a < a1; a++) {
         if (!w->active[a]) {
@@ -898,13 +902,14 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
         }
         work_setback_measure(s, w, a, acc + WA_SETBACK_SUM);
     }
+    return TS_OK;
 }
 
 static double per(double num, double den) {
     return den > 0.0 ? num / den : NAN;
 }
 
-static void work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     work_state *s = state;
     (void)w;
     double n = acc[WA_N];
@@ -946,6 +951,7 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_LATENCY] = per(win[4], win[2]);
     v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
     v[WM_SETBACK] = per(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
+    return TS_OK;
 }
 
 /* The work columns of the team table: output, failures and failures owned up by the

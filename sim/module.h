@@ -37,16 +37,20 @@ typedef struct ts_module {
     /* Cross-key checks over its keys, or NULL. */
     ts_validate_fn validate;
 
-    /* Engine hooks; each may be NULL. `state` is what configure returned. */
+    /* Engine hooks; each may be NULL. `state` is what configure returned. Every hook
+     * returns a status (TS_OK to go on); the engine stops the run at the first failure.
+     * The serial hooks explain a failure in day->err (org) or err; the parallel ones
+     * (act, handle, settle, measure_prepare, measure) return the status alone, and the
+     * engine names the module and the phase. */
     ts_status (*configure)(const ts_scenario *sc, ts_world *w, void **state, ts_error *err);
     void (*free)(void *state);
     /* The per-agent arrays of the world grew to w->n_alloc (or agents were added). */
     ts_status (*grow)(void *state, const ts_world *w, ts_error *err);
-    void (*org)(void *state, ts_world *w, ts_day *day);
-    void (*act)(const void *state, const ts_world *w, uint32_t agent, ts_emit *out);
-    void (*handle)(void *state, ts_world *w, const ts_msg *m);
+    ts_status (*org)(void *state, ts_world *w, const ts_day *day);
+    ts_status (*act)(const void *state, const ts_world *w, uint32_t agent, ts_emit *out);
+    ts_status (*handle)(void *state, ts_world *w, const ts_msg *m);
     /* After the inbox of `agent` is applied (still in the apply phase, owner only). */
-    void (*settle)(void *state, ts_world *w, uint32_t agent);
+    ts_status (*settle)(void *state, ts_world *w, uint32_t agent);
 
     /* Metrics: n_acc accumulators per block; measure adds agents [a0, a1) into acc. */
     const ts_metric_decl *metrics;
@@ -55,10 +59,11 @@ typedef struct ts_module {
     /* Before measure, parallel over the same blocks: what measure will need of agents
      * [a0, a1) many times over (e.g. a per-agent value that many others' models name),
      * written into the rows of those agents only. All of it is done before any measure. */
-    void (*measure_prepare)(void *state, const ts_world *w, uint32_t a0, uint32_t a1);
-    void (*measure)(const void *state, const ts_world *w, uint32_t a0, uint32_t a1, double *acc);
+    ts_status (*measure_prepare)(void *state, const ts_world *w, uint32_t a0, uint32_t a1);
+    ts_status (*measure)(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                         double *acc);
     /* values[n_metrics] from the summed accumulators (serial). */
-    void (*day_end)(void *state, const ts_world *w, const double *acc, double *values);
+    ts_status (*day_end)(void *state, const ts_world *w, const double *acc, double *values);
 
     /* The summary scalars summarize writes, every one in every run while the module is on
      * (NaN where a run has none to give), so that a command can check a metric's name

@@ -159,7 +159,7 @@ static void test_metrics_of_strangers(void **state) {
 }
 
 /* Direct evidence in the org phase moves the metrics by hand-computable amounts. */
-static void seed_org(void *state, ts_world *w, ts_day *d) {
+static ts_status seed_org(void *state, ts_world *w, const ts_day *d) {
     (void)state;
     if (d->day == 1) {
         /* Agent 1 sees agent 2 succeed 3 times in domain 0 on the first day of their
@@ -168,6 +168,7 @@ static void seed_org(void *state, ts_world *w, ts_day *d) {
             ts_ev_observe_now(w, 1, 2, 0, 1, 1.0f);
         }
     }
+    return TS_OK;
 }
 
 static void test_metrics_from_one_model(void **state) {
