@@ -150,7 +150,11 @@ static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, 
         fb_free(s);
         return st;
     }
-    ts_evidence_set_observer(w, fb_listen, s);
+    st = ts_evidence_add_observer(w, fb_listen, s, err);
+    if (st != TS_OK) {
+        fb_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }

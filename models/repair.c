@@ -292,6 +292,16 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
     if (st != TS_OK) {
         return ts_error_set(err, st, "out of memory for the summary");
     }
+    /* The agent table's safety column: each person's at the end. */
+    float *own =
+        ts_table_add_column(&res->agents, "safety", "score in [0,1]",
+                            "Perceived psychological safety at the end.", TS_COL_F32, w->n, 1);
+    if (w->n && !own) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        own[a] = w->safety[a];
+    }
     /* The team table's safety column: the members' mean at the end. */
     size_t k;
     const uint32_t *mgr = ts_result_team_managers(res, &k);

@@ -69,6 +69,8 @@ static void tt_first_contact(const void *ctx, ts_world *w, uint32_t believer, ui
     }
 }
 
+static void tt_free(void *state);
+
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     tt_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -91,7 +93,11 @@ static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, 
         free(s);
         return st;
     }
-    ts_evidence_set_first_contact(w, tt_first_contact, s);
+    st = ts_evidence_add_first_contact(w, tt_first_contact, s, err);
+    if (st != TS_OK) {
+        tt_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }

@@ -226,7 +226,6 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
     e->days = (int32_t)ts_scenario_int(sc, "days");
     e->warmup = (int32_t)ts_scenario_int(sc, "org.warmup_days");
     e->snapshot_every = (int32_t)ts_scenario_int(sc, "output.snapshot_every");
-    e->snapshot_agents = (uint32_t)ts_scenario_int(sc, "output.snapshot_agents");
     uint32_t n_domains = (uint32_t)ts_scenario_list_len(sc, "domains");
     uint32_t headcount = (uint32_t)ts_scenario_int(sc, "org.headcount");
     uint32_t span = (uint32_t)ts_scenario_int(sc, "org.span_of_control");

@@ -8,7 +8,7 @@
 
 /* The engine's own daily metrics (engine_phases.c): what it can measure of any
  * organisation. Their series come first. */
-enum { EM_HEADCOUNT, EM_MANAGERS, EM_DEPTH, EM_ACQUAINTANCES, EM_COVERAGE, EM_COUNT };
+enum { EM_HEADCOUNT, EM_MANAGERS, EM_DEPTH, EM_ACQUAINTANCES, EM_COUNT };
 extern const ts_metric_decl engine_metrics[EM_COUNT];
 
 struct ts_engine {
@@ -20,7 +20,6 @@ struct ts_engine {
     ts_engine_options opt;
     int32_t days, warmup;
     int32_t snapshot_every;
-    uint32_t snapshot_agents;
     uint32_t n_seen; /* world->n at the last grow call */
 
     /* Per-thread message arenas and per-block bookkeeping, reused every day. */

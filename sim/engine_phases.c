@@ -15,15 +15,9 @@ const ts_metric_decl engine_metrics[EM_COUNT] = {
     {"managers", "people", "Employed agents with at least one direct report."},
     {"depth", "levels", "Levels of the org tree (the CEO alone is 1)."},
     {"acquaintances", "models", "Mean number of mental models an employed agent holds."},
-    {"coverage", "fraction",
-     "Share of (agent, manager/report/teammate) pairs whose model holds at least 3 units of "
-     "competence evidence."},
 };
-/* Accumulators: active, managers, models held, close pairs, covered close pairs. */
-enum { EA_ACTIVE, EA_MANAGERS, EA_MODELS, EA_PAIRS, EA_COVERED, EA_COUNT };
-
-/* Evidence a model needs before a close pair counts as covered (MODEL.md §8). */
-#define TS_COVERAGE_EVIDENCE 3.0f
+/* Accumulators: active, managers, models held. */
+enum { EA_ACTIVE, EA_MANAGERS, EA_MODELS, EA_COUNT };
 
 /* Threads for a phase over nb blocks: more threads than blocks would only wait. */
 static int phase_threads(const ts_engine *e, size_t nb) {
@@ -300,50 +294,13 @@ ts_status engine_phase_apply(ts_engine *e, ts_error *err) {
     return phase_failed(e, &fail, "apply", err);
 }
 
-/* The engine's accumulators for agents [a0, a1). */
-/* Coverage reads the close pairs of a fixed sample of agents in large organisations:
- * everyone up to TS_ENGINE_SAMPLE people, else every k-th id (k fixed at the start), so
- * it is exact for small organisations, an unbiased estimate for large ones and the same
- * on any thread count. Headcounts and models held are always exact. */
-#define TS_ENGINE_SAMPLE 1000u
-
-static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, uint32_t stride,
-                           double *acc) {
-    const ts_relstore *rs = &w->models;
+/* The engine's accumulators for agents [a0, a1): headcounts and models held, exact. */
+static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
     for (uint32_t a = a0; a < a1; a++) {
-        if (!w->active[a]) {
-            continue;
-        }
-        acc[EA_ACTIVE] += 1.0;
-        acc[EA_MANAGERS] += w->n_reports[a] > 0;
-        acc[EA_MODELS] += ts_relstore_count(rs, a);
-        if (a % stride != 0) {
-            continue;
-        }
-        /* Close pairs: the manager, the reports, the teammates. */
-        uint32_t m = w->manager[a];
-        uint32_t others[2] = {m, m != TS_NO_AGENT ? w->first_report[m] : TS_NO_AGENT};
-        for (int k = 0; k < 2; k++) {
-            uint32_t j = others[k];
-            while (j != TS_NO_AGENT) {
-                if (j != a) {
-                    acc[EA_PAIRS] += 1.0;
-                    int slot = ts_relstore_find(rs, a, j);
-                    if (slot >= 0 && ts_relstore_evidence(rs, a, (uint32_t)slot, w->day) >=
-                                         TS_COVERAGE_EVIDENCE) {
-                        acc[EA_COVERED] += 1.0;
-                    }
-                }
-                j = k == 0 ? TS_NO_AGENT : w->next_peer[j];
-            }
-        }
-        for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            acc[EA_PAIRS] += 1.0;
-            int slot = ts_relstore_find(rs, a, j);
-            if (slot >= 0 &&
-                ts_relstore_evidence(rs, a, (uint32_t)slot, w->day) >= TS_COVERAGE_EVIDENCE) {
-                acc[EA_COVERED] += 1.0;
-            }
+        if (w->active[a]) {
+            acc[EA_ACTIVE] += 1.0;
+            acc[EA_MANAGERS] += w->n_reports[a] > 0;
+            acc[EA_MODELS] += ts_relstore_count(&w->models, a);
         }
     }
 }
@@ -356,8 +313,6 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
     size_t n_mods = e->n_mods, n_acc = e->n_acc;
     double *acc = e->acc;
     const size_t *acc_off = e->acc_off;
-    uint32_t n0 = w->initial_headcount;
-    uint32_t stride = n0 > TS_ENGINE_SAMPLE ? (n0 + TS_ENGINE_SAMPLE - 1) / TS_ENGINE_SAMPLE : 1;
     phase_failure fail = {TS_OK, 0, 0};
     phase_failure *pf = &fail;
 
@@ -386,13 +341,13 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
         }
     }
 #pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
-    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, stride, pf)
+    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, pf)
     for (size_t b = 0; b < nb; b++) {
         double *row = acc + b * n_acc;
         memset(row, 0, n_acc * sizeof *row);
         uint32_t a0 = (uint32_t)(b * TS_BLOCK);
         uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-        engine_measure(w, a0, a1, stride, row);
+        engine_measure(w, a0, a1, row);
         for (size_t m = 0; m < n_mods; m++) {
             if (mods[m]->measure) {
                 ts_status st = mods[m]->measure(state[m], w, a0, a1, row + acc_off[m]);
@@ -419,7 +374,6 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
     v[EM_MANAGERS] = s[EA_MANAGERS];
     v[EM_DEPTH] = ts_world_levels(w);
     v[EM_ACQUAINTANCES] = s[EA_ACTIVE] > 0 ? s[EA_MODELS] / s[EA_ACTIVE] : 0.0;
-    v[EM_COVERAGE] = s[EA_PAIRS] > 0 ? s[EA_COVERED] / s[EA_PAIRS] : NAN;
     for (size_t m = 0; m < n_mods && st == TS_OK; m++) {
         if (mods[m]->day_end) {
             st = mods[m]->day_end(state[m], w, s + e->acc_off[m], v + e->val_off[m]);

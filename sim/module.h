@@ -74,6 +74,9 @@ typedef struct ts_module {
 
     /* End of run: summary scalars, per-agent columns, incident rows. */
     ts_status (*summarize)(const void *state, const ts_world *w, ts_result *res, ts_error *err);
+    /* On the days of output.snapshot_every: the module's part of the day's snapshot (the
+     * engine made it empty, for w->day). Serial. */
+    ts_status (*snapshot)(const void *state, const ts_world *w, ts_snapshot *snap, ts_error *err);
 
     /* For the memory estimate (sim/memory.h), before any run: the most agents a run of
      * `sc` (a scenario without sweep) can come to hold, leavers included (their ids are

@@ -63,7 +63,6 @@ ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, doub
     memset(w, 0, sizeof *w);
     w->n_domains = n_domains;
     w->root = TS_NO_AGENT;
-    w->score = ts_world_default_score;
     return ts_relstore_init(&w->models, capacity, n_domains, forgetting, err);
 }
 
@@ -257,21 +256,4 @@ uint32_t ts_world_levels(const ts_world *w) {
         }
     }
     return levels;
-}
-
-void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity) {
-    (void)ctx;
-    double a = 1.0 + b->integ_a_e, bb = 1.0 + b->integ_b_e + b->scar;
-    double nu = a / (a + bb);
-    *integrity = (float)nu;
-    for (uint32_t d = 0; d < n_domains; d++) {
-        double al = 1.0 + b->alpha_e[d], be = 1.0 + b->beta_e[d];
-        double mu = al / (al + be);
-        double s = sqrt(mu * (1.0 - mu) / (al + be + 1.0));
-        double t = nu * (mu - 0.5 * s) + 0.1 * b->goodwill;
-        mean[d] = (float)mu;
-        sd[d] = (float)s;
-        trust[d] = (float)(t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t);
-    }
 }

@@ -13,11 +13,27 @@
 
 #include <stdint.h>
 
-/* How a believer's model turns into numbers (the trust module registers its own at
- * configure; without one the engine uses uniform priors). mean, sd and trust have
- * n_domains entries. */
-typedef void (*ts_score_fn)(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity);
+struct ts_world;
+
+/* Listeners of the models' evidence code (models/evidence.h registers and calls them):
+ * lists, so that a second module listening adds to the first instead of replacing it. A
+ * listener runs where the evidence is applied (in apply, on the believer's thread) and
+ * may write only the believer's own state. */
+#define TS_WORLD_MAX_LISTENERS 4
+/* A model was created (empty: the prior is implicit), before its first evidence. */
+typedef void (*ts_first_contact_fn)(const void *ctx, struct ts_world *w, uint32_t believer,
+                                    uint32_t subject, uint32_t slot);
+/* A competence observation was applied. */
+typedef void (*ts_observe_fn)(const void *ctx, struct ts_world *w, uint32_t believer,
+                              uint32_t subject, uint32_t domain, int success, float weight);
+typedef struct ts_world_listeners {
+    ts_first_contact_fn first_contact[TS_WORLD_MAX_LISTENERS];
+    const void *first_contact_ctx[TS_WORLD_MAX_LISTENERS];
+    size_t n_first_contact;
+    ts_observe_fn observe[TS_WORLD_MAX_LISTENERS];
+    const void *observe_ctx[TS_WORLD_MAX_LISTENERS];
+    size_t n_observe;
+} ts_world_listeners;
 
 /* Slots of the daily hours ledger; what each slot means is the models' business. */
 #define TS_NO_TASK 255
@@ -71,17 +87,7 @@ typedef struct ts_world {
     uint8_t *task_trial;  /* the current task is a trial task */
 
     ts_relstore models;
-    ts_score_fn score;
-    const void *score_ctx;
-    /* Called when a model is created by the models' evidence code (may be NULL). */
-    void (*on_new_model)(const void *ctx, struct ts_world *w, uint32_t owner, uint32_t other,
-                         uint32_t slot);
-    const void *on_new_model_ctx;
-    /* Called for every competence observation applied (may be NULL): in apply it runs on
-     * the believer's thread and may write only the believer's own state. */
-    void (*on_observe)(const void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
-                       uint32_t domain, int success, float weight);
-    const void *on_observe_ctx;
+    ts_world_listeners listeners;
     /* How the models weigh new evidence (models/evidence.h); opaque to the engine, set
      * by a module at configure and only read afterwards. NULL: evidence as it comes. */
     const void *learning;
@@ -120,10 +126,6 @@ uint32_t ts_world_common_manager(const ts_world *w, uint32_t a, uint32_t b);
 static inline int ts_world_is_manager(const ts_world *w, uint32_t a) {
     return w->n_reports[a] > 0;
 }
-
-/* The default score: Beta(1,1) priors, T = clamp(nu * (mu - 0.5 sd) + 0.1 g, 0, 1). */
-void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity);
 
 /* The tree's depth: the largest depth of an active agent, plus one. */
 uint32_t ts_world_levels(const ts_world *w);

@@ -55,7 +55,7 @@ static void setup(fixture *f, const char *text, uint32_t headcount, uint32_t spa
     f->state = NULL;
     assert_int_equal(ts_module_transitive_trust.configure(f->sc, &f->w, &f->state, &err), TS_OK);
     assert_non_null(f->state);
-    assert_true(f->w.on_new_model != NULL);
+    assert_int_equal(f->w.listeners.n_first_contact, 1);
 }
 
 static void teardown(fixture *f) {

@@ -85,7 +85,7 @@ static void test_evidence_applies_to_the_believer(void **state) {
     assert_int_equal(ts_world_init(&w, 4, 8, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&w, 5, 2, 0, &err), TS_OK);
     hook_log log = {0};
-    ts_evidence_set_first_contact(&w, log_first_contact, &log);
+    assert_int_equal(ts_evidence_add_first_contact(&w, log_first_contact, &log, &err), TS_OK);
     w.day = 10;
     ts_msg m = {.to = 3, .about = 4, .kind = TS_MK_OBSERVE, .domain = 2, .flags = 1, .w = 0.25f};
     assert_true(ts_evidence_handle(&w, &m));

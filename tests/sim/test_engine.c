@@ -221,8 +221,10 @@ static void test_days_rows_and_growth(void **state) {
     assert_in_range((long)acq->values[30], 55, 85);
     const ts_series *ts = tst_series(&r, "test_score");
     assert_true(ts->values[30] > 0.0);
-    /* Per-agent table: one row per agent ever hired. */
-    assert_true(r.agents.n_cols >= 8);
+    /* Per-agent table: one row per agent ever hired; the engine's columns are identity,
+     * position and models held (traits are the modules' to report). */
+    assert_int_equal(r.agents.n_cols, 6);
+    assert_string_equal(r.agents.cols[5].name, "models_held");
     assert_int_equal(r.agents.cols[0].n, 2510);
     ts_result_free(&r);
     ts_engine_free(e);

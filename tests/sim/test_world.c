@@ -118,24 +118,6 @@ static void test_growth_keeps_content(void **state) {
     ts_world_free(&w);
 }
 
-static void test_default_score(void **state) {
-    (void)state;
-    ts_belief b = {0};
-    b.alpha_e[0] = 6.0f; /* mean (1+6)/(2+6+2) = 0.7 with beta_e 2 */
-    b.beta_e[0] = 2.0f;
-    b.integ_a_e = 2.0f; /* nu = 3 / 4 = 0.75 */
-    b.goodwill = 0.4f;
-    float mean[2], sd[2], trust[2], integ;
-    ts_world_default_score(NULL, &b, 2, mean, sd, trust, &integ);
-    double mu = 0.7, s = sqrt(mu * (1 - mu) / 11.0);
-    assert_float_equal(mean[0], mu, 1e-6);
-    assert_float_equal(sd[0], s, 1e-6);
-    assert_float_equal(integ, 0.75, 1e-6);
-    assert_float_equal(trust[0], 0.75 * (mu - 0.5 * s) + 0.04, 1e-6);
-    /* Domain 1 has no evidence: the uniform prior. */
-    assert_float_equal(mean[1], 0.5, 1e-6);
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_is_balanced),
@@ -143,7 +125,6 @@ int main(void) {
         cmocka_unit_test(test_move_updates_subtree_depths),
         cmocka_unit_test(test_common_manager),
         cmocka_unit_test(test_growth_keeps_content),
-        cmocka_unit_test(test_default_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
