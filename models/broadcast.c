@@ -1,5 +1,7 @@
 #include "broadcast.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <stdlib.h>
@@ -43,7 +45,11 @@ typedef struct broadcast_state {
 
 static ts_status broadcast_configure(const ts_scenario *sc, ts_world *w, void **state,
                                      ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     broadcast_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -64,14 +70,14 @@ static ts_status broadcast_org(void *state, ts_world *w, const ts_day *d) {
     broadcast_state *s = state;
     s->attendees = 0;
     uint32_t ceo = w->root;
-    if (d->day % s->every != 0 || ceo == TS_NO_AGENT || !w->active[ceo] || w->busy[ceo]) {
+    if (d->day % s->every != 0 || ceo == TS_NO_AGENT || !w->active[ceo] || ts_busy(w)[ceo]) {
         return TS_OK;
     }
     uint32_t D = w->n_domains;
     const float *c_ceo = w->competence + (size_t)ceo * D;
     ts_ev_hours_now(w, ceo, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS_CEO);
     for (uint32_t a = 0; a < w->n; a++) {
-        if (a == ceo || !w->active[a] || w->busy[a]) {
+        if (a == ceo || !w->active[a] || ts_busy(w)[a]) {
             continue;
         }
         ts_rng r;
@@ -102,8 +108,12 @@ static ts_status broadcast_day_end(void *state, const ts_world *w, const double 
     return TS_OK;
 }
 
+static const char *const broadcast_org_after[] = {"incident"};
+
 const ts_module ts_module_broadcast = {
     .name = "broadcast",
+    .org_after = broadcast_org_after,
+    .n_org_after = sizeof broadcast_org_after / sizeof broadcast_org_after[0],
     .sections = broadcast_sections,
     .n_sections = sizeof broadcast_sections / sizeof broadcast_sections[0],
     .event_kinds = NULL,

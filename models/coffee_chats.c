@@ -1,5 +1,7 @@
 #include "coffee_chats.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -35,7 +37,11 @@ typedef struct cc_state {
 } cc_state;
 
 static ts_status cc_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     cc_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -54,7 +60,7 @@ int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || w->busy[a] || w->busy[b]) {
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b]) {
         return 0;
     }
     return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;
@@ -79,7 +85,7 @@ static ts_status cc_org(void *state, ts_world *w, const ts_day *d) {
     double whole = floor(s->per_day);
     double frac = s->per_day - whole;
     for (uint32_t a = 0; a < w->n; a++) {
-        if (!w->active[a] || w->busy[a]) {
+        if (!w->active[a] || ts_busy(w)[a]) {
             continue;
         }
         ts_rng r;
@@ -111,8 +117,12 @@ static ts_status cc_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+static const char *const cc_org_after[] = {"incident"};
+
 const ts_module ts_module_coffee_chats = {
     .name = "coffee_chats",
+    .org_after = cc_org_after,
+    .n_org_after = sizeof cc_org_after / sizeof cc_org_after[0],
     .sections = coffee_chats_sections,
     .n_sections = sizeof coffee_chats_sections / sizeof coffee_chats_sections[0],
     .event_kinds = NULL,

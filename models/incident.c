@@ -1,5 +1,7 @@
 #include "incident.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 #include "hiring.h"
@@ -227,6 +229,11 @@ static uint32_t incident_domain_index(const ts_scenario *sc, const char *domain)
 
 static ts_status incident_configure(const ts_scenario *sc, ts_world *w, void **state,
                                     ts_error *err) {
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     ts_status st = TS_OK;
     incident_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -549,7 +556,7 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         if (!w->active[a]) {
             continue;
         }
-        w->busy[a] = 1;
+        ts_busy(w)[a] = 1;
         double coord = r->coord[i] < hpd ? r->coord[i] : hpd;
         double hours = hpd - coord;
         if (coord > 0.0) {

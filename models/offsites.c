@@ -1,5 +1,7 @@
 #include "offsites.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -97,6 +99,11 @@ static void offsites_free(void *state) {
 
 static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **state,
                                     ts_error *err) {
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     offsites_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -130,7 +137,7 @@ static uint32_t offsites_departments(offsites_state *s, const ts_world *w) {
     for (uint32_t a = 0; a < n; a++) {
         s->dept[a] = TS_NO_AGENT;
         s->met[a] = 0;
-        if (a == w->root || !w->active[a] || w->busy[a]) {
+        if (a == w->root || !w->active[a] || ts_busy(w)[a]) {
             continue;
         }
         uint32_t h = a;
@@ -219,7 +226,7 @@ static ts_status offsites_org(void *state, ts_world *w, const ts_day *d) {
     for (uint32_t a = 0; a < w->n; a++) {
         const uint32_t *list;
         uint32_t m;
-        if (a == ceo && w->active[a] && !w->busy[a]) {
+        if (a == ceo && w->active[a] && !ts_busy(w)[a]) {
             list = s->heads;
             m = nh;
         } else if (s->dept[a] != TS_NO_AGENT) {
@@ -274,8 +281,12 @@ static ts_status offsites_summarize(const void *state, const ts_world *w, ts_res
                     : TS_OK;
 }
 
+static const char *const offsites_org_after[] = {"incident"};
+
 const ts_module ts_module_offsites = {
     .name = "offsites",
+    .org_after = offsites_org_after,
+    .n_org_after = sizeof offsites_org_after / sizeof offsites_org_after[0],
     .sections = offsites_sections,
     .n_sections = sizeof offsites_sections / sizeof offsites_sections[0],
     .event_kinds = NULL,

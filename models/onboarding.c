@@ -167,8 +167,12 @@ static ts_status ob_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+static const char *const ob_org_after[] = {"hiring"};
+
 const ts_module ts_module_onboarding = {
     .name = "onboarding",
+    .org_after = ob_org_after,
+    .n_org_after = sizeof ob_org_after / sizeof ob_org_after[0],
     .sections = onboarding_sections,
     .n_sections = sizeof onboarding_sections / sizeof onboarding_sections[0],
     .event_kinds = NULL,

@@ -1,5 +1,7 @@
 #include "trial_tasks.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <stdlib.h>
@@ -36,7 +38,11 @@ typedef struct tt_state {
 } tt_state;
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     tt_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -75,17 +81,17 @@ static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
     s->started = s->monitored = 0;
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
-        uint32_t dom = w->task_domain[a];
+        uint32_t dom = ts_task_domain(w)[a];
         if (!w->active[a] || m == TS_NO_AGENT || !w->active[m] || dom == TS_NO_TASK ||
-            dom >= w->n_domains || w->task_start[a] < w->hire_day[a]) {
+            dom >= w->n_domains || ts_task_start(w)[a] < w->hire_day[a]) {
             continue;
         }
-        if (!w->task_trial[a] && w->task_start[a] == d->day - 1 &&
+        if (!ts_task_trial(w)[a] && ts_task_start(w)[a] == d->day - 1 &&
             ts_trial_tasks_sigma(&s->tp, w, m, a, dom) > s->uncertainty) {
-            w->task_trial[a] = 1;
+            ts_task_trial(w)[a] = 1;
             s->started++;
         }
-        if (w->task_trial[a]) {
+        if (ts_task_trial(w)[a]) {
             ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_TRIAL_TASKS_HOURS);
             s->monitored++;
         }

@@ -1,5 +1,7 @@
 #include "work_internal.h"
 
+#include "shared.h"
+
 #include "alignment.h"
 #include "evidence.h"
 
@@ -218,7 +220,11 @@ void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b,
 /* ---- Configuration and state --------------------------------------------------------- */
 
 static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     work_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -502,7 +508,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
                    ts_emit *e) {
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
     int concealed = 0;
-    int trial = w->task_trial[a];
+    int trial = ts_task_trial(w)[a];
     /* A setback's failure is handled as the experiment says; others as people do. */
     int forced = row->forced_now;
     int handling = s->setback.handling;
@@ -581,7 +587,7 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
         /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
-        if (ts_rng_uniform(r) >= s->p.rp.discovery + w->surface[a] && w->day < df->due_day) {
+        if (ts_rng_uniform(r) >= s->p.rp.discovery + ts_surface(w)[a] && w->day < df->due_day) {
             continue;
         }
         if (m != TS_NO_AGENT) {
@@ -631,7 +637,7 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
 static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts_rng *r,
                           ts_emit *e) {
     uint32_t m = w->manager[a];
-    if (m == TS_NO_AGENT || w->busy[a] || s->p.toil_weight <= 0.0f) {
+    if (m == TS_NO_AGENT || ts_busy(w)[a] || s->p.toil_weight <= 0.0f) {
         return;
     }
     double u = ts_rng_uniform(r), v = ts_rng_uniform(r);
@@ -664,7 +670,7 @@ static ts_status work_act(const void *state, const ts_world *w, uint32_t a, ts_e
         report(s, w, a, row, &r, e);
         row->state = WORK_IDLE;
     }
-    if (row->state == WORK_IDLE && !w->busy[a]) {
+    if (row->state == WORK_IDLE && !ts_busy(w)[a]) {
         start_task(s, w, a, row, &r, e);
     }
     toil_together(s, w, a, &r, e);
@@ -687,19 +693,19 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     row->output = 0.0f;
     /* The task view tactics read (the owner's own state): a new task clears the help
      * boost and the trial flag tactics may have set on the last one. */
-    if (row->state == WORK_ACTIVE && w->task_start[a] != row->started_day) {
-        w->task_start[a] = row->started_day;
-        w->task_domain[a] = row->domain;
-        w->task_boost[a] = 0.0f;
-        w->task_trial[a] = 0;
+    if (row->state == WORK_ACTIVE && ts_task_start(w)[a] != row->started_day) {
+        ts_task_start(w)[a] = row->started_day;
+        ts_task_domain(w)[a] = row->domain;
+        ts_task_boost(w)[a] = 0.0f;
+        ts_task_trial(w)[a] = 0;
     } else if (row->state == WORK_IDLE) {
-        w->task_domain[a] = TS_NO_TASK;
+        ts_task_domain(w)[a] = TS_NO_TASK;
     }
     uint32_t team = work_team(w, a);
     if (s->has_debt[team]) {
         row->debt_team = team;
     }
-    if (w->busy[a]) {
+    if (ts_busy(w)[a]) {
         row->sys_worked = 0.0f;
         return TS_OK; /* on an incident: its hours are the incident's */
     }
@@ -742,7 +748,7 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     ts_rng r;
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
     /* Help asked for (a tactic) adds its boost to the chance of success. */
-    double ps = ts_work_success_of(&p->link, w, a, row->domain) + w->task_boost[a];
+    double ps = ts_work_success_of(&p->link, w, a, row->domain) + ts_task_boost(w)[a];
     row->success = ts_rng_uniform(&r) < ps;
     row->forced_now = row->forced > 0;
     if (row->forced_now) {
@@ -881,7 +887,7 @@ static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0,
         if (w->depth[a] <= 1) {
             /* Hours worked in the system today, backlog included; a responder's hours
              * are the incident's (supervision, charged to the commander, counts). */
-            double in = w->busy[a] ? (double)h[TS_HOURS_SUPERVISION] : row->sys_worked;
+            double in = ts_busy(w)[a] ? (double)h[TS_HOURS_SUPERVISION] : row->sys_worked;
             acc[WA_LEAD_N] += 1.0;
             acc[WA_LEAD_SYS] += in < s->p.hpd ? in : s->p.hpd;
         }
@@ -896,7 +902,7 @@ static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0,
         if (row->state == WORK_ACTIVE && row->n_stake > 0) {
             /* News is the decision itself or the owner's latest status update. */
             int32_t news =
-                row->decided_day > w->status_day[a] ? row->decided_day : w->status_day[a];
+                row->decided_day > ts_status_day(w)[a] ? row->decided_day : ts_status_day(w)[a];
             acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - news);
             acc[WA_FUD_N] += row->n_stake;
         }

@@ -159,6 +159,23 @@ void ts_engine_summary_list(const ts_module *const *modules, size_t n_modules,
     }
 }
 
+ts_status ts_engine_check_order(const ts_module *const *modules, size_t n_modules, ts_error *err) {
+    for (size_t m = 0; m < n_modules; m++) {
+        for (size_t k = 0; k < modules[m]->n_org_after; k++) {
+            const char *name = modules[m]->org_after[k];
+            for (size_t later = m + 1; later < n_modules; later++) {
+                if (strcmp(modules[later]->name, name) == 0) {
+                    return ts_error_set(err, TS_ERR_INTERNAL,
+                                        "module table: %s must come after %s (its org reads "
+                                        "what %s's org writes)",
+                                        modules[m]->name, name, name);
+                }
+            }
+        }
+    }
+    return TS_OK;
+}
+
 const ts_world *ts_engine_world(const ts_engine *e) {
     return &e->w;
 }
@@ -272,6 +289,10 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
                 goto fail;
             }
         }
+    }
+    st = ts_engine_check_order(modules, n_modules, err);
+    if (st != TS_OK) {
+        goto fail;
     }
     for (size_t m = 0; m < n_modules; m++) {
         if (ts_engine_module_on(modules[m], sc)) {

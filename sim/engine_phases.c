@@ -135,10 +135,9 @@ ts_status engine_setup_metrics(ts_engine *e, ts_error *err) {
 ts_status engine_day_begin(ts_engine *e, ts_error *err) {
     (void)err;
     e->w.day++;
-    /* Each day's hours ledger starts empty and everyone available; the phases change it. */
+    /* Each day's hours ledger starts empty, and the modules' daily columns afresh. */
     memset(e->w.hours, 0, (size_t)e->w.n * TS_HOURS_SLOTS * sizeof *e->w.hours);
-    memset(e->w.busy, 0, e->w.n);
-    memset(e->w.surface, 0, (size_t)e->w.n * sizeof *e->w.surface);
+    ts_world_clear_daily(&e->w);
     return TS_OK;
 }
 

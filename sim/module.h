@@ -36,6 +36,12 @@ typedef struct ts_module {
     size_t n_event_kinds;
     /* Cross-key checks over its keys, or NULL. */
     ts_validate_fn validate;
+    /* Modules whose org hook must run before this one's on the same day, because this one
+     * reads in org what they write there (e.g. who is busy on an incident). The table's
+     * order is the order of the org phase; ts_engine_create refuses a table in which a
+     * module named here comes later. Names of modules not in the table are ignored. */
+    const char *const *org_after;
+    size_t n_org_after;
 
     /* Engine hooks; each may be NULL. `state` is what configure returned. Every hook
      * returns a status (TS_OK to go on); the engine stops the run at the first failure.

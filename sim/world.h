@@ -36,8 +36,20 @@ typedef struct ts_world_listeners {
 } ts_world_listeners;
 
 /* Slots of the daily hours ledger; what each slot means is the models' business. */
-#define TS_NO_TASK 255
 #define TS_HOURS_SLOTS 10
+
+/* A registered per-agent column: n_alloc entries of `size` bytes. New agents start at
+ * `init` (zero when all its bytes are zero); a daily column is reset to `init` at the
+ * start of every day (ts_world_clear_daily). */
+#define TS_WORLD_MAX_COLUMNS 16
+#define TS_WORLD_MAX_COLUMN_BYTES 8
+typedef struct ts_world_column {
+    const char *name; /* static storage: the registering module's */
+    size_t size;
+    int daily;
+    unsigned char init[TS_WORLD_MAX_COLUMN_BYTES];
+    void *data;
+} ts_world_column;
 
 typedef struct ts_world {
     uint32_t n;        /* agents ever hired: ids 0 .. n-1 */
@@ -71,20 +83,17 @@ typedef struct ts_world {
 
     /* Per-person state that several mechanisms share. */
     float *safety;
-    float *alignment;    /* alignment error e >= 0 */
-    float *self_alpha;   /* the agent's model of itself: successes seen, n_alloc x n_domains */
-    float *self_beta;    /* failures seen, n_alloc x n_domains */
-    float *hours;        /* hours spent today, n_alloc x TS_HOURS_SLOTS */
-    float *backlog;      /* overhead hours carried over from earlier days */
-    uint8_t *busy;       /* unavailable for normal work today (set in org, cleared daily) */
-    float *surface;      /* extra chance today that hidden problems surface (cleared daily) */
-    int32_t *status_day; /* last day the agent shared the status of its work */
-    /* What each person works on, written by the work module for its own agent; tactics
-     * read it in org and may set the boost and trial flag of a task under way. */
-    uint8_t *task_domain; /* domain of the current task; TS_NO_TASK when idle */
-    int32_t *task_start;  /* day the current task started */
-    float *task_boost;    /* extra success probability of the current task (help) */
-    uint8_t *task_trial;  /* the current task is a trial task */
+    float *alignment;  /* alignment error e >= 0 */
+    float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
+    float *self_beta;  /* failures seen, n_alloc x n_domains */
+    float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
+    float *backlog;    /* overhead hours carried over from earlier days */
+
+    /* Columns the modules register (ts_world_column_add): per-agent state one module owns
+     * and others read, by name. The world only stores, grows and (daily ones) clears them;
+     * what they mean is the models' business (models/shared.h). */
+    ts_world_column cols[TS_WORLD_MAX_COLUMNS];
+    uint32_t n_cols;
 
     ts_relstore models;
     ts_world_listeners listeners;
@@ -106,6 +115,17 @@ int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new);
  * returns its id in *id. Traits and state start at zero. */
 ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
                              ts_error *err);
+
+/* Registers the column `name` of `size`-byte entries (or finds it, if registered with
+ * the same size, daily flag and initial value) and gives its index in *index: agents
+ * present and future start at *init (NULL: zero). TS_ERR_INTERNAL when the same name
+ * was registered differently, or the world has no room left. Call at configure. */
+ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int daily,
+                              const void *init, uint32_t *index, ts_error *err);
+/* The index of column `name`, or -1. */
+int ts_world_column_find(const ts_world *w, const char *name);
+/* Resets every daily column of agents [0, n) to its initial value. */
+void ts_world_clear_daily(ts_world *w);
 
 /* Moves agent a (with its subtree) under manager m, updating depths. */
 void ts_world_set_manager(ts_world *w, uint32_t a, uint32_t m);

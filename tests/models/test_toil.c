@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
@@ -236,7 +237,7 @@ static void test_toil_whose_debt_and_metric(void **state) {
     f.s->has_debt[1] = 1;
     f.s->debt[2] = 0.3717f;
     f.s->has_debt[2] = 1;
-    f.w.busy[6] = 1;
+    ts_busy(&f.w)[6] = 1;
     double want[7] = {0.1234, 0.1234, 0.1234, 0.2731, 0.2731, 0.3717, 0.0};
     double total = 0.0;
     for (uint32_t a = 0; a < 7; a++) {
@@ -567,7 +568,7 @@ static void test_toil_observation_guards(void **state) {
         f.s->debt[m] = 0.95f;
         f.s->has_debt[m] = 1;
     }
-    f.w.busy[4] = 1;
+    ts_busy(&f.w)[4] = 1;
     toil_days(&f, 4, 200, none, 0, 0, 0.0f, &share, &ok);
     assert_float_equal(share, 0.0, 0.0);
     toil_days(&f, 0, 200, none, 0, 0, 0.0f, &share, &ok);
@@ -733,7 +734,7 @@ static void test_in_system_hours_with_backlog(void **state) {
     f.s->rows[3].sys_worked = 8.0f;
     assert_float_equal(work_metric(&f, 0, 4, "leader_in_system"), 3.0 / 24.0, 1e-9);
     /* A busy leader counts its incident supervision, at most the day. */
-    f.w.busy[1] = 1;
+    ts_busy(&f.w)[1] = 1;
     h[TS_HOURS_SUPERVISION] = 9.5f;
     ts_module_work.settle(f.s, &f.w, 1);
     assert_float_equal(row->sys_worked, 0.0, 0.0);
