@@ -139,7 +139,7 @@ int ts_evidence_handle(ts_world *w, const ts_msg *m) {
     }
 }
 
-ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, const void *ctx, ts_error *err) {
+ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, void *ctx, ts_error *err) {
     ts_world_listeners *l = &w->listeners;
     if (l->n_observe == TS_WORLD_MAX_LISTENERS) {
         return ts_error_set(err, TS_ERR_INTERNAL, "more than %d observation listeners",
@@ -154,7 +154,7 @@ void ts_evidence_set_learning(ts_world *w, const ts_learning *l) {
     w->learning = l;
 }
 
-ts_status ts_evidence_add_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx,
+ts_status ts_evidence_add_first_contact(ts_world *w, ts_first_contact_fn fn, void *ctx,
                                         ts_error *err) {
     ts_world_listeners *l = &w->listeners;
     if (l->n_first_contact == TS_WORLD_MAX_LISTENERS) {

@@ -77,9 +77,9 @@ double ts_feedback_buffer(uint32_t positives, uint32_t negatives, double ratio) 
  * only the believer's own row. Observations weaker than a direct one, of oneself, by or
  * of someone the tables have no room for yet (hired in today's org), or past the day's
  * queue are dropped. */
-static void fb_listen(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
-                      uint32_t domain, int success, float weight) {
-    fb_state *s = (fb_state *)ctx; /* our own state, handed over as the hook's context */
+static void fb_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
+                      int success, float weight) {
+    fb_state *s = ctx; /* our own state, handed over as the hook's context */
     if (weight < TS_FEEDBACK_MIN_WEIGHT || believer == subject || believer >= s->n_rows ||
         subject >= w->n || domain >= w->n_domains || !w->active[believer]) {
         return;

@@ -54,7 +54,7 @@ static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
 }
 
 /* Apply phase (or org): records the request in the believer's own row only. */
-static void tt_first_contact(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
+static void tt_first_contact(void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
                              uint32_t slot) {
     const tt_state *s = ctx;
     (void)w;

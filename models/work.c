@@ -654,10 +654,15 @@ static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts
     }
 }
 
-static ts_status work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
+/* The acting agent's row, handed to act by the engine (which holds the state writable). */
+static void *work_act_row(void *state, uint32_t a) {
+    work_state *s = state;
+    return &s->rows[a];
+}
+
+static ts_status work_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
     const work_state *s = state;
-    /* The acting agent's own row: written by it alone (module.h). */
-    work_row *row = &((work_state *)(uintptr_t)s)->rows[a];
+    work_row *row = own;
     row->decisions = row->reviews = row->escalations = row->deep_dives = 0;
     row->stamps = row->stakeholders = row->cross_n = 0;
     row->latency = row->cross_sum = 0.0f;
@@ -1068,6 +1073,7 @@ const ts_module ts_module_work = {
     .grow = work_grow,
     .org = work_org,
     .act = work_act,
+    .act_row = work_act_row,
     .handle = work_handle,
     .settle = work_settle,
     .metrics = work_metrics,

@@ -17,7 +17,9 @@
 #define TS_BENCH_FANOUT 10
 #define TS_BENCH_WINDOW 2048u
 
-static ts_status bench_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status bench_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     uint32_t targets[TS_BENCH_FANOUT];
     int n = 0;

@@ -209,7 +209,8 @@ ts_status engine_phase_act(ts_engine *e, ts_error *err) {
                                   .stream = stream[m],
                                   .day = w->day,
                                   .seed = seed};
-                    ts_status st = mods[m]->act(state[m], w, a, &em);
+                    void *row = mods[m]->act_row ? mods[m]->act_row(state[m], a) : NULL;
+                    ts_status st = mods[m]->act(state[m], w, a, row, &em);
                     if (st != TS_OK) {
                         phase_fail(pf, st, b, m);
                     }

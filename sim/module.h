@@ -4,9 +4,9 @@
  * line to the table, and nothing in sim/ changes.
  * Threading contract of the hooks (the day loop in sim/engine.h):
  *   org      serial; may change anything (tree, traits, its own state).
- *   act      parallel over agents: reads the world as it was at the end of yesterday;
- *            may write only the acting agent's own row of the module's state; every
- *            other change is a message (ts_emit).
+ *   act      parallel over agents: reads the world (const) as org left it; may write
+ *            only the acting agent's own row of the module's state, handed to it as
+ *            `row` (act_row); every other change is a message (ts_emit).
  *   handle   parallel over receivers: writes only the receiver's state (its models,
  *            its rows); messages arrive ordered by (sender, emission order).
  *   measure  parallel over fixed blocks of agents: adds into the block's accumulators.
@@ -53,7 +53,12 @@ typedef struct ts_module {
     /* The per-agent arrays of the world grew to w->n_alloc (or agents were added). */
     ts_status (*grow)(void *state, const ts_world *w, ts_error *err);
     ts_status (*org)(void *state, ts_world *w, const ts_day *day);
-    ts_status (*act)(const void *state, const ts_world *w, uint32_t agent, ts_emit *out);
+    /* act sees the module's state and the world read-only, plus `row`: the acting agent's
+     * own row of the module's per-agent state, which act_row (called by the engine, which
+     * holds the state writable) hands out; NULL without act_row. act writes only `row`;
+     * every other change is a message. */
+    ts_status (*act)(const void *state, const ts_world *w, uint32_t agent, void *row, ts_emit *out);
+    void *(*act_row)(void *state, uint32_t agent);
     ts_status (*handle)(void *state, ts_world *w, const ts_msg *m);
     /* After the inbox of `agent` is applied (still in the apply phase, owner only). */
     ts_status (*settle)(void *state, ts_world *w, uint32_t agent);

@@ -21,17 +21,17 @@ struct ts_world;
  * may write only the believer's own state. */
 #define TS_WORLD_MAX_LISTENERS 4
 /* A model was created (empty: the prior is implicit), before its first evidence. */
-typedef void (*ts_first_contact_fn)(const void *ctx, struct ts_world *w, uint32_t believer,
+typedef void (*ts_first_contact_fn)(void *ctx, struct ts_world *w, uint32_t believer,
                                     uint32_t subject, uint32_t slot);
 /* A competence observation was applied. */
-typedef void (*ts_observe_fn)(const void *ctx, struct ts_world *w, uint32_t believer,
-                              uint32_t subject, uint32_t domain, int success, float weight);
+typedef void (*ts_observe_fn)(void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
+                              uint32_t domain, int success, float weight);
 typedef struct ts_world_listeners {
     ts_first_contact_fn first_contact[TS_WORLD_MAX_LISTENERS];
-    const void *first_contact_ctx[TS_WORLD_MAX_LISTENERS];
+    void *first_contact_ctx[TS_WORLD_MAX_LISTENERS]; /* the listening module's state */
     size_t n_first_contact;
     ts_observe_fn observe[TS_WORLD_MAX_LISTENERS];
-    const void *observe_ctx[TS_WORLD_MAX_LISTENERS];
+    void *observe_ctx[TS_WORLD_MAX_LISTENERS];
     size_t n_observe;
 } ts_world_listeners;
 

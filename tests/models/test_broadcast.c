@@ -69,7 +69,7 @@ static int evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, floa
 
 static double metric(fixture *f) {
     double v = -1.0;
-    ts_module_broadcast.day_end(f->st, &f->w, NULL, &v);
+    tst_world_metrics(f, &v, 1);
     return v;
 }
 

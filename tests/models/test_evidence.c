@@ -14,23 +14,22 @@ typedef struct calls {
     uint32_t last_believer, last_subject;
 } calls;
 
-static void on_contact(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
-                       uint32_t slot) {
+static void on_contact(void *ctx, ts_world *w, uint32_t believer, uint32_t subject, uint32_t slot) {
     (void)w;
     (void)slot;
-    calls *c = (calls *)ctx;
+    calls *c = ctx;
     c->n++;
     c->last_believer = believer;
     c->last_subject = subject;
 }
 
-static void on_observe(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
-                       uint32_t domain, int success, float weight) {
+static void on_observe(void *ctx, ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
+                       int success, float weight) {
     (void)w;
     (void)domain;
     (void)success;
     (void)weight;
-    calls *c = (calls *)ctx;
+    calls *c = ctx;
     c->n++;
     c->last_believer = believer;
     c->last_subject = subject;

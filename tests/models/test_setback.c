@@ -224,7 +224,7 @@ static void report_forced(fix *f, int forced_now) {
                                .domain = 2,
                                .size = 40.0f};
     ts_emit e = emitter(f, 3, 11);
-    ts_module_work.act(f->s, &f->w, 3, &e);
+    ts_module_work.act(f->s, &f->w, 3, ts_module_work.act_row(f->s, 3), &e);
 }
 
 /* handling: owned owns up even for someone who would hide it (candour and safety 0):
@@ -282,7 +282,7 @@ static void test_handling_concealed(void **state) {
     for (int32_t day = 12; day <= 18; day++) {
         ts_busy(&f.w)[3] = 1; /* no new tasks */
         ts_emit e = emitter(&f, 3, day);
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         assert_int_equal(row->discovered, day == 18);
         assert_int_equal(row->defects[0].active, day < 18);
     }
@@ -318,7 +318,7 @@ static void test_concealed_beyond_four_defects(void **state) {
         }
         ts_busy(&f.w)[3] = day > 15; /* no new tasks after the five */
         ts_emit e = emitter(&f, 3, day);
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         concealed += row->concealed;
         discovered += row->discovered;
     }

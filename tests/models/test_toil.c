@@ -485,7 +485,7 @@ static void toil_days(fix *f, uint32_t a, int days, const uint32_t *to, int n_to
     f->s->rows[a] = (work_row){.state = WORK_ACTIVE, .size = 1e9f};
     for (int day = 1; day <= days; day++) {
         ts_emit e = emitter(f, a, day);
-        ts_module_work.act(f->s, &f->w, a, &e);
+        ts_module_work.act(f->s, &f->w, a, ts_module_work.act_row(f->s, a), &e);
         if (f->msgs.buf.n == 0) {
             continue;
         }
@@ -600,7 +600,7 @@ static void report_task(fix *f, int success, int32_t day) {
     f->s->rows[3] =
         (work_row){.state = WORK_DONE, .success = (uint8_t)success, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(f, 3, day);
-    ts_module_work.act(f->s, &f->w, 3, &e);
+    ts_module_work.act(f->s, &f->w, 3, ts_module_work.act_row(f->s, 3), &e);
 }
 
 /* Work delivered is kept_word x the observation's weight of honesty evidence for each

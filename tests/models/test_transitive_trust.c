@@ -449,7 +449,9 @@ static void test_grow_nomem(void **state) {
 
 /* The engine: the section turns the module on; first contact in the apply phase (a
  * message from another module's act) is served in the next day's org phase. */
-static ts_status seeder_act(const void *state, const ts_world *w, uint32_t agent, ts_emit *out) {
+static ts_status seeder_act(const void *state, const ts_world *w, uint32_t agent, void *row,
+                            ts_emit *out) {
+    (void)row;
     (void)state;
     if (w->day == 1 && agent == 3) {
         ts_ev_observe(out, 3, 5, 0, 1, 1.0f);

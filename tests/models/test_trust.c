@@ -68,9 +68,9 @@ typedef struct hook_log {
     uint32_t owner, other;
 } hook_log;
 
-static void log_first_contact(const void *ctx, ts_world *w, uint32_t owner, uint32_t other,
+static void log_first_contact(void *ctx, ts_world *w, uint32_t owner, uint32_t other,
                               uint32_t slot) {
-    hook_log *log = (hook_log *)(uintptr_t)ctx;
+    hook_log *log = ctx;
     (void)w;
     (void)slot;
     log->calls++;

@@ -209,7 +209,7 @@ static void test_own_up_and_conceal(void **state) {
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     float w = 0, x = 0, y = 0;
     /* The manager (no decision: weight 0.5) sees the failure, less what the apology takes
      * back (credit 0.5 x apology 0.5 x empathy 0.6), honesty and the apology's goodwill. */
@@ -232,7 +232,7 @@ static void test_own_up_and_conceal(void **state) {
     f.w.safety[3] = 0.0f;
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 30.0f};
     e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     /* The manager takes the hidden failure for a kept word: 0.1 of its weight 0.5. */
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
     assert_float_equal(w, 0.1 * 0.5, 1e-6);
@@ -251,7 +251,7 @@ static void test_own_up_and_conceal(void **state) {
         ts_busy(&f.w)[3] = 1; /* keep the owner from starting new tasks */
         e = emitter(&f, 3);
         e.day = day;
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         if (row->discovered) {
             found_day = day;
         }
@@ -329,7 +329,7 @@ static void test_surface_and_status_hooks(void **state) {
     row->defects[0] = (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
     ts_surface(&f.w)[3] = 1.0f; /* certain to surface today */
     ts_emit e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     assert_int_equal(row->discovered, 1);
     assert_float_equal(row->rework, 4.4, 1e-5);
     /* FUD: 2 stakeholders, decided on day 4, today 10: 0.6 each; after a status update on
@@ -363,7 +363,8 @@ static void test_task_view_boost_and_trial(void **state) {
     setup_fix(&f, 0, "");
     work_row *row = &f.s->rows[4];
     ts_emit e = emitter(&f, 4);
-    ts_module_work.act(f.s, &f.w, 4, &e); /* starts a task on day 10 */
+    ts_module_work.act(f.s, &f.w, 4, ts_module_work.act_row(f.s, 4),
+                       &e); /* starts a task on day 10 */
     assert_int_equal(row->state, WORK_ACTIVE);
     ts_task_boost(&f.w)[4] = 0.4f; /* left from an earlier task: cleared */
     ts_module_work.settle(f.s, &f.w, 4);
@@ -385,7 +386,7 @@ static void test_task_view_boost_and_trial(void **state) {
     f.w.day = 11;
     e = emitter(&f, 4);
     e.day = 11;
-    ts_module_work.act(f.s, &f.w, 4, &e);
+    ts_module_work.act(f.s, &f.w, 4, ts_module_work.act_row(f.s, 4), &e);
     float w = 0;
     assert_int_equal(count_kind(&f, 1, TS_MK_OBSERVE, &w, NULL, NULL), 1);
     assert_float_equal(w, 2.0, 0.0);

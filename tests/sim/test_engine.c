@@ -65,7 +65,8 @@ static ts_status t_org(void *state, ts_world *w, const ts_day *d) {
     return TS_OK;
 }
 
-static ts_status t_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status t_act(const void *state, const ts_world *w, uint32_t a, void *row, ts_emit *out) {
+    (void)row;
     (void)state;
     ts_rng r;
     ts_emit_rng(out, &r);
@@ -305,7 +306,9 @@ static ts_status probe_org(void *state, ts_world *w, const ts_day *d) {
     return TS_OK;
 }
 
-static ts_status probe_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status probe_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     (void)w;
     ts_rng r;
@@ -363,7 +366,9 @@ static ts_status noise_org(void *state, ts_world *w, const ts_day *d) {
     return TS_OK;
 }
 
-static ts_status noise_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status noise_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     (void)w;
     (void)a;
