@@ -217,6 +217,19 @@ void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b,
     ts_ev_goodwill_now(w, b, a, goodwill);
 }
 
+void ts_work_meet_emit(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t b,
+                       float weight, float goodwill, ts_rng *r, ts_emit *e) {
+    uint32_t D = w->n_domains;
+    uint32_t da = ts_rng_below(r, D);
+    int ok_a = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
+    uint32_t db = ts_rng_below(r, D);
+    int ok_b = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
+    ts_ev_observe(e, a, b, da, ok_a, weight);
+    ts_ev_observe(e, b, a, db, ok_b, weight);
+    ts_ev_goodwill(e, a, b, goodwill);
+    ts_ev_goodwill(e, b, a, goodwill);
+}
+
 /* ---- Configuration and state --------------------------------------------------------- */
 
 static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

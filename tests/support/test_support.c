@@ -279,8 +279,16 @@ void tst_world_org(tst_world *f, int32_t day, uint8_t module, uint64_t seed) {
     w->day = day;
     ts_error err;
     ts_day d = {.day = day, .live = day >= 1, .module = module, .seed = seed, .err = &err};
+    /* Agents the test added since configure, then those org adds: the engine tells the
+     * modules after its creation and after each org phase. */
+    if (f->mod->grow) {
+        assert_int_equal(f->mod->grow(f->st, w, &err), TS_OK);
+    }
     if (f->mod->org) {
         assert_int_equal(f->mod->org(f->st, w, &d), TS_OK);
+    }
+    if (f->mod->grow) {
+        assert_int_equal(f->mod->grow(f->st, w, &err), TS_OK);
     }
     if (!f->mod->act) {
         return;
