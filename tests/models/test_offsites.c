@@ -70,7 +70,7 @@ static double evidence(const ts_world *w, uint32_t i, uint32_t j, double *goodwi
 
 static void metrics(fixture *f, double *held, double *attendees) {
     double v[2] = {-1.0, -1.0};
-    ts_module_offsites.day_end(f->st, &f->w, NULL, v);
+    tst_world_metrics(f, v, 2);
     *held = v[0];
     *attendees = v[1];
 }
