@@ -14,7 +14,7 @@
  * hiring, incident, alignment, then the tactics in the order of MODEL.md §6. The one
  * meaning the order carries is declared by the modules themselves: a module whose org
  * reads what another's org writes the same day names it in org_after (the tactics that
- * skip the busy follow incident; onboarding follows hiring). ts_engine_create refuses a
+ * skip the busy in org follow incident). ts_engine_create refuses a
  * table that breaks a declaration, and tests/models/test_modules.c checks this table.
  * Random streams are keyed by module name, not place, so the order moves no draw. */
 extern const ts_module *const ts_modules[];
