@@ -18,7 +18,7 @@ FUZZ_DEPS = clang libclang-rt-dev libomp-dev
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS   ?= -max_len=4096 -timeout=10 -rss_limit_mb=2048
 
-.PHONY: all deps fuzz-deps build sanitize test fuzz demo bench format clean
+.PHONY: all deps fuzz-deps build sanitize test fuzz demo bench format clean golden
 
 all: build
 
@@ -56,6 +56,12 @@ test: build sanitize
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^(style/|integration/validate_quick|integration/test_calibrate_identify|integration/test_sensitivity_drivers)'
+
+# Rewrites the golden summary scalars (tests/golden/small.expected) from the current model:
+# run it when the model changes on purpose, commit the file with the change, and say in
+# docs/model.md (section 3) what changed and why. ctest's golden/test_golden checks them.
+golden: build
+	/usr/bin/python3 tests/golden/test_golden.py $(BUILD)/trustsim $(BUILD)/test-tmp --refresh
 
 # The research workflow end to end: four scenarios, their comparison tables, the figures.
 DEMO_TRUSTSIM = $(BUILD)/trustsim

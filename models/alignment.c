@@ -105,10 +105,10 @@ static void align_free(void *state) {
 }
 
 /* A strategy shift moves the strategy away from everyone's model of it but the CEO's. */
-static void align_org(void *state, ts_world *w, ts_day *d) {
+static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
     const align_state *s = state;
     if (!d->live) {
-        return;
+        return TS_OK;
     }
     for (size_t i = 0; i < s->n_shifts; i++) {
         if (s->shifts[i].day != d->day) {
@@ -120,14 +120,16 @@ static void align_org(void *state, ts_world *w, ts_day *d) {
             }
         }
     }
+    return TS_OK;
 }
 
 /* Drift away, and everyday work pulls a share of the error back: e += drift - r * e. */
-static void align_settle(void *state, ts_world *w, uint32_t a) {
+static ts_status align_settle(void *state, ts_world *w, uint32_t a) {
     const align_state *s = state;
     if (a != w->root) {
         w->alignment[a] += s->drift - s->recovery * w->alignment[a];
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl align_metrics[] = {
@@ -135,8 +137,8 @@ static const ts_metric_decl align_metrics[] = {
      "Mean distance of employed agents' model of the strategy from the current one."},
 };
 
-static void align_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                          double *acc) {
+static ts_status align_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                               double *acc) {
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a]) {
@@ -144,12 +146,14 @@ static void align_measure(const void *state, const ts_world *w, uint32_t a0, uin
             acc[1] += 1.0;
         }
     }
+    return TS_OK;
 }
 
-static void align_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status align_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
     v[0] = acc[1] > 0.0 ? acc[0] / acc[1] : NAN;
+    return TS_OK;
 }
 
 const ts_module ts_module_alignment = {

@@ -1,5 +1,7 @@
 #include "ask_for_help.h"
 
+#include "shared.h"
+
 #include "alignment.h"
 #include "evidence.h"
 #include "work.h"
@@ -36,7 +38,11 @@ typedef struct afh_state {
 } afh_state;
 
 static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     afh_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -62,7 +68,7 @@ float ts_ask_for_help_self_belief(const ts_trust_params *tp, const ts_world *w, 
 
 /* Is j a teammate a can ask today? */
 static int afh_available(const ts_world *w, uint32_t a, uint32_t j) {
-    return j != a && w->active[j] && !w->busy[j];
+    return j != a && w->active[j] && !ts_busy(w)[j];
 }
 
 uint32_t ts_ask_for_help_helper(const ts_trust_params *tp, const ts_world *w, uint32_t a,
@@ -94,7 +100,7 @@ static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uin
                     ts_rng *r) {
     double c_helper = ts_work_success_of(&s->link, w, h, d);
     double p = ts_work_success_of(&s->link, w, a, d);
-    w->task_boost[a] += (float)((1.0 - p) * TS_ASK_FOR_HELP_BOOST * c_helper);
+    ts_task_boost(w)[a] += (float)((1.0 - p) * TS_ASK_FOR_HELP_BOOST * c_helper);
     ts_ev_hours_now(w, h, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_HELPER);
     ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_ASKER);
     ts_ev_integrity_now(w, h, a, TS_ASK_FOR_HELP_INTEGRITY, 0.0f, 0.0f);
@@ -109,13 +115,13 @@ static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uin
  * probability openness x safety. A task view older than the agent's hire is stale (ids
  * are not reused, but a new hire's view starts zeroed) and is skipped, as is anyone on
  * an incident today (busy). The warm-up runs it too: the habit predates day 0. */
-static void afh_org(void *state, ts_world *w, ts_day *d) {
+static ts_status afh_org(void *state, ts_world *w, const ts_day *d) {
     afh_state *s = state;
     s->asked = 0;
     for (uint32_t a = 0; a < w->n; a++) {
-        uint32_t dom = w->task_domain[a];
-        if (!w->active[a] || w->busy[a] || dom == TS_NO_TASK || dom >= w->n_domains ||
-            w->task_start[a] != d->day - 1 || w->task_start[a] < w->hire_day[a]) {
+        uint32_t dom = ts_task_domain(w)[a];
+        if (!w->active[a] || ts_busy(w)[a] || dom == TS_NO_TASK || dom >= w->n_domains ||
+            ts_task_start(w)[a] != d->day - 1 || ts_task_start(w)[a] < w->hire_day[a]) {
             continue;
         }
         if (ts_ask_for_help_self_belief(&s->tp, w, a, dom) >= s->threshold) {
@@ -133,21 +139,27 @@ static void afh_org(void *state, ts_world *w, ts_day *d) {
         afh_ask(s, w, a, h, dom, &r);
         s->asked++;
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl afh_metrics[] = {
     {"help_requests", "requests/day", "Requests for help made (ask-for-help tactic)."},
 };
 
-static void afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const afh_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->asked;
+    return TS_OK;
 }
+
+static const char *const afh_org_after[] = {"incident"};
 
 const ts_module ts_module_ask_for_help = {
     .name = "ask_for_help",
+    .org_after = afh_org_after,
+    .n_org_after = sizeof afh_org_after / sizeof afh_org_after[0],
     .sections = ask_for_help_sections,
     .n_sections = sizeof ask_for_help_sections / sizeof ask_for_help_sections[0],
     .event_kinds = NULL,

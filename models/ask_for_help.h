@@ -2,7 +2,8 @@
  * trusts most there; asking raises the task's success chance and builds trust both ways,
  * the asker's vulnerability more than the help (MODEL.md §6.9). On when its section
  * `tactics.ask_for_help` is present. Runs in the serial org phase (warm-up included) and
- * writes beliefs, hours and the task view's boost (world.task_boost) directly. */
+ * writes beliefs, hours and the task's boost (the shared column task_boost, models/shared.h)
+ * directly. */
 #ifndef TS_MODELS_ASK_FOR_HELP_H
 #define TS_MODELS_ASK_FOR_HELP_H
 

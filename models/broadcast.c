@@ -1,5 +1,7 @@
 #include "broadcast.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <stdlib.h>
@@ -38,54 +40,112 @@ static const ts_section *const broadcast_sections[] = {&broadcast_tactic_section
 typedef struct broadcast_state {
     int32_t every;
     float attendance;
-    uint32_t attendees; /* today's, for the metric */
+    /* Per agent: the last day it attended (written by its own apply), for the metric. */
+    int32_t *attended;
+    uint32_t n_alloc;
 } broadcast_state;
+
+/* The module's own message: the receiver attended today's broadcast. */
+enum { BROADCAST_MK_ATTEND = TS_MK_MODULE_BASE };
+
+static void broadcast_free(void *state) {
+    broadcast_state *s = state;
+    if (s) {
+        free(s->attended);
+    }
+    free(s);
+}
+
+static ts_status broadcast_grow(void *state, const ts_world *w, ts_error *err) {
+    broadcast_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->attended, sizeof *s->attended, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->attended[a] = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
 
 static ts_status broadcast_configure(const ts_scenario *sc, ts_world *w, void **state,
                                      ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads (models/shared.h). */
+    ts_status st = ts_shared_register(w, err);
+    if (st != TS_OK) {
+        return st;
+    }
     broadcast_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->every = (int32_t)ts_scenario_int(sc, "tactics.broadcast.every");
     s->attendance = (float)ts_scenario_real(sc, "tactics.broadcast.attendance");
+    st = broadcast_grow(s, w, err);
+    if (st != TS_OK) {
+        broadcast_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }
 
-static void broadcast_free(void *state) {
-    free(state);
-}
-
-/* The CEO speaks (unless an incident keeps it busy); each person decides on its own
- * stream whether to come, so attendance does not depend on who else was hired. */
-static void broadcast_org(void *state, ts_world *w, ts_day *d) {
-    broadcast_state *s = state;
-    s->attendees = 0;
+/* Act, for each person: on a broadcast day, with the CEO present (not busy on an
+ * incident), the CEO charges its preparation and each other person who is not busy decides
+ * on its own stream whether to come, so attendance does not depend on who else was hired.
+ * An attendee sends itself the effects, applied in its own apply: the smaller alignment
+ * error, the observation of the CEO, the hour. */
+static ts_status broadcast_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                               ts_emit *e) {
+    (void)row;
+    const broadcast_state *s = state;
     uint32_t ceo = w->root;
-    if (d->day % s->every != 0 || ceo == TS_NO_AGENT || !w->active[ceo] || w->busy[ceo]) {
-        return;
+    if (w->day % s->every != 0 || ceo == TS_NO_AGENT || !w->active[ceo] || ts_busy(w)[ceo]) {
+        return TS_OK;
+    }
+    if (a == ceo) {
+        ts_ev_hours(e, ceo, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS_CEO);
+        return TS_OK;
+    }
+    if (ts_busy(w)[a]) {
+        return TS_OK;
+    }
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    if (ts_rng_uniform(&r) >= s->attendance) {
+        return TS_OK;
     }
     uint32_t D = w->n_domains;
-    const float *c_ceo = w->competence + (size_t)ceo * D;
-    ts_ev_hours_now(w, ceo, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS_CEO);
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (a == ceo || !w->active[a] || w->busy[a]) {
-            continue;
-        }
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        if (ts_rng_uniform(&r) >= s->attendance) {
-            continue;
-        }
-        w->alignment[a] *= TS_BROADCAST_ALIGNMENT_KEEP;
-        uint32_t dom = ts_rng_below(&r, D);
-        int ok = ts_rng_uniform(&r) < c_ceo[dom];
-        ts_ev_observe_now(w, a, ceo, dom, ok, TS_BROADCAST_OBSERVATION);
-        ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS);
-        s->attendees++;
+    uint32_t dom = ts_rng_below(&r, D);
+    int ok = ts_rng_uniform(&r) < w->competence[(size_t)ceo * D + dom];
+    ts_emit_send(e, (ts_msg){.to = a, .kind = BROADCAST_MK_ATTEND});
+    ts_ev_observe(e, a, ceo, dom, ok, TS_BROADCAST_OBSERVATION);
+    ts_ev_hours(e, a, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS);
+    return TS_OK;
+}
+
+static ts_status broadcast_handle(void *state, ts_world *w, const ts_msg *m) {
+    broadcast_state *s = state;
+    if (ts_evidence_handle(w, m)) {
+        return TS_OK;
     }
+    if (m->kind == BROADCAST_MK_ATTEND) {
+        w->alignment[m->to] *= TS_BROADCAST_ALIGNMENT_KEEP;
+        s->attended[m->to] = w->day;
+    }
+    return TS_OK;
+}
+
+static ts_status broadcast_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                                   double *acc) {
+    const broadcast_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        acc[0] += w->active[a] && s->attended[a] == w->day;
+    }
+    return TS_OK;
 }
 
 static const ts_metric_decl broadcast_metrics[] = {
@@ -93,11 +153,11 @@ static const ts_metric_decl broadcast_metrics[] = {
      "People who attended the CEO's broadcast that day (0 on days without one)."},
 };
 
-static void broadcast_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status broadcast_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
     (void)w;
-    (void)acc;
-    const broadcast_state *s = state;
-    v[0] = s->attendees;
+    v[0] = acc[0];
+    return TS_OK;
 }
 
 const ts_module ts_module_broadcast = {
@@ -109,9 +169,12 @@ const ts_module ts_module_broadcast = {
     .validate = NULL,
     .configure = broadcast_configure,
     .free = broadcast_free,
-    .org = broadcast_org,
+    .grow = broadcast_grow,
+    .act = broadcast_act,
+    .handle = broadcast_handle,
     .metrics = broadcast_metrics,
     .n_metrics = sizeof broadcast_metrics / sizeof broadcast_metrics[0],
-    .n_acc = 0,
+    .n_acc = 1,
+    .measure = broadcast_measure,
     .day_end = broadcast_day_end,
 };

@@ -1,8 +1,9 @@
 /* Broadcast: every `every` days the CEO shares its view of the strategy with everyone
  * (MODEL.md §6.3). Each active person who is not busy attends with probability
  * `attendance`; attendees' alignment error shrinks to 0.4 of itself and they get a weak
- * observation of the CEO. Runs in the serial org phase (also during the warm-up) and
- * writes the world directly; on when its section `tactics.broadcast` is present. */
+ * observation of the CEO. Runs in the parallel act phase (also during the warm-up): each
+ * attendee sends itself the effects, applied in its own apply, so the day's work still
+ * sees the alignment of the morning; on when its section `tactics.broadcast` is present. */
 #ifndef TS_MODELS_BROADCAST_H
 #define TS_MODELS_BROADCAST_H
 

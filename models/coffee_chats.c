@@ -1,5 +1,7 @@
 #include "coffee_chats.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -28,85 +30,141 @@ static const ts_section coffee_chats_tactic_section = {
 
 static const ts_section *const coffee_chats_sections[] = {&coffee_chats_tactic_section};
 
+/* Per agent, written only by its own act: the chats it started on `day`. */
+typedef struct cc_row {
+    int32_t day;
+    uint32_t started;
+} cc_row;
+
 typedef struct cc_state {
     double per_day; /* chats a person starts per working day: per_week / 5 */
     ts_work_link link;
-    uint32_t held; /* chats held today (written in org, read at day_end) */
+    cc_row *rows;
+    uint32_t n_alloc;
 } cc_state;
 
+static void cc_free(void *state) {
+    cc_state *s = state;
+    if (s) {
+        free(s->rows);
+    }
+    free(s);
+}
+
+static ts_status cc_grow(void *state, const ts_world *w, ts_error *err) {
+    cc_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->rows[a].day = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
+
 static ts_status cc_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads (models/shared.h). */
+    ts_status st = ts_shared_register(w, err);
+    if (st != TS_OK) {
+        return st;
+    }
     cc_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->per_day = ts_scenario_real(sc, "tactics.coffee_chats.per_week") / 5.0;
     ts_work_link_load(sc, &s->link);
+    st = cc_grow(s, w, err);
+    if (st != TS_OK) {
+        cc_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
-}
-
-static void cc_free(void *state) {
-    free(state);
 }
 
 int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || w->busy[a] || w->busy[b]) {
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b]) {
         return 0;
     }
     return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;
-}
-
-/* One chat: a meeting (ts_work_meet) with a little goodwill; both spend the time. */
-static void cc_chat(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
-    ts_work_meet(link, w, a, b, TS_COFFEE_CHATS_WEIGHT, TS_COFFEE_CHATS_GOODWILL, r);
-    ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
-    ts_ev_hours_now(w, b, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
 }
 
 /* Each active, available person starts floor(p) chats today and one more with
  * probability frac(p), p = per_week / 5 (one a week at the default). The partner is drawn
  * uniformly among everyone by rejection: a few draws of an id until one is eligible (in
  * another team, not its manager or report, available); a person who finds nobody in
- * TS_COFFEE_CHATS_TRIES draws skips that chat. The warm-up runs it too: the habit
- * predates day 0. Source: seed 003's comments (informal contact). */
-static void cc_org(void *state, ts_world *w, ts_day *d) {
+ * TS_COFFEE_CHATS_TRIES draws skips that chat. A chat is a meeting (ts_work_meet_emit)
+ * with a little goodwill, and both spend the time: messages to both, applied by each in
+ * its own apply. The warm-up runs it too: the habit predates day 0. Source: seed 003's
+ * comments (informal contact). */
+static void *cc_act_row(void *state, uint32_t a) {
     cc_state *s = state;
-    s->held = 0;
+    return &s->rows[a];
+}
+
+static ts_status cc_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    const cc_state *s = state;
+    cc_row *row = own;
+    row->day = w->day;
+    row->started = 0;
+    if (ts_busy(w)[a]) {
+        return TS_OK;
+    }
     double whole = floor(s->per_day);
     double frac = s->per_day - whole;
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (!w->active[a] || w->busy[a]) {
-            continue;
-        }
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        uint32_t chats = (uint32_t)whole + (ts_rng_uniform(&r) < frac);
-        for (uint32_t c = 0; c < chats; c++) {
-            for (int t = 0; t < TS_COFFEE_CHATS_TRIES; t++) {
-                uint32_t b = ts_rng_below(&r, w->n);
-                if (ts_coffee_chats_eligible(w, a, b)) {
-                    cc_chat(&s->link, w, a, b, &r);
-                    s->held++;
-                    break;
-                }
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    uint32_t chats = (uint32_t)whole + (ts_rng_uniform(&r) < frac);
+    for (uint32_t c = 0; c < chats; c++) {
+        for (int t = 0; t < TS_COFFEE_CHATS_TRIES; t++) {
+            uint32_t b = ts_rng_below(&r, w->n);
+            if (ts_coffee_chats_eligible(w, a, b)) {
+                ts_work_meet_emit(&s->link, w, a, b, TS_COFFEE_CHATS_WEIGHT,
+                                  TS_COFFEE_CHATS_GOODWILL, &r, e);
+                ts_ev_hours(e, a, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
+                ts_ev_hours(e, b, TS_HOURS_MEETINGS, TS_COFFEE_CHATS_HOURS);
+                row->started++;
+                break;
             }
         }
     }
+    return TS_OK;
+}
+
+static ts_status cc_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    ts_evidence_handle(w, m);
+    return TS_OK;
+}
+
+static ts_status cc_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                            double *acc) {
+    const cc_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (w->active[a] && s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].started;
+        }
+    }
+    return TS_OK;
 }
 
 static const ts_metric_decl cc_metrics[] = {
     {"coffee_chats_held", "chats/day", "Coffee chats held (coffee-chats tactic)."},
 };
 
-static void cc_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const cc_state *s = state;
+static ts_status cc_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->held;
+    v[0] = acc[0];
+    return TS_OK;
 }
 
 const ts_module ts_module_coffee_chats = {
@@ -118,9 +176,13 @@ const ts_module ts_module_coffee_chats = {
     .validate = NULL,
     .configure = cc_configure,
     .free = cc_free,
-    .org = cc_org,
+    .grow = cc_grow,
+    .act = cc_act,
+    .act_row = cc_act_row,
+    .handle = cc_handle,
     .metrics = cc_metrics,
     .n_metrics = sizeof cc_metrics / sizeof cc_metrics[0],
-    .n_acc = 0,
+    .n_acc = 1,
+    .measure = cc_measure,
     .day_end = cc_day_end,
 };

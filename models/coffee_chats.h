@@ -1,8 +1,9 @@
 /* Coffee chats: each working day an available person may have an informal chat with a
  * random person of another team; both come away with a first impression (a model is
  * created if absent), a little evidence and a little goodwill (MODEL.md §6.7). On when
- * the section `tactics.coffee_chats` is present. Runs in the serial org phase, after
- * incident (which sets busy); it writes beliefs and hours directly. */
+ * the section `tactics.coffee_chats` is present. Runs in the parallel act phase (the
+ * starter draws, from its own stream): beliefs and hours change by messages to both sides,
+ * applied by each in its own apply. */
 #ifndef TS_MODELS_COFFEE_CHATS_H
 #define TS_MODELS_COFFEE_CHATS_H
 

@@ -12,8 +12,9 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
         return slot;
     }
     slot = ts_relstore_insert(rs, believer, subject, w->day, w->manager);
-    if (slot >= 0 && w->on_new_model) {
-        w->on_new_model(w->on_new_model_ctx, w, believer, subject, (uint32_t)slot);
+    const ts_world_listeners *l = &w->listeners;
+    for (size_t k = 0; slot >= 0 && k < l->n_first_contact; k++) {
+        l->first_contact[k](l->first_contact_ctx[k], w, believer, subject, (uint32_t)slot);
     }
     return slot;
 }
@@ -68,8 +69,9 @@ void ts_ev_observe_now(ts_world *w, uint32_t believer, uint32_t subject, uint32_
         float lw = learned_weight(w, believer, (uint32_t)slot, domain, success, weight);
         ts_relstore_add_competence(&w->models, believer, (uint32_t)slot, w->day, domain,
                                    success ? lw : 0.0f, success ? 0.0f : lw);
-        if (w->on_observe) {
-            w->on_observe(w->on_observe_ctx, w, believer, subject, domain, success, weight);
+        const ts_world_listeners *l = &w->listeners;
+        for (size_t k = 0; k < l->n_observe; k++) {
+            l->observe[k](l->observe_ctx[k], w, believer, subject, domain, success, weight);
         }
     }
 }
@@ -137,16 +139,29 @@ int ts_evidence_handle(ts_world *w, const ts_msg *m) {
     }
 }
 
-void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx) {
-    w->on_observe = fn;
-    w->on_observe_ctx = ctx;
+ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, void *ctx, ts_error *err) {
+    ts_world_listeners *l = &w->listeners;
+    if (l->n_observe == TS_WORLD_MAX_LISTENERS) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "more than %d observation listeners",
+                            TS_WORLD_MAX_LISTENERS);
+    }
+    l->observe[l->n_observe] = fn;
+    l->observe_ctx[l->n_observe++] = ctx;
+    return TS_OK;
 }
 
 void ts_evidence_set_learning(ts_world *w, const ts_learning *l) {
     w->learning = l;
 }
 
-void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx) {
-    w->on_new_model = fn;
-    w->on_new_model_ctx = ctx;
+ts_status ts_evidence_add_first_contact(ts_world *w, ts_first_contact_fn fn, void *ctx,
+                                        ts_error *err) {
+    ts_world_listeners *l = &w->listeners;
+    if (l->n_first_contact == TS_WORLD_MAX_LISTENERS) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "more than %d first-contact listeners",
+                            TS_WORLD_MAX_LISTENERS);
+    }
+    l->first_contact[l->n_first_contact] = fn;
+    l->first_contact_ctx[l->n_first_contact++] = ctx;
+    return TS_OK;
 }

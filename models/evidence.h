@@ -35,12 +35,6 @@ enum {
     TS_HOURS_N
 };
 
-/* Called at first contact, after the model was created empty (the prior is implicit)
- * and before the evidence is added. Runs in the believer's apply (or in org): it may
- * read anything but write only the believer's own state. */
-typedef void (*ts_first_contact_fn)(const void *ctx, ts_world *w, uint32_t believer,
-                                    uint32_t subject, uint32_t slot);
-
 /* The believer's model of subject, created if absent; -1 if the store refused (every
  * model protected) or subject is the believer. */
 int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject);
@@ -98,11 +92,10 @@ void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float
 void ts_ev_goodwill_now(ts_world *w, uint32_t believer, uint32_t subject, float delta);
 void ts_ev_hours_now(ts_world *w, uint32_t who, int slot, float hours);
 
-/* Called for every competence observation applied, after it is added (the feedback
- * tactic listens). Same threading rule as the first-contact hook. */
-typedef void (*ts_observe_fn)(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
-                              uint32_t domain, int success, float weight);
-void ts_evidence_set_observer(ts_world *w, ts_observe_fn fn, const void *ctx);
+/* Adds a listener called for every competence observation applied, after it is added
+ * (the feedback tactic listens; ts_observe_fn in sim/world.h). TS_ERR_INTERNAL when
+ * TS_WORLD_MAX_LISTENERS are already registered. */
+ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, void *ctx, ts_error *err);
 
 /* How beliefs weigh what they are shown (docs/model.md §7.1):
  * - first impressions: evidence seen `age` days after first contact weighs
@@ -126,7 +119,11 @@ void ts_learning_prepare(ts_learning *l);
 /* Registers the learning rules (the pointer must outlive the run). */
 void ts_evidence_set_learning(ts_world *w, const ts_learning *l);
 
-/* The first-contact hook (NULL: the prior alone). Set by a module at configure. */
-void ts_evidence_set_first_contact(ts_world *w, ts_first_contact_fn fn, const void *ctx);
+/* Adds a listener called at first contact, after the model was created empty (the prior
+ * is implicit) and before the evidence is added (ts_first_contact_fn in sim/world.h), at
+ * configure. Listeners run in the order they were added. TS_ERR_INTERNAL when
+ * TS_WORLD_MAX_LISTENERS are already registered. */
+ts_status ts_evidence_add_first_contact(ts_world *w, ts_first_contact_fn fn, void *ctx,
+                                        ts_error *err);
 
 #endif

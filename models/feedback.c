@@ -77,9 +77,9 @@ double ts_feedback_buffer(uint32_t positives, uint32_t negatives, double ratio) 
  * only the believer's own row. Observations weaker than a direct one, of oneself, by or
  * of someone the tables have no room for yet (hired in today's org), or past the day's
  * queue are dropped. */
-static void fb_listen(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
-                      uint32_t domain, int success, float weight) {
-    fb_state *s = (fb_state *)ctx; /* our own state, handed over as the hook's context */
+static void fb_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
+                      int success, float weight) {
+    fb_state *s = ctx; /* our own state, handed over as the hook's context */
     if (weight < TS_FEEDBACK_MIN_WEIGHT || believer == subject || believer >= s->n_rows ||
         subject >= w->n || domain >= w->n_domains || !w->active[believer]) {
         return;
@@ -150,7 +150,11 @@ static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, 
         fb_free(s);
         return st;
     }
-    ts_evidence_set_observer(w, fb_listen, s);
+    st = ts_evidence_add_observer(w, fb_listen, s, err);
+    if (st != TS_OK) {
+        fb_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }
@@ -213,7 +217,7 @@ static void fb_give(fb_state *s, ts_world *w, uint32_t giver, const fb_record *r
  * feedback can be given). No feedback to or from someone who has left; with
  * positive_ratio 0 only criticism is given. Every queue is emptied. The warm-up runs it
  * too. Source: seed 003's pro tip (a positive buffer before criticism). */
-static void fb_org(void *state, ts_world *w, ts_day *d) {
+static ts_status fb_org(void *state, ts_world *w, const ts_day *d) {
     fb_state *s = state;
     s->given = 0;
     s->negative = 0;
@@ -236,6 +240,7 @@ static void fb_org(void *state, ts_world *w, ts_day *d) {
             fb_give(s, w, a, rec);
         }
     }
+    return TS_OK;
 }
 
 uint32_t ts_feedback_pending(const void *state, uint32_t agent) {
@@ -266,12 +271,13 @@ static const ts_metric_decl fb_metrics[] = {
      "Pieces of feedback given on a failure: criticism (feedback tactic)."},
 };
 
-static void fb_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status fb_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const fb_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->given;
     v[1] = s->negative;
+    return TS_OK;
 }
 
 const ts_module ts_module_feedback = {

@@ -479,17 +479,18 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
     }
 }
 
-static void hiring_org(void *state, ts_world *w, ts_day *d) {
+static ts_status hiring_org(void *state, ts_world *w, const ts_day *d) {
     hiring_state *s = state;
     s->today = d->day;
     s->hires = s->leavers = 0;
     s->n_heap = 0;
     if (s->failed) {
-        return;
+        return TS_OK;
     }
     hiring_attrition(s, w, d);
     hiring_grow_org(s, w, d);
     hiring_mentoring(s, w, d);
+    return TS_OK;
 }
 
 /* ---- The module ------------------------------------------------------------------- */
@@ -585,12 +586,41 @@ static const ts_metric_decl hiring_metrics[HM_COUNT] = {
     {"leavers", "people per day", "People who left the organisation on the day."},
 };
 
-static void hiring_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status hiring_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     const hiring_state *s = state;
     (void)w;
     (void)acc;
     values[HM_HIRES] = s->hires;
     values[HM_LEAVERS] = s->leavers;
+    return TS_OK;
+}
+
+/* The agent table's traits: hiring draws them, so it reports them. */
+static ts_status hiring_summarize(const void *state, const ts_world *w, ts_result *res,
+                                  ts_error *err) {
+    (void)state;
+    size_t n = w->n;
+    uint32_t D = w->n_domains;
+    ts_table *t = &res->agents;
+    float *comp =
+        ts_table_add_column(t, "competence", "competence",
+                            "True competence per domain (hidden trait); the chance of success "
+                            "follows from it (docs/model.md §7.3).",
+                            TS_COL_F32, n, D);
+    float *candor = ts_table_add_column(t, "candor", "probability",
+                                        "Propensity to own up (hidden trait).", TS_COL_F32, n, 1);
+    float *open =
+        ts_table_add_column(t, "openness", "probability",
+                            "Propensity to ask for help (hidden trait).", TS_COL_F32, n, 1);
+    if (n && (!comp || !candor || !open)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        memcpy(comp + (size_t)a * D, w->competence + (size_t)a * D, D * sizeof *comp);
+        candor[a] = w->candor[a];
+        open[a] = w->openness[a];
+    }
+    return TS_OK;
 }
 
 const ts_module ts_module_hiring = {
@@ -608,5 +638,6 @@ const ts_module ts_module_hiring = {
     .n_metrics = HM_COUNT,
     .n_acc = 0,
     .day_end = hiring_day_end,
+    .summarize = hiring_summarize,
     .peak_agents = hiring_peak_agents,
 };

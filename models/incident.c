@@ -1,5 +1,7 @@
 #include "incident.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 #include "hiring.h"
@@ -227,6 +229,11 @@ static uint32_t incident_domain_index(const ts_scenario *sc, const char *domain)
 
 static ts_status incident_configure(const ts_scenario *sc, ts_world *w, void **state,
                                     ts_error *err) {
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     ts_status st = TS_OK;
     incident_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -549,7 +556,7 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         if (!w->active[a]) {
             continue;
         }
-        w->busy[a] = 1;
+        ts_busy(w)[a] = 1;
         double coord = r->coord[i] < hpd ? r->coord[i] : hpd;
         double hours = hpd - coord;
         if (coord > 0.0) {
@@ -573,11 +580,11 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
     }
 }
 
-static void incident_org(void *state, ts_world *w, ts_day *day) {
+static ts_status incident_org(void *state, ts_world *w, const ts_day *day) {
     incident_state *s = state;
     s->worked_today = 0;
     if (!day->live) {
-        return;
+        return TS_OK;
     }
     /* Events before today (day < 1, never live) are skipped. */
     while (s->next_def < s->n_defs && s->defs[s->next_def].day < day->day) {
@@ -592,6 +599,7 @@ static void incident_org(void *state, ts_world *w, ts_day *day) {
             s->worked_today = 1;
         }
     }
+    return TS_OK;
 }
 
 /* ---- Metrics and summaries ------------------------------------------------------------ */
@@ -605,7 +613,8 @@ static const ts_metric_decl incident_metrics[IM_COUNT] = {
      "before any incident."},
 };
 
-static void incident_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status incident_day_end(void *state, const ts_world *w, const double *acc,
+                                  double *values) {
     const incident_state *s = state;
     (void)w;
     (void)acc;
@@ -616,6 +625,7 @@ static void incident_day_end(void *state, const ts_world *w, const double *acc, 
         double f = r->progress / r->def->work_hours;
         values[IM_PROGRESS] = f < 1.0 ? f : 1.0;
     }
+    return TS_OK;
 }
 
 enum { IS_DAYS, IS_COORD, IS_COUNT };

@@ -1,5 +1,7 @@
 #include "inspection_forums.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -46,7 +48,11 @@ typedef struct if_state {
 } if_state;
 
 static ts_status if_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     if_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -64,7 +70,7 @@ static void if_free(void *state) {
 
 /* Is p a manager who can present today? A busy one (on an incident) does not. */
 static int if_presents(const ts_world *w, uint32_t p) {
-    return w->active[p] && !w->busy[p] && ts_world_is_manager(w, p);
+    return w->active[p] && !ts_busy(w)[p] && ts_world_is_manager(w, p);
 }
 
 /* One leader's forum: each presenting manager (a direct report with a team) shows its
@@ -88,8 +94,8 @@ static void if_forum(if_state *s, ts_world *w, const ts_day *d, uint32_t leader)
         ts_ev_hours_now(w, p, TS_HOURS_MEETINGS, TS_INSPECTION_FORUMS_PRESENTER_HOURS);
         s->presenters++;
         for (uint32_t m = w->first_report[p]; m != TS_NO_AGENT; m = w->next_peer[m]) {
-            w->status_day[m] = d->day;
-            w->surface[m] += s->discovery;
+            ts_status_day(w)[m] = d->day;
+            ts_surface(w)[m] += s->discovery;
             s->reviewed++;
         }
         /* p has one manager, so its id keys a stream no other draw of the day uses. */
@@ -103,18 +109,19 @@ static void if_forum(if_state *s, ts_world *w, const ts_day *d, uint32_t leader)
 
 /* All leaders (depth 0 and 1) hold their forums on the same day, every `every` days,
  * the warm-up included. A leader on an incident holds none. */
-static void if_org(void *state, ts_world *w, ts_day *d) {
+static ts_status if_org(void *state, ts_world *w, const ts_day *d) {
     if_state *s = state;
     s->held = s->presenters = s->reviewed = 0;
     int32_t r = d->day % s->every;
     if (r != 0) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = 0; a < w->n; a++) {
-        if (w->active[a] && !w->busy[a] && w->depth[a] <= 1) {
+        if (w->active[a] && !ts_busy(w)[a] && w->depth[a] <= 1) {
             if_forum(s, w, d, a);
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl if_metrics[] = {
@@ -123,16 +130,21 @@ static const ts_metric_decl if_metrics[] = {
      "People whose work an inspection forum reviewed (members of the presenting teams)."},
 };
 
-static void if_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status if_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const if_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->held;
     v[1] = s->reviewed;
+    return TS_OK;
 }
+
+static const char *const if_org_after[] = {"incident"};
 
 const ts_module ts_module_inspection_forums = {
     .name = "inspection_forums",
+    .org_after = if_org_after,
+    .n_org_after = sizeof if_org_after / sizeof if_org_after[0],
     .sections = inspection_forums_sections,
     .n_sections = sizeof inspection_forums_sections / sizeof inspection_forums_sections[0],
     .event_kinds = NULL,

@@ -9,8 +9,14 @@
 
 #include <stddef.h>
 
-/* Every module, in the order the engine calls them: trust, work, repair, hiring,
- * incident, alignment, then the tactics in the order of MODEL.md §6. */
+/* Every module, in the order the engine calls them (the org phase runs them in this order;
+ * act, apply and measure call them in this order for each agent): trust, work, repair,
+ * hiring, incident, alignment, then the tactics in the order of MODEL.md §6. The one
+ * meaning the order carries is declared by the modules themselves: a module whose org
+ * reads what another's org writes the same day names it in org_after (the tactics that
+ * skip the busy in org follow incident). ts_engine_create refuses a
+ * table that breaks a declaration, and tests/models/test_modules.c checks this table.
+ * Random streams are keyed by module name, not place, so the order moves no draw. */
 extern const ts_module *const ts_modules[];
 extern const size_t ts_n_modules;
 

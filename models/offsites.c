@@ -1,5 +1,7 @@
 #include "offsites.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -37,30 +39,46 @@ static const ts_section offsites_tactic_section = {
 
 static const ts_section *const offsites_sections[] = {&offsites_tactic_section};
 
+/* Per agent, written only by its own act: the meetings it started on `day`. */
+typedef struct offsites_row {
+    int32_t day;
+    uint32_t started;
+} offsites_row;
+
+/* The most meetings a person starts (the key's maximum), and the room its draw needs: the
+ * small-pool draw copies a department of at most 2 x meetings + 1 people. */
+#define OFFSITES_MAX_MEETINGS 1000u
+#define OFFSITES_PICK (2u * OFFSITES_MAX_MEETINGS + 1u)
+
 typedef struct offsites_state {
     ts_work_link link; /* the success link of what people are seen doing */
     int32_t every;
     uint32_t meetings;
-    float hours; /* work.hours_per_day: the offsite takes the whole day */
-    /* Workspaces of n_alloc agents (owned), rebuilt at every offsite. */
+    float hours;   /* work.hours_per_day: the offsite takes the whole day */
+    int32_t today; /* the day of the offsite org prepared (INT32_MIN: none yet) */
+    uint32_t nh;   /* the heads listed today */
+    /* Workspaces of n_alloc agents (owned), rebuilt in org on every offsite day and only
+     * read in act. */
     uint32_t n_alloc;
     uint32_t *dept;    /* head of the agent's department; TS_NO_AGENT if not taking part */
     uint32_t *start;   /* n_alloc + 1: department h is members[start[h] .. start[h + 1]) */
     uint32_t *members; /* the people taking part, by department, in id order */
     uint32_t *heads;   /* the depth-1 managers taking part (the CEO's meetings), id order */
-    uint32_t *pick;    /* the partners one person draws */
-    uint8_t *met;      /* took part in at least one meeting today */
-    uint32_t held;     /* today's meetings and attendees, for the metrics */
-    uint32_t attendees;
-    int nomem; /* a workspace could not grow during an org phase (reported later) */
+    /* Per agent: the last day it met someone (written in its own apply), and its act row. */
+    int32_t *met_day;
+    offsites_row *rows;
 } offsites_state;
 
-/* Grows the workspaces to n agents; 0 when out of memory (the old ones stay valid). */
+/* The module's own message: the receiver met someone at today's offsite. */
+enum { OFFSITES_MK_MET = TS_MK_MODULE_BASE };
+
+/* Grows the workspaces and rows to n agents; 0 when out of memory (the old ones stay
+ * valid). New agents have not met anyone. */
 static int offsites_reserve(offsites_state *s, uint32_t n) {
     if (n <= s->n_alloc) {
         return 1;
     }
-    uint32_t **arrays[] = {&s->dept, &s->members, &s->heads, &s->pick};
+    uint32_t **arrays[] = {&s->dept, &s->members, &s->heads};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
         uint32_t *p = realloc(*arrays[k], n * sizeof *p);
         if (!p) {
@@ -73,11 +91,14 @@ static int offsites_reserve(offsites_state *s, uint32_t n) {
         return 0;
     }
     s->start = st;
-    uint8_t *met = realloc(s->met, n * sizeof *met);
-    if (!met) {
+    if (!ts_world_grow_array((void **)&s->met_day, sizeof *s->met_day, s->n_alloc, n) ||
+        !ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, n)) {
         return 0;
     }
-    s->met = met;
+    for (uint32_t a = s->n_alloc; a < n; a++) {
+        s->met_day[a] = INT32_MIN;
+        s->rows[a].day = INT32_MIN;
+    }
     s->n_alloc = n;
     return 1;
 }
@@ -89,14 +110,19 @@ static void offsites_free(void *state) {
         free(s->start);
         free(s->members);
         free(s->heads);
-        free(s->pick);
-        free(s->met);
+        free(s->met_day);
+        free(s->rows);
         free(s);
     }
 }
 
 static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **state,
                                     ts_error *err) {
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     offsites_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -104,6 +130,7 @@ static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **s
     s->every = (int32_t)ts_scenario_int(sc, "tactics.offsites.every");
     s->meetings = (uint32_t)ts_scenario_int(sc, "tactics.offsites.meetings");
     s->hours = (float)ts_scenario_real(sc, "work.hours_per_day");
+    s->today = INT32_MIN;
     if (!offsites_reserve(s, w->n_alloc)) {
         offsites_free(s);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
@@ -115,7 +142,7 @@ static ts_status offsites_configure(const ts_scenario *sc, ts_world *w, void **s
 
 static ts_status offsites_grow(void *state, const ts_world *w, ts_error *err) {
     offsites_state *s = state;
-    if (s->nomem || !offsites_reserve(s, w->n_alloc)) {
+    if (!offsites_reserve(s, w->n_alloc)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
     }
     return TS_OK;
@@ -129,8 +156,7 @@ static uint32_t offsites_departments(offsites_state *s, const ts_world *w) {
     memset(s->start, 0, ((size_t)n + 1) * sizeof *s->start);
     for (uint32_t a = 0; a < n; a++) {
         s->dept[a] = TS_NO_AGENT;
-        s->met[a] = 0;
-        if (a == w->root || !w->active[a] || w->busy[a]) {
+        if (a == w->root || !w->active[a] || ts_busy(w)[a]) {
             continue;
         }
         uint32_t h = a;
@@ -200,52 +226,86 @@ static uint32_t offsites_choose(const uint32_t *list, uint32_t m, uint32_t self,
     return k;
 }
 
-/* Everyone taking part draws its partners on its own stream, in id order; a pair may meet
- * twice when each draws the other. The day is charged once to everyone who met someone. */
-static void offsites_org(void *state, ts_world *w, ts_day *d) {
+/* Org on an offsite day: who takes part (employed, not busy), by department. Global and
+ * serial; the meetings themselves are drawn in act. */
+static ts_status offsites_org(void *state, ts_world *w, const ts_day *d) {
     offsites_state *s = state;
-    s->held = 0;
-    s->attendees = 0;
     if (d->day % s->every != 0 || s->meetings == 0 || w->n == 0) {
-        return;
+        return TS_OK;
     }
     /* Today's hires may have outgrown the workspaces before the engine's grow call. */
     if (!offsites_reserve(s, w->n)) {
-        s->nomem = 1;
-        return;
+        return ts_error_set(d->err, TS_ERR_NOMEM, "out of memory for the offsites' workspace");
     }
-    uint32_t nh = offsites_departments(s, w);
-    uint32_t ceo = w->root;
-    for (uint32_t a = 0; a < w->n; a++) {
-        const uint32_t *list;
-        uint32_t m;
-        if (a == ceo && w->active[a] && !w->busy[a]) {
-            list = s->heads;
-            m = nh;
-        } else if (s->dept[a] != TS_NO_AGENT) {
-            list = s->members + s->start[s->dept[a]];
-            m = s->start[s->dept[a] + 1] - s->start[s->dept[a]];
-        } else {
-            continue;
-        }
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        uint32_t k = offsites_choose(list, m, a, s->meetings, s->pick, &r);
-        for (uint32_t i = 0; i < k; i++) {
-            /* One conversation: each side sees the other work once. */
-            ts_work_meet(&s->link, w, a, s->pick[i], TS_OFFSITES_OBSERVATION, TS_OFFSITES_GOODWILL,
-                         &r);
-            s->met[a] = 1;
-            s->met[s->pick[i]] = 1;
-        }
-        s->held += k;
+    s->nh = offsites_departments(s, w);
+    s->today = d->day;
+    return TS_OK;
+}
+
+static void *offsites_act_row(void *state, uint32_t a) {
+    offsites_state *s = state;
+    return &s->rows[a];
+}
+
+/* Act: everyone taking part draws its partners on its own stream; a pair may meet twice
+ * when each draws the other. Each meeting goes to both sides as messages (the meeting's
+ * observations and goodwill, and "met"), so each charges the day once, in its own apply. */
+static ts_status offsites_act(const void *state, const ts_world *w, uint32_t a, void *own,
+                              ts_emit *e) {
+    const offsites_state *s = state;
+    offsites_row *row = own;
+    row->day = w->day;
+    row->started = 0;
+    if (s->today != w->day) {
+        return TS_OK;
     }
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (s->met[a]) {
-            ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, s->hours);
-            s->attendees++;
-        }
+    const uint32_t *list;
+    uint32_t m;
+    if (a == w->root && !ts_busy(w)[a]) {
+        list = s->heads;
+        m = s->nh;
+    } else if (s->dept[a] != TS_NO_AGENT) {
+        list = s->members + s->start[s->dept[a]];
+        m = s->start[s->dept[a] + 1] - s->start[s->dept[a]];
+    } else {
+        return TS_OK;
     }
+    uint32_t pick[OFFSITES_PICK];
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    uint32_t want = s->meetings < OFFSITES_MAX_MEETINGS ? s->meetings : OFFSITES_MAX_MEETINGS;
+    uint32_t k = offsites_choose(list, m, a, want, pick, &r);
+    for (uint32_t i = 0; i < k; i++) {
+        /* One conversation: each side sees the other work once. */
+        ts_work_meet_emit(&s->link, w, a, pick[i], TS_OFFSITES_OBSERVATION, TS_OFFSITES_GOODWILL,
+                          &r, e);
+        ts_emit_send(e, (ts_msg){.to = a, .kind = OFFSITES_MK_MET});
+        ts_emit_send(e, (ts_msg){.to = pick[i], .kind = OFFSITES_MK_MET});
+    }
+    row->started = k;
+    return TS_OK;
+}
+
+static ts_status offsites_handle(void *state, ts_world *w, const ts_msg *m) {
+    offsites_state *s = state;
+    if (ts_evidence_handle(w, m)) {
+        return TS_OK;
+    }
+    if (m->kind == OFFSITES_MK_MET && s->met_day[m->to] != w->day) {
+        s->met_day[m->to] = w->day;
+        ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, s->hours);
+    }
+    return TS_OK;
+}
+
+static ts_status offsites_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                                  double *acc) {
+    const offsites_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        acc[0] += s->rows[a].day == w->day ? s->rows[a].started : 0u;
+        acc[1] += s->met_day[a] == w->day;
+    }
+    return TS_OK;
 }
 
 static const ts_metric_decl offsites_metrics[] = {
@@ -255,25 +315,20 @@ static const ts_metric_decl offsites_metrics[] = {
      "People who spent that day at an offsite (0 on days without one)."},
 };
 
-static void offsites_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status offsites_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
     (void)w;
-    (void)acc;
-    const offsites_state *s = state;
-    v[0] = s->held;
-    v[1] = s->attendees;
+    v[0] = acc[0];
+    v[1] = acc[1];
+    return TS_OK;
 }
 
-static ts_status offsites_summarize(const void *state, const ts_world *w, ts_result *res,
-                                    ts_error *err) {
-    (void)w;
-    (void)res;
-    const offsites_state *s = state;
-    return s->nomem ? ts_error_set(err, TS_ERR_NOMEM, "out of memory for the offsites' workspace")
-                    : TS_OK;
-}
+static const char *const offsites_org_after[] = {"incident"};
 
 const ts_module ts_module_offsites = {
     .name = "offsites",
+    .org_after = offsites_org_after,
+    .n_org_after = sizeof offsites_org_after / sizeof offsites_org_after[0],
     .sections = offsites_sections,
     .n_sections = sizeof offsites_sections / sizeof offsites_sections[0],
     .event_kinds = NULL,
@@ -283,9 +338,12 @@ const ts_module ts_module_offsites = {
     .free = offsites_free,
     .grow = offsites_grow,
     .org = offsites_org,
+    .act = offsites_act,
+    .act_row = offsites_act_row,
+    .handle = offsites_handle,
     .metrics = offsites_metrics,
     .n_metrics = sizeof offsites_metrics / sizeof offsites_metrics[0],
-    .n_acc = 0,
+    .n_acc = 2,
+    .measure = offsites_measure,
     .day_end = offsites_day_end,
-    .summarize = offsites_summarize,
 };

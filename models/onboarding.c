@@ -27,14 +27,43 @@ static const ts_section onboarding_tactic_section = {
 
 static const ts_section *const onboarding_sections[] = {&onboarding_tactic_section};
 
+/* Per agent, written only by its own act: the introductions it held on `day`. */
+typedef struct ob_row {
+    int32_t day;
+    uint32_t held;
+} ob_row;
+
 typedef struct ob_state {
     ts_work_link link; /* the success link of what people are seen doing */
     uint32_t meetings; /* tactics.onboarding.intro_meetings */
-    uint32_t held;     /* introductions held today (written in org, read at day_end) */
+    ob_row *rows;
+    uint32_t n_alloc;
 } ob_state;
 
+static void ob_free(void *state) {
+    ob_state *s = state;
+    if (s) {
+        free(s->rows);
+    }
+    free(s);
+}
+
+static ts_status ob_grow(void *state, const ts_world *w, ts_error *err) {
+    ob_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->rows[a].day = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
+
 static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
     ob_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -44,12 +73,13 @@ static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, 
                              : k > TS_ONBOARDING_MAX_MEETINGS ? TS_ONBOARDING_MAX_MEETINGS
                                                               : k);
     ts_work_link_load(sc, &s->link);
+    ts_status st = ob_grow(s, w, err);
+    if (st != TS_OK) {
+        ob_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
-}
-
-static void ob_free(void *state) {
-    free(state);
 }
 
 /* Appends the reports of m to the list (but a itself). */
@@ -112,10 +142,11 @@ int ts_onboarding_is_new(const ts_world *w, uint32_t a) {
 
 /* One introduction: a meeting (ts_work_meet) with a little goodwill; both spend the
  * time. */
-static void ob_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, ts_rng *r) {
-    ts_work_meet(link, w, a, b, TS_ONBOARDING_WEIGHT, TS_ONBOARDING_GOODWILL, r);
-    ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
-    ts_ev_hours_now(w, b, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
+static void ob_meet(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t b, ts_rng *r,
+                    ts_emit *e) {
+    ts_work_meet_emit(link, w, a, b, TS_ONBOARDING_WEIGHT, TS_ONBOARDING_GOODWILL, r, e);
+    ts_ev_hours(e, a, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
+    ts_ev_hours(e, b, TS_HOURS_MEETINGS, TS_ONBOARDING_HOURS);
 }
 
 /* Each new hire in its first TS_ONBOARDING_DAYS days (tenure 0 .. 9, hire day included)
@@ -125,32 +156,53 @@ static void ob_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t 
  * may repeat or skip someone. Hires during the warm-up (replacements of leavers) are
  * onboarded too. Source: Rollag, Parise & Cross 2005 (building relationships early
  * speeds a newcomer's ramp-up). */
-static void ob_org(void *state, ts_world *w, ts_day *d) {
+static void *ob_act_row(void *state, uint32_t a) {
     ob_state *s = state;
-    s->held = 0;
-    if (s->meetings == 0) {
-        return;
+    return &s->rows[a];
+}
+
+/* Act, for each new hire: today's introductions, drawn on its own stream; both sides get
+ * the meeting and the hours by message. Act runs after every org, so a hire meets people
+ * on its first day. */
+static ts_status ob_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    const ob_state *s = state;
+    ob_row *row = own;
+    row->day = w->day;
+    row->held = 0;
+    if (s->meetings == 0 || !ts_onboarding_is_new(w, a)) {
+        return TS_OK;
+    }
+    uint32_t lo, hi;
+    ts_onboarding_due(s->meetings, w->day - w->hire_day[a], &lo, &hi);
+    if (lo >= hi) {
+        return TS_OK;
     }
     uint32_t people[TS_ONBOARDING_MAX_MEETINGS];
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (!w->active[a] || !ts_onboarding_is_new(w, a)) {
-            continue;
-        }
-        uint32_t lo, hi;
-        ts_onboarding_due(s->meetings, w->day - w->hire_day[a], &lo, &hi);
-        if (lo >= hi) {
-            continue;
-        }
-        uint32_t n = ts_onboarding_people(w, a, people, hi);
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        for (uint32_t k = lo; k < hi && k < n; k++) {
-            if (w->active[people[k]]) {
-                ob_meet(&s->link, w, a, people[k], &r);
-                s->held++;
-            }
+    uint32_t n = ts_onboarding_people(w, a, people, hi);
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    for (uint32_t k = lo; k < hi && k < n; k++) {
+        if (w->active[people[k]]) {
+            ob_meet(&s->link, w, a, people[k], &r, e);
+            row->held++;
         }
     }
+    return TS_OK;
+}
+
+static ts_status ob_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    ts_evidence_handle(w, m);
+    return TS_OK;
+}
+
+static ts_status ob_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                            double *acc) {
+    const ob_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        acc[0] += w->active[a] && s->rows[a].day == w->day ? s->rows[a].held : 0u;
+    }
+    return TS_OK;
 }
 
 static const ts_metric_decl ob_metrics[] = {
@@ -158,11 +210,11 @@ static const ts_metric_decl ob_metrics[] = {
      "Introductory meetings of new hires held (onboarding tactic)."},
 };
 
-static void ob_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const ob_state *s = state;
+static ts_status ob_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->held;
+    v[0] = acc[0];
+    return TS_OK;
 }
 
 const ts_module ts_module_onboarding = {
@@ -174,9 +226,13 @@ const ts_module ts_module_onboarding = {
     .validate = NULL,
     .configure = ob_configure,
     .free = ob_free,
-    .org = ob_org,
+    .grow = ob_grow,
+    .act = ob_act,
+    .act_row = ob_act_row,
+    .handle = ob_handle,
     .metrics = ob_metrics,
     .n_metrics = sizeof ob_metrics / sizeof ob_metrics[0],
-    .n_acc = 0,
+    .n_acc = 1,
+    .measure = ob_measure,
     .day_end = ob_day_end,
 };

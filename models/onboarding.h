@@ -1,8 +1,9 @@
 /* Onboarding: a new hire is introduced, over its first two weeks, to its manager, its
  * reports (a hired manager), its teammates and then its department neighbours, the
  * stand-in for its usual stakeholders (MODEL.md §6.10). On when the section
- * `tactics.onboarding` is present. Runs in the serial org phase, after hiring (so a hire
- * meets people on its first day); it writes beliefs and hours directly. */
+ * `tactics.onboarding` is present. Runs in the parallel act phase, after every org (so a
+ * hire meets people on its first day): both sides get the meeting and the hours by
+ * message, applied by each in its own apply. */
 #ifndef TS_MODELS_ONBOARDING_H
 #define TS_MODELS_ONBOARDING_H
 

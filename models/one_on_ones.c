@@ -1,5 +1,7 @@
 #include "one_on_ones.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -84,7 +86,11 @@ uint32_t ts_one_on_ones_partner(uint32_t n, uint32_t i, int64_t k) {
 }
 
 static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     ooo_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -119,7 +125,7 @@ static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *
     if (!w->active[x] || !w->active[y]) {
         return;
     }
-    if (w->busy[x] || w->busy[y]) {
+    if (ts_busy(w)[x] || ts_busy(w)[y]) {
         s->skipped += 1.0;
         return;
     }
@@ -134,8 +140,8 @@ static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *
     if (manager) {
         w->alignment[x] += TS_OOO_ALIGN_PULL * (w->alignment[y] - w->alignment[x]);
     }
-    w->surface[x] += TS_OOO_SURFACE;
-    w->surface[y] += TS_OOO_SURFACE;
+    ts_surface(w)[x] += TS_OOO_SURFACE;
+    ts_surface(w)[y] += TS_OOO_SURFACE;
     s->held += 1.0;
 }
 
@@ -184,7 +190,7 @@ static void ooo_team(ooo_state *s, ts_world *w, const ts_day *d, uint32_t m) {
     }
 }
 
-static void ooo_org(void *state, ts_world *w, ts_day *d) {
+static ts_status ooo_org(void *state, ts_world *w, const ts_day *d) {
     ooo_state *s = state;
     s->held = 0.0;
     s->skipped = 0.0;
@@ -193,6 +199,7 @@ static void ooo_org(void *state, ts_world *w, ts_day *d) {
             ooo_team(s, w, d, m);
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl ooo_metrics[] = {
@@ -202,16 +209,21 @@ static const ts_metric_decl ooo_metrics[] = {
      "1:1 meetings due today but skipped because one side was on an incident."},
 };
 
-static void ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     (void)w;
     (void)acc;
     const ooo_state *s = state;
     values[0] = s->held;
     values[1] = s->skipped;
+    return TS_OK;
 }
+
+static const char *const ooo_org_after[] = {"incident"};
 
 const ts_module ts_module_one_on_ones = {
     .name = "one_on_ones",
+    .org_after = ooo_org_after,
+    .n_org_after = sizeof ooo_org_after / sizeof ooo_org_after[0],
     .sections = one_on_ones_sections,
     .n_sections = sizeof one_on_ones_sections / sizeof one_on_ones_sections[0],
     .event_kinds = NULL,

@@ -2,7 +2,7 @@
  * (staggered by id) and `peers` teammates every `peer_every` days (round-robin). Both
  * sides learn about each other, the report's strategy moves toward its manager's, hidden
  * defects surface. Serial org phase; on when `tactics.one_on_ones` is present (unless
- * enabled: false). Assumes the incident module's org ran first (it sets `busy`). */
+ * enabled: false). Its org runs after incident's (org_after): it reads who is busy. */
 #ifndef TS_MODELS_ONE_ON_ONES_H
 #define TS_MODELS_ONE_ON_ONES_H
 

@@ -225,7 +225,7 @@ static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 /* Serial, so every team's mean is yesterday's: no one reads a value being changed. */
-static void repair_org(void *state, ts_world *w, ts_day *d) {
+static ts_status repair_org(void *state, ts_world *w, const ts_day *d) {
     repair_state *s = state;
     (void)d;
     for (uint32_t m = 0; m < w->n; m++) {
@@ -252,14 +252,15 @@ static void repair_org(void *state, ts_world *w, ts_day *d) {
             w->safety[a] += s->recovery * (s->culture - w->safety[a]);
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl repair_metrics[] = {
     {"safety_mean", "level (0-1)", "Mean perceived psychological safety of employed agents."},
 };
 
-static void repair_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                           double *acc) {
+static ts_status repair_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                                double *acc) {
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a]) {
@@ -267,12 +268,14 @@ static void repair_measure(const void *state, const ts_world *w, uint32_t a0, ui
             acc[1] += 1.0;
         }
     }
+    return TS_OK;
 }
 
-static void repair_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status repair_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
     v[0] = acc[1] > 0.0 ? acc[0] / acc[1] : NAN;
+    return TS_OK;
 }
 
 static const ts_metric_decl repair_summaries[] = {
@@ -288,6 +291,16 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
                                         s && s->n ? s->values[s->n - 1] : NAN);
     if (st != TS_OK) {
         return ts_error_set(err, st, "out of memory for the summary");
+    }
+    /* The agent table's safety column: each person's at the end. */
+    float *own =
+        ts_table_add_column(&res->agents, "safety", "score in [0,1]",
+                            "Perceived psychological safety at the end.", TS_COL_F32, w->n, 1);
+    if (w->n && !own) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        own[a] = w->safety[a];
     }
     /* The team table's safety column: the members' mean at the end. */
     size_t k;

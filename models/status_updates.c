@@ -1,5 +1,7 @@
 #include "status_updates.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "work.h"
 
@@ -34,7 +36,11 @@ typedef struct su_state {
 } su_state;
 
 static ts_status su_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     su_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -59,16 +65,16 @@ static int64_t su_mod(int64_t x, int64_t n) {
  * team spread over the period). The manager stands in for the readers: the stakeholders
  * of a task are private to the work module, which instead reads status_day as news for
  * all of them (fud_mean). */
-static void su_org(void *state, ts_world *w, ts_day *d) {
+static ts_status su_org(void *state, ts_world *w, const ts_day *d) {
     su_state *s = state;
     s->posted = 0;
     for (uint32_t a = 0; a < w->n; a++) {
-        if (!w->active[a] || w->busy[a] || su_mod((int64_t)d->day + a, s->every) != 0) {
+        if (!w->active[a] || ts_busy(w)[a] || su_mod((int64_t)d->day + a, s->every) != 0) {
             continue;
         }
         ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_WRITE_HOURS);
-        w->status_day[a] = d->day;
-        w->surface[a] += TS_STATUS_UPDATES_SURFACE;
+        ts_status_day(w)[a] = d->day;
+        ts_surface(w)[a] += TS_STATUS_UPDATES_SURFACE;
         s->posted++;
         uint32_t m = w->manager[a];
         if (m == TS_NO_AGENT || !w->active[m]) {
@@ -81,21 +87,27 @@ static void su_org(void *state, ts_world *w, ts_day *d) {
         ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_STATUS_UPDATES_READ_HOURS);
         ts_ev_observe_now(w, m, a, dom, ok, TS_STATUS_UPDATES_WEIGHT);
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl su_metrics[] = {
     {"status_updates_posted", "updates/day", "Status updates posted (status-updates tactic)."},
 };
 
-static void su_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status su_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const su_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->posted;
+    return TS_OK;
 }
+
+static const char *const su_org_after[] = {"incident"};
 
 const ts_module ts_module_status_updates = {
     .name = "status_updates",
+    .org_after = su_org_after,
+    .n_org_after = sizeof su_org_after / sizeof su_org_after[0],
     .sections = status_updates_sections,
     .n_sections = sizeof status_updates_sections / sizeof status_updates_sections[0],
     .event_kinds = NULL,

@@ -2,7 +2,7 @@
  * its manager reads it (and learns a little of the writer), the stakeholders stop
  * guessing (status_day) and hidden defects come out sooner (surface) (MODEL.md §6.5).
  * On when the section `tactics.status_updates` is present. Runs in the serial org
- * phase, after incident (which sets busy). */
+ * phase, after incident (org_after: incident sets busy). */
 #ifndef TS_MODELS_STATUS_UPDATES_H
 #define TS_MODELS_STATUS_UPDATES_H
 

@@ -54,7 +54,7 @@ static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
 }
 
 /* Apply phase (or org): records the request in the believer's own row only. */
-static void tt_first_contact(const void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
+static void tt_first_contact(void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
                              uint32_t slot) {
     const tt_state *s = ctx;
     (void)w;
@@ -68,6 +68,8 @@ static void tt_first_contact(const void *ctx, ts_world *w, uint32_t believer, ui
         s->pending[believer] = (uint8_t)(k + 1);
     }
 }
+
+static void tt_free(void *state);
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     tt_state *s = calloc(1, sizeof *s);
@@ -91,7 +93,11 @@ static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, 
         free(s);
         return st;
     }
-    ts_evidence_set_first_contact(w, tt_first_contact, s);
+    st = ts_evidence_add_first_contact(w, tt_first_contact, s, err);
+    if (st != TS_OK) {
+        tt_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }
@@ -199,7 +205,7 @@ static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
 }
 
 /* Serial: yesterday's (and earlier modules' today) first contacts, in agent-id order. */
-static void tt_org(void *state, ts_world *w, ts_day *d) {
+static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
     tt_state *s = state;
     (void)d;
     s->used = 0.0;
@@ -215,6 +221,7 @@ static void tt_org(void *state, ts_world *w, ts_day *d) {
      * grow hook reports the shortage right after this phase. */
     ts_error err;
     (void)tt_reserve(s, w->n_alloc, &err);
+    return TS_OK;
 }
 
 static const ts_metric_decl tt_metrics[] = {
@@ -223,11 +230,12 @@ static const ts_metric_decl tt_metrics[] = {
      "person, discounted into the new model) that day."},
 };
 
-static void tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const tt_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->used;
+    return TS_OK;
 }
 
 const ts_module ts_module_transitive_trust = {

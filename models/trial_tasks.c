@@ -1,5 +1,7 @@
 #include "trial_tasks.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <stdlib.h>
@@ -36,7 +38,11 @@ typedef struct tt_state {
 } tt_state;
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     tt_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -70,26 +76,27 @@ float ts_trial_tasks_sigma(const ts_trust_params *tp, const ts_world *w, uint32_
  * today, costs the manager 0.5 h of monitoring today. A task view older than the
  * agent's hire is stale and skipped. The warm-up runs it too: the habit predates day 0.
  * Source: seed 003 ("try people out"). */
-static void tt_org(void *state, ts_world *w, ts_day *d) {
+static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
     tt_state *s = state;
     s->started = s->monitored = 0;
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
-        uint32_t dom = w->task_domain[a];
+        uint32_t dom = ts_task_domain(w)[a];
         if (!w->active[a] || m == TS_NO_AGENT || !w->active[m] || dom == TS_NO_TASK ||
-            dom >= w->n_domains || w->task_start[a] < w->hire_day[a]) {
+            dom >= w->n_domains || ts_task_start(w)[a] < w->hire_day[a]) {
             continue;
         }
-        if (!w->task_trial[a] && w->task_start[a] == d->day - 1 &&
+        if (!ts_task_trial(w)[a] && ts_task_start(w)[a] == d->day - 1 &&
             ts_trial_tasks_sigma(&s->tp, w, m, a, dom) > s->uncertainty) {
-            w->task_trial[a] = 1;
+            ts_task_trial(w)[a] = 1;
             s->started++;
         }
-        if (w->task_trial[a]) {
+        if (ts_task_trial(w)[a]) {
             ts_ev_hours_now(w, m, TS_HOURS_MEETINGS, TS_TRIAL_TASKS_HOURS);
             s->monitored++;
         }
     }
+    return TS_OK;
 }
 
 static const ts_metric_decl tt_metrics[] = {
@@ -99,12 +106,13 @@ static const ts_metric_decl tt_metrics[] = {
     {"trial_tasks_active", "tasks", "Trial tasks under way that a manager monitored that day."},
 };
 
-static void tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     const tt_state *s = state;
     (void)w;
     (void)acc;
     v[0] = s->started;
     v[1] = s->monitored;
+    return TS_OK;
 }
 
 const ts_module ts_module_trial_tasks = {

@@ -1,8 +1,8 @@
 /* Trial tasks: a manager unsure of a report in a domain makes the report's new task
- * there a trial (world.task_trial) and spends 0.5 h a day watching it (MODEL.md §6.4);
- * the work module does the rest (outcome seen with weight 2, failures always surface,
- * 0.1 of the task as rework). On when its section `tactics.trial_tasks` is present.
- * Runs in the serial org phase (warm-up included) and writes the world directly. */
+ * there a trial (the shared column task_trial, models/shared.h) and spends 0.5 h a day watching it
+ * (MODEL.md §6.4); the work module does the rest (outcome seen with weight 2, failures always
+ * surface, 0.1 of the task as rework). On when its section `tactics.trial_tasks` is present. Runs
+ * in the serial org phase (warm-up included) and writes the world directly. */
 #ifndef TS_MODELS_TRIAL_TASKS_H
 #define TS_MODELS_TRIAL_TASKS_H
 

@@ -1,4 +1,4 @@
-#include "trust.h"
+#include "trust_internal.h"
 
 #include "evidence.h"
 #include "stats.h"
@@ -226,35 +226,7 @@ float ts_trust_of_mean(const ts_trust_params *tp, const ts_world *w, uint32_t i,
     return (float)(t / w->n_domains);
 }
 
-/* The engine's snapshot view of a belief, with this module's priors. */
-static void trust_score_view(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                             float *sd, float *trust, float *integrity) {
-    ts_trust_scores(ctx, b, n_domains, trust, mean, sd, integrity);
-}
-
 /* ---- The module --------------------------------------------------------------------- */
-
-/* Daily belief metrics read every model of a sample of believers: all agents in
- * organisations up to TRUST_SAMPLE_TARGET people, else every k-th id, k fixed at the
- * start. The sample is the same on any thread count; the metrics are exact for small
- * organisations and unbiased estimates for large ones. */
-#define TRUST_SAMPLE_TARGET 1000u
-
-typedef struct trust_state {
-    ts_trust_params tp;
-    ts_learning learning; /* registered with the world for the evidence library */
-    /* Per agent hired on a recorded day: the first day its manager's trust in its best
-     * domain reached the delegation threshold (INT32_MIN: not yet). n_alloc entries. */
-    int32_t *delegated;
-    uint32_t n_alloc;
-    ts_work_link link; /* model error compares beliefs with the chance of success */
-    uint32_t stride;
-    /* Each agent's chance of success per domain today (n_alloc x n_domains), computed
-     * once a day before measure when every believer is measured (stride 1): many models
-     * name the same person. With a stride, measure computes it per model instead. */
-    double *success;
-    uint32_t n_domains;
-} trust_state;
 
 static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     trust_state *s = calloc(1, sizeof *s);
@@ -266,8 +238,7 @@ static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **stat
     s->n_domains = w->n_domains;
     s->stride =
         w->n > TRUST_SAMPLE_TARGET ? (w->n + TRUST_SAMPLE_TARGET - 1) / TRUST_SAMPLE_TARGET : 1;
-    w->score = trust_score_view;
-    w->score_ctx = &s->tp;
+    s->snapshot_agents = (uint32_t)ts_scenario_int(sc, "output.snapshot_agents");
     s->learning = (ts_learning){
         .first_impression = ts_scenario_real(sc, "trust.first_impression"),
         .first_impression_days = ts_scenario_real(sc, "trust.first_impression_days"),
@@ -318,10 +289,10 @@ static uint32_t best_domain(const ts_world *w, uint32_t a) {
 
 /* Serial: notes the day each person hired on a recorded day first gets delegation-level
  * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust). */
-static void trust_org(void *state, ts_world *w, ts_day *d) {
+static ts_status trust_org(void *state, ts_world *w, const ts_day *d) {
     trust_state *s = state;
     if (!d->live) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
@@ -333,6 +304,7 @@ static void trust_org(void *state, ts_world *w, ts_day *d) {
             s->delegated[a] = d->day;
         }
     }
+    return TS_OK;
 }
 
 /* Agent columns and the summary of time to delegation, and each person's manager's
@@ -389,7 +361,7 @@ static ts_status trust_delegation(const trust_state *s, const ts_world *w, ts_re
     return st == TS_OK ? TS_OK : ts_error_set(err, st, "out of memory for the summary");
 }
 
-enum { TM_TRUST, TM_TEAM, TM_ERROR, TM_INTEG, TM_GOOD, TM_COUNT };
+enum { TM_TRUST, TM_TEAM, TM_ERROR, TM_INTEG, TM_GOOD, TM_COVERAGE, TM_COUNT };
 static const ts_metric_decl trust_metrics[TM_COUNT] = {
     {"trust_mean", "trust score", "Mean trust score (domain-averaged) over all stored models."},
     {"trust_team", "trust score",
@@ -398,8 +370,23 @@ static const ts_metric_decl trust_metrics[TM_COUNT] = {
      "Mean |believed - true chance of success| over stored models and domains."},
     {"integrity_mean", "probability", "Mean believed honesty over stored models."},
     {"goodwill_mean", "score in [-1,1]", "Mean goodwill over stored models."},
+    {"coverage", "fraction",
+     "Share of (agent, manager/report/teammate) pairs whose model holds at least 3 units of "
+     "competence evidence."},
 };
-enum { TA_T, TA_MODELS, TA_TEAM, TA_PAIRS, TA_ERR, TA_ERR_N, TA_INTEG, TA_GOOD, TA_COUNT };
+enum {
+    TA_T,
+    TA_MODELS,
+    TA_TEAM,
+    TA_PAIRS,
+    TA_ERR,
+    TA_ERR_N,
+    TA_INTEG,
+    TA_GOOD,
+    TA_CLOSE, /* close pairs of the coverage sample, and those covered */
+    TA_COVERED,
+    TA_COUNT
+};
 
 /* Adds believer a's models into acc. */
 static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a, double *acc) {
@@ -447,32 +434,35 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
 }
 
 /* Everyone's chance of success today, left or not (models outlive people's stay). */
-static void trust_measure_prepare(void *state, const ts_world *w, uint32_t a0, uint32_t a1) {
+static ts_status trust_measure_prepare(void *state, const ts_world *w, uint32_t a0, uint32_t a1) {
     trust_state *s = state;
     if (s->stride != 1) {
-        return;
+        return TS_OK;
     }
     for (uint32_t a = a0; a < a1; a++) {
         ts_work_success_all(&s->link, w, a, s->success + (size_t)a * s->n_domains);
     }
+    return TS_OK;
 }
 
-static void trust_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                          double *acc) {
+static ts_status trust_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                               double *acc) {
     const trust_state *s = state;
     uint32_t first = (a0 + s->stride - 1) / s->stride * s->stride;
     for (uint32_t a = first; a < a1; a += s->stride) {
         if (w->active[a]) {
             measure_believer(s, w, a, acc);
+            trust_coverage(w, a, acc + TA_CLOSE);
         }
     }
+    return TS_OK;
 }
 
 static double ratio(double num, double den) {
     return den > 0.0 ? num / den : NAN;
 }
 
-static void trust_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status trust_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
     v[TM_TRUST] = ratio(acc[TA_T], acc[TA_MODELS]);
@@ -480,6 +470,8 @@ static void trust_day_end(void *state, const ts_world *w, const double *acc, dou
     v[TM_ERROR] = ratio(acc[TA_ERR], acc[TA_ERR_N]);
     v[TM_INTEG] = ratio(acc[TA_INTEG], acc[TA_MODELS]);
     v[TM_GOOD] = ratio(acc[TA_GOOD], acc[TA_MODELS]);
+    v[TM_COVERAGE] = ratio(acc[TA_COVERED], acc[TA_CLOSE]);
+    return TS_OK;
 }
 
 static double last_of(const ts_result *res, const char *name) {
@@ -602,4 +594,5 @@ const ts_module ts_module_trust = {
     .summaries = trust_summaries,
     .n_summaries = TR_SUM_COUNT,
     .summarize = trust_summarize,
+    .snapshot = trust_snapshot,
 };

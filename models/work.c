@@ -1,5 +1,7 @@
 #include "work_internal.h"
 
+#include "shared.h"
+
 #include "alignment.h"
 #include "evidence.h"
 
@@ -215,10 +217,27 @@ void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b,
     ts_ev_goodwill_now(w, b, a, goodwill);
 }
 
+void ts_work_meet_emit(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t b,
+                       float weight, float goodwill, ts_rng *r, ts_emit *e) {
+    uint32_t D = w->n_domains;
+    uint32_t da = ts_rng_below(r, D);
+    int ok_a = ts_rng_uniform(r) < ts_work_success_of(link, w, b, da);
+    uint32_t db = ts_rng_below(r, D);
+    int ok_b = ts_rng_uniform(r) < ts_work_success_of(link, w, a, db);
+    ts_ev_observe(e, a, b, da, ok_a, weight);
+    ts_ev_observe(e, b, a, db, ok_b, weight);
+    ts_ev_goodwill(e, a, b, goodwill);
+    ts_ev_goodwill(e, b, a, goodwill);
+}
+
 /* ---- Configuration and state --------------------------------------------------------- */
 
 static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    /* The shared columns this module reads or writes (models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     work_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -374,7 +393,7 @@ static void set_debt(work_state *s, const ts_world *w, const ts_day *d, uint32_t
  * by the teams present on the first day, inherited by teams created later; a partner
  * that is no longer a team is replaced at random. A team's technical debt is set when
  * it first appears. */
-static void work_org(void *state, ts_world *w, ts_day *d) {
+static ts_status work_org(void *state, ts_world *w, const ts_day *d) {
     work_state *s = state;
     work_setback_org(s, w, d);
     for (uint32_t m = 0; m < w->n; m++) {
@@ -385,14 +404,14 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
     s->debt_ready = 1;
     uint32_t P = s->p.n_partners;
     if (P == 0) {
-        return;
+        return TS_OK;
     }
     uint32_t n_teams = 0;
     for (uint32_t m = 0; m < w->n; m++) {
         n_teams += is_team(w, m);
     }
     if (n_teams < 2) {
-        return;
+        return TS_OK;
     }
     uint32_t want = P < n_teams - 1 ? P : n_teams - 1;
     for (uint32_t m = 0; m < w->n; m++) {
@@ -424,6 +443,7 @@ static void work_org(void *state, ts_world *w, ts_day *d) {
         s->n_part[m] = (uint8_t)k;
     }
     s->partners_ready = 1;
+    return TS_OK;
 }
 
 /* ---- Act: report yesterday's outcome, tend hidden defects, start a task ---------------- */
@@ -501,7 +521,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
                    ts_emit *e) {
     outcome o = {.owner = a, .domain = row->domain, .shown_success = 1, .owned = 0};
     int concealed = 0;
-    int trial = w->task_trial[a];
+    int trial = ts_task_trial(w)[a];
     /* A setback's failure is handled as the experiment says; others as people do. */
     int forced = row->forced_now;
     int handling = s->setback.handling;
@@ -580,7 +600,7 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
         /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
-        if (ts_rng_uniform(r) >= s->p.rp.discovery + w->surface[a] && w->day < df->due_day) {
+        if (ts_rng_uniform(r) >= s->p.rp.discovery + ts_surface(w)[a] && w->day < df->due_day) {
             continue;
         }
         if (m != TS_NO_AGENT) {
@@ -630,7 +650,7 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
 static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts_rng *r,
                           ts_emit *e) {
     uint32_t m = w->manager[a];
-    if (m == TS_NO_AGENT || w->busy[a] || s->p.toil_weight <= 0.0f) {
+    if (m == TS_NO_AGENT || ts_busy(w)[a] || s->p.toil_weight <= 0.0f) {
         return;
     }
     double u = ts_rng_uniform(r), v = ts_rng_uniform(r);
@@ -647,10 +667,15 @@ static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts
     }
 }
 
-static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *e) {
+/* The acting agent's row, handed to act by the engine (which holds the state writable). */
+static void *work_act_row(void *state, uint32_t a) {
+    work_state *s = state;
+    return &s->rows[a];
+}
+
+static ts_status work_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
     const work_state *s = state;
-    /* The acting agent's own row: written by it alone (module.h). */
-    work_row *row = &((work_state *)(uintptr_t)s)->rows[a];
+    work_row *row = own;
     row->decisions = row->reviews = row->escalations = row->deep_dives = 0;
     row->stamps = row->stakeholders = row->cross_n = 0;
     row->latency = row->cross_sum = 0.0f;
@@ -663,20 +688,22 @@ static void work_act(const void *state, const ts_world *w, uint32_t a, ts_emit *
         report(s, w, a, row, &r, e);
         row->state = WORK_IDLE;
     }
-    if (row->state == WORK_IDLE && !w->busy[a]) {
+    if (row->state == WORK_IDLE && !ts_busy(w)[a]) {
         start_task(s, w, a, row, &r, e);
     }
     toil_together(s, w, a, &r, e);
+    return TS_OK;
 }
 
-static void work_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status work_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
     ts_evidence_handle(w, m);
+    return TS_OK;
 }
 
 /* ---- Settle: the day's hours, progress and completion --------------------------------- */
 
-static void work_settle(void *state, ts_world *w, uint32_t a) {
+static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     work_state *s = state;
     const work_params *p = &s->p;
     work_row *row = &s->rows[a];
@@ -684,21 +711,21 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     row->output = 0.0f;
     /* The task view tactics read (the owner's own state): a new task clears the help
      * boost and the trial flag tactics may have set on the last one. */
-    if (row->state == WORK_ACTIVE && w->task_start[a] != row->started_day) {
-        w->task_start[a] = row->started_day;
-        w->task_domain[a] = row->domain;
-        w->task_boost[a] = 0.0f;
-        w->task_trial[a] = 0;
+    if (row->state == WORK_ACTIVE && ts_task_start(w)[a] != row->started_day) {
+        ts_task_start(w)[a] = row->started_day;
+        ts_task_domain(w)[a] = row->domain;
+        ts_task_boost(w)[a] = 0.0f;
+        ts_task_trial(w)[a] = 0;
     } else if (row->state == WORK_IDLE) {
-        w->task_domain[a] = TS_NO_TASK;
+        ts_task_domain(w)[a] = TS_NO_TASK;
     }
     uint32_t team = work_team(w, a);
     if (s->has_debt[team]) {
         row->debt_team = team;
     }
-    if (w->busy[a]) {
+    if (ts_busy(w)[a]) {
         row->sys_worked = 0.0f;
-        return; /* on an incident: its hours are the incident's */
+        return TS_OK; /* on an incident: its hours are the incident's */
     }
     float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
     float overhead = w->backlog[a];
@@ -726,7 +753,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
         row->backlog_sys = 0.0f;
     }
     if (row->state != WORK_ACTIVE) {
-        return;
+        return TS_OK;
     }
     float eff = work_ramp(w, a, p->ramp_days) * (row->blocked_days > 0.0f ? p->blocked_eff : 1.0f);
     float prod = avail * eff;
@@ -734,12 +761,12 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
     row->done += prod;
     row->blocked_days = row->blocked_days > 1.0f ? row->blocked_days - 1.0f : 0.0f;
     if (row->done < row->size) {
-        return;
+        return TS_OK;
     }
     ts_rng r;
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
     /* Help asked for (a tactic) adds its boost to the chance of success. */
-    double ps = ts_work_success_of(&p->link, w, a, row->domain) + w->task_boost[a];
+    double ps = ts_work_success_of(&p->link, w, a, row->domain) + ts_task_boost(w)[a];
     row->success = ts_rng_uniform(&r) < ps;
     row->forced_now = row->forced > 0;
     if (row->forced_now) {
@@ -758,6 +785,7 @@ static void work_settle(void *state, ts_world *w, uint32_t a) {
         }
     }
     row->state = WORK_DONE;
+    return TS_OK;
 }
 
 /* ---- Metrics ---------------------------------------------------------------------------- */
@@ -854,8 +882,8 @@ enum {
     WA_COUNT
 };
 
-static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                         double *acc) {
+static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                              double *acc) {
     const work_state *s = state;
     for (uint32_t a = a0; a < a1; a++) {
         if (!w->active[a]) {
@@ -877,7 +905,7 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
         if (w->depth[a] <= 1) {
             /* Hours worked in the system today, backlog included; a responder's hours
              * are the incident's (supervision, charged to the commander, counts). */
-            double in = w->busy[a] ? (double)h[TS_HOURS_SUPERVISION] : row->sys_worked;
+            double in = ts_busy(w)[a] ? (double)h[TS_HOURS_SUPERVISION] : row->sys_worked;
             acc[WA_LEAD_N] += 1.0;
             acc[WA_LEAD_SYS] += in < s->p.hpd ? in : s->p.hpd;
         }
@@ -892,19 +920,20 @@ static void work_measure(const void *state, const ts_world *w, uint32_t a0, uint
         if (row->state == WORK_ACTIVE && row->n_stake > 0) {
             /* News is the decision itself or the owner's latest status update. */
             int32_t news =
-                row->decided_day > w->status_day[a] ? row->decided_day : w->status_day[a];
+                row->decided_day > ts_status_day(w)[a] ? row->decided_day : ts_status_day(w)[a];
             acc[WA_FUD_SUM] += row->n_stake * 0.1 * (w->day - news);
             acc[WA_FUD_N] += row->n_stake;
         }
         work_setback_measure(s, w, a, acc + WA_SETBACK_SUM);
     }
+    return TS_OK;
 }
 
 static double per(double num, double den) {
     return den > 0.0 ? num / den : NAN;
 }
 
-static void work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
+static ts_status work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     work_state *s = state;
     (void)w;
     double n = acc[WA_N];
@@ -946,6 +975,7 @@ static void work_day_end(void *state, const ts_world *w, const double *acc, doub
     v[WM_LATENCY] = per(win[4], win[2]);
     v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
     v[WM_SETBACK] = per(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
+    return TS_OK;
 }
 
 /* The work columns of the team table: output, failures and failures owned up by the
@@ -1056,6 +1086,7 @@ const ts_module ts_module_work = {
     .grow = work_grow,
     .org = work_org,
     .act = work_act,
+    .act_row = work_act_row,
     .handle = work_handle,
     .settle = work_settle,
     .metrics = work_metrics,

@@ -37,4 +37,9 @@ void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a
 void ts_work_meet(const ts_work_link *link, ts_world *w, uint32_t a, uint32_t b, float weight,
                   float goodwill, ts_rng *r);
 
+/* The same meeting from the act phase: the same draws, the effects sent as messages to a
+ * and b, applied by each in its own apply. */
+void ts_work_meet_emit(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t b,
+                       float weight, float goodwill, ts_rng *r, ts_emit *e);
+
 #endif

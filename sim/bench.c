@@ -17,7 +17,9 @@
 #define TS_BENCH_FANOUT 10
 #define TS_BENCH_WINDOW 2048u
 
-static void bench_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status bench_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     uint32_t targets[TS_BENCH_FANOUT];
     int n = 0;
@@ -55,9 +57,10 @@ static void bench_act(const void *state, const ts_world *w, uint32_t a, ts_emit 
                       .w = 0.5f};
         ts_emit_send(out, msg);
     }
+    return TS_OK;
 }
 
-static void bench_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status bench_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
     ts_relstore *rs = &w->models;
     int slot = ts_relstore_find(rs, m->to, m->about);
@@ -68,6 +71,7 @@ static void bench_handle(void *state, ts_world *w, const ts_msg *m) {
         ts_relstore_add_competence(rs, m->to, (uint32_t)slot, w->day, m->domain,
                                    m->flags ? m->w : 0.0f, m->flags ? 0.0f : m->w);
     }
+    return TS_OK;
 }
 
 static const ts_module bench_module = {

@@ -57,6 +57,10 @@ uint64_t ts_engine_messages(const ts_engine *e);
 /* The state of an enabled module by name, or NULL (for tests). */
 void *ts_engine_module_state(const ts_engine *e, const char *name);
 
+/* Checks the table's order against the modules' org_after declarations: TS_ERR_INTERNAL
+ * naming the first module that comes before one it must follow. */
+ts_status ts_engine_check_order(const ts_module *const *modules, size_t n_modules, ts_error *err);
+
 /* Is a module on in this scenario? Modules with no optional section are always on. */
 int ts_engine_module_on(const ts_module *m, const ts_scenario *sc);
 

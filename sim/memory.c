@@ -28,7 +28,7 @@
  * day's messages (act arenas, the delivery's sorted copy and its index). Measured at
  * 1.7 KiB as the peak resident size of runs with trust.capacity 4, less the rest. */
 #define TS_MEMORY_AGENT_BYTES 2048u
-/* Daily series of the engine itself (headcount, managers, depth, acquaintances, coverage),
+/* Daily series of the engine itself (headcount, managers, depth, acquaintances),
  * with room to spare. */
 #define TS_MEMORY_ENGINE_SERIES 8u
 /* Per agent of the end-of-run tables (agents/<column>: the engine's and the modules'

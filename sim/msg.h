@@ -53,6 +53,7 @@ typedef struct ts_day {
     uint8_t module;  /* the module's place among the enabled ones */
     uint32_t stream; /* the module's stream key (ts_module_stream_key), for ts_day_rng */
     uint64_t seed;
+    ts_error *err; /* where org explains a failure it returns (never NULL from the engine) */
 } ts_day;
 
 /* Random stream phases: a module's streams are (key | phase). */

@@ -43,14 +43,10 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
         ts_world_grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
         ts_world_grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
         ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->backlog, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->busy, sizeof(uint8_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->surface, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->status_day, sizeof(int32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->task_domain, sizeof(uint8_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->task_start, sizeof(int32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->task_boost, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->task_trial, sizeof(uint8_t), n_old, n_new);
+        ts_world_grow_array((void **)&w->backlog, sizeof(float), n_old, n_new);
+    for (uint32_t c = 0; c < w->n_cols && ok; c++) {
+        ok = ts_world_grow_array(&w->cols[c].data, w->cols[c].size, n_old, n_new);
+    }
     if (!ok) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory growing the agents to %u", n_new);
     }
@@ -63,7 +59,6 @@ ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, doub
     memset(w, 0, sizeof *w);
     w->n_domains = n_domains;
     w->root = TS_NO_AGENT;
-    w->score = ts_world_default_score;
     return ts_relstore_init(&w->models, capacity, n_domains, forgetting, err);
 }
 
@@ -87,13 +82,9 @@ void ts_world_free(ts_world *w) {
     free(w->self_beta);
     free(w->hours);
     free(w->backlog);
-    free(w->busy);
-    free(w->surface);
-    free(w->status_day);
-    free(w->task_domain);
-    free(w->task_start);
-    free(w->task_boost);
-    free(w->task_trial);
+    for (uint32_t c = 0; c < w->n_cols; c++) {
+        free(w->cols[c].data);
+    }
     ts_relstore_free(&w->models);
     memset(w, 0, sizeof *w);
 }
@@ -154,9 +145,10 @@ ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_
     w->active[a] = 1;
     w->hire_day[a] = day;
     w->leave_day[a] = INT32_MAX;
-    w->status_day[a] = INT32_MIN;
-    w->task_domain[a] = TS_NO_TASK;
-    w->task_start[a] = INT32_MIN;
+    for (uint32_t c = 0; c < w->n_cols; c++) {
+        memcpy((char *)w->cols[c].data + (size_t)a * w->cols[c].size, w->cols[c].init,
+               w->cols[c].size);
+    }
     link_report(w, a, manager);
     if (manager == TS_NO_AGENT) {
         w->root = a;
@@ -259,19 +251,67 @@ uint32_t ts_world_levels(const ts_world *w) {
     return levels;
 }
 
-void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity) {
-    (void)ctx;
-    double a = 1.0 + b->integ_a_e, bb = 1.0 + b->integ_b_e + b->scar;
-    double nu = a / (a + bb);
-    *integrity = (float)nu;
-    for (uint32_t d = 0; d < n_domains; d++) {
-        double al = 1.0 + b->alpha_e[d], be = 1.0 + b->beta_e[d];
-        double mu = al / (al + be);
-        double s = sqrt(mu * (1.0 - mu) / (al + be + 1.0));
-        double t = nu * (mu - 0.5 * s) + 0.1 * b->goodwill;
-        mean[d] = (float)mu;
-        sd[d] = (float)s;
-        trust[d] = (float)(t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t);
+ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int daily,
+                              const void *init, uint32_t *index, ts_error *err) {
+    unsigned char v[TS_WORLD_MAX_COLUMN_BYTES] = {0};
+    if (size == 0 || size > TS_WORLD_MAX_COLUMN_BYTES) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "column %s: entries of %zu bytes", name, size);
+    }
+    if (init) {
+        memcpy(v, init, size);
+    }
+    int found = ts_world_column_find(w, name);
+    if (found >= 0) {
+        const ts_world_column *c = &w->cols[found];
+        if (c->size != size || c->daily != daily || memcmp(c->init, v, size) != 0) {
+            return ts_error_set(err, TS_ERR_INTERNAL,
+                                "column %s registered twice with different layouts", name);
+        }
+        *index = (uint32_t)found;
+        return TS_OK;
+    }
+    if (w->n_cols == TS_WORLD_MAX_COLUMNS) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "no room for column %s (%d columns)", name,
+                            TS_WORLD_MAX_COLUMNS);
+    }
+    ts_world_column *c = &w->cols[w->n_cols];
+    *c = (ts_world_column){.name = name, .size = size, .daily = daily};
+    memcpy(c->init, v, size);
+    if (w->n_alloc && !ts_world_grow_array(&c->data, size, 0, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for column %s", name);
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        memcpy((char *)c->data + (size_t)a * size, v, size);
+    }
+    *index = w->n_cols++;
+    return TS_OK;
+}
+
+int ts_world_column_find(const ts_world *w, const char *name) {
+    for (uint32_t c = 0; c < w->n_cols; c++) {
+        if (strcmp(w->cols[c].name, name) == 0) {
+            return (int)c;
+        }
+    }
+    return -1;
+}
+
+void ts_world_clear_daily(ts_world *w) {
+    for (uint32_t c = 0; c < w->n_cols; c++) {
+        const ts_world_column *col = &w->cols[c];
+        if (!col->daily) {
+            continue;
+        }
+        int zero = 1;
+        for (size_t k = 0; k < col->size; k++) {
+            zero &= col->init[k] == 0;
+        }
+        if (zero) {
+            memset(col->data, 0, (size_t)w->n * col->size);
+            continue;
+        }
+        for (uint32_t a = 0; a < w->n; a++) {
+            memcpy((char *)col->data + (size_t)a * col->size, col->init, col->size);
+        }
     }
 }

@@ -13,15 +13,43 @@
 
 #include <stdint.h>
 
-/* How a believer's model turns into numbers (the trust module registers its own at
- * configure; without one the engine uses uniform priors). mean, sd and trust have
- * n_domains entries. */
-typedef void (*ts_score_fn)(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity);
+struct ts_world;
+
+/* Listeners of the models' evidence code (models/evidence.h registers and calls them):
+ * lists, so that a second module listening adds to the first instead of replacing it. A
+ * listener runs where the evidence is applied (in apply, on the believer's thread) and
+ * may write only the believer's own state. */
+#define TS_WORLD_MAX_LISTENERS 4
+/* A model was created (empty: the prior is implicit), before its first evidence. */
+typedef void (*ts_first_contact_fn)(void *ctx, struct ts_world *w, uint32_t believer,
+                                    uint32_t subject, uint32_t slot);
+/* A competence observation was applied. */
+typedef void (*ts_observe_fn)(void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
+                              uint32_t domain, int success, float weight);
+typedef struct ts_world_listeners {
+    ts_first_contact_fn first_contact[TS_WORLD_MAX_LISTENERS];
+    void *first_contact_ctx[TS_WORLD_MAX_LISTENERS]; /* the listening module's state */
+    size_t n_first_contact;
+    ts_observe_fn observe[TS_WORLD_MAX_LISTENERS];
+    void *observe_ctx[TS_WORLD_MAX_LISTENERS];
+    size_t n_observe;
+} ts_world_listeners;
 
 /* Slots of the daily hours ledger; what each slot means is the models' business. */
-#define TS_NO_TASK 255
 #define TS_HOURS_SLOTS 10
+
+/* A registered per-agent column: n_alloc entries of `size` bytes. New agents start at
+ * `init` (zero when all its bytes are zero); a daily column is reset to `init` at the
+ * start of every day (ts_world_clear_daily). */
+#define TS_WORLD_MAX_COLUMNS 16
+#define TS_WORLD_MAX_COLUMN_BYTES 8
+typedef struct ts_world_column {
+    const char *name; /* static storage: the registering module's */
+    size_t size;
+    int daily;
+    unsigned char init[TS_WORLD_MAX_COLUMN_BYTES];
+    void *data;
+} ts_world_column;
 
 typedef struct ts_world {
     uint32_t n;        /* agents ever hired: ids 0 .. n-1 */
@@ -55,33 +83,20 @@ typedef struct ts_world {
 
     /* Per-person state that several mechanisms share. */
     float *safety;
-    float *alignment;    /* alignment error e >= 0 */
-    float *self_alpha;   /* the agent's model of itself: successes seen, n_alloc x n_domains */
-    float *self_beta;    /* failures seen, n_alloc x n_domains */
-    float *hours;        /* hours spent today, n_alloc x TS_HOURS_SLOTS */
-    float *backlog;      /* overhead hours carried over from earlier days */
-    uint8_t *busy;       /* unavailable for normal work today (set in org, cleared daily) */
-    float *surface;      /* extra chance today that hidden problems surface (cleared daily) */
-    int32_t *status_day; /* last day the agent shared the status of its work */
-    /* What each person works on, written by the work module for its own agent; tactics
-     * read it in org and may set the boost and trial flag of a task under way. */
-    uint8_t *task_domain; /* domain of the current task; TS_NO_TASK when idle */
-    int32_t *task_start;  /* day the current task started */
-    float *task_boost;    /* extra success probability of the current task (help) */
-    uint8_t *task_trial;  /* the current task is a trial task */
+    float *alignment;  /* alignment error e >= 0 */
+    float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
+    float *self_beta;  /* failures seen, n_alloc x n_domains */
+    float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
+    float *backlog;    /* overhead hours carried over from earlier days */
+
+    /* Columns the modules register (ts_world_column_add): per-agent state one module owns
+     * and others read, by name. The world only stores, grows and (daily ones) clears them;
+     * what they mean is the models' business (models/shared.h). */
+    ts_world_column cols[TS_WORLD_MAX_COLUMNS];
+    uint32_t n_cols;
 
     ts_relstore models;
-    ts_score_fn score;
-    const void *score_ctx;
-    /* Called when a model is created by the models' evidence code (may be NULL). */
-    void (*on_new_model)(const void *ctx, struct ts_world *w, uint32_t owner, uint32_t other,
-                         uint32_t slot);
-    const void *on_new_model_ctx;
-    /* Called for every competence observation applied (may be NULL): in apply it runs on
-     * the believer's thread and may write only the believer's own state. */
-    void (*on_observe)(const void *ctx, struct ts_world *w, uint32_t believer, uint32_t subject,
-                       uint32_t domain, int success, float weight);
-    const void *on_observe_ctx;
+    ts_world_listeners listeners;
     /* How the models weigh new evidence (models/evidence.h); opaque to the engine, set
      * by a module at configure and only read afterwards. NULL: evidence as it comes. */
     const void *learning;
@@ -100,6 +115,17 @@ int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new);
  * returns its id in *id. Traits and state start at zero. */
 ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
                              ts_error *err);
+
+/* Registers the column `name` of `size`-byte entries (or finds it, if registered with
+ * the same size, daily flag and initial value) and gives its index in *index: agents
+ * present and future start at *init (NULL: zero). TS_ERR_INTERNAL when the same name
+ * was registered differently, or the world has no room left. Call at configure. */
+ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int daily,
+                              const void *init, uint32_t *index, ts_error *err);
+/* The index of column `name`, or -1. */
+int ts_world_column_find(const ts_world *w, const char *name);
+/* Resets every daily column of agents [0, n) to its initial value. */
+void ts_world_clear_daily(ts_world *w);
 
 /* Moves agent a (with its subtree) under manager m, updating depths. */
 void ts_world_set_manager(ts_world *w, uint32_t a, uint32_t m);
@@ -120,10 +146,6 @@ uint32_t ts_world_common_manager(const ts_world *w, uint32_t a, uint32_t b);
 static inline int ts_world_is_manager(const ts_world *w, uint32_t a) {
     return w->n_reports[a] > 0;
 }
-
-/* The default score: Beta(1,1) priors, T = clamp(nu * (mu - 0.5 sd) + 0.1 g, 0, 1). */
-void ts_world_default_score(const void *ctx, const ts_belief *b, uint32_t n_domains, float *mean,
-                            float *sd, float *trust, float *integrity);
 
 /* The tree's depth: the largest depth of an active agent, plus one. */
 uint32_t ts_world_levels(const ts_world *w);

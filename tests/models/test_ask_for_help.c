@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "alignment.h"
+#include "shared.h"
 #include "ask_for_help.h"
 #include "engine.h"
 #include "evidence.h"
@@ -48,7 +49,6 @@ static void setup_fix(fix *f, const char *text) {
         }
         f->w.openness[a] = 1.0f;
         f->w.safety[a] = 1.0f;
-        f->w.task_domain[a] = TS_NO_TASK;
     }
     f->w.day = 10;
     assert_int_equal(ts_module_ask_for_help.configure(f->sc, &f->w, &f->s, &err), TS_OK);
@@ -64,8 +64,8 @@ static void teardown_fix(fix *f) {
 /* Agent a started a task in domain d (TS_NO_TASK: none) yesterday and has seen itself
  * fail `fails` times there. */
 static void start_task(fix *f, uint32_t a, uint8_t d, float fails) {
-    f->w.task_domain[a] = d;
-    f->w.task_start[a] = f->w.day - 1;
+    ts_task_domain(&f->w)[a] = d;
+    ts_task_start(&f->w)[a] = f->w.day - 1;
     if (d < 4) {
         f->w.self_beta[a * 4 + d] = fails;
     }
@@ -132,9 +132,9 @@ static void test_helper_choice(void **state) {
     ts_ev_observe_now(&f.w, 4, 5, 2, 1, 2.0f);
     assert_int_equal(ts_ask_for_help_helper(&f.tp, &f.w, 4, 2), 5);
     /* A busy teammate cannot help today. */
-    f.w.busy[5] = 1;
+    ts_busy(&f.w)[5] = 1;
     assert_int_equal(ts_ask_for_help_helper(&f.tp, &f.w, 4, 2), 6);
-    f.w.busy[6] = 1;
+    ts_busy(&f.w)[6] = 1;
     assert_int_equal(ts_ask_for_help_helper(&f.tp, &f.w, 4, 2), TS_NO_AGENT);
     /* The CEO asks its reports: 3 is trusted most in domain 0. */
     ts_ev_observe_now(&f.w, 0, 3, 0, 1, 1.0f);
@@ -162,11 +162,11 @@ static void test_one_request_by_hand(void **state) {
     f.w.alignment[4] = 0.2f;
     ts_ev_observe_now(&f.w, 4, 6, 2, 1, 1.0f);
     start_task(&f, 4, 2, 3.0f);
-    f.w.task_boost[4] = 0.05f; /* a boost already there is added to */
+    ts_task_boost(&f.w)[4] = 0.05f; /* a boost already there is added to */
     run_org(&f);
     double ability = 0.5 * (1.0 - ts_alignment_misalignment(0.2));
     assert_float_equal(ability, 0.4093654, 1e-6);
-    assert_float_equal(f.w.task_boost[4], 0.05 + 0.2340157, 1e-6);
+    assert_float_equal(ts_task_boost(&f.w)[4], 0.05 + 0.2340157, 1e-6);
     assert_float_equal(requests_today(&f), 1.0, 0.0);
     /* Hours: an hour for the helper, half an hour for the asker, nobody else. */
     assert_float_equal(hours(&f, 6), 1.0, 1e-6);
@@ -253,8 +253,8 @@ static void test_who_does_not_ask(void **state) {
     run_org(&f);
     assert_float_equal(requests_today(&f), 1.0, 0.0);
     assert_float_equal(hours(&f, 5), 0.5, 1e-6);
-    assert_float_equal(f.w.task_boost[4], 0.0, 0.0);
-    assert_true(f.w.task_boost[5] > 0.0f);
+    assert_float_equal(ts_task_boost(&f.w)[4], 0.0, 0.0);
+    assert_true(ts_task_boost(&f.w)[5] > 0.0f);
 
     struct {
         const char *what;
@@ -275,30 +275,30 @@ static void test_who_does_not_ask(void **state) {
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         for (uint32_t a = 0; a < f.w.n; a++) {
-            f.w.task_domain[a] = TS_NO_TASK;
-            f.w.task_boost[a] = 0.0f;
+            ts_task_domain(&f.w)[a] = TS_NO_TASK;
+            ts_task_boost(&f.w)[a] = 0.0f;
         }
         start_task(&f, 5, cases[k].domain, 1.0f);
-        f.w.task_start[5] = f.w.day + cases[k].start_offset;
+        ts_task_start(&f.w)[5] = f.w.day + cases[k].start_offset;
         f.w.openness[5] = cases[k].openness;
         f.w.safety[5] = cases[k].safety;
-        f.w.busy[5] = cases[k].busy;
+        ts_busy(&f.w)[5] = cases[k].busy;
         f.w.active[5] = cases[k].active;
         f.w.hire_day[5] = cases[k].hire_day;
         run_org(&f);
         print_message("%s\n", cases[k].what);
         assert_float_equal(requests_today(&f), 0.0, 0.0);
         assert_float_equal(hours(&f, 5), 0.0, 0.0);
-        assert_float_equal(f.w.task_boost[5], 0.0, 0.0);
+        assert_float_equal(ts_task_boost(&f.w)[5], 0.0, 0.0);
         f.w.openness[5] = f.w.safety[5] = 1.0f;
-        f.w.busy[5] = 0;
+        ts_busy(&f.w)[5] = 0;
         f.w.active[5] = 1;
         f.w.hire_day[5] = 0;
     }
     /* Nobody to ask: 5's teammates 4 and 6 are both busy. */
-    f.w.task_domain[5] = TS_NO_TASK;
+    ts_task_domain(&f.w)[5] = TS_NO_TASK;
     start_task(&f, 5, 2, 1.0f);
-    f.w.busy[4] = f.w.busy[6] = 1;
+    ts_busy(&f.w)[4] = ts_busy(&f.w)[6] = 1;
     run_org(&f);
     assert_float_equal(requests_today(&f), 0.0, 0.0);
     assert_float_equal(hours(&f, 5), 0.0, 0.0);
@@ -323,20 +323,20 @@ static void test_probability_openness_times_safety(void **state) {
         /* All of team 1 and of team 2, unsure of itself. */
         for (uint32_t a = 4; a <= 9; a++) {
             start_task(&f, a, (uint8_t)(k % 4), 4.0f);
-            f.w.task_boost[a] = 0.0f;
+            ts_task_boost(&f.w)[a] = 0.0f;
         }
         run_org(&f);
         asked += requests_today(&f);
         tries += 6.0;
-        int ask4 = f.w.task_boost[4] > 0.0f;
+        int ask4 = ts_task_boost(&f.w)[4] > 0.0f;
         /* The same day with 4 alone unsure: it decides the same way. */
         for (uint32_t a = 4; a <= 9; a++) {
-            f.w.task_domain[a] = TS_NO_TASK;
-            f.w.task_boost[a] = 0.0f;
+            ts_task_domain(&f.w)[a] = TS_NO_TASK;
+            ts_task_boost(&f.w)[a] = 0.0f;
         }
         start_task(&f, 4, (uint8_t)(k % 4), 4.0f);
         run_org(&f);
-        same &= ask4 == (f.w.task_boost[4] > 0.0f);
+        same &= ask4 == (ts_task_boost(&f.w)[4] > 0.0f);
     }
     print_message("asked %.4f of the time (expected 0.372)\n", asked / tries);
     assert_true(fabs(asked / tries - 0.372) < 0.03);

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "alignment.h"
+#include "shared.h"
 #include "broadcast.h"
 #include "engine.h"
 #include "evidence.h"
@@ -68,7 +69,7 @@ static int evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, floa
 
 static double metric(fixture *f) {
     double v = -1.0;
-    ts_module_broadcast.day_end(f->st, &f->w, NULL, &v);
+    tst_world_metrics(f, &v, 1);
     return v;
 }
 
@@ -145,7 +146,7 @@ static void test_busy_inactive_empty_room(void **state) {
     (void)state;
     fixture f;
     fx_open(&f, ALL14, 13);
-    f.w.busy[5] = 1;
+    ts_busy(&f.w)[5] = 1;
     ts_world_remove_agent(&f.w, 12, 0);
     fx_org(&f, 14);
     assert_float_equal(metric(&f), 10.0, 0.0);
@@ -168,7 +169,7 @@ static void test_busy_inactive_empty_room(void **state) {
     tst_world_close(&f);
 
     fx_open(&f, ALL14, 13);
-    f.w.busy[0] = 1;
+    ts_busy(&f.w)[0] = 1;
     fx_org(&f, 14);
     assert_float_equal(metric(&f), 0.0, 0.0);
     for (uint32_t a = 0; a < 13; a++) {

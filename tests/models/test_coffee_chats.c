@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "coffee_chats.h"
+#include "shared.h"
 #include "engine.h"
 #include "evidence.h"
 #include "modules.h"
@@ -71,10 +72,10 @@ static void test_eligible(void **state) {
     }
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 2, 4), 0); /* no such agent */
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 4, 2), 0);
-    f.w.busy[3] = 1;
+    ts_busy(&f.w)[3] = 1;
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 2, 3), 0);
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 3, 0), 0);
-    f.w.busy[3] = 0;
+    ts_busy(&f.w)[3] = 0;
     ts_world_remove_agent(&f.w, 2, 0);
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 2, 3), 0);
     assert_int_equal(ts_coffee_chats_eligible(&f.w, 3, 2), 0);
@@ -150,7 +151,7 @@ static void test_one_day(void **state) {
         f.w.competence[k] = 0.65f;
     }
     for (uint32_t a = 10; a < 20; a++) {
-        f.w.busy[a] = 1;
+        ts_busy(&f.w)[a] = 1;
     }
     /* A leaver (an IC: 99 reports to 14). */
     ts_world_remove_agent(&f.w, 99, -10);
@@ -163,7 +164,7 @@ static void test_one_day(void **state) {
     for (uint32_t a = 0; a < 100; a++) {
         float ev = 0.0f;
         uint32_t c = ts_relstore_count(&f.w.models, a);
-        if (f.w.busy[a] || a == 99) {
+        if (ts_busy(&f.w)[a] || a == 99) {
             assert_int_equal(c, 0);
             assert_true(meeting_hours(&f.w, a) == 0.0f);
             continue;
@@ -195,7 +196,7 @@ static void test_one_day(void **state) {
     setup_fix(&g, "5");
     assert_int_equal(ts_world_build_tree(&g.w, 100, 7, -100, &err), TS_OK);
     memcpy(g.w.competence, f.w.competence, (size_t)100 * 4 * sizeof(float));
-    memcpy(g.w.busy, f.w.busy, 100);
+    memcpy(ts_busy(&g.w), ts_busy(&f.w), 100);
     ts_world_remove_agent(&g.w, 99, -10);
     assert_true(run_day(&g, -7) == held);
     for (uint32_t a = 0; a < 100; a++) {

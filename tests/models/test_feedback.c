@@ -30,7 +30,7 @@ static void fx_open(fixture *f, const char *yaml) {
     tst_world_open(f, &ts_module_feedback, yaml, 2, 32, N_PEOPLE, 4);
     tst_world_competence(f, 0.6f);
     tst_world_configure(f);
-    assert_true(f->w.on_observe != NULL);
+    assert_int_equal(f->w.listeners.n_observe, 1);
 }
 
 /* One org phase on `day`, as the engine runs it: the hours start clean. */
@@ -287,11 +287,11 @@ static void test_self_and_leavers(void **state) {
     fixture f;
     fx_open(&f, ALWAYS);
     /* The hook called directly with believer == subject (the evidence code never does). */
-    f.w.on_observe(f.w.on_observe_ctx, &f.w, 6, 6, 0, 0, 1.0f);
+    f.w.listeners.observe[0](f.w.listeners.observe_ctx[0], &f.w, 6, 6, 0, 0, 1.0f);
     assert_int_equal(ts_feedback_pending(f.st, 6), 0);
     /* Out-of-range subject or domain. */
-    f.w.on_observe(f.w.on_observe_ctx, &f.w, 6, N_PEOPLE + 5, 0, 0, 1.0f);
-    f.w.on_observe(f.w.on_observe_ctx, &f.w, 6, 7, 2, 0, 1.0f);
+    f.w.listeners.observe[0](f.w.listeners.observe_ctx[0], &f.w, 6, N_PEOPLE + 5, 0, 0, 1.0f);
+    f.w.listeners.observe[0](f.w.listeners.observe_ctx[0], &f.w, 6, 7, 2, 0, 1.0f);
     assert_int_equal(ts_feedback_pending(f.st, 6), 0);
     /* 1 sees 5 and 6; 6 sees 7; then 6 leaves. */
     fx_see(&f, 0, 1, 5, 0, 0, 1.0f);
@@ -306,7 +306,7 @@ static void test_self_and_leavers(void **state) {
     assert_float_equal(comp(&f.w, 6, 0), 0.6, 1e-7);
     assert_float_equal(comp(&f.w, 7, 0), 0.6, 1e-7);
     /* A leaver observes nothing any more. */
-    f.w.on_observe(f.w.on_observe_ctx, &f.w, 6, 7, 0, 0, 1.0f);
+    f.w.listeners.observe[0](f.w.listeners.observe_ctx[0], &f.w, 6, 7, 0, 0, 1.0f);
     assert_int_equal(ts_feedback_pending(f.st, 6), 0);
     tst_world_close(&f);
 }

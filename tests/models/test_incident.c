@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "incident.h"
 #include "modules.h"
@@ -189,8 +190,8 @@ static void test_responders_are_the_best_believed_from_trusted_teams(void **stat
     uint32_t want[] = {10, 8, 12, 3};
     assert_int_equal(info.n_responders, 4);
     assert_true(same_set(info.responders, info.n_responders, want, 4));
-    assert_int_equal(f.w->busy[4], 0);
-    assert_int_equal(f.w->busy[10], 1);
+    assert_int_equal(ts_busy(f.w)[4], 0);
+    assert_int_equal(ts_busy(f.w)[10], 1);
     fx_close(&f);
 
     /* Nine wanted, seven in the trusted teams: the best believed of the rest fill in
@@ -273,12 +274,12 @@ static void test_streams_leads_and_a_day_of_coordination(void **state) {
     for (int i = 0; i < 6; i++) {
         assert_float_equal(hours_of(f.w, who[i], TS_HOURS_COORDINATION), coord[i], 1e-6);
         assert_float_equal(hours_of(f.w, who[i], TS_HOURS_INCIDENT), 8.0 - coord[i], 1e-6);
-        assert_int_equal(f.w->busy[who[i]], 1);
+        assert_int_equal(ts_busy(f.w)[who[i]], 1);
     }
     assert_float_equal(hours_of(f.w, 0, TS_HOURS_SUPERVISION), 2.0, 1e-6);
     assert_float_equal(hours_of(f.w, 0, TS_HOURS_INCIDENT), 0.0, 0.0);
-    assert_int_equal(f.w->busy[0], 0); /* the commander keeps its own work */
-    assert_int_equal(f.w->busy[1], 0);
+    assert_int_equal(ts_busy(f.w)[0], 0); /* the commander keeps its own work */
+    assert_int_equal(ts_busy(f.w)[1], 0);
     info = fx_info(&f, 0);
     assert_float_equal(info.coordination_hours, 2.0 + 5.5, 1e-6);
     /* Progress: remaining hours times competence in b (ramp-up over, no bottleneck), less
@@ -390,9 +391,9 @@ static void test_progress_resolution_and_busy_flags(void **state) {
     for (int day = 1; day <= 7; day++) {
         fx_step(&f);
         int on = day >= 3 && day <= 6;
-        assert_int_equal(f.w->busy[1], on);
-        assert_int_equal(f.w->busy[2], on);
-        assert_int_equal(f.w->busy[0], 0);
+        assert_int_equal(ts_busy(f.w)[1], on);
+        assert_int_equal(ts_busy(f.w)[2], on);
+        assert_int_equal(ts_busy(f.w)[0], 0);
         assert_float_equal(hours_of(f.w, 0, TS_HOURS_SUPERVISION), on ? 1.5 : 0.0, 1e-6);
         assert_float_equal(hours_of(f.w, 2, TS_HOURS_INCIDENT), on ? 7.5 : 0.0, 1e-6);
         assert_float_equal(hours_of(f.w, 2, TS_HOURS_COORDINATION), on ? 0.5 : 0.0, 1e-6);
@@ -432,8 +433,8 @@ static void test_progress_resolution_and_busy_flags(void **state) {
     ts_world_remove_agent(f.w, 2, 3);
     fx_step(&f);
     assert_float_equal(fx_info(&f, 0).progress, 9.75 + 3.75, 1e-5);
-    assert_int_equal(f.w->busy[2], 0);
-    assert_int_equal(f.w->busy[1], 1);
+    assert_int_equal(ts_busy(f.w)[2], 0);
+    assert_int_equal(ts_busy(f.w)[1], 1);
     assert_float_equal(hours_of(f.w, 2, TS_HOURS_INCIDENT), 0.0, 0.0);
     fx_close(&f);
 }

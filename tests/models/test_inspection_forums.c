@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "inspection_forums.h"
 #include "modules.h"
@@ -35,7 +36,7 @@ static void fx_open(fixture *f, const char *yaml, uint32_t headcount) {
 
 /* One org phase on `day`, as the engine runs it: hours and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
-    memset(f->w.surface, 0, (size_t)f->w.n * sizeof *f->w.surface);
+    memset(ts_surface(&f->w), 0, (size_t)f->w.n * sizeof *ts_surface(&f->w));
     tst_world_org(f, day, 11, 8088);
 }
 
@@ -97,8 +98,8 @@ static void test_forum_day(void **state) {
     /* Reviewed: the members of the presenting teams (4 .. 39), once each. */
     for (uint32_t a = 0; a < f.w.n; a++) {
         int reviewed = a >= 4;
-        assert_int_equal(f.w.status_day[a], reviewed ? 14 : INT32_MIN);
-        assert_float_equal(f.w.surface[a], reviewed ? 0.3717 : 0.0, 1e-6);
+        assert_int_equal(ts_status_day(&f.w)[a], reviewed ? 14 : INT32_MIN);
+        assert_float_equal(ts_surface(&f.w)[a], reviewed ? 0.3717 : 0.0, 1e-6);
     }
     double v[2];
     metrics(&f, v);
@@ -157,9 +158,9 @@ static void test_schedule(void **state) {
         metrics(&f, v);
         assert_float_equal(v[0], held ? 4.0 : 0.0, 1e-9);
         assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), held ? 2.0 : 0.0, 1e-6);
-        assert_float_equal(f.w.surface[20], held ? 0.3717 : 0.0, 1e-6);
+        assert_float_equal(ts_surface(&f.w)[20], held ? 0.3717 : 0.0, 1e-6);
         if (held) {
-            assert_int_equal(f.w.status_day[20], days[k]);
+            assert_int_equal(ts_status_day(&f.w)[20], days[k]);
         }
     }
     tst_world_close(&f);
@@ -175,10 +176,10 @@ static void test_no_presenters_no_forum(void **state) {
     assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 2.0, 1e-6);
     for (uint32_t a = 1; a <= 3; a++) {
         assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.5, 1e-6);
-        assert_int_equal(f.w.status_day[a], INT32_MIN);
+        assert_int_equal(ts_status_day(&f.w)[a], INT32_MIN);
     }
     for (uint32_t a = 4; a < 13; a++) {
-        assert_int_equal(f.w.status_day[a], 7);
+        assert_int_equal(ts_status_day(&f.w)[a], 7);
         assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.0, 1e-9);
     }
     double v[2];
@@ -194,9 +195,10 @@ static void test_busy_and_leavers(void **state) {
     (void)state;
     fixture f;
     fx_open(&f, ON, 40);
-    f.w.busy[2] = 1; /* leader 2: no forum for 7 8 9, and absent from the CEO's */
-    f.w.busy[5] = 1; /* manager 5 does not present at 1's forum: 16 17 18 unreviewed */
-    f.w.busy[10] = f.w.busy[11] = f.w.busy[12] = 1; /* 3 has no one to hear: no forum */
+    ts_busy(&f.w)[2] = 1; /* leader 2: no forum for 7 8 9, and absent from the CEO's */
+    ts_busy(&f.w)[5] = 1; /* manager 5 does not present at 1's forum: 16 17 18 unreviewed */
+    ts_busy(&f.w)[10] = ts_busy(&f.w)[11] = ts_busy(&f.w)[12] =
+        1; /* 3 has no one to hear: no forum */
     fx_org(&f, 21);
     assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 2.0, 1e-6);
     assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 2.5, 1e-6);
@@ -214,8 +216,8 @@ static void test_busy_and_leavers(void **state) {
             want |= seen[k] == a;
         }
         n_seen += want;
-        assert_int_equal(f.w.status_day[a], want ? 21 : INT32_MIN);
-        assert_float_equal(f.w.surface[a], want ? 0.3717 : 0.0, 1e-6);
+        assert_int_equal(ts_status_day(&f.w)[a], want ? 21 : INT32_MIN);
+        assert_float_equal(ts_surface(&f.w)[a], want ? 0.3717 : 0.0, 1e-6);
     }
     assert_int_equal(n_seen, 12);
     double v[2];
@@ -228,11 +230,11 @@ static void test_busy_and_leavers(void **state) {
     evidence(&f.w, 0, 3, &s, &fl);
     assert_float_equal(s + fl, 0.3, 1e-6);
     /* IC 39 leaves: 12's team is 37 38 then. */
-    memset(f.w.busy, 0, f.w.n);
+    memset(ts_busy(&f.w), 0, f.w.n);
     ts_world_remove_agent(&f.w, 39, 22);
     fx_org(&f, 28);
-    assert_int_equal(f.w.status_day[39], INT32_MIN);
-    assert_int_equal(f.w.status_day[38], 28);
+    assert_int_equal(ts_status_day(&f.w)[39], INT32_MIN);
+    assert_int_equal(ts_status_day(&f.w)[38], 28);
     metrics(&f, v);
     assert_float_equal(v[0], 4.0, 1e-9);
     assert_float_equal(v[1], 35.0, 1e-9);

@@ -76,15 +76,6 @@ static const ts_event_kind *find_kind(const ts_schema *sch, const char *kind) {
     return NULL;
 }
 
-static const ts_param *find_field(const ts_event_kind *ek, const char *key) {
-    for (size_t i = 0; i < ek->n_params; i++) {
-        if (strcmp(ek->params[i].key, key) == 0) {
-            return &ek->params[i];
-        }
-    }
-    return NULL;
-}
-
 static int parse_number(const char *text, double *out) {
     char *end = NULL;
     if (text[0] == '\0') {
@@ -291,23 +282,68 @@ static void expect_fail(const char *text, const char *frag1, const char *frag2) 
 
 /* ---- The module table and the schema ------------------------------------------ */
 
+/* The table, from its own entries: names and stream keys unique, declarations complete,
+ * the org order declarations hold and name modules of the table. */
 static void test_module_table(void **state) {
     (void)state;
-    static const char *const names[] = {"trust",          "work",
-                                        "repair",         "hiring",
-                                        "incident",       "alignment",
-                                        "one_on_ones",    "feedback",
-                                        "broadcast",      "trial_tasks",
-                                        "status_updates", "inspection_forums",
-                                        "coffee_chats",   "transitive_trust",
-                                        "ask_for_help",   "onboarding",
-                                        "offsites"};
-    assert_int_equal(ts_n_modules, sizeof names / sizeof names[0]);
+    ts_error err;
+    assert_true(ts_n_modules > 0);
     for (size_t i = 0; i < ts_n_modules; i++) {
-        assert_string_equal(ts_modules[i]->name, names[i]);
-        assert_true(ts_modules[i]->n_sections == 0 || ts_modules[i]->sections != NULL);
-        assert_true(ts_modules[i]->n_event_kinds == 0 || ts_modules[i]->event_kinds != NULL);
+        const ts_module *m = ts_modules[i];
+        assert_non_null(m->name);
+        assert_true(strlen(m->name) > 0);
+        assert_true(m->n_sections == 0 || m->sections != NULL);
+        assert_true(m->n_event_kinds == 0 || m->event_kinds != NULL);
+        assert_true(m->n_metrics == 0 || m->metrics != NULL);
+        assert_true(m->n_org_after == 0 || m->org_after != NULL);
+        for (size_t k = 0; k < i; k++) {
+            assert_string_not_equal(ts_modules[k]->name, m->name);
+            assert_int_not_equal(ts_module_stream_key(ts_modules[k]->name),
+                                 ts_module_stream_key(m->name));
+        }
+        for (size_t k = 0; k < m->n_org_after; k++) {
+            int known = 0;
+            for (size_t j = 0; j < ts_n_modules; j++) {
+                known |= strcmp(ts_modules[j]->name, m->org_after[k]) == 0;
+            }
+            if (!known) {
+                fail_msg("%s runs after %s, which is not in the table", m->name, m->org_after[k]);
+            }
+        }
     }
+    assert_int_equal(ts_engine_check_order(ts_modules, ts_n_modules, &err), TS_OK);
+}
+
+/* The order check can fail: moving each module a module must follow to just after it is
+ * refused, naming the module moved. */
+static void test_module_order_checked(void **state) {
+    (void)state;
+    const ts_module *copy[64];
+    assert_true(ts_n_modules <= 64);
+    size_t checked = 0;
+    for (size_t i = 0; i < ts_n_modules; i++) {
+        for (size_t k = 0; k < ts_modules[i]->n_org_after; k++) {
+            size_t j = 0;
+            while (strcmp(ts_modules[j]->name, ts_modules[i]->org_after[k]) != 0) {
+                j++;
+            }
+            /* The table without module j, then j put back right after module i. */
+            size_t n = 0;
+            for (size_t m = 0; m < ts_n_modules; m++) {
+                if (m != j) {
+                    copy[n++] = ts_modules[m];
+                }
+                if (m == i) {
+                    copy[n++] = ts_modules[j];
+                }
+            }
+            ts_error err;
+            assert_int_equal(ts_engine_check_order(copy, n, &err), TS_ERR_INTERNAL);
+            assert_non_null(strstr(err.msg, ts_modules[j]->name));
+            checked++;
+        }
+    }
+    assert_true(checked > 0);
 }
 
 static void test_schema_assembled(void **state) {
@@ -402,203 +438,13 @@ static void test_event_kinds_well_formed(void **state) {
     }
 }
 
-/* The contract of keys.md: every key with its type and, for numbers, its range. */
-typedef struct expected_key {
-    const char *path;
-    ts_ptype type;
-    const char *def;
-    double min, max;
-} expected_key;
-
-#define PROB TS_PT_REAL
-static const expected_key expected_keys[] = {
-    {"name", TS_PT_STRING, "", 0, 64},
-    {"description", TS_PT_STRING, "", 0, 4096},
-    {"seed", TS_PT_INT, "1", 0, 9007199254740991.0},
-    {"days", TS_PT_INT, "365", 1, 36500},
-    {"replicates", TS_PT_INT, "1", 1, 100000},
-    {"domains", TS_PT_STRLIST, "[design, roadmap, people, debugging]", 1, 8},
-    {"org.headcount", TS_PT_INT, "150", 1, 10000000},
-    {"org.span_of_control", TS_PT_INT, "7", 2, 1000},
-    {"org.warmup_days", TS_PT_INT, "250", 0, 3650},
-    {"trust.capacity", TS_PT_INT, "128", 4, 4096},
-    {"trust.forgetting", PROB, "0.998", 0, 1},
-    {"output.file", TS_PT_STRING, "", 0, 4096},
-    {"output.snapshot_every", TS_PT_INT, "90", 0, 36500},
-    {"output.snapshot_agents", TS_PT_INT, "500", 0, 10000000},
-    {"sensitivity.method", TS_PT_ENUM, "morris", 0, 0},
-    {"sensitivity.samples", TS_PT_INT, "10", 2, 100000},
-    {"sensitivity.levels", TS_PT_INT, "4", 2, 1000},
-    {"sensitivity.replicates", TS_PT_INT, "0", 0, 100000},
-    {"sensitivity.bootstrap", TS_PT_INT, "1000", 0, 100000},
-    {"sensitivity.metrics", TS_PT_STRLIST, "[]", 0, 64},
-    {"trust.prior_mean", PROB, "0.6", 0, 1},
-    {"trust.prior_strength", TS_PT_REAL, "3", 0.01, 1000},
-    {"trust.integrity_prior_mean", PROB, "0.8", 0, 1},
-    {"trust.integrity_prior_strength", TS_PT_REAL, "4", 0.01, 1000},
-    {"trust.risk_aversion", TS_PT_REAL, "0.5", 0, 5},
-    {"trust.delegate_threshold", PROB, "0.60", 0, 1},
-    {"trust.review_threshold", PROB, "0.40", 0, 1},
-    {"trust.first_impression", TS_PT_REAL, "2", 1, 100},
-    {"trust.first_impression_days", TS_PT_REAL, "10", 0.1, 3650},
-    {"trust.confirmation_bias", TS_PT_REAL, "0.5", 0, 0.99},
-    {"population.competence.mean", PROB, "0.7", 0, 1},
-    {"population.competence.sd", TS_PT_REAL, "0.12", 0, 0.5},
-    {"population.candor.mean", PROB, "0.6", 0, 1},
-    {"population.candor.sd", TS_PT_REAL, "0.2", 0, 0.5},
-    {"population.openness.mean", PROB, "0.5", 0, 1},
-    {"population.openness.sd", TS_PT_REAL, "0.2", 0, 0.5},
-    {"population.empathy.mean", PROB, "0.6", 0, 1},
-    {"population.empathy.sd", TS_PT_REAL, "0.2", 0, 0.5},
-    {"hiring.growth", TS_PT_ENUM, "none", 0, 0},
-    {"hiring.annual_rate", TS_PT_REAL, "0", 0, 100},
-    {"hiring.max_headcount", TS_PT_INT, "10000000", 1, 10000000},
-    {"hiring.schedule", TS_PT_POINTS, "[]", 0, 1000},
-    {"hiring.attrition_annual", PROB, "0.1", 0, 1},
-    {"hiring.promote_from_within", PROB, "0.5", 0, 1},
-    {"hiring.ramp_days", TS_PT_INT, "100", 0, 3650},
-    {"hiring.mentoring_hours", TS_PT_REAL, "2", 0, 24},
-    {"work.hours_per_day", TS_PT_REAL, "8", 1, 24},
-    {"work.task_hours", TS_PT_REAL, "40", 1, 10000},
-    {"work.task_hours_sd", TS_PT_REAL, "20", 0, 10000},
-    {"work.decision_probability", PROB, "0.5", 0, 1},
-    {"work.stakeholders.base", TS_PT_REAL, "1", 0, 100},
-    {"work.stakeholders.per_doubling", TS_PT_REAL, "0.5", 0, 100},
-    {"work.max_backlog_days", TS_PT_REAL, "3", 0, 365},
-    {"work.blocked_efficiency", PROB, "0.5", 0, 1},
-    {"work.partner_teams", TS_PT_INT, "2", 0, 100},
-    {"work.partner_visibility", PROB, "0.15", 0, 1},
-    {"work.difficulty", TS_PT_REAL, "0.4", -10, 10},
-    {"work.skill_scale", TS_PT_REAL, "0.1", 0.001, 10},
-    {"work.tech_debt.mean", TS_PT_REAL, "0.2", 0, 0.95},
-    {"work.tech_debt.sd", TS_PT_REAL, "0.1", 0, 0.5},
-    {"work.tech_debt.visibility", TS_PT_REAL, "0.1", 0, 10},
-    {"work.kept_word", TS_PT_REAL, "0.1", 0, 10},
-    {"culture.safety", PROB, "0.6", 0, 1},
-    {"culture.blame", PROB, "0.2", 0, 1},
-    {"culture.safety_recovery", PROB, "0.005", 0, 1},
-    {"repair.discovery", PROB, "0.03", 0, 1},
-    {"repair.deception_weight", TS_PT_REAL, "2", 0, 100},
-    {"repair.scar", TS_PT_REAL, "1", 0, 100},
-    {"repair.discovered_goodwill", TS_PT_REAL, "-0.3", -1, 0},
-    {"tactics.repair.apology", PROB, "0.8", 0, 1},
-    {"tactics.repair.credit", PROB, "0.5", 0, 1},
-    {"alignment.drift", TS_PT_REAL, "0.005", 0, 10},
-    {"alignment.recovery", TS_PT_REAL, "0.05", 0, 1},
-    {"tactics.one_on_ones.manager_every", TS_PT_INT, "7", 1, 365},
-    {"tactics.one_on_ones.peers", TS_PT_INT, "2", 0, 100},
-    {"tactics.one_on_ones.peer_every", TS_PT_INT, "14", 1, 365},
-    {"tactics.feedback.probability", PROB, "0.3", 0, 1},
-    {"tactics.feedback.positive_ratio", TS_PT_REAL, "3", 0, 100},
-    {"tactics.broadcast.every", TS_PT_INT, "14", 1, 365},
-    {"tactics.broadcast.attendance", PROB, "0.8", 0, 1},
-    {"tactics.trial_tasks.uncertainty", TS_PT_REAL, "0.15", 0, 1},
-    {"tactics.status_updates.every", TS_PT_INT, "5", 1, 365},
-    {"tactics.inspection_forums.every", TS_PT_INT, "7", 1, 365},
-    {"tactics.inspection_forums.discovery", PROB, "0.3", 0, 1},
-    {"tactics.coffee_chats.per_week", TS_PT_REAL, "1", 0, 35},
-    {"tactics.transitive_trust.weight", PROB, "0.5", 0, 1},
-    {"tactics.ask_for_help.threshold", PROB, "0.8", 0, 1},
-    {"tactics.onboarding.intro_meetings", TS_PT_INT, "8", 0, 100},
-    {"tactics.offsites.every", TS_PT_INT, "180", 1, 3650},
-    {"tactics.offsites.meetings", TS_PT_INT, "10", 0, 1000},
-    {"experiments.setback.day", TS_PT_INT, "60", 2, 100000},
-    {"experiments.setback.share", PROB, "0.2", 0, 1},
-    {"experiments.setback.failures", TS_PT_INT, "3", 0, 100},
-    {"experiments.setback.handling", TS_PT_ENUM, "owned", 0, 0},
-    {"experiments.setback.surface_after", TS_PT_INT, "10", 1, 3650},
-    {"experiments.setback.measure_after", TS_PT_INT, "150", 0, 3650},
-    /* Event fields, as "kind.field". */
-    {"incident.domain", TS_PT_STRING, "debugging", 0, 32},
-    {"incident.work_hours", TS_PT_REAL, "2000", 1, 1e9},
-    {"incident.responders", TS_PT_INT, "25", 1, 100000},
-    {"incident.workstreams", TS_PT_INT, "6", 1, 1000},
-    {"incident.conflict_loss", PROB, "0.3", 0, 1},
-    {"strategy_shift.magnitude", TS_PT_REAL, "0.5", 0, 100},
-};
-#undef PROB
-
-/* A key or event field ("incident.domain") of the schema by its path. */
-static const ts_param *lookup(const ts_schema *sch, const char *path) {
-    const ts_param *p = find_param(sch, path);
-    const char *dot = strchr(path, '.');
-    if (p == NULL && dot != NULL) {
-        char kind[64];
-        snprintf(kind, sizeof kind, "%.*s", (int)(dot - path), path);
-        const ts_event_kind *ek = find_kind(sch, kind);
-        p = ek ? find_field(ek, dot + 1) : NULL;
-    }
-    return p;
-}
-
-static void test_contract_keys_present(void **state) {
-    (void)state;
-    const ts_schema *sch = ts_modules_schema();
-    size_t n = sizeof expected_keys / sizeof expected_keys[0];
-    for (size_t i = 0; i < n; i++) {
-        const expected_key *e = &expected_keys[i];
-        const ts_param *p = lookup(sch, e->path);
-        if (p == NULL) {
-            fail_msg("%s is missing from the schema", e->path);
-        }
-        if (p->type != e->type || strcmp(p->def, e->def) != 0) {
-            fail_msg("%s: declared %s %s, expected %s %s", e->path, ptype_name(p->type), p->def,
-                     ptype_name(e->type), e->def);
-        }
-        if (p->type != TS_PT_ENUM && (p->min != e->min || p->max != e->max)) {
-            fail_msg("%s: range [%g, %g], expected [%g, %g]", e->path, p->min, p->max, e->min,
-                     e->max);
-        }
-    }
-    /* ...and the contract names every key of the schema: a new key is a change of the
-     * outward contract (docs/scenarios.md) and is added there and here together. */
-    char path[256];
-    for (size_t i = 0; i < sch->n_sections; i++) {
-        const ts_section *sec = sch->sections[i];
-        for (size_t k = 0; k < sec->n_params; k++) {
-            if (strcmp(sec->params[k].key, "enabled") == 0) {
-                continue;
-            }
-            full_path(path, sizeof path, sec, &sec->params[k]);
-            int listed = 0;
-            for (size_t e = 0; e < n && !listed; e++) {
-                listed = strcmp(expected_keys[e].path, path) == 0;
-            }
-            if (!listed) {
-                fail_msg("%s is in the schema but not in the contract", path);
-            }
-        }
-    }
-    const ts_param *growth = find_param(sch, "hiring.growth");
-    assert_string_equal(growth->choices, "none|exponential|linear|schedule");
-    const ts_param *handling = find_param(sch, "experiments.setback.handling");
-    assert_string_equal(handling->choices, "owned|concealed|seen");
-    /* Tactics are optional sections; the rest are not. */
-    for (size_t i = 0; i < sch->n_sections; i++) {
-        if (strcmp(sch->sections[i]->name, "culture") == 0) {
-            assert_false(sch->sections[i]->optional);
-        }
-        if (strcmp(sch->sections[i]->name, "tactics.repair") == 0) {
-            assert_true(sch->sections[i]->optional);
-        }
-    }
-}
-
+/* The event kinds the scenarios and docs rely on are declared (their fields are checked
+ * against docs/scenarios.md by test_docs_match_schema). */
 static void test_event_kinds_present(void **state) {
     (void)state;
     const ts_schema *sch = ts_modules_schema();
-    const ts_event_kind *inc = find_kind(sch, "incident");
-    const ts_event_kind *shift = find_kind(sch, "strategy_shift");
-    assert_non_null(inc);
-    assert_non_null(shift);
-    /* Every field the contract names is declared, and nothing else. */
-    size_t named[2] = {0, 0};
-    for (size_t i = 0; i < sizeof expected_keys / sizeof expected_keys[0]; i++) {
-        named[0] += strncmp(expected_keys[i].path, "incident.", 9) == 0;
-        named[1] += strncmp(expected_keys[i].path, "strategy_shift.", 15) == 0;
-    }
-    assert_int_equal(inc->n_params, named[0]);
-    assert_int_equal(shift->n_params, named[1]);
+    assert_non_null(find_kind(sch, "incident"));
+    assert_non_null(find_kind(sch, "strategy_shift"));
     assert_null(find_kind(sch, "reorg"));
 }
 
@@ -1109,11 +955,11 @@ static void test_docs_check_catches_drift(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
+        cmocka_unit_test(test_module_order_checked),
         cmocka_unit_test(test_summaries_declared),
         cmocka_unit_test(test_schema_assembled),
         cmocka_unit_test(test_sections_well_formed),
         cmocka_unit_test(test_event_kinds_well_formed),
-        cmocka_unit_test(test_contract_keys_present),
         cmocka_unit_test(test_event_kinds_present),
         cmocka_unit_test(test_docs_check_catches_drift),
         cmocka_unit_test(test_docs_match_schema),

@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "modules.h"
 #include "offsites.h"
@@ -69,7 +70,7 @@ static double evidence(const ts_world *w, uint32_t i, uint32_t j, double *goodwi
 
 static void metrics(fixture *f, double *held, double *attendees) {
     double v[2] = {-1.0, -1.0};
-    ts_module_offsites.day_end(f->st, &f->w, NULL, v);
+    tst_world_metrics(f, v, 2);
     *held = v[0];
     *attendees = v[1];
 }
@@ -185,7 +186,7 @@ static void test_busy_and_departed(void **state) {
     fixture f;
     fx_open(&f, "tactics: {offsites: {every: 7}}\n", 0);
     fx_configure(&f);
-    f.w.busy[5] = 1;
+    ts_busy(&f.w)[5] = 1;
     ts_world_remove_agent(&f.w, 12, 0);
     fx_org(&f, 7);
     double held, att;
@@ -206,7 +207,7 @@ static void test_busy_and_departed(void **state) {
 
     fx_open(&f, "tactics: {offsites: {every: 7}}\n", 0);
     fx_configure(&f);
-    f.w.busy[0] = 1;
+    ts_busy(&f.w)[0] = 1;
     fx_org(&f, 14);
     metrics(&f, &held, &att);
     assert_float_equal(held, 36.0, 0.0);

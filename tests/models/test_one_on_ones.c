@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "modules.h"
 #include "one_on_ones.h"
@@ -59,7 +60,7 @@ static void fx_free(fixture *f) {
 static void fx_day(fixture *f, int32_t day, double *held, double *skipped) {
     ts_world *w = &f->w;
     memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
-    memset(w->surface, 0, (size_t)w->n * sizeof *w->surface);
+    memset(ts_surface(w), 0, (size_t)w->n * sizeof *ts_surface(w));
     w->day = day;
     ts_day d = {.day = day, .live = day >= 1, .module = 6, .seed = 12345};
     ts_module_one_on_ones.org(f->state, w, &d);
@@ -237,9 +238,9 @@ static void test_manager_meeting_effects(void **state) {
     assert_float_equal(w->alignment[0], 0.2, 1e-7);
     assert_float_equal(w->alignment[4], 0.4, 1e-7);
     /* Both sides' hidden defects are likelier to surface today. */
-    assert_float_equal(w->surface[0], 0.2, 1e-7);
-    assert_float_equal(w->surface[3], 0.2, 1e-7);
-    assert_float_equal(w->surface[4], 0.0, 0.0);
+    assert_float_equal(ts_surface(w)[0], 0.2, 1e-7);
+    assert_float_equal(ts_surface(w)[3], 0.2, 1e-7);
+    assert_float_equal(ts_surface(w)[4], 0.0, 0.0);
     /* Next week the same pair again: evidence and goodwill add up. */
     fx_day(&f, 11, &held, NULL);
     assert_true(belief(w, 0, 3, &b));
@@ -333,8 +334,8 @@ static void test_peer_rotation(void **state) {
             uint32_t a = pairs[round % 3][p][0], b = pairs[round % 3][p][1];
             assert_float_equal(evidence(w, a, b), 0.5 * (cycle + 1), 1e-6);
             assert_float_equal(evidence(w, b, a), 0.5 * (cycle + 1), 1e-6);
-            assert_float_equal(w->surface[a], 0.2, 1e-7);
-            assert_float_equal(w->surface[b], 0.2, 1e-7);
+            assert_float_equal(ts_surface(w)[a], 0.2, 1e-7);
+            assert_float_equal(ts_surface(w)[b], 0.2, 1e-7);
         }
         round++;
     }
@@ -430,7 +431,7 @@ static void test_busy_skip(void **state) {
     fx_init(&f, "manager_every: 7, peers: 2, peer_every: 7", 8, 7, 1, 1.0f);
     ts_world *w = &f.w;
     double held, skipped;
-    w->busy[7] = 1; /* on an incident: no 1:1 with the CEO, none with 6 */
+    ts_busy(w)[7] = 1; /* on an incident: no 1:1 with the CEO, none with 6 */
     fx_day(&f, 7, &held, &skipped);
     assert_float_equal(held, 2.0, 0.0);
     assert_float_equal(skipped, 2.0, 0.0);
@@ -442,11 +443,11 @@ static void test_busy_skip(void **state) {
     assert_float_equal(evidence(w, 4, 2), 0.5, 1e-6);
     assert_false(ts_relstore_find(&w->models, 7, 0) >= 0);
     assert_false(ts_relstore_find(&w->models, 6, 7) >= 0);
-    assert_float_equal(w->surface[7], 0.0, 0.0);
-    assert_float_equal(w->surface[6], 0.0, 0.0);
-    w->busy[7] = 0;
+    assert_float_equal(ts_surface(w)[7], 0.0, 0.0);
+    assert_float_equal(ts_surface(w)[6], 0.0, 0.0);
+    ts_busy(w)[7] = 0;
 
-    w->busy[0] = 1; /* the CEO is busy: report 7's 1:1 is off, the peers meet */
+    ts_busy(w)[0] = 1; /* the CEO is busy: report 7's 1:1 is off, the peers meet */
     fx_day(&f, 14, &held, &skipped);
     assert_float_equal(held, 3.0, 0.0);
     assert_float_equal(skipped, 1.0, 0.0);
@@ -456,7 +457,7 @@ static void test_busy_skip(void **state) {
     }
     assert_float_equal(evidence(w, 7, 3), 0.5, 1e-6);
     assert_false(ts_relstore_find(&w->models, 7, 0) >= 0);
-    w->busy[0] = 0;
+    ts_busy(w)[0] = 0;
 
     /* A leaver is out of the tree and out of the rotation: the six left meet in
      * rounds of three pairs, no byes. */

@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "modules.h"
 #include "status_updates.h"
@@ -33,7 +34,7 @@ static void fx_open(fixture *f, const char *yaml) {
 
 /* One org phase on `day`, as the engine runs it: hours, busy and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
-    memset(f->w.surface, 0, (size_t)f->w.n * sizeof *f->w.surface);
+    memset(ts_surface(&f->w), 0, (size_t)f->w.n * sizeof *ts_surface(&f->w));
     tst_world_org(f, day, 10, 4242);
 }
 
@@ -69,8 +70,8 @@ static void test_who_posts_and_what_it_costs(void **state) {
     const uint32_t writers[] = {2, 7, 12};
     for (uint32_t a = 0; a < f.w.n; a++) {
         int writes = a == 2 || a == 7 || a == 12;
-        assert_int_equal(f.w.status_day[a], writes ? 3 : INT32_MIN);
-        assert_float_equal(f.w.surface[a], writes ? 0.1 : 0.0, 1e-6);
+        assert_int_equal(ts_status_day(&f.w)[a], writes ? 3 : INT32_MIN);
+        assert_float_equal(ts_surface(&f.w)[a], writes ? 0.1 : 0.0, 1e-6);
         assert_float_equal(tst_hours_except(&f.w, a, TS_HOURS_MEETINGS), 0.0, 1e-9);
     }
     /* Writers 0.25 h; readers 0.05 h per report posting: 0 reads 2, 2 reads 7, 3 reads 12. */
@@ -140,29 +141,29 @@ static void test_busy_inactive_warmup_and_root(void **state) {
     fixture f;
     fx_open(&f, ON5);
     /* Day -3: (-3 + id) % 5 == 0 for ids 3, 8 (and 13, not hired). */
-    f.w.busy[8] = 1;
+    ts_busy(&f.w)[8] = 1;
     fx_org(&f, -3);
-    assert_int_equal(f.w.status_day[3], -3);
-    assert_int_equal(f.w.status_day[8], INT32_MIN);
+    assert_int_equal(ts_status_day(&f.w)[3], -3);
+    assert_int_equal(ts_status_day(&f.w)[8], INT32_MIN);
     assert_float_equal(tst_hours(&f.w, 8, TS_HOURS_MEETINGS), 0.0, 1e-9);
     /* 8's manager reads nothing */
     assert_float_equal(tst_hours(&f.w, 2, TS_HOURS_MEETINGS), 0.0, 1e-9);
     assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.05, 1e-6);
     assert_float_equal(metric(&f), 1.0, 1e-9);
-    f.w.busy[8] = 0;
+    ts_busy(&f.w)[8] = 0;
     /* A leaver is out: 11 leaves; on day 4, (4 + id) % 5 == 0 for 1, 6 and 11. */
     ts_world_remove_agent(&f.w, 11, 3);
     fx_org(&f, 4);
-    assert_int_equal(f.w.status_day[11], INT32_MIN);
-    assert_int_equal(f.w.status_day[1], 4);
-    assert_int_equal(f.w.status_day[6], 4);
+    assert_int_equal(ts_status_day(&f.w)[11], INT32_MIN);
+    assert_int_equal(ts_status_day(&f.w)[1], 4);
+    assert_int_equal(ts_status_day(&f.w)[6], 4);
     assert_float_equal(tst_hours(&f.w, 3, TS_HOURS_MEETINGS), 0.0, 1e-9);
     assert_float_equal(metric(&f), 2.0, 1e-9);
     /* Day 5: the root (id 0) posts; no manager reads it and it observes no one. */
     fx_org(&f, 5);
-    assert_int_equal(f.w.status_day[0], 5);
+    assert_int_equal(ts_status_day(&f.w)[0], 5);
     assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 0.25, 1e-6);
-    assert_float_equal(f.w.surface[0], 0.1, 1e-6);
+    assert_float_equal(ts_surface(&f.w)[0], 0.1, 1e-6);
     tst_world_close(&f);
 }
 
@@ -177,7 +178,7 @@ static void test_every_day(void **state) {
     assert_float_equal(tst_hours(&f.w, 9, TS_HOURS_MEETINGS), 0.25, 1e-6);
     assert_float_equal(metric(&f), 13.0, 1e-9);
     for (uint32_t a = 0; a < f.w.n; a++) {
-        assert_int_equal(f.w.status_day[a], 17);
+        assert_int_equal(ts_status_day(&f.w)[a], 17);
     }
     tst_world_close(&f);
 }

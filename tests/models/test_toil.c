@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
@@ -236,7 +237,7 @@ static void test_toil_whose_debt_and_metric(void **state) {
     f.s->has_debt[1] = 1;
     f.s->debt[2] = 0.3717f;
     f.s->has_debt[2] = 1;
-    f.w.busy[6] = 1;
+    ts_busy(&f.w)[6] = 1;
     double want[7] = {0.1234, 0.1234, 0.1234, 0.2731, 0.2731, 0.3717, 0.0};
     double total = 0.0;
     for (uint32_t a = 0; a < 7; a++) {
@@ -484,7 +485,7 @@ static void toil_days(fix *f, uint32_t a, int days, const uint32_t *to, int n_to
     f->s->rows[a] = (work_row){.state = WORK_ACTIVE, .size = 1e9f};
     for (int day = 1; day <= days; day++) {
         ts_emit e = emitter(f, a, day);
-        ts_module_work.act(f->s, &f->w, a, &e);
+        ts_module_work.act(f->s, &f->w, a, ts_module_work.act_row(f->s, a), &e);
         if (f->msgs.buf.n == 0) {
             continue;
         }
@@ -567,7 +568,7 @@ static void test_toil_observation_guards(void **state) {
         f.s->debt[m] = 0.95f;
         f.s->has_debt[m] = 1;
     }
-    f.w.busy[4] = 1;
+    ts_busy(&f.w)[4] = 1;
     toil_days(&f, 4, 200, none, 0, 0, 0.0f, &share, &ok);
     assert_float_equal(share, 0.0, 0.0);
     toil_days(&f, 0, 200, none, 0, 0, 0.0f, &share, &ok);
@@ -599,7 +600,7 @@ static void report_task(fix *f, int success, int32_t day) {
     f->s->rows[3] =
         (work_row){.state = WORK_DONE, .success = (uint8_t)success, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(f, 3, day);
-    ts_module_work.act(f->s, &f->w, 3, &e);
+    ts_module_work.act(f->s, &f->w, 3, ts_module_work.act_row(f->s, 3), &e);
 }
 
 /* Work delivered is kept_word x the observation's weight of honesty evidence for each
@@ -733,7 +734,7 @@ static void test_in_system_hours_with_backlog(void **state) {
     f.s->rows[3].sys_worked = 8.0f;
     assert_float_equal(work_metric(&f, 0, 4, "leader_in_system"), 3.0 / 24.0, 1e-9);
     /* A busy leader counts its incident supervision, at most the day. */
-    f.w.busy[1] = 1;
+    ts_busy(&f.w)[1] = 1;
     h[TS_HOURS_SUPERVISION] = 9.5f;
     ts_module_work.settle(f.s, &f.w, 1);
     assert_float_equal(row->sys_worked, 0.0, 0.0);

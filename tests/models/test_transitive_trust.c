@@ -55,7 +55,7 @@ static void setup(fixture *f, const char *text, uint32_t headcount, uint32_t spa
     f->state = NULL;
     assert_int_equal(ts_module_transitive_trust.configure(f->sc, &f->w, &f->state, &err), TS_OK);
     assert_non_null(f->state);
-    assert_true(f->w.on_new_model != NULL);
+    assert_int_equal(f->w.listeners.n_first_contact, 1);
 }
 
 static void teardown(fixture *f) {
@@ -449,16 +449,20 @@ static void test_grow_nomem(void **state) {
 
 /* The engine: the section turns the module on; first contact in the apply phase (a
  * message from another module's act) is served in the next day's org phase. */
-static void seeder_act(const void *state, const ts_world *w, uint32_t agent, ts_emit *out) {
+static ts_status seeder_act(const void *state, const ts_world *w, uint32_t agent, void *row,
+                            ts_emit *out) {
+    (void)row;
     (void)state;
     if (w->day == 1 && agent == 3) {
         ts_ev_observe(out, 3, 5, 0, 1, 1.0f);
     }
+    return TS_OK;
 }
 
-static void seeder_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status seeder_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
     ts_evidence_handle(w, m);
+    return TS_OK;
 }
 
 static void test_engine_first_contact_in_apply(void **state) {

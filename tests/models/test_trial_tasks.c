@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "engine.h"
+#include "shared.h"
 #include "evidence.h"
 #include "modules.h"
 #include "trial_tasks.h"
@@ -40,9 +41,6 @@ static void setup_fix(fix *f, const char *text) {
     ts_trust_params_load(f->sc, &f->tp);
     assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
-    for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.task_domain[a] = TS_NO_TASK;
-    }
     f->w.day = 10;
     assert_int_equal(ts_module_trial_tasks.configure(f->sc, &f->w, &f->s, &err), TS_OK);
     f->day = (ts_day){.day = 10, .live = 1, .module = 9, .seed = 31337};
@@ -56,10 +54,10 @@ static void teardown_fix(fix *f) {
 
 /* What the work module's settle does when a task starts on `day`. */
 static void start_task(fix *f, uint32_t a, uint8_t d, int32_t day) {
-    f->w.task_domain[a] = d;
-    f->w.task_start[a] = day;
-    f->w.task_boost[a] = 0.0f;
-    f->w.task_trial[a] = 0;
+    ts_task_domain(&f->w)[a] = d;
+    ts_task_start(&f->w)[a] = day;
+    ts_task_boost(&f->w)[a] = 0.0f;
+    ts_task_trial(&f->w)[a] = 0;
 }
 
 static void next_day(fix *f) {
@@ -128,11 +126,11 @@ static void test_which_tasks_become_trials(void **state) {
     start_task(&f, 1, 0, 9);
     start_task(&f, 0, 1, 9);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[4], 1);
-    assert_int_equal(f.w.task_trial[5], 0);
-    assert_int_equal(f.w.task_trial[6], 1);
-    assert_int_equal(f.w.task_trial[1], 1);
-    assert_int_equal(f.w.task_trial[0], 0);
+    assert_int_equal(ts_task_trial(&f.w)[4], 1);
+    assert_int_equal(ts_task_trial(&f.w)[5], 0);
+    assert_int_equal(ts_task_trial(&f.w)[6], 1);
+    assert_int_equal(ts_task_trial(&f.w)[1], 1);
+    assert_int_equal(ts_task_trial(&f.w)[0], 0);
     /* Monitoring: 0.5 h a trial for its owner's manager, nothing for the owners. */
     assert_float_equal(hours(&f, 1), 1.0, 1e-6);
     assert_float_equal(hours(&f, 0), 0.5, 1e-6);
@@ -144,7 +142,7 @@ static void test_which_tasks_become_trials(void **state) {
     assert_float_equal(v[0], 3.0, 0.0);
     assert_float_equal(v[1], 3.0, 0.0);
     /* The boost is not the tactic's business. */
-    assert_float_equal(f.w.task_boost[4], 0.0, 0.0);
+    assert_float_equal(ts_task_boost(&f.w)[4], 0.0, 0.0);
     teardown_fix(&f);
 }
 
@@ -156,19 +154,19 @@ static void test_monitoring_while_under_way(void **state) {
     setup_fix(&f, "tactics: {trial_tasks: {}}\n");
     start_task(&f, 7, 1, 9);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[7], 1);
+    assert_int_equal(ts_task_trial(&f.w)[7], 1);
     double v[2];
     for (int k = 0; k < 4; k++) {
         next_day(&f);
         run_org(&f);
-        assert_int_equal(f.w.task_trial[7], 1);
+        assert_int_equal(ts_task_trial(&f.w)[7], 1);
         assert_float_equal(hours(&f, 2), 0.5, 1e-6);
         metrics(&f, v);
         assert_float_equal(v[0], 0.0, 0.0); /* no new trial */
         assert_float_equal(v[1], 1.0, 0.0);
     }
     /* Done and reported: idle. The flag may linger; nobody watches an idle person. */
-    f.w.task_domain[7] = TS_NO_TASK;
+    ts_task_domain(&f.w)[7] = TS_NO_TASK;
     next_day(&f);
     run_org(&f);
     assert_float_equal(hours(&f, 2), 0.0, 0.0);
@@ -180,12 +178,12 @@ static void test_monitoring_while_under_way(void **state) {
     start_task(&f, 7, 1, f.w.day);
     next_day(&f);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[7], 0);
+    assert_int_equal(ts_task_trial(&f.w)[7], 0);
     assert_float_equal(hours(&f, 2), 0.0, 0.0);
     start_task(&f, 7, 0, f.w.day);
     next_day(&f);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[7], 1);
+    assert_int_equal(ts_task_trial(&f.w)[7], 1);
     assert_float_equal(hours(&f, 2), 0.5, 1e-6);
     teardown_fix(&f);
 }
@@ -213,7 +211,7 @@ static void test_no_trial(void **state) {
         f.w.hire_day[8] = cases[k].hire_day;
         run_org(&f);
         print_message("%s\n", cases[k].what);
-        assert_int_equal(f.w.task_trial[8], 0);
+        assert_int_equal(ts_task_trial(&f.w)[8], 0);
         assert_float_equal(hours(&f, 2), 0.0, 0.0);
         teardown_fix(&f);
     }
@@ -222,12 +220,12 @@ static void test_no_trial(void **state) {
     setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.25}}\n");
     start_task(&f, 8, 2, 9);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[8], 0);
+    assert_int_equal(ts_task_trial(&f.w)[8], 0);
     teardown_fix(&f);
     setup_fix(&f, "tactics: {trial_tasks: {uncertainty: 0.24}}\n");
     start_task(&f, 8, 2, 9);
     run_org(&f);
-    assert_int_equal(f.w.task_trial[8], 1);
+    assert_int_equal(ts_task_trial(&f.w)[8], 1);
     teardown_fix(&f);
 }
 

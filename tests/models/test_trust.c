@@ -68,9 +68,9 @@ typedef struct hook_log {
     uint32_t owner, other;
 } hook_log;
 
-static void log_first_contact(const void *ctx, ts_world *w, uint32_t owner, uint32_t other,
+static void log_first_contact(void *ctx, ts_world *w, uint32_t owner, uint32_t other,
                               uint32_t slot) {
-    hook_log *log = (hook_log *)(uintptr_t)ctx;
+    hook_log *log = ctx;
     (void)w;
     (void)slot;
     log->calls++;
@@ -85,7 +85,7 @@ static void test_evidence_applies_to_the_believer(void **state) {
     assert_int_equal(ts_world_init(&w, 4, 8, 0.998, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&w, 5, 2, 0, &err), TS_OK);
     hook_log log = {0};
-    ts_evidence_set_first_contact(&w, log_first_contact, &log);
+    assert_int_equal(ts_evidence_add_first_contact(&w, log_first_contact, &log, &err), TS_OK);
     w.day = 10;
     ts_msg m = {.to = 3, .about = 4, .kind = TS_MK_OBSERVE, .domain = 2, .flags = 1, .w = 0.25f};
     assert_true(ts_evidence_handle(&w, &m));
@@ -159,7 +159,7 @@ static void test_metrics_of_strangers(void **state) {
 }
 
 /* Direct evidence in the org phase moves the metrics by hand-computable amounts. */
-static void seed_org(void *state, ts_world *w, ts_day *d) {
+static ts_status seed_org(void *state, ts_world *w, const ts_day *d) {
     (void)state;
     if (d->day == 1) {
         /* Agent 1 sees agent 2 succeed 3 times in domain 0 on the first day of their
@@ -168,6 +168,7 @@ static void seed_org(void *state, ts_world *w, ts_day *d) {
             ts_ev_observe_now(w, 1, 2, 0, 1, 1.0f);
         }
     }
+    return TS_OK;
 }
 
 static void test_metrics_from_one_model(void **state) {

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
@@ -208,7 +209,7 @@ static void test_own_up_and_conceal(void **state) {
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     float w = 0, x = 0, y = 0;
     /* The manager (no decision: weight 0.5) sees the failure, less what the apology takes
      * back (credit 0.5 x apology 0.5 x empathy 0.6), honesty and the apology's goodwill. */
@@ -231,7 +232,7 @@ static void test_own_up_and_conceal(void **state) {
     f.w.safety[3] = 0.0f;
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 30.0f};
     e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     /* The manager takes the hidden failure for a kept word: 0.1 of its weight 0.5. */
     assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
     assert_float_equal(w, 0.1 * 0.5, 1e-6);
@@ -247,10 +248,10 @@ static void test_own_up_and_conceal(void **state) {
     int found_day = -1;
     for (int day = 11; day < 611 && found_day < 0; day++) {
         f.w.day = day;
-        f.w.busy[3] = 1; /* keep the owner from starting new tasks */
+        ts_busy(&f.w)[3] = 1; /* keep the owner from starting new tasks */
         e = emitter(&f, 3);
         e.day = day;
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         if (row->discovered) {
             found_day = day;
         }
@@ -317,8 +318,8 @@ static void test_hours_of_a_day(void **state) {
     teardown_fix(&f);
 }
 
-/* Tactics' hooks: w->surface raises today's chance that a hidden defect surfaces; a
- * status update (w->status_day) is news that resets the stakeholders' uncertainty. */
+/* Tactics' hooks: ts_surface(w) raises today's chance that a hidden defect surfaces; a
+ * status update (ts_status_day(w)) is news that resets the stakeholders' uncertainty. */
 static void test_surface_and_status_hooks(void **state) {
     (void)state;
     fix f;
@@ -326,9 +327,9 @@ static void test_surface_and_status_hooks(void **state) {
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_ACTIVE, .size = 50.0f};
     row->defects[0] = (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
-    f.w.surface[3] = 1.0f; /* certain to surface today */
+    ts_surface(&f.w)[3] = 1.0f; /* certain to surface today */
     ts_emit e = emitter(&f, 3);
-    ts_module_work.act(f.s, &f.w, 3, &e);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     assert_int_equal(row->discovered, 1);
     assert_float_equal(row->rework, 4.4, 1e-5);
     /* FUD: 2 stakeholders, decided on day 4, today 10: 0.6 each; after a status update on
@@ -347,7 +348,7 @@ static void test_surface_and_status_hooks(void **state) {
     }
     assert_true(k_fud < ts_module_work.n_metrics);
     assert_float_equal(v[k_fud], 0.6, 1e-9);
-    f.w.status_day[3] = 8;
+    ts_status_day(&f.w)[3] = 8;
     memset(acc, 0, sizeof acc);
     ts_module_work.measure(f.s, &f.w, 3, 4, acc);
     ts_module_work.day_end(f.s, &f.w, acc, v);
@@ -362,15 +363,16 @@ static void test_task_view_boost_and_trial(void **state) {
     setup_fix(&f, 0, "");
     work_row *row = &f.s->rows[4];
     ts_emit e = emitter(&f, 4);
-    ts_module_work.act(f.s, &f.w, 4, &e); /* starts a task on day 10 */
+    ts_module_work.act(f.s, &f.w, 4, ts_module_work.act_row(f.s, 4),
+                       &e); /* starts a task on day 10 */
     assert_int_equal(row->state, WORK_ACTIVE);
-    f.w.task_boost[4] = 0.4f; /* left from an earlier task: cleared */
+    ts_task_boost(&f.w)[4] = 0.4f; /* left from an earlier task: cleared */
     ts_module_work.settle(f.s, &f.w, 4);
-    assert_int_equal(f.w.task_start[4], 10);
-    assert_int_equal(f.w.task_domain[4], row->domain);
-    assert_float_equal(f.w.task_boost[4], 0.0, 0.0);
+    assert_int_equal(ts_task_start(&f.w)[4], 10);
+    assert_int_equal(ts_task_domain(&f.w)[4], row->domain);
+    assert_float_equal(ts_task_boost(&f.w)[4], 0.0, 0.0);
     /* Competence 0, but help worth 1: it succeeds. */
-    f.w.task_boost[4] = 1.0f;
+    ts_task_boost(&f.w)[4] = 1.0f;
     row->done = row->size;
     ts_module_work.settle(f.s, &f.w, 4);
     assert_int_equal(row->state, WORK_DONE);
@@ -379,12 +381,12 @@ static void test_task_view_boost_and_trial(void **state) {
      * evidence, and a tenth of the task is reworked. */
     row->success = 0;
     row->size = 30.0f;
-    f.w.task_trial[4] = 1;
+    ts_task_trial(&f.w)[4] = 1;
     f.w.candor[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
     f.w.day = 11;
     e = emitter(&f, 4);
     e.day = 11;
-    ts_module_work.act(f.s, &f.w, 4, &e);
+    ts_module_work.act(f.s, &f.w, 4, ts_module_work.act_row(f.s, 4), &e);
     float w = 0;
     assert_int_equal(count_kind(&f, 1, TS_MK_OBSERVE, &w, NULL, NULL), 1);
     assert_float_equal(w, 2.0, 0.0);

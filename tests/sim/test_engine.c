@@ -54,7 +54,7 @@ static ts_status t_grow(void *state, const ts_world *w, ts_error *err) {
     return TS_OK;
 }
 
-static void t_org(void *state, ts_world *w, ts_day *d) {
+static ts_status t_org(void *state, ts_world *w, const ts_day *d) {
     (void)state;
     if (d->live && d->day % 3 == 0) {
         ts_rng r;
@@ -62,9 +62,11 @@ static void t_org(void *state, ts_world *w, ts_day *d) {
         uint32_t id;
         ts_world_add_agent(w, ts_rng_below(&r, w->n), d->day, &id, NULL);
     }
+    return TS_OK;
 }
 
-static void t_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status t_act(const void *state, const ts_world *w, uint32_t a, void *row, ts_emit *out) {
+    (void)row;
     (void)state;
     ts_rng r;
     ts_emit_rng(out, &r);
@@ -78,9 +80,10 @@ static void t_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out
                                        .w = (float)ts_rng_uniform(&r)});
         }
     }
+    return TS_OK;
 }
 
-static void t_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status t_handle(void *state, ts_world *w, const ts_msg *m) {
     tstate *s = state;
     /* Order-sensitive on purpose: a different delivery order changes the bits. */
     s->score[m->to] = s->score[m->to] * 0.9 + m->w * (1.0 + 1e-3 * m->from);
@@ -92,17 +95,20 @@ static void t_handle(void *state, ts_world *w, const ts_msg *m) {
         ts_relstore_add_competence(&w->models, m->to, (uint32_t)slot, w->day, m->domain, m->w,
                                    1.0f - m->w);
     }
+    return TS_OK;
 }
 
-static void t_settle(void *state, ts_world *w, uint32_t a) {
+static ts_status t_settle(void *state, ts_world *w, uint32_t a) {
     tstate *s = state;
     (void)w;
     s->score[a] *= 0.999;
+    return TS_OK;
 }
 
 static const ts_metric_decl t_metrics[] = {{"test_score", "score", "Mean test score."}};
 
-static void t_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
+static ts_status t_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                           double *acc) {
     const tstate *s = state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a]) {
@@ -110,12 +116,14 @@ static void t_measure(const void *state, const ts_world *w, uint32_t a0, uint32_
             acc[1] += 1.0;
         }
     }
+    return TS_OK;
 }
 
-static void t_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status t_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     (void)state;
     (void)w;
     values[0] = acc[0] / acc[1];
+    return TS_OK;
 }
 
 static const ts_module test_module = {
@@ -214,8 +222,10 @@ static void test_days_rows_and_growth(void **state) {
     assert_in_range((long)acq->values[30], 55, 85);
     const ts_series *ts = tst_series(&r, "test_score");
     assert_true(ts->values[30] > 0.0);
-    /* Per-agent table: one row per agent ever hired. */
-    assert_true(r.agents.n_cols >= 8);
+    /* Per-agent table: one row per agent ever hired; the engine's columns are identity,
+     * position and models held (traits are the modules' to report). */
+    assert_int_equal(r.agents.n_cols, 6);
+    assert_string_equal(r.agents.cols[5].name, "models_held");
     assert_int_equal(r.agents.cols[0].n, 2510);
     ts_result_free(&r);
     ts_engine_free(e);
@@ -288,41 +298,48 @@ static ts_status probe_grow(void *state, const ts_world *w, ts_error *err) {
     return TS_OK;
 }
 
-static void probe_org(void *state, ts_world *w, ts_day *d) {
+static ts_status probe_org(void *state, ts_world *w, const ts_day *d) {
     probe_state *s = state;
     ts_rng r;
     ts_day_rng(d, 0, &r);
     s->org_sum += ts_rng_uniform(&r) * (double)w->n;
+    return TS_OK;
 }
 
-static void probe_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status probe_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     (void)w;
     ts_rng r;
     ts_emit_rng(out, &r);
     ts_emit_send(out, (ts_msg){.to = a, .about = a, .w = (float)ts_rng_uniform(&r)});
+    return TS_OK;
 }
 
-static void probe_handle(void *state, ts_world *w, const ts_msg *m) {
+static ts_status probe_handle(void *state, ts_world *w, const ts_msg *m) {
     probe_state *s = state;
     (void)w;
     s->sum[m->to] += m->w;
+    return TS_OK;
 }
 
 static const ts_metric_decl probe_metrics[] = {{"probe", "draws", "Sum of the probe's draws."}};
 
-static void probe_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
-                          double *acc) {
+static ts_status probe_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                               double *acc) {
     const probe_state *s = state;
     for (uint32_t a = a0; a < a1; a++) {
         acc[0] += w->active[a] ? s->sum[a] * (double)(a + 1) : 0.0;
     }
+    return TS_OK;
 }
 
-static void probe_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+static ts_status probe_day_end(void *state, const ts_world *w, const double *acc, double *values) {
     const probe_state *s = state;
     (void)w;
     values[0] = acc[0] + s->org_sum;
+    return TS_OK;
 }
 
 static const ts_module probe_module = {
@@ -340,21 +357,25 @@ static const ts_module probe_module = {
     .day_end = probe_day_end,
 };
 
-static void noise_org(void *state, ts_world *w, ts_day *d) {
+static ts_status noise_org(void *state, ts_world *w, const ts_day *d) {
     (void)state;
     (void)w;
     ts_rng r;
     ts_day_rng(d, 0, &r);
     (void)ts_rng_u32(&r);
+    return TS_OK;
 }
 
-static void noise_act(const void *state, const ts_world *w, uint32_t a, ts_emit *out) {
+static ts_status noise_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                           ts_emit *out) {
+    (void)row;
     (void)state;
     (void)w;
     (void)a;
     ts_rng r;
     ts_emit_rng(out, &r);
     (void)ts_rng_u32(&r);
+    return TS_OK;
 }
 
 static const ts_section noise_section = {.name = "tactics.one_on_ones", .optional = 1};

@@ -9,6 +9,8 @@
 
 #include "world.h"
 
+#include <string.h>
+
 static void build(ts_world *w, uint32_t n, uint32_t span) {
     ts_error err;
     assert_int_equal(ts_world_init(w, 4, 16, 0.998, &err), TS_OK);
@@ -118,22 +120,67 @@ static void test_growth_keeps_content(void **state) {
     ts_world_free(&w);
 }
 
-static void test_default_score(void **state) {
+/* Registered columns: agents present and future start at the initial value, growth keeps
+ * the content, a daily column is reset, and the same name registers once. */
+static void test_columns(void **state) {
     (void)state;
-    ts_belief b = {0};
-    b.alpha_e[0] = 6.0f; /* mean (1+6)/(2+6+2) = 0.7 with beta_e 2 */
-    b.beta_e[0] = 2.0f;
-    b.integ_a_e = 2.0f; /* nu = 3 / 4 = 0.75 */
-    b.goodwill = 0.4f;
-    float mean[2], sd[2], trust[2], integ;
-    ts_world_default_score(NULL, &b, 2, mean, sd, trust, &integ);
-    double mu = 0.7, s = sqrt(mu * (1 - mu) / 11.0);
-    assert_float_equal(mean[0], mu, 1e-6);
-    assert_float_equal(sd[0], s, 1e-6);
-    assert_float_equal(integ, 0.75, 1e-6);
-    assert_float_equal(trust[0], 0.75 * (mu - 0.5 * s) + 0.04, 1e-6);
-    /* Domain 1 has no evidence: the uniform prior. */
-    assert_float_equal(mean[1], 0.5, 1e-6);
+    ts_world w;
+    ts_error err;
+    build(&w, 5, 2);
+    const int32_t never = -77;
+    uint32_t daily, kept, again;
+    assert_int_equal(ts_world_column_add(&w, "flag", sizeof(float), 1, NULL, &daily, &err), TS_OK);
+    assert_int_equal(ts_world_column_add(&w, "since", sizeof(int32_t), 0, &never, &kept, &err),
+                     TS_OK);
+    assert_int_equal(daily, 0);
+    assert_int_equal(kept, 1);
+    assert_int_equal(ts_world_column_find(&w, "since"), 1);
+    assert_int_equal(ts_world_column_find(&w, "absent"), -1);
+    int32_t *since = w.cols[kept].data;
+    for (uint32_t a = 0; a < 5; a++) {
+        assert_int_equal(since[a], -77);
+    }
+    /* The same layout finds the column; another layout is refused. */
+    assert_int_equal(ts_world_column_add(&w, "since", sizeof(int32_t), 0, &never, &again, &err),
+                     TS_OK);
+    assert_int_equal(again, kept);
+    assert_int_equal(ts_world_column_add(&w, "since", sizeof(int32_t), 1, &never, &again, &err),
+                     TS_ERR_INTERNAL);
+    assert_int_equal(ts_world_column_add(&w, "wide", 16, 0, NULL, &again, &err), TS_ERR_INTERNAL);
+    since[3] = 41;
+    ((float *)w.cols[daily].data)[2] = 0.3717f;
+    uint32_t id = 0;
+    for (int k = 0; k < 200; k++) {
+        assert_int_equal(ts_world_add_agent(&w, 0, 1, &id, &err), TS_OK);
+    }
+    since = w.cols[kept].data;
+    assert_int_equal(since[3], 41);
+    assert_int_equal(since[id], -77);
+    float *flag = w.cols[daily].data;
+    assert_float_equal(flag[2], 0.3717f, 0.0f);
+    assert_float_equal(flag[id], 0.0f, 0.0f);
+    ts_world_clear_daily(&w);
+    assert_float_equal(flag[2], 0.0f, 0.0f);
+    assert_int_equal(since[3], 41);
+    ts_world_free(&w);
+}
+
+/* A full registry refuses one more column. */
+static void test_columns_full(void **state) {
+    (void)state;
+    ts_world w;
+    ts_error err;
+    static const char *const names[TS_WORLD_MAX_COLUMNS + 1] = {
+        "c0", "c1",  "c2",  "c3",  "c4",  "c5",  "c6",  "c7", "c8",
+        "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16"};
+    build(&w, 3, 2);
+    uint32_t i;
+    for (int k = 0; k < TS_WORLD_MAX_COLUMNS; k++) {
+        assert_int_equal(ts_world_column_add(&w, names[k], 1, 0, NULL, &i, &err), TS_OK);
+    }
+    assert_int_equal(ts_world_column_add(&w, names[TS_WORLD_MAX_COLUMNS], 1, 0, NULL, &i, &err),
+                     TS_ERR_INTERNAL);
+    ts_world_free(&w);
 }
 
 int main(void) {
@@ -143,7 +190,8 @@ int main(void) {
         cmocka_unit_test(test_move_updates_subtree_depths),
         cmocka_unit_test(test_common_manager),
         cmocka_unit_test(test_growth_keeps_content),
-        cmocka_unit_test(test_default_score),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_columns_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,19 +258,91 @@ void tst_world_close(tst_world *f) {
     ts_scenario_free(f->sc);
 }
 
+/* A message of the day and its place in emission order (senders act in id order, so the
+ * place orders by sender, then emission, as the engine's delivery does). */
+typedef struct tst_placed {
+    ts_msg m;
+    size_t at;
+} tst_placed;
+
+static int tst_by_receiver(const void *x, const void *y) {
+    const tst_placed *a = x, *b = y;
+    if (a->m.to != b->m.to) {
+        return a->m.to < b->m.to ? -1 : 1;
+    }
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
 void tst_world_org(tst_world *f, int32_t day, uint8_t module, uint64_t seed) {
     ts_world *w = &f->w;
     memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
     w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = module, .seed = seed};
-    f->mod->org(f->st, w, &d);
+    ts_error err;
+    ts_day d = {.day = day, .live = day >= 1, .module = module, .seed = seed, .err = &err};
+    /* Agents the test added since configure, then those org adds: the engine tells the
+     * modules after its creation and after each org phase. */
+    if (f->mod->grow) {
+        assert_int_equal(f->mod->grow(f->st, w, &err), TS_OK);
+    }
+    if (f->mod->org) {
+        assert_int_equal(f->mod->org(f->st, w, &d), TS_OK);
+    }
+    if (f->mod->grow) {
+        assert_int_equal(f->mod->grow(f->st, w, &err), TS_OK);
+    }
+    if (!f->mod->act) {
+        return;
+    }
+    /* Act for every active agent, then each receiver's inbox applied in order. */
+    ts_msgbuf buf = {0};
+    uint32_t hist[1] = {0};
+    for (uint32_t a = 0; a < w->n; a++) {
+        if (!w->active[a]) {
+            continue;
+        }
+        ts_emit e = {.buf = &buf,
+                     .hist = hist,
+                     .bucket_shift = 31,
+                     .from = a,
+                     .module = module,
+                     .stream = ts_module_stream_key(f->mod->name),
+                     .day = day,
+                     .seed = seed};
+        void *row = f->mod->act_row ? f->mod->act_row(f->st, a) : NULL;
+        assert_int_equal(f->mod->act(f->st, w, a, row, &e), TS_OK);
+        assert_false(e.failed);
+    }
+    tst_placed *p = calloc(buf.n ? buf.n : 1, sizeof *p);
+    assert_non_null(p);
+    for (size_t k = 0; k < buf.n; k++) {
+        p[k] = (tst_placed){buf.msgs[k], k};
+    }
+    qsort(p, buf.n, sizeof *p, tst_by_receiver);
+    size_t k = 0;
+    for (uint32_t a = 0; a < w->n; a++) {
+        for (; k < buf.n && p[k].m.to == a; k++) {
+            if (f->mod->handle) {
+                assert_int_equal(f->mod->handle(f->st, w, &p[k].m), TS_OK);
+            }
+        }
+        if (w->active[a] && f->mod->settle) {
+            assert_int_equal(f->mod->settle(f->st, w, a), TS_OK);
+        }
+    }
+    free(p);
+    ts_msgbuf_free(&buf);
 }
 
 void tst_world_metrics(tst_world *f, double *v, size_t n) {
     for (size_t k = 0; k < n; k++) {
         v[k] = -1.0;
     }
-    f->mod->day_end(f->st, &f->w, NULL, v);
+    double acc[64] = {0};
+    assert_true(f->mod->n_acc <= 64);
+    if (f->mod->measure) {
+        assert_int_equal(f->mod->measure(f->st, &f->w, 0, f->w.n, acc), TS_OK);
+    }
+    f->mod->day_end(f->st, &f->w, f->mod->n_acc ? acc : NULL, v);
 }
 
 float tst_evidence(const ts_world *w, uint32_t a, uint32_t b, ts_belief *bel) {

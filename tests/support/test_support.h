@@ -128,10 +128,14 @@ void tst_world_configure(tst_world *f);
 /* Frees the module state (if any), the world and the scenario. */
 void tst_world_close(tst_world *f);
 
-/* One org phase on `day` as the engine runs it (hours ledger cleared first). */
+/* One day of the module on `day` as the engine runs it: the hours ledger cleared (the
+ * daily shared columns are the test's, as another module's org would set them), org, then act for
+ * every active agent and each receiver's messages applied in delivery order (receiver, sender,
+ * emission), then settle. */
 void tst_world_org(tst_world *f, int32_t day, uint8_t module, uint64_t seed);
 
-/* The module's n day-end metrics into v (each -1 first, so a metric left unset shows). */
+/* The module's n day-end metrics into v (each -1 first, so a metric left unset shows),
+ * from its measure over every agent when it has one. */
 void tst_world_metrics(tst_world *f, double *v, size_t n);
 
 /* Competence evidence of a's model of b today (0 without a model); its belief in *bel

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
@@ -223,7 +224,7 @@ static void report_forced(fix *f, int forced_now) {
                                .domain = 2,
                                .size = 40.0f};
     ts_emit e = emitter(f, 3, 11);
-    ts_module_work.act(f->s, &f->w, 3, &e);
+    ts_module_work.act(f->s, &f->w, 3, ts_module_work.act_row(f->s, 3), &e);
 }
 
 /* handling: owned owns up even for someone who would hide it (candour and safety 0):
@@ -279,9 +280,9 @@ static void test_handling_concealed(void **state) {
     assert_int_equal(row->defects[0].active, 1);
     assert_int_equal(row->defects[0].due_day, 18);
     for (int32_t day = 12; day <= 18; day++) {
-        f.w.busy[3] = 1; /* no new tasks */
+        ts_busy(&f.w)[3] = 1; /* no new tasks */
         ts_emit e = emitter(&f, 3, day);
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         assert_int_equal(row->discovered, day == 18);
         assert_int_equal(row->defects[0].active, day < 18);
     }
@@ -315,9 +316,9 @@ static void test_concealed_beyond_four_defects(void **state) {
             row->domain = 2;
             row->size = 40.0f;
         }
-        f.w.busy[3] = day > 15; /* no new tasks after the five */
+        ts_busy(&f.w)[3] = day > 15; /* no new tasks after the five */
         ts_emit e = emitter(&f, 3, day);
-        ts_module_work.act(f.s, &f.w, 3, &e);
+        ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
         concealed += row->concealed;
         discovered += row->discovered;
     }

@@ -1,0 +1,36 @@
+#include "shared.h"
+
+#include <limits.h>
+
+ts_status ts_shared_register(ts_world *w, ts_error *err) {
+    static const int32_t never = INT32_MIN;
+    static const uint8_t no_task = TS_NO_TASK;
+    static const struct {
+        const char *name;
+        size_t size;
+        int daily;
+        const void *init;
+    } cols[TS_SHARED_N] = {
+        [TS_SHARED_BUSY] = {"busy", sizeof(uint8_t), 1, NULL},
+        [TS_SHARED_SURFACE] = {"surface", sizeof(float), 1, NULL},
+        [TS_SHARED_STATUS_DAY] = {"status_day", sizeof(int32_t), 0, &never},
+        [TS_SHARED_TASK_DOMAIN] = {"task_domain", sizeof(uint8_t), 0, &no_task},
+        [TS_SHARED_TASK_START] = {"task_start", sizeof(int32_t), 0, &never},
+        [TS_SHARED_TASK_BOOST] = {"task_boost", sizeof(float), 0, NULL},
+        [TS_SHARED_TASK_TRIAL] = {"task_trial", sizeof(uint8_t), 0, NULL},
+    };
+    for (uint32_t k = 0; k < TS_SHARED_N; k++) {
+        uint32_t index;
+        ts_status st = ts_world_column_add(w, cols[k].name, cols[k].size, cols[k].daily,
+                                           cols[k].init, &index, err);
+        if (st != TS_OK) {
+            return st;
+        }
+        if (index != k) {
+            return ts_error_set(err, TS_ERR_INTERNAL,
+                                "shared column %s registered after another module's column",
+                                cols[k].name);
+        }
+    }
+    return TS_OK;
+}

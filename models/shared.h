@@ -1,0 +1,66 @@
+/* The per-agent columns several modules share, and the one way to reach them. Each has one
+ * owner (the module that keeps it right) and readers; a writer other than the owner is
+ * named below and writes only in the serial org phase. They live in the world's column
+ * registry (sim/world.h), which knows their sizes but not their meaning, so that the world
+ * holds only what every module shares (people, tree, mental models, hours).
+ *
+ *   column       type      owner      other writers (org)               readers
+ *   busy         uint8_t   incident   -                                 tactics, work
+ *   surface      float     work       one_on_ones, status_updates,      work (act)
+ *                                     inspection_forums
+ *   status_day   int32_t   work       status_updates, inspection_forums work (measure)
+ *   task_domain  uint8_t   work       -                                 ask_for_help, trial_tasks
+ *   task_start   int32_t   work       -                                 ask_for_help, trial_tasks
+ *   task_boost   float     work       ask_for_help                      work (settle)
+ *   task_trial   uint8_t   work       trial_tasks                       work (act)
+ *
+ * busy and surface are daily: every day starts with nobody busy and no extra chance. A
+ * module that reads or writes a column calls ts_shared_register at configure, which
+ * registers all of them in this order, so the indices below hold whichever modules are
+ * on: a column whose owner is off stays at its initial value (nobody busy, no task).
+ * The accessors give const entries for a const world (act, measure) and writable ones
+ * for a mutable world (org, apply). */
+#ifndef TS_MODELS_SHARED_H
+#define TS_MODELS_SHARED_H
+
+#include "world.h"
+
+#include <stdint.h>
+
+/* The task domain of someone idle. */
+#define TS_NO_TASK 255
+
+enum {
+    TS_SHARED_BUSY,
+    TS_SHARED_SURFACE,
+    TS_SHARED_STATUS_DAY,
+    TS_SHARED_TASK_DOMAIN,
+    TS_SHARED_TASK_START,
+    TS_SHARED_TASK_BOOST,
+    TS_SHARED_TASK_TRIAL,
+    TS_SHARED_N
+};
+
+/* Registers every shared column (idempotent). Must run before any other module registers
+ * a column of its own, so that the shared ones keep the indices above. */
+ts_status ts_shared_register(ts_world *w, ts_error *err);
+
+#define TS_SHARED_(w, k, T)                                                                        \
+    _Generic((w), const ts_world *: (const T *)(w)->cols[k].data, ts_world *: (T *)(w)->cols[k].data)
+
+/* Unavailable for normal work today (on an incident). */
+#define ts_busy(w) TS_SHARED_(w, TS_SHARED_BUSY, uint8_t)
+/* Extra chance today that hidden problems of the agent's work surface. */
+#define ts_surface(w) TS_SHARED_(w, TS_SHARED_SURFACE, float)
+/* Last day the agent shared the status of its work. */
+#define ts_status_day(w) TS_SHARED_(w, TS_SHARED_STATUS_DAY, int32_t)
+/* Domain of the current task; TS_NO_TASK when idle. */
+#define ts_task_domain(w) TS_SHARED_(w, TS_SHARED_TASK_DOMAIN, uint8_t)
+/* Day the current task started. */
+#define ts_task_start(w) TS_SHARED_(w, TS_SHARED_TASK_START, int32_t)
+/* Extra success probability of the current task (help asked for). */
+#define ts_task_boost(w) TS_SHARED_(w, TS_SHARED_TASK_BOOST, float)
+/* The current task is a trial task. */
+#define ts_task_trial(w) TS_SHARED_(w, TS_SHARED_TASK_TRIAL, uint8_t)
+
+#endif

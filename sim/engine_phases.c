@@ -1,0 +1,387 @@
+/* The phases of the engine's day loop (the loop itself is at the top of engine.c). Each
+ * parallel phase works on fixed blocks of TS_BLOCK agents, so what it computes does not
+ * depend on the thread count; a hook's failure is reported for the lowest block that
+ * failed, so the message does not either. */
+#include "engine_internal.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The engine's own daily metrics: what it can measure of any organisation. */
+const ts_metric_decl engine_metrics[EM_COUNT] = {
+    {"headcount", "people", "Agents employed at the end of the day."},
+    {"managers", "people", "Employed agents with at least one direct report."},
+    {"depth", "levels", "Levels of the org tree (the CEO alone is 1)."},
+    {"acquaintances", "models", "Mean number of mental models an employed agent holds."},
+};
+/* Accumulators: active, managers, models held. */
+enum { EA_ACTIVE, EA_MANAGERS, EA_MODELS, EA_COUNT };
+
+/* Threads for a phase over nb blocks: more threads than blocks would only wait. */
+static int phase_threads(const ts_engine *e, size_t nb) {
+    return (size_t)e->opt.threads < nb ? e->opt.threads : (int)(nb ? nb : 1);
+}
+
+/* The first failure of a parallel phase: the lowest block, then the lowest module. */
+typedef struct phase_failure {
+    ts_status st;
+    size_t block, module;
+} phase_failure;
+
+static void phase_fail(phase_failure *f, ts_status st, size_t b, size_t m) {
+#pragma omp critical(ts_engine_failure)
+    {
+        if (f->st == TS_OK || b < f->block || (b == f->block && m < f->module)) {
+            f->st = st;
+            f->block = b;
+            f->module = m;
+        }
+    }
+}
+
+static ts_status phase_failed(const ts_engine *e, const phase_failure *f, const char *phase,
+                              ts_error *err) {
+    if (f->st == TS_OK) {
+        return TS_OK;
+    }
+    return ts_error_set(err, f->st, "module %s failed in %s: %s", e->mods[f->module]->name, phase,
+                        ts_status_message(f->st));
+}
+
+/* Sizes the per-block arrays for the current headcount; only reallocates on growth. */
+ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
+    size_t nb = engine_n_blocks(e->w.n ? e->w.n : 1);
+    size_t n_buckets = ((size_t)e->w.n >> TS_BLOCK_SHIFT) + 1;
+    if (nb > e->n_blocks_alloc) {
+        size_t n_new = nb * 2;
+        ts_block_msgs *b = realloc(e->blocks, n_new * sizeof *b);
+        if (b) {
+            e->blocks = b;
+        }
+        size_t *bb = realloc(e->block_begin, n_new * sizeof *bb);
+        if (bb) {
+            e->block_begin = bb;
+        }
+        int *bt = realloc(e->block_thread, n_new * sizeof *bt);
+        if (bt) {
+            e->block_thread = bt;
+        }
+        double *acc = realloc(e->acc, n_new * (e->n_acc ? e->n_acc : 1) * sizeof *acc);
+        if (acc) {
+            e->acc = acc;
+        }
+        if (!b || !bb || !bt || !acc) {
+            return ts_error_set(err, TS_ERR_NOMEM, "out of memory for %zu agent blocks", nb);
+        }
+        e->n_blocks_alloc = n_new;
+    }
+    if (nb * n_buckets > e->n_hist_alloc) {
+        size_t n_new = nb * n_buckets * 4;
+        uint32_t *h = realloc(e->hist, n_new * sizeof *h);
+        if (!h) {
+            return ts_error_set(err, TS_ERR_NOMEM, "out of memory for message buckets");
+        }
+        e->hist = h;
+        e->n_hist_alloc = n_new;
+    }
+    return TS_OK;
+}
+
+/* Tells the modules that agents were added (their per-agent arrays must follow). */
+ts_status engine_notify_growth(ts_engine *e, ts_error *err) {
+    if (e->w.n == e->n_seen) {
+        return TS_OK;
+    }
+    e->n_seen = e->w.n;
+    for (size_t m = 0; m < e->n_mods; m++) {
+        if (e->mods[m]->grow) {
+            ts_status st = e->mods[m]->grow(e->state[m], &e->w, err);
+            if (st != TS_OK) {
+                return st;
+            }
+        }
+    }
+    return engine_reserve_blocks(e, err);
+}
+
+ts_status engine_setup_metrics(ts_engine *e, ts_error *err) {
+    e->acc_off = calloc(e->n_mods + 1, sizeof *e->acc_off);
+    e->val_off = calloc(e->n_mods + 1, sizeof *e->val_off);
+    if (!e->acc_off || !e->val_off) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    size_t na = EA_COUNT, nv = EM_COUNT;
+    for (size_t m = 0; m < e->n_mods; m++) {
+        e->acc_off[m] = na;
+        e->val_off[m] = nv;
+        na += e->mods[m]->n_acc;
+        nv += e->mods[m]->n_metrics;
+    }
+    e->acc_off[e->n_mods] = na;
+    e->val_off[e->n_mods] = nv;
+    e->n_acc = na;
+    e->n_values = nv;
+    e->acc_sum = calloc(na, sizeof *e->acc_sum);
+    e->values = calloc(nv, sizeof *e->values);
+    e->series = calloc(nv, sizeof *e->series);
+    if (!e->acc_sum || !e->values || !e->series) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    return TS_OK;
+}
+
+ts_status engine_day_begin(ts_engine *e, ts_error *err) {
+    (void)err;
+    e->w.day++;
+    /* Each day's hours ledger starts empty, and the modules' daily columns afresh. */
+    memset(e->w.hours, 0, (size_t)e->w.n * TS_HOURS_SLOTS * sizeof *e->w.hours);
+    ts_world_clear_daily(&e->w);
+    return TS_OK;
+}
+
+ts_status engine_phase_org(ts_engine *e, ts_error *err) {
+    for (size_t m = 0; m < e->n_mods; m++) {
+        if (e->mods[m]->org) {
+            ts_day d = {.day = e->w.day,
+                        .live = e->w.day >= 1,
+                        .module = (uint8_t)m,
+                        .stream = e->stream[m],
+                        .seed = e->opt.seed,
+                        .err = err};
+            ts_status st = e->mods[m]->org(e->state[m], &e->w, &d);
+            if (st != TS_OK) {
+                return st;
+            }
+        }
+    }
+    return TS_OK;
+}
+
+ts_status engine_phase_act(ts_engine *e, ts_error *err) {
+    const ts_world *w = &e->w;
+    size_t nb = engine_n_blocks(w->n);
+    size_t n_buckets = ((size_t)w->n >> TS_BLOCK_SHIFT) + 1;
+    int failed = 0;
+    phase_failure fail = {TS_OK, 0, 0};
+    phase_failure *pf = &fail;
+    for (int t = 0; t < e->n_arena; t++) {
+        e->arena[t].n = 0;
+    }
+    const ts_module **mods = (const ts_module **)e->mods;
+    const uint32_t *stream = e->stream;
+    void **state = e->state;
+    size_t n_mods = e->n_mods;
+    ts_msgbuf *arena = e->arena;
+    size_t *block_begin = e->block_begin;
+    int *block_thread = e->block_thread;
+    ts_block_msgs *blocks = e->blocks;
+    uint32_t *hist = e->hist;
+    uint64_t seed = e->opt.seed;
+
+#pragma omp parallel num_threads(phase_threads(e, nb)) default(none)                               \
+    shared(w, nb, n_buckets, mods, stream, state, n_mods, arena, block_begin, block_thread,        \
+           blocks, hist, seed, pf) reduction(|                                                     \
+                                             : failed)
+    {
+        int t = omp_get_thread_num();
+        ts_msgbuf *buf = &arena[t];
+#pragma omp for schedule(dynamic, 1)
+        for (size_t b = 0; b < nb; b++) {
+            uint32_t *h = hist + b * n_buckets;
+            memset(h, 0, n_buckets * sizeof *h);
+            size_t begin = buf->n;
+            uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+            for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
+                if (!w->active[a]) {
+                    continue;
+                }
+                for (size_t m = 0; m < n_mods; m++) {
+                    if (!mods[m]->act) {
+                        continue;
+                    }
+                    ts_emit em = {.buf = buf,
+                                  .hist = h,
+                                  .bucket_shift = TS_BLOCK_SHIFT,
+                                  .from = a,
+                                  .module = (uint8_t)m,
+                                  .stream = stream[m],
+                                  .day = w->day,
+                                  .seed = seed};
+                    void *row = mods[m]->act_row ? mods[m]->act_row(state[m], a) : NULL;
+                    ts_status st = mods[m]->act(state[m], w, a, row, &em);
+                    if (st != TS_OK) {
+                        phase_fail(pf, st, b, m);
+                    }
+                    failed |= em.failed;
+                }
+            }
+            block_begin[b] = begin;
+            block_thread[b] = t;
+            blocks[b].n = buf->n - begin;
+            blocks[b].hist = h;
+        }
+    }
+    if (failed) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the day's messages");
+    }
+    ts_status st = phase_failed(e, &fail, "act", err);
+    if (st != TS_OK) {
+        return st;
+    }
+    /* Arenas may have moved while growing: point the blocks at them only now. */
+    for (size_t b = 0; b < nb; b++) {
+        e->blocks[b].msgs = e->arena[e->block_thread[b]].msgs + e->block_begin[b];
+    }
+    return TS_OK;
+}
+
+ts_status engine_phase_deliver(ts_engine *e, ts_error *err) {
+    size_t nb = engine_n_blocks(e->w.n);
+    if (nb == 0) {
+        return TS_OK;
+    }
+    ts_status st =
+        ts_deliver_run(&e->dlv, e->blocks, nb, e->w.n, TS_BLOCK_SHIFT, phase_threads(e, nb), err);
+    if (st == TS_OK) {
+        e->n_messages += e->dlv.start[e->w.n];
+    }
+    return st;
+}
+
+ts_status engine_phase_apply(ts_engine *e, ts_error *err) {
+    ts_world *w = &e->w;
+    size_t nb = engine_n_blocks(w->n);
+    if (nb == 0) {
+        return TS_OK;
+    }
+    const ts_msg *out = e->dlv.out;
+    const size_t *start = e->dlv.start;
+    const ts_module **mods = (const ts_module **)e->mods;
+    void **state = e->state;
+    size_t n_mods = e->n_mods;
+    phase_failure fail = {TS_OK, 0, 0};
+    phase_failure *pf = &fail;
+
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
+    shared(w, nb, out, start, mods, state, n_mods, pf)
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+        for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
+            for (size_t i = start[a]; i < start[a + 1]; i++) {
+                const ts_msg *m = &out[i];
+                if (m->module < n_mods && mods[m->module]->handle) {
+                    ts_status st = mods[m->module]->handle(state[m->module], w, m);
+                    if (st != TS_OK) {
+                        phase_fail(pf, st, b, m->module);
+                    }
+                }
+            }
+            if (!w->active[a]) {
+                continue;
+            }
+            for (size_t m = 0; m < n_mods; m++) {
+                if (mods[m]->settle) {
+                    ts_status st = mods[m]->settle(state[m], w, a);
+                    if (st != TS_OK) {
+                        phase_fail(pf, st, b, m);
+                    }
+                }
+            }
+        }
+    }
+    return phase_failed(e, &fail, "apply", err);
+}
+
+/* The engine's accumulators for agents [a0, a1): headcounts and models held, exact. */
+static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
+    for (uint32_t a = a0; a < a1; a++) {
+        if (w->active[a]) {
+            acc[EA_ACTIVE] += 1.0;
+            acc[EA_MANAGERS] += w->n_reports[a] > 0;
+            acc[EA_MODELS] += ts_relstore_count(&w->models, a);
+        }
+    }
+}
+
+ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
+    const ts_world *w = &e->w;
+    size_t nb = engine_n_blocks(w->n);
+    const ts_module **mods = (const ts_module **)e->mods;
+    void **state = e->state;
+    size_t n_mods = e->n_mods, n_acc = e->n_acc;
+    double *acc = e->acc;
+    const size_t *acc_off = e->acc_off;
+    phase_failure fail = {TS_OK, 0, 0};
+    phase_failure *pf = &fail;
+
+    int prepare = 0;
+    for (size_t m = 0; m < n_mods; m++) {
+        prepare |= mods[m]->measure_prepare != NULL;
+    }
+    if (prepare) {
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
+    shared(w, nb, mods, state, n_mods, pf)
+        for (size_t b = 0; b < nb; b++) {
+            uint32_t a0 = (uint32_t)(b * TS_BLOCK);
+            uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+            for (size_t m = 0; m < n_mods; m++) {
+                if (mods[m]->measure_prepare) {
+                    ts_status st = mods[m]->measure_prepare(state[m], w, a0, a1);
+                    if (st != TS_OK) {
+                        phase_fail(pf, st, b, m);
+                    }
+                }
+            }
+        }
+        ts_status st = phase_failed(e, &fail, "measure_prepare", err);
+        if (st != TS_OK) {
+            return st;
+        }
+    }
+#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
+    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, pf)
+    for (size_t b = 0; b < nb; b++) {
+        double *row = acc + b * n_acc;
+        memset(row, 0, n_acc * sizeof *row);
+        uint32_t a0 = (uint32_t)(b * TS_BLOCK);
+        uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+        engine_measure(w, a0, a1, row);
+        for (size_t m = 0; m < n_mods; m++) {
+            if (mods[m]->measure) {
+                ts_status st = mods[m]->measure(state[m], w, a0, a1, row + acc_off[m]);
+                if (st != TS_OK) {
+                    phase_fail(pf, st, b, m);
+                }
+            }
+        }
+    }
+    ts_status st = phase_failed(e, &fail, "measure", err);
+    if (st != TS_OK) {
+        return st;
+    }
+    /* Blocks are combined in block order: the same sums for any thread count. */
+    memset(e->acc_sum, 0, n_acc * sizeof *e->acc_sum);
+    for (size_t b = 0; b < nb; b++) {
+        for (size_t k = 0; k < n_acc; k++) {
+            e->acc_sum[k] += acc[b * n_acc + k];
+        }
+    }
+    double *v = e->values;
+    const double *s = e->acc_sum;
+    v[EM_HEADCOUNT] = s[EA_ACTIVE];
+    v[EM_MANAGERS] = s[EA_MANAGERS];
+    v[EM_DEPTH] = ts_world_levels(w);
+    v[EM_ACQUAINTANCES] = s[EA_ACTIVE] > 0 ? s[EA_MODELS] / s[EA_ACTIVE] : 0.0;
+    for (size_t m = 0; m < n_mods && st == TS_OK; m++) {
+        if (mods[m]->day_end) {
+            st = mods[m]->day_end(state[m], w, s + e->acc_off[m], v + e->val_off[m]);
+            if (st != TS_OK) {
+                st = ts_error_set(err, st, "module %s failed in day_end: %s", mods[m]->name,
+                                  ts_status_message(st));
+            }
+        }
+    }
+    return st;
+}
