@@ -307,6 +307,38 @@ static ts_status ts_h5_info_datasets(hid_t runs, const char *run, FILE *out) {
     return st;
 }
 
+/* What an analysis group holds, in one block: its attributes, then its members (for
+ * /sensitivity the metrics analysed, for /calibration the datasets and groups). */
+static void ts_h5_info_group(hid_t file, const char *name, const char *const *attrs, size_t n_attrs,
+                             const char *how, FILE *out) {
+    if (H5Lexists(file, name, H5P_DEFAULT) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    hid_t g = H5Gopen2(file, name, H5P_DEFAULT);
+    if (g < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    fprintf(out, "\n/%s (%s):\n", name, how);
+    for (size_t i = 0; i < n_attrs; i++) {
+        char buf[256];
+        ts_h5_attr_text(g, attrs[i], buf, sizeof buf);
+        fprintf(out, "  %-14s %s\n", attrs[i], buf);
+    }
+    ts_h5names members = {NULL, 0};
+    if (ts_h5_list(g, H5_INDEX_NAME, &members) == 0) {
+        fprintf(out, "  %-14s", "members");
+        for (size_t i = 0; i < members.n; i++) {
+            fprintf(out, "%s%s", i ? ", " : " ", members.names[i]);
+        }
+        fputc('\n', out);
+    }
+    ts_h5names_free(&members);
+    ts_h5_close_id(&g);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 ts_status ts_h5_info(const char *path, FILE *out, ts_error *err) {
     ts_h5quiet quiet;
     hid_t file = H5I_INVALID_HID, runs = H5I_INVALID_HID, grid = H5I_INVALID_HID;
@@ -373,6 +405,16 @@ ts_status ts_h5_info(const char *path, FILE *out, ts_error *err) {
     }
     if (st == TS_OK && validation) {
         st = ts_vh5_print(file, path, out, err);
+    }
+    if (st == TS_OK) {
+        static const char *const sens[] = {"method",    "samples",  "levels",
+                                           "bootstrap", "n_points", "replicates"};
+        static const char *const cal[] = {"method",      "stopped",    "particles",   "runs",
+                                          "generations", "check_runs", "targets_file"};
+        ts_h5_info_group(file, "sensitivity", sens, sizeof sens / sizeof sens[0],
+                         "trustsim sensitivity; the metrics analysed are its groups", out);
+        ts_h5_info_group(file, "calibration", cal, sizeof cal / sizeof cal[0],
+                         "trustsim calibrate; the check's runs are /runs", out);
     }
 cleanup:
     ts_h5names_free(&keys);

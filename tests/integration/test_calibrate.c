@@ -155,6 +155,14 @@ static void test_layout(void **state) {
         H5Gclose(run);
     }
     H5Fclose(f);
+    /* `trustsim info` says what /calibration holds. */
+    const char *info[] = {TS_BINARY, "info", CAL, NULL};
+    assert_int_equal(run_argv(info, "info"), 0);
+    char *text = output_of("info", "out");
+    assert_non_null(strstr(text, "\n/calibration (trustsim calibrate"));
+    assert_non_null(strstr(text, "\n  particles      20\n"));
+    assert_non_null(strstr(text, "posterior"));
+    free(text);
     char *out = output_of("cal", "out");
     assert_non_null(strstr(out, "posterior (weighted kept particles"));
     assert_non_null(strstr(out, "  culture.safety "));

@@ -116,6 +116,14 @@ static void test_layout(void **state) {
         assert_true(isfinite(y[g]) && y[g] > 0);
     }
     H5Fclose(f);
+    /* `trustsim info` says what /sensitivity holds. */
+    const char *info[] = {TS_BINARY, "info", path, NULL};
+    assert_int_equal(run_argv(info, "info"), 0);
+    char *text = output_of("info", "out");
+    assert_non_null(strstr(text, "\n/sensitivity (trustsim sensitivity"));
+    assert_non_null(strstr(text, "\n  method         morris\n"));
+    assert_non_null(strstr(text, "output_per_head_mean"));
+    free(text);
 }
 
 /* The same analysis on 1 and 2 threads, and after --resume added a replicate to a file that
