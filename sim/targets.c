@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Room for a path in messages ("parameters.some.long.key[1]"). */
 #define TG_PATH 300
@@ -675,39 +674,12 @@ ts_status ts_targets_load_string(const char *text, size_t len, const char *shown
 
 ts_status ts_targets_load(const char *path, const ts_targets_model *model, ts_targets **out,
                           ts_error *err) {
-    struct stat sb;
+    char *text = NULL;
+    size_t len = 0;
     *out = NULL;
-    if (stat(path, &sb) != 0) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the targets file: %s", path,
-                            strerror(errno));
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "%s: cannot read the targets file: not a regular file", path);
-    }
-    if ((size_t)sb.st_size > TS_YAML_MAX_BYTES) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "%s: too large (got %lld bytes, expected at most %zu)", path,
-                            (long long)sb.st_size, TS_YAML_MAX_BYTES);
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the targets file: %s", path,
-                            strerror(errno));
-    }
-    char *text = malloc((size_t)sb.st_size + 1);
-    size_t got = text ? fread(text, 1, (size_t)sb.st_size, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!text) {
-        return ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    ts_status st;
-    if (bad || got != (size_t)sb.st_size) {
-        st = ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the targets file%s", path,
-                          bad ? "" : " (it changed while read)");
-    } else {
-        st = ts_targets_load_string(text, got, path, model, out, err);
+    ts_status st = ts_yaml_read_file(path, "the targets file", &text, &len, err);
+    if (st == TS_OK) {
+        st = ts_targets_load_string(text, len, path, model, out, err);
     }
     free(text);
     return st;

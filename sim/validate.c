@@ -48,34 +48,10 @@ static ts_status vd_read(const ts_validate_options *o, vd_source *src, ts_error 
         return src->text && src->dir ? TS_OK : ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     src->shown = path;
-    if (stat(path, &sb) != 0) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the patterns file: %s", path,
-                            strerror(errno));
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "%s: cannot read the patterns file: not a regular file", path);
-    }
-    if ((size_t)sb.st_size > TS_YAML_MAX_BYTES) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "%s: file too large (got %lld bytes, expected at most %zu)", path,
-                            (long long)sb.st_size, TS_YAML_MAX_BYTES);
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the patterns file: %s", path,
-                            strerror(errno));
-    }
-    src->text = calloc((size_t)sb.st_size + 1, 1);
-    size_t got = src->text ? fread(src->text, 1, (size_t)sb.st_size, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!src->text) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    if (bad || got != (size_t)sb.st_size || memchr(src->text, '\0', got)) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read the patterns file%s", path,
-                            bad ? "" : " (it changed while read, or holds NUL bytes)");
+    size_t len;
+    ts_status st = ts_yaml_read_file(path, "the patterns file", &src->text, &len, err);
+    if (st != TS_OK) {
+        return st;
     }
     const char *slash = strrchr(path, '/');
     src->dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup("");

@@ -1,6 +1,9 @@
 #include "yamlio.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -467,4 +470,45 @@ void ts_yaml_describe(const ts_ynode *node, char *buf, size_t cap) {
         }
     }
     buf[used < cap ? used : cap - 1] = '\0';
+}
+
+ts_status ts_yaml_read_file(const char *path, const char *what, char **text, size_t *len,
+                            ts_error *err) {
+    struct stat sb;
+    *text = NULL;
+    *len = 0;
+    if (stat(path, &sb) != 0) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read %s: %s", path, what,
+                            strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read %s: not a regular file", path,
+                            what);
+    }
+    if ((size_t)sb.st_size > TS_YAML_MAX_BYTES) {
+        return ts_error_set(err, TS_ERR_SCENARIO,
+                            "%s: too large (got %lld bytes, expected at most %zu)", path,
+                            (long long)sb.st_size, TS_YAML_MAX_BYTES);
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read %s: %s", path, what,
+                            strerror(errno));
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)sb.st_size, f) : 0;
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        return ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (bad || got != (size_t)sb.st_size || memchr(buf, '\0', got)) {
+        free(buf);
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: cannot read %s%s", path, what,
+                            bad ? "" : " (it changed while read, or holds NUL bytes)");
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    return TS_OK;
 }

@@ -43,6 +43,14 @@ typedef struct ts_yerror {
  * document (empty, or only comments). Returns TS_OK, TS_ERR_SCENARIO with yerr
  * filled, or TS_ERR_NOMEM. */
 ts_status ts_yaml_parse(const char *buf, size_t len, ts_ynode **root, ts_yerror *yerr);
+
+/* Reads the YAML file at path whole into *text (NUL-terminated, *len bytes; the caller frees
+ * it). Errors are bad input, TS_ERR_SCENARIO, named after `what` ("the targets file"):
+ * "PATH: cannot read the targets file: REASON" for a missing, unreadable or non-regular
+ * file, "PATH: too large (got N bytes, expected at most TS_YAML_MAX_BYTES)", and a file that
+ * changed while read or holds NUL bytes; TS_ERR_NOMEM. */
+ts_status ts_yaml_read_file(const char *path, const char *what, char **text, size_t *len,
+                            ts_error *err);
 void ts_yaml_free(ts_ynode *node);
 
 /* A plain empty scalar, "~" or "null": a value left out. NULL counts as null. */
