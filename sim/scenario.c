@@ -598,6 +598,8 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
     return st;
 }
 
+static ts_scenario *sc_copy(const ts_scenario *sc, int with_sweep);
+
 ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **out, ts_error *err) {
     if (out == NULL || sc == NULL) {
         return ts_error_set(err, TS_ERR_INTERNAL, "ts_scenario_at_point: no scenario");
@@ -608,11 +610,13 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
         return ts_error_set(err, TS_ERR_PARAM, "grid point %zu out of range (expected 0 to %zu)", g,
                             n > SC_MAX_POINTS ? (size_t)SC_MAX_POINTS - 1 : n - 1);
     }
-    ts_scenario *d = ts_scenario_copy(sc);
+    /* The copy leaves the sweep behind (a design's can hold 100,000 points per key): the
+     * point's values are read from sc. */
+    ts_scenario *d = sc_copy(sc, 0);
     if (d == NULL) {
         return sc_nomem(err);
     }
-    const sc_variant *v = sc_variant_at(d, g);
+    const sc_variant *v = sc_variant_at(sc, g);
     for (size_t j = 0; v != NULL && j < v->n_set; j++) {
         size_t key = v->set[j].key;
         sc_value_clear(&d->vals[key]);
@@ -624,27 +628,17 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
     for (size_t j = 0; v != NULL && j < v->n_opts; j++) {
         d->opt_present[v->opts[j]] = 1;
     }
-    for (size_t k = 0; k < d->n_sweep; k++) {
-        size_t key = d->sweep[k].key;
-        if (!sc_sweep_is_key(&d->sweep[k])) {
+    for (size_t k = 0; k < sc->n_sweep; k++) {
+        size_t key = sc->sweep[k].key;
+        if (!sc_sweep_is_key(&sc->sweep[k])) {
             continue;
         }
         sc_value_clear(&d->vals[key]);
-        if (!sc_value_dup(&d->sweep[k].vals[sc_grid_index(d, k, g)], &d->vals[key])) {
+        if (!sc_value_dup(&sc->sweep[k].vals[sc_grid_index(sc, k, g)], &d->vals[key])) {
             ts_scenario_free(d);
             return sc_nomem(err);
         }
     }
-    for (size_t k = 0; k < d->n_sweep; k++) {
-        sc_sweep_clear(&d->sweep[k]);
-    }
-    d->n_sweep = 0;
-    /* The point is one run: its design is spent. */
-    d->zipped = 0;
-    d->n_factors = 0;
-    sc_variants_free(d->variants, d->n_variants);
-    d->variants = NULL;
-    d->n_variants = 0;
     d->finalized = 0;
     ts_status st = ts_scenario_finalize(d, err);
     if (st != TS_OK) {
@@ -796,7 +790,9 @@ static int sc_copy_sweep(const sc_sweep *src, sc_sweep *dst) {
     return 1;
 }
 
-static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
+/* Sources, events and the top file's names; the sweep, its variants and the design's
+ * factors too when with_sweep (a grid point does not need them). */
+static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc, int with_sweep) {
     d->srcs = calloc(sc->n_srcs + 1, sizeof *d->srcs);
     d->events = calloc(sc->n_events + 1, sizeof *d->events);
     d->sweep = calloc(SC_SWEEP_SLOTS, sizeof *d->sweep);
@@ -804,10 +800,12 @@ static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
     if (!d->srcs || !d->events || !d->sweep || !d->factors) {
         return 0;
     }
-    memcpy(d->factors, sc->factors, sc->n_factors * sizeof *d->factors);
-    d->n_factors = sc->n_factors;
-    d->factors_mark = sc->factors_mark;
-    d->zipped = sc->zipped;
+    if (with_sweep) {
+        memcpy(d->factors, sc->factors, sc->n_factors * sizeof *d->factors);
+        d->n_factors = sc->n_factors;
+        d->factors_mark = sc->factors_mark;
+        d->zipped = sc->zipped;
+    }
     d->srcs_alloc = sc->n_srcs + 1;
     for (; d->n_srcs < sc->n_srcs; d->n_srcs++) {
         const sc_source *s = &sc->srcs[d->n_srcs];
@@ -822,13 +820,13 @@ static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
             return 0;
         }
     }
-    for (; d->n_sweep < sc->n_sweep; d->n_sweep++) {
+    for (; with_sweep && d->n_sweep < sc->n_sweep; d->n_sweep++) {
         if (!sc_copy_sweep(&sc->sweep[d->n_sweep], &d->sweep[d->n_sweep])) {
             d->n_sweep++;
             return 0;
         }
     }
-    if (sc->variants != NULL) {
+    if (with_sweep && sc->variants != NULL) {
         if ((d->variants = sc_variants_dup(sc->variants, sc->n_variants)) == NULL) {
             return 0;
         }
@@ -841,7 +839,7 @@ static int sc_copy_rest(ts_scenario *d, const ts_scenario *sc) {
     return 1;
 }
 
-ts_scenario *ts_scenario_copy(const ts_scenario *sc) {
+static ts_scenario *sc_copy(const ts_scenario *sc, int with_sweep) {
     if (sc == NULL) {
         return NULL;
     }
@@ -853,9 +851,13 @@ ts_scenario *ts_scenario_copy(const ts_scenario *sc) {
     d->layer = sc->layer;
     d->finalized = sc->finalized;
     d->n_points = sc->n_points;
-    if (!sc_copy_index(d, sc) || !sc_copy_kinds(d, sc) || !sc_copy_rest(d, sc)) {
+    if (!sc_copy_index(d, sc) || !sc_copy_kinds(d, sc) || !sc_copy_rest(d, sc, with_sweep)) {
         ts_scenario_free(d);
         return NULL;
     }
     return d;
+}
+
+ts_scenario *ts_scenario_copy(const ts_scenario *sc) {
+    return sc_copy(sc, 1);
 }
