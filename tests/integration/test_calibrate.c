@@ -30,24 +30,6 @@
 
 enum { PARTICLES = 20, MAX_RUNS = 60, CHECK_RUNS = 4 };
 
-static int run_argv(const char *const argv[], const char *tag) {
-    char out[512], errp[512];
-    snprintf(out, sizeof out, TMP "/%s.out", tag);
-    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    return tst_exec(argv, NULL, out, errp);
-}
-
-static char *output_of(const char *tag, const char *stream) {
-    char path[512];
-    snprintf(path, sizeof path, TMP "/%s.%s", tag, stream);
-    return tst_slurp(path);
-}
-
-static int exists(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
 static int setup(void **state) {
     (void)state;
     if (system("rm -rf " TMP " && mkdir -p " TMP) != 0) {
@@ -67,7 +49,7 @@ static int setup(void **state) {
     tst_write_file(TARGETS, text);
     const char *argv[] = {TS_BINARY, "calibrate", SCEN,           "--targets", TARGETS, "-o",
                           CAL,       "--quiet",   "--check-runs", "4",         NULL};
-    return run_argv(argv, "cal") == 0 ? 0 : -1;
+    return tst_run_tagged(TMP, argv, "cal") == 0 ? 0 : -1;
 }
 
 static hsize_t dims_of(hid_t f, const char *name, hsize_t *second) {
@@ -82,13 +64,6 @@ static hsize_t dims_of(hid_t f, const char *name, hsize_t *second) {
     H5Sclose(s);
     H5Dclose(d);
     return dims[0];
-}
-
-static void read_doubles(hid_t f, const char *name, double *v) {
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    assert_true(d >= 0);
-    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
 }
 
 static uint64_t attr_u64(hid_t loc, const char *name) {
@@ -121,9 +96,10 @@ static void test_layout(void **state) {
     assert_int_equal(dims_of(f, "/calibration/tolerance", &cols), gens);
     assert_int_equal(dims_of(f, "/calibration/posterior/particles", &cols), kept);
     double x[2 * PARTICLES], w[PARTICLES], tol[64];
-    read_doubles(f, "/calibration/posterior/particles", x);
-    read_doubles(f, "/calibration/posterior/weights", w);
-    read_doubles(f, "/calibration/tolerance", tol);
+    tst_h5_doubles(f, "/calibration/posterior/particles", x, 2 * kept);
+    tst_h5_doubles(f, "/calibration/posterior/weights", w, kept);
+    assert_true(gens <= 64);
+    tst_h5_doubles(f, "/calibration/tolerance", tol, gens);
     double sum = 0.0;
     for (size_t i = 0; i < kept; i++) {
         assert_true(x[2 * i] >= 0.2 && x[2 * i] <= 0.9);
@@ -157,13 +133,13 @@ static void test_layout(void **state) {
     H5Fclose(f);
     /* `trustsim info` says what /calibration holds. */
     const char *info[] = {TS_BINARY, "info", CAL, NULL};
-    assert_int_equal(run_argv(info, "info"), 0);
-    char *text = output_of("info", "out");
+    assert_int_equal(tst_run_tagged(TMP, info, "info"), 0);
+    char *text = tst_tagged_output(TMP, "info", "out");
     assert_non_null(strstr(text, "\n/calibration (trustsim calibrate"));
     assert_non_null(strstr(text, "\n  particles      20\n"));
     assert_non_null(strstr(text, "posterior"));
     free(text);
-    char *out = output_of("cal", "out");
+    char *out = tst_tagged_output(TMP, "cal", "out");
     assert_non_null(strstr(out, "posterior (weighted kept particles"));
     assert_non_null(strstr(out, "  culture.safety "));
     assert_non_null(strstr(out, "posterior predictive check (4 runs"));
@@ -180,14 +156,14 @@ static void test_threads(void **state) {
     const char *two[] = {TS_BINARY,      "calibrate",  SCEN,        "--targets", TARGETS,
                          "-o",           TMP "/t2.h5", "--threads", "2",         "--quiet",
                          "--check-runs", "2",          NULL};
-    assert_int_equal(run_argv(one, "t1"), 0);
-    assert_int_equal(run_argv(two, "t2"), 0);
+    assert_int_equal(tst_run_tagged(TMP, one, "t1"), 0);
+    assert_int_equal(tst_run_tagged(TMP, two, "t2"), 0);
     assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/t2.h5 /calibration /calibration"), 0);
     /* Another seed, another history (so the comparison can fail). */
     const char *other[] = {TS_BINARY,      "calibrate",  SCEN,     "--targets", TARGETS,
                            "-o",           TMP "/t3.h5", "--seed", "5",         "--quiet",
                            "--check-runs", "2",          NULL};
-    assert_int_equal(run_argv(other, "t3"), 0);
+    assert_int_equal(tst_run_tagged(TMP, other, "t3"), 0);
     assert_int_not_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/t3.h5 /calibration/history "
                                 "/calibration/history >/dev/null 2>&1"),
                          0);
@@ -201,7 +177,7 @@ static void test_run_posterior(void **state) {
                                      "sweep: {culture.blame: [0.1, 0.5]}\n");
     const char *argv[] = {TS_BINARY,     "run", TMP "/arms.yaml", "-o", TMP "/arms.h5",
                           "--posterior", CAL,   "--quiet",        NULL};
-    assert_int_equal(run_argv(argv, "arms"), 0);
+    assert_int_equal(tst_run_tagged(TMP, argv, "arms"), 0);
     hid_t f = H5Fopen(TMP "/arms.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     double span[6];
@@ -226,18 +202,18 @@ static void test_run_posterior(void **state) {
                                       "sweep: {culture.safety: [0.1, 0.5]}\n");
     const char *clash[] = {TS_BINARY,     "run", TMP "/clash.yaml", "-o", TMP "/clash.h5",
                            "--posterior", CAL,   "--quiet",         NULL};
-    assert_int_equal(run_argv(clash, "clash"), 2);
-    char *err = output_of("clash", "err");
+    assert_int_equal(tst_run_tagged(TMP, clash, "clash"), 2);
+    char *err = tst_tagged_output(TMP, "clash", "err");
     assert_non_null(strstr(err, "culture.safety is both calibrated and swept"));
     free(err);
-    assert_false(exists(TMP "/clash.h5"));
+    assert_false(tst_exists(TMP "/clash.h5"));
     const char *notcal[] = {TS_BINARY,     "run",          TMP "/arms.yaml", "-o", TMP "/nc.h5",
                             "--posterior", TMP "/arms.h5", "--quiet",        NULL};
-    assert_int_equal(run_argv(notcal, "notcal"), 2);
-    err = output_of("notcal", "err");
+    assert_int_equal(tst_run_tagged(TMP, notcal, "notcal"), 2);
+    err = tst_tagged_output(TMP, "notcal", "err");
     assert_non_null(strstr(err, "no calibration posterior in it"));
     free(err);
-    assert_false(exists(TMP "/nc.h5"));
+    assert_false(tst_exists(TMP "/nc.h5"));
 }
 
 static void expect_refused(const char *scenario, const char *targets, const char *frag) {
@@ -247,13 +223,13 @@ static void expect_refused(const char *scenario, const char *targets, const char
     const char *argv[] = {
         TS_BINARY, "calibrate",   TMP "/bad.yaml", "--targets", TMP "/bad_targets.yaml",
         "-o",      TMP "/bad.h5", "--quiet",       NULL};
-    assert_int_equal(run_argv(argv, "bad"), 2);
-    char *err = output_of("bad", "err");
+    assert_int_equal(tst_run_tagged(TMP, argv, "bad"), 2);
+    char *err = tst_tagged_output(TMP, "bad", "err");
     if (strstr(err, frag) == NULL) {
         fail_msg("stderr \"%s\" lacks \"%s\"", err, frag);
     }
     free(err);
-    assert_false(exists(TMP "/bad.h5"));
+    assert_false(tst_exists(TMP "/bad.h5"));
 }
 
 static void test_bad_input(void **state) {
@@ -282,8 +258,8 @@ static void test_bad_input(void **state) {
                    "parameters: {culture.safety: [0.2, 0.9]}\n",
                    "the scenario has a sweep");
     const char *no_targets[] = {TS_BINARY, "calibrate", SCEN, NULL};
-    assert_int_equal(run_argv(no_targets, "nt"), 2);
-    char *err = output_of("nt", "err");
+    assert_int_equal(tst_run_tagged(TMP, no_targets, "nt"), 2);
+    char *err = tst_tagged_output(TMP, "nt", "err");
     assert_non_null(strstr(err, "missing --targets FILE"));
     free(err);
     /* An existing file is not replaced without --force, and is left as it was. */
@@ -291,7 +267,7 @@ static void test_bad_input(void **state) {
                            "-o",      CAL,         "--quiet", NULL};
     struct stat before, after;
     assert_int_equal(stat(CAL, &before), 0);
-    assert_int_not_equal(run_argv(again, "again"), 0);
+    assert_int_not_equal(tst_run_tagged(TMP, again, "again"), 0);
     assert_int_equal(stat(CAL, &after), 0);
     assert_true(before.st_mtime == after.st_mtime && before.st_size == after.st_size);
 }

@@ -33,19 +33,6 @@ static const char *const stats[N_STATS] = {"safety_mean", "failures_concealed", 
 static const char *const params[N_PARAMS] = {"culture.safety", "population.candor.mean"};
 static const double truth[N_PARAMS] = {0.6, 0.7};
 
-static int run_argv(const char *const argv[], const char *tag) {
-    char out[512], errp[512];
-    snprintf(out, sizeof out, TMP "/%s.out", tag);
-    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    int rc = tst_exec(argv, NULL, out, errp);
-    if (rc != 0) {
-        char *text = tst_slurp(errp);
-        print_error("%s: exit %d: %s\n", tag, rc, text);
-        free(text);
-    }
-    return rc;
-}
-
 static int setup(void **state) {
     (void)state;
     if (system("rm -rf " TMP " && mkdir -p " TMP) != 0) {
@@ -94,7 +81,7 @@ static void make_targets(const char *path, int seed) {
     const char *argv[] = {TS_BINARY, "run",   SCEN,     "-o",    out,      "--force",
                           "--quiet", "--set", seed_set, "--set", reps_set, "--set",
                           safety,    "--set", candor,   NULL};
-    assert_int_equal(run_argv(argv, "truth"), 0);
+    assert_int_equal(tst_run_tagged(TMP, argv, "truth"), 0);
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     char text[2048];
@@ -123,13 +110,6 @@ static void make_targets(const char *path, int seed) {
     tst_write_file(path, text);
 }
 
-static void read_vec(hid_t f, const char *name, double *v) {
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    assert_true(d >= 0);
-    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Dclose(d);
-}
-
 static void recover(int truth_seed, int cal_seed) {
     char targets[256], out[256], seed[32];
     snprintf(targets, sizeof targets, TMP "/targets%d.yaml", truth_seed);
@@ -138,12 +118,12 @@ static void recover(int truth_seed, int cal_seed) {
     make_targets(targets, truth_seed);
     const char *argv[] = {TS_BINARY, "calibrate", SCEN,      "--targets",    targets, "-o", out,
                           "--seed",  seed,        "--quiet", "--check-runs", "0",     NULL};
-    assert_int_equal(run_argv(argv, "cal"), 0);
+    assert_int_equal(tst_run_tagged(TMP, argv, "cal"), 0);
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     double lo[N_PARAMS], hi[N_PARAMS];
-    read_vec(f, "/calibration/posterior/q05", lo);
-    read_vec(f, "/calibration/posterior/q95", hi);
+    tst_h5_doubles(f, "/calibration/posterior/q05", lo, N_PARAMS);
+    tst_h5_doubles(f, "/calibration/posterior/q95", hi, N_PARAMS);
     H5Fclose(f);
     for (int i = 0; i < N_PARAMS; i++) {
         print_message("seeds %d/%d: %s 90%% interval [%.4f, %.4f] (true %.2f, width %.3f)\n",

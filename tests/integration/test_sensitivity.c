@@ -39,25 +39,6 @@ static const char scenario[] = "name: acc\n"
                                "    output.snapshot_every: [0, 60]\n"
                                "    culture.safety: [0.2, 0.9]\n";
 
-/* Runs argv with stdout and stderr to TMP/tag.out and TMP/tag.err; returns the exit code. */
-static int run_argv(const char *const argv[], const char *tag) {
-    char out[512], errp[512];
-    snprintf(out, sizeof out, TMP "/%s.out", tag);
-    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    return tst_exec(argv, NULL, out, errp);
-}
-
-static char *output_of(const char *tag, const char *stream) {
-    char path[512];
-    snprintf(path, sizeof path, TMP "/%s.%s", tag, stream);
-    return tst_slurp(path);
-}
-
-static int exists(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
 static int setup(void **state) {
     (void)state;
     if (system("rm -rf " TMP " && mkdir -p " TMP) != 0) {
@@ -67,31 +48,18 @@ static int setup(void **state) {
     return 0;
 }
 
-/* n doubles of a 1-D dataset; fails the test when it is not there or has another size. */
-static void read_vector(hid_t file, const char *name, double *v, size_t n) {
-    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
-    if (d < 0) {
-        fail_msg("no dataset %s", name);
-    }
-    hid_t s = H5Dget_space(d);
-    assert_int_equal(H5Sget_simple_extent_npoints(s), (hssize_t)n);
-    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Sclose(s);
-    H5Dclose(d);
-}
-
 /* /sensitivity: the factors, ranges and design; the grid keys of the runs. */
 static void test_layout(void **state) {
     (void)state;
     const char *path = TMP "/layout.h5";
     const char *argv[] = {TS_BINARY, "sensitivity",     SCEN,      "-o", path,
                           "--csv",   TMP "/layout.csv", "--quiet", NULL};
-    assert_int_equal(run_argv(argv, "layout"), 0);
+    assert_int_equal(tst_run_tagged(TMP, argv, "layout"), 0);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     double low[F_COUNT], high[F_COUNT];
-    read_vector(f, "/sensitivity/low", low, F_COUNT);
-    read_vector(f, "/sensitivity/high", high, F_COUNT);
+    tst_h5_doubles(f, "/sensitivity/low", low, F_COUNT);
+    tst_h5_doubles(f, "/sensitivity/high", high, F_COUNT);
     assert_true(low[F_COMPETENCE] == 0.45 && high[F_COMPETENCE] == 0.85);
     assert_true(low[F_SNAPSHOT] == 0 && high[F_SNAPSHOT] == 60);
     assert_true(low[F_DUMMY] == 0 && high[F_DUMMY] == 1);
@@ -111,15 +79,15 @@ static void test_layout(void **state) {
     }
     /* Each design point's output is the mean of its runs: one run here. */
     double y[4 * (F_COUNT + 1)];
-    read_vector(f, "/sensitivity/output_per_head_mean/output", y, 4 * (F_COUNT + 1));
+    tst_h5_doubles(f, "/sensitivity/output_per_head_mean/output", y, 4 * (F_COUNT + 1));
     for (size_t g = 0; g < 4 * (F_COUNT + 1); g++) {
         assert_true(isfinite(y[g]) && y[g] > 0);
     }
     H5Fclose(f);
     /* `trustsim info` says what /sensitivity holds. */
     const char *info[] = {TS_BINARY, "info", path, NULL};
-    assert_int_equal(run_argv(info, "info"), 0);
-    char *text = output_of("info", "out");
+    assert_int_equal(tst_run_tagged(TMP, info, "info"), 0);
+    char *text = tst_tagged_output(TMP, "info", "out");
     assert_non_null(strstr(text, "\n/sensitivity (trustsim sensitivity"));
     assert_non_null(strstr(text, "\n  method         morris\n"));
     assert_non_null(strstr(text, "output_per_head_mean"));
@@ -137,8 +105,8 @@ static void test_threads_and_resume(void **state) {
     const char *two[] = {TS_BINARY,   "sensitivity", SCEN,    "-o",           TMP "/t2.h5",
                          "--threads", "2",           "--set", "replicates=2", "--samples",
                          "4",         "--quiet",     NULL};
-    assert_int_equal(run_argv(one, "t1"), 0);
-    assert_int_equal(run_argv(two, "t2"), 0);
+    assert_int_equal(tst_run_tagged(TMP, one, "t1"), 0);
+    assert_int_equal(tst_run_tagged(TMP, two, "t2"), 0);
     assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/t2.h5 /sensitivity /sensitivity"), 0);
     /* A first replicate only, with `trustsim run`; then the rest with --resume. */
     const char *first[] = {
@@ -146,15 +114,15 @@ static void test_threads_and_resume(void **state) {
         "--quiet", NULL};
     const char *rest[] = {TS_BINARY, "sensitivity",  SCEN,        "-o", TMP "/r.h5", "--resume",
                           "--set",   "replicates=2", "--samples", "4",  "--quiet",   NULL};
-    assert_int_equal(run_argv(first, "r1"), 0);
-    assert_int_equal(run_argv(rest, "r2"), 0);
+    assert_int_equal(tst_run_tagged(TMP, first, "r1"), 0);
+    assert_int_equal(tst_run_tagged(TMP, rest, "r2"), 0);
     assert_int_equal(system("h5diff -q " TMP "/t1.h5 " TMP "/r.h5 /sensitivity /sensitivity"), 0);
     /* Analysed again without running: other metrics and resamples are not another scenario. */
     const char *again[] = {TS_BINARY,  "sensitivity", SCEN,           "-o",        TMP "/t1.h5",
                            "--resume", "--set",       "replicates=2", "--samples", "4",
                            "--metric", "trust_final", "--bootstrap",  "100",       NULL};
-    assert_int_equal(run_argv(again, "again"), 0);
-    char *text = output_of("again", "err");
+    assert_int_equal(tst_run_tagged(TMP, again, "again"), 0);
+    char *text = tst_tagged_output(TMP, "again", "err");
     assert_non_null(strstr(text, "0 runs"));
     free(text);
     hid_t f = H5Fopen(TMP "/t1.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -172,7 +140,7 @@ static void test_threads_and_resume(void **state) {
     const char *other[] = {TS_BINARY, "sensitivity",  SCEN,    "-o",     TMP "/t3.h5",
                            "--set",   "replicates=2", "--set", "seed=9", "--samples",
                            "4",       "--quiet",      NULL};
-    assert_int_equal(run_argv(other, "t3"), 0);
+    assert_int_equal(tst_run_tagged(TMP, other, "t3"), 0);
     assert_int_not_equal(
         system("h5diff -q " TMP "/t1.h5 " TMP "/t3.h5 /sensitivity /sensitivity >/dev/null 2>&1"),
         0);
@@ -191,13 +159,13 @@ static void expect_refused(const char *yaml_tail, const char *const *extra, cons
         argv[n++] = *extra;
     }
     argv[n] = NULL;
-    assert_int_equal(run_argv(argv, "bad"), 2);
-    char *err = output_of("bad", "err");
+    assert_int_equal(tst_run_tagged(TMP, argv, "bad"), 2);
+    char *err = tst_tagged_output(TMP, "bad", "err");
     if (strstr(err, frag) == NULL) {
         fail_msg("stderr \"%s\" lacks \"%s\"", err, frag);
     }
     free(err);
-    assert_false(exists(TMP "/bad.h5"));
+    assert_false(tst_exists(TMP "/bad.h5"));
 }
 
 static void test_bad_input(void **state) {

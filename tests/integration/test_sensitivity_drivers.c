@@ -39,20 +39,6 @@ static const char scenario[] = "name: acc\n"
                                "    output.snapshot_every: [0, 60]\n"
                                "    culture.safety: [0.2, 0.9]\n";
 
-/* Runs argv with stdout and stderr to TMP/tag.out and TMP/tag.err; returns the exit code. */
-static int run_argv(const char *const argv[], const char *tag) {
-    char out[512], errp[512];
-    snprintf(out, sizeof out, TMP "/%s.out", tag);
-    snprintf(errp, sizeof errp, TMP "/%s.err", tag);
-    return tst_exec(argv, NULL, out, errp);
-}
-
-static char *output_of(const char *tag, const char *stream) {
-    char path[512];
-    snprintf(path, sizeof path, TMP "/%s.%s", tag, stream);
-    return tst_slurp(path);
-}
-
 static int setup(void **state) {
     (void)state;
     if (system("rm -rf " TMP " && mkdir -p " TMP) != 0) {
@@ -62,19 +48,6 @@ static int setup(void **state) {
     return 0;
 }
 
-/* n doubles of a 1-D dataset; fails the test when it is not there or has another size. */
-static void read_vector(hid_t file, const char *name, double *v, size_t n) {
-    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
-    if (d < 0) {
-        fail_msg("no dataset %s", name);
-    }
-    hid_t s = H5Dget_space(d);
-    assert_int_equal(H5Sget_simple_extent_npoints(s), (hssize_t)n);
-    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    H5Sclose(s);
-    H5Dclose(d);
-}
-
 /* The size measure (mu_star or total) and the verdicts of one metric. */
 static void read_result(const char *path, const char *metric, const char *measure, double *size,
                         double *above) {
@@ -82,9 +55,9 @@ static void read_result(const char *path, const char *metric, const char *measur
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
     snprintf(name, sizeof name, "/sensitivity/%s/%s", metric, measure);
-    read_vector(f, name, size, F_COUNT);
+    tst_h5_doubles(f, name, size, F_COUNT);
     snprintf(name, sizeof name, "/sensitivity/%s/above_noise", metric);
-    read_vector(f, name, above, F_COUNT);
+    tst_h5_doubles(f, name, above, F_COUNT);
     H5Fclose(f);
 }
 
@@ -113,11 +86,11 @@ static void test_morris_finds_the_driver(void **state) {
         snprintf(tag, sizeof tag, "morris%d", seed);
         const char *argv[] = {TS_BINARY, "sensitivity", SCEN,      "-o", out,
                               "--set",   set,           "--quiet", NULL};
-        assert_int_equal(run_argv(argv, tag), 0);
+        assert_int_equal(tst_run_tagged(TMP, argv, tag), 0);
         check_verdicts(out, "mu_star");
     }
     /* The table: every factor and the dummy, the driver on top. */
-    char *text = output_of("morris1", "out");
+    char *text = tst_tagged_output(TMP, "morris1", "out");
     assert_non_null(strstr(text, "Morris elementary effects, 16 trajectories x (3 factors + "
                                  "dummy + 1) = 80 design points"));
     const char *metric = strstr(text, "\noutput_per_head_mean (hours/person/day)\n");
@@ -135,7 +108,7 @@ static void test_sobol_finds_the_driver(void **state) {
     const char *argv[] = {TS_BINARY,        "sensitivity", SCEN,        "-o", TMP "/sobol.h5",
                           "--method",       "sobol",       "--samples", "48", "--csv",
                           TMP "/sobol.csv", "--quiet",     NULL};
-    assert_int_equal(run_argv(argv, "sobol"), 0);
+    assert_int_equal(tst_run_tagged(TMP, argv, "sobol"), 0);
     check_verdicts(TMP "/sobol.h5", "total");
     /* The CSV: a header, then one row per factor and the dummy for each metric. */
     char *csv = tst_slurp(TMP "/sobol.csv");

@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+#include <sys/stat.h>
+
 #include "modules.h"
 #include "work_internal.h"
 #include "test_support.h"
@@ -561,4 +564,38 @@ int tst_same_runs(const char *a, const char *b, int n_runs) {
              a, b);
     st = system(cmd);
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+int tst_run_tagged(const char *dir, const char *const argv[], const char *tag) {
+    char out[1024], err[1024];
+    snprintf(out, sizeof out, "%s/%s.out", dir, tag);
+    snprintf(err, sizeof err, "%s/%s.err", dir, tag);
+    return tst_exec(argv, NULL, out, err);
+}
+
+char *tst_tagged_output(const char *dir, const char *tag, const char *stream) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, tag, stream);
+    return tst_slurp(path);
+}
+
+int tst_exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+void tst_h5_doubles(int64_t file, const char *name, double *v, size_t n) {
+    hid_t d = H5Dopen2((hid_t)file, name, H5P_DEFAULT);
+    if (d < 0) {
+        fail_msg("no dataset %s", name);
+    }
+    hid_t s = H5Dget_space(d);
+    hssize_t got = H5Sget_simple_extent_npoints(s);
+    H5Sclose(s);
+    if (got != (hssize_t)n) {
+        H5Dclose(d);
+        fail_msg("%s has %lld values, expected %zu", name, (long long)got, n);
+    }
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
 }

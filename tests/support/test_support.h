@@ -167,6 +167,19 @@ int tst_exec_limited(const char *const argv[], const char *cwd, const char *out_
  * file cannot be read. */
 char *tst_slurp(const char *path);
 
+/* tst_exec of argv with stdout and stderr to DIR/TAG.out and DIR/TAG.err. */
+int tst_run_tagged(const char *dir, const char *const argv[], const char *tag);
+
+/* The text tst_run_tagged left in DIR/TAG.STREAM ("out" or "err"); the caller frees it. */
+char *tst_tagged_output(const char *dir, const char *tag, const char *stream);
+
+/* Is there something at path? */
+int tst_exists(const char *path);
+
+/* n doubles of the dataset `name` of an open HDF5 file (hid_t, passed as int64_t so that
+ * this header needs no HDF5): fails the test when it is absent or has another size. */
+void tst_h5_doubles(int64_t file, const char *name, double *v, size_t n);
+
 /* Messages a hook emits, captured for a test to read (organisations under 1,024 people:
  * one bucket). */
 typedef struct tst_msgs {
