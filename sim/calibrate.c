@@ -11,6 +11,8 @@
 #include "rng.h"
 #include "runner.h"
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <hdf5.h>
 #include <omp.h>
 
@@ -456,20 +458,10 @@ static ts_status cal_check(const ts_calibrate_options *o, cal_out *c, ts_error *
         p[0] = p[1] = p[2] = NAN;
         p[3] = 0.0;
         if (got > 0) {
-            double *wt = malloc(got * sizeof *wt);
-            if (wt == NULL) {
-                st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-                break;
-            }
-            for (size_t i = 0; i < got; i++) {
-                wt[i] = 1.0;
-            }
-            p[0] = ts_abc_weighted_mean(got, col, 1, wt);
-            st = ts_abc_weighted_quantile(got, col, 1, wt, 0.05, &p[1], err);
-            if (st == TS_OK) {
-                st = ts_abc_weighted_quantile(got, col, 1, wt, 0.95, &p[2], err);
-            }
-            free(wt);
+            gsl_sort(col, 1, got);
+            p[0] = gsl_stats_mean(col, 1, got);
+            p[1] = gsl_stats_quantile_from_sorted_data(col, 1, got, 0.05);
+            p[2] = gsl_stats_quantile_from_sorted_data(col, 1, got, 0.95);
             p[3] = t->values[j] >= p[1] && t->values[j] <= p[2];
         }
     }

@@ -191,12 +191,7 @@ ts_status ts_posterior_check(const ts_posterior *p, const ts_scenario *sc, ts_er
     if (copy == NULL) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
-    ts_status st = TS_OK;
-    for (size_t i = 0; i < p->k && st == TS_OK; i++) {
-        char set[600];
-        snprintf(set, sizeof set, "%s=%.17g", p->keys[i], p->x[i]);
-        st = ts_scenario_set(copy, set, err);
-    }
+    ts_status st = ts_posterior_apply(p, 0, copy, err);
     ts_scenario_free(copy);
     if (st != TS_OK) {
         char msg[sizeof err->msg];
