@@ -280,8 +280,8 @@ static ts_status fb_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
-/* Saved states: the observations queued (field by field: a record has padding) and the
- * pairs remembered. */
+/* Saved states: the observations queued (field by field: a record has padding; only the
+ * entries queued) and the pairs remembered. */
 static ts_status feedback_state_io(void *state, ts_world *w, ts_state_io *io) {
     fb_state *s = state;
     size_t nq = (size_t)w->n * TS_FEEDBACK_QUEUE;
@@ -292,7 +292,11 @@ static ts_status feedback_state_io(void *state, ts_world *w, ts_state_io *io) {
         free(bits);
         return ts_error_set(io->err, TS_ERR_NOMEM, "out of memory");
     }
+    /* Only the entries queued (the rest of a row is whatever was there). */
     for (size_t i = 0; i < nq && !ts_sio_loading(io); i++) {
+        if (i % TS_FEEDBACK_QUEUE >= s->n_queued[i / TS_FEEDBACK_QUEUE]) {
+            continue;
+        }
         subject[i] = s->queue[i].subject;
         bits[2 * i] = s->queue[i].domain;
         bits[2 * i + 1] = s->queue[i].success;
