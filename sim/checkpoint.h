@@ -131,9 +131,9 @@ ts_status ts_sio_array(ts_state_io *io, const char *name, void *ptr, size_t elem
 
 /* The world: its scalars, per-agent arrays of its n agents, registered columns and mental
  * models. Loading, the world is first grown to the checkpoint's agents (its capacity
- * rounded as the run would have); a column the checkpoint has that is not registered
- * fails, a registered one it lacks (a module switched on at a branch) keeps its initial
- * value. */
+ * rounded as the run would have); a column the checkpoint has that is not registered here
+ * (a module switched off at a branch) is left out, a registered one it lacks (a module
+ * switched on) keeps its initial value. */
 ts_status ts_ckpt_world_io(ts_state_io *io, ts_world *w);
 
 /* Fails (TS_ERR_PARAM) when a field under `prefix` was not read while loading: the
