@@ -156,6 +156,14 @@ static ts_status align_day_end(void *state, const ts_world *w, const double *acc
     return TS_OK;
 }
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status alignment_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_alignment = {
     .name = "alignment",
     .sections = alignment_sections,
@@ -172,4 +180,5 @@ const ts_module ts_module_alignment = {
     .n_acc = 2,
     .measure = align_measure,
     .day_end = align_day_end,
+    .state_io = alignment_state_io,
 };

@@ -156,6 +156,14 @@ static ts_status afh_day_end(void *state, const ts_world *w, const double *acc, 
 
 static const char *const afh_org_after[] = {"incident"};
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status ask_for_help_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_ask_for_help = {
     .name = "ask_for_help",
     .org_after = afh_org_after,
@@ -172,4 +180,5 @@ const ts_module ts_module_ask_for_help = {
     .n_metrics = sizeof afh_metrics / sizeof afh_metrics[0],
     .n_acc = 0,
     .day_end = afh_day_end,
+    .state_io = ask_for_help_state_io,
 };

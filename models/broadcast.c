@@ -160,6 +160,13 @@ static ts_status broadcast_day_end(void *state, const ts_world *w, const double 
     return TS_OK;
 }
 
+/* Saved states: the day each agent last attended. */
+static ts_status broadcast_state_io(void *state, ts_world *w, ts_state_io *io) {
+    broadcast_state *s = state;
+    ts_sio_typed(io, "attended", TS_SIO_I32, s->attended, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_broadcast = {
     .name = "broadcast",
     .sections = broadcast_sections,
@@ -177,4 +184,5 @@ const ts_module ts_module_broadcast = {
     .n_acc = 1,
     .measure = broadcast_measure,
     .day_end = broadcast_day_end,
+    .state_io = broadcast_state_io,
 };

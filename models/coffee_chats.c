@@ -167,6 +167,13 @@ static ts_status cc_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* Saved states: each agent's act row (its day and chats started). */
+static ts_status coffee_chats_state_io(void *state, ts_world *w, ts_state_io *io) {
+    cc_state *s = state;
+    ts_sio_array(io, "rows", s->rows, sizeof *s->rows, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_coffee_chats = {
     .name = "coffee_chats",
     .sections = coffee_chats_sections,
@@ -185,4 +192,5 @@ const ts_module ts_module_coffee_chats = {
     .n_acc = 1,
     .measure = cc_measure,
     .day_end = cc_day_end,
+    .state_io = coffee_chats_state_io,
 };

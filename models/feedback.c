@@ -280,6 +280,39 @@ static ts_status fb_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* Saved states: the observations queued (field by field: a record has padding; only the
+ * entries queued) and the pairs remembered. */
+static ts_status feedback_state_io(void *state, ts_world *w, ts_state_io *io) {
+    fb_state *s = state;
+    size_t nq = (size_t)w->n * TS_FEEDBACK_QUEUE;
+    uint32_t *subject = calloc(nq + 1, sizeof *subject);
+    uint8_t *bits = calloc(2 * nq + 1, 1);
+    if (!subject || !bits) {
+        free(subject);
+        free(bits);
+        return ts_error_set(io->err, TS_ERR_NOMEM, "out of memory");
+    }
+    /* Only the entries queued (the rest of a row is whatever was there). */
+    for (size_t i = 0; i < nq && !ts_sio_loading(io); i++) {
+        if (i % TS_FEEDBACK_QUEUE >= s->n_queued[i / TS_FEEDBACK_QUEUE]) {
+            continue;
+        }
+        subject[i] = s->queue[i].subject;
+        bits[2 * i] = s->queue[i].domain;
+        bits[2 * i + 1] = s->queue[i].success;
+    }
+    ts_sio_typed(io, "n_queued", TS_SIO_U8, s->n_queued, w->n);
+    ts_sio_typed(io, "queue_subject", TS_SIO_U32, subject, nq);
+    ts_sio_typed(io, "queue_domain_success", TS_SIO_U8, bits, 2 * nq);
+    for (size_t i = 0; i < nq && ts_sio_loading(io) && ts_sio_status(io) == TS_OK; i++) {
+        s->queue[i] = (fb_record){subject[i], bits[2 * i], bits[2 * i + 1]};
+    }
+    free(subject);
+    free(bits);
+    ts_sio_array(io, "pairs", s->pairs, sizeof *s->pairs, (size_t)w->n * TS_FEEDBACK_PAIRS);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_feedback = {
     .name = "feedback",
     .sections = feedback_sections,
@@ -295,4 +328,5 @@ const ts_module ts_module_feedback = {
     .n_metrics = sizeof fb_metrics / sizeof fb_metrics[0],
     .n_acc = 0,
     .day_end = fb_day_end,
+    .state_io = feedback_state_io,
 };

@@ -623,6 +623,15 @@ static ts_status hiring_summarize(const void *state, const ts_world *w, ts_resul
     return TS_OK;
 }
 
+/* Saved states: hiring keeps only its failure flag from day to day (its heap, rankings
+ * and stream are remade every day). */
+static ts_status hiring_state_io(void *state, ts_world *w, ts_state_io *io) {
+    hiring_state *s = state;
+    (void)w;
+    ts_sio_int(io, "failed", &s->failed);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_hiring = {
     .name = "hiring",
     .sections = hiring_sections,
@@ -640,4 +649,5 @@ const ts_module ts_module_hiring = {
     .day_end = hiring_day_end,
     .summarize = hiring_summarize,
     .peak_agents = hiring_peak_agents,
+    .state_io = hiring_state_io,
 };

@@ -732,6 +732,67 @@ ts_status ts_incident_get(const void *state, size_t k, ts_incident_info *out, ts
     return TS_OK;
 }
 
+/* Saved states: which events have started, and every incident started (its responders,
+ * streams and progress). Loading allocates each incident's arrays. */
+static ts_status incident_state_io(void *state, ts_world *w, ts_state_io *io) {
+    incident_state *s = state;
+    (void)w;
+    ts_sio_size(io, "next_def", &s->next_def);
+    ts_sio_int(io, "failed", &s->failed);
+    size_t n_runs = s->n_runs;
+    ts_sio_size(io, "n_runs", &n_runs);
+    if (ts_sio_loading(io) && ts_sio_status(io) == TS_OK) {
+        if (n_runs > s->n_defs || s->next_def > s->n_defs || s->n_runs != 0) {
+            return ts_error_set(io->err, TS_ERR_PARAM,
+                                "%s holds %zu incidents started (expected at most the "
+                                "scenario's %zu incident events)",
+                                io->source, n_runs, s->n_defs);
+        }
+    }
+    for (size_t i = 0; i < n_runs && ts_sio_status(io) == TS_OK; i++) {
+        incident_run *r = &s->runs[i];
+        char name[64];
+        uint64_t def = r->def ? (uint64_t)(r->def - s->defs) : 0;
+#define INCIDENT_FIELD(f) (snprintf(name, sizeof name, "run%zu/" f, i), name)
+        ts_sio_u64(io, INCIDENT_FIELD("event"), &def);
+        ts_sio_i32(io, INCIDENT_FIELD("start_day"), &r->start_day);
+        ts_sio_i32(io, INCIDENT_FIELD("end_day"), &r->end_day);
+        ts_sio_int(io, INCIDENT_FIELD("active"), &r->active);
+        ts_sio_u32(io, INCIDENT_FIELD("commander"), &r->commander);
+        ts_sio_u32(io, INCIDENT_FIELD("n_resp"), &r->n_resp);
+        ts_sio_u32(io, INCIDENT_FIELD("n_streams"), &r->n_streams);
+        ts_sio_u32(io, INCIDENT_FIELD("n_independent"), &r->n_independent);
+        ts_sio_f64(io, INCIDENT_FIELD("progress"), &r->progress);
+        ts_sio_f64(io, INCIDENT_FIELD("coord_hours"), &r->coord_hours);
+        if (ts_sio_loading(io) && ts_sio_status(io) == TS_OK) {
+            if (def >= s->n_defs) {
+                return ts_error_set(io->err, TS_ERR_PARAM,
+                                    "%s: incident %zu is of event %llu (expected one of the "
+                                    "scenario's %zu incident events)",
+                                    io->source, i, (unsigned long long)def, s->n_defs);
+            }
+            r->def = &s->defs[def];
+            r->resp = calloc(r->n_resp + 1, sizeof *r->resp);
+            r->stream = calloc(r->n_resp + 1, sizeof *r->stream);
+            r->coord = calloc(r->n_resp + 1, sizeof *r->coord);
+            r->leads = calloc(r->n_streams + 1, sizeof *r->leads);
+            r->independent = calloc(r->n_streams + 1, sizeof *r->independent);
+            r->conflict = calloc(r->n_streams + 1, sizeof *r->conflict);
+            s->n_runs = i + 1; /* owned by the state from here on, freed with it */
+            if (!r->resp || !r->stream || !r->coord || !r->leads || !r->independent ||
+                !r->conflict) {
+                return ts_error_set(io->err, TS_ERR_NOMEM, "out of memory");
+            }
+        }
+        ts_sio_typed(io, INCIDENT_FIELD("responders"), TS_SIO_U32, r->resp, r->n_resp);
+        ts_sio_typed(io, INCIDENT_FIELD("stream"), TS_SIO_U32, r->stream, r->n_resp);
+        ts_sio_typed(io, INCIDENT_FIELD("leads"), TS_SIO_U32, r->leads, r->n_streams);
+        ts_sio_typed(io, INCIDENT_FIELD("independent"), TS_SIO_U8, r->independent, r->n_streams);
+#undef INCIDENT_FIELD
+    }
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_incident = {
     .name = "incident",
     .sections = NULL,
@@ -750,4 +811,5 @@ const ts_module ts_module_incident = {
     .summaries = incident_summaries,
     .n_summaries = IS_COUNT,
     .summarize = incident_summarize,
+    .state_io = incident_state_io,
 };

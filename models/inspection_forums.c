@@ -141,6 +141,14 @@ static ts_status if_day_end(void *state, const ts_world *w, const double *acc, d
 
 static const char *const if_org_after[] = {"incident"};
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status inspection_forums_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_inspection_forums = {
     .name = "inspection_forums",
     .org_after = if_org_after,
@@ -157,4 +165,5 @@ const ts_module ts_module_inspection_forums = {
     .n_metrics = sizeof if_metrics / sizeof if_metrics[0],
     .n_acc = 0,
     .day_end = if_day_end,
+    .state_io = inspection_forums_state_io,
 };

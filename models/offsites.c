@@ -325,6 +325,15 @@ static ts_status offsites_day_end(void *state, const ts_world *w, const double *
 
 static const char *const offsites_org_after[] = {"incident"};
 
+/* Saved states: the day each agent last met at an offsite and its act row; the day's
+ * departments are remade on the next offsite day. */
+static ts_status offsites_state_io(void *state, ts_world *w, ts_state_io *io) {
+    offsites_state *s = state;
+    ts_sio_typed(io, "met_day", TS_SIO_I32, s->met_day, w->n);
+    ts_sio_array(io, "rows", s->rows, sizeof *s->rows, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_offsites = {
     .name = "offsites",
     .org_after = offsites_org_after,
@@ -346,4 +355,5 @@ const ts_module ts_module_offsites = {
     .n_acc = 2,
     .measure = offsites_measure,
     .day_end = offsites_day_end,
+    .state_io = offsites_state_io,
 };

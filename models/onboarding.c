@@ -217,6 +217,13 @@ static ts_status ob_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* Saved states: each agent's act row (its day and introductions held). */
+static ts_status onboarding_state_io(void *state, ts_world *w, ts_state_io *io) {
+    ob_state *s = state;
+    ts_sio_array(io, "rows", s->rows, sizeof *s->rows, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_onboarding = {
     .name = "onboarding",
     .sections = onboarding_sections,
@@ -235,4 +242,5 @@ const ts_module ts_module_onboarding = {
     .n_acc = 1,
     .measure = ob_measure,
     .day_end = ob_day_end,
+    .state_io = onboarding_state_io,
 };

@@ -220,6 +220,14 @@ static ts_status ooo_day_end(void *state, const ts_world *w, const double *acc, 
 
 static const char *const ooo_org_after[] = {"incident"};
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status one_on_ones_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_one_on_ones = {
     .name = "one_on_ones",
     .org_after = ooo_org_after,
@@ -236,4 +244,5 @@ const ts_module ts_module_one_on_ones = {
     .n_metrics = sizeof ooo_metrics / sizeof ooo_metrics[0],
     .n_acc = 0,
     .day_end = ooo_day_end,
+    .state_io = one_on_ones_state_io,
 };

@@ -323,6 +323,14 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
     return TS_OK;
 }
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and a per-day scratch of team means. */
+static ts_status repair_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_repair = {
     .name = "repair",
     .sections = repair_sections,
@@ -339,4 +347,5 @@ const ts_module ts_module_repair = {
     .summaries = repair_summaries,
     .n_summaries = sizeof repair_summaries / sizeof repair_summaries[0],
     .summarize = repair_summarize,
+    .state_io = repair_state_io,
 };

@@ -104,6 +104,14 @@ static ts_status su_day_end(void *state, const ts_world *w, const double *acc, d
 
 static const char *const su_org_after[] = {"incident"};
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status status_updates_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_status_updates = {
     .name = "status_updates",
     .org_after = su_org_after,
@@ -120,4 +128,5 @@ const ts_module ts_module_status_updates = {
     .n_metrics = sizeof su_metrics / sizeof su_metrics[0],
     .n_acc = 0,
     .day_end = su_day_end,
+    .state_io = status_updates_state_io,
 };

@@ -238,6 +238,14 @@ static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* Saved states: the requests queued per agent. */
+static ts_status transitive_trust_state_io(void *state, ts_world *w, ts_state_io *io) {
+    tt_state *s = state;
+    ts_sio_typed(io, "queue", TS_SIO_U32, s->queue, (size_t)w->n * TS_TRANSITIVE_QUEUE);
+    ts_sio_typed(io, "pending", TS_SIO_U8, s->pending, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_transitive_trust = {
     .name = "transitive_trust",
     .sections = transitive_trust_sections,
@@ -253,4 +261,5 @@ const ts_module ts_module_transitive_trust = {
     .n_metrics = 1,
     .n_acc = 0,
     .day_end = tt_day_end,
+    .state_io = transitive_trust_state_io,
 };

@@ -115,6 +115,14 @@ static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* Saved states: nothing lasts from one day to the next beyond the scenario's values
+ * (configure) and the day's counters. */
+static ts_status trial_tasks_state_io(void *state, ts_world *w, ts_state_io *io) {
+    (void)state;
+    (void)w;
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_trial_tasks = {
     .name = "trial_tasks",
     .sections = trial_tasks_sections,
@@ -129,4 +137,5 @@ const ts_module ts_module_trial_tasks = {
     .n_metrics = sizeof tt_metrics / sizeof tt_metrics[0],
     .n_acc = 0,
     .day_end = tt_day_end,
+    .state_io = trial_tasks_state_io,
 };

@@ -574,6 +574,13 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
     return st == TS_OK ? trust_delegation(s, w, res, err) : st;
 }
 
+/* Saved states: the day each agent was first delegated to. */
+static ts_status trust_state_io(void *state, ts_world *w, ts_state_io *io) {
+    trust_state *s = state;
+    ts_sio_typed(io, "delegated", TS_SIO_I32, s->delegated, w->n);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_trust = {
     .name = "trust",
     .sections = trust_sections,
@@ -595,4 +602,5 @@ const ts_module ts_module_trust = {
     .n_summaries = TR_SUM_COUNT,
     .summarize = trust_summarize,
     .snapshot = trust_snapshot,
+    .state_io = trust_state_io,
 };

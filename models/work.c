@@ -1074,6 +1074,22 @@ static ts_status work_summarize(const void *state, const ts_world *w, ts_result 
     return st == TS_OK ? work_setback_summarize(state, &work_summaries[WS_OWN], res, err) : st;
 }
 
+/* Saved states: every agent's task, defects and windows, the teams' partners and debt,
+ * the week's ring of sign-off sums. */
+static ts_status work_state_io(void *state, ts_world *w, ts_state_io *io) {
+    work_state *s = state;
+    ts_sio_array(io, "rows", s->rows, sizeof *s->rows, w->n);
+    ts_sio_typed(io, "partners", TS_SIO_U32, s->partners, (size_t)w->n * WORK_MAX_PARTNERS);
+    ts_sio_typed(io, "n_partners", TS_SIO_U8, s->n_part, w->n);
+    ts_sio_typed(io, "debt", TS_SIO_F32, s->debt, w->n);
+    ts_sio_typed(io, "has_debt", TS_SIO_U8, s->has_debt, w->n);
+    ts_sio_int(io, "debt_ready", &s->debt_ready);
+    ts_sio_int(io, "partners_ready", &s->partners_ready);
+    ts_sio_typed(io, "ring", TS_SIO_F64, s->ring, sizeof s->ring / sizeof s->ring[0][0]);
+    ts_sio_int(io, "ring_pos", &s->ring_pos);
+    return ts_sio_status(io);
+}
+
 const ts_module ts_module_work = {
     .name = "work",
     .sections = work_sections,
@@ -1097,4 +1113,5 @@ const ts_module ts_module_work = {
     .summaries = work_summaries,
     .n_summaries = WS_COUNT,
     .summarize = work_summarize,
+    .state_io = work_state_io,
 };

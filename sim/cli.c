@@ -68,6 +68,11 @@ static const char usage_run[] =
     "      --resume          keep the runs already complete in the file, run the rest\n"
     "      --posterior CAL.h5  run each replicate at a draw of the posterior of a\n"
     "                        `trustsim calibrate` file (the same draw at every grid point)\n"
+    "      --from FILE.h5    continue the state saved in FILE (output.checkpoints) instead\n"
+    "                        of starting afresh: every grid point goes on from it, with\n"
+    "                        its seed (one replicate); needs --run and --day\n"
+    "      --run N           the run of FILE whose state is continued (its index, from 0)\n"
+    "      --day D           the recorded day at whose end the state was saved\n"
     "      --quiet           no progress on stderr\n"
     "      --verbose         on a failure to read or write HDF5, also print HDF5's\n"
     "                        own error stack\n"
@@ -379,11 +384,16 @@ static int cli_run(int argc, char **argv, const char *command_line) {
                                          {"quiet", no_argument, NULL, OPT_QUIET},
                                          {"verbose", no_argument, NULL, OPT_VERBOSE},
                                          {"posterior", required_argument, NULL, OPT_POSTERIOR},
+                                         {"from", required_argument, NULL, OPT_FROM},
+                                         {"run", required_argument, NULL, OPT_RUN},
+                                         {"day", required_argument, NULL, OPT_DAY},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":ho:";
     const char *cmd = "run";
     const char *posterior = NULL;
+    const char *from = NULL;
+    long long from_run = -1, from_day = -1;
     ts_posterior *post = NULL;
     /* --set values, then seed and replicates: at most argc + 2 entries. */
     cli_run_flags fl = {.sets = calloc((size_t)argc + 2, sizeof *fl.sets)};
@@ -437,6 +447,25 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         case OPT_POSTERIOR:
             posterior = optarg;
             break;
+        case OPT_FROM:
+            if (optarg[0] == '\0') {
+                rc = cli_usage_error(cmd, "--from: the file name is empty");
+                goto cleanup;
+            }
+            from = optarg;
+            break;
+        case OPT_RUN:
+            if ((rc = cli_parse_int(cmd, "--run", optarg, 0, (long long)UINT32_MAX, &v)) != 0) {
+                goto cleanup;
+            }
+            from_run = v;
+            break;
+        case OPT_DAY:
+            if ((rc = cli_parse_int(cmd, "--day", optarg, 0, 36499, &v)) != 0) {
+                goto cleanup;
+            }
+            from_day = v;
+            break;
         default:
             rc = cli_option_error(cmd, c, optstring, opts, argv);
             goto cleanup;
@@ -449,6 +478,21 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         rc = cli_usage_error(cmd, "--force and --resume cannot be used together");
         goto cleanup;
     }
+    if (from && (from_run < 0 || from_day < 0)) {
+        rc = cli_usage_error(cmd, "--from needs --run N and --day D (missing %s)",
+                             from_run < 0 && from_day < 0 ? "both"
+                             : from_run < 0               ? "--run"
+                                                          : "--day");
+        goto cleanup;
+    }
+    if (!from && (from_run >= 0 || from_day >= 0)) {
+        rc = cli_usage_error(cmd, "%s needs --from FILE.h5", from_run >= 0 ? "--run" : "--day");
+        goto cleanup;
+    }
+    if (from && posterior) {
+        rc = cli_usage_error(cmd, "--from and --posterior cannot be used together");
+        goto cleanup;
+    }
     if (have_seed) {
         fl.sets[fl.n_sets++] = seed_set;
     }
@@ -456,6 +500,9 @@ static int cli_run(int argc, char **argv, const char *command_line) {
         fl.sets[fl.n_sets++] = replicates_set;
     }
     ts_run_options ro = cli_run_options(&fl, command_line);
+    ro.from = from;
+    ro.from_run = from ? (uint64_t)from_run : 0;
+    ro.from_day = from ? (int32_t)from_day : 0;
 
     ts_status st =
         ts_cli_load_scenario(optind < argc ? argv[optind] : NULL, fl.sets, fl.n_sets, &sc, &err);

@@ -39,7 +39,10 @@ enum {
     OPT_BOOTSTRAP,
     OPT_POSTERIOR,
     OPT_TARGETS,
-    OPT_CHECK_RUNS
+    OPT_CHECK_RUNS,
+    OPT_FROM,
+    OPT_RUN,
+    OPT_DAY
 };
 
 /* "trustsim CMD: MESSAGE" and the hint to the command's help; returns the usage exit

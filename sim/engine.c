@@ -43,11 +43,37 @@ static void engine_progress(const ts_engine *e) {
     }
 }
 
+/* A saved state at the end of the day just recorded, when output.checkpoints names it. */
+static ts_status engine_checkpoint(ts_engine *e, ts_result *res, ts_error *err) {
+    for (size_t i = 0; i < e->n_ckpt_days; i++) {
+        if (e->ckpt_days[i] != e->w.day) {
+            continue;
+        }
+        ts_ckpt **p = realloc(e->ckpts, (e->n_ckpts + 1) * sizeof *p);
+        if (!p) {
+            return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        }
+        e->ckpts = p;
+        ts_status st = ts_engine_save(e, res, &e->ckpts[e->n_ckpts], err);
+        if (st != TS_OK) {
+            return st;
+        }
+        e->n_ckpts++;
+        break;
+    }
+    return TS_OK;
+}
+
 /* A run: the warm-up up to day 0 unrecorded, day 0 as row 0 of every series (the
- * organisation as the recorded run begins), then days 1 .. days, each measured and
- * recorded, with a snapshot every snapshot_every days; at the end the tables. */
-ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
-    ts_status st = engine_add_series(e, res, err);
+ * organisation as the recorded run begins), then days 1 .. last, each measured and
+ * recorded, with a snapshot every snapshot_every days and a checkpoint on the days of
+ * output.checkpoints. A restored engine starts past its checkpoint's day. */
+ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error *err) {
+    ts_status st = TS_OK;
+    if (!e->started) {
+        st = engine_add_series(e, res, err);
+        e->started = 1;
+    }
     while (st == TS_OK && e->w.day < 0) {
         st = engine_stopped(e, err);
         if (st == TS_OK) {
@@ -62,13 +88,18 @@ ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
             engine_progress(e);
         }
     }
-    if (st == TS_OK) {
+    if (st == TS_OK && !e->day0_done) {
         st = engine_phase_measure(e, err);
+        if (st == TS_OK) {
+            engine_record(e);
+            e->day0_done = 1;
+            st = engine_checkpoint(e, res, err);
+        }
     }
-    if (st == TS_OK) {
-        engine_record(e);
+    if (last > e->days) {
+        last = e->days;
     }
-    while (st == TS_OK && e->w.day < e->days) {
+    while (st == TS_OK && e->w.day < last) {
         st = engine_stopped(e, err);
         if (st == TS_OK) {
             st = ts_engine_step(e, err);
@@ -83,13 +114,29 @@ ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
             st = engine_snapshot(e, res, err);
         }
         if (st == TS_OK) {
+            st = engine_checkpoint(e, res, err);
+        }
+        if (st == TS_OK) {
             engine_progress(e);
         }
     }
+    return st;
+}
+
+ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
+    ts_status st = ts_engine_run_to(e, res, e->days, err);
     if (st == TS_OK) {
         st = engine_summarize(e, res, err);
     }
     return st;
+}
+
+ts_ckpt **ts_engine_take_checkpoints(ts_engine *e, size_t *n) {
+    ts_ckpt **list = e->ckpts;
+    *n = e->n_ckpts;
+    e->ckpts = NULL;
+    e->n_ckpts = 0;
+    return list;
 }
 
 /* ---- Making an engine -------------------------------------------------------------- */
@@ -259,8 +306,47 @@ void ts_engine_free(ts_engine *e) {
     free(e->mods);
     free(e->state);
     free(e->stream);
+    for (size_t i = 0; i < e->n_ckpts; i++) {
+        ts_ckpt_free(e->ckpts[i]);
+    }
+    free(e->ckpts);
+    free(e->ckpt_days);
+    free(e->modules_list);
+    free(e->domains_list);
     ts_world_free(&e->w);
     free(e);
+}
+
+/* The names of the modules that are on, ", "-separated in table order. */
+static char *engine_join_modules(const ts_engine *e) {
+    size_t len = 1;
+    for (size_t m = 0; m < e->n_mods; m++) {
+        len += strlen(e->mods[m]->name) + 2;
+    }
+    char *s = malloc(len);
+    if (s) {
+        s[0] = '\0';
+        for (size_t m = 0; m < e->n_mods; m++) {
+            strcat(strcat(s, m ? ", " : ""), e->mods[m]->name);
+        }
+    }
+    return s;
+}
+
+/* The scenario's domains, ", "-separated. */
+static char *engine_join_domains(const ts_scenario *sc) {
+    size_t n = ts_scenario_list_len(sc, "domains"), len = 1;
+    for (size_t i = 0; i < n; i++) {
+        len += strlen(ts_scenario_list_item(sc, "domains", i)) + 2;
+    }
+    char *s = malloc(len);
+    if (s) {
+        s[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            strcat(strcat(s, i ? ", " : ""), ts_scenario_list_item(sc, "domains", i));
+        }
+    }
+    return s;
 }
 
 ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *modules, size_t n_modules,
@@ -334,6 +420,18 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
             e->stream[e->n_mods] = ts_module_stream_key(modules[m]->name);
             e->mods[e->n_mods++] = modules[m];
         }
+    }
+    e->headcount = headcount;
+    e->capacity = (uint32_t)ts_scenario_int(sc, "trust.capacity");
+    e->modules_list = engine_join_modules(e);
+    e->domains_list = engine_join_domains(sc);
+    e->ckpt_days = calloc(opt->n_checkpoint_days + 1, sizeof *e->ckpt_days);
+    if (!e->modules_list || !e->domains_list || !e->ckpt_days) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < opt->n_checkpoint_days; i++) {
+        e->ckpt_days[e->n_ckpt_days++] = opt->checkpoint_days[i];
     }
     for (size_t m = 0; m < e->n_mods; m++) {
         if (e->mods[m]->configure) {

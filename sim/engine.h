@@ -34,6 +34,10 @@ typedef struct ts_engine_options {
     /* Polled between days; a non-zero value stops the run with TS_ERR_INTERRUPTED (a
      * flag a signal handler may set). */
     volatile const sig_atomic_t *stop;
+    /* output.checkpoints: the recorded days at whose end the run's state is saved (kept by
+     * the engine, taken with ts_engine_take_checkpoints). NULL: none. */
+    const int32_t *checkpoint_days;
+    size_t n_checkpoint_days;
 } ts_engine_options;
 
 /* Builds the world (initial tree of org.headcount) and configures the modules that
@@ -46,6 +50,31 @@ void ts_engine_free(ts_engine *e);
 /* Runs the warm-up and the recorded days, filling res (metrics, summary, agents,
  * snapshots, incidents). */
 ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err);
+
+/* Runs (or goes on running) up to the end of recorded day `last` (0 <= last <= days),
+ * recording as ts_engine_run does, without the end tables: a branched sweep's shared
+ * history. ts_engine_run may follow to finish the run. */
+ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error *err);
+
+/* The run's state at the end of the current recorded day (sim/checkpoint.h): world,
+ * modules, and the rows of res recorded so far. TS_ERR_INTERNAL when a module that is on
+ * has no state_io. *out is the caller's. */
+ts_status ts_engine_save(ts_engine *e, const ts_result *res, ts_ckpt **out, ts_error *err);
+
+/* Puts a freshly created engine in the state of ck (a checkpoint of a run of the same
+ * organisation), before ts_engine_run: the world and the state of every module that was
+ * on in it (a module on here but not there starts fresh: as configured, grown to the
+ * agents), res gets the rows recorded up to ck->day (NaN for a metric the checkpoint has
+ * not) and the snapshots of `past` (NULL: none) up to that day. The run goes on with the
+ * engine's own seed and scenario. TS_ERR_PARAM, naming `source`, for a checkpoint of
+ * another format, version, domain list, organisation (org.headcount, org.warmup_days,
+ * trust.capacity) or module schema, or of a day past the scenario's days. */
+ts_status ts_engine_restore(ts_engine *e, const ts_ckpt *ck, const ts_result *past, ts_result *res,
+                            const char *source, ts_error *err);
+
+/* The checkpoints saved so far (output.checkpoints), in day order; the caller owns the
+ * array and its checkpoints, the engine forgets them. */
+ts_ckpt **ts_engine_take_checkpoints(ts_engine *e, size_t *n);
 
 /* One day (for tests): the phases for e->world.day + 1. Does not record. */
 ts_status ts_engine_step(ts_engine *e, ts_error *err);

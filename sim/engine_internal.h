@@ -43,6 +43,18 @@ struct ts_engine {
     size_t n_values;
     double *values;
     double **series; /* n_values pointers into the result, or NULL */
+
+    /* Where the run stands: its series added to the result, day 0 recorded. */
+    int started, day0_done;
+    /* Identity of a checkpoint: the modules that are on and the domains, ", "-separated;
+     * the keys that act only at creation. */
+    char *modules_list, *domains_list;
+    uint32_t headcount, capacity;
+    /* output.checkpoints and the checkpoints saved. */
+    int32_t *ckpt_days;
+    size_t n_ckpt_days;
+    ts_ckpt **ckpts;
+    size_t n_ckpts;
 };
 
 /* Agent blocks of the world as it stands. */

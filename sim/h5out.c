@@ -665,6 +665,11 @@ uint64_t ts_h5_run_bytes(const ts_result *r) {
 }
 
 ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
+    return ts_h5_write_run_with(f, r, NULL, NULL, 0, err);
+}
+
+ts_status ts_h5_write_run_with(ts_h5file *f, const ts_result *r, ts_h5_run_extra_fn extra,
+                               void *ctx, uint64_t extra_bytes, ts_error *err) {
     ts_h5quiet quiet;
     char gname[32];
     hid_t g = H5I_INVALID_HID, gcpl = H5I_INVALID_HID;
@@ -686,7 +691,7 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
     /* Before anything is written: a full disk stops here and leaves the file whole. */
     char what[64];
     snprintf(what, sizeof what, "run %" PRIu32, r->run_index);
-    st = ts_h5_reserve(f->file, ts_h5_run_bytes(r), shown, what, err);
+    st = ts_h5_reserve(f->file, ts_h5_run_bytes(r) + extra_bytes, shown, what, err);
     if (st != TS_OK) {
         goto cleanup;
     }
@@ -703,6 +708,9 @@ ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err) {
     st = ts_h5_run_attrs(&w, g, gname, r);
     if (st == TS_OK) {
         st = ts_h5_run_contents(&w, g, gname, r);
+    }
+    if (st == TS_OK && extra) {
+        st = extra(ctx, &w, g, gname);
     }
     if (st == TS_OK) {
         st = ts_h5_attr_string(&w, g, gname, "status", "complete");

@@ -39,4 +39,13 @@ ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const cha
                         hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
                         const void *data, int compress, const char *units, const char *description);
 
+/* More contents of a run's group (its checkpoints, sim/checkpoint_h5.c), written after
+ * its datasets and before its status: g is the run's group, `where` its path. */
+typedef ts_status (*ts_h5_run_extra_fn)(void *ctx, const ts_h5w *w, hid_t g, const char *where);
+
+/* ts_h5_write_run with `extra` (NULL: none) adding to the group, extra_bytes more claimed
+ * on the disk first. */
+ts_status ts_h5_write_run_with(ts_h5file *f, const ts_result *r, ts_h5_run_extra_fn extra,
+                               void *ctx, uint64_t extra_bytes, ts_error *err);
+
 #endif

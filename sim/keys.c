@@ -1,5 +1,6 @@
 #include "keys.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Top level: what the scenario is and how long and how often it runs. */
@@ -44,6 +45,16 @@ static const ts_param keys_top_params[] = {
      .units = "runs",
      .doc = "Runs of every grid point, each replicate with its own derived seed, shared by "
             "every grid point (the arms of a sweep are paired)."},
+    {.key = "branch_day",
+     .type = TS_PT_INT,
+     .def = "-1",
+     .min = -1,
+     .max = 36499,
+     .units = "day",
+     .doc = "Branched sweep: each replicate's history up to the end of this recorded day "
+            "(0: the end of the warm-up) is simulated once, with the scenario's values "
+            "outside the sweep, and every grid point continues from it, its swept values "
+            "acting from the next day on; -1: every run simulates its own history."},
     {.key = "domains",
      .type = TS_PT_STRLIST,
      .def = "[design, roadmap, people, debugging]",
@@ -140,6 +151,16 @@ static const ts_param keys_output_params[] = {
      .max = 36500,
      .units = "days",
      .doc = "Period of the snapshots of stored mental models; 0 takes none."},
+    {.key = "checkpoints",
+     .type = TS_PT_STRLIST,
+     .def = "[]",
+     .min = 0,
+     .max = 64,
+     .units = "days",
+     .doc = "Recorded days (0 to days - 1; 0 is the end of the warm-up) at whose end the "
+            "run's whole state is saved in the results file, to continue it with `trustsim "
+            "run --from`.",
+     .format = TS_PF_INTEGERS},
     {.key = "snapshot_agents",
      .type = TS_PT_INT,
      .def = "500",
@@ -253,7 +274,41 @@ ts_keys_domain_problem ts_keys_check_domains(const char *const *names, size_t n,
     return TS_KEYS_DOMAINS_OK;
 }
 
+/* output.checkpoints: recorded days, each once; branch_day: a recorded day before the
+ * last. */
+static ts_status keys_validate_days(const ts_scenario *sc, ts_error *err) {
+    long days = (long)ts_scenario_int(sc, "days");
+    size_t n = ts_scenario_list_len(sc, "output.checkpoints");
+    for (size_t i = 0; i < n; i++) {
+        long d = strtol(ts_scenario_list_item(sc, "output.checkpoints", i), NULL, 10);
+        if (d < 0 || d >= days) {
+            return ts_scenario_fail(sc, "output.checkpoints", err,
+                                    "day out of range (got %ld, expected a recorded day from 0 "
+                                    "to %ld, days - 1)",
+                                    d, days - 1);
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strtol(ts_scenario_list_item(sc, "output.checkpoints", k), NULL, 10) == d) {
+                return ts_scenario_fail(sc, "output.checkpoints", err,
+                                        "duplicate day (got %ld twice, expected each day once)", d);
+            }
+        }
+    }
+    long branch = (long)ts_scenario_int(sc, "branch_day");
+    if (branch >= days) {
+        return ts_scenario_fail(sc, "branch_day", err,
+                                "day out of range (got %ld, expected -1 or a recorded day from 0 "
+                                "to %ld, days - 1)",
+                                branch, days - 1);
+    }
+    return TS_OK;
+}
+
 ts_status ts_keys_validate(const ts_scenario *sc, ts_error *err) {
+    ts_status days_st = keys_validate_days(sc, err);
+    if (days_st != TS_OK) {
+        return days_st;
+    }
     const char *names[TS_KEYS_MAX_DOMAINS];
     size_t n = ts_scenario_list_len(sc, "domains");
     size_t bad = 0;

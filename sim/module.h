@@ -15,6 +15,7 @@
 #ifndef TS_MODULE_H
 #define TS_MODULE_H
 
+#include "checkpoint.h"
 #include "msg.h"
 #include "results.h"
 #include "scenario.h"
@@ -95,6 +96,14 @@ typedef struct ts_module {
      * when the module does not add agents; the estimate takes the largest answer of the
      * modules that are on, and org.headcount at least. Pure, no allocation. */
     uint64_t (*peak_agents)(const ts_scenario *sc, const char **keys);
+
+    /* Saved states (sim/checkpoint.h): the module's state that lasts from one day to the
+     * next, saved and loaded by the same calls, after the world (so w->n is the agents'
+     * number either way). Loading, `state` is what configure returned, grown to the
+     * checkpoint's agents; per-day scratch is left out. Every module that is on must have
+     * one for a run to be checkpointed (a module without lasting state says so with a
+     * function that saves nothing). */
+    ts_status (*state_io)(void *state, ts_world *w, ts_state_io *io);
 } ts_module;
 
 #endif

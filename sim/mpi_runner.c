@@ -1,15 +1,14 @@
 /* Sweeps over MPI (see mpi_runner.h). Protocol, all on MPI_COMM_WORLD:
  *   rank 0 -> all   broadcast: go (TS_OK) or the status that stopped rank 0
  *   worker -> 0     READY (empty): a slot (one of the worker's threads) wants a run
- *   0 -> worker     JOB (one uint64: the run index) or STOP (empty)
- *   worker -> 0     RESULT (a packed ts_result) or FAIL (a ts_error)
+ *   rank 0 -> all   broadcast: the runs already written (one byte a run, --resume)
+ *   0 -> worker     JOB (one uint64: the run index, or a branched sweep's replicate) or STOP
+ *   worker -> 0     RESULT (the job's runs, packed by the runner) or FAIL (a ts_error)
  *   worker -> 0     BYE (empty): all of its slots are stopped
  * A worker's slots make their MPI calls one at a time (a critical section; MPI is started
  * with MPI_THREAD_SERIALIZED), and a READY and its answer are one exchange inside it, so
  * answers cannot cross between slots. */
 #include "mpi_runner.h"
-
-#include "results_pack.h"
 
 #include <omp.h>
 #include <signal.h>
@@ -48,6 +47,10 @@ const char *ts_mpi_library(void) {
 ts_status ts_mpi_go(ts_status st, ts_error *err) {
     (void)err;
     return st;
+}
+void ts_mpi_share(void *buf, size_t len) {
+    (void)buf;
+    (void)len;
 }
 ts_status ts_mpi_run_sweep(const ts_mpi_sweep *s, const volatile sig_atomic_t *interrupt,
                            ts_mpi_outcome *out, ts_error *err) {
@@ -124,6 +127,14 @@ const char *ts_mpi_library(void) {
     return text;
 }
 
+void ts_mpi_share(void *buf, size_t len) {
+    /* In pieces that fit an int count. */
+    for (size_t off = 0; off < len; off += (size_t)INT32_MAX) {
+        size_t n = len - off < (size_t)INT32_MAX ? len - off : (size_t)INT32_MAX;
+        MPI_Bcast((unsigned char *)buf + off, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
 ts_status ts_mpi_go(ts_status st, ts_error *err) {
     int code = (int)st;
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -183,16 +194,12 @@ static ts_status mpi_coordinate(const ts_mpi_sweep *s, const volatile sig_atomic
                 MPI_Send(&job, sizeof job, MPI_BYTE, ms.MPI_SOURCE, TAG_JOB, MPI_COMM_WORLD);
             }
         } else if (ms.MPI_TAG == TAG_RESULT) {
-            ts_result res;
             ts_error e;
-            ts_status st = ts_result_unpack(buf, (size_t)count, &res, &e);
-            if (st == TS_OK) {
-                st = s->write(s->ctx, &res, &e);
-                ts_result_free(&res);
-            }
-            if (st == TS_OK) {
-                out->runs_done++;
-            } else if (first == TS_OK) {
+            size_t runs = 0;
+            ts_error_clear(&e);
+            ts_status st = s->write(s->ctx, buf, (size_t)count, &runs, &e);
+            out->runs_done += runs;
+            if (st != TS_OK && first == TS_OK) {
                 first = st;
                 *err = e;
             }
@@ -210,11 +217,11 @@ static ts_status mpi_coordinate(const ts_mpi_sweep *s, const volatile sig_atomic
         }
         if (s->show_progress && mpi_now() - last >= 0.25) {
             last = mpi_now();
-            mpi_progress(out->runs_done, s->n_jobs, t0, 0);
+            mpi_progress(out->runs_done, s->n_runs ? s->n_runs : s->n_jobs, t0, 0);
         }
     }
     if (s->show_progress) {
-        mpi_progress(out->runs_done, s->n_jobs, t0, 1);
+        mpi_progress(out->runs_done, s->n_runs ? s->n_runs : s->n_jobs, t0, 1);
     }
     free(buf);
     out->seconds = mpi_now() - t0;
@@ -261,16 +268,11 @@ static void mpi_slot(const ts_mpi_sweep *s, int inner, ts_status *failed) {
         if (tag != TAG_JOB) {
             return;
         }
-        ts_result res;
         ts_error e;
         ts_error_clear(&e);
         unsigned char *buf = NULL;
         size_t len = 0;
-        ts_status st = s->compute(s->ctx, (size_t)job, inner, &res, &e);
-        if (st == TS_OK) {
-            st = ts_result_pack(&res, &buf, &len, &e);
-            ts_result_free(&res);
-        }
+        ts_status st = s->compute(s->ctx, (size_t)job, inner, &buf, &len, &e);
         if (st == TS_OK && len > (size_t)INT32_MAX) {
             st = ts_error_set(&e, TS_ERR_UNAVAILABLE,
                               "run %llu's results (%zu bytes) are too large to send over MPI "

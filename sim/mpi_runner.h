@@ -31,10 +31,15 @@ const char *ts_mpi_library(void);
 typedef struct ts_mpi_sweep {
     const size_t *jobs; /* rank 0: run indices in the order to deal them */
     size_t n_jobs;
-    /* Any rank but 0: run `index` with `threads` threads into *res (initialised by it). */
-    ts_status (*compute)(void *ctx, size_t index, int threads, ts_result *res, ts_error *err);
-    /* Rank 0: write a finished run. */
-    ts_status (*write)(void *ctx, ts_result *res, ts_error *err);
+    size_t n_runs; /* rank 0: the runs the jobs write (0: one a job), for progress */
+    /* Any rank but 0: run job `index` with `threads` threads and pack its runs into *buf
+     * (malloc'd, *len bytes): a run (sim/results_pack.h) with its checkpoints, or a
+     * branched sweep's replicate, several (sim/runner.c packs them). */
+    ts_status (*compute)(void *ctx, size_t index, int threads, unsigned char **buf, size_t *len,
+                         ts_error *err);
+    /* Rank 0: write what a job's compute packed; the runs written in *runs. */
+    ts_status (*write)(void *ctx, const unsigned char *buf, size_t len, size_t *runs,
+                       ts_error *err);
     void *ctx;
     int threads;       /* per rank; 0: the cores of the machine shared by its ranks */
     int large;         /* runs of large organisations: one at a time with every thread */
@@ -57,5 +62,10 @@ ts_status ts_mpi_run_sweep(const ts_mpi_sweep *s, const volatile sig_atomic_t *i
  * TS_OK) or not (its failure; every rank then returns that status, the others with an
  * empty message). */
 ts_status ts_mpi_go(ts_status st, ts_error *err);
+
+/* Collective, after ts_mpi_go: rank 0's len bytes at buf copied to every rank's buf (the
+ * runs already written, so that a branched replicate's worker runs only the missing ones).
+ * Nothing without MPI. */
+void ts_mpi_share(void *buf, size_t len);
 
 #endif

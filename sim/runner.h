@@ -26,9 +26,21 @@ typedef struct ts_run_options {
     /* Each replicate at a draw of this posterior (sim/posterior.h), the same draw at every
      * grid point; its values are stored with the run's swept values. NULL: none. */
     const struct ts_posterior *posterior;
+    /* run --from FILE --run N --day D: every grid point continues the saved state of run N
+     * of FILE at the end of day D (sim/checkpoint.h) with its seed. NULL: none. */
+    const char *from;
+    uint64_t from_run;
+    int32_t from_day;
 } ts_run_options;
 
 ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_error *err);
+
+/* Checks that a branched sweep (branch_day >= 0) or a run --from can share one history:
+ * every grid point has the base scenario's seed, org.headcount, org.warmup_days,
+ * trust.capacity, domains and branch_day (they act when the organisation is created, or
+ * before the branch), and days past the branch; no sensitivity design; with --from, one
+ * replicate and no branch_day. TS_ERR_SCENARIO naming the key and the grid point. */
+ts_status ts_runner_check_branch(const ts_scenario *sc, const ts_run_options *opt, ts_error *err);
 
 /* The results file ts_runner_run writes: opt->output, else output.file, else
  * results/<name>.h5. The caller frees it; NULL when out of memory. */

@@ -649,6 +649,24 @@ ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **ou
     return TS_OK;
 }
 
+/* The base of a sweep: a copy without it, every key at its value outside the sweep (a
+ * branched sweep's shared history runs it). */
+ts_status ts_scenario_base(const ts_scenario *sc, ts_scenario **out, ts_error *err) {
+    *out = NULL;
+    ts_scenario *d = sc_copy(sc, 0);
+    if (d == NULL) {
+        return sc_nomem(err);
+    }
+    d->finalized = 0;
+    ts_status st = ts_scenario_finalize(d, err);
+    if (st != TS_OK) {
+        ts_scenario_free(d);
+        return st;
+    }
+    *out = d;
+    return TS_OK;
+}
+
 /* ---- Copy and free ------------------------------------------------------------------ */
 
 void ts_scenario_free(ts_scenario *sc) {

@@ -26,9 +26,11 @@ typedef enum ts_ptype {
 /* What text a TS_PT_STRING key accepts, besides its length. */
 typedef enum ts_pformat {
     TS_PF_TEXT = 0, /* any text */
-    TS_PF_STEM      /* empty, or safe as a file name (results/<name>.h5): ASCII letters,
+    TS_PF_STEM,     /* empty, or safe as a file name (results/<name>.h5): ASCII letters,
                      * digits, '.', '_' and '-', the first neither '.' nor '-' (so no path
                      * separator, no "..", no hidden file, nothing read as an option) */
+    TS_PF_INTEGERS  /* TS_PT_STRLIST only: the items are integers (decimal, optional minus
+                     * sign) instead of identifiers; their range is the key's validator's */
 } ts_pformat;
 
 /* The longest scenario name (`name`, or the stem of the file it is derived from). */
@@ -185,6 +187,10 @@ ts_ptype ts_scenario_sweep_type(const ts_scenario *sc, size_t k);
 
 /* A copy of the scenario at grid point g: the swept keys set, no sweep left. */
 ts_status ts_scenario_at_point(const ts_scenario *sc, size_t g, ts_scenario **out, ts_error *err);
+
+/* A copy of the scenario without its sweep: every key at its value outside the sweep (its
+ * default when the file gives none), no variant applied. */
+ts_status ts_scenario_base(const ts_scenario *sc, ts_scenario **out, ts_error *err);
 
 /* Do the grid points share their runs' seeds, replicate by replicate (common random numbers
  * across the arms of a sweep)? Yes, except in a sensitivity design, whose points each have

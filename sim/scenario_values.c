@@ -199,7 +199,8 @@ static void sc_expect(const ts_param *p, char *buf, size_t cap) {
         break;
     }
     case TS_PT_STRLIST:
-        snprintf(buf, cap, "a list of %s to %s unique names", lo, hi);
+        snprintf(buf, cap, "a list of %s to %s unique %s", lo, hi,
+                 p->format == TS_PF_INTEGERS ? "integers" : "names");
         break;
     case TS_PT_POINTS:
         snprintf(buf, cap, "a list of %s to %s [x, y] pairs with x increasing", lo, hi);
@@ -660,6 +661,20 @@ int sc_is_identifier(const char *s) {
     return 1;
 }
 
+/* An optional minus sign and 1 to 9 decimal digits: an item of a TS_PF_INTEGERS list. */
+static int sc_is_integer_text(const char *s) {
+    size_t i = s[0] == '-', n = strlen(s);
+    if (n <= i || n - i > 9) {
+        return 0;
+    }
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static ts_status sc_read_strlist(const sc_ctx *c, const ts_param *p, const ts_ynode *n,
                                  const char *path, sc_value *out) {
     size_t count;
@@ -675,8 +690,15 @@ static ts_status sc_read_strlist(const sc_ctx *c, const ts_param *p, const ts_yn
     for (size_t i = 0; i < count; i++) {
         const ts_ynode *item = n->kids[i];
         ts_yaml_describe(item, got, sizeof got);
-        if (item->kind != TS_Y_SCALAR || memchr(item->text, '\0', item->len) != NULL ||
-            !sc_is_identifier(item->text)) {
+        if (p->format == TS_PF_INTEGERS) {
+            if (item->kind != TS_Y_SCALAR || memchr(item->text, '\0', item->len) != NULL ||
+                !sc_is_integer_text(item->text)) {
+                return sc_fail(c, item, path, "not an integer (got %s, expected %s)", got,
+                               "an "
+                               "integer such as 30");
+            }
+        } else if (item->kind != TS_Y_SCALAR || memchr(item->text, '\0', item->len) != NULL ||
+                   !sc_is_identifier(item->text)) {
             return sc_fail(c, item, path,
                            "not an identifier (got %s, expected [a-z][a-z0-9_]* of at most %d "
                            "characters)",
