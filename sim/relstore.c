@@ -308,6 +308,47 @@ void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32
     out->first_day = get_first_day(p);
 }
 
+uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
+                                ts_belief_block *out) {
+    uint32_t count = s->count[owner];
+    uint32_t n = first < count ? count - first : 0;
+    n = n < TS_BELIEF_BLOCK ? n : TS_BELIEF_BLOCK;
+    uint32_t D = s->n_domains;
+    out->n = n;
+    if (n < TS_BELIEF_BLOCK) { /* the lanes past n: zero, as the interface promises */
+        size_t tail = (TS_BELIEF_BLOCK - n) * sizeof(float);
+        for (uint32_t d = 0; d < D; d++) {
+            memset(&out->alpha_e[d][n], 0, tail);
+            memset(&out->beta_e[d][n], 0, tail);
+        }
+        memset(&out->id[n], 0, (TS_BELIEF_BLOCK - n) * sizeof(uint32_t));
+        memset(&out->integ_a_e[n], 0, tail);
+        memset(&out->integ_b_e[n], 0, tail);
+        memset(&out->scar[n], 0, tail);
+        memset(&out->goodwill[n], 0, tail);
+        memset(&out->evidence[n], 0, tail);
+    }
+    const uint32_t *ids = ids_of(s, owner) + first;
+    for (uint32_t k = 0; k < n; k++) {
+        const float *p = payload_of(s, owner, first + k);
+        double f = decay_factor(s, get_last_day(p), day);
+        float sum = 0.0f;
+        out->id[k] = ids[k];
+        for (uint32_t d = 0; d < D; d++) {
+            float a = decayed(p[TS_RS_ALPHA + d], f), b = decayed(p[TS_RS_ALPHA + D + d], f);
+            out->alpha_e[d][k] = a;
+            out->beta_e[d][k] = b;
+            sum += a + b;
+        }
+        out->evidence[k] = sum;
+        out->integ_a_e[k] = decayed(p[TS_RS_INTEG_A], f);
+        out->integ_b_e[k] = decayed(p[TS_RS_INTEG_B], f);
+        out->scar[k] = p[TS_RS_SCAR];
+        out->goodwill[k] = decayed(p[TS_RS_GOODWILL], f);
+    }
+    return n;
+}
+
 void ts_relstore_peek(const ts_relstore *s, uint32_t owner, uint32_t slot, uint32_t domain,
                       float *alpha_e, float *beta_e, int32_t *first_day) {
     const float *p = payload_of(s, owner, slot);
