@@ -33,7 +33,9 @@ typedef struct ts_belief {
 #define TS_RELSTORE_DECAY_DAYS 1024
 
 /* Layout of one agent's block (block_bytes long, a multiple of 64): `capacity` ids
- * (uint32) contiguous, then `capacity` payloads of `stride` floats each:
+ * (uint32) contiguous, then `stride` fields, each `capacity` floats (field-major: field f
+ * of slot k at [f * capacity + k], so that reading many models is a run of contiguous
+ * loads per field):
  *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
  *   [5] first_day (int32 bits)
  *   [6 .. 6+n_domains)  alpha_e[d]   [6+n_domains .. 6+2*n_domains)  beta_e[d]
@@ -108,7 +110,8 @@ typedef struct ts_belief_block {
     float evidence[TS_BELIEF_BLOCK]; /* as ts_relstore_evidence */
 } ts_belief_block;
 /* Reads owner's models from slot `first` on (at most TS_BELIEF_BLOCK of them) decayed to
- * `day` into *out and returns how many (0 past the last). Lanes past out->n are zero in the
+ * `day` into *out and returns how many (0 past the last, *out then holding nothing else
+ * meaningful). Lanes past out->n are zero in the
  * first n_domains rows of alpha_e and beta_e and in the other fields; rows of domains past
  * n_domains are not written. */
 uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
