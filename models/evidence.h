@@ -103,7 +103,7 @@ ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, void *ctx, ts_
  * - confirmation bias (Rabin & Schrag 1999): a competence observation that goes against
  *   the believer's current leaning in that domain (a success while its belief is below
  *   the prior mean, a failure while above) weighs (1 - confirmation_bias). */
-#define TS_LEARNING_FADE_DAYS 256
+#define TS_LEARNING_FADE_DAYS 1024
 typedef struct ts_learning {
     double first_impression, first_impression_days;
     double confirmation_bias;

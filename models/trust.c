@@ -193,6 +193,36 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
     }
 }
 
+void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
+                           double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
+                           float *restrict nu) {
+    /* Every lane is computed (a fixed trip count, no tail, no branch): the operations of
+     * ts_trust_integrity, ts_trust_competence and score_of, in their order. */
+    const double integ_a = tp->integ_a, integ_b = tp->integ_b;
+    const double prior_a = tp->prior_a, prior_b = tp->prior_b, z = tp->z;
+    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+        double a = integ_a + b->integ_a_e[k];
+        double bb = integ_b + b->integ_b_e[k] + b->scar[k];
+        nu[k] = (float)(a / (a + bb));
+        t[k] = 0.0;
+    }
+    for (uint32_t d = 0; d < n_domains; d++) {
+        const float *alpha = b->alpha_e[d], *beta = b->beta_e[d];
+        float *mud = mu[d];
+        for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+            double a = prior_a + alpha[k];
+            double bb = prior_b + beta[k];
+            double m = a / (a + bb);
+            float muf = (float)m;
+            float sigma = (float)sqrt(m * (1.0 - m) / (a + bb + 1.0));
+            double x = (double)nu[k] * ((double)muf - z * sigma) + 0.1 * b->goodwill[k];
+            double lo = x < 0.0 ? 0.0 : x;
+            mud[k] = muf;
+            t[k] += (float)(lo > 1.0 ? 1.0 : lo);
+        }
+    }
+}
+
 float ts_trust_stranger(const ts_trust_params *tp) {
     ts_belief b;
     memset(&b, 0, sizeof b);
@@ -388,48 +418,98 @@ enum {
     TA_COUNT
 };
 
-/* Adds believer a's models into acc. */
+/* Is j one of believer a's close pairs (its manager m, a teammate, a report)? */
+static int is_close(const ts_world *w, uint32_t a, uint32_t m, uint32_t j) {
+    return (m != TS_NO_AGENT && (j == m || (w->manager[j] == m && j != a))) || w->manager[j] == a;
+}
+
+/* What the model loop keeps of a believer's close pairs for the pass over them. */
+#define TRUST_CLOSE_STASH 64
+typedef struct close_stash {
+    uint32_t n;
+    uint32_t id[TRUST_CLOSE_STASH];
+    float mean[TRUST_CLOSE_STASH]; /* the domain-averaged score, as ts_trust_of_mean */
+    uint8_t covered[TRUST_CLOSE_STASH];
+} close_stash;
+
+/* Adds one close pair: from the stash when the model loop met it, else as ts_trust_of_mean
+ * and trust_coverage would (no model: the prior, not covered; a model the stash had no
+ * room for: read again). */
+static void close_pair(const trust_state *s, const ts_world *w, const close_stash *cs, uint32_t a,
+                       uint32_t j, double *acc) {
+    for (uint32_t i = 0; i < cs->n; i++) {
+        if (cs->id[i] == j) {
+            acc[TA_TEAM] += cs->mean[i];
+            acc[TA_PAIRS] += 1.0;
+            acc[TA_CLOSE] += 1.0;
+            acc[TA_COVERED] += cs->covered[i];
+            return;
+        }
+    }
+    acc[TA_TEAM] += ts_trust_of_mean(&s->tp, w, a, j);
+    acc[TA_PAIRS] += 1.0;
+    trust_coverage_pair(w, a, j, acc + TA_CLOSE);
+}
+
+/* Adds believer a's models into acc, then its close pairs (manager, teammates, reports)
+ * into the team trust and the coverage. One pass over the models reads each once, in
+ * blocks; the sums are added in the order of a model-by-model reading. */
 static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a, double *acc) {
     const ts_relstore *rs = &w->models;
     uint32_t D = w->n_domains;
-    ts_belief b;
-    for (uint32_t k = 0; k < ts_relstore_count(rs, a); k++) {
-        uint32_t j = ts_relstore_id(rs, a, k);
-        ts_relstore_read(rs, a, k, w->day, &b);
-        double t = 0.0, own[TS_MAX_DOMAINS];
-        float score[TS_MAX_DOMAINS], mu[TS_MAX_DOMAINS], nu;
-        const double *p = own;
-        if (s->stride == 1) {
-            p = s->success + (size_t)j * D;
-        } else {
-            ts_work_success_all(&s->link, w, j, own);
-        }
-        ts_trust_scores(&s->tp, &b, D, score, mu, NULL, &nu);
-        for (uint32_t d = 0; d < D; d++) {
-            t += score[d];
-            acc[TA_ERR] += fabs((double)mu[d] - p[d]);
-        }
-        acc[TA_ERR_N] += D;
-        acc[TA_T] += t / D;
-        acc[TA_MODELS] += 1.0;
-        acc[TA_INTEG] += nu;
-        acc[TA_GOOD] += b.goodwill;
-    }
-    /* Close pairs: manager, teammates, reports. */
     uint32_t m = w->manager[a];
+    ts_belief_block blk;
+    double t[TS_BELIEF_BLOCK];
+    float mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
+    close_stash cs;
+    cs.n = 0;
+    /* The sums in locals (registers), each added in model order as acc would be. */
+    double err = acc[TA_ERR], err_n = acc[TA_ERR_N], tsum = acc[TA_T], models = acc[TA_MODELS];
+    double integ = acc[TA_INTEG], good = acc[TA_GOOD];
+    for (uint32_t first = 0; ts_relstore_read_block(rs, a, first, w->day, &blk) > 0;
+         first += blk.n) {
+        ts_trust_scores_block(&s->tp, &blk, D, t, mu, nu);
+        for (uint32_t k = 0; k < blk.n; k++) {
+            uint32_t j = blk.id[k];
+            double own[TS_MAX_DOMAINS];
+            const double *p = own;
+            if (s->stride == 1) {
+                p = s->success + (size_t)j * D;
+            } else {
+                ts_work_success_all(&s->link, w, j, own);
+            }
+            for (uint32_t d = 0; d < D; d++) {
+                err += fabs((double)mu[d][k] - p[d]);
+            }
+            err_n += D;
+            tsum += t[k] / D;
+            models += 1.0;
+            integ += nu[k];
+            good += blk.goodwill[k];
+            if (cs.n < TRUST_CLOSE_STASH && is_close(w, a, m, j)) {
+                cs.id[cs.n] = j;
+                cs.mean[cs.n] = (float)(t[k] / D);
+                cs.covered[cs.n] = blk.evidence[k] >= TRUST_COVERAGE_EVIDENCE;
+                cs.n++;
+            }
+        }
+    }
+    acc[TA_ERR] = err;
+    acc[TA_ERR_N] = err_n;
+    acc[TA_T] = tsum;
+    acc[TA_MODELS] = models;
+    acc[TA_INTEG] = integ;
+    acc[TA_GOOD] = good;
     if (m != TS_NO_AGENT) {
-        acc[TA_TEAM] += ts_trust_of_mean(&s->tp, w, a, m);
-        acc[TA_PAIRS] += 1.0;
+        close_pair(s, w, &cs, a, m, acc);
         for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
             if (j != a) {
-                acc[TA_TEAM] += ts_trust_of_mean(&s->tp, w, a, j);
-                acc[TA_PAIRS] += 1.0;
+                close_pair(s, w, &cs, a, j, acc);
             }
         }
     }
     for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        acc[TA_TEAM] += ts_trust_of_mean(&s->tp, w, a, j);
-        acc[TA_PAIRS] += 1.0;
+        close_pair(s, w, &cs, a, j, acc);
     }
 }
 
@@ -452,7 +532,6 @@ static ts_status trust_measure(const void *state, const ts_world *w, uint32_t a0
     for (uint32_t a = first; a < a1; a += s->stride) {
         if (w->active[a]) {
             measure_believer(s, w, a, acc);
-            trust_coverage(w, a, acc + TA_CLOSE);
         }
     }
     return TS_OK;

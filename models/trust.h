@@ -31,6 +31,13 @@ float ts_trust_score(const ts_trust_params *tp, const ts_belief *b, uint32_t d);
  * the functions above, the integrity computed once. */
 void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_domains,
                      float *score, float *mu, float *sigma, float *integrity);
+/* The same for a block of models (ts_relstore_read_block), model by model: t[k] the sum of
+ * the scores over the domains (added in domain order), mu[d][k] and nu[k] as above. Each
+ * value is the one ts_trust_scores gives for that model; lanes past b->n hold nothing
+ * meaningful. The loops run over models, so the compiler can vectorise them. */
+void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
+                           double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
+                           float *restrict nu);
 /* T(i -> j, d) today: from i's model of j, or from the prior alone if i holds none. */
 float ts_trust_of(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j, uint32_t d);
 /* The same averaged over the domains. */

@@ -34,9 +34,10 @@ typedef struct trust_state {
 /* Evidence a model needs before a close pair counts as covered (MODEL.md §8). */
 #define TRUST_COVERAGE_EVIDENCE 3.0f
 
-/* Adds believer a's close pairs (manager, teammates, reports) into acc[0] and those whose
- * model holds at least TRUST_COVERAGE_EVIDENCE units of competence evidence into acc[1]. */
-void trust_coverage(const ts_world *w, uint32_t a, double *acc);
+/* Adds one close pair (a, j) of the coverage into acc[0] and, when a's model of j holds at
+ * least TRUST_COVERAGE_EVIDENCE units of competence evidence, into acc[1]. The daily
+ * measure (trust.c) visits believer a's close pairs: manager, teammates, reports. */
+void trust_coverage_pair(const ts_world *w, uint32_t a, uint32_t j, double *acc);
 
 /* The snapshot of beliefs: the edges of a sample of believers and the trust between the
  * departments. */

@@ -6,27 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void coverage_pair(const ts_world *w, uint32_t a, uint32_t j, double *acc) {
+void trust_coverage_pair(const ts_world *w, uint32_t a, uint32_t j, double *acc) {
     acc[0] += 1.0;
     int slot = ts_relstore_find(&w->models, a, j);
     if (slot >= 0 &&
         ts_relstore_evidence(&w->models, a, (uint32_t)slot, w->day) >= TRUST_COVERAGE_EVIDENCE) {
         acc[1] += 1.0;
-    }
-}
-
-void trust_coverage(const ts_world *w, uint32_t a, double *acc) {
-    uint32_t m = w->manager[a];
-    if (m != TS_NO_AGENT) {
-        coverage_pair(w, a, m, acc);
-        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            if (j != a) {
-                coverage_pair(w, a, j, acc);
-            }
-        }
-    }
-    for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        coverage_pair(w, a, j, acc);
     }
 }
 

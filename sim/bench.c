@@ -2,12 +2,15 @@
 
 #include "engine.h"
 #include "rng.h"
+#include "runner.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The synthetic workload: each employed agent sends TS_BENCH_FANOUT evidence messages
  * a day, first to the people it works with (manager, teammates, reports), then to
@@ -16,6 +19,9 @@
  * at first contact, as the full model's observations do. */
 #define TS_BENCH_FANOUT 10
 #define TS_BENCH_WINDOW 2048u
+
+/* The random-access probe's table: 2^25 words (256 MB), far beyond any cache. */
+#define TS_BENCH_PROBE_LOG2_WORDS 25u
 
 static ts_status bench_act(const void *state, const ts_world *w, uint32_t a, void *row,
                            ts_emit *out) {
@@ -86,6 +92,103 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double ts_bench_random_access(int threads, unsigned log2_words, double *seconds) {
+    size_t n = (size_t)1 << log2_words;
+    uint64_t *table = malloc(n * sizeof *table);
+    if (!table) {
+        *seconds = 0.0;
+        return 0.0;
+    }
+    int nt = threads > 0 ? threads : omp_get_num_procs();
+    /* Pages touched (and the table filled) before the clock starts. */
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        table[i] = i;
+    }
+    uint64_t updates = (uint64_t)n;
+    double t0 = now_seconds();
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), k = omp_get_num_threads();
+        uint64_t share = updates / (uint64_t)k;
+        /* xorshift64: a cheap stream of addresses, one per thread */
+        uint64_t x = 0x9E3779B97F4A7C15ull * (uint64_t)(t + 1);
+        for (uint64_t u = 0; u < share; u++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            table[x & (n - 1)] ^= x;
+        }
+    }
+    *seconds = now_seconds() - t0;
+    /* Keep the table's content live so the loop is not optimised away. */
+    volatile uint64_t sink = table[updates % n];
+    (void)sink;
+    free(table);
+    return *seconds > 0.0 ? (double)updates / *seconds : 0.0;
+}
+
+ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error *err) {
+    if (opt->runs < 1 || opt->runs > 1000000) {
+        return ts_error_set(err, TS_ERR_PARAM, "bench: --sweep takes 1 to 1000000 runs");
+    }
+    const char *dir = opt->dir ? opt->dir : getenv("TMPDIR");
+    if (!dir || !*dir) {
+        dir = "/tmp";
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/trustsim-bench-XXXXXX.h5", dir);
+    int fd = mkstemps(path, 3);
+    if (fd < 0) {
+        return ts_error_set(err, TS_ERR_IO, "bench: cannot create a results file in %s", dir);
+    }
+    close(fd);
+    int threads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
+    ts_scenario *sc = NULL;
+    char reps[64];
+    snprintf(reps, sizeof reps, "replicates=%ld", opt->runs);
+    ts_status st = ts_scenario_load_string(opt->schema, ts_default_scenario_yaml, "default.yaml",
+                                           NULL, &sc, err);
+    if (st == TS_OK) {
+        st = ts_scenario_set(sc, reps, err);
+    }
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, err);
+    }
+    double secs = 0.0;
+    if (st == TS_OK) {
+        ts_run_options ro = {.output = path,
+                             .threads = threads,
+                             .force = 1,
+                             .quiet = 1,
+                             .command_line = "trustsim bench --sweep",
+                             .modules = opt->modules,
+                             .n_modules = opt->n_modules};
+        double t0 = now_seconds();
+        st = ts_runner_run(sc, &ro, err);
+        secs = now_seconds() - t0;
+    }
+    unlink(path);
+    ts_scenario_free(sc);
+    if (st != TS_OK) {
+        return st;
+    }
+    double per_minute = secs > 0.0 ? 60.0 * (double)opt->runs / secs : 0.0;
+    if (opt->json) {
+        fprintf(out,
+                "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, \"seconds\": %.3f, "
+                "\"runs_per_minute\": %.1f}\n",
+                opt->runs, threads, secs, per_minute);
+    } else {
+        fprintf(out,
+                "sweep                  default\nruns                   %ld\n"
+                "threads                %d\nseconds                %.3f\n"
+                "runs_per_minute        %.1f\n",
+                opt->runs, threads, secs, per_minute);
+    }
+    return TS_OK;
+}
+
 ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     if (!opt->schema) {
         return ts_error_set(err, TS_ERR_INTERNAL, "bench: no scenario schema");
@@ -142,14 +245,19 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     /* Models held per agent at the end: shows how full the stores were. */
     const ts_series *acq = ts_result_find_series(&res, "acquaintances");
     double held = acq && acq->n ? acq->values[acq->n - 1] : 0.0;
+    /* The machine's random-access limit on the same threads, after the run. */
+    double probe_secs;
+    double gups = ts_bench_random_access(threads, TS_BENCH_PROBE_LOG2_WORDS, &probe_secs);
+    double share = gups > 0.0 ? msgs / secs / gups : 0.0;
     if (opt->json) {
         fprintf(out,
                 "{\"agents\": %ld, \"days\": %ld, \"threads\": %d, \"workload\": \"%s\", "
                 "\"seconds\": %.3f, "
                 "\"agent_days_per_second\": %.0f, \"messages_per_second\": %.0f, "
-                "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu, \"models_per_agent\": %.1f}\n",
+                "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu, \"models_per_agent\": %.1f, "
+                "\"random_updates_per_second\": %.0f, \"message_rate_share\": %.4f}\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm, held);
+                rss_mb, bpm, held, gups, share);
     } else {
         fprintf(out,
                 "agents                 %ld\ndays                   %ld\n"
@@ -157,9 +265,10 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 "seconds                %.3f\n"
                 "agent_days_per_second  %.0f\nmessages_per_second    %.0f\n"
                 "peak_rss_mb            %.1f\nbytes_per_model        %zu\n"
-                "models_per_agent       %.1f\n",
+                "models_per_agent       %.1f\n"
+                "random_updates_per_second %.0f\nmessage_rate_share     %.4f\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm, held);
+                rss_mb, bpm, held, gups, share);
     }
 cleanup:
     ts_result_free(&res);

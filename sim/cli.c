@@ -111,7 +111,14 @@ static const char usage_bench[] =
     "      --json            print one JSON object instead of text\n"
     "      --set KEY=VALUE   change the bench scenario (repeatable), e.g.\n"
     "                        --set 'tactics.one_on_ones={}' to time a tactic\n"
-    "  -h, --help            show this help and exit\n";
+    "      --sweep RUNS      time a sweep instead: RUNS replicates of the default\n"
+    "                        scenario run and written as `trustsim run` does (to a\n"
+    "                        temporary file), reported as runs per minute\n"
+    "  -h, --help            show this help and exit\n"
+    "\n"
+    "Besides the run's rates, bench measures this machine's random-access limit (random\n"
+    "64-bit updates of a 256 MB table on the same threads) and prints the share of it\n"
+    "the engine's messages reach (message_rate_share).\n";
 
 static const char usage_compare[] =
     "Usage: trustsim compare FILE.h5 [OPTIONS]\n"
@@ -703,10 +710,12 @@ static int cli_bench(int argc, char **argv) {
                                          {"threads", required_argument, NULL, OPT_THREADS},
                                          {"json", no_argument, NULL, OPT_JSON},
                                          {"set", required_argument, NULL, OPT_SET},
+                                         {"sweep", required_argument, NULL, OPT_SWEEP},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "bench";
+    long sweep_runs = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_sets = 0;
     if (!sets) {
@@ -761,6 +770,13 @@ static int cli_bench(int argc, char **argv) {
         case OPT_SET:
             sets[n_sets++] = optarg;
             break;
+        case OPT_SWEEP:
+            if ((rc = cli_parse_int(cmd, "--sweep", optarg, 1, 1000000, &v)) != 0) {
+                free(sets);
+                return rc;
+            }
+            sweep_runs = (long)v;
+            break;
         default:
             free(sets);
             return cli_option_error(cmd, c, optstring, opts, argv);
@@ -769,6 +785,21 @@ static int cli_bench(int argc, char **argv) {
     if (cli_too_many(cmd, optind, argc, argv, 0) != 0) {
         free(sets);
         return TS_CLI_USAGE_EXIT;
+    }
+    if (sweep_runs > 0) {
+        free(sets);
+        if (n_sets > 0) {
+            return cli_usage_error(cmd, "--sweep runs the default scenario as it is; --set "
+                                        "does not apply to it");
+        }
+        ts_bench_sweep_options so = {.runs = sweep_runs,
+                                     .threads = bo.threads,
+                                     .json = bo.json,
+                                     .modules = ts_modules,
+                                     .n_modules = ts_n_modules,
+                                     .schema = ts_modules_schema()};
+        ts_status sst = ts_bench_sweep(&so, stdout, &err);
+        return sst == TS_OK ? 0 : cli_report(sst, &err);
     }
     bo.sets = sets;
     bo.n_sets = n_sets;

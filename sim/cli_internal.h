@@ -25,6 +25,7 @@ enum {
     OPT_AGENTS,
     OPT_DAYS,
     OPT_JSON,
+    OPT_SWEEP,
     OPT_METRIC,
     OPT_BASELINE,
     OPT_CSV,

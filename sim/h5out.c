@@ -21,7 +21,6 @@
 
 /* Rows per chunk are chosen so that a chunk holds about this many values. */
 #define TS_H5_CHUNK_VALUES 4096
-#define TS_H5_DEFLATE_LEVEL 4
 
 /* Room claimed on the disk before a run is written (h5file_internal.h): per dataset or
  * group (object header, its units and description, chunk index, link), and for

@@ -10,6 +10,10 @@
 
 #include <stdio.h>
 
+/* The deflate level of chunked datasets (after the shuffle filter): level 1 is as good as
+ * 4 within 2 % on the snapshot edges and agent tables, for a fifth less time in zlib. */
+#define TS_H5_DEFLATE_LEVEL 1
+
 typedef struct ts_h5file ts_h5file;
 
 /* The process's use of the HDF5 library. ts_h5_library_open first (before any other HDF5

@@ -30,29 +30,40 @@ static uint32_t *ids_of(const ts_relstore *s, uint32_t owner) {
     return (uint32_t *)(void *)block_of(s, owner);
 }
 
-static float *payload_of(const ts_relstore *s, uint32_t owner, uint32_t slot) {
-    float *first = (float *)(void *)(block_of(s, owner) + (size_t)s->capacity * sizeof(uint32_t));
-    return first + (size_t)slot * s->stride;
+/* One model: its slot in the owner's block, whose payload is field-major (field f of
+ * every slot contiguous, `capacity` floats a field). FIELD(m, f) is the model's field f. */
+typedef struct model_ref {
+    float *slot0; /* field 0 of this model */
+    size_t cap;   /* floats from one field to the next */
+} model_ref;
+#define FIELD(m, f) ((m).slot0[(size_t)(f) * (m).cap])
+
+static float *fields_of(const ts_relstore *s, uint32_t owner) {
+    return (float *)(void *)(block_of(s, owner) + (size_t)s->capacity * sizeof(uint32_t));
 }
 
-static int32_t get_last_day(const float *p) {
+static model_ref model_of(const ts_relstore *s, uint32_t owner, uint32_t slot) {
+    return (model_ref){fields_of(s, owner) + slot, s->capacity};
+}
+
+static int32_t get_last_day(model_ref m) {
     int32_t day;
-    memcpy(&day, &p[TS_RS_LAST_DAY], sizeof day);
+    memcpy(&day, &FIELD(m, TS_RS_LAST_DAY), sizeof day);
     return day;
 }
 
-static void set_last_day(float *p, int32_t day) {
-    memcpy(&p[TS_RS_LAST_DAY], &day, sizeof day);
+static void set_last_day(model_ref m, int32_t day) {
+    memcpy(&FIELD(m, TS_RS_LAST_DAY), &day, sizeof day);
 }
 
-static int32_t get_first_day(const float *p) {
+static int32_t get_first_day(model_ref m) {
     int32_t day;
-    memcpy(&day, &p[TS_RS_FIRST_DAY], sizeof day);
+    memcpy(&day, &FIELD(m, TS_RS_FIRST_DAY), sizeof day);
     return day;
 }
 
-static void set_first_day(float *p, int32_t day) {
-    memcpy(&p[TS_RS_FIRST_DAY], &day, sizeof day);
+static void set_first_day(model_ref m, int32_t day) {
+    memcpy(&FIELD(m, TS_RS_FIRST_DAY), &day, sizeof day);
 }
 
 /* forgetting^(day - last_day) in double; a day in the past does not amplify. */
@@ -73,17 +84,17 @@ static float decayed(float x, double f) {
 }
 
 /* Brings a model's decaying fields to `day` in place and moves last_day forward. */
-static void decay_in_place(const ts_relstore *s, float *p, int32_t day) {
+static void decay_in_place(const ts_relstore *s, model_ref p, int32_t day) {
     int32_t last = get_last_day(p);
     if (day <= last) {
         return;
     }
     double f = decay_factor(s, last, day);
-    p[TS_RS_INTEG_A] = decayed(p[TS_RS_INTEG_A], f);
-    p[TS_RS_INTEG_B] = decayed(p[TS_RS_INTEG_B], f);
-    p[TS_RS_GOODWILL] = decayed(p[TS_RS_GOODWILL], f);
+    FIELD(p, TS_RS_INTEG_A) = decayed(FIELD(p, TS_RS_INTEG_A), f);
+    FIELD(p, TS_RS_INTEG_B) = decayed(FIELD(p, TS_RS_INTEG_B), f);
+    FIELD(p, TS_RS_GOODWILL) = decayed(FIELD(p, TS_RS_GOODWILL), f);
     for (uint32_t k = 0; k < 2 * s->n_domains; k++) {
-        p[TS_RS_ALPHA + k] = decayed(p[TS_RS_ALPHA + k], f);
+        FIELD(p, TS_RS_ALPHA + k) = decayed(FIELD(p, TS_RS_ALPHA + k), f);
     }
     set_last_day(p, day);
 }
@@ -256,7 +267,7 @@ static int victim_slot(const ts_relstore *s, uint32_t owner, const uint32_t *man
         if (manager_of && is_protected(owner, ids[i], manager_of)) {
             continue;
         }
-        int32_t day = get_last_day(payload_of(s, owner, i));
+        int32_t day = get_last_day(model_of(s, owner, i));
         if (best < 0 || day < best_day) {
             best = (int)i;
             best_day = day;
@@ -283,8 +294,10 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
         }
     }
     ids_of(s, owner)[slot] = other;
-    float *p = payload_of(s, owner, (uint32_t)slot);
-    memset(p, 0, (size_t)s->stride * sizeof *p);
+    model_ref p = model_of(s, owner, (uint32_t)slot);
+    for (uint32_t f = 0; f < s->stride; f++) {
+        FIELD(p, f) = 0.0f;
+    }
     set_last_day(p, day);
     set_first_day(p, day);
     return slot;
@@ -292,75 +305,141 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
 
 void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                       ts_belief *out) {
-    const float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     int32_t last = get_last_day(p);
     double f = decay_factor(s, last, day);
     memset(out, 0, sizeof *out);
     for (uint32_t d = 0; d < s->n_domains; d++) {
-        out->alpha_e[d] = decayed(p[TS_RS_ALPHA + d], f);
-        out->beta_e[d] = decayed(p[TS_RS_ALPHA + s->n_domains + d], f);
+        out->alpha_e[d] = decayed(FIELD(p, TS_RS_ALPHA + d), f);
+        out->beta_e[d] = decayed(FIELD(p, TS_RS_ALPHA + s->n_domains + d), f);
     }
-    out->integ_a_e = decayed(p[TS_RS_INTEG_A], f);
-    out->integ_b_e = decayed(p[TS_RS_INTEG_B], f);
-    out->scar = p[TS_RS_SCAR];
-    out->goodwill = decayed(p[TS_RS_GOODWILL], f);
+    out->integ_a_e = decayed(FIELD(p, TS_RS_INTEG_A), f);
+    out->integ_b_e = decayed(FIELD(p, TS_RS_INTEG_B), f);
+    out->scar = FIELD(p, TS_RS_SCAR);
+    out->goodwill = decayed(FIELD(p, TS_RS_GOODWILL), f);
     out->last_day = last;
     out->first_day = get_first_day(p);
 }
 
+/* dst[k] = src[k] decayed by f[k], for a whole block of models. */
+static void decay_row(float *restrict dst, const float *restrict src, const double *restrict f) {
+    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+        dst[k] = decayed(src[k], f[k]);
+    }
+}
+
+uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
+                                ts_belief_block *out) {
+    enum { B = TS_BELIEF_BLOCK };
+    uint32_t count = s->count[owner];
+    uint32_t n = first < count ? count - first : 0;
+    n = n < B ? n : B;
+    uint32_t D = s->n_domains;
+    out->n = n;
+    if (n == 0) {
+        return 0;
+    }
+    const float *fields = fields_of(s, owner) + first;
+    const size_t cap = s->capacity;
+    double f[B];
+    for (uint32_t k = 0; k < B; k++) {
+        f[k] = k < n ? decay_factor(s, get_last_day(model_of(s, owner, first + k)), day) : 0.0;
+    }
+    memset(out->id, 0, sizeof out->id);
+    memcpy(out->id, ids_of(s, owner) + first, n * sizeof(uint32_t));
+    if (first + B <= s->capacity) {
+        /* Whole-block loops over models, vectorised. The slots past n hold zeros or
+         * what cleared models left (finite numbers): a factor 0 makes their lanes zero. */
+        for (uint32_t d = 0; d < D; d++) {
+            decay_row(out->alpha_e[d], fields + (TS_RS_ALPHA + d) * cap, f);
+            decay_row(out->beta_e[d], fields + (TS_RS_ALPHA + D + d) * cap, f);
+        }
+        decay_row(out->integ_a_e, fields + TS_RS_INTEG_A * cap, f);
+        decay_row(out->integ_b_e, fields + TS_RS_INTEG_B * cap, f);
+        decay_row(out->goodwill, fields + TS_RS_GOODWILL * cap, f);
+        memset(out->scar, 0, sizeof out->scar);
+        memcpy(out->scar, fields + TS_RS_SCAR * cap, n * sizeof(float));
+    } else { /* a block that would run past the store's capacity: model by model */
+        memset(out, 0, sizeof *out);
+        out->n = n;
+        memcpy(out->id, ids_of(s, owner) + first, n * sizeof(uint32_t));
+        for (uint32_t k = 0; k < n; k++) {
+            for (uint32_t d = 0; d < D; d++) {
+                out->alpha_e[d][k] = decayed(fields[(TS_RS_ALPHA + d) * cap + k], f[k]);
+                out->beta_e[d][k] = decayed(fields[(TS_RS_ALPHA + D + d) * cap + k], f[k]);
+            }
+            out->integ_a_e[k] = decayed(fields[TS_RS_INTEG_A * cap + k], f[k]);
+            out->integ_b_e[k] = decayed(fields[TS_RS_INTEG_B * cap + k], f[k]);
+            out->scar[k] = fields[TS_RS_SCAR * cap + k];
+            out->goodwill[k] = decayed(fields[TS_RS_GOODWILL * cap + k], f[k]);
+        }
+    }
+    /* The evidence: the float sum ts_relstore_evidence forms, domain by domain. */
+    float ev[B] = {0};
+    for (uint32_t d = 0; d < D; d++) {
+        const float *restrict a = out->alpha_e[d], *restrict b = out->beta_e[d];
+        for (uint32_t k = 0; k < B; k++) {
+            ev[k] += a[k] + b[k];
+        }
+    }
+    memcpy(out->evidence, ev, sizeof ev);
+    return n;
+}
+
 void ts_relstore_peek(const ts_relstore *s, uint32_t owner, uint32_t slot, uint32_t domain,
                       float *alpha_e, float *beta_e, int32_t *first_day) {
-    const float *p = payload_of(s, owner, slot);
-    *alpha_e = domain < s->n_domains ? p[TS_RS_ALPHA + domain] : 0.0f;
-    *beta_e = domain < s->n_domains ? p[TS_RS_ALPHA + s->n_domains + domain] : 0.0f;
+    model_ref p = model_of(s, owner, slot);
+    *alpha_e = domain < s->n_domains ? FIELD(p, TS_RS_ALPHA + domain) : 0.0f;
+    *beta_e = domain < s->n_domains ? FIELD(p, TS_RS_ALPHA + s->n_domains + domain) : 0.0f;
     *first_day = get_first_day(p);
 }
 
 float ts_relstore_evidence(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day) {
-    const float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     double f = decay_factor(s, get_last_day(p), day);
     /* The same float sum a caller would form from ts_relstore_read's fields. */
     float sum = 0.0f;
     for (uint32_t d = 0; d < s->n_domains; d++) {
-        sum += decayed(p[TS_RS_ALPHA + d], f) + decayed(p[TS_RS_ALPHA + s->n_domains + d], f);
+        sum += decayed(FIELD(p, TS_RS_ALPHA + d), f) +
+               decayed(FIELD(p, TS_RS_ALPHA + s->n_domains + d), f);
     }
     return sum;
 }
 
 void ts_relstore_add_competence(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                                 uint32_t domain, float success_w, float failure_w) {
-    float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     decay_in_place(s, p, day);
-    p[TS_RS_ALPHA + domain] += success_w;
-    p[TS_RS_ALPHA + s->n_domains + domain] += failure_w;
+    FIELD(p, TS_RS_ALPHA + domain) += success_w;
+    FIELD(p, TS_RS_ALPHA + s->n_domains + domain) += failure_w;
 }
 
 void ts_relstore_add_integrity(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                                float honest_w, float deceit_w, float scar_w) {
-    float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     decay_in_place(s, p, day);
-    p[TS_RS_INTEG_A] += honest_w;
-    p[TS_RS_INTEG_B] += deceit_w;
-    p[TS_RS_SCAR] += scar_w;
+    FIELD(p, TS_RS_INTEG_A) += honest_w;
+    FIELD(p, TS_RS_INTEG_B) += deceit_w;
+    FIELD(p, TS_RS_SCAR) += scar_w;
 }
 
 void ts_relstore_add_goodwill(ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                               float delta) {
-    float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     decay_in_place(s, p, day);
-    p[TS_RS_GOODWILL] = clamp_goodwill(p[TS_RS_GOODWILL] + delta);
+    FIELD(p, TS_RS_GOODWILL) = clamp_goodwill(FIELD(p, TS_RS_GOODWILL) + delta);
 }
 
 void ts_relstore_write(ts_relstore *s, uint32_t owner, uint32_t slot, const ts_belief *b) {
-    float *p = payload_of(s, owner, slot);
+    model_ref p = model_of(s, owner, slot);
     for (uint32_t d = 0; d < s->n_domains; d++) {
-        p[TS_RS_ALPHA + d] = b->alpha_e[d];
-        p[TS_RS_ALPHA + s->n_domains + d] = b->beta_e[d];
+        FIELD(p, TS_RS_ALPHA + d) = b->alpha_e[d];
+        FIELD(p, TS_RS_ALPHA + s->n_domains + d) = b->beta_e[d];
     }
-    p[TS_RS_INTEG_A] = b->integ_a_e;
-    p[TS_RS_INTEG_B] = b->integ_b_e;
-    p[TS_RS_SCAR] = b->scar;
-    p[TS_RS_GOODWILL] = clamp_goodwill(b->goodwill);
+    FIELD(p, TS_RS_INTEG_A) = b->integ_a_e;
+    FIELD(p, TS_RS_INTEG_B) = b->integ_b_e;
+    FIELD(p, TS_RS_SCAR) = b->scar;
+    FIELD(p, TS_RS_GOODWILL) = clamp_goodwill(b->goodwill);
     set_last_day(p, b->last_day);
     set_first_day(p, b->first_day);
 }

@@ -30,10 +30,12 @@ typedef struct ts_belief {
 #define TS_RELSTORE_CHUNK 1024u
 
 /* Gaps between a model's last update and today, in days, whose decay is tabulated. */
-#define TS_RELSTORE_DECAY_DAYS 256
+#define TS_RELSTORE_DECAY_DAYS 1024
 
 /* Layout of one agent's block (block_bytes long, a multiple of 64): `capacity` ids
- * (uint32) contiguous, then `capacity` payloads of `stride` floats each:
+ * (uint32) contiguous, then `stride` fields, each `capacity` floats (field-major: field f
+ * of slot k at [f * capacity + k], so that reading many models is a run of contiguous
+ * loads per field):
  *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
  *   [5] first_day (int32 bits)
  *   [6 .. 6+n_domains)  alpha_e[d]   [6+n_domains .. 6+2*n_domains)  beta_e[d]
@@ -91,6 +93,29 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
  * forgetting^(day - last_day), with day - last_day < 0 taken as 0; scar as stored. */
 void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32_t day,
                       ts_belief *out);
+/* Many models at once, decayed to a day, laid out field by field (structure of arrays):
+ * what a reader that visits every model of a believer (the daily belief metrics) needs,
+ * in a form whose loops over models the compiler can vectorise. Each value is the one
+ * ts_relstore_read and ts_relstore_evidence give for that model. */
+#define TS_BELIEF_BLOCK 8u
+typedef struct ts_belief_block {
+    uint32_t n; /* models filled: slots first .. first+n-1 */
+    uint32_t id[TS_BELIEF_BLOCK];
+    float alpha_e[TS_MAX_DOMAINS][TS_BELIEF_BLOCK];
+    float beta_e[TS_MAX_DOMAINS][TS_BELIEF_BLOCK];
+    float integ_a_e[TS_BELIEF_BLOCK];
+    float integ_b_e[TS_BELIEF_BLOCK];
+    float scar[TS_BELIEF_BLOCK];
+    float goodwill[TS_BELIEF_BLOCK];
+    float evidence[TS_BELIEF_BLOCK]; /* as ts_relstore_evidence */
+} ts_belief_block;
+/* Reads owner's models from slot `first` on (at most TS_BELIEF_BLOCK of them) decayed to
+ * `day` into *out and returns how many (0 past the last, *out then holding nothing else
+ * meaningful). Lanes past out->n are zero in the
+ * first n_domains rows of alpha_e and beta_e and in the other fields; rows of domains past
+ * n_domains are not written. */
+uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
+                                ts_belief_block *out);
 /* What a model holds in one domain as stored (not decayed: the same factor would scale
  * both), and the day of first contact: enough to weigh new evidence without a read. */
 void ts_relstore_peek(const ts_relstore *s, uint32_t owner, uint32_t slot, uint32_t domain,

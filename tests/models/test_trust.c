@@ -204,12 +204,62 @@ static void test_metrics_from_one_model(void **state) {
     ts_scenario_free(sc);
 }
 
+/* The block scores equal, bit for bit, the model-by-model scores: t the domain sum of
+ * ts_trust_scores' scores, mu and nu its parts (clamped scores at both ends included). */
+static void test_scores_block_match(void **state) {
+    (void)state;
+    ts_trust_params tp;
+    default_params(&tp);
+    const uint32_t D = 4;
+    ts_belief_block blk;
+    memset(&blk, 0, sizeof blk);
+    blk.n = TS_BELIEF_BLOCK;
+    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+        for (uint32_t d = 0; d < D; d++) {
+            blk.alpha_e[d][k] = (float)((k * 7 + d * 3) % 23) * 0.75f;
+            blk.beta_e[d][k] = (float)((k * 5 + d) % 11) * (k % 3 == 0 ? 4.0f : 0.3f);
+        }
+        blk.integ_a_e[k] = 0.5f * (float)(k % 5);
+        blk.integ_b_e[k] = 0.25f * (float)(k % 3);
+        blk.scar[k] = k % 4 == 1 ? 1.0f : 0.0f;
+        blk.goodwill[k] = k % 2 ? 1.0f : -1.0f;
+    }
+    double t[TS_BELIEF_BLOCK];
+    float mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
+    ts_trust_scores_block(&tp, &blk, D, t, mu, nu);
+    int clamped = 0;
+    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+        ts_belief b;
+        memset(&b, 0, sizeof b);
+        for (uint32_t d = 0; d < D; d++) {
+            b.alpha_e[d] = blk.alpha_e[d][k];
+            b.beta_e[d] = blk.beta_e[d][k];
+        }
+        b.integ_a_e = blk.integ_a_e[k];
+        b.integ_b_e = blk.integ_b_e[k];
+        b.scar = blk.scar[k];
+        b.goodwill = blk.goodwill[k];
+        float score[TS_MAX_DOMAINS], m[TS_MAX_DOMAINS], integ;
+        ts_trust_scores(&tp, &b, D, score, m, NULL, &integ);
+        double sum = 0.0;
+        for (uint32_t d = 0; d < D; d++) {
+            sum += score[d];
+            clamped += score[d] == 0.0f || score[d] == 1.0f;
+            assert_memory_equal(&mu[d][k], &m[d], sizeof(float));
+        }
+        assert_memory_equal(&t[k], &sum, sizeof(double));
+        assert_memory_equal(&nu[k], &integ, sizeof(float));
+    }
+    assert_true(clamped > 0); /* the clamp is exercised */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_by_hand),
         cmocka_unit_test(test_evidence_applies_to_the_believer),
         cmocka_unit_test(test_metrics_of_strangers),
         cmocka_unit_test(test_metrics_from_one_model),
+        cmocka_unit_test(test_scores_block_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,28 +21,40 @@ static void fx_open(tst_world *f, const char *yaml) {
     tst_world_configure(f);
 }
 
-/* Agent 4's close pairs: its manager 1 and teammates 5 and 6; covered when the model holds
- * three units of competence evidence. */
+/* The day's coverage metric from the module's measure over everyone. */
+static double coverage_of(tst_world *f) {
+    double v[16];
+    size_t n = f->mod->n_metrics, at = n;
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(f->mod->metrics[i].name, "coverage") == 0) {
+            at = i;
+        }
+    }
+    assert_true(at < n);
+    tst_world_metrics(f, v, n);
+    return v[at];
+}
+
+/* Close pairs by hand: the CEO has 3 (its reports); 1 has 6 (manager 0, peers 2 and 3,
+ * reports 4 to 6); 2 and 3 have 3 (manager, two peers); 4 to 6 have 3 each: 24 in all. A
+ * pair is covered when its model holds three units of competence evidence. */
 static void test_coverage_by_hand(void **state) {
     (void)state;
     tst_world f;
     fx_open(&f, "");
-    double acc[2] = {0.0, 0.0};
-    trust_coverage(&f.w, 4, acc);
-    assert_float_equal(acc[0], 3.0, 0.0);
-    assert_float_equal(acc[1], 0.0, 0.0);
+    assert_float_equal(coverage_of(&f), 0.0, 0.0);
     for (int k = 0; k < 3; k++) {
-        ts_ev_observe_now(&f.w, 4, 5, 0, 1, 1.0f);
+        ts_ev_observe_now(&f.w, 4, 5, 0, 1, 1.0f); /* a teammate */
     }
-    ts_ev_observe_now(&f.w, 4, 1, 0, 1, 1.0f); /* short of three */
-    acc[0] = acc[1] = 0.0;
-    trust_coverage(&f.w, 4, acc);
-    assert_float_equal(acc[0], 3.0, 0.0);
-    assert_float_equal(acc[1], 1.0, 0.0);
-    /* A manager's pairs: its own manager, its peers 2 and 3, its reports 4, 5, 6. */
-    acc[0] = acc[1] = 0.0;
-    trust_coverage(&f.w, 1, acc);
-    assert_float_equal(acc[0], 6.0, 0.0);
+    ts_ev_observe_now(&f.w, 4, 1, 0, 1, 1.0f); /* its manager, short of three */
+    assert_float_equal(coverage_of(&f), 1.0 / 24.0, 1e-12);
+    for (int k = 0; k < 3; k++) {
+        ts_ev_observe_now(&f.w, 1, 6, 1, 0, 1.0f); /* a report: failures count as evidence */
+        ts_ev_observe_now(&f.w, 2, 0, 0, 1, 1.0f); /* a manager */
+        ts_ev_observe_now(&f.w, 2, 5, 0, 1, 1.0f); /* not a close pair */
+    }
+    assert_float_equal(coverage_of(&f), 3.0 / 24.0, 1e-12);
     tst_world_close(&f);
 }
 

@@ -390,7 +390,7 @@ static void check_layout(hid_t file, const char *path, int rank, hsize_t c0, hsi
             assert_int_equal(H5Pget_filter2(p, 1, &flags, &n_cd, cd, 0, NULL, NULL),
                              H5Z_FILTER_DEFLATE);
             assert_int_equal(n_cd, 1);
-            assert_int_equal(cd[0], 4);
+            assert_int_equal(cd[0], TS_H5_DEFLATE_LEVEL);
         }
     }
     H5Pclose(p);

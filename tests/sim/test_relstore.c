@@ -802,6 +802,53 @@ static void test_property_against_reference(void **state) {
     run_property(99991u);
 }
 
+/* Reading in blocks gives, model by model, what ts_relstore_read and ts_relstore_evidence
+ * give (the same bits), over several blocks and a partial last one whose tail is zero. */
+static void test_read_block_matches_read(void **state) {
+    (void)state;
+    ts_relstore s;
+    const uint32_t D = 3, n = 2 * TS_BELIEF_BLOCK + 3;
+    init_ok(&s, 64, D, 2);
+    for (uint32_t k = 0; k < n; k++) {
+        int32_t day = (int32_t)(k * 37 % 300); /* some models far older than others */
+        int slot = ts_relstore_insert(&s, 1, 100 + k, day, NULL);
+        assert_int_equal(slot, (int)k);
+        ts_relstore_add_competence(&s, 1, k, day, k % D, 0.25f * (float)(k + 1), 0.1f * (float)k);
+        ts_relstore_add_integrity(&s, 1, k, day, 0.3f * (float)k, 0.05f, k % 4 == 0 ? 1.0f : 0.0f);
+        ts_relstore_add_goodwill(&s, 1, k, day, k % 2 ? 0.4f : -0.2f);
+    }
+    const int32_t today = 1500; /* gaps beyond the tabulated decay too */
+    ts_belief_block blk;
+    uint32_t seen = 0;
+    for (uint32_t first = 0; ts_relstore_read_block(&s, 1, first, today, &blk) > 0;
+         first += blk.n) {
+        assert_true(blk.n <= TS_BELIEF_BLOCK);
+        for (uint32_t k = 0; k < blk.n; k++) {
+            ts_belief b;
+            ts_relstore_read(&s, 1, first + k, today, &b);
+            assert_int_equal(blk.id[k], ts_relstore_id(&s, 1, first + k));
+            for (uint32_t d = 0; d < D; d++) {
+                assert_memory_equal(&blk.alpha_e[d][k], &b.alpha_e[d], sizeof(float));
+                assert_memory_equal(&blk.beta_e[d][k], &b.beta_e[d], sizeof(float));
+            }
+            assert_memory_equal(&blk.integ_a_e[k], &b.integ_a_e, sizeof(float));
+            assert_memory_equal(&blk.integ_b_e[k], &b.integ_b_e, sizeof(float));
+            assert_memory_equal(&blk.scar[k], &b.scar, sizeof(float));
+            assert_memory_equal(&blk.goodwill[k], &b.goodwill, sizeof(float));
+            float ev = ts_relstore_evidence(&s, 1, first + k, today);
+            assert_memory_equal(&blk.evidence[k], &ev, sizeof(float));
+        }
+        for (uint32_t k = blk.n; k < TS_BELIEF_BLOCK; k++) {
+            assert_true(blk.alpha_e[0][k] == 0.0f && blk.beta_e[D - 1][k] == 0.0f);
+            assert_true(blk.evidence[k] == 0.0f && blk.goodwill[k] == 0.0f);
+        }
+        seen += blk.n;
+    }
+    assert_int_equal(seen, n);
+    assert_int_equal(ts_relstore_read_block(&s, 0, 0, today, &blk), 0); /* no models */
+    ts_relstore_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_rejects_bad_params),
@@ -823,6 +870,7 @@ int main(void) {
         cmocka_unit_test(test_agents_isolated),
         cmocka_unit_test(test_large_reserve_is_cheap),
         cmocka_unit_test(test_property_against_reference),
+        cmocka_unit_test(test_read_block_matches_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

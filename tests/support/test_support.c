@@ -251,6 +251,10 @@ void tst_world_configure(tst_world *f) {
         fail_msg("%s configure: %s", f->mod->name, err.msg);
     }
     assert_non_null(f->st);
+    /* As the engine does: the module follows the agents already in the world. */
+    if (f->mod->grow && f->mod->grow(f->st, &f->w, &err) != TS_OK) {
+        fail_msg("%s grow: %s", f->mod->name, err.msg);
+    }
 }
 
 void tst_world_close(tst_world *f) {
@@ -342,6 +346,9 @@ void tst_world_metrics(tst_world *f, double *v, size_t n) {
     }
     double acc[64] = {0};
     assert_true(f->mod->n_acc <= 64);
+    if (f->mod->measure_prepare) {
+        assert_int_equal(f->mod->measure_prepare(f->st, &f->w, 0, f->w.n), TS_OK);
+    }
     if (f->mod->measure) {
         assert_int_equal(f->mod->measure(f->st, &f->w, 0, f->w.n, acc), TS_OK);
     }

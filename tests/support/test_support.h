@@ -122,7 +122,8 @@ void tst_world_open(tst_world *f, const ts_module *mod, const char *yaml, uint32
 /* Sets every person's competence in every domain to c. */
 void tst_world_competence(tst_world *f, float c);
 
-/* Runs the module's configure, asserting success and a non-NULL state. */
+/* Runs the module's configure, asserting success and a non-NULL state, then its grow (as the
+ * engine does). */
 void tst_world_configure(tst_world *f);
 
 /* Frees the module state (if any), the world and the scenario. */
@@ -135,7 +136,7 @@ void tst_world_close(tst_world *f);
 void tst_world_org(tst_world *f, int32_t day, uint8_t module, uint64_t seed);
 
 /* The module's n day-end metrics into v (each -1 first, so a metric left unset shows),
- * from its measure over every agent when it has one. */
+ * from its measure (after measure_prepare) over every agent when it has one. */
 void tst_world_metrics(tst_world *f, double *v, size_t n);
 
 /* Competence evidence of a's model of b today (0 without a model); its belief in *bel

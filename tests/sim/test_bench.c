@@ -1,0 +1,108 @@
+/* Tests of sim/bench.c: the random-access probe and the sweep timer (their figures are
+ * machine-dependent, so only their mechanics and sanity are asserted here; the engine
+ * bench itself is covered by tests/integration/test_cli.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bench.h"
+#include "modules.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The probe updates a table and reports a positive rate and time, on 1 and 2 threads. */
+static void test_random_access_probe(void **state) {
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        double secs = -1.0;
+        double rate = ts_bench_random_access(threads, 18, &secs);
+        assert_true(secs > 0.0);
+        assert_true(rate > 0.0);
+        /* 2^18 updates in secs seconds, by definition of the rate. */
+        assert_float_equal(rate * secs, (double)(1u << 18), 1e-6 * (double)(1u << 18));
+    }
+}
+
+static int entries_in(const char *dir) {
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Two default runs: the JSON line names them and a positive rate consistent with the
+ * time, and the temporary results file is gone afterwards. */
+static void test_sweep_two_runs(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ts-bench-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_bench_sweep_options so = {.runs = 2,
+                                 .threads = 2,
+                                 .json = 1,
+                                 .dir = dir,
+                                 .modules = ts_modules,
+                                 .n_modules = ts_n_modules,
+                                 .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_sweep(&so, out, &err), TS_OK);
+    fclose(out);
+    long runs = 0;
+    int threads = 0;
+    double secs = 0.0, per_minute = 0.0;
+    assert_int_equal(sscanf(text,
+                            "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, "
+                            "\"seconds\": %lf, \"runs_per_minute\": %lf}",
+                            &runs, &threads, &secs, &per_minute),
+                     4);
+    assert_int_equal(runs, 2);
+    assert_int_equal(threads, 2);
+    assert_true(secs > 0.0);
+    assert_float_equal(per_minute, 120.0 / secs, 0.1 + 1e-3 * per_minute);
+    assert_int_equal(entries_in(dir), 0);
+    free(text);
+    rmdir(dir);
+}
+
+/* A sweep of no runs is refused before anything runs or is written. */
+static void test_sweep_refuses_no_runs(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ts-bench-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    ts_bench_sweep_options so = {.runs = 0,
+                                 .dir = dir,
+                                 .modules = ts_modules,
+                                 .n_modules = ts_n_modules,
+                                 .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_sweep(&so, stdout, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "--sweep"));
+    assert_int_equal(entries_in(dir), 0);
+    rmdir(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_access_probe),
+        cmocka_unit_test(test_sweep_two_runs),
+        cmocka_unit_test(test_sweep_refuses_no_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
