@@ -599,8 +599,8 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         }
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
-        /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
-        if (ts_rng_uniform(r) >= s->p.rp.discovery + ts_surface(w)[a] && w->day < df->due_day) {
+        /* Tactics (status updates, 1:1s, forums) raised today's chance (row->surface). */
+        if (ts_rng_uniform(r) >= s->p.rp.discovery + row->surface && w->day < df->due_day) {
             continue;
         }
         if (m != TS_NO_AGENT) {
@@ -709,6 +709,9 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     work_row *row = &s->rows[a];
     row->completed = row->failed = 0;
     row->output = 0.0f;
+    /* What tactics added to the surface column today (in their apply, before this) raises
+     * tomorrow's chance that hidden defects surface. */
+    row->surface = ts_surface(w)[a];
     /* The task view tactics read (the owner's own state): a new task clears the help
      * boost and the trial flag tactics may have set on the last one. */
     if (row->state == WORK_ACTIVE && ts_task_start(w)[a] != row->started_day) {

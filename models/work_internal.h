@@ -99,6 +99,9 @@ typedef struct work_row {
     /* In-system hours (sign-off, escalation, deep dive, supervision) inside the owner's
      * backlog, and those worked today (leaders' in-system share counts them). */
     float backlog_sys, sys_worked;
+    /* Extra chance that hidden defects surface today: what tactics added to the surface
+     * column yesterday (settle moves it here, models/shared.h). */
+    float surface;
     /* Rework owed, done as the next task. */
     float rework;
     uint8_t rework_domain;

@@ -318,8 +318,9 @@ static void test_hours_of_a_day(void **state) {
     teardown_fix(&f);
 }
 
-/* Tactics' hooks: ts_surface(w) raises today's chance that a hidden defect surfaces; a
- * status update (ts_status_day(w)) is news that resets the stakeholders' uncertainty. */
+/* Tactics' hooks: what tactics add to ts_surface(w) in apply, settle takes into the row,
+ * and it raises the next day's chance that a hidden defect surfaces; a status update
+ * (ts_status_day(w)) is news that resets the stakeholders' uncertainty. */
 static void test_surface_and_status_hooks(void **state) {
     (void)state;
     fix f;
@@ -327,7 +328,10 @@ static void test_surface_and_status_hooks(void **state) {
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_ACTIVE, .size = 50.0f};
     row->defects[0] = (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
-    ts_surface(&f.w)[3] = 1.0f; /* certain to surface today */
+    ts_surface(&f.w)[3] = 1.0f; /* certain to surface tomorrow */
+    ts_module_work.settle(f.s, &f.w, 3);
+    assert_float_equal(row->surface, 1.0, 0.0);
+    assert_int_equal(row->state, WORK_ACTIVE);
     ts_emit e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     assert_int_equal(row->discovered, 1);
