@@ -277,6 +277,7 @@ static void work_free(void *state) {
     free(s->n_part);
     free(s->debt);
     free(s->has_debt);
+    free(s->backlog);
     free(s);
 }
 
@@ -291,7 +292,8 @@ static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
                              n_new) ||
         !ts_world_grow_array((void **)&s->n_part, sizeof *s->n_part, n_old, n_new) ||
         !ts_world_grow_array((void **)&s->debt, sizeof *s->debt, n_old, n_new) ||
-        !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new)) {
+        !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new) ||
+        !ts_world_grow_array((void **)&s->backlog, sizeof *s->backlog, n_old, n_new)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
     }
     for (size_t a = n_old; a < n_new; a++) {
@@ -731,7 +733,7 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
         return TS_OK; /* on an incident: its hours are the incident's */
     }
     float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
-    float overhead = w->backlog[a];
+    float overhead = s->backlog[a];
     for (int k = 0; k < TS_HOURS_N; k++) {
         overhead += k == TS_HOURS_PRODUCTIVE || k == TS_HOURS_TOIL ? 0.0f : h[k];
     }
@@ -746,12 +748,12 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
         /* Overload: the day goes to overhead, in-system work in its share of it; the
          * rest is carried as backlog up to the limit, and what is beyond is dropped. */
         float share = sys / overhead;
-        w->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
+        s->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
         row->sys_worked = (p->hpd - toil) * share;
-        row->backlog_sys = w->backlog[a] * share;
+        row->backlog_sys = s->backlog[a] * share;
         avail = 0.0f;
     } else {
-        w->backlog[a] = 0.0f;
+        s->backlog[a] = 0.0f;
         row->sys_worked = sys;
         row->backlog_sys = 0.0f;
     }
