@@ -30,18 +30,52 @@ static const ts_section ask_for_help_tactic_section = {
 
 static const ts_section *const ask_for_help_sections[] = {&ask_for_help_tactic_section};
 
+/* Per agent, written only by its own act: whether it asked for help on `day`. */
+typedef struct afh_row {
+    int32_t day;
+    uint8_t asked;
+} afh_row;
+
 typedef struct afh_state {
     ts_trust_params tp;
     float threshold; /* tactics.ask_for_help.threshold */
     ts_work_link link;
-    uint32_t asked; /* requests made today (written in org, read at day_end) */
+    afh_row *rows;
+    uint32_t n_alloc;
 } afh_state;
+
+/* To the asker: about = the helper, domain and flags = success of what it saw the helper
+ * do, w = the boost to its task's chance of success. To the helper: about = the asker. */
+enum { AFH_MK_HELPED = TS_MK_MODULE_BASE, AFH_MK_HELPER };
+
+static void afh_free(void *state) {
+    afh_state *s = state;
+    if (s) {
+        free(s->rows);
+    }
+    free(s);
+}
+
+static ts_status afh_grow(void *state, const ts_world *w, ts_error *err) {
+    afh_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->rows[a].day = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
 
 static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     /* The shared columns this module reads or writes (models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err);
+    if (st != TS_OK) {
+        return st;
     }
     afh_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -50,12 +84,13 @@ static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state,
     ts_trust_params_load(sc, &s->tp);
     s->threshold = (float)ts_scenario_real(sc, "tactics.ask_for_help.threshold");
     ts_work_link_load(sc, &s->link);
+    st = afh_grow(s, w, err);
+    if (st != TS_OK) {
+        afh_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
-}
-
-static void afh_free(void *state) {
-    free(state);
 }
 
 float ts_ask_for_help_self_belief(const ts_trust_params *tp, const ts_world *w, uint32_t a,
@@ -95,19 +130,24 @@ uint32_t ts_ask_for_help_helper(const ts_trust_params *tp, const ts_world *w, ui
  * success rises by a share of what is left to gain, in proportion to the helper's skill.
  * The helper sees the asker's candour (honesty) and warms to it; the asker sees the
  * helper at work and warms a little less (seed 004: asking builds more trust than
- * helping). */
-static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uint32_t d,
-                    ts_rng *r) {
+ * helping). Each side applies its part in its own apply. */
+static void afh_ask(const afh_state *s, const ts_world *w, uint32_t a, uint32_t h, uint32_t d,
+                    ts_rng *r, ts_emit *e) {
     double c_helper = ts_work_success_of(&s->link, w, h, d);
     double p = ts_work_success_of(&s->link, w, a, d);
-    ts_task_boost(w)[a] += (float)((1.0 - p) * TS_ASK_FOR_HELP_BOOST * c_helper);
-    ts_ev_hours_now(w, h, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_HELPER);
-    ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_ASKER);
-    ts_ev_integrity_now(w, h, a, TS_ASK_FOR_HELP_INTEGRITY, 0.0f, 0.0f);
-    ts_ev_goodwill_now(w, h, a, TS_ASK_FOR_HELP_GOODWILL_HELPER);
     int ok = ts_rng_uniform(r) < c_helper;
-    ts_ev_observe_now(w, a, h, d, ok, TS_ASK_FOR_HELP_OBSERVATION);
-    ts_ev_goodwill_now(w, a, h, TS_ASK_FOR_HELP_GOODWILL_ASKER);
+    ts_emit_send(e, (ts_msg){.to = h, .about = a, .kind = AFH_MK_HELPER});
+    ts_emit_send(e, (ts_msg){.to = a,
+                             .about = h,
+                             .kind = AFH_MK_HELPED,
+                             .domain = (uint8_t)d,
+                             .flags = (uint8_t)ok,
+                             .w = (float)((1.0 - p) * TS_ASK_FOR_HELP_BOOST * c_helper)});
+}
+
+static void *afh_act_row(void *state, uint32_t a) {
+    afh_state *s = state;
+    return &s->rows[a];
 }
 
 /* The day after a task starts (the work module publishes it in its settle), an owner
@@ -115,29 +155,61 @@ static void afh_ask(const afh_state *s, ts_world *w, uint32_t a, uint32_t h, uin
  * probability openness x safety. A task view older than the agent's hire is stale (ids
  * are not reused, but a new hire's view starts zeroed) and is skipped, as is anyone on
  * an incident today (busy). The warm-up runs it too: the habit predates day 0. */
-static ts_status afh_org(void *state, ts_world *w, const ts_day *d) {
-    afh_state *s = state;
-    s->asked = 0;
-    for (uint32_t a = 0; a < w->n; a++) {
-        uint32_t dom = ts_task_domain(w)[a];
-        if (!w->active[a] || ts_busy(w)[a] || dom == TS_NO_TASK || dom >= w->n_domains ||
-            ts_task_start(w)[a] != d->day - 1 || ts_task_start(w)[a] < w->hire_day[a]) {
-            continue;
+static ts_status afh_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    const afh_state *s = state;
+    afh_row *row = own;
+    row->day = w->day;
+    row->asked = 0;
+    uint32_t dom = ts_task_domain(w)[a];
+    if (ts_busy(w)[a] || dom == TS_NO_TASK || dom >= w->n_domains ||
+        ts_task_start(w)[a] != w->day - 1 || ts_task_start(w)[a] < w->hire_day[a]) {
+        return TS_OK;
+    }
+    if (ts_ask_for_help_self_belief(&s->tp, w, a, dom) >= s->threshold) {
+        return TS_OK;
+    }
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    if (ts_rng_uniform(&r) >= (double)w->openness[a] * w->safety[a]) {
+        return TS_OK;
+    }
+    uint32_t h = ts_ask_for_help_helper(&s->tp, w, a, dom);
+    if (h == TS_NO_AGENT) {
+        return TS_OK;
+    }
+    afh_ask(s, w, a, h, dom, &r, e);
+    row->asked = 1;
+    return TS_OK;
+}
+
+/* The asker: its task's boost (the shared column task_boost, which work's settle reads
+ * after this), the hours, what it saw of the helper, goodwill. The helper: the hours, the
+ * asker's candour, goodwill. */
+static ts_status afh_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    if (ts_evidence_handle(w, m)) {
+        return TS_OK;
+    }
+    if (m->kind == AFH_MK_HELPED) {
+        ts_task_boost(w)[m->to] += m->w;
+        ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_ASKER);
+        ts_ev_observe_now(w, m->to, m->about, m->domain, m->flags, TS_ASK_FOR_HELP_OBSERVATION);
+        ts_ev_goodwill_now(w, m->to, m->about, TS_ASK_FOR_HELP_GOODWILL_ASKER);
+    } else if (m->kind == AFH_MK_HELPER) {
+        ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_HELPER);
+        ts_ev_integrity_now(w, m->to, m->about, TS_ASK_FOR_HELP_INTEGRITY, 0.0f, 0.0f);
+        ts_ev_goodwill_now(w, m->to, m->about, TS_ASK_FOR_HELP_GOODWILL_HELPER);
+    }
+    return TS_OK;
+}
+
+static ts_status afh_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                             double *acc) {
+    const afh_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].asked;
         }
-        if (ts_ask_for_help_self_belief(&s->tp, w, a, dom) >= s->threshold) {
-            continue;
-        }
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        if (ts_rng_uniform(&r) >= (double)w->openness[a] * w->safety[a]) {
-            continue;
-        }
-        uint32_t h = ts_ask_for_help_helper(&s->tp, w, a, dom);
-        if (h == TS_NO_AGENT) {
-            continue;
-        }
-        afh_ask(s, w, a, h, dom, &r);
-        s->asked++;
     }
     return TS_OK;
 }
@@ -147,14 +219,11 @@ static const ts_metric_decl afh_metrics[] = {
 };
 
 static ts_status afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const afh_state *s = state;
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->asked;
+    v[0] = acc[0];
     return TS_OK;
 }
-
-static const char *const afh_org_after[] = {"incident"};
 
 /* Saved states: nothing lasts from one day to the next beyond the scenario's values
  * (configure) and the day's counters. */
@@ -166,8 +235,6 @@ static ts_status ask_for_help_state_io(void *state, ts_world *w, ts_state_io *io
 
 const ts_module ts_module_ask_for_help = {
     .name = "ask_for_help",
-    .org_after = afh_org_after,
-    .n_org_after = sizeof afh_org_after / sizeof afh_org_after[0],
     .sections = ask_for_help_sections,
     .n_sections = sizeof ask_for_help_sections / sizeof ask_for_help_sections[0],
     .event_kinds = NULL,
@@ -175,10 +242,14 @@ const ts_module ts_module_ask_for_help = {
     .validate = NULL,
     .configure = afh_configure,
     .free = afh_free,
-    .org = afh_org,
+    .grow = afh_grow,
+    .act = afh_act,
+    .act_row = afh_act_row,
+    .handle = afh_handle,
     .metrics = afh_metrics,
     .n_metrics = sizeof afh_metrics / sizeof afh_metrics[0],
-    .n_acc = 0,
+    .n_acc = 1,
+    .measure = afh_measure,
     .day_end = afh_day_end,
     .state_io = ask_for_help_state_io,
 };

@@ -1,9 +1,9 @@
 /* Ask for help: a person unsure of itself in its new task's domain asks the teammate it
  * trusts most there; asking raises the task's success chance and builds trust both ways,
  * the asker's vulnerability more than the help (MODEL.md §6.9). On when its section
- * `tactics.ask_for_help` is present. Runs in the serial org phase (warm-up included) and
- * writes beliefs, hours and the task's boost (the shared column task_boost, models/shared.h)
- * directly. */
+ * `tactics.ask_for_help` is present. Runs in act (warm-up included): the asker decides and
+ * asks; asker and helper apply their parts (beliefs, hours, and for the asker the task's
+ * boost, the shared column task_boost, models/shared.h) in their own apply. */
 #ifndef TS_MODELS_ASK_FOR_HELP_H
 #define TS_MODELS_ASK_FOR_HELP_H
 

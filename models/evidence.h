@@ -2,8 +2,9 @@
  * makes someone see something sends an evidence message to the believer; the believer
  * applies it to its own mental model in the apply phase. The message kinds below are
  * shared by all modules (kinds under TS_MK_MODULE_BASE); each module's handler passes
- * messages to ts_evidence_handle first. In the serial org phase, the *_now functions
- * write directly. Not a module: a library the modules share. */
+ * messages to ts_evidence_handle first; a module's own message kinds apply their effects
+ * to the receiver with the *_now functions, as the serial org phase does. Not a module: a
+ * library the modules share. */
 #ifndef TS_MODELS_EVIDENCE_H
 #define TS_MODELS_EVIDENCE_H
 
@@ -84,7 +85,8 @@ static inline void ts_ev_self(ts_emit *e, uint32_t who, uint32_t domain, int suc
                              .w = weight});
 }
 
-/* Direct writers for the serial org phase (same effect as the messages). */
+/* Direct writers (same effect as the messages): for a module's handle, on its receiver
+ * (m->to) only, and for the serial org phase. */
 void ts_ev_observe_now(ts_world *w, uint32_t believer, uint32_t subject, uint32_t domain,
                        int success, float weight);
 void ts_ev_integrity_now(ts_world *w, uint32_t believer, uint32_t subject, float honest,

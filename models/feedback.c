@@ -54,16 +54,26 @@ typedef struct fb_pair {
     int32_t last_day;
 } fb_pair;
 
+/* Per agent: the observations it queued (written by its own apply, as the believer, and
+ * emptied by its own act), what it has told its receivers, and the day's counts (its act). */
+typedef struct fb_row {
+    fb_record queue[TS_FEEDBACK_QUEUE];
+    fb_pair pairs[TS_FEEDBACK_PAIRS];
+    uint8_t n_queued;
+    int32_t day;
+    uint16_t given, negative; /* feedback given on `day`, and of it criticism */
+} fb_row;
+
 typedef struct fb_state {
     double probability; /* tactics.feedback.probability */
     double ratio;       /* tactics.feedback.positive_ratio */
-    uint32_t n_rows;    /* agents the tables have room for */
-    uint8_t *n_queued;  /* per agent */
-    fb_record *queue;   /* n_rows x TS_FEEDBACK_QUEUE, each row its believer's */
-    fb_pair *pairs;     /* n_rows x TS_FEEDBACK_PAIRS, each row its giver's */
-    uint32_t given;     /* feedback given today (written in org, read at day_end) */
-    uint32_t negative;  /* of which negative */
+    uint32_t n_rows;    /* agents the rows have room for */
+    fb_row *rows;
 } fb_state;
+
+/* To the receiver of a piece of feedback: about = the giver, domain, flags = success (the
+ * observation it was about), w = the goodwill it moves toward the giver. */
+enum { FB_MK_GIVE = TS_MK_MODULE_BASE };
 
 double ts_feedback_buffer(uint32_t positives, uint32_t negatives, double ratio) {
     if (!(ratio > 0.0)) {
@@ -84,13 +94,12 @@ static void fb_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subjec
         subject >= w->n || domain >= w->n_domains || !w->active[believer]) {
         return;
     }
-    uint8_t k = s->n_queued[believer];
-    if (k >= TS_FEEDBACK_QUEUE) {
+    fb_row *row = &s->rows[believer];
+    if (row->n_queued >= TS_FEEDBACK_QUEUE) {
         return;
     }
-    s->queue[(size_t)believer * TS_FEEDBACK_QUEUE + k] =
+    row->queue[row->n_queued++] =
         (fb_record){.subject = subject, .domain = (uint8_t)domain, .success = (uint8_t) !!success};
-    s->n_queued[believer] = (uint8_t)(k + 1);
 }
 
 static ts_status fb_grow(void *state, const ts_world *w, ts_error *err) {
@@ -105,24 +114,19 @@ static ts_status fb_grow(void *state, const ts_world *w, ts_error *err) {
                             "agents (%u asked)",
                             (unsigned)TS_FEEDBACK_MAX_AGENTS, (unsigned)n);
     }
-    uint8_t *nq = realloc(s->n_queued, (size_t)n * sizeof *nq);
-    if (nq) {
-        s->n_queued = nq;
-    }
-    fb_record *q = nq ? realloc(s->queue, (size_t)n * TS_FEEDBACK_QUEUE * sizeof *q) : NULL;
-    if (q) {
-        s->queue = q;
-    }
-    fb_pair *p = q ? realloc(s->pairs, (size_t)n * TS_FEEDBACK_PAIRS * sizeof *p) : NULL;
-    if (!p) {
-        /* What was reallocated is kept; n_rows still tells the rows in use. */
+    fb_row *rows = realloc(s->rows, (size_t)n * sizeof *rows);
+    if (!rows) {
+        /* What was allocated is kept; n_rows still tells the rows in use. */
         return ts_error_set(err, TS_ERR_NOMEM, "feedback: out of memory for %u agents",
                             (unsigned)n);
     }
-    s->pairs = p;
-    memset(s->n_queued + s->n_rows, 0, (size_t)(n - s->n_rows) * sizeof *s->n_queued);
-    for (size_t i = (size_t)s->n_rows * TS_FEEDBACK_PAIRS; i < (size_t)n * TS_FEEDBACK_PAIRS; i++) {
-        s->pairs[i] = (fb_pair){.receiver = TS_NO_AGENT};
+    s->rows = rows;
+    for (uint32_t a = s->n_rows; a < n; a++) {
+        memset(&rows[a], 0, sizeof rows[a]);
+        rows[a].day = INT32_MIN;
+        for (uint32_t i = 0; i < TS_FEEDBACK_PAIRS; i++) {
+            rows[a].pairs[i] = (fb_pair){.receiver = TS_NO_AGENT};
+        }
     }
     s->n_rows = n;
     return TS_OK;
@@ -131,9 +135,7 @@ static ts_status fb_grow(void *state, const ts_world *w, ts_error *err) {
 static void fb_free(void *state) {
     fb_state *s = state;
     if (s) {
-        free(s->n_queued);
-        free(s->queue);
-        free(s->pairs);
+        free(s->rows);
         free(s);
     }
 }
@@ -161,8 +163,8 @@ static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, 
 
 /* The giver's history with receiver: found, or a free entry, or the least recently used
  * one (lowest index on a tie) started afresh. */
-static fb_pair *fb_pair_of(fb_state *s, uint32_t giver, uint32_t receiver) {
-    fb_pair *row = s->pairs + (size_t)giver * TS_FEEDBACK_PAIRS;
+static fb_pair *fb_pair_of(fb_row *giver, uint32_t receiver) {
+    fb_pair *row = giver->pairs;
     fb_pair *slot = NULL;
     for (uint32_t i = 0; i < TS_FEEDBACK_PAIRS; i++) {
         if (row[i].receiver == receiver) {
@@ -180,64 +182,99 @@ static fb_pair *fb_pair_of(fb_state *s, uint32_t giver, uint32_t receiver) {
     return slot;
 }
 
-/* One piece of feedback from giver to receiver about an observation in `domain`. */
-static void fb_give(fb_state *s, ts_world *w, uint32_t giver, const fb_record *rec) {
-    uint32_t receiver = rec->subject;
-    uint32_t D = w->n_domains;
-    size_t k = (size_t)receiver * D + rec->domain;
-    fb_pair *h = fb_pair_of(s, giver, receiver);
-    float c = w->competence[k];
+/* One piece of feedback from giver to receiver about an observation in `domain`: the
+ * giver's history with the receiver (its own row) decides how much criticism costs; the
+ * receiver learns, sees itself and warms or cools to the giver in its own apply. */
+static void fb_give(const fb_state *s, const ts_world *w, fb_row *giver, const fb_record *rec,
+                    ts_emit *e) {
+    fb_pair *h = fb_pair_of(giver, rec->subject);
+    float goodwill = TS_FEEDBACK_GOODWILL_POSITIVE;
     if (rec->success) {
-        w->competence[k] = c + TS_FEEDBACK_LEARN_POSITIVE * (1.0f - c);
-        w->self_alpha[k] += TS_FEEDBACK_SELF_WEIGHT;
-        ts_ev_goodwill_now(w, receiver, giver, TS_FEEDBACK_GOODWILL_POSITIVE);
         if (h->positives < UINT16_MAX) {
             h->positives++;
         }
     } else {
         double buffer = ts_feedback_buffer(h->positives, h->negatives, s->ratio);
-        w->competence[k] = c + TS_FEEDBACK_LEARN_NEGATIVE * (1.0f - c);
-        w->self_beta[k] += TS_FEEDBACK_SELF_WEIGHT;
-        ts_ev_goodwill_now(w, receiver, giver,
-                           (float)(-(double)TS_FEEDBACK_GOODWILL_NEGATIVE * (1.0 - buffer)));
+        goodwill = (float)(-(double)TS_FEEDBACK_GOODWILL_NEGATIVE * (1.0 - buffer));
         if (h->negatives < UINT16_MAX) {
             h->negatives++;
         }
-        s->negative++;
+        giver->negative++;
     }
     h->last_day = w->day;
-    ts_ev_hours_now(w, giver, TS_HOURS_MEETINGS, TS_FEEDBACK_HOURS_GIVER);
-    ts_ev_hours_now(w, receiver, TS_HOURS_MEETINGS, TS_FEEDBACK_HOURS_RECEIVER);
-    s->given++;
+    ts_emit_send(e, (ts_msg){.to = rec->subject,
+                             .kind = FB_MK_GIVE,
+                             .about = e->from,
+                             .domain = rec->domain,
+                             .flags = rec->success,
+                             .w = goodwill});
+    ts_ev_hours(e, e->from, TS_HOURS_MEETINGS, TS_FEEDBACK_HOURS_GIVER);
+    giver->given++;
 }
 
-/* Each person (in id order) goes through the direct observations it made since the last
- * org phase, in the order it made them, and gives feedback on each with probability
- * `probability` (one draw per observation from its own stream, drawn whether or not the
- * feedback can be given). No feedback to or from someone who has left; with
- * positive_ratio 0 only criticism is given. Every queue is emptied. The warm-up runs it
- * too. Source: seed 003's pro tip (a positive buffer before criticism). */
-static ts_status fb_org(void *state, ts_world *w, const ts_day *d) {
+static void *fb_act_row(void *state, uint32_t a) {
     fb_state *s = state;
-    s->given = 0;
-    s->negative = 0;
-    uint32_t n = w->n < s->n_rows ? w->n : s->n_rows;
-    for (uint32_t a = 0; a < n; a++) {
-        uint32_t nq = s->n_queued[a];
-        if (nq == 0) {
+    return &s->rows[a];
+}
+
+/* Each person goes through the direct observations it made since its last act, in the
+ * order it made them, and gives feedback on each with probability `probability` (one
+ * draw per observation from its own stream, drawn whether or not the feedback can be
+ * given). No feedback to or from someone who has left; with positive_ratio 0 only
+ * criticism is given. The queue is emptied. The warm-up runs it too. Source: seed 003's
+ * pro tip (a positive buffer before criticism). */
+static ts_status fb_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    const fb_state *s = state;
+    fb_row *row = own;
+    row->day = w->day;
+    row->given = row->negative = 0;
+    uint32_t nq = row->n_queued;
+    if (nq == 0) {
+        return TS_OK;
+    }
+    row->n_queued = 0;
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    for (uint32_t i = 0; i < nq; i++) {
+        const fb_record *rec = &row->queue[i];
+        int give = ts_rng_uniform(&r) < s->probability;
+        if (!give || rec->subject == a || rec->subject >= w->n || !w->active[rec->subject] ||
+            (rec->success && !(s->ratio > 0.0))) {
             continue;
         }
-        s->n_queued[a] = 0;
-        ts_rng r;
-        ts_day_rng(d, a, &r);
-        for (uint32_t i = 0; i < nq; i++) {
-            const fb_record *rec = &s->queue[(size_t)a * TS_FEEDBACK_QUEUE + i];
-            int give = ts_rng_uniform(&r) < s->probability;
-            if (!give || !w->active[a] || rec->subject == a || rec->subject >= w->n ||
-                !w->active[rec->subject] || (rec->success && !(s->ratio > 0.0))) {
-                continue;
-            }
-            fb_give(s, w, a, rec);
+        fb_give(s, w, row, rec, e);
+    }
+    return TS_OK;
+}
+
+/* The receiver's side: it learns (competence moves toward 1, more after criticism), sees
+ * itself succeed or fail in its self-model, warms or cools to the giver, spends the time. */
+static ts_status fb_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    if (ts_evidence_handle(w, m) || m->kind != FB_MK_GIVE || m->domain >= w->n_domains) {
+        return TS_OK;
+    }
+    size_t k = (size_t)m->to * w->n_domains + m->domain;
+    float c = w->competence[k];
+    if (m->flags) {
+        w->competence[k] = c + TS_FEEDBACK_LEARN_POSITIVE * (1.0f - c);
+        w->self_alpha[k] += TS_FEEDBACK_SELF_WEIGHT;
+    } else {
+        w->competence[k] = c + TS_FEEDBACK_LEARN_NEGATIVE * (1.0f - c);
+        w->self_beta[k] += TS_FEEDBACK_SELF_WEIGHT;
+    }
+    ts_ev_goodwill_now(w, m->to, m->about, m->w);
+    ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_FEEDBACK_HOURS_RECEIVER);
+    return TS_OK;
+}
+
+static ts_status fb_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                            double *acc) {
+    const fb_state *s = state;
+    for (uint32_t a = a0; a < a1 && a < s->n_rows; a++) {
+        if (s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].given;
+            acc[1] += s->rows[a].negative;
         }
     }
     return TS_OK;
@@ -245,7 +282,7 @@ static ts_status fb_org(void *state, ts_world *w, const ts_day *d) {
 
 uint32_t ts_feedback_pending(const void *state, uint32_t agent) {
     const fb_state *s = state;
-    return agent < s->n_rows ? s->n_queued[agent] : 0;
+    return agent < s->n_rows ? s->rows[agent].n_queued : 0;
 }
 
 void ts_feedback_history(const void *state, uint32_t giver, uint32_t receiver, uint32_t *positives,
@@ -255,7 +292,7 @@ void ts_feedback_history(const void *state, uint32_t giver, uint32_t receiver, u
     if (giver >= s->n_rows) {
         return;
     }
-    const fb_pair *row = s->pairs + (size_t)giver * TS_FEEDBACK_PAIRS;
+    const fb_pair *row = s->rows[giver].pairs;
     for (uint32_t i = 0; i < TS_FEEDBACK_PAIRS; i++) {
         if (row[i].receiver == receiver) {
             *positives = row[i].positives;
@@ -272,44 +309,58 @@ static const ts_metric_decl fb_metrics[] = {
 };
 
 static ts_status fb_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const fb_state *s = state;
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->given;
-    v[1] = s->negative;
+    v[0] = acc[0];
+    v[1] = acc[1];
     return TS_OK;
 }
 
-/* Saved states: the observations queued (field by field: a record has padding; only the
- * entries queued) and the pairs remembered. */
+/* Saved states: per agent, the observations queued (field by field: a record has
+ * padding; only the entries queued) and the pairs remembered. The day's counts are not
+ * saved: they are read on the day they are made. */
 static ts_status feedback_state_io(void *state, ts_world *w, ts_state_io *io) {
     fb_state *s = state;
-    size_t nq = (size_t)w->n * TS_FEEDBACK_QUEUE;
+    size_t n = w->n, nq = n * TS_FEEDBACK_QUEUE, np = n * TS_FEEDBACK_PAIRS;
+    uint8_t *n_queued = calloc(n + 1, 1);
     uint32_t *subject = calloc(nq + 1, sizeof *subject);
     uint8_t *bits = calloc(2 * nq + 1, 1);
-    if (!subject || !bits) {
+    fb_pair *pairs = calloc(np + 1, sizeof *pairs);
+    if (!n_queued || !subject || !bits || !pairs) {
+        free(n_queued);
         free(subject);
         free(bits);
+        free(pairs);
         return ts_error_set(io->err, TS_ERR_NOMEM, "out of memory");
     }
-    /* Only the entries queued (the rest of a row is whatever was there). */
-    for (size_t i = 0; i < nq && !ts_sio_loading(io); i++) {
-        if (i % TS_FEEDBACK_QUEUE >= s->n_queued[i / TS_FEEDBACK_QUEUE]) {
-            continue;
+    for (size_t a = 0; a < n && !ts_sio_loading(io); a++) {
+        const fb_row *row = &s->rows[a];
+        n_queued[a] = row->n_queued;
+        for (size_t q = 0; q < row->n_queued; q++) {
+            size_t i = a * TS_FEEDBACK_QUEUE + q;
+            subject[i] = row->queue[q].subject;
+            bits[2 * i] = row->queue[q].domain;
+            bits[2 * i + 1] = row->queue[q].success;
         }
-        subject[i] = s->queue[i].subject;
-        bits[2 * i] = s->queue[i].domain;
-        bits[2 * i + 1] = s->queue[i].success;
+        memcpy(pairs + a * TS_FEEDBACK_PAIRS, row->pairs, sizeof row->pairs);
     }
-    ts_sio_typed(io, "n_queued", TS_SIO_U8, s->n_queued, w->n);
+    ts_sio_typed(io, "n_queued", TS_SIO_U8, n_queued, n);
     ts_sio_typed(io, "queue_subject", TS_SIO_U32, subject, nq);
     ts_sio_typed(io, "queue_domain_success", TS_SIO_U8, bits, 2 * nq);
-    for (size_t i = 0; i < nq && ts_sio_loading(io) && ts_sio_status(io) == TS_OK; i++) {
-        s->queue[i] = (fb_record){subject[i], bits[2 * i], bits[2 * i + 1]};
+    ts_sio_array(io, "pairs", pairs, sizeof *pairs, np);
+    for (size_t a = 0; a < n && ts_sio_loading(io) && ts_sio_status(io) == TS_OK; a++) {
+        fb_row *row = &s->rows[a];
+        row->n_queued = n_queued[a] <= TS_FEEDBACK_QUEUE ? n_queued[a] : TS_FEEDBACK_QUEUE;
+        for (size_t q = 0; q < TS_FEEDBACK_QUEUE; q++) {
+            size_t i = a * TS_FEEDBACK_QUEUE + q;
+            row->queue[q] = (fb_record){subject[i], bits[2 * i], bits[2 * i + 1]};
+        }
+        memcpy(row->pairs, pairs + a * TS_FEEDBACK_PAIRS, sizeof row->pairs);
     }
+    free(n_queued);
     free(subject);
     free(bits);
-    ts_sio_array(io, "pairs", s->pairs, sizeof *s->pairs, (size_t)w->n * TS_FEEDBACK_PAIRS);
+    free(pairs);
     return ts_sio_status(io);
 }
 
@@ -323,10 +374,13 @@ const ts_module ts_module_feedback = {
     .configure = fb_configure,
     .free = fb_free,
     .grow = fb_grow,
-    .org = fb_org,
+    .act = fb_act,
+    .act_row = fb_act_row,
+    .handle = fb_handle,
     .metrics = fb_metrics,
     .n_metrics = sizeof fb_metrics / sizeof fb_metrics[0],
-    .n_acc = 0,
+    .n_acc = 2,
+    .measure = fb_measure,
     .day_end = fb_day_end,
     .state_io = feedback_state_io,
 };

@@ -2,7 +2,8 @@
  * the receiver learns, and mostly positive feedback softens criticism (MODEL.md §6.2).
  * On when `tactics.feedback` is present. Owns a per-agent queue of direct observations
  * (filled by the evidence observer hook, the world's only one, on the believer's own
- * row) and a per-giver table of pair histories; feedback is given in the next org phase. */
+ * row, in its apply) and a per-giver table of pair histories; each giver gives feedback
+ * in its next act, and the receiver applies it in its own apply. */
 #ifndef TS_MODELS_FEEDBACK_H
 #define TS_MODELS_FEEDBACK_H
 

@@ -38,20 +38,53 @@ static const ts_section inspection_forums_tactic_section = {
 
 static const ts_section *const inspection_forums_sections[] = {&inspection_forums_tactic_section};
 
+/* Per agent, written only by its own act: the forum it held on `day` as a leader. */
+typedef struct if_row {
+    int32_t day;
+    uint8_t held;
+    uint32_t presenters; /* managers who presented */
+    uint32_t reviewed;   /* people whose work was reviewed */
+} if_row;
+
 typedef struct if_state {
     ts_work_link link; /* the success link of what people are seen doing */
     int32_t every;
     float discovery;
-    uint32_t held;       /* forums held today (written in org, read at day_end) */
-    uint32_t presenters; /* managers who presented today */
-    uint32_t reviewed;   /* people whose work was reviewed today */
+    if_row *rows;
+    uint32_t n_alloc;
 } if_state;
+
+/* To a member of a presenting team: its work was reviewed (status_day, surface). */
+enum { IF_MK_REVIEWED = TS_MK_MODULE_BASE };
+
+static void if_free(void *state) {
+    if_state *s = state;
+    if (s) {
+        free(s->rows);
+    }
+    free(s);
+}
+
+static ts_status if_grow(void *state, const ts_world *w, ts_error *err) {
+    if_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->rows[a].day = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
 
 static ts_status if_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     /* The shared columns this module reads or writes (models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err);
+    if (st != TS_OK) {
+        return st;
     }
     if_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -60,12 +93,13 @@ static ts_status if_configure(const ts_scenario *sc, ts_world *w, void **state, 
     s->every = (int32_t)ts_scenario_int(sc, "tactics.inspection_forums.every");
     s->discovery = (float)ts_scenario_real(sc, "tactics.inspection_forums.discovery");
     ts_work_link_load(sc, &s->link);
+    st = if_grow(s, w, err);
+    if (st != TS_OK) {
+        if_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
-}
-
-static void if_free(void *state) {
-    free(state);
 }
 
 /* Is p a manager who can present today? A busy one (on an incident) does not. */
@@ -73,52 +107,70 @@ static int if_presents(const ts_world *w, uint32_t p) {
     return w->active[p] && !ts_busy(w)[p] && ts_world_is_manager(w, p);
 }
 
-/* One leader's forum: each presenting manager (a direct report with a team) shows its
- * team's work. The leader learns where that work stands (status_day of the members), a
- * concealed defect among it is found with probability `discovery` (surface), and the
- * leader sees each presenter perform. */
-static void if_forum(if_state *s, ts_world *w, const ts_day *d, uint32_t leader) {
+static void *if_act_row(void *state, uint32_t a) {
+    if_state *s = state;
+    return &s->rows[a];
+}
+
+/* All leaders (depth 0 and 1) hold their forums on the same day, every `every` days,
+ * the warm-up included; a leader on an incident holds none. In a leader's forum each
+ * presenting manager (a direct report with a team) shows its team's work: the leader
+ * learns where that work stands (status_day of the members), a concealed defect among it
+ * is found with probability `discovery` (surface, from the next day), and the leader sees
+ * each presenter perform (draws from the leader's stream, in the reports list's order).
+ * Everyone applies its part in its own apply. */
+static ts_status if_act(const void *state, const ts_world *w, uint32_t leader, void *own,
+                        ts_emit *e) {
+    const if_state *s = state;
+    if_row *row = own;
+    *row = (if_row){.day = w->day};
+    if (w->day % s->every != 0 || ts_busy(w)[leader] || w->depth[leader] > 1) {
+        return TS_OK;
+    }
     uint32_t n_presenting = 0;
     for (uint32_t p = w->first_report[leader]; p != TS_NO_AGENT; p = w->next_peer[p]) {
         n_presenting += (uint32_t)if_presents(w, p);
     }
     if (n_presenting == 0) {
-        return; /* nothing to review below this leader: no forum */
+        return TS_OK; /* nothing to review below this leader: no forum */
     }
-    ts_ev_hours_now(w, leader, TS_HOURS_MEETINGS, TS_INSPECTION_FORUMS_LEADER_HOURS);
-    s->held++;
+    ts_ev_hours(e, leader, TS_HOURS_MEETINGS, TS_INSPECTION_FORUMS_LEADER_HOURS);
+    row->held = 1;
+    ts_rng r;
+    ts_emit_rng(e, &r);
     for (uint32_t p = w->first_report[leader]; p != TS_NO_AGENT; p = w->next_peer[p]) {
         if (!if_presents(w, p)) {
             continue;
         }
-        ts_ev_hours_now(w, p, TS_HOURS_MEETINGS, TS_INSPECTION_FORUMS_PRESENTER_HOURS);
-        s->presenters++;
+        ts_ev_hours(e, p, TS_HOURS_MEETINGS, TS_INSPECTION_FORUMS_PRESENTER_HOURS);
+        row->presenters++;
         for (uint32_t m = w->first_report[p]; m != TS_NO_AGENT; m = w->next_peer[m]) {
-            ts_status_day(w)[m] = d->day;
-            ts_surface(w)[m] += s->discovery;
-            s->reviewed++;
+            ts_emit_send(e, (ts_msg){.to = m, .kind = IF_MK_REVIEWED, .w = s->discovery});
+            row->reviewed++;
         }
-        /* p has one manager, so its id keys a stream no other draw of the day uses. */
-        ts_rng r;
-        ts_day_rng(d, p, &r);
         uint32_t dom = ts_rng_below(&r, w->n_domains);
         int ok = ts_rng_uniform(&r) < ts_work_success_of(&s->link, w, p, dom);
-        ts_ev_observe_now(w, leader, p, dom, ok, TS_INSPECTION_FORUMS_WEIGHT);
+        ts_ev_observe(e, leader, p, dom, ok, TS_INSPECTION_FORUMS_WEIGHT);
     }
+    return TS_OK;
 }
 
-/* All leaders (depth 0 and 1) hold their forums on the same day, every `every` days,
- * the warm-up included. A leader on an incident holds none. */
-static ts_status if_org(void *state, ts_world *w, const ts_day *d) {
-    if_state *s = state;
-    s->held = s->presenters = s->reviewed = 0;
-    int32_t r = d->day % s->every;
-    if (r != 0) {
-        return TS_OK;
+static ts_status if_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    if (!ts_evidence_handle(w, m) && m->kind == IF_MK_REVIEWED) {
+        ts_status_day(w)[m->to] = w->day;
+        ts_surface(w)[m->to] += m->w;
     }
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (w->active[a] && !ts_busy(w)[a] && w->depth[a] <= 1) {
-            if_forum(s, w, d, a);
+    return TS_OK;
+}
+
+static ts_status if_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                            double *acc) {
+    const if_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].held;
+            acc[1] += s->rows[a].reviewed;
         }
     }
     return TS_OK;
@@ -131,15 +183,12 @@ static const ts_metric_decl if_metrics[] = {
 };
 
 static ts_status if_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const if_state *s = state;
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->held;
-    v[1] = s->reviewed;
+    v[0] = acc[0];
+    v[1] = acc[1];
     return TS_OK;
 }
-
-static const char *const if_org_after[] = {"incident"};
 
 /* Saved states: nothing lasts from one day to the next beyond the scenario's values
  * (configure) and the day's counters. */
@@ -151,8 +200,6 @@ static ts_status inspection_forums_state_io(void *state, ts_world *w, ts_state_i
 
 const ts_module ts_module_inspection_forums = {
     .name = "inspection_forums",
-    .org_after = if_org_after,
-    .n_org_after = sizeof if_org_after / sizeof if_org_after[0],
     .sections = inspection_forums_sections,
     .n_sections = sizeof inspection_forums_sections / sizeof inspection_forums_sections[0],
     .event_kinds = NULL,
@@ -160,10 +207,14 @@ const ts_module ts_module_inspection_forums = {
     .validate = NULL,
     .configure = if_configure,
     .free = if_free,
-    .org = if_org,
+    .grow = if_grow,
+    .act = if_act,
+    .act_row = if_act_row,
+    .handle = if_handle,
     .metrics = if_metrics,
     .n_metrics = sizeof if_metrics / sizeof if_metrics[0],
-    .n_acc = 0,
+    .n_acc = 2,
+    .measure = if_measure,
     .day_end = if_day_end,
     .state_io = inspection_forums_state_io,
 };

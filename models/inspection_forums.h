@@ -2,7 +2,8 @@
  * the tree with the managers who present it; the review is news of that work's status
  * (status_day), finds concealed defects (surface) and shows the leader how each presenter
  * performs (MODEL.md §6.6). On when the section `tactics.inspection_forums` is present.
- * Runs in the serial org phase, after incident (org_after: incident sets busy). */
+ * Runs in act (the leader) and apply (everyone its part); it reads busy as incident's org
+ * set it. */
 #ifndef TS_MODELS_INSPECTION_FORUMS_H
 #define TS_MODELS_INSPECTION_FORUMS_H
 

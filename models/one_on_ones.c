@@ -48,13 +48,28 @@ static const ts_section one_on_ones_tactic_section = {
 
 static const ts_section *const one_on_ones_sections[] = {&one_on_ones_tactic_section};
 
+/* Per agent, written only by its own act: the meetings it started on `day` (each meeting
+ * is started, drawn for and counted by one side: the report in a manager 1:1, the member
+ * earlier in the reports list in a peer 1:1). */
+typedef struct ooo_row {
+    int32_t day;
+    uint16_t held, skipped; /* held, and skipped because one side was on an incident */
+} ooo_row;
+
 typedef struct ooo_state {
     ts_work_link link;     /* the success link of what people are seen doing */
     int64_t manager_every; /* days between a report's 1:1s with its manager */
     int64_t peers;         /* teammates each person meets per peer period */
     int64_t peer_every;    /* days of a peer period */
-    double held, skipped;  /* today's meetings held, and skipped for an incident */
+    ooo_row *rows;
+    uint32_t n_alloc;
 } ooo_state;
+
+/* One side of a meeting, to the side that applies it: about = the other side, domain and
+ * success of what it saw (flags OOO_SAW), and for a report meeting its manager the
+ * manager's alignment error in x (flags OOO_PULL). */
+enum { OOO_MK_MEET = TS_MK_MODULE_BASE };
+enum { OOO_SUCCESS = 1, OOO_SAW = 2, OOO_PULL = 4 };
 
 /* a mod m in [0, m), m > 0, for negative a too (warm-up days are negative). */
 static int64_t ooo_mod(int64_t a, int64_t m) {
@@ -85,6 +100,29 @@ uint32_t ts_one_on_ones_partner(uint32_t n, uint32_t i, int64_t k) {
     return (uint32_t)(((uint64_t)2 * q + rounds - i) % rounds);
 }
 
+static void ooo_free(void *state) {
+    ooo_state *s = state;
+    if (s) {
+        free(s->rows);
+    }
+    free(s);
+}
+
+static ts_status ooo_grow(void *state, const ts_world *w, ts_error *err) {
+    ooo_state *s = state;
+    if (w->n_alloc <= s->n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
+        s->rows[a].day = INT32_MIN;
+    }
+    s->n_alloc = w->n_alloc;
+    return TS_OK;
+}
+
 static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     /* The shared columns this module reads or writes (models/shared.h). */
     ts_status shared = ts_shared_register(w, err);
@@ -103,20 +141,23 @@ static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state,
     s->peer_every = s->peer_every < 1 ? 1 : s->peer_every;
     s->peers = s->peers < 0 ? 0 : s->peers;
     ts_work_link_load(sc, &s->link);
+    ts_status st = ooo_grow(s, w, err);
+    if (st != TS_OK) {
+        ooo_free(s);
+        return st;
+    }
     *state = s;
     return TS_OK;
 }
 
-static void ooo_free(void *state) {
-    free(state);
-}
-
 /* One meeting of x (who draws, from its own stream) and y. Each side observes the other
  * in a random domain, success drawn from the other's chance of success; goodwill both
- * ways; both sides' hidden defects are likelier to surface today; in a manager 1:1
- * (y is x's manager) x's alignment error moves toward y's. The draws are made even
- * when the meeting is skipped, so one skipped meeting does not shift the next. */
-static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *r, int manager) {
+ * ways; both sides' hidden defects are likelier to surface (from tomorrow: work reads
+ * the column in its settle); in a manager 1:1 (y is x's manager) x's alignment error
+ * moves toward y's. The draws are made even when the meeting is skipped, so one skipped
+ * meeting does not shift the next. Each side applies its part in its own apply. */
+static void ooo_meet(const ooo_state *s, const ts_world *w, uint32_t x, uint32_t y, ts_rng *r,
+                     int manager, ooo_row *row, ts_emit *e) {
     uint32_t nd = w->n_domains;
     uint32_t dx = ts_rng_below(r, nd);
     double ux = ts_rng_uniform(r);
@@ -126,26 +167,25 @@ static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *
         return;
     }
     if (ts_busy(w)[x] || ts_busy(w)[y]) {
-        s->skipped += 1.0;
+        row->skipped++;
         return;
     }
-    ts_ev_hours_now(w, x, TS_HOURS_MEETINGS, TS_OOO_HOURS);
-    ts_ev_hours_now(w, y, TS_HOURS_MEETINGS, TS_OOO_HOURS);
+    ts_msg to_x = {.to = x, .about = y, .kind = OOO_MK_MEET, .domain = (uint8_t)dx};
+    ts_msg to_y = {.to = y, .about = x, .kind = OOO_MK_MEET, .domain = (uint8_t)dy};
     if (nd > 0) {
-        ts_ev_observe_now(w, x, y, dx, ux < ts_work_success_of(&s->link, w, y, dx), TS_OOO_OBSERVE);
-        ts_ev_observe_now(w, y, x, dy, uy < ts_work_success_of(&s->link, w, x, dy), TS_OOO_OBSERVE);
+        to_x.flags = (uint8_t)(OOO_SAW | (ux < ts_work_success_of(&s->link, w, y, dx)));
+        to_y.flags = (uint8_t)(OOO_SAW | (uy < ts_work_success_of(&s->link, w, x, dy)));
     }
-    ts_ev_goodwill_now(w, x, y, TS_OOO_GOODWILL);
-    ts_ev_goodwill_now(w, y, x, TS_OOO_GOODWILL);
     if (manager) {
-        w->alignment[x] += TS_OOO_ALIGN_PULL * (w->alignment[y] - w->alignment[x]);
+        to_x.flags |= OOO_PULL;
+        to_x.x = w->alignment[y];
     }
-    ts_surface(w)[x] += TS_OOO_SURFACE;
-    ts_surface(w)[y] += TS_OOO_SURFACE;
-    s->held += 1.0;
+    ts_emit_send(e, to_x);
+    ts_emit_send(e, to_y);
+    row->held++;
 }
 
-/* The team of manager m today: each report's 1:1 with m when due, and the peer
+/* x's meetings today in the team of its manager m: its 1:1 with m when due, and the peer
  * matchings due today. A team's peer period starts on the days (day + m) % peer_every
  * == 0; its p = min(peers, size - 1) round-robin rounds are spread evenly over the
  * period (round j on offset floor(j * peer_every / p)), and successive periods take
@@ -153,15 +193,24 @@ static void ooo_meet(ooo_state *s, ts_world *w, uint32_t x, uint32_t y, ts_rng *
  * team of odd size gives it the bye) and, over time, all of them. Positions are places
  * in the reports list (hiring order). Each meeting is held once: the member earlier
  * in the list starts it and draws for it. */
-static void ooo_team(ooo_state *s, ts_world *w, const ts_day *d, uint32_t m) {
-    uint32_t n = 0;
-    for (uint32_t x = w->first_report[m]; x != TS_NO_AGENT; x = w->next_peer[x]) {
+static ts_status ooo_act(const void *state, const ts_world *w, uint32_t x, void *own, ts_emit *e) {
+    const ooo_state *s = state;
+    ooo_row *row = own;
+    row->day = w->day;
+    row->held = row->skipped = 0;
+    uint32_t m = w->manager[x];
+    if (m == TS_NO_AGENT || !w->active[m]) {
+        return TS_OK;
+    }
+    uint32_t n = 0, i = 0;
+    for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        i = j == x ? n : i;
         n++;
     }
     int64_t p = s->peers < (int64_t)n - 1 ? s->peers : (int64_t)n - 1;
     int64_t j_lo = 0, j_hi = 0, k0 = 0;
     if (p > 0) {
-        int64_t t = (int64_t)d->day + m;
+        int64_t t = (int64_t)w->day + m;
         int64_t phase = ooo_mod(t, s->peer_every);
         /* Rounds j with floor(j P / p) == phase, P = peer_every: j in
          * [ceil(phase p / P), ceil((phase + 1) p / P)). */
@@ -169,34 +218,56 @@ static void ooo_team(ooo_state *s, ts_world *w, const ts_day *d, uint32_t m) {
         j_hi = ((phase + 1) * p + s->peer_every - 1) / s->peer_every;
         k0 = ooo_floordiv(t, s->peer_every) * p;
     }
-    uint32_t i = 0;
-    for (uint32_t x = w->first_report[m]; x != TS_NO_AGENT; x = w->next_peer[x], i++) {
-        ts_rng r;
-        ts_day_rng(d, x, &r);
-        if (ooo_mod((int64_t)d->day + x, s->manager_every) == 0) {
-            ooo_meet(s, w, x, m, &r, 1);
-        }
-        for (int64_t j = j_lo; j < j_hi; j++) {
-            uint32_t at = ts_one_on_ones_partner(n, i, k0 + j);
-            if (at == TS_OOO_BYE || at <= i) {
-                continue;
-            }
-            uint32_t y = x;
-            for (uint32_t step = i; step < at; step++) {
-                y = w->next_peer[y];
-            }
-            ooo_meet(s, w, x, y, &r, 0);
-        }
+    ts_rng r;
+    ts_emit_rng(e, &r);
+    if (ooo_mod((int64_t)w->day + x, s->manager_every) == 0) {
+        ooo_meet(s, w, x, m, &r, 1, row, e);
     }
+    for (int64_t j = j_lo; j < j_hi; j++) {
+        uint32_t at = ts_one_on_ones_partner(n, i, k0 + j);
+        if (at == TS_OOO_BYE || at <= i) {
+            continue;
+        }
+        uint32_t y = x;
+        for (uint32_t step = i; step < at; step++) {
+            y = w->next_peer[y];
+        }
+        ooo_meet(s, w, x, y, &r, 0, row, e);
+    }
+    return TS_OK;
 }
 
-static ts_status ooo_org(void *state, ts_world *w, const ts_day *d) {
+static void *ooo_act_row(void *state, uint32_t a) {
     ooo_state *s = state;
-    s->held = 0.0;
-    s->skipped = 0.0;
-    for (uint32_t m = 0; m < w->n; m++) {
-        if (w->active[m] && w->first_report[m] != TS_NO_AGENT) {
-            ooo_team(s, w, d, m);
+    return &s->rows[a];
+}
+
+/* The receiver's side of a meeting, in this order: the hours, what it saw, goodwill, the
+ * pull toward its manager's alignment, the surfacing chance. */
+static ts_status ooo_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    if (ts_evidence_handle(w, m) || m->kind != OOO_MK_MEET) {
+        return TS_OK;
+    }
+    ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_OOO_HOURS);
+    if (m->flags & OOO_SAW) {
+        ts_ev_observe_now(w, m->to, m->about, m->domain, m->flags & OOO_SUCCESS, TS_OOO_OBSERVE);
+    }
+    ts_ev_goodwill_now(w, m->to, m->about, TS_OOO_GOODWILL);
+    if (m->flags & OOO_PULL) {
+        w->alignment[m->to] += TS_OOO_ALIGN_PULL * (m->x - w->alignment[m->to]);
+    }
+    ts_surface(w)[m->to] += TS_OOO_SURFACE;
+    return TS_OK;
+}
+
+static ts_status ooo_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                             double *acc) {
+    const ooo_state *s = state;
+    for (uint32_t a = a0; a < a1; a++) {
+        if (s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].held;
+            acc[1] += s->rows[a].skipped;
         }
     }
     return TS_OK;
@@ -210,15 +281,12 @@ static const ts_metric_decl ooo_metrics[] = {
 };
 
 static ts_status ooo_day_end(void *state, const ts_world *w, const double *acc, double *values) {
+    (void)state;
     (void)w;
-    (void)acc;
-    const ooo_state *s = state;
-    values[0] = s->held;
-    values[1] = s->skipped;
+    values[0] = acc[0];
+    values[1] = acc[1];
     return TS_OK;
 }
-
-static const char *const ooo_org_after[] = {"incident"};
 
 /* Saved states: nothing lasts from one day to the next beyond the scenario's values
  * (configure) and the day's counters. */
@@ -230,8 +298,6 @@ static ts_status one_on_ones_state_io(void *state, ts_world *w, ts_state_io *io)
 
 const ts_module ts_module_one_on_ones = {
     .name = "one_on_ones",
-    .org_after = ooo_org_after,
-    .n_org_after = sizeof ooo_org_after / sizeof ooo_org_after[0],
     .sections = one_on_ones_sections,
     .n_sections = sizeof one_on_ones_sections / sizeof one_on_ones_sections[0],
     .event_kinds = NULL,
@@ -239,10 +305,14 @@ const ts_module ts_module_one_on_ones = {
     .validate = NULL,
     .configure = ooo_configure,
     .free = ooo_free,
-    .org = ooo_org,
+    .grow = ooo_grow,
+    .act = ooo_act,
+    .act_row = ooo_act_row,
+    .handle = ooo_handle,
     .metrics = ooo_metrics,
     .n_metrics = sizeof ooo_metrics / sizeof ooo_metrics[0],
-    .n_acc = 0,
+    .n_acc = 2,
+    .measure = ooo_measure,
     .day_end = ooo_day_end,
     .state_io = one_on_ones_state_io,
 };

@@ -1,8 +1,9 @@
 /* One-on-ones (MODEL.md §6.1): each report meets its manager every `manager_every` days
  * (staggered by id) and `peers` teammates every `peer_every` days (round-robin). Both
  * sides learn about each other, the report's strategy moves toward its manager's, hidden
- * defects surface. Serial org phase; on when `tactics.one_on_ones` is present (unless
- * enabled: false). Its org runs after incident's (org_after): it reads who is busy. */
+ * defects surface. Runs in act (the side that starts a meeting) and apply (each side its
+ * part); on when `tactics.one_on_ones` is present (unless enabled: false). It reads who
+ * is busy as incident's org set it. */
 #ifndef TS_MODELS_ONE_ON_ONES_H
 #define TS_MODELS_ONE_ON_ONES_H
 

@@ -188,35 +188,32 @@ void ts_repair_discovered(const ts_repair_params *rp, ts_emit *e, uint32_t obser
 /* Share of the gap to the team's mean safety closed each day. */
 #define REPAIR_SAFETY_DRIFT 0.05f
 
+/* Per agent, written only by its own act: the mean safety of its team (its manager's
+ * reports) as the day began, which its settle drifts toward. */
+typedef struct repair_row {
+    float mean;
+    uint8_t in_team; /* it has a manager: there is a team to drift toward */
+} repair_row;
+
 typedef struct repair_state {
     float culture;  /* culture.safety: where safety returns to */
     float recovery; /* culture.safety_recovery */
-    float *mean;    /* per manager: its reports' mean safety (scratch, n_alloc) */
+    repair_row *rows;
     uint32_t n_alloc;
 } repair_state;
 
-static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
-    repair_state *s = calloc(1, sizeof *s);
-    if (!s) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    s->culture = (float)ts_scenario_real(sc, "culture.safety");
-    s->recovery = (float)ts_scenario_real(sc, "culture.safety_recovery");
-    *state = s;
-    return TS_OK;
-}
-
 static void repair_free(void *state) {
     repair_state *s = state;
-    free(s->mean);
+    if (s) {
+        free(s->rows);
+    }
     free(s);
 }
 
 static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
     repair_state *s = state;
     if (w->n_alloc > s->n_alloc) {
-        if (!ts_world_grow_array((void **)&s->mean, sizeof *s->mean, s->n_alloc, w->n_alloc)) {
+        if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
             return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         }
         s->n_alloc = w->n_alloc;
@@ -224,34 +221,56 @@ static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
     return TS_OK;
 }
 
-/* Serial, so every team's mean is yesterday's: no one reads a value being changed. */
-static ts_status repair_org(void *state, ts_world *w, const ts_day *d) {
+static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    repair_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    s->culture = (float)ts_scenario_real(sc, "culture.safety");
+    s->recovery = (float)ts_scenario_real(sc, "culture.safety_recovery");
+    ts_status st = repair_grow(s, w, err);
+    if (st != TS_OK) {
+        repair_free(s);
+        return st;
+    }
+    *state = s;
+    return TS_OK;
+}
+
+static void *repair_act_row(void *state, uint32_t a) {
     repair_state *s = state;
-    (void)d;
-    for (uint32_t m = 0; m < w->n; m++) {
-        if (!w->active[m] || w->n_reports[m] == 0) {
-            continue;
-        }
-        double sum = 0.0;
-        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            sum += w->safety[j];
-        }
-        s->mean[m] = (float)(sum / w->n_reports[m]);
+    return &s->rows[a];
+}
+
+/* Each person reads its team's mean safety as org left it (no one reads a value being
+ * changed), in its own row. */
+static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, void *own,
+                            ts_emit *e) {
+    (void)state;
+    (void)e;
+    repair_row *row = own;
+    uint32_t m = w->manager[a];
+    row->in_team = m != TS_NO_AGENT && w->n_reports[m] > 0;
+    if (!row->in_team) {
+        return TS_OK;
     }
-    for (uint32_t m = 0; m < w->n; m++) {
-        if (!w->active[m] || w->n_reports[m] == 0) {
-            continue;
-        }
-        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            w->safety[j] += REPAIR_SAFETY_DRIFT * (s->mean[m] - w->safety[j]);
-        }
+    double sum = 0.0;
+    for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        sum += w->safety[j];
     }
-    /* Between experiences people settle back toward what the culture says is safe. */
-    for (uint32_t a = 0; a < w->n; a++) {
-        if (w->active[a]) {
-            w->safety[a] += s->recovery * (s->culture - w->safety[a]);
-        }
+    row->mean = (float)(sum / w->n_reports[m]);
+    return TS_OK;
+}
+
+/* After the day's experiences (the inbox), safety drifts toward the team's mean of the
+ * morning, then settles back toward what the culture says is safe. */
+static ts_status repair_settle(void *state, ts_world *w, uint32_t a) {
+    const repair_state *s = state;
+    const repair_row *row = &s->rows[a];
+    if (row->in_team) {
+        w->safety[a] += REPAIR_SAFETY_DRIFT * (row->mean - w->safety[a]);
     }
+    w->safety[a] += s->recovery * (s->culture - w->safety[a]);
     return TS_OK;
 }
 
@@ -338,7 +357,9 @@ const ts_module ts_module_repair = {
     .configure = repair_configure,
     .free = repair_free,
     .grow = repair_grow,
-    .org = repair_org,
+    .act = repair_act,
+    .act_row = repair_act_row,
+    .settle = repair_settle,
     .metrics = repair_metrics,
     .n_metrics = 1,
     .n_acc = 2,

@@ -1,25 +1,29 @@
 /* The per-agent columns several modules share, and the one way to reach them. Each has one
- * owner (the module that keeps it right) and readers; a writer other than the owner is
- * named below and writes only in the serial org phase. They live in the world's column
+ * owner (the module that keeps it right) and readers. A writer other than the owner writes
+ * only the receiver's entry, in its apply (handle: a message to the agent whose entry it
+ * is), or where marked (org) in the serial org phase. They live in the world's column
  * registry (sim/world.h), which knows their sizes but not their meaning, so that the world
  * holds only what every module shares (people, tree, mental models, hours).
  *
- *   column       type      owner      other writers (org)               readers
+ *   column       type      owner      other writers                     readers
  *   busy         uint8_t   incident   -                                 tactics, work
- *   surface      float     work       one_on_ones, status_updates,      work (act)
- *                                     inspection_forums
+ *   surface      float     work       one_on_ones, status_updates,      work (settle)
+ *                                     inspection_forums (apply)
  *   status_day   int32_t   work       status_updates, inspection_forums work (measure)
+ *                                     (apply)
  *   task_domain  uint8_t   work       -                                 ask_for_help, trial_tasks
  *   task_start   int32_t   work       -                                 ask_for_help, trial_tasks
- *   task_boost   float     work       ask_for_help                      work (settle)
- *   task_trial   uint8_t   work       trial_tasks                       work (act)
+ *   task_boost   float     work       ask_for_help (apply)              work (settle)
+ *   task_trial   uint8_t   work       trial_tasks (apply)               work (act)
  *
- * busy and surface are daily: every day starts with nobody busy and no extra chance. A
- * module that reads or writes a column calls ts_shared_register at configure, which
- * registers all of them in this order, so the indices below hold whichever modules are
- * on: a column whose owner is off stays at its initial value (nobody busy, no task).
- * The accessors give const entries for a const world (act, measure) and writable ones
- * for a mutable world (org, apply). */
+ * busy and surface are daily: every day starts with nobody busy and no extra chance. What
+ * tactics add to surface in the apply phase, work's settle takes into its own row: it
+ * raises the chance that hidden defects surface on the next day (work's act, which runs
+ * before any of today's messages are applied). A module that reads or writes a column calls
+ * ts_shared_register at configure, which registers all of them in this order, so the indices below
+ * hold whichever modules are on: a column whose owner is off stays at its initial value (nobody
+ * busy, no task). The accessors give const entries for a const world (act, measure) and writable
+ * ones for a mutable world (org, apply). */
 #ifndef TS_MODELS_SHARED_H
 #define TS_MODELS_SHARED_H
 

@@ -1,8 +1,8 @@
 /* Status updates: every active, available person regularly posts where its work stands;
  * its manager reads it (and learns a little of the writer), the stakeholders stop
  * guessing (status_day) and hidden defects come out sooner (surface) (MODEL.md §6.5).
- * On when the section `tactics.status_updates` is present. Runs in the serial org
- * phase, after incident (org_after: incident sets busy). */
+ * On when the section `tactics.status_updates` is present. Runs in act (the writer) and
+ * apply (writer and manager each apply their part); it reads busy as incident's org set it. */
 #ifndef TS_MODELS_STATUS_UPDATES_H
 #define TS_MODELS_STATUS_UPDATES_H
 

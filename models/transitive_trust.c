@@ -29,25 +29,37 @@ static const ts_section transitive_trust_tactic_section = {
 
 static const ts_section *const transitive_trust_sections[] = {&transitive_trust_tactic_section};
 
+/* Per agent: the people it met for the first time since its last act (written by its own
+ * apply, as the believer, and emptied by its own act), and its act's count on `day`. */
+typedef struct tt_row {
+    uint32_t queue[TS_TRANSITIVE_QUEUE];
+    uint8_t pending;
+    int32_t day;
+    uint16_t used; /* recommendations passed on to it */
+} tt_row;
+
 typedef struct tt_state {
     float weight;
     ts_trust_params tp;
-    int people;       /* index of the "people" domain, -1: trust is domain-averaged */
-    uint32_t cap;     /* agents with a row */
-    uint32_t *queue;  /* cap x TS_TRANSITIVE_QUEUE subjects met for the first time */
-    uint8_t *pending; /* cap: requests queued in the row */
-    double used;      /* recommendations used in today's org phase */
+    int people;   /* index of the "people" domain, -1: trust is domain-averaged */
+    uint32_t cap; /* agents with a row */
+    tt_row *rows;
 } tt_state;
+
+/* To the believer: a recommender's evidence about `about`, discounted: in one domain
+ * (w successes, x failures), or of integrity (w honest acts, x concealments). */
+enum { TT_MK_COMPETENCE = TS_MK_MODULE_BASE, TT_MK_INTEGRITY };
 
 /* Gives rows to agents 0 .. n-1 (never shrinks). */
 static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
     if (n <= s->cap) {
         return TS_OK;
     }
-    if (!ts_world_grow_array((void **)&s->queue, TS_TRANSITIVE_QUEUE * sizeof *s->queue, s->cap,
-                             n) ||
-        !ts_world_grow_array((void **)&s->pending, sizeof *s->pending, s->cap, n)) {
+    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->cap, n)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t a = s->cap; a < n; a++) {
+        s->rows[a].day = INT32_MIN;
     }
     s->cap = n;
     return TS_OK;
@@ -56,20 +68,25 @@ static ts_status tt_reserve(tt_state *s, uint32_t n, ts_error *err) {
 /* Apply phase (or org): records the request in the believer's own row only. */
 static void tt_first_contact(void *ctx, ts_world *w, uint32_t believer, uint32_t subject,
                              uint32_t slot) {
-    const tt_state *s = ctx;
+    tt_state *s = ctx;
     (void)w;
     (void)slot;
     if (believer >= s->cap) {
         return;
     }
-    uint8_t k = s->pending[believer];
-    if (k < TS_TRANSITIVE_QUEUE) {
-        s->queue[(size_t)believer * TS_TRANSITIVE_QUEUE + k] = subject;
-        s->pending[believer] = (uint8_t)(k + 1);
+    tt_row *row = &s->rows[believer];
+    if (row->pending < TS_TRANSITIVE_QUEUE) {
+        row->queue[row->pending++] = subject;
     }
 }
 
-static void tt_free(void *state);
+static void tt_free(void *state) {
+    tt_state *s = state;
+    if (s) {
+        free(s->rows);
+        free(s);
+    }
+}
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
     tt_state *s = calloc(1, sizeof *s);
@@ -87,28 +104,15 @@ static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, 
         }
     }
     ts_status st = tt_reserve(s, w->n_alloc, err);
-    if (st != TS_OK) {
-        free(s->queue);
-        free(s->pending);
-        free(s);
-        return st;
+    if (st == TS_OK) {
+        st = ts_evidence_add_first_contact(w, tt_first_contact, s, err);
     }
-    st = ts_evidence_add_first_contact(w, tt_first_contact, s, err);
     if (st != TS_OK) {
         tt_free(s);
         return st;
     }
     *state = s;
     return TS_OK;
-}
-
-static void tt_free(void *state) {
-    tt_state *s = state;
-    if (s) {
-        free(s->queue);
-        free(s->pending);
-        free(s);
-    }
 }
 
 static ts_status tt_grow(void *state, const ts_world *w, ts_error *err) {
@@ -141,36 +145,44 @@ static float tt_trust_in(const tt_state *s, const ts_world *w, uint32_t i, uint3
     return tt_trust(s, w, &b);
 }
 
-/* Adds recommender r's evidence about j, discounted by f, to i's model of j (slot). */
-static void tt_pass_on(ts_world *w, uint32_t i, uint32_t slot, uint32_t r, uint32_t rj, float f) {
-    ts_relstore *rs = &w->models;
-    ts_belief rec, mine;
-    ts_relstore_read(rs, r, rj, w->day, &rec);
-    ts_relstore_read(rs, i, slot, w->day, &mine);
+/* Sends i recommender r's evidence about j (r's model in slot rj), discounted by f: the
+ * domains with any, then integrity; i adds it to its model of j in its apply. */
+static void tt_pass_on(const ts_world *w, uint32_t i, uint32_t j, uint32_t r, uint32_t rj, float f,
+                       ts_emit *e) {
+    ts_belief rec;
+    ts_relstore_read(&w->models, r, rj, w->day, &rec);
     for (uint32_t d = 0; d < w->n_domains; d++) {
-        mine.alpha_e[d] += f * rec.alpha_e[d];
-        mine.beta_e[d] += f * rec.beta_e[d];
+        if (rec.alpha_e[d] != 0.0f || rec.beta_e[d] != 0.0f) {
+            ts_emit_send(e, (ts_msg){.to = i,
+                                     .about = j,
+                                     .kind = TT_MK_COMPETENCE,
+                                     .domain = (uint8_t)d,
+                                     .w = f * rec.alpha_e[d],
+                                     .x = f * rec.beta_e[d]});
+        }
     }
-    mine.integ_a_e += f * rec.integ_a_e;
-    mine.integ_b_e += f * rec.integ_b_e;
-    if (mine.last_day < w->day) {
-        mine.last_day = w->day;
+    if (rec.integ_a_e != 0.0f || rec.integ_b_e != 0.0f) {
+        ts_emit_send(e, (ts_msg){.to = i,
+                                 .about = j,
+                                 .kind = TT_MK_INTEGRITY,
+                                 .w = f * rec.integ_a_e,
+                                 .x = f * rec.integ_b_e});
     }
-    ts_relstore_write(rs, i, slot, &mine);
 }
 
 /* i met j: each recommender r (i's manager, j's manager) who models j passes on its
  * evidence about j, discounted by weight * T(i -> r). When i does not know j's manager,
  * the recommendation comes through i's own manager, who does: weight * T(i -> m_i) *
  * T(m_i -> r), subjective logic's discounting along a chain (leaders who trust each
- * other lend that trust to their reports, seed 003's comments). */
-static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
-    ts_relstore *rs = &w->models;
-    if (j >= w->n || !w->active[i] || !w->active[j]) {
+ * other lend that trust to their reports, seed 003's comments). Read from the world as
+ * org left it; i applies the evidence, everyone involved charges the time. */
+static void tt_recommend(const tt_state *s, const ts_world *w, uint32_t i, uint32_t j, tt_row *row,
+                         ts_emit *e) {
+    const ts_relstore *rs = &w->models;
+    if (j >= w->n || !w->active[j]) {
         return;
     }
-    int slot = ts_relstore_find(rs, i, j);
-    if (slot < 0) {
+    if (ts_relstore_find(rs, i, j) < 0) {
         return; /* forgotten since */
     }
     uint32_t mi = w->manager[i];
@@ -191,36 +203,67 @@ static void tt_recommend(tt_state *s, ts_world *w, uint32_t i, uint32_t j) {
             float t_link = tt_trust_in(s, w, mi, r, 0);
             t = t_mi >= 0.0f && t_link >= 0.0f ? t_mi * t_link : -1.0f;
             if (t >= 0.0f) {
-                ts_ev_hours_now(w, mi, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+                ts_ev_hours(e, mi, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
             }
         }
         if (t < 0.0f) {
             continue;
         }
-        tt_pass_on(w, i, (uint32_t)slot, r, (uint32_t)rj, s->weight * t);
-        ts_ev_hours_now(w, i, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
-        ts_ev_hours_now(w, r, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
-        s->used += 1.0;
+        tt_pass_on(w, i, j, r, (uint32_t)rj, s->weight * t, e);
+        ts_ev_hours(e, i, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+        ts_ev_hours(e, r, TS_HOURS_MEETINGS, TS_TRANSITIVE_HOURS);
+        row->used++;
     }
 }
 
-/* Serial: yesterday's (and earlier modules' today) first contacts, in agent-id order. */
-static ts_status tt_org(void *state, ts_world *w, const ts_day *d) {
+static void *tt_act_row(void *state, uint32_t a) {
     tt_state *s = state;
-    (void)d;
-    s->used = 0.0;
-    uint32_t n = w->n < s->cap ? w->n : s->cap;
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t k = s->pending[i];
-        s->pending[i] = 0;
-        for (uint8_t q = 0; q < k; q++) {
-            tt_recommend(s, w, i, s->queue[(size_t)i * TS_TRANSITIVE_QUEUE + q]);
+    return &s->rows[a];
+}
+
+/* The first contacts the agent made since its last act (in its apply, or in an org phase
+ * since), in the order it made them. */
+static ts_status tt_act(const void *state, const ts_world *w, uint32_t i, void *own, ts_emit *e) {
+    const tt_state *s = state;
+    tt_row *row = own;
+    row->day = w->day;
+    row->used = 0;
+    uint8_t k = row->pending;
+    row->pending = 0;
+    for (uint8_t q = 0; q < k; q++) {
+        tt_recommend(s, w, i, row->queue[q], row, e);
+    }
+    return TS_OK;
+}
+
+/* The believer adds what it was passed on to its model of the subject, if it still holds
+ * one (decayed to today first, as every write). */
+static ts_status tt_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    if (ts_evidence_handle(w, m)) {
+        return TS_OK;
+    }
+    int slot = ts_relstore_find(&w->models, m->to, m->about);
+    if (slot < 0) {
+        return TS_OK;
+    }
+    if (m->kind == TT_MK_COMPETENCE && m->domain < w->n_domains) {
+        ts_relstore_add_competence(&w->models, m->to, (uint32_t)slot, w->day, m->domain, m->w,
+                                   m->x);
+    } else if (m->kind == TT_MK_INTEGRITY) {
+        ts_relstore_add_integrity(&w->models, m->to, (uint32_t)slot, w->day, m->w, m->x, 0.0f);
+    }
+    return TS_OK;
+}
+
+static ts_status tt_measure(const void *state, const ts_world *w, uint32_t a0, uint32_t a1,
+                            double *acc) {
+    const tt_state *s = state;
+    for (uint32_t a = a0; a < a1 && a < s->cap; a++) {
+        if (s->rows[a].day == w->day) {
+            acc[0] += s->rows[a].used;
         }
     }
-    /* Rows for today's hires, whose first contacts may come later today; on failure the
-     * grow hook reports the shortage right after this phase. */
-    ts_error err;
-    (void)tt_reserve(s, w->n_alloc, &err);
     return TS_OK;
 }
 
@@ -231,18 +274,37 @@ static const ts_metric_decl tt_metrics[] = {
 };
 
 static ts_status tt_day_end(void *state, const ts_world *w, const double *acc, double *v) {
-    const tt_state *s = state;
+    (void)state;
     (void)w;
-    (void)acc;
-    v[0] = s->used;
+    v[0] = acc[0];
     return TS_OK;
 }
 
 /* Saved states: the requests queued per agent. */
 static ts_status transitive_trust_state_io(void *state, ts_world *w, ts_state_io *io) {
     tt_state *s = state;
-    ts_sio_typed(io, "queue", TS_SIO_U32, s->queue, (size_t)w->n * TS_TRANSITIVE_QUEUE);
-    ts_sio_typed(io, "pending", TS_SIO_U8, s->pending, w->n);
+    size_t n = w->n, nq = n * TS_TRANSITIVE_QUEUE;
+    uint32_t *queue = calloc(nq + 1, sizeof *queue);
+    uint8_t *pending = calloc(n + 1, 1);
+    if (!queue || !pending) {
+        free(queue);
+        free(pending);
+        return ts_error_set(io->err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t a = 0; a < n && !ts_sio_loading(io); a++) {
+        /* only the requests pending: what lies past them is left over from earlier days */
+        pending[a] = s->rows[a].pending;
+        memcpy(queue + a * TS_TRANSITIVE_QUEUE, s->rows[a].queue,
+               s->rows[a].pending * sizeof s->rows[a].queue[0]);
+    }
+    ts_sio_typed(io, "queue", TS_SIO_U32, queue, nq);
+    ts_sio_typed(io, "pending", TS_SIO_U8, pending, n);
+    for (size_t a = 0; a < n && ts_sio_loading(io) && ts_sio_status(io) == TS_OK; a++) {
+        s->rows[a].pending = pending[a] <= TS_TRANSITIVE_QUEUE ? pending[a] : TS_TRANSITIVE_QUEUE;
+        memcpy(s->rows[a].queue, queue + a * TS_TRANSITIVE_QUEUE, sizeof s->rows[a].queue);
+    }
+    free(queue);
+    free(pending);
     return ts_sio_status(io);
 }
 
@@ -256,10 +318,13 @@ const ts_module ts_module_transitive_trust = {
     .configure = tt_configure,
     .free = tt_free,
     .grow = tt_grow,
-    .org = tt_org,
+    .act = tt_act,
+    .act_row = tt_act_row,
+    .handle = tt_handle,
     .metrics = tt_metrics,
     .n_metrics = 1,
-    .n_acc = 0,
+    .n_acc = 1,
+    .measure = tt_measure,
     .day_end = tt_day_end,
     .state_io = transitive_trust_state_io,
 };

@@ -1,8 +1,9 @@
 /* Transitive trust (MODEL.md §6.8): at first contact with j, a person borrows,
  * discounted, what its manager and j's manager know about j. On when its section
  * `tactics.transitive_trust` is present. It owns a small per-agent queue of first
- * contacts, filled by the first-contact hook (believer's row only) and drained in the
- * next serial org phase; it assumes it is the only module that sets that hook. */
+ * contacts, filled by the first-contact hook (believer's row only, in its apply) and
+ * drained by the believer's next act, which reads its recommenders' models and sends it
+ * their evidence, discounted, to add in its own apply. */
 #ifndef TS_MODELS_TRANSITIVE_TRUST_H
 #define TS_MODELS_TRANSITIVE_TRUST_H
 

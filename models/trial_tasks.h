@@ -2,7 +2,8 @@
  * there a trial (the shared column task_trial, models/shared.h) and spends 0.5 h a day watching it
  * (MODEL.md §6.4); the work module does the rest (outcome seen with weight 2, failures always
  * surface, 0.1 of the task as rework). On when its section `tactics.trial_tasks` is present. Runs
- * in the serial org phase (warm-up included) and writes the world directly. */
+ * in act (warm-up included): the owner's act decides, the owner sets task_trial and the
+ * manager charges the hours in their own apply. */
 #ifndef TS_MODELS_TRIAL_TASKS_H
 #define TS_MODELS_TRIAL_TASKS_H
 

@@ -277,6 +277,7 @@ static void work_free(void *state) {
     free(s->n_part);
     free(s->debt);
     free(s->has_debt);
+    free(s->backlog);
     free(s);
 }
 
@@ -291,7 +292,8 @@ static ts_status work_grow(void *state, const ts_world *w, ts_error *err) {
                              n_new) ||
         !ts_world_grow_array((void **)&s->n_part, sizeof *s->n_part, n_old, n_new) ||
         !ts_world_grow_array((void **)&s->debt, sizeof *s->debt, n_old, n_new) ||
-        !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new)) {
+        !ts_world_grow_array((void **)&s->has_debt, sizeof *s->has_debt, n_old, n_new) ||
+        !ts_world_grow_array((void **)&s->backlog, sizeof *s->backlog, n_old, n_new)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the work rows");
     }
     for (size_t a = n_old; a < n_new; a++) {
@@ -599,8 +601,8 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         }
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
-        /* Tactics (status updates, 1:1s, forums) raise today's chance in w->surface. */
-        if (ts_rng_uniform(r) >= s->p.rp.discovery + ts_surface(w)[a] && w->day < df->due_day) {
+        /* Tactics (status updates, 1:1s, forums) raised today's chance (row->surface). */
+        if (ts_rng_uniform(r) >= s->p.rp.discovery + row->surface && w->day < df->due_day) {
             continue;
         }
         if (m != TS_NO_AGENT) {
@@ -709,6 +711,9 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     work_row *row = &s->rows[a];
     row->completed = row->failed = 0;
     row->output = 0.0f;
+    /* What tactics added to the surface column today (in their apply, before this) raises
+     * tomorrow's chance that hidden defects surface. */
+    row->surface = ts_surface(w)[a];
     /* The task view tactics read (the owner's own state): a new task clears the help
      * boost and the trial flag tactics may have set on the last one. */
     if (row->state == WORK_ACTIVE && ts_task_start(w)[a] != row->started_day) {
@@ -728,7 +733,7 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
         return TS_OK; /* on an incident: its hours are the incident's */
     }
     float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
-    float overhead = w->backlog[a];
+    float overhead = s->backlog[a];
     for (int k = 0; k < TS_HOURS_N; k++) {
         overhead += k == TS_HOURS_PRODUCTIVE || k == TS_HOURS_TOIL ? 0.0f : h[k];
     }
@@ -743,12 +748,12 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
         /* Overload: the day goes to overhead, in-system work in its share of it; the
          * rest is carried as backlog up to the limit, and what is beyond is dropped. */
         float share = sys / overhead;
-        w->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
+        s->backlog[a] = -avail < p->max_backlog ? -avail : p->max_backlog;
         row->sys_worked = (p->hpd - toil) * share;
-        row->backlog_sys = w->backlog[a] * share;
+        row->backlog_sys = s->backlog[a] * share;
         avail = 0.0f;
     } else {
-        w->backlog[a] = 0.0f;
+        s->backlog[a] = 0.0f;
         row->sys_worked = sys;
         row->backlog_sys = 0.0f;
     }
@@ -1081,6 +1086,7 @@ static ts_status work_state_io(void *state, ts_world *w, ts_state_io *io) {
     ts_sio_array(io, "rows", s->rows, sizeof *s->rows, w->n);
     ts_sio_typed(io, "partners", TS_SIO_U32, s->partners, (size_t)w->n * WORK_MAX_PARTNERS);
     ts_sio_typed(io, "n_partners", TS_SIO_U8, s->n_part, w->n);
+    ts_sio_typed(io, "backlog", TS_SIO_F32, s->backlog, w->n);
     ts_sio_typed(io, "debt", TS_SIO_F32, s->debt, w->n);
     ts_sio_typed(io, "has_debt", TS_SIO_U8, s->has_debt, w->n);
     ts_sio_int(io, "debt_ready", &s->debt_ready);

@@ -44,7 +44,7 @@ static float run_chain(const work_state *s, const ts_world *w, uint32_t a, uint3
     uint32_t cur = start;
     float days = 0.0f;
     for (int hop = 0; hop < 64; hop++) {
-        float backlog = w->backlog[cur];
+        float backlog = s->backlog[cur];
         if (backlog > 0.0f && backlog >= p->max_backlog) {
             /* Overloaded: it approves what reaches it, unseen. */
             remember(row, cur, WORK_STAMPED, is_manager);

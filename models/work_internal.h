@@ -99,6 +99,9 @@ typedef struct work_row {
     /* In-system hours (sign-off, escalation, deep dive, supervision) inside the owner's
      * backlog, and those worked today (leaders' in-system share counts them). */
     float backlog_sys, sys_worked;
+    /* Extra chance that hidden defects surface today: what tactics added to the surface
+     * column yesterday (settle moves it here, models/shared.h). */
+    float surface;
     /* Rework owed, done as the next task. */
     float rework;
     uint8_t rework_domain;
@@ -121,6 +124,8 @@ typedef struct work_state {
     uint32_t *partners; /* per team (manager id): WORK_MAX_PARTNERS partner managers */
     uint8_t *n_part;
     float *debt;        /* per team (manager id): technical debt, the share of a day of toil */
+    float *backlog;     /* per agent: overhead hours carried over from earlier days; written
+                         * by its owner's settle, read in act (a decider's load) */
     uint8_t *has_debt;  /* per team: its debt was set (drawn or inherited) */
     int debt_ready;     /* the first day's teams have drawn theirs: later teams inherit */
     int partners_ready; /* the teams present on the first day have drawn their partners */

@@ -558,7 +558,6 @@ ts_status ts_ckpt_world_io(ts_state_io *io, ts_world *w) {
     ts_sio_typed(io, "world/self_alpha", TS_SIO_F32, w->self_alpha, (size_t)n * D);
     ts_sio_typed(io, "world/self_beta", TS_SIO_F32, w->self_beta, (size_t)n * D);
     ts_sio_typed(io, "world/hours", TS_SIO_F32, w->hours, (size_t)n * TS_HOURS_SLOTS);
-    ts_sio_typed(io, "world/backlog", TS_SIO_F32, w->backlog, n);
     for (uint32_t c = 0; c < w->n_cols && io->st == TS_OK; c++) {
         char name[96];
         snprintf(name, sizeof name, "world/columns/%s", w->cols[c].name);

@@ -42,8 +42,7 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
         ts_world_grow_array((void **)&w->alignment, sizeof(float), n_old, n_new) &&
         ts_world_grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
         ts_world_grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->backlog, sizeof(float), n_old, n_new);
+        ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new);
     for (uint32_t c = 0; c < w->n_cols && ok; c++) {
         ok = ts_world_grow_array(&w->cols[c].data, w->cols[c].size, n_old, n_new);
     }
@@ -81,7 +80,6 @@ void ts_world_free(ts_world *w) {
     free(w->self_alpha);
     free(w->self_beta);
     free(w->hours);
-    free(w->backlog);
     for (uint32_t c = 0; c < w->n_cols; c++) {
         free(w->cols[c].data);
     }

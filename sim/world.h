@@ -87,7 +87,6 @@ typedef struct ts_world {
     float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
     float *self_beta;  /* failures seen, n_alloc x n_domains */
     float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
-    float *backlog;    /* overhead hours carried over from earlier days */
 
     /* Columns the modules register (ts_world_column_add): per-agent state one module owns
      * and others read, by name. The world only stores, grows and (daily ones) clears them;

@@ -71,14 +71,23 @@ static void start_task(fix *f, uint32_t a, uint8_t d, float fails) {
     }
 }
 
+/* One day as the engine runs it: the hours start clean; act for every active agent, then
+ * each receiver's messages applied in delivery order. */
 static void run_org(fix *f) {
-    memset(f->w.hours, 0, (size_t)f->w.n * TS_HOURS_SLOTS * sizeof *f->w.hours);
-    ts_module_ask_for_help.org(f->s, &f->w, &f->day);
+    tst_world t = {.mod = &ts_module_ask_for_help, .sc = f->sc, .w = f->w, .st = f->s};
+    tst_world_org(&t, f->day.day, f->day.module, f->day.seed);
+    f->w = t.w; /* the same arrays; what the day changed in the world's own fields */
+}
+
+/* The module's day-end metrics from its measure over every agent. */
+static void day_metrics(fix *f, double *v, size_t n) {
+    tst_world t = {.mod = &ts_module_ask_for_help, .sc = f->sc, .w = f->w, .st = f->s};
+    tst_world_metrics(&t, v, n);
 }
 
 static double requests_today(fix *f) {
     double v = -1.0;
-    ts_module_ask_for_help.day_end(f->s, &f->w, NULL, &v);
+    day_metrics(f, &v, 1);
     return v;
 }
 

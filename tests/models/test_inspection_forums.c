@@ -34,7 +34,7 @@ static void fx_open(fixture *f, const char *yaml, uint32_t headcount) {
     tst_world_configure(f);
 }
 
-/* One org phase on `day`, as the engine runs it: hours and surface start clean. */
+/* One day on `day`, as the engine runs it: hours and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
     memset(ts_surface(&f->w), 0, (size_t)f->w.n * sizeof *ts_surface(&f->w));
     tst_world_org(f, day, 11, 8088);
@@ -56,8 +56,7 @@ static void evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, flo
 }
 
 static void metrics(fixture *f, double *v) {
-    v[0] = v[1] = -1.0;
-    ts_module_inspection_forums.day_end(f->st, &f->w, NULL, v);
+    tst_world_metrics(f, v, 2);
 }
 
 #define ON "tactics: {inspection_forums: {every: 7, discovery: 0.3717}}\n"

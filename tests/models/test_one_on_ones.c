@@ -55,17 +55,17 @@ static void fx_free(fixture *f) {
     ts_scenario_free(f->sc);
 }
 
-/* One day of the org phase, the daily fields cleared first as the engine does; busy
- * is left to the caller. Returns the day's metrics (held, skipped). */
+/* One day of the module as the engine runs it (act, then each receiver's messages applied
+ * in delivery order), the daily fields cleared first as the engine does; busy is left to
+ * the caller. Returns the day's metrics (held, skipped). */
 static void fx_day(fixture *f, int32_t day, double *held, double *skipped) {
     ts_world *w = &f->w;
-    memset(w->hours, 0, (size_t)w->n * TS_HOURS_SLOTS * sizeof *w->hours);
     memset(ts_surface(w), 0, (size_t)w->n * sizeof *ts_surface(w));
-    w->day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 6, .seed = 12345};
-    ts_module_one_on_ones.org(f->state, w, &d);
-    double v[2] = {-1.0, -1.0};
-    ts_module_one_on_ones.day_end(f->state, w, NULL, v);
+    tst_world t = {.mod = &ts_module_one_on_ones, .sc = f->sc, .w = *w, .st = f->state};
+    tst_world_org(&t, day, 6, 12345);
+    double v[2];
+    tst_world_metrics(&t, v, 2);
+    *w = t.w; /* the same arrays; what the day changed in the world's own fields */
     if (held) {
         *held = v[0];
     }

@@ -32,7 +32,7 @@ static void fx_open(fixture *f, const char *yaml) {
     tst_world_configure(f);
 }
 
-/* One org phase on `day`, as the engine runs it: hours, busy and surface start clean. */
+/* One day on `day`, as the engine runs it: hours, busy and surface start clean. */
 static void fx_org(fixture *f, int32_t day) {
     memset(ts_surface(&f->w), 0, (size_t)f->w.n * sizeof *ts_surface(&f->w));
     tst_world_org(f, day, 10, 4242);
@@ -55,7 +55,7 @@ static void evidence(const ts_world *w, uint32_t i, uint32_t j, float *succ, flo
 
 static double metric(fixture *f) {
     double v = -1.0;
-    ts_module_status_updates.day_end(f->st, &f->w, NULL, &v);
+    tst_world_metrics(f, &v, 1);
     return v;
 }
 

@@ -173,13 +173,13 @@ static void test_toil_in_settle(void **state) {
     float *h = hours_of(&f, 4);
     h[TS_HOURS_REVIEW] = 1.5f;
     h[TS_HOURS_MEETINGS] = 0.5f;
-    f.w.backlog[4] = 1.0f;
+    f.s->backlog[4] = 1.0f;
     ts_module_work.settle(f.s, &f.w, 4);
     assert_float_equal(h[TS_HOURS_TOIL], toil, 1e-5);
     /* (8 - 8 * 0.2731 - 3) x 1 = 2.8152 */
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 8.0 - toil - 3.0, 1e-5);
     assert_float_equal(row->done, 2.8152, 1e-5);
-    assert_float_equal(f.w.backlog[4], 0.0, 0.0);
+    assert_float_equal(f.s->backlog[4], 0.0, 0.0);
     /* Waiting for sign-off: efficiency 0.5, (8 - 2.1848 - 2) x 0.5 = 1.9076. */
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     h[TS_HOURS_COORDINATION] = 2.0f;
@@ -192,7 +192,7 @@ static void test_toil_in_settle(void **state) {
     h[TS_HOURS_DEEP_DIVE] = 20.0f;
     ts_module_work.settle(f.s, &f.w, 4);
     double carried = 20.0 - (8.0 - toil);
-    assert_float_equal(f.w.backlog[4], carried, 1e-5);
+    assert_float_equal(f.s->backlog[4], carried, 1e-5);
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 0.0, 0.0);
     assert_float_equal(h[TS_HOURS_TOIL], toil, 1e-5);
     /* The days after: the backlog shrinks by 8 - toil a day; each day's toil is the same
@@ -201,14 +201,14 @@ static void test_toil_in_settle(void **state) {
         memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
         ts_module_work.settle(f.s, &f.w, 4);
         carried -= 8.0 - toil;
-        assert_float_equal(f.w.backlog[4], carried, 1e-4);
+        assert_float_equal(f.s->backlog[4], carried, 1e-4);
         assert_float_equal(h[TS_HOURS_TOIL], toil, 1e-5);
         assert_float_equal(h[TS_HOURS_PRODUCTIVE], 0.0, 0.0);
     }
     assert_float_equal(carried, 2.5544, 1e-9);
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     ts_module_work.settle(f.s, &f.w, 4);
-    assert_float_equal(f.w.backlog[4], 0.0, 0.0);
+    assert_float_equal(f.s->backlog[4], 0.0, 0.0);
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 8.0 - toil - 2.5544, 1e-4);
     /* A debt of nearly the whole day leaves less than an hour; one more hour of
      * overhead is carried as 0.6 h, the toil itself is not: the next day's is 7.6 h again. */
@@ -217,11 +217,11 @@ static void test_toil_in_settle(void **state) {
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     h[TS_HOURS_MEETINGS] = 1.0f;
     ts_module_work.settle(f.s, &f.w, 4);
-    assert_float_equal(f.w.backlog[4], 0.6, 1e-5);
+    assert_float_equal(f.s->backlog[4], 0.6, 1e-5);
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     ts_module_work.settle(f.s, &f.w, 4);
     assert_float_equal(h[TS_HOURS_TOIL], 7.6, 1e-5);
-    assert_float_equal(f.w.backlog[4], 0.2, 1e-5);
+    assert_float_equal(f.s->backlog[4], 0.2, 1e-5);
     fix_close(&f);
 }
 
@@ -699,7 +699,7 @@ static void test_in_system_hours_with_backlog(void **state) {
     const double toil = 8.0 * 0.2731, day = 8.0 - toil;
     work_row *row = &f.s->rows[1];
     float *h = hours_of(&f, 1);
-    f.w.backlog[1] = 5.0f;
+    f.s->backlog[1] = 5.0f;
     row->backlog_sys = 3.0f;
     h[TS_HOURS_REVIEW] = 4.0f;
     h[TS_HOURS_ESCALATION] = 0.5f;
@@ -709,7 +709,7 @@ static void test_in_system_hours_with_backlog(void **state) {
     /* Overhead 14.5 h, 10.5 of them in the system; 5.8152 h of day for them. */
     double share = 10.5 / 14.5, backlog = 14.5 - day;
     assert_float_equal(row->sys_worked, day * share, 1e-5);
-    assert_float_equal(f.w.backlog[1], backlog, 1e-5);
+    assert_float_equal(f.s->backlog[1], backlog, 1e-5);
     assert_float_equal(row->backlog_sys, backlog * share, 1e-5);
     assert_float_equal(work_metric(&f, 1, 2, "leader_in_system"), day * share / 8.0, 1e-6);
     /* Next day, nothing new: the backlog alone overflows again, in the same share. */
@@ -717,13 +717,13 @@ static void test_in_system_hours_with_backlog(void **state) {
     ts_module_work.settle(f.s, &f.w, 1);
     backlog -= day;
     assert_float_equal(row->sys_worked, day * share, 1e-5);
-    assert_float_equal(f.w.backlog[1], backlog, 1e-5);
+    assert_float_equal(f.s->backlog[1], backlog, 1e-5);
     /* Then it fits: its in-system part is worked off today, and the backlog is empty. */
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     ts_module_work.settle(f.s, &f.w, 1);
     assert_float_equal(row->sys_worked, backlog * share, 1e-5);
     assert_float_equal(backlog * share, 2.0779862, 1e-6);
-    assert_float_equal(f.w.backlog[1], 0.0, 0.0);
+    assert_float_equal(f.s->backlog[1], 0.0, 0.0);
     assert_float_equal(row->backlog_sys, 0.0, 0.0);
     assert_float_equal(work_metric(&f, 1, 2, "leader_in_system"), backlog * share / 8.0, 1e-6);
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);

@@ -64,13 +64,15 @@ static void teardown(fixture *f) {
     ts_scenario_free(f->sc);
 }
 
-/* The serial org phase of `day`; returns the day's recommendations metric. */
+/* One day of `day` as the engine runs it (act for every active agent, then each
+ * receiver's messages applied in delivery order); returns the day's recommendations
+ * metric. */
 static double org(fixture *f, int32_t day) {
-    f->w.day = day;
-    ts_day d = {.day = day, .live = day >= 1, .module = 0, .seed = 1};
-    ts_module_transitive_trust.org(f->state, &f->w, &d);
+    tst_world t = {.mod = &ts_module_transitive_trust, .sc = f->sc, .w = f->w, .st = f->state};
+    tst_world_org(&t, day, 0, 1);
     double v = -1.0;
-    ts_module_transitive_trust.day_end(f->state, &f->w, NULL, &v);
+    tst_world_metrics(&t, &v, 1);
+    f->w = t.w; /* the same arrays; what the day changed in the world's own fields */
     return v;
 }
 

@@ -65,9 +65,18 @@ static void next_day(fix *f) {
     f->day.day = f->w.day;
 }
 
+/* One day as the engine runs it: the hours start clean; act for every active agent, then
+ * each receiver's messages applied in delivery order. */
 static void run_org(fix *f) {
-    memset(f->w.hours, 0, (size_t)f->w.n * TS_HOURS_SLOTS * sizeof *f->w.hours);
-    ts_module_trial_tasks.org(f->s, &f->w, &f->day);
+    tst_world t = {.mod = &ts_module_trial_tasks, .sc = f->sc, .w = f->w, .st = f->s};
+    tst_world_org(&t, f->day.day, f->day.module, f->day.seed);
+    f->w = t.w; /* the same arrays; what the day changed in the world's own fields */
+}
+
+/* The module's day-end metrics from its measure over every agent. */
+static void day_metrics(fix *f, double *v, size_t n) {
+    tst_world t = {.mod = &ts_module_trial_tasks, .sc = f->sc, .w = f->w, .st = f->s};
+    tst_world_metrics(&t, v, n);
 }
 
 static double hours(const fix *f, uint32_t a) {
@@ -76,8 +85,7 @@ static double hours(const fix *f, uint32_t a) {
 
 /* The day's metrics: trials started, trials monitored. */
 static void metrics(fix *f, double *v) {
-    v[0] = v[1] = -1.0;
-    ts_module_trial_tasks.day_end(f->s, &f->w, NULL, v);
+    day_metrics(f, v, 2);
 }
 
 /* ---- Unit tests ------------------------------------------------------------------------ */

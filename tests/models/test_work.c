@@ -157,7 +157,7 @@ static void test_delegate_and_rubber_stamp(void **state) {
     assert_float_equal(hours_to(&f, 1, TS_HOURS_REVIEW), 0.1, 1e-6);
     assert_float_equal(row.latency, 0.0, 0.0);
     /* Backlog at its limit: 3 days of 8 hours. */
-    f.w.backlog[1] = 24.0f;
+    f.s->backlog[1] = 24.0f;
     work_row row2 = {.domain = 1};
     e = emitter(&f, 3);
     work_decide(f.s, &f.w, 3, &row2, &r, &e);
@@ -165,7 +165,7 @@ static void test_delegate_and_rubber_stamp(void **state) {
     assert_int_equal(row2.stamps, 1);
     assert_int_equal(f.msgs.buf.n, 0);
     /* A backlog below the limit lengthens the latency by its days: 12 h = 1.5 days. */
-    f.w.backlog[1] = 12.0f;
+    f.s->backlog[1] = 12.0f;
     work_row row3 = {.domain = 1};
     e = emitter(&f, 3);
     work_decide(f.s, &f.w, 3, &row3, &r, &e);
@@ -280,26 +280,26 @@ static void test_hours_of_a_day(void **state) {
     float *h = f.w.hours + 4 * TS_HOURS_SLOTS;
     h[TS_HOURS_REVIEW] = 1.5f;
     h[TS_HOURS_MEETINGS] = 0.5f;
-    f.w.backlog[4] = 1.0f;
+    f.s->backlog[4] = 1.0f;
     ts_module_work.settle(f.s, &f.w, 4);
     /* (8 - 3) hours at blocked efficiency 0.5. */
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 2.5, 1e-6);
     assert_float_equal(row->done, 2.5, 1e-6);
     assert_float_equal(row->blocked_days, 0.5, 1e-6);
-    assert_float_equal(f.w.backlog[4], 0.0, 0.0);
+    assert_float_equal(f.s->backlog[4], 0.0, 0.0);
     /* 30 hours of overhead: 22 over the day, carried; 40: capped at 24. */
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     h[TS_HOURS_DEEP_DIVE] = 30.0f;
     ts_module_work.settle(f.s, &f.w, 4);
-    assert_float_equal(f.w.backlog[4], 22.0, 1e-6);
+    assert_float_equal(f.s->backlog[4], 22.0, 1e-6);
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 0.0, 0.0);
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
     h[TS_HOURS_DEEP_DIVE] = 20.0f;
     ts_module_work.settle(f.s, &f.w, 4);
-    assert_float_equal(f.w.backlog[4], 24.0, 1e-6);
+    assert_float_equal(f.s->backlog[4], 24.0, 1e-6);
     /* A new hire halfway through ramp-up works at 0.8. */
     memset(h, 0, TS_HOURS_SLOTS * sizeof *h);
-    f.w.backlog[4] = 0.0f;
+    f.s->backlog[4] = 0.0f;
     f.w.day = 100;
     f.w.hire_day[4] = 50;
     row->blocked_days = 0.0f;
@@ -318,8 +318,9 @@ static void test_hours_of_a_day(void **state) {
     teardown_fix(&f);
 }
 
-/* Tactics' hooks: ts_surface(w) raises today's chance that a hidden defect surfaces; a
- * status update (ts_status_day(w)) is news that resets the stakeholders' uncertainty. */
+/* Tactics' hooks: what tactics add to ts_surface(w) in apply, settle takes into the row,
+ * and it raises the next day's chance that a hidden defect surfaces; a status update
+ * (ts_status_day(w)) is news that resets the stakeholders' uncertainty. */
 static void test_surface_and_status_hooks(void **state) {
     (void)state;
     fix f;
@@ -327,7 +328,10 @@ static void test_surface_and_status_hooks(void **state) {
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_ACTIVE, .size = 50.0f};
     row->defects[0] = (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
-    ts_surface(&f.w)[3] = 1.0f; /* certain to surface today */
+    ts_surface(&f.w)[3] = 1.0f; /* certain to surface tomorrow */
+    ts_module_work.settle(f.s, &f.w, 3);
+    assert_float_equal(row->surface, 1.0, 0.0);
+    assert_int_equal(row->state, WORK_ACTIVE);
     ts_emit e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
     assert_int_equal(row->discovered, 1);
