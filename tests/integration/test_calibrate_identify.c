@@ -1,8 +1,12 @@
 /* Identifiability of `trustsim calibrate` (sim/calibrate.c through the binary): targets made
  * from runs at a known culture.safety (0.6) and population.candor.mean (0.7) are recovered —
- * both true values inside the posterior's 90 % intervals, each interval narrower than a
- * third of its prior range (the keys' whole [0, 1]) — for two pairs of seeds (the synthetic
- * observation's and the calibration's). The observation is the mean of `replicates` runs,
+ * each posterior concentrated (its 90 % interval narrower than a third of the prior range,
+ * the keys' whole [0, 1]) around the truth (the true value within three posterior sds of
+ * the posterior mean) — for two pairs of seeds (the synthetic observation's and the
+ * calibration's). Three sds, not the 90 % interval: four 90 % intervals all cover their
+ * true values only two times in three even when the calibration is right, so such a test
+ * fails with any change of the model's random draws; a posterior off by three of its sds
+ * is a calibration that is wrong. The observation is the mean of `replicates` runs,
  * as each calibration point is, and each target's sd the sd of such a mean, estimated from
  * four times as many runs. Statistics: the daily means of safety_mean, failures_concealed,
  * integrity_mean and goodwill_mean. About a minute on 2 cores: left out of the sanitizer
@@ -121,14 +125,19 @@ static void recover(int truth_seed, int cal_seed) {
     assert_int_equal(tst_run_tagged(TMP, argv, "cal"), 0);
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(f >= 0);
-    double lo[N_PARAMS], hi[N_PARAMS];
+    double lo[N_PARAMS], hi[N_PARAMS], mean[N_PARAMS], sd[N_PARAMS];
     tst_h5_doubles(f, "/calibration/posterior/q05", lo, N_PARAMS);
     tst_h5_doubles(f, "/calibration/posterior/q95", hi, N_PARAMS);
+    tst_h5_doubles(f, "/calibration/posterior/mean", mean, N_PARAMS);
+    tst_h5_doubles(f, "/calibration/posterior/sd", sd, N_PARAMS);
     H5Fclose(f);
     for (int i = 0; i < N_PARAMS; i++) {
-        print_message("seeds %d/%d: %s 90%% interval [%.4f, %.4f] (true %.2f, width %.3f)\n",
-                      truth_seed, cal_seed, params[i], lo[i], hi[i], truth[i], hi[i] - lo[i]);
-        assert_true(lo[i] <= truth[i] && truth[i] <= hi[i]);
+        print_message("seeds %d/%d: %s mean %.4f sd %.4f, 90%% interval [%.4f, %.4f] (true %.2f, "
+                      "width %.3f)\n",
+                      truth_seed, cal_seed, params[i], mean[i], sd[i], lo[i], hi[i], truth[i],
+                      hi[i] - lo[i]);
+        assert_true(sd[i] > 0.0);
+        assert_true(fabs(mean[i] - truth[i]) <= 3.0 * sd[i]);
         assert_true(hi[i] - lo[i] < 1.0 / 3.0);
     }
 }
