@@ -42,6 +42,59 @@ static float *fields_of(const ts_relstore *s, uint32_t owner) {
     return (float *)(void *)(block_of(s, owner) + (size_t)s->capacity * sizeof(uint32_t));
 }
 
+/* The owner's index: index_size entries after the fields, each 0 (empty) or slot + 1 of
+ * the model whose id hashes there (open addressing, linear probing). */
+static uint16_t *index_of(const ts_relstore *s, uint32_t owner) {
+    return (uint16_t *)(void *)(block_of(s, owner) + (size_t)s->capacity * sizeof(uint32_t) +
+                                (size_t)s->stride * s->capacity * sizeof(float));
+}
+
+/* Where id's probe starts: a multiplicative hash of the id mapped onto [0, index_size)
+ * by a multiply and a shift (no division, any size). */
+static uint32_t index_home(const ts_relstore *s, uint32_t id) {
+    uint32_t hash = (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32);
+    return (uint32_t)(((uint64_t)hash * s->index_size) >> 32);
+}
+
+static uint32_t index_next(const ts_relstore *s, uint32_t h) {
+    return h + 1 == s->index_size ? 0 : h + 1;
+}
+
+/* Puts `slot` (holding `id`) into the owner's index. */
+static void index_put(const ts_relstore *s, uint32_t owner, uint32_t id, uint32_t slot) {
+    uint16_t *ix = index_of(s, owner);
+    uint32_t h = index_home(s, id);
+    while (ix[h] != 0) {
+        h = index_next(s, h);
+    }
+    ix[h] = (uint16_t)(slot + 1);
+}
+
+/* Takes the entry of `id` out of the owner's index (it must be there), shifting back the
+ * entries after it that probed past it, so that no lookup needs tombstones. */
+static void index_drop(const ts_relstore *s, uint32_t owner, uint32_t id) {
+    uint16_t *ix = index_of(s, owner);
+    const uint32_t *ids = ids_of(s, owner);
+    uint32_t h = index_home(s, id);
+    while (ix[h] != 0 && ids[ix[h] - 1] != id) {
+        h = index_next(s, h);
+    }
+    if (ix[h] == 0) {
+        return;
+    }
+    uint32_t hole = h;
+    for (uint32_t k = index_next(s, h); ix[k] != 0; k = index_next(s, k)) {
+        uint32_t home = index_home(s, ids[ix[k] - 1]);
+        /* The entry at k may fill the hole if its home is not in (hole, k] (cyclically). */
+        int movable = hole <= k ? (home <= hole || home > k) : (home <= hole && home > k);
+        if (movable) {
+            ix[hole] = ix[k];
+            hole = k;
+        }
+    }
+    ix[hole] = 0;
+}
+
 static model_ref model_of(const ts_relstore *s, uint32_t owner, uint32_t slot) {
     return (model_ref){fields_of(s, owner) + slot, s->capacity};
 }
@@ -110,14 +163,17 @@ ts_status ts_relstore_init(ts_relstore *s, uint32_t capacity, uint32_t n_domains
         return ts_error_set(err, TS_ERR_PARAM, "trust.forgetting: %g not in (0, 1]", forgetting);
     }
     uint32_t stride = TS_RS_ALPHA + 2 * n_domains;
-    size_t model_bytes = sizeof(uint32_t) + (size_t)stride * sizeof(float);
-    /* A slot must fit an int (find/insert return one) and a chunk must fit size_t. */
-    size_t max_cap = (SIZE_MAX / TS_RELSTORE_CHUNK - TS_RS_BLOCK_ALIGN) / model_bytes;
-    if (capacity < 1 || capacity > (uint32_t)INT_MAX || (size_t)capacity > max_cap) {
-        return ts_error_set(err, TS_ERR_PARAM, "trust.capacity: %u models per agent not supported",
-                            (unsigned)capacity);
+    /* A slot + 1 must fit the index's 16 bits. */
+    if (capacity < 1 || capacity > TS_RELSTORE_MAX_CAPACITY) {
+        return ts_error_set(err, TS_ERR_PARAM,
+                            "trust.capacity: %u models per agent not supported (1 to %u)",
+                            (unsigned)capacity, (unsigned)TS_RELSTORE_MAX_CAPACITY);
     }
-    size_t bytes = (size_t)capacity * model_bytes;
+    /* The index: twice the capacity, so at most half full (a probe or two a lookup). */
+    uint32_t index_size = 2 * capacity;
+    size_t bytes = (size_t)capacity * (sizeof(uint32_t) + (size_t)stride * sizeof(float)) +
+                   (size_t)index_size * sizeof(uint16_t);
+    s->index_size = index_size;
     s->capacity = capacity;
     s->n_domains = n_domains;
     s->stride = stride;
@@ -229,25 +285,11 @@ uint32_t ts_relstore_id(const ts_relstore *s, uint32_t owner, uint32_t slot) {
 }
 
 int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other) {
+    const uint16_t *ix = index_of(s, owner);
     const uint32_t *ids = ids_of(s, owner);
-    uint32_t n = s->count[owner];
-    uint32_t i = 0;
-    /* Groups of 8 without an early exit inside, so gcc -O2 turns a group into two
-     * vector compares (about twice as fast as a plain loop over 128 ids); the scalar
-     * loop then pins the slot within the group that hit. */
-    for (; i + 8 <= n; i += 8) {
-        const uint32_t *group = ids + i;
-        uint32_t hit = 0;
-        for (int k = 0; k < 8; k++) {
-            hit |= (uint32_t)(group[k] == other);
-        }
-        if (hit) {
-            break;
-        }
-    }
-    for (; i < n; i++) {
-        if (ids[i] == other) {
-            return (int)i;
+    for (uint32_t h = index_home(s, other); ix[h] != 0; h = index_next(s, h)) {
+        if (ids[ix[h] - 1] == other) {
+            return (int)ix[h] - 1;
         }
     }
     return -1;
@@ -292,8 +334,10 @@ int ts_relstore_insert(ts_relstore *s, uint32_t owner, uint32_t other, int32_t d
         if (slot < 0) {
             return -1;
         }
+        index_drop(s, owner, ids_of(s, owner)[slot]);
     }
     ids_of(s, owner)[slot] = other;
+    index_put(s, owner, other, (uint32_t)slot);
     model_ref p = model_of(s, owner, (uint32_t)slot);
     for (uint32_t f = 0; f < s->stride; f++) {
         FIELD(p, f) = 0.0f;
@@ -446,8 +490,10 @@ void ts_relstore_write(ts_relstore *s, uint32_t owner, uint32_t slot, const ts_b
 
 void ts_relstore_clear(ts_relstore *s, uint32_t owner) {
     s->count[owner] = 0;
+    memset(index_of(s, owner), 0, (size_t)s->index_size * sizeof(uint16_t));
 }
 
 size_t ts_relstore_bytes_per_model(const ts_relstore *s) {
-    return sizeof(uint32_t) + (size_t)s->stride * sizeof(float);
+    /* id, payload and the model's two entries of the index */
+    return sizeof(uint32_t) + (size_t)s->stride * sizeof(float) + 2 * sizeof(uint16_t);
 }

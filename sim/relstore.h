@@ -26,6 +26,9 @@ typedef struct ts_belief {
     int32_t first_day;             /* day the model was created (first contact) */
 } ts_belief;
 
+/* Most models an agent can hold: a slot is kept in 16 bits in the index. */
+#define TS_RELSTORE_MAX_CAPACITY 65535u
+
 /* Agents per chunk: a chunk holds the blocks of agents [k*CHUNK, (k+1)*CHUNK). */
 #define TS_RELSTORE_CHUNK 1024u
 
@@ -39,14 +42,18 @@ typedef struct ts_belief {
  *   [0] integ_a_e  [1] integ_b_e  [2] scar  [3] goodwill  [4] last_day (int32 bits)
  *   [5] first_day (int32 bits)
  *   [6 .. 6+n_domains)  alpha_e[d]   [6+n_domains .. 6+2*n_domains)  beta_e[d]
- * Chunks are zero-filled anonymous mappings, never moved or freed before ts_relstore_free,
- * so pages of agents not yet used are not committed. The fields are private to relstore.c
- * (tests read n_agents and n_chunks); use the functions below. */
+ * then an index of the ids: `index_size` (2 * capacity) uint16 entries, each 0 (empty) or a slot +
+ * 1, an open-addressing hash table (linear probing, at most half full) so that finding a model
+ * costs a probe or two however many the block holds. Chunks are zero-filled anonymous mappings,
+ * never moved or freed before ts_relstore_free, so pages of agents not yet used are not committed.
+ * The fields are private to relstore.c (tests read n_agents and n_chunks); use the functions below.
+ */
 typedef struct ts_relstore {
-    uint32_t capacity;  /* models per agent */
-    uint32_t n_domains; /* 1..TS_MAX_DOMAINS */
-    uint32_t stride;    /* floats of payload per model (6 + 2*n_domains) */
-    double log_forget;  /* log(forgetting) */
+    uint32_t capacity;   /* models per agent */
+    uint32_t n_domains;  /* 1..TS_MAX_DOMAINS */
+    uint32_t stride;     /* floats of payload per model (6 + 2*n_domains) */
+    uint32_t index_size; /* entries of a block's index: 2 * capacity */
+    double log_forget;   /* log(forgetting) */
     /* forgetting^dt for dt < TS_RELSTORE_DECAY_DAYS: the same exp(log_forget * dt) the
      * store would compute, looked up instead (reading a model is the innermost loop). */
     double decay[TS_RELSTORE_DECAY_DAYS];
@@ -75,7 +82,7 @@ static inline uint32_t ts_relstore_count(const ts_relstore *s, uint32_t owner) {
 }
 /* The id of the model in `slot` of owner's block (slot < count). */
 uint32_t ts_relstore_id(const ts_relstore *s, uint32_t owner, uint32_t slot);
-/* The slot holding owner's model of `other`, or -1 (a scan of the first count ids). */
+/* The slot holding owner's model of `other`, or -1 (through the block's index). */
 int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other);
 
 /* Creates owner's model of `other` (empty evidence, last_day = day) and returns its

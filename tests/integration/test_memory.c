@@ -144,7 +144,7 @@ static int group_setup(void **state) {
         fclose(f) != 0) {
         return -1;
     }
-    /* About 23 GiB of models: 100,000 people x 4096 models x 60 bytes. */
+    /* About 24 GiB of models: 100,000 people x 4096 models x 64 bytes. */
     f = fopen(BIG, "w");
     if (!f ||
         fputs("name: big\ndays: 2\n"

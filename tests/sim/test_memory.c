@@ -71,8 +71,9 @@ static void test_linear_in_capacity(void **state) {
     uint64_t step1 = rb.total - ra.total, step2 = rc.total - rb.total;
     assert_int_equal(step1, step2);
     assert_int_equal(step1, (uint64_t)h * (block_bytes(192, 4) - block_bytes(96, 4)));
-    /* A model is an id and its payload (6 + 2 x 4 floats with four domains): 60 bytes. */
-    assert_int_equal(ra.model_bytes, 4 + (6 + 2 * 4) * 4);
+    /* A model is an id, its payload (6 + 2 x 4 floats with four domains) and two 16-bit
+     * entries of the index: 64 bytes. */
+    assert_int_equal(ra.model_bytes, 4 + (6 + 2 * 4) * 4 + 4);
     assert_true(step1 >= (uint64_t)h * 96 * ra.model_bytes);
     ts_scenario_free(a);
     ts_scenario_free(b);
