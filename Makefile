@@ -1,14 +1,17 @@
 # Thin wrapper over CMake. `make demo` and `make test` install what is missing first.
 BUILD    ?= build
 SANBUILD ?= build-san
+TSANBUILD ?= build-tsan
 FUZZBUILD ?= build-fuzz
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE    ?= cmake
 
-# Debian packages the build, the tests and the analysis scripts need.
+# Debian packages the build, the tests and the analysis scripts need (clang, its sanitizer
+# runtimes and LLVM's OpenMP runtime with libarcher: the ThreadSanitizer tree).
 DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev hdf5-tools \
        libcmocka-dev libyaml-dev librandom123-dev python3 python3-h5py \
-       python3-matplotlib python3-numpy python3-pandas libopenmpi-dev openmpi-bin
+       python3-matplotlib python3-numpy python3-pandas libopenmpi-dev openmpi-bin \
+       clang libclang-rt-dev libomp-dev
 
 # Only `make fuzz` needs these: clang with libFuzzer and its OpenMP runtime.
 FUZZ_DEPS = clang libclang-rt-dev libomp-dev
@@ -18,7 +21,7 @@ FUZZ_DEPS = clang libclang-rt-dev libomp-dev
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS   ?= -max_len=4096 -timeout=10 -rss_limit_mb=2048
 
-.PHONY: all deps fuzz-deps build sanitize test fuzz demo bench format clean golden
+.PHONY: all deps fuzz-deps build sanitize tsan test fuzz demo bench format clean golden
 
 all: build
 
@@ -46,16 +49,26 @@ $(BUILD)/CMakeCache.txt:
 $(SANBUILD)/CMakeCache.txt:
 	$(CMAKE) -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DTRUSTSIM_SANITIZE=ON
 
+# ThreadSanitizer needs clang and libomp (GCC's libgomp is invisible to it): CMakeLists.txt,
+# TRUSTSIM_TSAN, says why and which tests run there; tests/tsan.supp what is suppressed.
+$(TSANBUILD)/CMakeCache.txt:
+	CC=clang $(CMAKE) -S . -B $(TSANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUSTSIM_TSAN=ON
+
 build: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 sanitize: deps $(SANBUILD)/CMakeCache.txt
 	$(CMAKE) --build $(SANBUILD) -j $(JOBS)
 
-test: build sanitize
+# Only what the TSan run needs: the binary and the tests labelled tsan.
+tsan: deps $(TSANBUILD)/CMakeCache.txt
+	$(CMAKE) --build $(TSANBUILD) -j $(JOBS) --target tsan_tests
+
+test: build sanitize tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^(style/|integration/validate_quick|integration/test_calibrate_identify|integration/test_sensitivity_drivers)'
+	cd $(TSANBUILD) && ctest --output-on-failure -j $(JOBS) -L tsan
 
 # Rewrites the golden summary scalars (tests/golden/small.expected) from the current model:
 # run it when the model changes on purpose, commit the file with the change, and say in
@@ -112,4 +125,4 @@ format:
 	clang-format -i sim/*.[ch] models/*.[ch] tests/*/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)
+	rm -rf $(BUILD) $(SANBUILD) $(TSANBUILD) $(FUZZBUILD)

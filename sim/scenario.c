@@ -1,8 +1,10 @@
-/* Scenario lifecycle: a new scenario with the schema's defaults, loading a file or text
- * (following `extends`), finalize with its check of every sweep grid point (named
- * variants included), a scenario at one grid point, copy and free. */
+/* Scenario lifecycle, the layer above the parser (sim/scenario_values.h lists the layers):
+ * a new scenario with the schema's defaults, loading a file or text (following `extends`),
+ * a --set override (all or nothing, on a copy), finalize with its check of every sweep grid
+ * point (named variants included), a scenario at one grid point, copy and free. */
 #include "scenario.h"
-#include "scenario_internal.h"
+#include "scenario_design.h"
+#include "scenario_parse.h"
 #include "yamlio.h"
 
 #include <errno.h>
@@ -16,7 +18,8 @@
 
 /* ---- A new scenario ----------------------------------------------------------------- */
 
-int sc_add_source(ts_scenario *sc, const char *name, int is_set) {
+/* Adds a source for marks; returns its index, or -1 when out of memory. */
+static int sc_add_source(ts_scenario *sc, const char *name, int is_set) {
     if (sc->n_srcs == sc->srcs_alloc) {
         size_t n_alloc = sc->srcs_alloc ? 2 * sc->srcs_alloc : 8;
         sc_source *srcs = realloc(sc->srcs, n_alloc * sizeof *srcs);
@@ -410,40 +413,80 @@ ts_status ts_scenario_load_string(const ts_schema *schema, const char *text,
     return TS_OK;
 }
 
+/* ---- --set ------------------------------------------------------------------------- */
+
+static void sc_swap(ts_scenario *a, ts_scenario *b) {
+    ts_scenario t = *a;
+    *a = *b;
+    *b = t;
+}
+
+ts_status ts_scenario_set(ts_scenario *sc, const char *assignment, ts_error *err) {
+    if (sc == NULL || assignment == NULL) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "ts_scenario_set: no scenario or assignment");
+    }
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "--set %s: missing '=' (expected key.path=value)",
+                            assignment);
+    }
+    const char *k0 = assignment;
+    const char *k1 = eq;
+    while (k0 < k1 && (*k0 == ' ' || *k0 == '\t')) {
+        k0++;
+    }
+    while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t')) {
+        k1--;
+    }
+    if (k0 == k1) {
+        return ts_error_set(err, TS_ERR_SCENARIO,
+                            "--set %s: missing key path before '=' (expected key.path=value)",
+                            assignment);
+    }
+    const char *value = eq + 1;
+    size_t vlen = strlen(value);
+    if (vlen > TS_YAML_MAX_BYTES) {
+        return ts_error_set(err, TS_ERR_SCENARIO,
+                            "--set: value too long (got %zu bytes, expected "
+                            "at most %zu)",
+                            vlen, TS_YAML_MAX_BYTES);
+    }
+    /* Work on a copy so that a failed --set leaves the scenario as it was. */
+    ts_scenario *work = ts_scenario_copy(sc);
+    char *key = strndup(k0, (size_t)(k1 - k0));
+    ts_ynode *root = NULL;
+    ts_yerror yerr;
+    ts_status st = TS_OK;
+    char empty[1] = "";
+    ts_ynode null_node = {.kind = TS_Y_SCALAR, .plain = 1, .text = empty};
+    sc_ctx c = {.sc = work, .err = err};
+    if (work == NULL || key == NULL || (c.src = sc_add_source(work, assignment, 1)) < 0) {
+        st = sc_nomem(err);
+        goto cleanup;
+    }
+    st = ts_yaml_parse(value, vlen, &root, &yerr);
+    if (st == TS_ERR_NOMEM) {
+        st = sc_nomem(err);
+        goto cleanup;
+    }
+    if (st != TS_OK) {
+        st = ts_error_set(err, st, "--set %s: %s: %s", assignment, key, yerr.msg);
+        goto cleanup;
+    }
+    c.layer = ++work->layer;
+    st = sc_apply_assignment(&c, key, root ? root : &null_node);
+    if (st == TS_OK) {
+        work->finalized = 0;
+        sc_swap(sc, work);
+    }
+cleanup:
+    ts_yaml_free(root);
+    free(key);
+    ts_scenario_free(work);
+    return st;
+}
+
 /* ---- Finalize and grid points ------------------------------------------------------- */
-
-size_t sc_grid_size(const ts_scenario *sc) {
-    if (sc->zipped) {
-        return sc->sweep[0].n;
-    }
-    size_t n = 1;
-    for (size_t k = 0; k < sc->n_sweep; k++) {
-        if (n > SC_MAX_POINTS) {
-            return n; /* already too many: stop before overflowing */
-        }
-        n *= sc->sweep[k].n;
-    }
-    return n;
-}
-
-/* Index into sweep key k's list at grid point g (the last key varies fastest). */
-size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g) {
-    if (sc->zipped) {
-        return g;
-    }
-    size_t stride = 1;
-    for (size_t j = k + 1; j < sc->n_sweep; j++) {
-        stride *= sc->sweep[j].n;
-    }
-    return (g / stride) % sc->sweep[k].n;
-}
-
-const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g) {
-    if (sc->n_sweep == 0 || sc->sweep[0].key != SC_VARIANT_KEY || sc->n_variants == 0) {
-        return NULL;
-    }
-    return &sc->variants[sc_grid_index(sc, 0, g)];
-}
 
 /* A key is either swept or set by variants: both would leave its value ambiguous. */
 static ts_status sc_check_variants(const ts_scenario *sc, ts_error *err) {

@@ -1,7 +1,8 @@
-/* The sensitivity design of a scenario: reading `sensitivity.factors`, turning the scenario
- * into its design when it is finalized (sim/sensitivity.h draws the points), writing the
- * factors back as YAML, and the getters of the design. */
-#include "scenario_internal.h"
+/* The sensitivity design of a scenario, a layer above the getters and below the parser
+ * (sim/scenario_values.h lists the layers): reading `sensitivity.factors`, turning the
+ * scenario into its design when it is finalized (sim/sensitivity.h draws the points),
+ * writing the factors back as YAML, and the getters of the design. */
+#include "scenario_design.h"
 #include "sensitivity.h"
 
 #include <inttypes.h>

@@ -1,9 +1,13 @@
-/* The index of keys that a scenario builds from its schema: full key paths sorted for
- * lookup, every section prefix, the optional sections (tactics) with their implicit
- * `enabled` keys, and the defaults of keys and event fields. */
-#include "scenario_internal.h"
+/* The key index of a scenario (sim/scenario_index.h), one layer above its values: built
+ * from the schema (full key paths sorted for lookup, every section prefix, the optional
+ * sections (tactics) with their implicit `enabled` keys, and the defaults of keys and event
+ * fields), the lookups by path, the mark of a path (ts_scenario_mark_of) and the errors
+ * located by it (ts_scenario_fail), and the "unknown key" message with its suggestion. */
+#include "scenario_index.h"
 #include "yamlio.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +52,14 @@ int sc_opt_of(const ts_scenario *sc, const char *path) {
     return -1;
 }
 
+/* The scenario names something in (or the whole of) an optional section: it is present. */
+void sc_touch(ts_scenario *sc, const char *path) {
+    int g = sc_opt_of(sc, path);
+    if (g >= 0) {
+        sc->opt_present[g] = 1;
+    }
+}
+
 const ts_param *ts_scenario_schema_param(const ts_schema *schema, const char *path) {
     for (size_t i = 0; schema != NULL && path != NULL && i < schema->n_sections; i++) {
         const ts_section *s = schema->sections[i];
@@ -66,6 +78,168 @@ const ts_param *ts_scenario_schema_param(const ts_schema *schema, const char *pa
         }
     }
     return NULL;
+}
+
+/* ---- Marks and located errors --------------------------------------------------- */
+
+/* The internal mark of a key, an event field ("events[2].domain") or a sweep key. */
+static int sc_find_mark(const ts_scenario *sc, const char *path, sc_mark *m) {
+    if (sc == NULL || path == NULL) {
+        return 0;
+    }
+    if (strncmp(path, "events[", 7) == 0) {
+        char *end;
+        unsigned long idx = strtoul(path + 7, &end, 10);
+        if (end == path + 7 || *end != ']') {
+            return 0;
+        }
+        const char *field = end[1] == '.' ? end + 2 : NULL;
+        if (end[1] != '\0' && field == NULL) {
+            return 0;
+        }
+        for (size_t i = 0; i < sc->n_events; i++) {
+            const ts_event *ev = &sc->events[i];
+            if (ev->index != idx) {
+                continue;
+            }
+            if (field == NULL) {
+                *m = ev->mark;
+                return 1;
+            }
+            if (strcmp(field, "day") == 0 || strcmp(field, "kind") == 0) {
+                *m = field[0] == 'd' ? ev->day_mark : ev->kind_mark;
+                return 1;
+            }
+            for (size_t j = 0; j < ev->kind->n_params; j++) {
+                if (strcmp(ev->kind->params[j].key, field) == 0) {
+                    /* A field left to its default is located at its event. */
+                    *m = ev->vals[j].mark.src == 0 ? ev->mark : ev->vals[j].mark;
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+    if (strcmp(path, "sensitivity.factors") == 0) {
+        *m = sc->factors_mark;
+        return sc->n_factors > 0;
+    }
+    if (strncmp(path, "sensitivity.factors.", 20) == 0) {
+        for (size_t i = 0; i < sc->n_factors; i++) {
+            if (strcmp(sc->keys[sc->factors[i].key].path, path + 20) == 0) {
+                *m = sc->factors[i].mark;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (strncmp(path, "sweep.", 6) == 0) {
+        for (size_t k = 0; k < sc->n_sweep; k++) {
+            if (strcmp(sc_sweep_name(sc, k), path + 6) == 0) {
+                *m = sc->sweep[k].mark;
+                return 1;
+            }
+        }
+    }
+    long k = sc_find_key(sc, path);
+    if (k < 0) {
+        return 0;
+    }
+    *m = sc->vals[k].mark;
+    return 1;
+}
+
+int ts_scenario_mark_of(const ts_scenario *sc, const char *path, ts_mark *out) {
+    sc_mark m;
+    if (!sc_find_mark(sc, path, &m)) {
+        return 0;
+    }
+    const sc_source *s = (m.src > 0 && (size_t)m.src < sc->n_srcs) ? &sc->srcs[m.src] : NULL;
+    if (out != NULL) {
+        if (s == NULL || s->name == NULL || s->is_set) {
+            out->file = (s != NULL && s->is_set) ? "--set" : "default";
+            out->line = 0;
+            out->col = 0;
+        } else {
+            out->file = s->name;
+            out->line = m.line;
+            out->col = m.col;
+        }
+    }
+    return 1;
+}
+
+ts_status ts_scenario_fail(const ts_scenario *sc, const char *path, ts_error *err, const char *fmt,
+                           ...) {
+    sc_mark m = {0, 0, 0};
+    va_list ap;
+    if (sc == NULL) {
+        return ts_error_set(err, TS_ERR_SCENARIO, "%s: invalid scenario", path ? path : "");
+    }
+    sc_find_mark(sc, path, &m);
+    va_start(ap, fmt);
+    ts_status st = sc_vfail(sc, m, path, err, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* ---- Unknown keys ------------------------------------------------------------------- */
+
+/* An unknown key `key` in the mapping at `prefix`; `shown` prefixes the path in the
+ * message ("sweep." inside the sweep). Suggests the closest declared key or section. */
+ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown, const char *prefix,
+                         const char *key, int top_level, int scalars_only) {
+    const ts_scenario *sc = c->sc;
+    static const char *const reserved[] = {"extends", "events", "sweep"};
+    size_t plen = strlen(prefix);
+    char children[1024] = "";
+    size_t n_children = 0;
+    sc_suggest sug;
+    sc_suggest_init(&sug, key);
+    for (size_t k = 0; k < sc->n_keys; k++) {
+        const char *path = sc->keys[k].path;
+        ts_ptype t = sc->keys[k].param->type;
+        if (scalars_only && (t == TS_PT_STRLIST || t == TS_PT_POINTS)) {
+            continue;
+        }
+        if (plen > 0 && (strncmp(path, prefix, plen) != 0 || path[plen] != '.')) {
+            continue;
+        }
+        const char *rem = plen > 0 ? path + plen + 1 : path;
+        const char *dot = strchr(rem, '.');
+        sc_list_add(children, sizeof children, &n_children, rem,
+                    dot ? (size_t)(dot - rem) : strlen(rem));
+        sc_suggest_try(&sug, rem, strlen(rem));
+        for (const char *d = dot; d != NULL; d = strchr(d + 1, '.')) {
+            sc_suggest_try(&sug, rem, (size_t)(d - rem));
+        }
+    }
+    for (size_t i = 0; top_level && i < sizeof reserved / sizeof reserved[0]; i++) {
+        sc_list_add(children, sizeof children, &n_children, reserved[i], strlen(reserved[i]));
+        sc_suggest_try(&sug, reserved[i], strlen(reserved[i]));
+    }
+    if (plen == 0 && strcmp(shown, "sweep.") == 0) {
+        sc_list_add(children, sizeof children, &n_children, "variants", 8);
+        sc_suggest_try(&sug, "variants", 8);
+    }
+    char *full = sc_join(prefix, key);
+    if (full == NULL) {
+        return sc_nomem(c->err);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s%s", shown, full);
+    ts_status st;
+    if (sc_suggest_found(&sug)) {
+        st = sc_fail(c, at, path, "unknown key (did you mean %s%s%s%s%s%s?)",
+                     c->where ? c->where : "", c->where ? "." : "", shown, prefix, plen ? "." : "",
+                     sug.best);
+    } else if (n_children > 0 && n_children <= SC_LIST_CHOICES) {
+        st = sc_fail(c, at, path, "unknown key (expected one of: %s)", children);
+    } else {
+        st = sc_fail(c, at, path, "unknown key");
+    }
+    free(full);
+    return st;
 }
 
 /* ---- Building the index ------------------------------------------------------------- */

@@ -1,11 +1,13 @@
-/* Reading typed values from YAML nodes and checking them against their keys; the
- * "FILE:LINE:COL: path: message" errors built from marks, ts_scenario_fail and
- * ts_scenario_mark_of; "did you mean" suggestions for unknown keys and choices. */
-#include "scenario.h"
-#include "scenario_internal.h"
+/* The bottom layer of the scenario loader (sim/scenario_values.h): typed values read from
+ * YAML nodes and checked against their keys, copied, cleared and written as YAML text; the
+ * "FILE:LINE:COL: path: message" errors built from marks; "did you mean" suggestions; and
+ * the containers made of values (events, sweep entries and their grid, named variants).
+ * Nothing here looks a key up: that is the index, one layer up. */
+#include "scenario_values.h"
 #include "yamlio.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +78,26 @@ fail:
     return 0;
 }
 
+/* A value's text as YAML, for sweep values ("0.5", "linear", "true"). */
+char *sc_value_text(const ts_param *p, const sc_value *v) {
+    char buf[64];
+    switch (p->type) {
+    case TS_PT_INT:
+        snprintf(buf, sizeof buf, "%" PRId64, v->i);
+        return strdup(buf);
+    case TS_PT_REAL:
+        ts_yaml_format_real(v->r, buf, sizeof buf);
+        return strdup(buf);
+    case TS_PT_BOOL:
+        return strdup(v->b ? "true" : "false");
+    case TS_PT_STRING:
+    case TS_PT_ENUM:
+        return ts_yaml_string_text(v->s ? v->s : "");
+    default:
+        return strdup("");
+    }
+}
+
 /* ---- Messages ----------------------------------------------------------------------- */
 
 static void sc_prefix(const ts_scenario *sc, sc_mark m, char *buf, size_t cap) {
@@ -89,8 +111,8 @@ static void sc_prefix(const ts_scenario *sc, sc_mark m, char *buf, size_t cap) {
     }
 }
 
-static ts_status sc_vfail(const ts_scenario *sc, sc_mark m, const char *path, ts_error *err,
-                          const char *fmt, va_list ap) {
+ts_status sc_vfail(const ts_scenario *sc, sc_mark m, const char *path, ts_error *err,
+                   const char *fmt, va_list ap) {
     char prefix[512];
     char msg[1024];
     sc_prefix(sc, m, prefix, sizeof prefix);
@@ -208,109 +230,6 @@ static void sc_expect(const ts_param *p, char *buf, size_t cap) {
     }
 }
 
-/* ---- Marks -------------------------------------------------------------------------- */
-
-/* The internal mark of a key, an event field ("events[2].domain") or a sweep key. */
-static int sc_find_mark(const ts_scenario *sc, const char *path, sc_mark *m) {
-    if (sc == NULL || path == NULL) {
-        return 0;
-    }
-    if (strncmp(path, "events[", 7) == 0) {
-        char *end;
-        unsigned long idx = strtoul(path + 7, &end, 10);
-        if (end == path + 7 || *end != ']') {
-            return 0;
-        }
-        const char *field = end[1] == '.' ? end + 2 : NULL;
-        if (end[1] != '\0' && field == NULL) {
-            return 0;
-        }
-        for (size_t i = 0; i < sc->n_events; i++) {
-            const ts_event *ev = &sc->events[i];
-            if (ev->index != idx) {
-                continue;
-            }
-            if (field == NULL) {
-                *m = ev->mark;
-                return 1;
-            }
-            if (strcmp(field, "day") == 0 || strcmp(field, "kind") == 0) {
-                *m = field[0] == 'd' ? ev->day_mark : ev->kind_mark;
-                return 1;
-            }
-            for (size_t j = 0; j < ev->kind->n_params; j++) {
-                if (strcmp(ev->kind->params[j].key, field) == 0) {
-                    /* A field left to its default is located at its event. */
-                    *m = ev->vals[j].mark.src == 0 ? ev->mark : ev->vals[j].mark;
-                    return 1;
-                }
-            }
-        }
-        return 0;
-    }
-    if (strcmp(path, "sensitivity.factors") == 0) {
-        *m = sc->factors_mark;
-        return sc->n_factors > 0;
-    }
-    if (strncmp(path, "sensitivity.factors.", 20) == 0) {
-        for (size_t i = 0; i < sc->n_factors; i++) {
-            if (strcmp(sc->keys[sc->factors[i].key].path, path + 20) == 0) {
-                *m = sc->factors[i].mark;
-                return 1;
-            }
-        }
-        return 0;
-    }
-    if (strncmp(path, "sweep.", 6) == 0) {
-        for (size_t k = 0; k < sc->n_sweep; k++) {
-            if (strcmp(sc_sweep_name(sc, k), path + 6) == 0) {
-                *m = sc->sweep[k].mark;
-                return 1;
-            }
-        }
-    }
-    long k = sc_find_key(sc, path);
-    if (k < 0) {
-        return 0;
-    }
-    *m = sc->vals[k].mark;
-    return 1;
-}
-
-int ts_scenario_mark_of(const ts_scenario *sc, const char *path, ts_mark *out) {
-    sc_mark m;
-    if (!sc_find_mark(sc, path, &m)) {
-        return 0;
-    }
-    const sc_source *s = (m.src > 0 && (size_t)m.src < sc->n_srcs) ? &sc->srcs[m.src] : NULL;
-    if (out != NULL) {
-        if (s == NULL || s->name == NULL || s->is_set) {
-            out->file = (s != NULL && s->is_set) ? "--set" : "default";
-            out->line = 0;
-            out->col = 0;
-        } else {
-            out->file = s->name;
-            out->line = m.line;
-            out->col = m.col;
-        }
-    }
-    return 1;
-}
-
-ts_status ts_scenario_fail(const ts_scenario *sc, const char *path, ts_error *err, const char *fmt,
-                           ...) {
-    sc_mark m = {0, 0, 0};
-    va_list ap;
-    if (sc == NULL) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "%s: invalid scenario", path ? path : "");
-    }
-    sc_find_mark(sc, path, &m);
-    va_start(ap, fmt);
-    ts_status st = sc_vfail(sc, m, path, err, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
 /* ---- Did you mean ------------------------------------------------------------------- */
 
 static size_t sc_distance(const char *a, size_t na, const char *b, size_t nb) {
@@ -378,63 +297,6 @@ void sc_list_add(char *list, size_t cap, size_t *count, const char *name, size_t
         snprintf(list + used, cap - used, "%s%.*s", used ? ", " : "", (int)len, name);
     }
     (*count)++;
-}
-
-/* An unknown key `key` in the mapping at `prefix`; `shown` prefixes the path in the
- * message ("sweep." inside the sweep). Suggests the closest declared key or section. */
-ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown, const char *prefix,
-                         const char *key, int top_level, int scalars_only) {
-    const ts_scenario *sc = c->sc;
-    static const char *const reserved[] = {"extends", "events", "sweep"};
-    size_t plen = strlen(prefix);
-    char children[1024] = "";
-    size_t n_children = 0;
-    sc_suggest sug;
-    sc_suggest_init(&sug, key);
-    for (size_t k = 0; k < sc->n_keys; k++) {
-        const char *path = sc->keys[k].path;
-        ts_ptype t = sc->keys[k].param->type;
-        if (scalars_only && (t == TS_PT_STRLIST || t == TS_PT_POINTS)) {
-            continue;
-        }
-        if (plen > 0 && (strncmp(path, prefix, plen) != 0 || path[plen] != '.')) {
-            continue;
-        }
-        const char *rem = plen > 0 ? path + plen + 1 : path;
-        const char *dot = strchr(rem, '.');
-        sc_list_add(children, sizeof children, &n_children, rem,
-                    dot ? (size_t)(dot - rem) : strlen(rem));
-        sc_suggest_try(&sug, rem, strlen(rem));
-        for (const char *d = dot; d != NULL; d = strchr(d + 1, '.')) {
-            sc_suggest_try(&sug, rem, (size_t)(d - rem));
-        }
-    }
-    for (size_t i = 0; top_level && i < sizeof reserved / sizeof reserved[0]; i++) {
-        sc_list_add(children, sizeof children, &n_children, reserved[i], strlen(reserved[i]));
-        sc_suggest_try(&sug, reserved[i], strlen(reserved[i]));
-    }
-    if (plen == 0 && strcmp(shown, "sweep.") == 0) {
-        sc_list_add(children, sizeof children, &n_children, "variants", 8);
-        sc_suggest_try(&sug, "variants", 8);
-    }
-    char *full = sc_join(prefix, key);
-    if (full == NULL) {
-        return sc_nomem(c->err);
-    }
-    char path[600];
-    snprintf(path, sizeof path, "%s%s", shown, full);
-    ts_status st;
-    if (sc_suggest_found(&sug)) {
-        st = sc_fail(c, at, path, "unknown key (did you mean %s%s%s%s%s%s?)",
-                     c->where ? c->where : "", c->where ? "." : "", shown, prefix, plen ? "." : "",
-                     sug.best);
-    } else if (n_children > 0 && n_children <= SC_LIST_CHOICES) {
-        st = sc_fail(c, at, path, "unknown key (expected one of: %s)", children);
-    } else {
-        st = sc_fail(c, at, path, "unknown key");
-    }
-    free(full);
-    return st;
 }
 
 /* ---- Reading typed values ----------------------------------------------------------- */
@@ -796,4 +658,150 @@ ts_status sc_read_value(const sc_ctx *c, const ts_param *p, const ts_ynode *n, c
     out->mark = sc_node_mark(c, n);
     out->layer = c->layer;
     return TS_OK;
+}
+
+/* Checks key i of a mapping: a scalar, not seen before in the mapping. Done key by key
+ * as the mapping is read, so that a huge hostile mapping stops at its first unknown key
+ * instead of costing quadratic time up front. */
+ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix) {
+    const ts_ynode *k = map->kids[i];
+    char got[160];
+    if (k->kind != TS_Y_SCALAR) {
+        ts_yaml_describe(k, got, sizeof got);
+        return sc_fail(c, k, prefix, "keys must be names (got %s, expected a key name)", got);
+    }
+    for (size_t j = 0; j < i; j += 2) {
+        const ts_ynode *o = map->kids[j];
+        if (o->kind == TS_Y_SCALAR && o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
+            char *full = sc_join(prefix, k->text);
+            if (full == NULL) {
+                return sc_nomem(c->err);
+            }
+            ts_status st = sc_fail(c, k, full, "duplicate key \"%s\"", k->text);
+            free(full);
+            return st;
+        }
+    }
+    return TS_OK;
+}
+
+/* ---- Events, sweep entries and variants ------------------------------------------- */
+
+static void sc_event_clear(ts_event *ev) {
+    if (ev->vals != NULL && ev->kind != NULL) {
+        for (size_t j = 0; j < ev->kind->n_params; j++) {
+            sc_value_clear(&ev->vals[j]);
+        }
+    }
+    free(ev->vals);
+    memset(ev, 0, sizeof *ev);
+}
+
+void sc_events_free(ts_event *evs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        sc_event_clear(&evs[i]);
+    }
+    free(evs);
+}
+
+void sc_sweep_clear(sc_sweep *w) {
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->vals != NULL) {
+            sc_value_clear(&w->vals[i]);
+        }
+        if (w->texts != NULL) {
+            free(w->texts[i]);
+        }
+    }
+    free(w->vals);
+    free(w->texts);
+    memset(w, 0, sizeof *w);
+}
+
+const char *sc_sweep_name(const ts_scenario *sc, size_t k) {
+    size_t key = sc->sweep[k].key;
+    return key == SC_VARIANT_KEY ? "variant"
+           : key == SC_DUMMY_KEY ? "sensitivity.dummy"
+                                 : sc->keys[key].path;
+}
+
+int sc_sweep_is_key(const sc_sweep *w) {
+    return w->key != SC_VARIANT_KEY && w->key != SC_DUMMY_KEY;
+}
+
+size_t sc_grid_size(const ts_scenario *sc) {
+    if (sc->zipped) {
+        return sc->sweep[0].n;
+    }
+    size_t n = 1;
+    for (size_t k = 0; k < sc->n_sweep; k++) {
+        if (n > SC_MAX_POINTS) {
+            return n; /* already too many: stop before overflowing */
+        }
+        n *= sc->sweep[k].n;
+    }
+    return n;
+}
+
+/* Index into sweep key k's list at grid point g (the last key varies fastest). */
+size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g) {
+    if (sc->zipped) {
+        return g;
+    }
+    size_t stride = 1;
+    for (size_t j = k + 1; j < sc->n_sweep; j++) {
+        stride *= sc->sweep[j].n;
+    }
+    return (g / stride) % sc->sweep[k].n;
+}
+
+const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g) {
+    if (sc->n_sweep == 0 || sc->sweep[0].key != SC_VARIANT_KEY || sc->n_variants == 0) {
+        return NULL;
+    }
+    return &sc->variants[sc_grid_index(sc, 0, g)];
+}
+
+void sc_variants_free(sc_variant *vs, size_t n) {
+    if (vs == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; vs[i].set != NULL && j < vs[i].n_set; j++) {
+            sc_value_clear(&vs[i].set[j].val);
+        }
+        free(vs[i].set);
+        free(vs[i].opts);
+        free(vs[i].name);
+    }
+    free(vs);
+}
+
+sc_variant *sc_variants_dup(const sc_variant *vs, size_t n) {
+    sc_variant *d = calloc(n + 1, sizeof *d);
+    if (d == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sc_variant *v = &vs[i];
+        d[i].mark = v->mark;
+        d[i].set = calloc(v->n_set + 1, sizeof *d[i].set);
+        d[i].opts = calloc(v->n_opts + 1, sizeof *d[i].opts);
+        if ((d[i].name = strdup(v->name)) == NULL || d[i].set == NULL || d[i].opts == NULL) {
+            sc_variants_free(d, i + 1);
+            return NULL;
+        }
+        for (; d[i].n_set < v->n_set; d[i].n_set++) {
+            sc_assign *a = &d[i].set[d[i].n_set];
+            a->key = v->set[d[i].n_set].key;
+            a->implicit = v->set[d[i].n_set].implicit;
+            if (!sc_value_dup(&v->set[d[i].n_set].val, &a->val)) {
+                sc_variants_free(d, i + 1);
+                return NULL;
+            }
+        }
+        memcpy(d[i].opts, v->opts, v->n_opts * sizeof *d[i].opts);
+        d[i].n_opts = v->n_opts;
+    }
+    return d;
 }

@@ -1,23 +1,16 @@
-/* Applying YAML to a scenario: a document's keys and sections (tactics on and off),
- * the `events` list, the `sweep` mapping with its named `variants`, and --set
- * overrides. */
-#include "scenario.h"
-#include "scenario_internal.h"
+/* The parser of the scenario loader (sim/scenario_parse.h), above its values, index, getters
+ * and design: applies YAML to a scenario — a document's keys and sections (tactics on and
+ * off), the `events` list, the `sweep` mapping with its named `variants`, and the value of
+ * one --set assignment. Loading files and the copy that makes --set all-or-nothing are the
+ * lifecycle's (sim/scenario.c), one layer up. */
+#include "scenario_parse.h"
+#include "scenario_design.h"
 #include "yamlio.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The scenario names something in (or the whole of) an optional section: it is present. */
-void sc_touch(ts_scenario *sc, const char *path) {
-    int g = sc_opt_of(sc, path);
-    if (g >= 0) {
-        sc->opt_present[g] = 1;
-    }
-}
 
 /* ---- Events ------------------------------------------------------------------------- */
 
@@ -31,23 +24,6 @@ static const ts_param sc_day_param = {
     .doc = "Day of the run on which the event happens.",
 };
 
-static void sc_event_clear(ts_event *ev) {
-    if (ev->vals != NULL && ev->kind != NULL) {
-        for (size_t j = 0; j < ev->kind->n_params; j++) {
-            sc_value_clear(&ev->vals[j]);
-        }
-    }
-    free(ev->vals);
-    memset(ev, 0, sizeof *ev);
-}
-
-void sc_events_free(ts_event *evs, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        sc_event_clear(&evs[i]);
-    }
-    free(evs);
-}
-
 static int sc_event_cmp(const void *a, const void *b) {
     const ts_event *x = a;
     const ts_event *y = b;
@@ -55,31 +31,6 @@ static int sc_event_cmp(const void *a, const void *b) {
         return x->day < y->day ? -1 : 1;
     }
     return x->index < y->index ? -1 : (x->index > y->index);
-}
-
-/* Checks key i of a mapping: a scalar, not seen before in the mapping. Done key by key
- * as the mapping is read, so that a huge hostile mapping stops at its first unknown key
- * instead of costing quadratic time up front. */
-ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix) {
-    const ts_ynode *k = map->kids[i];
-    char got[160];
-    if (k->kind != TS_Y_SCALAR) {
-        ts_yaml_describe(k, got, sizeof got);
-        return sc_fail(c, k, prefix, "keys must be names (got %s, expected a key name)", got);
-    }
-    for (size_t j = 0; j < i; j += 2) {
-        const ts_ynode *o = map->kids[j];
-        if (o->kind == TS_Y_SCALAR && o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
-            char *full = sc_join(prefix, k->text);
-            if (full == NULL) {
-                return sc_nomem(c->err);
-            }
-            ts_status st = sc_fail(c, k, full, "duplicate key \"%s\"", k->text);
-            free(full);
-            return st;
-        }
-    }
-    return TS_OK;
 }
 
 static const ts_ynode *sc_map_get(const ts_ynode *map, const char *key) {
@@ -243,40 +194,6 @@ static ts_status sc_apply_path(const sc_ctx *c, const char *full, const ts_ynode
 
 /* ---- Sweep -------------------------------------------------------------------------- */
 
-/* A value's text as YAML, for sweep values ("0.5", "linear", "true"). */
-char *sc_value_text(const ts_param *p, const sc_value *v) {
-    char buf[64];
-    switch (p->type) {
-    case TS_PT_INT:
-        snprintf(buf, sizeof buf, "%" PRId64, v->i);
-        return strdup(buf);
-    case TS_PT_REAL:
-        ts_yaml_format_real(v->r, buf, sizeof buf);
-        return strdup(buf);
-    case TS_PT_BOOL:
-        return strdup(v->b ? "true" : "false");
-    case TS_PT_STRING:
-    case TS_PT_ENUM:
-        return ts_yaml_string_text(v->s ? v->s : "");
-    default:
-        return strdup("");
-    }
-}
-
-void sc_sweep_clear(sc_sweep *w) {
-    for (size_t i = 0; i < w->n; i++) {
-        if (w->vals != NULL) {
-            sc_value_clear(&w->vals[i]);
-        }
-        if (w->texts != NULL) {
-            free(w->texts[i]);
-        }
-    }
-    free(w->vals);
-    free(w->texts);
-    memset(w, 0, sizeof *w);
-}
-
 static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, const ts_ynode *v,
                                 const char *shown) {
     ts_scenario *sc = c->sc;
@@ -338,62 +255,7 @@ static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, 
     return TS_OK;
 }
 
-const char *sc_sweep_name(const ts_scenario *sc, size_t k) {
-    size_t key = sc->sweep[k].key;
-    return key == SC_VARIANT_KEY ? "variant"
-           : key == SC_DUMMY_KEY ? "sensitivity.dummy"
-                                 : sc->keys[key].path;
-}
-
-int sc_sweep_is_key(const sc_sweep *w) {
-    return w->key != SC_VARIANT_KEY && w->key != SC_DUMMY_KEY;
-}
-
 /* ---- Variants ----------------------------------------------------------------------- */
-
-void sc_variants_free(sc_variant *vs, size_t n) {
-    if (vs == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; vs[i].set != NULL && j < vs[i].n_set; j++) {
-            sc_value_clear(&vs[i].set[j].val);
-        }
-        free(vs[i].set);
-        free(vs[i].opts);
-        free(vs[i].name);
-    }
-    free(vs);
-}
-
-sc_variant *sc_variants_dup(const sc_variant *vs, size_t n) {
-    sc_variant *d = calloc(n + 1, sizeof *d);
-    if (d == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const sc_variant *v = &vs[i];
-        d[i].mark = v->mark;
-        d[i].set = calloc(v->n_set + 1, sizeof *d[i].set);
-        d[i].opts = calloc(v->n_opts + 1, sizeof *d[i].opts);
-        if ((d[i].name = strdup(v->name)) == NULL || d[i].set == NULL || d[i].opts == NULL) {
-            sc_variants_free(d, i + 1);
-            return NULL;
-        }
-        for (; d[i].n_set < v->n_set; d[i].n_set++) {
-            sc_assign *a = &d[i].set[d[i].n_set];
-            a->key = v->set[d[i].n_set].key;
-            a->implicit = v->set[d[i].n_set].implicit;
-            if (!sc_value_dup(&v->set[d[i].n_set].val, &a->val)) {
-                sc_variants_free(d, i + 1);
-                return NULL;
-            }
-        }
-        memcpy(d[i].opts, v->opts, v->n_opts * sizeof *d[i].opts);
-        d[i].n_opts = v->n_opts;
-    }
-    return d;
-}
 
 /* Keys a variant may not hold: they are not key paths, or not meant per grid point. */
 static int sc_variant_reserved(const char *key) {
@@ -733,7 +595,7 @@ ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix)
 
 /* ---- --set -------------------------------------------------------------------------- */
 
-static ts_status sc_set_apply(const sc_ctx *c, const char *key, const ts_ynode *root) {
+ts_status sc_apply_assignment(const sc_ctx *c, const char *key, const ts_ynode *root) {
     ts_scenario *sc = c->sc;
     int found;
     if (strcmp(key, "extends") == 0) {
@@ -769,76 +631,5 @@ static ts_status sc_set_apply(const sc_ctx *c, const char *key, const ts_ynode *
     if (st == TS_OK && !found) {
         st = sc_unknown_key(c, root, "", "", key, 1, 0);
     }
-    return st;
-}
-
-static void sc_swap(ts_scenario *a, ts_scenario *b) {
-    ts_scenario t = *a;
-    *a = *b;
-    *b = t;
-}
-
-ts_status ts_scenario_set(ts_scenario *sc, const char *assignment, ts_error *err) {
-    if (sc == NULL || assignment == NULL) {
-        return ts_error_set(err, TS_ERR_INTERNAL, "ts_scenario_set: no scenario or assignment");
-    }
-    const char *eq = strchr(assignment, '=');
-    if (eq == NULL) {
-        return ts_error_set(err, TS_ERR_SCENARIO, "--set %s: missing '=' (expected key.path=value)",
-                            assignment);
-    }
-    const char *k0 = assignment;
-    const char *k1 = eq;
-    while (k0 < k1 && (*k0 == ' ' || *k0 == '\t')) {
-        k0++;
-    }
-    while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t')) {
-        k1--;
-    }
-    if (k0 == k1) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "--set %s: missing key path before '=' (expected key.path=value)",
-                            assignment);
-    }
-    const char *value = eq + 1;
-    size_t vlen = strlen(value);
-    if (vlen > TS_YAML_MAX_BYTES) {
-        return ts_error_set(err, TS_ERR_SCENARIO,
-                            "--set: value too long (got %zu bytes, expected "
-                            "at most %zu)",
-                            vlen, TS_YAML_MAX_BYTES);
-    }
-    /* Work on a copy so that a failed --set leaves the scenario as it was. */
-    ts_scenario *work = ts_scenario_copy(sc);
-    char *key = strndup(k0, (size_t)(k1 - k0));
-    ts_ynode *root = NULL;
-    ts_yerror yerr;
-    ts_status st = TS_OK;
-    char empty[1] = "";
-    ts_ynode null_node = {.kind = TS_Y_SCALAR, .plain = 1, .text = empty};
-    sc_ctx c = {.sc = work, .err = err};
-    if (work == NULL || key == NULL || (c.src = sc_add_source(work, assignment, 1)) < 0) {
-        st = sc_nomem(err);
-        goto cleanup;
-    }
-    st = ts_yaml_parse(value, vlen, &root, &yerr);
-    if (st == TS_ERR_NOMEM) {
-        st = sc_nomem(err);
-        goto cleanup;
-    }
-    if (st != TS_OK) {
-        st = ts_error_set(err, st, "--set %s: %s: %s", assignment, key, yerr.msg);
-        goto cleanup;
-    }
-    c.layer = ++work->layer;
-    st = sc_set_apply(&c, key, root ? root : &null_node);
-    if (st == TS_OK) {
-        work->finalized = 0;
-        sc_swap(sc, work);
-    }
-cleanup:
-    ts_yaml_free(root);
-    free(key);
-    ts_scenario_free(work);
     return st;
 }

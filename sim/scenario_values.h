@@ -1,16 +1,33 @@
-/* Private layout of a ts_scenario and the helpers shared by sim/scenario*.c (tests may
- * look but not touch). A scenario owns everything it points to except the schema, which
- * is constant data. Marks refer to sources by index so that a copy needs no pointer
- * fix-ups: source 0 is "default", the others a file's display name or a --set assignment. */
-#ifndef TS_SCENARIO_INTERNAL_H
-#define TS_SCENARIO_INTERNAL_H
+/* The scenario loader is layered; each layer is one source file with its header, and a
+ * file includes and calls only the layers below its own (tests/check_layers.py checks it):
+ *
+ *   scenario_values.c   values: read from YAML and checked, copied, cleared, as text;
+ *                       located errors; suggestions; events, sweep entries, variants
+ *   scenario_index.c    the key index built from the schema; lookups by path; marks
+ *   scenario_get.c      the getters of sim/scenario.h (values, sections, events, sweep)
+ *   scenario_design.c   the sensitivity design: its factors, the sweep it becomes, getters
+ *   scenario_parse.c    YAML applied to a scenario: documents, events, sweep, variants
+ *   scenario.c          lifecycle: new, load (files, extends), --set, finalize, grid
+ *                       points, copy, free
+ *   scenario_yaml.c     the resolved scenario written back as YAML
+ *
+ * The getters sit below the lifecycle, so the schema's validators that finalize calls may
+ * read the scenario through them without a cycle.
+ *
+ * This header is the bottom layer: the private layout of a ts_scenario (tests may look but
+ * not touch) and the functions of sim/scenario_values.c. A scenario owns everything it
+ * points to except the schema, which is constant data. Marks refer to sources by index so
+ * that a copy needs no pointer fix-ups: source 0 is "default", the others a file's display
+ * name or a --set assignment. */
+#ifndef TS_SCENARIO_VALUES_H
+#define TS_SCENARIO_VALUES_H
 
 #include "scenario.h"
 #include "yamlio.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* Where a value came from: a source index and a 1-based position (0 if none). */
 typedef struct sc_mark {
@@ -161,32 +178,15 @@ typedef struct sc_suggest {
     char best[256];
 } sc_suggest;
 
-/* ---- sim/scenario.c: lifecycle ------------------------------------------------------ */
-
-/* Adds a source for marks; returns its index, or -1 when out of memory. */
-int sc_add_source(ts_scenario *sc, const char *name, int is_set);
-/* Number of sweep grid points; stops growing once past SC_MAX_POINTS. */
-size_t sc_grid_size(const ts_scenario *sc);
-size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g);
-/* The variant at grid point g, or NULL when the sweep has no variants. */
-const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g);
-
-/* ---- sim/scenario_index.c: the key index -------------------------------------------- */
-
-ts_status sc_build_index(ts_scenario *sc, ts_error *err);
-/* Index of the key at `path`, or -1. */
-long sc_find_key(const ts_scenario *sc, const char *path);
-/* Is `path` a section (a proper prefix of some key path)? */
-int sc_is_prefix(const ts_scenario *sc, const char *path);
-int sc_opt_exact(const ts_scenario *sc, const char *name);
-int sc_opt_of(const ts_scenario *sc, const char *path);
-
-/* ---- sim/scenario_values.c: values, messages, suggestions --------------------------- */
+/* ---- Values ---------------------------------------------------------------------------- */
 
 /* "prefix.key", or "key" for an empty prefix; NULL when out of memory. */
 char *sc_join(const char *prefix, const char *key);
 void sc_value_clear(sc_value *v);
 int sc_value_dup(const sc_value *src, sc_value *dst);
+/* A value's text as YAML, for sweep values ("0.5", "linear", "true"); NULL when out of
+ * memory. */
+char *sc_value_text(const ts_param *p, const sc_value *v);
 /* [a-z][a-z0-9_]* of at most SC_NAME_MAX characters. */
 int sc_is_identifier(const char *s);
 /* May the character ch stand in a safe file stem (TS_PF_STEM), at its start when
@@ -194,51 +194,41 @@ int sc_is_identifier(const char *s);
 int sc_stem_char(int ch, int first);
 ts_status sc_read_value(const sc_ctx *c, const ts_param *p, const ts_ynode *n, const char *path,
                         sc_value *out);
+/* Key i of a mapping is a scalar name, not given earlier in the same mapping. */
+ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix);
+
+/* ---- Messages and suggestions ------------------------------------------------------------- */
 
 sc_mark sc_node_mark(const sc_ctx *c, const ts_ynode *at);
 ts_status sc_fail(const sc_ctx *c, const ts_ynode *at, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 ts_status sc_mark_fail(const ts_scenario *sc, sc_mark m, const char *path, ts_error *err,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+ts_status sc_vfail(const ts_scenario *sc, sc_mark m, const char *path, ts_error *err,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 ts_status sc_nomem(ts_error *err);
 
 void sc_suggest_init(sc_suggest *s, const char *word);
 void sc_suggest_try(sc_suggest *s, const char *cand, size_t len);
 int sc_suggest_found(const sc_suggest *s);
 void sc_list_add(char *list, size_t cap, size_t *count, const char *name, size_t len);
-ts_status sc_unknown_key(const sc_ctx *c, const ts_ynode *at, const char *shown, const char *prefix,
-                         const char *key, int top_level, int scalars_only);
 
-/* ---- sim/scenario_apply.c: documents, events, sweep, --set -------------------------- */
+/* ---- Events, sweep entries and variants --------------------------------------------------- */
 
-/* Applies the mapping `map` of a document at the section `prefix` ("" for the top). */
-ts_status sc_apply_map(const sc_ctx *c, const ts_ynode *map, const char *prefix);
 void sc_events_free(ts_event *evs, size_t n);
 void sc_sweep_clear(sc_sweep *w);
-void sc_variants_free(sc_variant *vs, size_t n);
-/* The scenario names something in (or the whole of) an optional section: it is present. */
-void sc_touch(ts_scenario *sc, const char *path);
-/* Key i of a mapping is a scalar name, not given earlier in the same mapping. */
-ts_status sc_check_key(const sc_ctx *c, const ts_ynode *map, size_t i, const char *prefix);
-/* A value's text as YAML, for sweep values ("0.5", "linear", "true"); NULL when out of
- * memory. */
-char *sc_value_text(const ts_param *p, const sc_value *v);
+/* The name of sweep key k: a key path, "variant" or "sensitivity.dummy". */
+const char *sc_sweep_name(const ts_scenario *sc, size_t k);
 /* Is sweep entry w a scenario key (not the variants, not the dummy)? */
 int sc_sweep_is_key(const sc_sweep *w);
+/* Number of sweep grid points; stops growing once past SC_MAX_POINTS. */
+size_t sc_grid_size(const ts_scenario *sc);
+/* Index into sweep key k's list at grid point g (the last key varies fastest). */
+size_t sc_grid_index(const ts_scenario *sc, size_t k, size_t g);
+/* The variant at grid point g, or NULL when the sweep has no variants. */
+const sc_variant *sc_variant_at(const ts_scenario *sc, size_t g);
+void sc_variants_free(sc_variant *vs, size_t n);
 /* Deep copy of n variants; NULL when out of memory. */
 sc_variant *sc_variants_dup(const sc_variant *vs, size_t n);
-/* The name of sweep key k: a key path, or "variant". */
-const char *sc_sweep_name(const ts_scenario *sc, size_t k);
-
-/* ---- sim/scenario_design.c: the sensitivity design ------------------------------------ */
-
-/* Reads `sensitivity.factors` (v, the mapping; it replaces the factors read so far) or, with
- * `key` non-NULL, one factor `sensitivity.factors.<key>` (added or replaced). */
-ts_status sc_apply_factors(const sc_ctx *c, const ts_ynode *at, const ts_ynode *v, const char *key);
-/* At finalize: when the sensitivity section is on and has factors, turns the scenario into
- * its design (a zipped sweep, the dummy last); TS_OK and nothing done otherwise. */
-ts_status sc_design_expand(ts_scenario *sc, ts_error *err);
-/* Writes `factors:` of the sensitivity section at `indent`, if there are factors. */
-void sc_design_write(FILE *f, const ts_scenario *sc, int indent);
 
 #endif
