@@ -238,9 +238,34 @@ static ts_status ts_h5_info_runs(hid_t runs, const ts_h5names *names, const ts_h
     return st;
 }
 
+/* Saved states (checkpoints/dNNNNNN/...) are summarised, not listed: each holds every
+ * module's state, hundreds of datasets. */
+#define TS_H5INFO_MAX_CKPT_DAYS 64
 typedef struct ts_h5visit {
     ts_txt *t;
+    size_t ckpt_datasets;
+    size_t n_days;
+    long days[TS_H5INFO_MAX_CKPT_DAYS];
 } ts_h5visit;
+
+/* Counts a dataset under checkpoints/ and notes its day; 1 if it was one. */
+static int ts_h5_visit_checkpoint(ts_h5visit *v, const char *name) {
+    static const char prefix[] = "checkpoints/";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0) {
+        return 0;
+    }
+    long day;
+    if (sscanf(name + sizeof prefix - 1, "d%ld", &day) == 1) {
+        int seen = 0;
+        for (size_t i = 0; i < v->n_days; i++) {
+            seen |= v->days[i] == day;
+        }
+        if (!seen && v->n_days < TS_H5INFO_MAX_CKPT_DAYS) {
+            v->days[v->n_days++] = day;
+        }
+    }
+    return 1;
+}
 
 static herr_t ts_h5_visit_dataset(hid_t group, const char *name, const H5L_info_t *info,
                                   void *data) {
@@ -251,7 +276,9 @@ static herr_t ts_h5_visit_dataset(hid_t group, const char *name, const H5L_info_
         H5Eclear2(H5E_DEFAULT);
         return 0;
     }
-    if (H5Iget_type(obj) == H5I_DATASET) {
+    if (H5Iget_type(obj) == H5I_DATASET && ts_h5_visit_checkpoint(v, name)) {
+        v->ckpt_datasets++;
+    } else if (H5Iget_type(obj) == H5I_DATASET) {
         hid_t type = H5Dget_type(obj), space = H5Dget_space(obj);
         char tname[32] = "?", shape[128] = "scalar";
         hsize_t dims[H5S_MAX_RANK];
@@ -290,7 +317,7 @@ static ts_status ts_h5_info_datasets(hid_t runs, const char *run, FILE *out) {
         return TS_OK;
     }
     ts_txt t = {.n_cols = 4};
-    ts_h5visit v = {&t};
+    ts_h5visit v = {.t = &t};
     ts_txt_add(&t, "path");
     ts_txt_add(&t, "shape");
     ts_txt_add(&t, "type");
@@ -301,6 +328,13 @@ static ts_status ts_h5_info_datasets(hid_t runs, const char *run, FILE *out) {
     if (st == TS_OK) {
         fprintf(out, "\ndatasets of /runs/%s\n", run);
         ts_txt_print(&t, out, "  ");
+        if (v.n_days > 0) {
+            fprintf(out, "  checkpoints (saved states; trustsim run --from): day");
+            for (size_t i = 0; i < v.n_days; i++) {
+                fprintf(out, "%s %ld", i ? "," : "", v.days[i]);
+            }
+            fprintf(out, " (%zu datasets)\n", v.ckpt_datasets);
+        }
     }
     ts_txt_free(&t);
     H5Gclose(g);

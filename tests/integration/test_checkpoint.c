@@ -106,6 +106,12 @@ static void test_continued_equals_uninterrupted(void **state) {
     assert_int_equal(sh("h5ls " TMP "/cont2_35_2.h5/runs/r000000/checkpoints | grep -c '^d0000' "
                         "| grep -qx 2"),
                      0);
+    /* `trustsim info` names the saved days in one line instead of listing their datasets. */
+    assert_int_equal(sh(TS_BINARY " info " TMP "/cont2_35_2.h5 > " TMP "/info.out"), 0);
+    char *info = tst_slurp(TMP "/info.out");
+    assert_non_null(strstr(info, "checkpoints (saved states; trustsim run --from): day 0, 35 ("));
+    assert_null(strstr(info, "\n  checkpoints/"));
+    free(info);
 }
 
 /* Bad input: exit 2, a message naming the problem, nothing written. */
