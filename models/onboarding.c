@@ -1,8 +1,10 @@
 #include "onboarding.h"
 
 #include "evidence.h"
+#include "shared.h"
 #include "work.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 static const ts_param onboarding_tactic_params[] = {
@@ -50,17 +52,8 @@ static void ob_free(void *state) {
 
 static ts_status ob_grow(void *state, const ts_world *w, ts_error *err) {
     ob_state *s = state;
-    if (w->n_alloc <= s->n_alloc) {
-        return TS_OK;
-    }
-    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
-        s->rows[a].day = INT32_MIN;
-    }
-    s->n_alloc = w->n_alloc;
-    return TS_OK;
+    return ts_rows_grow((void **)&s->rows, sizeof *s->rows, offsetof(ob_row, day), &s->n_alloc,
+                        w->n_alloc, err);
 }
 
 static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

@@ -6,6 +6,7 @@
 #include "work.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 static const ts_param one_on_ones_tactic_params[] = {
@@ -110,17 +111,8 @@ static void ooo_free(void *state) {
 
 static ts_status ooo_grow(void *state, const ts_world *w, ts_error *err) {
     ooo_state *s = state;
-    if (w->n_alloc <= s->n_alloc) {
-        return TS_OK;
-    }
-    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
-        s->rows[a].day = INT32_MIN;
-    }
-    s->n_alloc = w->n_alloc;
-    return TS_OK;
+    return ts_rows_grow((void **)&s->rows, sizeof *s->rows, offsetof(ooo_row, day), &s->n_alloc,
+                        w->n_alloc, err);
 }
 
 static ts_status ooo_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

@@ -1,6 +1,23 @@
 #include "shared.h"
 
 #include <limits.h>
+#include <string.h>
+
+ts_status ts_rows_grow(void **rows, size_t row_size, size_t day_offset, uint32_t *n_alloc,
+                       uint32_t n_new, ts_error *err) {
+    if (n_new <= *n_alloc) {
+        return TS_OK;
+    }
+    if (!ts_world_grow_array(rows, row_size, *n_alloc, n_new)) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    const int32_t none = INT32_MIN;
+    for (uint32_t a = *n_alloc; a < n_new; a++) {
+        memcpy((unsigned char *)*rows + (size_t)a * row_size + day_offset, &none, sizeof none);
+    }
+    *n_alloc = n_new;
+    return TS_OK;
+}
 
 ts_status ts_shared_register(ts_world *w, ts_error *err) {
     static const int32_t never = INT32_MIN;

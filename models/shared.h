@@ -29,6 +29,7 @@
 
 #include "world.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The task domain of someone idle. */
@@ -44,6 +45,12 @@ enum {
     TS_SHARED_TASK_TRIAL,
     TS_SHARED_N
 };
+
+/* Grows a module's per-agent rows from *n_alloc to n_new (nothing when n_new is not more):
+ * `row_size` bytes each, with an int32 at `day_offset` (the day the row's counts are
+ * for); new rows are zero with that day INT32_MIN (none yet). For a module's grow hook. */
+ts_status ts_rows_grow(void **rows, size_t row_size, size_t day_offset, uint32_t *n_alloc,
+                       uint32_t n_new, ts_error *err);
 
 /* Registers every shared column (idempotent). Must run before any other module registers
  * a column of its own, so that the shared ones keep the indices above. */

@@ -5,6 +5,7 @@
 #include "evidence.h"
 #include "work.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 static const ts_param status_updates_tactic_params[] = {
@@ -56,17 +57,8 @@ static void su_free(void *state) {
 
 static ts_status su_grow(void *state, const ts_world *w, ts_error *err) {
     su_state *s = state;
-    if (w->n_alloc <= s->n_alloc) {
-        return TS_OK;
-    }
-    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
-        s->rows[a].day = INT32_MIN;
-    }
-    s->n_alloc = w->n_alloc;
-    return TS_OK;
+    return ts_rows_grow((void **)&s->rows, sizeof *s->rows, offsetof(su_row, day), &s->n_alloc,
+                        w->n_alloc, err);
 }
 
 static ts_status su_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

@@ -4,6 +4,7 @@
 
 #include "evidence.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,17 +58,8 @@ static void tt_free(void *state) {
 
 static ts_status tt_grow(void *state, const ts_world *w, ts_error *err) {
     tt_state *s = state;
-    if (w->n_alloc <= s->n_alloc) {
-        return TS_OK;
-    }
-    if (!ts_world_grow_array((void **)&s->rows, sizeof *s->rows, s->n_alloc, w->n_alloc)) {
-        return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
-    for (uint32_t a = s->n_alloc; a < w->n_alloc; a++) {
-        s->rows[a].day = INT32_MIN;
-    }
-    s->n_alloc = w->n_alloc;
-    return TS_OK;
+    return ts_rows_grow((void **)&s->rows, sizeof *s->rows, offsetof(tt_row, day), &s->n_alloc,
+                        w->n_alloc, err);
 }
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {

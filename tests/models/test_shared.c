@@ -8,6 +8,8 @@
 
 #include "shared.h"
 
+#include <stdlib.h>
+
 static void build(ts_world *w) {
     ts_error err;
     assert_int_equal(ts_world_init(w, 3, 16, 0.998, &err), TS_OK);
@@ -70,9 +72,43 @@ static void test_registered_after_another(void **state) {
     ts_world_free(&w);
 }
 
+/* A module's rows grow keeping what they held; new rows are zero with no day yet; asking
+ * for no more rows changes nothing. */
+typedef struct row_t {
+    double count;
+    int32_t day;
+    uint8_t flag;
+} row_t;
+
+static void test_rows_grow(void **state) {
+    (void)state;
+    row_t *rows = NULL;
+    uint32_t n = 0;
+    ts_error err;
+    assert_int_equal(ts_rows_grow((void **)&rows, sizeof *rows, offsetof(row_t, day), &n, 3, &err),
+                     TS_OK);
+    assert_int_equal(n, 3);
+    rows[1] = (row_t){2.5, 7, 1};
+    assert_int_equal(ts_rows_grow((void **)&rows, sizeof *rows, offsetof(row_t, day), &n, 2, &err),
+                     TS_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ts_rows_grow((void **)&rows, sizeof *rows, offsetof(row_t, day), &n, 9, &err),
+                     TS_OK);
+    assert_int_equal(n, 9);
+    assert_true(rows[1].count == 2.5 && rows[1].day == 7 && rows[1].flag == 1);
+    for (uint32_t a = 0; a < 9; a++) {
+        if (a != 1) {
+            assert_true(rows[a].count == 0.0 && rows[a].flag == 0);
+            assert_int_equal(rows[a].day, INT32_MIN);
+        }
+    }
+    free(rows);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_twice),
+        cmocka_unit_test(test_rows_grow),
         cmocka_unit_test(test_const_view),
         cmocka_unit_test(test_registered_after_another),
     };
