@@ -41,6 +41,9 @@ typedef struct cmp_data {
      * replicate has the same seed, whatever its grid point. Then the comparison is
      * paired by replicate. */
     int paired;
+    /* A branched sweep (/sweep/grid's branch_day): every grid point of a replicate continued
+     * the same history, simulated once up to the end of this day. -1: not branched. */
+    int64_t branch_day;
     uint64_t *rep_seed;      /* per replicate: its seed */
     uint64_t *rep_point;     /* per replicate: the grid point it was first seen at */
     unsigned char *rep_seen; /* per replicate: 0 not seen, 1 at one point, 2 at several */
@@ -244,8 +247,14 @@ static ts_status cmp_read(cmp_data *d, hid_t file, ts_error *err) {
                       : ts_h5_fail(err, d->path, "list", "the groups of /sweep/grid or /runs");
         goto cleanup;
     }
+    d->branch_day = -1;
     if (grid >= 0) {
         ts_h5_read_attr(grid, "n_points", H5T_NATIVE_UINT64, &n_points);
+        if (H5Aexists(grid, "branch_day") > 0 &&
+            !ts_h5_read_attr(grid, "branch_day", H5T_NATIVE_INT64, &d->branch_day)) {
+            d->branch_day = -1;
+        }
+        H5Eclear2(H5E_DEFAULT);
     }
     /* A grid point is a value of each swept key: n_points cannot exceed what the grid
      * holds. Without swept keys (one point), the runs' own points count, at most one a
@@ -575,8 +584,11 @@ static hid_t cmp_summary_group(const cmp_data *d, hid_t file, size_t baseline, t
                              "per summary metric, statistics over the complete replicates of "
                              "each grid point (written by trustsim compare)") &&
              cmp_attr_string(summary, "test",
-                             d->paired ? "paired (grid points share their seeds by replicate)"
-                                       : "welch (grid points have their own seeds)");
+                             !d->paired ? "welch (grid points have their own seeds)"
+                             : d->branch_day >= 0
+                                 ? "paired (grid points share each replicate's history up to "
+                                   "branch_day and their seeds)"
+                                 : "paired (grid points share their seeds by replicate)");
     ts_h5_close_id(&attr);
     ts_h5_close_id(&space);
     ts_h5_close_id(&sweep);
@@ -778,9 +790,17 @@ ts_status ts_compare(const ts_compare_options *o, FILE *out, ts_error *err) {
             d.n_runs, d.n_points, o->baseline);
     fprintf(out, "mean ± half-width of the 95%% confidence interval (t distribution) over the "
                  "replicates;\n");
-    if (d.paired) {
+    if (d.paired && d.branch_day >= 0) {
+        fprintf(out,
+                "the grid points share each replicate's history up to day %" PRId64
+                " (branch_day) and their seeds after it: paired comparison;\n",
+                d.branch_day);
+    } else if (d.paired) {
         fprintf(out, "the grid points share their seeds by replicate (common random numbers): "
-                     "paired comparison;\ndifference: mean of the differences by replicate "
+                     "paired comparison;\n");
+    }
+    if (d.paired) {
+        fprintf(out, "difference: mean of the differences by replicate "
                      "from the baseline, with its 95%% t interval;\np: paired two-sided t-test; "
                      "d: d_z (mean difference / sd of the differences);\n");
     } else {

@@ -336,6 +336,12 @@ static ts_status ts_h5_write_root(const ts_h5w *w, hid_t file, const ts_h5meta *
     if (grid >= 0) {
         st = ts_h5_write_grid(w, grid, sc);
     }
+    /* A branched sweep says from which day its grid points share each replicate's history. */
+    int64_t branch_day = sc ? ts_scenario_int(sc, "branch_day") : -1;
+    if (st == TS_OK && grid >= 0 && branch_day >= 0) {
+        st = ts_h5_attr(w, grid, "/sweep/grid", "branch_day", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                        &branch_day);
+    }
     ts_h5_close_id(&grid);
     ts_h5_close_id(&sweep);
     ts_h5_close_id(&runs);

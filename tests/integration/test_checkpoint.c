@@ -236,6 +236,8 @@ static void test_branched_sweep(void **state) {
     /* compare pairs the arms by replicate and says so. */
     assert_int_equal(sh(TS_BINARY " compare " TMP "/b1.h5 > " TMP "/cmp.out 2>&1"), 0);
     assert_int_equal(sh("grep -q 'paired comparison' " TMP "/cmp.out"), 0);
+    /* ...and says why: the arms share each replicate's history up to the branch day. */
+    assert_int_equal(sh("grep -q \"history up to day 30 (branch_day)\" " TMP "/cmp.out"), 0);
 }
 
 static void test_branched_resume(void **state) {
