@@ -8,6 +8,7 @@
 #include "trust.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,16 @@ typedef struct incident_run {
     double progress, coord_hours;
 } incident_run;
 
+/* What org assigned a person today, for its act to send as messages: the hours it spends
+ * on an incident and, for a responder, the incident and its place among the responders
+ * (whose stream's members it sees work). Written by org, read by the person's act. */
+typedef struct incident_row {
+    int32_t day;                               /* the day the rest is for (INT32_MIN: none yet) */
+    float supervision, coordination, incident; /* hours */
+    uint32_t run; /* 1 + index of the incident it responds to; 0: none */
+    uint32_t pos; /* its index among that incident's responders */
+} incident_row;
+
 typedef struct incident_state {
     ts_work_link link; /* the success link of what people are seen doing */
     ts_trust_params tp;
@@ -189,9 +200,11 @@ typedef struct incident_state {
     size_t n_defs;
     incident_run *runs; /* owned; n_defs entries, the first n_runs started */
     size_t n_runs;
-    size_t next_def;  /* the first event not started or skipped yet */
-    int worked_today; /* an incident was worked in today's org phase */
-    int failed;       /* out of memory starting an incident: reported by summarize */
+    size_t next_def;    /* the first event not started or skipped yet */
+    int worked_today;   /* an incident was worked in today's org phase */
+    incident_row *rows; /* owned; n_alloc entries */
+    uint32_t n_alloc;
+    int failed; /* out of memory starting an incident: reported by summarize */
 } incident_state;
 
 static void incident_run_free(incident_run *r) {
@@ -213,7 +226,23 @@ static void incident_free(void *state) {
     }
     free(s->runs);
     free(s->defs);
+    free(s->rows);
     free(s);
+}
+
+static ts_status incident_grow(void *state, const ts_world *w, ts_error *err) {
+    incident_state *s = state;
+    return ts_rows_grow((void **)&s->rows, sizeof *s->rows, offsetof(incident_row, day),
+                        &s->n_alloc, w->n_alloc, err);
+}
+
+/* a's row for today, emptied the first time today. */
+static incident_row *incident_duty(incident_state *s, const ts_world *w, uint32_t a) {
+    incident_row *row = &s->rows[a];
+    if (row->day != w->day) {
+        *row = (incident_row){.day = w->day};
+    }
+    return row;
 }
 
 static uint32_t incident_domain_index(const ts_scenario *sc, const char *domain) {
@@ -509,33 +538,7 @@ static double incident_coordination(const incident_state *s, const ts_world *w, 
     return supervision;
 }
 
-/* Every ordered pair of employed members of a stream: the believer sees the other
- * succeed or fail with the other's chance of success in the domain (one random stream
- * per believer). */
-static void incident_trenches(const incident_state *s, ts_world *w, const incident_run *r,
-                              const ts_day *day) {
-    uint32_t d = r->def->domain, k = r->n_streams;
-    for (uint32_t t = 0; t < k; t++) {
-        for (uint32_t p = t; p < r->n_resp; p += k) {
-            uint32_t i = r->resp[p];
-            if (!w->active[i]) {
-                continue;
-            }
-            ts_rng rng;
-            ts_day_rng(day, i, &rng);
-            for (uint32_t q = t; q < r->n_resp; q += k) {
-                uint32_t j = r->resp[q];
-                if (j == i || !w->active[j]) {
-                    continue;
-                }
-                int success = ts_rng_uniform(&rng) < ts_work_success_of(&s->link, w, j, d);
-                ts_ev_observe_now(w, i, j, d, success, INCIDENT_TRENCH_WEIGHT);
-            }
-        }
-    }
-}
-
-static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, const ts_day *day) {
+static void incident_work_day(incident_state *s, ts_world *w, incident_run *r) {
     uint32_t d = r->def->domain, D = w->n_domains;
     double hpd = s->hours_per_day;
     if (!w->active[r->commander]) {
@@ -547,7 +550,7 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
     double supervision = needed < hpd ? needed : hpd;
     double bottleneck = needed > hpd ? hpd / needed : 1.0;
     if (supervision > 0.0) {
-        ts_ev_hours_now(w, r->commander, TS_HOURS_SUPERVISION, (float)supervision);
+        incident_duty(s, w, r->commander)->supervision += (float)supervision;
         r->coord_hours += supervision;
     }
     double progress = 0.0;
@@ -559,11 +562,14 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         ts_busy(w)[a] = 1;
         double coord = r->coord[i] < hpd ? r->coord[i] : hpd;
         double hours = hpd - coord;
+        incident_row *row = incident_duty(s, w, a);
         if (coord > 0.0) {
-            ts_ev_hours_now(w, a, TS_HOURS_COORDINATION, (float)coord);
+            row->coordination += (float)coord;
             r->coord_hours += coord;
         }
-        ts_ev_hours_now(w, a, TS_HOURS_INCIDENT, (float)hours);
+        row->incident += (float)hours;
+        row->run = (uint32_t)(r - s->runs) + 1;
+        row->pos = i;
         double p =
             hours * (double)ts_hiring_ramp(w, a, s->ramp_days) * w->competence[(size_t)a * D + d];
         /* A stream whose lead distrusts the others' direction loses work to the conflict
@@ -573,7 +579,6 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r, c
         progress += r->independent[t] ? p : p * bottleneck;
     }
     r->progress += progress;
-    incident_trenches(s, w, r, day);
     if (r->progress >= r->def->work_hours) {
         r->end_day = w->day;
         r->active = 0;
@@ -595,10 +600,53 @@ static ts_status incident_org(void *state, ts_world *w, const ts_day *day) {
     }
     for (size_t k = 0; k < s->n_runs; k++) {
         if (s->runs[k].active) {
-            incident_work_day(s, w, &s->runs[k], day);
+            incident_work_day(s, w, &s->runs[k]);
             s->worked_today = 1;
         }
     }
+    return TS_OK;
+}
+
+/* Act, for each person org gave incident work today: it sends itself its hours and, as a
+ * responder, what it sees in the trenches: every other employed member of its stream
+ * succeeds or fails with that member's chance of success in the incident's domain (its
+ * own stream of draws), applied in its own apply. */
+static ts_status incident_act(const void *state, const ts_world *w, uint32_t a, void *row_out,
+                              ts_emit *e) {
+    (void)row_out;
+    const incident_state *s = state;
+    const incident_row *row = a < s->n_alloc ? &s->rows[a] : NULL;
+    if (!row || row->day != w->day) {
+        return TS_OK;
+    }
+    if (row->supervision > 0.0f) {
+        ts_ev_hours(e, a, TS_HOURS_SUPERVISION, row->supervision);
+    }
+    if (row->coordination > 0.0f) {
+        ts_ev_hours(e, a, TS_HOURS_COORDINATION, row->coordination);
+    }
+    if (row->run == 0) {
+        return TS_OK;
+    }
+    ts_ev_hours(e, a, TS_HOURS_INCIDENT, row->incident);
+    const incident_run *r = &s->runs[row->run - 1];
+    uint32_t d = r->def->domain, k = r->n_streams;
+    ts_rng rng;
+    ts_emit_rng(e, &rng);
+    for (uint32_t q = r->stream[row->pos]; q < r->n_resp; q += k) {
+        uint32_t j = r->resp[q];
+        if (j == a || !w->active[j]) {
+            continue;
+        }
+        int success = ts_rng_uniform(&rng) < ts_work_success_of(&s->link, w, j, d);
+        ts_ev_observe(e, a, j, d, success, INCIDENT_TRENCH_WEIGHT);
+    }
+    return TS_OK;
+}
+
+static ts_status incident_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    ts_evidence_handle(w, m);
     return TS_OK;
 }
 
@@ -802,7 +850,10 @@ const ts_module ts_module_incident = {
     .validate = incident_validate,
     .configure = incident_configure,
     .free = incident_free,
+    .grow = incident_grow,
     .org = incident_org,
+    .act = incident_act,
+    .handle = incident_handle,
     .metrics = incident_metrics,
     .n_metrics = IM_COUNT,
     .n_acc = 0,
