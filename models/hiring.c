@@ -395,9 +395,14 @@ static int hiring_reserve_agents(hiring_state *s, size_t n) {
     }
     if (!ts_world_grow_array((void **)&s->mentor1, sizeof *s->mentor1, s->agents_alloc, n) ||
         !ts_world_grow_array((void **)&s->mentor2, sizeof *s->mentor2, s->agents_alloc, n) ||
-        !ts_world_grow_array((void **)&s->stamp, sizeof *s->stamp, s->agents_alloc, n)) {
+        !ts_world_grow_array((void **)&s->stamp, sizeof *s->stamp, s->agents_alloc, n) ||
+        !ts_world_grow_array((void **)&s->mentor_of, sizeof *s->mentor_of, s->agents_alloc, n) ||
+        !ts_world_grow_array((void **)&s->mentor_day, sizeof *s->mentor_day, s->agents_alloc, n)) {
         s->failed = 1;
         return 0;
+    }
+    for (size_t a = s->agents_alloc; a < n; a++) {
+        s->mentor_day[a] = INT32_MIN;
     }
     s->agents_alloc = n;
     return 1;
@@ -454,7 +459,8 @@ static void hiring_rank_team(hiring_state *s, const ts_world *w, uint32_t m) {
 }
 
 /* Each new hire in ramp-up costs a mentor hours: the teammate its manager trusts most,
- * else the manager. */
+ * else the manager. Org picks the mentor (the rankings are cached per manager for the
+ * day); the hire's act sends it the hours. */
 static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
     float hours = (float)s->p.mentoring_hours;
     if (!(hours > 0.0f) || s->p.ramp_days <= 0 || !hiring_reserve_agents(s, w->n_alloc)) {
@@ -475,8 +481,26 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
             hiring_rank_team(s, w, m);
         }
         uint32_t mentor = s->mentor1[m] != a ? s->mentor1[m] : s->mentor2[m];
-        ts_ev_hours_now(w, mentor != TS_NO_AGENT ? mentor : m, TS_HOURS_MENTORING, hours);
+        s->mentor_of[a] = mentor != TS_NO_AGENT ? mentor : m;
+        s->mentor_day[a] = d->day;
     }
+}
+
+/* Act, for each new hire with a mentor today: the mentor's hours, by message. */
+static ts_status hiring_act(const void *state, const ts_world *w, uint32_t a, void *row,
+                            ts_emit *e) {
+    (void)row;
+    const hiring_state *s = state;
+    if (a < s->agents_alloc && s->mentor_day[a] == w->day) {
+        ts_ev_hours(e, s->mentor_of[a], TS_HOURS_MENTORING, (float)s->p.mentoring_hours);
+    }
+    return TS_OK;
+}
+
+static ts_status hiring_handle(void *state, ts_world *w, const ts_msg *m) {
+    (void)state;
+    ts_evidence_handle(w, m);
+    return TS_OK;
 }
 
 static ts_status hiring_org(void *state, ts_world *w, const ts_day *d) {
@@ -506,6 +530,8 @@ static void hiring_free(void *state) {
     free(s->mentor1);
     free(s->mentor2);
     free(s->stamp);
+    free(s->mentor_of);
+    free(s->mentor_day);
     free(s);
 }
 
@@ -643,6 +669,8 @@ const ts_module ts_module_hiring = {
     .free = hiring_free,
     .grow = hiring_grow,
     .org = hiring_org,
+    .act = hiring_act,
+    .handle = hiring_handle,
     .metrics = hiring_metrics,
     .n_metrics = HM_COUNT,
     .n_acc = 0,

@@ -27,6 +27,10 @@ typedef struct hiring_state {
     size_t buf_alloc;
     /* Per manager: the two reports it trusts most, valid while stamp == day_stamp. */
     uint32_t *mentor1, *mentor2, *stamp;
+    /* Per new hire in ramp-up: who mentors it on mentor_day (org writes, the hire's act
+     * sends the mentor the hours). */
+    uint32_t *mentor_of;
+    int32_t *mentor_day;
     size_t agents_alloc;
     uint32_t day_stamp;
     uint32_t hires, leavers; /* today */
