@@ -60,13 +60,14 @@ struct ts_runner_pool {
     double t0, last_print;
     uint64_t days_done, days_total;
     size_t runs_done, runs_total;
+    const char *unit; /* what a job is: "runs", or "replicates" in a branched sweep */
 };
 
 static void progress_print(ts_runner_pool *p, int final) {
     double t = now_seconds() - p->t0;
     double rate = t > 0 ? (double)p->days_done / t : 0.0;
     double left = rate > 0 ? (double)(p->days_total - p->days_done) / rate : 0.0;
-    fprintf(stderr, "\r  runs %zu/%zu  %.0f days/s  ", p->runs_done, p->runs_total, rate);
+    fprintf(stderr, "\r  %s %zu/%zu  %.0f days/s  ", p->unit, p->runs_done, p->runs_total, rate);
     if (p->elapsed && !final) {
         fprintf(stderr, "%d:%02d elapsed, ", (int)(t / 60), (int)fmod(t, 60.0));
     }
@@ -168,7 +169,8 @@ ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, t
                         .elapsed = b->show_elapsed,
                         .t0 = now_seconds(),
                         .days_total = b->days_total,
-                        .runs_total = b->n_jobs};
+                        .runs_total = b->n_jobs,
+                        .unit = b->unit ? b->unit : "runs"};
     size_t *jobs = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *jobs);
     struct sigaction old_sa, sa;
     int handler_set = 0;
@@ -1070,6 +1072,14 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
 
     int32_t days = (int32_t)ts_scenario_int(sc, "days");
     int32_t warm = (int32_t)ts_scenario_int(sc, "org.warmup_days");
+    /* Days to simulate, for the time left: a branched replicate runs its history once
+     * (the warm-up and the days up to the branch) and each missing arm from there on. */
+    uint64_t days_total = (uint64_t)n_pending_runs * (uint64_t)(days + warm);
+    if (c.branched && c.branch_day >= 0 && c.branch_day < days) {
+        uint64_t history = c.from ? 0 : (uint64_t)(warm + c.branch_day); /* --from: read */
+        days_total = (uint64_t)n_pending * history +
+                     (uint64_t)n_pending_runs * (uint64_t)(days - c.branch_day);
+    }
     c.file = file;
     c.pending = pending;
     c.done = done;
@@ -1085,7 +1095,8 @@ ts_status ts_runner_run(const ts_scenario *sc, const ts_run_options *opt, ts_err
                                  .ctx = &c,
                                  .threads = opt->threads > 0 ? opt->threads : omp_get_num_procs(),
                                  .show_progress = !opt->quiet && isatty(STDERR_FILENO),
-                                 .days_total = (uint64_t)n_pending_runs * (uint64_t)(days + warm)};
+                                 .days_total = days_total,
+                                 .unit = c.branched ? "replicates" : "runs"};
         first = ts_runner_pool_run(&batch, &oc, err);
     }
     size_t written = c.runs_written + (n_runs - n_pending_runs);

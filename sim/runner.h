@@ -65,6 +65,7 @@ typedef struct ts_runner_batch {
     int show_progress;   /* runs done, days/s and time left on stderr, redrawn in place */
     int show_elapsed;    /* the progress line also shows the time elapsed */
     uint64_t days_total; /* simulated days (warm-up included) of all jobs, for the rate */
+    const char *unit;    /* what a job is, on the progress line (NULL: "runs") */
 } ts_runner_batch;
 
 typedef struct ts_runner_outcome {
