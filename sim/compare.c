@@ -495,22 +495,24 @@ static ts_status cmp_write_metric(const cmp_data *d, hid_t summary, const cmp_me
     static const char *const names[] = {
         "mean",          "sd",          "ci95_low", "ci95_high",     "n",
         "p_vs_baseline", "effect_size", "diff",     "diff_ci95_low", "diff_ci95_high"};
+    /* Long texts split over lines are parenthesised: one element each (clang's
+     * -Wstring-concatenation asks for it). */
     const char *paired[] = {
-        "paired t-test (differences by replicate) two-sided p-value of each grid point against "
-        "the baseline, for",
+        ("paired t-test (differences by replicate) two-sided p-value of each grid point "
+         "against the baseline, for"),
         "d_z (mean difference by replicate / its sd) of each grid point against the baseline, for",
         "mean difference by replicate from the baseline of",
-        "lower end of the 95% confidence interval (t, paired) of the difference from the "
-        "baseline of",
-        "upper end of the 95% confidence interval (t, paired) of the difference from the "
-        "baseline of"};
+        ("lower end of the 95% confidence interval (t, paired) of the difference from the "
+         "baseline of"),
+        ("upper end of the 95% confidence interval (t, paired) of the difference from the "
+         "baseline of")};
     const char *welch[] = {
         "Welch's t-test two-sided p-value of each grid point against the baseline, for",
         "Cohen's d (pooled sd) of each grid point against the baseline, for",
         "difference of the mean from the baseline's of",
         "lower end of the 95% confidence interval (Welch) of the difference from the baseline of",
-        "upper end of the 95% confidence interval (Welch) of the difference from the baseline "
-        "of"};
+        ("upper end of the 95% confidence interval (Welch) of the difference from the baseline "
+         "of")};
     const char *what[] = {
         "mean over the complete replicates of each grid point of",
         "sample standard deviation over the replicates of each grid point of",

@@ -80,6 +80,7 @@ static void test_init_rejects_bad_params(void **state) {
 #endif
 #endif
 
+#ifndef TST_SANITIZED
 /* The process's virtual size in bytes (the first field of /proc/self/statm, in pages). */
 static size_t vm_bytes(void) {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -92,6 +93,7 @@ static size_t vm_bytes(void) {
     }
     return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
+#endif
 
 static void test_reserve_nomem(void **state) {
     (void)state;
