@@ -122,7 +122,7 @@ bench: build
 	$(BUILD)/trustsim bench
 
 format:
-	clang-format -i sim/*.[ch] models/*.[ch] tests/*/*.[ch]
+	clang-format -i sim/*/*.[ch] models/*.[ch] tests/*/*.[ch]
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD) $(TSANBUILD) $(FUZZBUILD)

@@ -95,7 +95,7 @@ void ts_ev_goodwill_now(ts_world *w, uint32_t believer, uint32_t subject, float 
 void ts_ev_hours_now(ts_world *w, uint32_t who, int slot, float hours);
 
 /* Adds a listener called for every competence observation applied, after it is added
- * (the feedback tactic listens; ts_observe_fn in sim/world.h). TS_ERR_INTERNAL when
+ * (the feedback tactic listens; ts_observe_fn in sim/core/world.h). TS_ERR_INTERNAL when
  * TS_WORLD_MAX_LISTENERS are already registered. */
 ts_status ts_evidence_add_observer(ts_world *w, ts_observe_fn fn, void *ctx, ts_error *err);
 
@@ -122,7 +122,7 @@ void ts_learning_prepare(ts_learning *l);
 void ts_evidence_set_learning(ts_world *w, const ts_learning *l);
 
 /* Adds a listener called at first contact, after the model was created empty (the prior
- * is implicit) and before the evidence is added (ts_first_contact_fn in sim/world.h), at
+ * is implicit) and before the evidence is added (ts_first_contact_fn in sim/core/world.h), at
  * configure. Listeners run in the order they were added. TS_ERR_INTERNAL when
  * TS_WORLD_MAX_LISTENERS are already registered. */
 ts_status ts_evidence_add_first_contact(ts_world *w, ts_first_contact_fn fn, void *ctx,

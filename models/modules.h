@@ -20,7 +20,7 @@
 extern const ts_module *const ts_modules[];
 extern const size_t ts_n_modules;
 
-/* The full schema: the engine's sections (sim/keys.h) first, then each module's
+/* The full schema: the engine's sections (sim/scenario/keys.h) first, then each module's
  * sections; the modules' event kinds; ts_keys_validate, then each module's validator.
  * Built in static storage on the first call and never freed; not thread-safe on the
  * first call (call once from the main thread before starting threads). Returns NULL

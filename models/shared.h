@@ -2,7 +2,7 @@
  * owner (the module that keeps it right) and readers. A writer other than the owner writes
  * only the receiver's entry, in its apply (handle: a message to the agent whose entry it
  * is), or where marked (org) in the serial org phase. They live in the world's column
- * registry (sim/world.h), which knows their sizes but not their meaning, so that the world
+ * registry (sim/core/world.h), which knows their sizes but not their meaning, so that the world
  * holds only what every module shares (people, tree, mental models, hours).
  *
  *   column       type      owner      other writers                     readers

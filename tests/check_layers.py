@@ -1,15 +1,17 @@
 """Layering of sim/, checked from the sources (ctest style/layers; run from the source
 directory: python3 tests/check_layers.py [ROOT]).
 
-1. The scenario loader (sim/scenario*.c and its internal headers) is layered: every file
-   has a layer in LOADER_LAYERS, and each one includes the internal headers and calls the
-   functions of its own layer or those below, never above; no cycle between its files. Calls
-   are found by name: the functions defined (not static) in each file of sim/, against the
-   names called in the loader's files. The public header sim/scenario.h declares functions of
-   several layers, so its functions are checked where they are defined.
-2. Only the application layer of sim/ (APP_LAYER: the commands, which pick the real module
-   table) includes headers of models/; the engine, the loader and the results files know
-   nothing of the modules (ARCHITECTURE.md: sim/ knows nothing of 1:1s or incidents).
+1. The scenario loader (sim/scenario/scenario*.c and its internal headers) is layered:
+   every file has a layer in LOADER_LAYERS, and each one includes the internal headers and
+   calls the functions of its own layer or those below, never above; no cycle between its
+   files. Calls are found by name: the functions defined (not static) in each file of sim/'s
+   folders, against the names called in the loader's files. The public header
+   sim/scenario/scenario.h declares functions of several layers, so its functions are
+   checked where they are defined.
+2. Only the application layer of sim/ (APP_LAYER: sim/app/, the commands, which pick the
+   real module table) includes headers of models/; the engine (sim/core/), the loader
+   (sim/scenario/) and the files (sim/h5/) know nothing of the modules (ARCHITECTURE.md:
+   sim/ knows nothing of 1:1s or incidents).
 
 Prints one line per problem and exits 1 if there is any."""
 import glob
@@ -18,11 +20,11 @@ import re
 import sys
 
 # The loader's layers, bottom first; a file may depend on files of a lower number only.
-# sim/scenario.h is the public API of all of them (see 1. above).
+# sim/scenario/scenario.h is the public API of all of them (see 1. above).
 LOADER_LAYERS = {
     "scenario_values": 0,  # values, located errors, suggestions, events/sweep/variants
     "scenario_index": 1,  # the key index built from the schema, lookups, marks
-    "scenario_get": 2,  # the getters of sim/scenario.h
+    "scenario_get": 2,  # the getters of sim/scenario/scenario.h
     "scenario_design": 3,  # the sensitivity design
     "scenario_parse": 4,  # YAML applied to a scenario
     "scenario": 5,  # lifecycle: new, load, --set, finalize, grid points, copy, free
@@ -30,9 +32,9 @@ LOADER_LAYERS = {
 }
 PUBLIC_HEADERS = {"scenario"}
 
-# sim/ files that may include headers of models/ (fnmatch patterns on the file name).
-APP_LAYER = ["main.c", "cli.c", "cli.h", "cli_*.c", "cli_internal.h", "bench.c", "bench.h",
-             "validate*.c", "validate*.h"]
+# sim/ files that may include headers of models/ (fnmatch patterns on the path below sim/):
+# the commands of the application layer, sim/app/.
+APP_LAYER = ["app/*"]
 
 KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "case", "do", "else",
             "defined", "__attribute__", "format", "_Static_assert", "alignof", "offsetof"}
@@ -133,10 +135,10 @@ def cycles(graph):
 
 
 def check_loader(root, bad):
-    sim = os.path.join(root, "sim")
+    sim = os.path.join(root, "sim", "scenario")
     owner = {}  # function name -> stem of the sim/ file defining it (not static)
     parsed = {}
-    for path in sorted(glob.glob(os.path.join(sim, "*.c"))):
+    for path in sorted(glob.glob(os.path.join(root, "sim", "*", "*.c"))):
         stem = os.path.basename(path)[:-2]
         text = strip(open(path, encoding="utf-8").read())
         funcs = functions(text)
@@ -149,7 +151,8 @@ def check_loader(root, bad):
                      for p in glob.glob(os.path.join(sim, "scenario*.h")))
     for stem in loader + headers:
         if stem not in LOADER_LAYERS:
-            bad.append("layers: sim/%s.%s has no layer in tests/check_layers.py (LOADER_LAYERS)"
+            bad.append("layers: sim/scenario/%s.%s has no layer in tests/check_layers.py "
+                       "(LOADER_LAYERS)"
                        % (stem, "c" if stem in parsed else "h"))
     graph = {}
     for stem in loader:
@@ -176,27 +179,30 @@ def check_loader(root, bad):
                 inc_graph.setdefault(stem, set()).add(other)
                 lo, lh = LOADER_LAYERS.get(stem), LOADER_LAYERS.get(other)
                 if lo is not None and lh is not None and lh > lo:
-                    bad.append("layers: sim/%s%s (layer %d) includes %s (layer %d): upward"
+                    bad.append("layers: sim/scenario/%s%s (layer %d) includes %s (layer %d): upward"
                                % (stem, ext, lo, inc, lh))
     for comp in cycles({k: set(v) for k, v in graph.items()}):
-        steps = ["sim/%s.c -> sim/%s.c (%s)" % (a, b, ", ".join(sorted(graph[a][b])[:3]))
+        steps = ["sim/scenario/%s.c -> sim/scenario/%s.c (%s)"
+                 % (a, b, ", ".join(sorted(graph[a][b])[:3]))
                  for a in comp for b in comp if b in graph[a]]
         bad.append("layers: dependency cycle between %s: %s"
-                   % (", ".join("sim/%s.c" % c for c in comp), "; ".join(steps)))
+                   % (", ".join("sim/scenario/%s.c" % c for c in comp), "; ".join(steps)))
     for stem in loader:
         for other, names in sorted(graph[stem].items()):
             lo, lh = LOADER_LAYERS.get(stem), LOADER_LAYERS.get(other)
             if lo is not None and lh is not None and lh >= lo:
-                bad.append("layers: sim/%s.c (layer %d) calls %s of sim/%s.c (layer %d): upward"
+                bad.append("layers: sim/scenario/%s.c (layer %d) calls %s of "
+                           "sim/scenario/%s.c (layer %d): upward"
                            % (stem, lo, ", ".join(sorted(names)), other, lh))
 
 
 def check_models(root, bad):
     import fnmatch
     models = {os.path.basename(p) for p in glob.glob(os.path.join(root, "models", "*.h"))}
-    sim_headers = {os.path.basename(p) for p in glob.glob(os.path.join(root, "sim", "*.h"))}
-    for path in sorted(glob.glob(os.path.join(root, "sim", "*.[ch]"))):
-        name = os.path.basename(path)
+    sim_headers = {os.path.basename(p)
+                   for p in glob.glob(os.path.join(root, "sim", "*", "*.h"))}
+    for path in sorted(glob.glob(os.path.join(root, "sim", "*", "*.[ch]"))):
+        name = os.path.relpath(path, os.path.join(root, "sim"))
         if any(fnmatch.fnmatch(name, pat) for pat in APP_LAYER):
             continue
         for inc in includes(open(path, encoding="utf-8").read()):

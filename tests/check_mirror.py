@@ -1,4 +1,5 @@
-"""Tests mirror the tree: every source of sim/ and models/ has tests/<dir>/test_<name>.c,
+"""Tests mirror the tree: every source of sim/ and models/ has tests/<dir>/test_<name>.c
+(for sim/'s folders, sim/<folder>/<name>.c has tests/sim/test_<name>.c),
 or a line in tests/mirror_exceptions.txt naming the existing test that covers it. Also
 fails on stale exceptions (the source is gone, or has its own test now), so the list only
 shrinks. Run by ctest from the source directory: python3 tests/check_mirror.py."""
@@ -16,10 +17,10 @@ def main():
                 src, test = line.split()
                 exceptions[src] = test
     bad = []
-    sources = sorted(glob.glob("sim/*.c") + glob.glob("models/*.c"))
+    sources = sorted(glob.glob("sim/*/*.c") + glob.glob("models/*.c"))
     for src in sources:
         d, name = os.path.split(src)
-        own = "tests/%s/test_%s" % (d, name)
+        own = "tests/%s/test_%s" % (d.split("/")[0], name)
         if os.path.exists(own):
             if src in exceptions:
                 bad.append("%s has its own test now: drop it from the exceptions" % src)

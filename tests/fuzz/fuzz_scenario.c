@@ -1,10 +1,10 @@
-/* Fuzz target of the scenario loader (sim/scenario*.c, sim/yamlio.c) against the real
- * schema (models/modules.c): the bytes are loaded as a scenario file the way trustsim
- * run reads one, then overridden with fixed --set assignments, finalized, printed back
- * and loaded again (which must give the same text), and a few sweep grid points are
- * made. Everything is freed; a crash, a leak, a hang or a round trip that differs is a
- * finding. Built with libFuzzer by `make fuzz`, and replayed over tests/fuzz/corpus by
- * the ctest case fuzz/scenario_corpus (tests/fuzz/replay.c). */
+/* Fuzz target of the scenario loader (sim/scenario/scenario*.c, sim/scenario/yamlio.c) against the
+ * real schema (models/modules.c): the bytes are loaded as a scenario file the way trustsim run
+ * reads one, then overridden with fixed --set assignments, finalized, printed back and loaded again
+ * (which must give the same text), and a few sweep grid points are made. Everything is freed; a
+ * crash, a leak, a hang or a round trip that differs is a finding. Built with libFuzzer by `make
+ * fuzz`, and replayed over tests/fuzz/corpus by the ctest case fuzz/scenario_corpus
+ * (tests/fuzz/replay.c). */
 #include "modules.h"
 #include "scenario.h"
 

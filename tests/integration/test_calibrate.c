@@ -1,5 +1,5 @@
-/* Integration tests of `trustsim calibrate` and `trustsim run --posterior` (sim/calibrate.c,
- * sim/cli_calibrate.c, sim/posterior.c through the binary), at a size small enough for the
+/* Integration tests of `trustsim calibrate` and `trustsim run --posterior` (sim/app/calibrate.c,
+ * sim/app/cli_calibrate.c, sim/app/posterior.c through the binary), at a size small enough for the
  * sanitizer build: the layout of /calibration (read with the HDF5 C API) and its counts
  * derived from the targets file, the check's runs, the table; the same calibration on 1 and
  * 2 threads (h5diff); a sweep run over the posterior with one draw per replicate shared by

@@ -1,4 +1,4 @@
-/* Identifiability of `trustsim calibrate` (sim/calibrate.c through the binary): targets made
+/* Identifiability of `trustsim calibrate` (sim/app/calibrate.c through the binary): targets made
  * from runs at a known culture.safety (0.6) and population.candor.mean (0.7) are recovered —
  * each posterior concentrated (its 90 % interval narrower than a third of the prior range,
  * the keys' whole [0, 1]) around the truth (the true value within three posterior sds of

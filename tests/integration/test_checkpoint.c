@@ -1,8 +1,8 @@
-/* Saved states through the binary (sim/checkpoint*.c, sim/runner.c): a run continued from
- * its own checkpoint with the scenario unchanged is the uninterrupted run, bit for bit
- * (h5diff; eleven tactics, an incident, two seeds, days 0 and mid-run, 1 and 2 threads);
- * a branched sweep's arms share their rows up to the branch day and each replicate's
- * history is simulated once (the days simulated), on 1 and 2 threads, resumed, and over
+/* Saved states through the binary (sim/core/checkpoint.c, sim/h5/checkpoint_h5.c,
+ * sim/app/runner.c): a run continued from its own checkpoint with the scenario unchanged is the
+ * uninterrupted run, bit for bit (h5diff; eleven tactics, an incident, two seeds, days 0 and
+ * mid-run, 1 and 2 threads); a branched sweep's arms share their rows up to the branch day and each
+ * replicate's history is simulated once (the days simulated), on 1 and 2 threads, resumed, and over
  * MPI as in one process; bad input (a file without that run or day, another version,
  * domain list, module schema or organisation, a sweep key that acts before the branch,
  * missing --run/--day) exits 2 and writes nothing. */

@@ -1,4 +1,4 @@
-/* Integration tests of sim/cli.c: the trustsim binary run as a child process (exit
+/* Integration tests of sim/app/cli.c: the trustsim binary run as a child process (exit
  * codes, stdout, stderr, files left behind), plus ts_cli_load_scenario in-process. */
 #include <setjmp.h>
 #include <stdarg.h>

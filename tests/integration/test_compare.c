@@ -1,4 +1,4 @@
-/* Integration tests of `trustsim compare` (sim/compare.c through the binary): a small
+/* Integration tests of `trustsim compare` (sim/app/compare.c through the binary): a small
  * sweep of 2 grid points x 3 replicates is run, then compared: the table, the datasets
  * of /sweep/summary (read with the HDF5 C API), the CSV rows, and the exit codes of bad
  * input (baseline beyond the grid, unknown metric, missing file). */

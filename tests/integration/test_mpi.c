@@ -1,4 +1,4 @@
-/* Sweeps over MPI through the binary (sim/mpi_runner.c): `mpirun -n 3` writes the same
+/* Sweeps over MPI through the binary (sim/app/mpi_runner.c): `mpirun -n 3` writes the same
  * runs as one process on one thread (h5diff), and a job killed midway, then resumed
  * under MPI, equals the uninterrupted file. Skipped in a build without MPI or where
  * mpirun is missing. */

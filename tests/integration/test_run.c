@@ -1,4 +1,4 @@
-/* Integration tests of `trustsim run` (sim/runner.c through the binary): the same
+/* Integration tests of `trustsim run` (sim/app/runner.c through the binary): the same
  * results on 1 and 2 threads (h5diff), --force and --resume (a 2-replicate file
  * resumed to 4 equals a 4-replicate run in one go), SIGINT leaves a readable file,
  * `info` lists the runs, and bad input (an unsafe name among it) writes nothing. */

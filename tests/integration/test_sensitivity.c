@@ -1,5 +1,5 @@
-/* Integration tests of the mechanics of `trustsim sensitivity` (sim/cli_sensitivity.c,
- * sim/sensitivity_report.c through the binary), small enough for the sanitizer build: the
+/* Integration tests of the mechanics of `trustsim sensitivity` (sim/app/cli_sensitivity.c,
+ * sim/app/sensitivity_report.c through the binary), small enough for the sanitizer build: the
  * layout of /sensitivity (read with the HDF5 C API), the same result on 1 and 2 threads and
  * after --resume (h5diff), analysing a finished design again, and bad input refused with its
  * location and nothing written. What the analysis finds is checked by

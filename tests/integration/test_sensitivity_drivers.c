@@ -1,4 +1,4 @@
-/* The acceptance of `trustsim sensitivity` (sim/cli_sensitivity.c, sim/sensitivity_report.c
+/* The acceptance of `trustsim sensitivity` (sim/app/cli_sensitivity.c, sim/app/sensitivity_report.c
  * through the binary): on a small organisation, output.snapshot_every (which cannot change
  * any metric) is not distinguishable from the dummy while population.competence.mean drives
  * output_per_head_mean most, with Morris over three seeds and with Sobol'; the table and the

@@ -1,4 +1,4 @@
-/* Integration tests of `trustsim validate` (sim/validate*.c through the binary) on the
+/* Integration tests of `trustsim validate` (sim/app/validate*.c through the binary) on the
  * cheap patterns of tests/fixtures/validation/tiny.yaml, where T1 is built to pass and T2
  * to fail: exit codes and --pattern, the scorecard lines, --set changing a result, the
  * same runs on 1 and 2 threads (h5diff), never overwriting without --force, the old file

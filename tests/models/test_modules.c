@@ -1,5 +1,5 @@
 /* Tests of models/modules.c: the module table and the scenario schema it assembles
- * with sim/keys.c (well-formed keys, the keys of the contract, the cross-key validators
+ * with sim/scenario/keys.c (well-formed keys, the keys of the contract, the cross-key validators
  * of every module) and that docs/scenarios.md documents exactly that schema. */
 #include <setjmp.h>
 #include <stdarg.h>

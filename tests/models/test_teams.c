@@ -1,4 +1,4 @@
-/* Tests of the per-team table (sim/engine.c's manager and members, models/trust.c's
+/* Tests of the per-team table (sim/core/engine.c's manager and members, models/trust.c's
  * trust_within, models/work.c's output_per_head, failures, failures_owned and tech_debt,
  * models/repair.c's safety) and of the trust module's delegation tracking (the agent
  * columns days_to_delegation and manager_trust, the summary hire_delegation_days). Every

@@ -1,4 +1,4 @@
-/* Tests of sim/abc.c: the adaptive population Monte Carlo ABC run as an ask/tell loop over toy
+/* Tests of sim/app/abc.c: the adaptive population Monte Carlo ABC run as an ask/tell loop over toy
  * models whose posteriors are known (the mean of normal observations, with an uninformative
  * second parameter, with failed simulations truncating it, with an integer parameter), its
  * determinism whatever order the batch is simulated in, the budget, the tolerance that never

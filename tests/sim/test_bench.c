@@ -1,4 +1,4 @@
-/* Tests of sim/bench.c: the random-access probe and the sweep timer (their figures are
+/* Tests of sim/app/bench.c: the random-access probe and the sweep timer (their figures are
  * machine-dependent, so only their mechanics and sanity are asserted here; the engine
  * bench itself is covered by tests/integration/test_cli.c). */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Tests of sim/calibrate.c without running the model: the statistic of a target in a
+/* Tests of sim/app/calibrate.c without running the model: the statistic of a target in a
  * hand-made result (a summary scalar, a daily metric's mean over a window with NaN days
  * left out, its last value), the checks the targets parser cannot make (a window past the
  * last recorded day, a scenario with a sweep), and that the library's example targets file

@@ -1,4 +1,4 @@
-/* Tests of sim/checkpoint.c (and of the engine's save and restore through it): fields
+/* Tests of sim/core/checkpoint.c (and of the engine's save and restore through it): fields
  * saved and loaded by the same calls come back to the bit; a missing field, one of another
  * type or size, or one no one reads is refused by name; the failures are sticky; packing
  * round-trips and refuses a cut buffer; the world (tree, traits, columns, mental models)

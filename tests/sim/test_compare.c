@@ -1,4 +1,4 @@
-/* Tests of sim/compare.c: the statistics (mean, sd, t confidence interval, Welch's
+/* Tests of sim/app/compare.c: the statistics (mean, sd, t confidence interval, Welch's
  * t-test, Cohen's d) against values computed by hand (and checked with mpmath to 30
  * digits), and ts_compare on small results files written with sim/h5out.c. */
 #include <setjmp.h>

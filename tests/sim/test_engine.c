@@ -1,4 +1,4 @@
-/* Tests of sim/engine.c: the day loop, growth notification, metrics and snapshots, and
+/* Tests of sim/core/engine.c: the day loop, growth notification, metrics and snapshots, and
  * determinism (the same bits on 1 and 2 threads). A test module stands in for the
  * behaviour modules: it sends random evidence, keeps a per-agent score written only
  * by the receiver, hires people in the org phase and reports one metric. */

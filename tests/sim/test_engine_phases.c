@@ -1,4 +1,4 @@
-/* Tests of sim/engine_phases.c: every phase runs its hooks in table order, and a hook's
+/* Tests of sim/core/engine_phases.c: every phase runs its hooks in table order, and a hook's
  * failure stops the day with its status and a message naming the module and the phase
  * (the lowest failing block's, whatever the thread count). A probe module records what
  * ran and fails where it is told to. */

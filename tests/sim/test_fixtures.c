@@ -1,4 +1,4 @@
-/* Tests of sim/scenario.c against the real schema (models/modules.h): every bad
+/* Tests of sim/scenario/scenario.c against the real schema (models/modules.h): every bad
  * scenario tests/fixtures/bad/NAME.yaml that has a NAME.err must be refused as a bad
  * scenario with exactly the one-line message in NAME.err. Files without a .err (the
  * partner of an extends cycle, NAME.yaml.part) are only loaded through another file. */

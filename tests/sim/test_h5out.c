@@ -1,4 +1,4 @@
-/* Tests of sim/h5out.c: the HDF5 results file (create, write runs, resume, info), read
+/* Tests of sim/h5/h5out.c: the HDF5 results file (create, write runs, resume, info), read
  * back with the HDF5 C API and compared exactly. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1074,7 +1074,8 @@ static void test_info_errors(void **state) {
     assert_non_null(strstr(err.msg, "not a trustsim results file"));
 }
 
-/* ---- With a real scenario (needs the loader of sim/scenario.c) ------------------------ */
+/* ---- With a real scenario (needs the loader of sim/scenario/scenario.c) ------------------------
+ */
 
 static const ts_param test_params[] = {
     {.key = "x",

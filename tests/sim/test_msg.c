@@ -1,4 +1,4 @@
-/* Tests of sim/msg.c: message buffers and delivery by receiver. */
+/* Tests of sim/core/msg.c: message buffers and delivery by receiver. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

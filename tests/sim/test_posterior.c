@@ -1,4 +1,4 @@
-/* Tests of sim/posterior.c: weighted draws (their frequencies, their determinism), reading a
+/* Tests of sim/app/posterior.c: weighted draws (their frequencies, their determinism), reading a
  * posterior from a file written here with the HDF5 C API as `trustsim calibrate` lays it out
  * (docs/output.md), every refusal of a file that is not one, and setting a particle on a
  * scenario. */

@@ -1,4 +1,4 @@
-/* Tests for sim/relstore.c: the mental-model store (blocks, find, eviction, forgetting). */
+/* Tests for sim/core/relstore.c: the mental-model store (blocks, find, eviction, forgetting). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

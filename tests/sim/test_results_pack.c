@@ -1,4 +1,4 @@
-/* Tests of sim/results_pack.c: a run's results packed and unpacked are the same to the
+/* Tests of sim/h5/results_pack.c: a run's results packed and unpacked are the same to the
  * bit, field by field; a damaged or cut-short buffer is refused, never read past. */
 #include <setjmp.h>
 #include <stdarg.h>

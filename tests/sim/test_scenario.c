@@ -1,7 +1,7 @@
-/* Tests of sim/scenario.c (and its YAML helpers, sim/yamlio.c): loading, type and range
- * checks with exact positions, extends, --set, tactics on/off, events, the sweep grid and
- * its named variants, the resolved YAML output and hostile input, against a small schema
- * defined here. */
+/* Tests of sim/scenario/scenario.c (and its YAML helpers, sim/scenario/yamlio.c): loading, type and
+ * range checks with exact positions, extends, --set, tactics on/off, events, the sweep grid and its
+ * named variants, the resolved YAML output and hostile input, against a small schema defined here.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Tests of sim/sensitivity_report.c on results files written here, whose runs carry a
+/* Tests of sim/app/sensitivity_report.c on results files written here, whose runs carry a
  * summary scalar that is a known function of the design point: a linear output gives Morris
  * effects of exactly c (high - low) with sd 0 for the factor that moves it and 0 for the
  * others and the dummy; replicates are averaged; a metric without a value at a design point

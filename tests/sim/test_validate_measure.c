@@ -1,4 +1,4 @@
-/* Tests of sim/validate_measure.c: every kind of measure read from YAML and evaluated on a
+/* Tests of sim/app/validate_measure.c: every kind of measure read from YAML and evaluated on a
  * result built by hand (windows counted from either end, NaN days skipped, ratios, changes,
  * Pearson and Spearman correlations with ties, row filters, column statistics) against
  * values computed by hand; the errors for names and windows the runs do not have; and the

@@ -1,4 +1,4 @@
-/* Tests of sim/validate_patterns.c: every bad patterns file tests/fixtures/validation/bad/
+/* Tests of sim/app/validate_patterns.c: every bad patterns file tests/fixtures/validation/bad/
  * NAME.yaml is refused with exactly the one-line message of NAME.err (FILE:LINE:COL and
  * key path, also for errors the scenario loader finds in a pattern's scenario, arms and
  * quick overrides); good files load into patterns whose scenario has the arms as variants

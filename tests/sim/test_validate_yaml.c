@@ -1,4 +1,4 @@
-/* Tests of sim/validate_yaml.c: typed values of the patterns file with their messages
+/* Tests of sim/app/validate_yaml.c: typed values of the patterns file with their messages
  * (FILE:LINE:COL: key.path), a subtree written back as YAML that reads back as the same
  * tree (plain and quoted scalars, escapes, empty and nested collections), one mapping
  * isolated from its file with every position kept (flow and block style, multi-byte

@@ -1,4 +1,4 @@
-/* Tests of sim/world.c: the agents' arrays and the org tree. */
+/* Tests of sim/core/world.c: the agents' arrays and the org tree. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
