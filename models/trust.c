@@ -143,35 +143,43 @@ void ts_trust_params_load(const ts_scenario *sc, ts_trust_params *tp) {
     tp->review = (float)ts_scenario_real(sc, "trust.review_threshold");
 }
 
-void ts_trust_competence(const ts_trust_params *tp, const ts_belief *b, uint32_t d, float *mu,
-                         float *sigma) {
-    double a = (double)tp->prior_a + b->alpha_e[d];
-    double bb = (double)tp->prior_b + b->beta_e[d];
+/* The formula, once: every score, one at a time or a block at a time, goes through these
+ * three (inlined, so the block's loops over models still vectorise). */
+static inline float competence_of(double prior_a, double prior_b, float alpha_e, float beta_e,
+                                  float *sigma) {
+    double a = prior_a + alpha_e;
+    double bb = prior_b + beta_e;
     double m = a / (a + bb);
-    *mu = (float)m;
     *sigma = (float)sqrt(m * (1.0 - m) / (a + bb + 1.0));
+    return (float)m;
 }
 
-float ts_trust_integrity(const ts_trust_params *tp, const ts_belief *b) {
-    double a = (double)tp->integ_a + b->integ_a_e;
-    double bb = (double)tp->integ_b + b->integ_b_e + b->scar;
+static inline float integrity_of(double integ_a, double integ_b, float a_e, float b_e, float scar) {
+    double a = integ_a + a_e;
+    double bb = integ_b + b_e + scar;
     return (float)(a / (a + bb));
 }
 
-static float clamp01(double x) {
-    return (float)(x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x);
+/* T = clamp(nu * (mu - z * sigma) + 0.1 * goodwill, 0, 1). */
+static inline float score_of(double z, float nu, float mu, float sigma, float goodwill) {
+    double x = (double)nu * ((double)mu - z * sigma) + 0.1 * goodwill;
+    double lo = x < 0.0 ? 0.0 : x;
+    return (float)(lo > 1.0 ? 1.0 : lo);
 }
 
-/* The score from its parts: the one formula behind every score. */
-static float score_of(const ts_trust_params *tp, const ts_belief *b, double nu, float mu,
-                      float sigma) {
-    return clamp01(nu * ((double)mu - (double)tp->z * sigma) + 0.1 * b->goodwill);
+void ts_trust_competence(const ts_trust_params *tp, const ts_belief *b, uint32_t d, float *mu,
+                         float *sigma) {
+    *mu = competence_of(tp->prior_a, tp->prior_b, b->alpha_e[d], b->beta_e[d], sigma);
+}
+
+float ts_trust_integrity(const ts_trust_params *tp, const ts_belief *b) {
+    return integrity_of(tp->integ_a, tp->integ_b, b->integ_a_e, b->integ_b_e, b->scar);
 }
 
 float ts_trust_score(const ts_trust_params *tp, const ts_belief *b, uint32_t d) {
     float mu, sigma;
     ts_trust_competence(tp, b, d, &mu, &sigma);
-    return score_of(tp, b, ts_trust_integrity(tp, b), mu, sigma);
+    return score_of(tp->z, ts_trust_integrity(tp, b), mu, sigma, b->goodwill);
 }
 
 void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_domains,
@@ -180,7 +188,7 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
     for (uint32_t d = 0; d < n_domains; d++) {
         float m, sd;
         ts_trust_competence(tp, b, d, &m, &sd);
-        score[d] = score_of(tp, b, nu, m, sd);
+        score[d] = score_of(tp->z, nu, m, sd, b->goodwill);
         if (mu) {
             mu[d] = m;
         }
@@ -196,29 +204,20 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
 void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
                            double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
                            float *restrict nu) {
-    /* Every lane is computed (a fixed trip count, no tail, no branch): the operations of
-     * ts_trust_integrity, ts_trust_competence and score_of, in their order. */
+    /* Every lane is computed (a fixed trip count, no tail, no branch). */
     const double integ_a = tp->integ_a, integ_b = tp->integ_b;
     const double prior_a = tp->prior_a, prior_b = tp->prior_b, z = tp->z;
     for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
-        double a = integ_a + b->integ_a_e[k];
-        double bb = integ_b + b->integ_b_e[k] + b->scar[k];
-        nu[k] = (float)(a / (a + bb));
+        nu[k] = integrity_of(integ_a, integ_b, b->integ_a_e[k], b->integ_b_e[k], b->scar[k]);
         t[k] = 0.0;
     }
     for (uint32_t d = 0; d < n_domains; d++) {
         const float *alpha = b->alpha_e[d], *beta = b->beta_e[d];
         float *mud = mu[d];
         for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
-            double a = prior_a + alpha[k];
-            double bb = prior_b + beta[k];
-            double m = a / (a + bb);
-            float muf = (float)m;
-            float sigma = (float)sqrt(m * (1.0 - m) / (a + bb + 1.0));
-            double x = (double)nu[k] * ((double)muf - z * sigma) + 0.1 * b->goodwill[k];
-            double lo = x < 0.0 ? 0.0 : x;
-            mud[k] = muf;
-            t[k] += (float)(lo > 1.0 ? 1.0 : lo);
+            float sigma;
+            mud[k] = competence_of(prior_a, prior_b, alpha[k], beta[k], &sigma);
+            t[k] += score_of(z, nu[k], mud[k], sigma, b->goodwill[k]);
         }
     }
 }
