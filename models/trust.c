@@ -1,6 +1,7 @@
 #include "trust_internal.h"
 
 #include "evidence.h"
+#include "simd.h"
 #include "stats.h"
 #include "work.h"
 
@@ -201,6 +202,7 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
     }
 }
 
+TS_VECTOR_CLONES
 void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
                            double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
                            float *restrict nu) {

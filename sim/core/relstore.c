@@ -1,4 +1,5 @@
 #include "relstore.h"
+#include "simd.h"
 
 #include <limits.h>
 #include <math.h>
@@ -372,6 +373,7 @@ static void decay_row(float *restrict dst, const float *restrict src, const doub
     }
 }
 
+TS_VECTOR_CLONES
 uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
                                 ts_belief_block *out) {
     enum { B = TS_BELIEF_BLOCK };
