@@ -8,7 +8,9 @@ directory: python3 tests/check_layers.py [ROOT]).
    folders, against the names called in the loader's files. The public header
    sim/scenario/scenario.h declares functions of several layers, so its functions are
    checked where they are defined.
-2. Only the application layer of sim/ (APP_LAYER: sim/app/, the commands, which pick the
+2. The folders of sim/ are layers (FOLDER_LAYERS): a file includes headers of its own
+   folder or of the folders below it, never above.
+3. Only the application layer of sim/ (APP_LAYER: sim/app/, the commands, which pick the
    real module table) includes headers of models/; the engine (sim/core/), the loader
    (sim/scenario/) and the files (sim/h5/) know nothing of the modules (ARCHITECTURE.md:
    sim/ knows nothing of 1:1s or incidents).
@@ -31,6 +33,14 @@ LOADER_LAYERS = {
     "scenario_yaml": 6,  # the resolved scenario written back as YAML
 }
 PUBLIC_HEADERS = {"scenario"}
+
+# The folders of sim/, bottom first: a file includes headers of its own folder or of lower
+# ones only. The numerical building blocks (random streams, statistics, sensitivity maths)
+# know nothing of the simulator, the loader nothing of the engine, the engine nothing of
+# files, the files nothing of the commands. BASE: headers every layer may include (errors
+# and statuses).
+FOLDER_LAYERS = {"maths": 0, "scenario": 1, "core": 2, "h5": 3, "app": 4}
+BASE = {"status.h"}
 
 # sim/ files that may include headers of models/ (fnmatch patterns on the path below sim/):
 # the commands of the application layer, sim/app/.
@@ -212,11 +222,35 @@ def check_models(root, bad):
                            "layer may (%s)" % (name, inc, " ".join(APP_LAYER)))
 
 
+def check_folders(root, bad):
+    """Each file of sim/ includes headers of its own folder or of folders below it
+    (FOLDER_LAYERS), besides the BASE headers every layer uses."""
+    owner = {}
+    for path in glob.glob(os.path.join(root, "sim", "*", "*.h")):
+        owner[os.path.basename(path)] = os.path.basename(os.path.dirname(path))
+    for path in sorted(glob.glob(os.path.join(root, "sim", "*", "*.[ch]"))):
+        folder = os.path.basename(os.path.dirname(path))
+        name = os.path.relpath(path, os.path.join(root, "sim"))
+        if folder not in FOLDER_LAYERS:
+            bad.append("layers: sim/%s is in a folder without a layer (expected one of %s)"
+                       % (name, ", ".join(sorted(FOLDER_LAYERS, key=FOLDER_LAYERS.get))))
+            continue
+        for inc in includes(open(path, encoding="utf-8").read()):
+            base = os.path.basename(inc)
+            other = owner.get(base)
+            if other is None or base in BASE or other not in FOLDER_LAYERS:
+                continue
+            if FOLDER_LAYERS[other] > FOLDER_LAYERS[folder]:
+                bad.append("layers: sim/%s (layer %s) includes %s of sim/%s/, a layer above it"
+                           % (name, folder, base, other))
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
     bad = []
     check_loader(root, bad)
     check_models(root, bad)
+    check_folders(root, bad)
     for line in bad:
         print(line)
     return 1 if bad else 0

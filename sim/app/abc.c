@@ -1,6 +1,6 @@
 /* Adaptive population Monte Carlo ABC (abc.h): the kept particles, their kernel, the batch of
  * proposals and the history of one calibration run. GSL supplies the multivariate normal draws
- * and the triangular solves; sim/core/rng.h the random streams. The Cholesky factor is computed
+ * and the triangular solves; sim/maths/rng.h the random streams. The Cholesky factor is computed
  * here rather than by gsl_linalg_cholesky_decomp1, whose failure on a matrix that is not positive
  * definite goes through GSL's error handler (by default an abort), which library code must not
  * risk; the ridge makes that failure all but impossible, and here it is a status. */

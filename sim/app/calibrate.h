@@ -1,6 +1,6 @@
 /* `trustsim calibrate`: which values of a scenario's parameters reproduce an organisation's
  * own figures? Approximate Bayesian computation (sim/app/abc.h) over the parameters and targets
- * of a targets file (sim/scenario/targets.h): every proposed point is a run of the scenario, its
+ * of a targets file (sim/app/targets.h): every proposed point is a run of the scenario, its
  * statistics are compared with the targets, and the kept particles are the posterior. Then
  * a posterior predictive check: runs at posterior draws, written to the results file as its
  * runs, with their statistics set against the targets. The posterior, the history of every
@@ -30,7 +30,7 @@ typedef struct ts_calibrate_options {
     size_t n_modules;
 } ts_calibrate_options;
 
-/* The model as the targets parser sees it (sim/scenario/targets.h): metric names from the engine
+/* The model as the targets parser sees it (sim/app/targets.h): metric names from the engine
  * and the modules that are on in sc, keys from sc's schema. ctx must outlive the parse. */
 typedef struct ts_calibrate_model {
     const ts_schema *schema; /* sc's schema */

@@ -1,5 +1,5 @@
 /* `trustsim compare` (compare.h): ts_compare, which reads the summary scalars of a results
- * file's complete runs, prints a table per metric (statistics from sim/core/stats.c), writes
+ * file's complete runs, prints a table per metric (statistics from sim/maths/stats.c), writes
  * /sweep/summary and optionally a CSV file. */
 #include "compare.h"
 

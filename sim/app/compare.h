@@ -1,6 +1,6 @@
 /* `trustsim compare`: statistics over the replicates of each grid point of a sweep
  * (mean, sd, 95 % t confidence interval, Welch's t-test and Cohen's d against a
- * baseline point, from sim/core/stats.h). ts_compare reads the summary scalars of the
+ * baseline point, from sim/maths/stats.h). ts_compare reads the summary scalars of the
  * complete runs of a results file, prints the table, writes it to /sweep/summary
  * (replacing it) and optionally to CSV. HDF5 is used by one thread at a time. */
 #ifndef TS_COMPARE_H

@@ -2,7 +2,7 @@
 
 #include "posterior.h"
 
-#include "checkpoint.h"
+#include "checkpoint_h5.h"
 
 #include "engine.h"
 #include "h5out.h"

@@ -1,5 +1,5 @@
 /* `trustsim sensitivity`'s report (sensitivity_report.h): the design points' outputs from
- * the results file, the estimators of sim/core/sensitivity.c, the table, /sensitivity and CSV. */
+ * the results file, the estimators of sim/maths/sensitivity.c, the table, /sensitivity and CSV. */
 #include "sensitivity_report.h"
 
 #include "h5file_internal.h"

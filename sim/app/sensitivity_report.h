@@ -1,6 +1,6 @@
 /* The report of `trustsim sensitivity`: reads the summary scalars of a sensitivity design's
  * runs from its results file, estimates the effects of the factors on each metric with
- * sim/core/sensitivity.h (Morris or Sobol'), compares each factor with the dummy, prints a table,
+ * sim/maths/sensitivity.h (Morris or Sobol'), compares each factor with the dummy, prints a table,
  * writes /sensitivity in the file (replacing it only once whole) and optionally a CSV file.
  * HDF5 is used by one thread at a time. */
 #ifndef TS_SENSITIVITY_REPORT_H

@@ -7,7 +7,7 @@
  * used slots only), each module's state through its state_io hook, the metric rows
  * recorded so far, and what it was made by (format, version, modules, domains, seed, and
  * the keys that act only when the organisation is created). Random streams are
- * counter-based (sim/core/rng.h: keyed by seed, day, agent, module): no generator state is
+ * counter-based (sim/maths/rng.h: keyed by seed, day, agent, module): no generator state is
  * saved.
  *
  * Modules save and load through one symmetric function (ts_module.state_io): the same
@@ -18,7 +18,6 @@
 #ifndef TS_CHECKPOINT_H
 #define TS_CHECKPOINT_H
 
-#include "h5out.h"
 #include "results.h"
 #include "status.h"
 #include "world.h"
@@ -144,20 +143,5 @@ ts_status ts_ckpt_check_used(const ts_ckpt *ck, const char *prefix, const char *
 /* Appends deep copies of the snapshots of `from` with day <= max_day to `to`. */
 ts_status ts_ckpt_copy_snapshots(const ts_result *from, int32_t max_day, ts_result *to,
                                  ts_error *err);
-
-/* ---- In the results file (sim/h5/checkpoint_h5.c) ----------------------------------------- */
-
-/* ts_h5_write_run, the run's checkpoints cks[0..n) added to its group as
- * checkpoints/dNNNNNN (docs/output.md) before its status. */
-ts_status ts_ckpt_write_run(ts_h5file *f, const ts_result *r, ts_ckpt *const *cks, size_t n,
-                            ts_error *err);
-
-/* Reads the checkpoint of day `day` of run `run` of the results file at path into *out, and
- * the run's snapshots of days up to `day` into past (initialised by the caller; its
- * strings belong to *out; NULL: not read). TS_ERR_PARAM, saying what the file has, when the file is
- * not a results file, has no complete run `run` or no checkpoint of that day; *out is NULL on
- * failure. */
-ts_status ts_ckpt_read(const char *path, uint64_t run, int32_t day, ts_ckpt **out, ts_result *past,
-                       ts_error *err);
 
 #endif

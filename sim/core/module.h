@@ -90,7 +90,7 @@ typedef struct ts_module {
      * engine made it empty, for w->day). Serial. */
     ts_status (*snapshot)(const void *state, const ts_world *w, ts_snapshot *snap, ts_error *err);
 
-    /* For the memory estimate (sim/core/memory.h), before any run: the most agents a run of
+    /* For the memory estimate (sim/app/memory.h), before any run: the most agents a run of
      * `sc` (a scenario without sweep) can come to hold, leavers included (their ids are
      * not reused), and in *keys the key paths that drive it, for messages. NULL, or 0,
      * when the module does not add agents; the estimate takes the largest answer of the

@@ -2,7 +2,7 @@
  * as /runs/rNNNNNN/checkpoints/dNNNNNN, written with the run, and read back for
  * `trustsim run --from`. A field "world/manager" is the dataset world/manager of the
  * checkpoint's group; a scalar is an attribute of its group. */
-#include "checkpoint.h"
+#include "checkpoint_h5.h"
 
 #include "h5out_internal.h"
 #include "h5util_internal.h"

@@ -1,7 +1,7 @@
 /* The HDF5 results file writer (layout in docs/output.md): ts_h5_create with the root
  * attributes and the sweep grid (ts_h5_create_validation for validation files),
  * ts_h5_write_run, ts_h5_open_resume and ts_h5_close; the writing helpers that
- * sim/validate_h5.c uses too (h5out_internal.h). `trustsim info` is in sim/h5info.c;
+ * sim/app/validate_h5.c uses too (h5out_internal.h). `trustsim info` is in sim/app/h5info.c;
  * shared helpers in sim/h5util.c. */
 #include "h5out.h"
 #include "h5file_internal.h"

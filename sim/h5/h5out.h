@@ -99,7 +99,7 @@ int ts_h5_resumable(const char *path);
  * adds to the file (its values uncompressed, plus each object's overhead). */
 uint64_t ts_h5_run_bytes(const ts_result *r);
 
-/* `trustsim info` (defined in sim/h5info.c): prints the root attributes (the scenario's
+/* `trustsim info` (defined in sim/app/h5info.c): prints the root attributes (the scenario's
  * YAML as a line count), the sweep grid, one line per run (index, grid point, replicate,
  * seed, wall seconds, threads, status, swept values) and the datasets of the first
  * complete run with shape, type and units, in aligned columns. For a validation file, the

@@ -1,5 +1,5 @@
 /* Private writing helpers of the HDF5 results file (sim/h5out.c), shared with the writer
- * of a validation file's /validation group (sim/validate_h5.c); not part of the API. Like
+ * of a validation file's /validation group (sim/app/validate_h5.c); not part of the API. Like
  * all of HDF5 they are used by one thread at a time, with HDF5's error printing silenced
  * (ts_h5_quiet_begin); failures come back as ts_error naming the file and the object. */
 #ifndef TS_H5OUT_INTERNAL_H

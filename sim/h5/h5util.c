@@ -1,5 +1,5 @@
 /* Helpers shared by the HDF5 results writer (sim/h5/h5out.c), `trustsim info`
- * (sim/h5/h5info.c) and `trustsim compare` (sim/app/compare.c): HDF5 error reporting, handle
+ * (sim/app/h5info.c) and `trustsim compare` (sim/app/compare.c): HDF5 error reporting, handle
  * closing, the string type, numbers in text, reading attributes, run groups, link lists
  * and the sweep grid, and aligned text tables (see h5util_internal.h). */
 #include "h5util_internal.h"

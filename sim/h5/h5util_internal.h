@@ -1,5 +1,5 @@
 /* Private helpers of the HDF5 results file, shared by the writer (sim/h5/h5out.c),
- * `trustsim info` (sim/h5/h5info.c) and `trustsim compare` (sim/app/compare.c); not part of the
+ * `trustsim info` (sim/app/h5info.c) and `trustsim compare` (sim/app/compare.c); not part of the
  * API. They are called with HDF5's
  * error printing silenced (ts_h5_quiet_begin) and, like HDF5, by one thread at a time. */
 #ifndef TS_H5UTIL_INTERNAL_H

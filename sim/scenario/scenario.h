@@ -200,7 +200,7 @@ int ts_scenario_points_share_seeds(const ts_scenario *sc);
 /* ---- Sensitivity design -------------------------------------------------------------- */
 
 /* A finalized scenario whose `sensitivity` section is on and names factors is a design: its
- * grid points are the design points of sensitivity.method (sim/core/sensitivity.h) over the
+ * grid points are the design points of sensitivity.method (sim/maths/sensitivity.h) over the
  * factors and a dummy factor that sets nothing. Its sweep keys are the factors' key paths
  * in the order written, then "sensitivity.dummy"; point g takes value g of every key (the
  * keys are not crossed). A sensitivity design and a sweep cannot be combined. */

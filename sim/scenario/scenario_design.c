@@ -1,6 +1,6 @@
 /* The sensitivity design of a scenario, a layer above the getters and below the parser
  * (sim/scenario/scenario_values.h lists the layers): reading `sensitivity.factors`, turning the
- * scenario into its design when it is finalized (sim/core/sensitivity.h draws the points),
+ * scenario into its design when it is finalized (sim/maths/sensitivity.h draws the points),
  * writing the factors back as YAML, and the getters of the design. */
 #include "scenario_design.h"
 #include "sensitivity.h"

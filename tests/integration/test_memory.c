@@ -1,4 +1,4 @@
-/* Integration tests of the memory check (sim/core/memory.c through sim/app/cli.c): `trustsim run`
+/* Integration tests of the memory check (sim/app/memory.c through sim/app/cli.c): `trustsim run`
  * and `check` refuse a scenario whose estimate exceeds the memory available (capped here
  * with TRUSTSIM_MEMORY_LIMIT, or RLIMIT_AS in the child) with exit 2 and nothing written,
  * --force-memory goes ahead, the estimate `check` prints grows with trust.capacity and

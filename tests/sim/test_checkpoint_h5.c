@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "checkpoint.h"
+#include "checkpoint_h5.h"
 #include "h5out.h"
 
 #define PATH TS_TEST_TMPDIR "/checkpoint_h5.h5"

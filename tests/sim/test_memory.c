@@ -1,4 +1,4 @@
-/* Tests for sim/core/memory.c: the estimate of a scenario's peak memory (linear in
+/* Tests for sim/app/memory.c: the estimate of a scenario's peak memory (linear in
  * trust.capacity and in the agents, the modules' peak_agents hook with hiring's answer,
  * the largest grid point of a sweep, the runs in flight at once), the memory available
  * (MemAvailable, cgroup v2 and v1 limits read from a fake /proc and /sys, the

@@ -1,4 +1,4 @@
-/* Tests of sim/h5/results.c: the in-memory run result (growable arrays, lookups, free). */
+/* Tests of sim/core/results.c: the in-memory run result (growable arrays, lookups, free). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -116,7 +116,7 @@ static void test_morris_design(void **state) {
     ts_scenario_free(sc);
 }
 
-/* A Saltelli design: N (k + 2) points, the grouping A, B, A_B^(i) of sim/core/sensitivity.h: row
+/* A Saltelli design: N (k + 2) points, the grouping A, B, A_B^(i) of sim/maths/sensitivity.h: row
  * A_B^(i) takes column i from B and the others from A. */
 static void test_sobol_design(void **state) {
     (void)state;

@@ -1,4 +1,4 @@
-/* Tests of sim/core/sensitivity.c: the Morris design's structure and determinism, elementary
+/* Tests of sim/maths/sensitivity.c: the Morris design's structure and determinism, elementary
  * effects of functions whose effects are known by hand (linear, quadratic, an interaction, a
  * factor without effect), the Saltelli design against GSL's Sobol' sequence, Sobol' indices of
  * the Ishigami function against their analytic values (with a dummy factor), the shrinking of

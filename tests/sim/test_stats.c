@@ -1,4 +1,4 @@
-/* Tests of sim/core/stats.c: the description of a sample (mean, sd, 95 % t interval), Welch's
+/* Tests of sim/maths/stats.c: the description of a sample (mean, sd, 95 % t interval), Welch's
  * t-test, Cohen's d, Pearson's and Spearman's correlations (ties share their mean rank)
  * and the median, against values computed by hand (t quantiles from tables, the rest with
  * numpy). sim/app/compare.c's output through these functions is tested in test_compare.c. */

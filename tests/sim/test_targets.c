@@ -1,4 +1,4 @@
-/* Tests of sim/scenario/targets.c: a targets file read in full (targets, windows, scales,
+/* Tests of sim/app/targets.c: a targets file read in full (targets, windows, scales,
  * parameters, settings, defaults, positions kept for later messages, the ABC configuration it
  * gives), files read from disk, and every bad input refused with FILE:LINE:COL, the path, and what
  * was expected, against a small model given through the callbacks. */

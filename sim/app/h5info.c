@@ -1,6 +1,6 @@
 /* `trustsim info` (ts_h5_info, declared in h5out.h): a results file's root attributes,
  * sweep grid, runs and the datasets of its first complete run as aligned text tables;
- * for a validation file, the runs' patterns and arms and the scorecard (sim/validate_h5.c).
+ * for a validation file, the runs' patterns and arms and the scorecard (sim/app/validate_h5.c).
  * It only reads, without file locking, so a running sweep can be looked at. */
 #include "h5out.h"
 #include "h5util_internal.h"

@@ -1,6 +1,7 @@
 /* Morris elementary effects and Sobol' indices with Saltelli's sampling (sensitivity.h).
  * GSL supplies the Sobol' sequence, the shuffle, the sorting and the sample statistics;
- * sim/core/rng.h the random streams; sim/core/stats.h the mean and sd of the elementary effects. */
+ * sim/maths/rng.h the random streams; sim/maths/stats.h the mean and sd of the elementary
+ * effects. */
 #include "sensitivity.h"
 
 #include "rng.h"

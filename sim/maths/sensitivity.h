@@ -13,8 +13,8 @@
 
 /* Matrices are row-major arrays of doubles: row j of an n x k matrix m is m[j k .. j k + k-1].
  *
- * Randomness. The Morris design and both bootstraps draw from sim/core/rng.h's Philox streams keyed
- * by the caller's 64-bit seed, one stream per trajectory or per bootstrap resample:
+ * Randomness. The Morris design and both bootstraps draw from sim/maths/rng.h's Philox
+ * streams keyed by the caller's 64-bit seed, one stream per trajectory or per resample:
  *   Morris trajectory t:     ts_rng_init(&r, seed, t, 0, TS_SENS_STREAM_MORRIS)
  *   Morris resample b:       ts_rng_init(&r, seed, b, 0, TS_SENS_STREAM_MORRIS_BOOT)
  *   Sobol' resample b:       ts_rng_init(&r, seed, b, 0, TS_SENS_STREAM_SOBOL_BOOT)
@@ -75,7 +75,7 @@ typedef struct ts_sens_morris_factor {
  * Because x is the unit-cube value, an effect is in output units per whole range of the factor
  * (a model f = c x_scaled over [low, high] has EE = c (high - low)), so factors with different
  * units compare directly. Fills out[0..k-1]: mu and sigma over the r trajectories
- * (sim/core/stats.h's ts_stats_describe; sigma is NaN when r = 1), mu_star (gsl_stats_mean, as in
+ * (sim/maths/stats.h's ts_stats_describe; sigma is NaN when r = 1), mu_star (gsl_stats_mean, as in
  * the bootstrap, so that effects of one constant size give an interval equal to mu_star) and the
  * bootstrap interval of mu_star from n_boot resamples of the r trajectories, drawn with
  * replacement.
