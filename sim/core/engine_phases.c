@@ -159,68 +159,80 @@ ts_status engine_phase_org(ts_engine *e, ts_error *err) {
     return TS_OK;
 }
 
+/* What a block of a phase needs: the engine's day, read-only but for the block's own
+ * outputs (its messages and histogram, its accumulator row) and the failure record. */
+typedef struct phase_ctx {
+    ts_engine *e;
+    const ts_world *w;
+    size_t n_buckets;
+    phase_failure *pf;
+} phase_ctx;
+
+/* Act for the agents of block b, emitting into thread t's arena. Returns 1 when a
+ * message could not be stored (out of memory). */
+static int act_block(const phase_ctx *c, size_t b, int t) {
+    ts_engine *e = c->e;
+    const ts_world *w = c->w;
+    ts_msgbuf *buf = &e->arena[t];
+    uint32_t *h = e->hist + b * c->n_buckets;
+    memset(h, 0, c->n_buckets * sizeof *h);
+    size_t begin = buf->n;
+    int failed = 0;
+    uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
+        if (!w->active[a]) {
+            continue;
+        }
+        for (size_t m = 0; m < e->n_mods; m++) {
+            const ts_module *mod = e->mods[m];
+            if (!mod->act) {
+                continue;
+            }
+            ts_emit em = {.buf = buf,
+                          .hist = h,
+                          .bucket_shift = TS_BLOCK_SHIFT,
+                          .from = a,
+                          .module = (uint8_t)m,
+                          .stream = e->stream[m],
+                          .day = w->day,
+                          .seed = e->opt.seed};
+            void *row = mod->act_row ? mod->act_row(e->state[m], a) : NULL;
+            ts_status st = mod->act(e->state[m], w, a, row, &em);
+            if (st != TS_OK) {
+                phase_fail(c->pf, st, b, m);
+            }
+            failed |= em.failed;
+        }
+    }
+    e->block_begin[b] = begin;
+    e->block_thread[b] = t;
+    e->blocks[b].n = buf->n - begin;
+    e->blocks[b].hist = h;
+    return failed;
+}
+
 ts_status engine_phase_act(ts_engine *e, ts_error *err) {
-    const ts_world *w = &e->w;
-    size_t nb = engine_n_blocks(w->n);
-    size_t n_buckets = ((size_t)w->n >> TS_BLOCK_SHIFT) + 1;
+    size_t nb = engine_n_blocks(e->w.n);
     int failed = 0;
     phase_failure fail = {TS_OK, 0, 0};
-    phase_failure *pf = &fail;
     for (int t = 0; t < e->n_arena; t++) {
         e->arena[t].n = 0;
     }
-    const ts_module **mods = (const ts_module **)e->mods;
-    const uint32_t *stream = e->stream;
-    void **state = e->state;
-    size_t n_mods = e->n_mods;
-    ts_msgbuf *arena = e->arena;
-    size_t *block_begin = e->block_begin;
-    int *block_thread = e->block_thread;
-    ts_block_msgs *blocks = e->blocks;
-    uint32_t *hist = e->hist;
-    uint64_t seed = e->opt.seed;
-
-#pragma omp parallel num_threads(phase_threads(e, nb)) default(none)                               \
-    shared(w, nb, n_buckets, mods, stream, state, n_mods, arena, block_begin, block_thread,        \
-           blocks, hist, seed, pf) reduction(|                                                     \
-                                             : failed)
-    {
-        int t = omp_get_thread_num();
-        ts_msgbuf *buf = &arena[t];
-#pragma omp for schedule(dynamic, 1)
+    const phase_ctx ctx = {e, &e->w, ((size_t)e->w.n >> TS_BLOCK_SHIFT) + 1, &fail};
+    const phase_ctx *c = &ctx;
+    int nt = phase_threads(e, nb);
+    if (nt == 1) { /* no team: even a team of one pays a futex call at every barrier */
         for (size_t b = 0; b < nb; b++) {
-            uint32_t *h = hist + b * n_buckets;
-            memset(h, 0, n_buckets * sizeof *h);
-            size_t begin = buf->n;
-            uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-            for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
-                if (!w->active[a]) {
-                    continue;
-                }
-                for (size_t m = 0; m < n_mods; m++) {
-                    if (!mods[m]->act) {
-                        continue;
-                    }
-                    ts_emit em = {.buf = buf,
-                                  .hist = h,
-                                  .bucket_shift = TS_BLOCK_SHIFT,
-                                  .from = a,
-                                  .module = (uint8_t)m,
-                                  .stream = stream[m],
-                                  .day = w->day,
-                                  .seed = seed};
-                    void *row = mods[m]->act_row ? mods[m]->act_row(state[m], a) : NULL;
-                    ts_status st = mods[m]->act(state[m], w, a, row, &em);
-                    if (st != TS_OK) {
-                        phase_fail(pf, st, b, m);
-                    }
-                    failed |= em.failed;
-                }
+            failed |= act_block(c, b, 0);
+        }
+    } else {
+#pragma omp parallel num_threads(nt) default(none) shared(c, nb) reduction(| : failed)
+        {
+            int t = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+            for (size_t b = 0; b < nb; b++) {
+                failed |= act_block(c, b, t);
             }
-            block_begin[b] = begin;
-            block_thread[b] = t;
-            blocks[b].n = buf->n - begin;
-            blocks[b].hist = h;
         }
     }
     if (failed) {
@@ -250,45 +262,54 @@ ts_status engine_phase_deliver(ts_engine *e, ts_error *err) {
     return st;
 }
 
-ts_status engine_phase_apply(ts_engine *e, ts_error *err) {
+/* Apply for the agents of block b: each one's messages, in delivery order, then settle. */
+static void apply_block(const phase_ctx *c, size_t b) {
+    ts_engine *e = c->e;
     ts_world *w = &e->w;
-    size_t nb = engine_n_blocks(w->n);
+    const ts_msg *out = e->dlv.out;
+    const size_t *start = e->dlv.start;
+    uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
+        for (size_t i = start[a]; i < start[a + 1]; i++) {
+            const ts_msg *m = &out[i];
+            if (m->module < e->n_mods && e->mods[m->module]->handle) {
+                ts_status st = e->mods[m->module]->handle(e->state[m->module], w, m);
+                if (st != TS_OK) {
+                    phase_fail(c->pf, st, b, m->module);
+                }
+            }
+        }
+        if (!w->active[a]) {
+            continue;
+        }
+        for (size_t m = 0; m < e->n_mods; m++) {
+            if (e->mods[m]->settle) {
+                ts_status st = e->mods[m]->settle(e->state[m], w, a);
+                if (st != TS_OK) {
+                    phase_fail(c->pf, st, b, m);
+                }
+            }
+        }
+    }
+}
+
+ts_status engine_phase_apply(ts_engine *e, ts_error *err) {
+    size_t nb = engine_n_blocks(e->w.n);
     if (nb == 0) {
         return TS_OK;
     }
-    const ts_msg *out = e->dlv.out;
-    const size_t *start = e->dlv.start;
-    const ts_module **mods = (const ts_module **)e->mods;
-    void **state = e->state;
-    size_t n_mods = e->n_mods;
     phase_failure fail = {TS_OK, 0, 0};
-    phase_failure *pf = &fail;
-
-#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
-    shared(w, nb, out, start, mods, state, n_mods, pf)
-    for (size_t b = 0; b < nb; b++) {
-        uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-        for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
-            for (size_t i = start[a]; i < start[a + 1]; i++) {
-                const ts_msg *m = &out[i];
-                if (m->module < n_mods && mods[m->module]->handle) {
-                    ts_status st = mods[m->module]->handle(state[m->module], w, m);
-                    if (st != TS_OK) {
-                        phase_fail(pf, st, b, m->module);
-                    }
-                }
-            }
-            if (!w->active[a]) {
-                continue;
-            }
-            for (size_t m = 0; m < n_mods; m++) {
-                if (mods[m]->settle) {
-                    ts_status st = mods[m]->settle(state[m], w, a);
-                    if (st != TS_OK) {
-                        phase_fail(pf, st, b, m);
-                    }
-                }
-            }
+    const phase_ctx ctx = {e, &e->w, 0, &fail};
+    const phase_ctx *c = &ctx;
+    int nt = phase_threads(e, nb);
+    if (nt == 1) {
+        for (size_t b = 0; b < nb; b++) {
+            apply_block(c, b);
+        }
+    } else {
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) default(none) shared(c, nb)
+        for (size_t b = 0; b < nb; b++) {
+            apply_block(c, b);
         }
     }
     return phase_failed(e, &fail, "apply", err);
@@ -305,6 +326,41 @@ static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *
     }
 }
 
+/* The modules' measure_prepare for the agents of block b. */
+static void prepare_block(const phase_ctx *c, size_t b) {
+    const ts_engine *e = c->e;
+    const ts_world *w = c->w;
+    uint32_t a0 = (uint32_t)(b * TS_BLOCK);
+    uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    for (size_t m = 0; m < e->n_mods; m++) {
+        if (e->mods[m]->measure_prepare) {
+            ts_status st = e->mods[m]->measure_prepare(e->state[m], w, a0, a1);
+            if (st != TS_OK) {
+                phase_fail(c->pf, st, b, m);
+            }
+        }
+    }
+}
+
+/* Block b's accumulator row: the engine's and every module's measure of its agents. */
+static void measure_block(const phase_ctx *c, size_t b) {
+    const ts_engine *e = c->e;
+    const ts_world *w = c->w;
+    double *row = e->acc + b * e->n_acc;
+    memset(row, 0, e->n_acc * sizeof *row);
+    uint32_t a0 = (uint32_t)(b * TS_BLOCK);
+    uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    engine_measure(w, a0, a1, row);
+    for (size_t m = 0; m < e->n_mods; m++) {
+        if (e->mods[m]->measure) {
+            ts_status st = e->mods[m]->measure(e->state[m], w, a0, a1, row + e->acc_off[m]);
+            if (st != TS_OK) {
+                phase_fail(c->pf, st, b, m);
+            }
+        }
+    }
+}
+
 ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
     const ts_world *w = &e->w;
     size_t nb = engine_n_blocks(w->n);
@@ -312,27 +368,24 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
     void **state = e->state;
     size_t n_mods = e->n_mods, n_acc = e->n_acc;
     double *acc = e->acc;
-    const size_t *acc_off = e->acc_off;
     phase_failure fail = {TS_OK, 0, 0};
-    phase_failure *pf = &fail;
+    const phase_ctx ctx = {e, w, 0, &fail};
+    const phase_ctx *c = &ctx;
+    int nt = phase_threads(e, nb);
 
     int prepare = 0;
     for (size_t m = 0; m < n_mods; m++) {
         prepare |= mods[m]->measure_prepare != NULL;
     }
     if (prepare) {
-#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
-    shared(w, nb, mods, state, n_mods, pf)
-        for (size_t b = 0; b < nb; b++) {
-            uint32_t a0 = (uint32_t)(b * TS_BLOCK);
-            uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-            for (size_t m = 0; m < n_mods; m++) {
-                if (mods[m]->measure_prepare) {
-                    ts_status st = mods[m]->measure_prepare(state[m], w, a0, a1);
-                    if (st != TS_OK) {
-                        phase_fail(pf, st, b, m);
-                    }
-                }
+        if (nt == 1) {
+            for (size_t b = 0; b < nb; b++) {
+                prepare_block(c, b);
+            }
+        } else {
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) default(none) shared(c, nb)
+            for (size_t b = 0; b < nb; b++) {
+                prepare_block(c, b);
             }
         }
         ts_status st = phase_failed(e, &fail, "measure_prepare", err);
@@ -340,21 +393,14 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
             return st;
         }
     }
-#pragma omp parallel for num_threads(phase_threads(e, nb)) schedule(dynamic, 1) default(none)      \
-    shared(w, nb, mods, state, n_mods, n_acc, acc, acc_off, pf)
-    for (size_t b = 0; b < nb; b++) {
-        double *row = acc + b * n_acc;
-        memset(row, 0, n_acc * sizeof *row);
-        uint32_t a0 = (uint32_t)(b * TS_BLOCK);
-        uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
-        engine_measure(w, a0, a1, row);
-        for (size_t m = 0; m < n_mods; m++) {
-            if (mods[m]->measure) {
-                ts_status st = mods[m]->measure(state[m], w, a0, a1, row + acc_off[m]);
-                if (st != TS_OK) {
-                    phase_fail(pf, st, b, m);
-                }
-            }
+    if (nt == 1) {
+        for (size_t b = 0; b < nb; b++) {
+            measure_block(c, b);
+        }
+    } else {
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) default(none) shared(c, nb)
+        for (size_t b = 0; b < nb; b++) {
+            measure_block(c, b);
         }
     }
     ts_status st = phase_failed(e, &fail, "measure", err);

@@ -50,6 +50,64 @@ static int reserve(void **p, size_t *n_alloc, size_t n, size_t size) {
     return 1;
 }
 
+/* Scatters block b's messages into tmp at its offsets of each bucket (advancing them). */
+static void scatter_block(const ts_deliver *d, const ts_block_msgs *blocks, size_t n_blocks,
+                          size_t b) {
+    size_t *off = d->bucket_offset;
+    ts_msg *tmp = d->tmp;
+    unsigned bucket_shift = d->bucket_shift;
+    const ts_msg *m = blocks[b].msgs;
+    for (size_t i = 0; i < blocks[b].n; i++) {
+        size_t k = m[i].to >> bucket_shift;
+        tmp[off[k * n_blocks + b]++] = m[i];
+    }
+}
+
+/* Within each bucket a counting sort by receiver; the bucket's messages start where
+ * its first block's offset started (now advanced past the block). */
+static void sort_bucket(const ts_deliver *d, const ts_block_msgs *blocks, size_t n_blocks,
+                        size_t k) {
+    const size_t *off = d->bucket_offset;
+    const ts_msg *tmp = d->tmp;
+    ts_msg *out = d->out;
+    size_t *start = d->start;
+    unsigned bucket_shift = d->bucket_shift;
+    size_t n_agents = d->n_agents;
+    size_t r0 = k << bucket_shift;
+    size_t r1 = (k + 1) << bucket_shift;
+    if (r1 > n_agents) {
+        r1 = n_agents;
+    }
+    size_t end = off[k * n_blocks + n_blocks - 1];
+    size_t begin = end;
+    for (size_t b = 0; b < n_blocks; b++) {
+        begin -= blocks[b].hist[k];
+    }
+    if (r0 >= r1) {
+        return;
+    }
+    for (size_t r = r0; r < r1; r++) {
+        start[r] = 0;
+    }
+    for (size_t i = begin; i < end; i++) {
+        start[tmp[i].to]++;
+    }
+    size_t pos = begin;
+    for (size_t r = r0; r < r1; r++) {
+        size_t c = start[r];
+        start[r] = pos;
+        pos += c;
+    }
+    for (size_t i = begin; i < end; i++) {
+        out[start[tmp[i].to]++] = tmp[i];
+    }
+    /* start[r] now holds the end of r's inbox, which is the start of r+1's. */
+    for (size_t r = r1 - 1; r > r0; r--) {
+        start[r] = start[r - 1];
+    }
+    start[r0] = begin;
+}
+
 ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_blocks,
                          size_t n_agents, uint32_t bucket_shift, int threads, ts_error *err) {
     size_t total = 0;
@@ -90,58 +148,27 @@ ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_bl
             run += blocks[b].hist[k];
         }
     }
-    ts_msg *tmp = d->tmp, *out = d->out;
+    size_t nb = n_blocks;
+    if (threads <= 1) { /* no team: even a team of one pays a futex call at every barrier */
+        for (size_t b = 0; b < nb; b++) {
+            scatter_block(d, blocks, nb, b);
+        }
+        for (size_t k = 0; k < n_buckets; k++) {
+            sort_bucket(d, blocks, nb, k);
+        }
+    } else {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
+    shared(d, blocks, nb)
+        for (size_t b = 0; b < nb; b++) {
+            scatter_block(d, blocks, nb, b);
+        }
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
+    shared(d, blocks, nb, n_buckets)
+        for (size_t k = 0; k < n_buckets; k++) {
+            sort_bucket(d, blocks, nb, k);
+        }
+    }
     size_t *start = d->start;
-
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
-    shared(blocks, n_blocks, off, tmp, bucket_shift)
-    for (size_t b = 0; b < n_blocks; b++) {
-        const ts_msg *m = blocks[b].msgs;
-        for (size_t i = 0; i < blocks[b].n; i++) {
-            size_t k = m[i].to >> bucket_shift;
-            tmp[off[k * n_blocks + b]++] = m[i];
-        }
-    }
-
-    /* Within each bucket a counting sort by receiver; the bucket's messages start where
-     * its first block's offset started (now advanced past the block). */
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
-    shared(blocks, n_blocks, n_buckets, n_agents, off, tmp, out, start, bucket_shift, total)
-    for (size_t k = 0; k < n_buckets; k++) {
-        size_t r0 = k << bucket_shift;
-        size_t r1 = (k + 1) << bucket_shift;
-        if (r1 > n_agents) {
-            r1 = n_agents;
-        }
-        size_t end = off[k * n_blocks + n_blocks - 1];
-        size_t begin = end;
-        for (size_t b = 0; b < n_blocks; b++) {
-            begin -= blocks[b].hist[k];
-        }
-        if (r0 >= r1) {
-            continue;
-        }
-        for (size_t r = r0; r < r1; r++) {
-            start[r] = 0;
-        }
-        for (size_t i = begin; i < end; i++) {
-            start[tmp[i].to]++;
-        }
-        size_t pos = begin;
-        for (size_t r = r0; r < r1; r++) {
-            size_t c = start[r];
-            start[r] = pos;
-            pos += c;
-        }
-        for (size_t i = begin; i < end; i++) {
-            out[start[tmp[i].to]++] = tmp[i];
-        }
-        /* start[r] now holds the end of r's inbox, which is the start of r+1's. */
-        for (size_t r = r1 - 1; r > r0; r--) {
-            start[r] = start[r - 1];
-        }
-        start[r0] = begin;
-    }
     start[n_agents] = total;
     return TS_OK;
 }
