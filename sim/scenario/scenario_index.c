@@ -369,7 +369,9 @@ static ts_status sc_build_keys(ts_scenario *sc, ts_error *err) {
     for (size_t i = 0; i < sc->n_keys; i++) {
         sc->sorted[i] = (sc_entry){.path = sc->keys[i].path, .idx = i};
     }
-    qsort(sc->sorted, sc->n_keys, sizeof *sc->sorted, sc_entry_cmp);
+    if (sc->n_keys > 0) {
+        qsort(sc->sorted, sc->n_keys, sizeof *sc->sorted, sc_entry_cmp);
+    }
     return TS_OK;
 }
 
@@ -415,7 +417,9 @@ ts_status sc_build_index(ts_scenario *sc, ts_error *err) {
             return sc_nomem(err);
         }
     }
-    qsort(sc->prefixes, sc->n_prefixes, sizeof *sc->prefixes, sc_str_cmp);
+    if (sc->n_prefixes > 0) { /* qsort of a null array, even of none, is undefined */
+        qsort(sc->prefixes, sc->n_prefixes, sizeof *sc->prefixes, sc_str_cmp);
+    }
     size_t u = 0;
     for (size_t i = 0; i < sc->n_prefixes; i++) {
         if (u > 0 && strcmp(sc->prefixes[u - 1], sc->prefixes[i]) == 0) {

@@ -182,7 +182,9 @@ static ts_status sc_apply_events(const sc_ctx *c, const ts_ynode *v) {
             return st;
         }
     }
-    qsort(evs, n, sizeof *evs, sc_event_cmp);
+    if (n > 0) {
+        qsort(evs, n, sizeof *evs, sc_event_cmp);
+    }
     sc_events_free(sc->events, sc->n_events);
     sc->events = evs;
     sc->n_events = n;
