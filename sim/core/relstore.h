@@ -104,7 +104,7 @@ void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32
  * what a reader that visits every model of a believer (the daily belief metrics) needs,
  * in a form whose loops over models the compiler can vectorise. Each value is the one
  * ts_relstore_read and ts_relstore_evidence give for that model. */
-#define TS_BELIEF_BLOCK 8u
+#define TS_BELIEF_BLOCK 16u
 typedef struct ts_belief_block {
     uint32_t n; /* models filled: slots first .. first+n-1 */
     uint32_t id[TS_BELIEF_BLOCK];
