@@ -376,6 +376,99 @@ static void test_variants_errors(void **state) {
                         "most 16)");
 }
 
+/* A section takes a mapping or nothing; a tactic also true or false. */
+static void test_sections_take_mappings(void **state) {
+    (void)state;
+    tst_sc_expect_error("tactics: {feedback: 3}\n",
+                        "s.yaml:1:21: tactics.feedback: not a mapping (got 3, expected a mapping "
+                        "of tactics.feedback keys, true or false)");
+    tst_sc_expect_error("trust: true\n", "s.yaml:1:8: trust: not a mapping (got \"true\", expected "
+                                         "a mapping of trust keys)");
+    tst_sc_expect_error("work: {stakeholders: 5}\n",
+                        "s.yaml:1:22: work.stakeholders: not a mapping (got 5, expected a mapping "
+                        "of work.stakeholders keys)");
+    ts_scenario *sc = tst_sc_load_ok("trust:\ntactics.feedback: false\ntactics.chats: true\n");
+    assert_near(ts_scenario_real(sc, "trust.review"), 0.4, 0);
+    assert_int_equal(ts_scenario_section_on(sc, "tactics.feedback"), 0);
+    assert_int_equal(ts_scenario_section_on(sc, "tactics.chats"), 1);
+    ts_scenario_free(sc);
+    /* A section and a dotted key inside it may both be written, but not the same key. */
+    sc = tst_sc_load_ok("tactics: {feedback: {}, feedback.every: 3}\n");
+    assert_int_equal(ts_scenario_int(sc, "tactics.feedback.every"), 3);
+    ts_scenario_free(sc);
+    tst_sc_expect_error("tactics: {feedback: {every: 2}, feedback.every: 3}\n",
+                        "s.yaml:1:33: tactics.feedback.every: duplicate key \"feedback.every\"");
+}
+
+/* Each event is a mapping with a day (an integer from 1) and a kind; a field once. */
+static void test_event_fields_checked(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_sc_load_ok("events:\n");
+    assert_int_equal(ts_scenario_n_events(sc), 0);
+    ts_scenario_free(sc);
+    tst_sc_expect_error("events: [{day: 1, day: 2, kind: shift}]\n",
+                        "s.yaml:1:19: events[0].day: duplicate key \"day\"");
+    tst_sc_expect_error("events: [{day: 1, kind: [a]}]\n",
+                        "s.yaml:1:25: events[0].kind: not a single value (got a list, expected "
+                        "one of incident, shift)");
+    tst_sc_expect_error("events: [{day: 1, kind: shift, zzzzzz: 1}]\n",
+                        "s.yaml:1:32: events[0].zzzzzz: unknown key (expected one of: day, kind, "
+                        "magnitude)");
+    tst_sc_expect_error("events: [{day: x, kind: shift}]\n",
+                        "s.yaml:1:16: events[0].day: not an integer (got \"x\", expected an "
+                        "integer >= 1)");
+}
+
+/* Sweep keys may be written as sections; each value is kept as its YAML text. */
+static void test_sweep_sections_and_texts(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_sc_load_ok("sweep: {trust: {review: [1e-1, 0.25]},\n"
+                                     "        work: {growth: [linear], flag: [True]}}\n");
+    assert_int_equal(ts_scenario_n_sweep_keys(sc), 3);
+    assert_string_equal(ts_scenario_sweep_key(sc, 0), "trust.review");
+    assert_string_equal(ts_scenario_sweep_key(sc, 1), "work.growth");
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 0), "0.1");
+    assert_string_equal(ts_scenario_sweep_value(sc, 0, 1), "0.25");
+    assert_string_equal(ts_scenario_sweep_value(sc, 1, 0), "linear");
+    assert_string_equal(ts_scenario_sweep_value(sc, 2, 0), "true");
+    ts_mark m = {0};
+    assert_int_equal(ts_scenario_mark_of(sc, "sweep.trust.review", &m), 1);
+    assert_int_equal(m.line, 1);
+    assert_int_equal(m.col, 17);
+    ts_scenario_free(sc);
+
+    sc = tst_sc_load_ok("sweep:\n");
+    assert_int_equal(ts_scenario_n_sweep_keys(sc), 0);
+    assert_int_equal(ts_scenario_n_points(sc), 1);
+    tst_sc_set_ok(sc, "sweep.trust={review: [0.3, 0.35]}");
+    assert_string_equal(ts_scenario_sweep_key(sc, 0), "trust.review");
+    assert_int_equal(ts_scenario_n_points(sc), 2);
+    assert_int_equal(ts_scenario_mark_of(sc, "sweep.trust.review", &m), 1);
+    assert_string_equal(m.file, "--set");
+    ts_scenario_free(sc);
+}
+
+/* What a --set applies: the value of a key, a section, events, a sweep entry. */
+static void test_set_assignment_paths(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_sc_load_ok("events: [{day: 3, kind: shift}]\n");
+    tst_sc_set_ok(sc, "sweep.days=[1, 2]");
+    assert_int_equal(ts_scenario_n_sweep_keys(sc), 1);
+    tst_sc_set_ok(sc, "events=[]");
+    assert_int_equal(ts_scenario_n_events(sc), 0);
+    tst_sc_set_ok(sc, "tactics.feedback=true");
+    assert_int_equal(ts_scenario_section_on(sc, "tactics.feedback"), 1);
+    tst_sc_set_ok(sc, "trust=");
+    assert_near(ts_scenario_real(sc, "trust.review"), 0.4, 0);
+    /* A later --set of the same key replaces the earlier one. */
+    tst_sc_set_ok(sc, "days=3");
+    tst_sc_set_ok(sc, "days=4");
+    assert_int_equal(ts_scenario_int(sc, "days"), 4);
+    ts_scenario_free(sc);
+    tst_sc_expect_set_error("trust.review=", "--set trust.review=: trust.review: missing value "
+                                             "(got nothing, expected a number in [0, 1])");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dotted_keys_at_any_level),
@@ -387,6 +480,10 @@ int main(void) {
         cmocka_unit_test(test_sweep_bool_and_string_values),
         cmocka_unit_test(test_variants_grid_order),
         cmocka_unit_test(test_variants_errors),
+        cmocka_unit_test(test_sections_take_mappings),
+        cmocka_unit_test(test_event_fields_checked),
+        cmocka_unit_test(test_sweep_sections_and_texts),
+        cmocka_unit_test(test_set_assignment_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
