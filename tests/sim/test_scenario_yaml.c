@@ -185,6 +185,67 @@ static void test_variants_round_trip(void **state) {
     ts_scenario_free(sc);
 }
 
+/* Each type as YAML: lists in flow style with their strings quoted where they must be,
+ * points as pairs of shortest exact reals, events sorted with every field. */
+static void test_values_of_every_type(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_sc_load_ok("domains: [a1, no]\n"
+                                     "work: {schedule: [[0, 60], [365.5, 1e-3]], flag: true}\n"
+                                     "note: \"a: b\"\n"
+                                     "events: [{day: 9, kind: incident, domain: a1, hours: 12.5},\n"
+                                     "         {day: 2, kind: shift}]\n");
+    char *y = ts_scenario_to_yaml(sc);
+    assert_non_null(y);
+    assert_non_null(strstr(y, "\ndomains: [a1, \"no\"]\n"));
+    assert_non_null(strstr(y, "\n  schedule: [[0, 60], [365.5, 0.001]]\n"));
+    assert_non_null(strstr(y, "\n  flag: true\n"));
+    assert_non_null(strstr(y, "\nnote: \"a: b\"\n"));
+    assert_non_null(strstr(y, "\nevents:\n"
+                              "  - {day: 2, kind: shift, magnitude: 0.5}\n"
+                              "  - {day: 9, kind: incident, domain: a1, hours: 12.5, "
+                              "responders: 25}\n"));
+    free(y);
+    expect_round_trip(sc);
+    ts_scenario_free(sc);
+    assert_null(ts_scenario_to_yaml(NULL));
+}
+
+/* A tactic without keys of its own is written as `enabled: true` when on, and left out
+ * when off. */
+static void test_tactic_without_keys(void **state) {
+    (void)state;
+    static const ts_param days_params[] = {
+        {.key = "days", .type = TS_PT_INT, .def = "5", .min = 1, .max = 9},
+    };
+    static const ts_section top = {.name = "", .params = days_params, .n_params = 1};
+    static const ts_section bare = {.name = "tactics.bare", .optional = 1};
+    static const ts_section *const sections[] = {&top, &bare};
+    static const ts_schema schema = {.sections = sections, .n_sections = 2};
+    static const struct {
+        const char *text, *yaml;
+    } cases[] = {
+        {"tactics: {bare: {}}\n", "days: 5\ntactics:\n  bare:\n    enabled: true\n"},
+        {"tactics: {bare: false}\n", "days: 5\n"},
+        {"days: 7\n", "days: 7\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ts_scenario *sc = NULL;
+        ts_scenario *again = NULL;
+        ts_error err = {0};
+        assert_int_equal(ts_scenario_load_string(&schema, cases[i].text, "s.yaml", NULL, &sc, &err),
+                         TS_OK);
+        char *y = ts_scenario_to_yaml(sc);
+        assert_string_equal(y, cases[i].yaml);
+        assert_int_equal(ts_scenario_load_string(&schema, y, "again.yaml", NULL, &again, &err),
+                         TS_OK);
+        assert_int_equal(ts_scenario_section_on(again, "tactics.bare"),
+                         ts_scenario_section_on(sc, "tactics.bare"));
+        free(y);
+        ts_scenario_free(again);
+        ts_scenario_free(sc);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_to_yaml_layout),
@@ -192,6 +253,8 @@ int main(void) {
         cmocka_unit_test(test_round_trip_off_tactic_with_sweep),
         cmocka_unit_test(test_round_trip_real_schema_shapes),
         cmocka_unit_test(test_variants_round_trip),
+        cmocka_unit_test(test_values_of_every_type),
+        cmocka_unit_test(test_tactic_without_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
