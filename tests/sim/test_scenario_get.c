@@ -65,20 +65,26 @@ static void test_wrong_type_getters(void **state) {
     ts_scenario_free(sc);
 }
 
-/* Every getter answers a NULL scenario, event or key with its "nothing" value. */
-static void test_getters_of_nothing(void **state) {
-    (void)state;
+/* Each value getter answers "nothing" for (sc, path): 0, NaN or "". */
+static void expect_nothing(const ts_scenario *sc, const char *path) {
     double x = 0;
     double y = 0;
-    assert_int_equal(ts_scenario_int(NULL, "days"), 0);
-    assert_true(isnan(ts_scenario_real(NULL, "days")));
-    assert_int_equal(ts_scenario_bool(NULL, "work.flag"), 0);
-    assert_string_equal(ts_scenario_string(NULL, "note"), "");
-    assert_int_equal(ts_scenario_list_len(NULL, "domains"), 0);
-    assert_string_equal(ts_scenario_list_item(NULL, "domains", 0), "");
-    ts_scenario_point(NULL, "work.schedule", 0, &x, &y);
+    assert_int_equal(ts_scenario_int(sc, path), 0);
+    assert_true(isnan(ts_scenario_real(sc, path)));
+    assert_int_equal(ts_scenario_bool(sc, path), 0);
+    assert_string_equal(ts_scenario_string(sc, path), "");
+    assert_int_equal(ts_scenario_list_len(sc, path), 0);
+    assert_string_equal(ts_scenario_list_item(sc, path, 0), "");
+    ts_scenario_point(sc, path, 0, &x, &y);
     assert_true(isnan(x) && isnan(y));
-    assert_int_equal(ts_scenario_section_on(NULL, "trust"), 0);
+    assert_int_equal(ts_scenario_section_on(sc, path), 0);
+}
+
+/* Every getter answers a NULL scenario, event or key, or a key not declared, with its
+ * "nothing" value. */
+static void test_getters_of_nothing(void **state) {
+    (void)state;
+    expect_nothing(NULL, "days");
     assert_string_equal(ts_scenario_name(NULL), "scenario");
     assert_int_equal(ts_scenario_n_events(NULL), 0);
     assert_null(ts_scenario_event(NULL, 0));
@@ -94,8 +100,8 @@ static void test_getters_of_nothing(void **state) {
     assert_int_equal(ts_scenario_sweep_type(NULL, 0), TS_PT_REAL);
 
     ts_scenario *sc = tst_sc_load_ok("");
-    assert_int_equal(ts_scenario_int(sc, NULL), 0);
-    assert_int_equal(ts_scenario_section_on(sc, NULL), 0);
+    expect_nothing(sc, NULL);
+    expect_nothing(sc, "undeclared.key");
     /* x and y may be left out. */
     ts_scenario_point(sc, "work.schedule", 0, NULL, NULL);
     ts_scenario_free(sc);

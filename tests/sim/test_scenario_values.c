@@ -276,16 +276,33 @@ static void test_name_must_be_safe(void **state) {
 
 /* ---- Direct calls: reading values -------------------------------------------------- */
 
-/* The context of the document "s.yaml" of sc (its source 1), in the layer 5. */
-static sc_ctx ctx_of(ts_scenario *sc, ts_error *err) {
-    return (sc_ctx){.sc = sc, .src = 1, .layer = 5, .err = err};
+/* A loaded scenario and the context of its document "s.yaml" (source 1), in layer 5,
+ * for calling the layer's functions directly. */
+typedef struct doc {
+    ts_error err;
+    ts_scenario *sc;
+    sc_ctx c;
+} doc;
+
+static int doc_open(void **state) {
+    doc *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    d->sc = tst_sc_load_ok("days: 3\n");
+    d->c = (sc_ctx){.sc = d->sc, .src = 1, .layer = 5, .err = &d->err};
+    *state = d;
+    return 0;
+}
+
+static int doc_close(void **state) {
+    doc *d = *state;
+    ts_scenario_free(d->sc);
+    free(d);
+    return 0;
 }
 
 /* Reads the YAML `text` as the value of key `k` declared by p; returns the status. */
 static ts_status read_text(const sc_ctx *c, const ts_param *p, const char *text, sc_value *out) {
-    ts_ynode *root = NULL;
-    ts_yerror yerr;
-    assert_int_equal(ts_yaml_parse(text, strlen(text), &root, &yerr), TS_OK);
+    ts_ynode *root = tst_sc_parse(text);
     assert_non_null(root);
     ts_status st = sc_read_value(c, p, root, "k", out);
     ts_yaml_free(root);
@@ -307,96 +324,82 @@ static void expect_read_error(const sc_ctx *c, const ts_param *p, const char *te
 
 /* What each type expects, as the messages say it, from its bounds, units and format. */
 static void test_expected_text_of_each_type(void **state) {
-    (void)state;
-    ts_error err = {0};
-    ts_scenario *sc = tst_sc_load_ok("");
-    sc_ctx c = ctx_of(sc, &err);
-    const ts_param at_least = {.key = "k", .type = TS_PT_REAL, .min = 0, .max = INFINITY};
-    const ts_param at_most = {.key = "k", .type = TS_PT_REAL, .min = -INFINITY, .max = 5};
-    const ts_param any = {.key = "k", .type = TS_PT_REAL, .min = -INFINITY, .max = INFINITY};
-    const ts_param share = {.key = "k", .type = TS_PT_REAL, .max = 1, .units = "share"};
-    const ts_param chance = {.key = "k", .type = TS_PT_REAL, .max = 1, .units = "probability"};
-    const ts_param count = {.key = "k", .type = TS_PT_INT, .max = 1, .units = "probability"};
-    expect_read_error(&c, &at_least, "x",
-                      "s.yaml:1:1: k: not a number (got \"x\", expected a number >= 0)");
-    expect_read_error(&c, &at_most, "x",
-                      "s.yaml:1:1: k: not a number (got \"x\", expected a number <= 5)");
-    expect_read_error(&c, &any, "x", "s.yaml:1:1: k: not a number (got \"x\", expected a number)");
-    expect_read_error(&c, &share, "2",
-                      "s.yaml:1:1: k: out of range (got 2, expected a number in [0, 1])");
-    expect_read_error(&c, &chance, "2",
-                      "s.yaml:1:1: k: out of range (got 2, expected a probability in [0, 1])");
-    /* "a probability" is said of reals only. */
-    expect_read_error(&c, &count, "2",
-                      "s.yaml:1:1: k: out of range (got 2, expected an integer in [0, 1])");
+    const sc_ctx *c = &((doc *)*state)->c;
+    static const ts_param at_least = {.key = "k", .type = TS_PT_REAL, .min = 0, .max = INFINITY};
+    static const ts_param at_most = {.key = "k", .type = TS_PT_REAL, .min = -INFINITY, .max = 5};
+    static const ts_param any = {.key = "k", .type = TS_PT_REAL, .min = -INFINITY, .max = INFINITY};
+    static const ts_param share = {.key = "k", .type = TS_PT_REAL, .max = 1, .units = "share"};
+    static const ts_param chance = {
+        .key = "k", .type = TS_PT_REAL, .max = 1, .units = "probability"};
+    static const ts_param count = {.key = "k", .type = TS_PT_INT, .max = 1, .units = "probability"};
+    static const ts_param text = {.key = "k", .type = TS_PT_STRING};
+    static const ts_param short_text = {.key = "k", .type = TS_PT_STRING, .max = 5};
+    static const ts_param ints = {
+        .key = "k", .type = TS_PT_STRLIST, .min = 1, .max = 3, .format = TS_PF_INTEGERS};
+    static const ts_param pairs = {.key = "k", .type = TS_PT_POINTS, .max = 2};
+    static const ts_param flag = {.key = "k", .type = TS_PT_BOOL};
+    static const struct {
+        const ts_param *p;
+        const char *yaml, *msg;
+    } bad[] = {
+        {&at_least, "x", "s.yaml:1:1: k: not a number (got \"x\", expected a number >= 0)"},
+        {&at_most, "x", "s.yaml:1:1: k: not a number (got \"x\", expected a number <= 5)"},
+        {&any, "x", "s.yaml:1:1: k: not a number (got \"x\", expected a number)"},
+        {&share, "2", "s.yaml:1:1: k: out of range (got 2, expected a number in [0, 1])"},
+        {&chance, "2", "s.yaml:1:1: k: out of range (got 2, expected a probability in [0, 1])"},
+        /* "a probability" is said of reals only. */
+        {&count, "2", "s.yaml:1:1: k: out of range (got 2, expected an integer in [0, 1])"},
+        {&text, "[1]", "s.yaml:1:1: k: not a single value (got a list, expected a string)"},
+        {&short_text, "[1]",
+         "s.yaml:1:1: k: not a single value (got a list, expected a string of at most 5 "
+         "characters)"},
+        {&short_text, "abcdef", "s.yaml:1:1: k: too long (got 6 characters, expected at most 5)"},
+        {&ints, "[30, x]",
+         "s.yaml:1:6: k: not an integer (got \"x\", expected an integer such as 30)"},
+        /* At most nine digits. */
+        {&ints, "[1234567890]",
+         "s.yaml:1:2: k: not an integer (got 1234567890, expected an integer such as 30)"},
+        {&ints, "[]",
+         "s.yaml:1:1: k: too few items (got 0, expected a list of 1 to 3 unique integers)"},
+        {&ints, "[7, -5, 7]", "s.yaml:1:9: k: duplicate name (got 7, expected unique names)"},
+        {&pairs, "5",
+         "s.yaml:1:1: k: not a list (got 5, expected a list of 0 to 2 [x, y] pairs with x "
+         "increasing)"},
+        {&flag, "'true'", "s.yaml:1:1: k: not a boolean (got \"true\", expected true or false)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        expect_read_error(c, bad[i].p, bad[i].yaml, bad[i].msg);
+    }
 
-    const ts_param text = {.key = "k", .type = TS_PT_STRING};
-    const ts_param short_text = {.key = "k", .type = TS_PT_STRING, .max = 5};
-    expect_read_error(&c, &text, "[1]",
-                      "s.yaml:1:1: k: not a single value (got a list, expected a string)");
-    expect_read_error(&c, &short_text, "[1]",
-                      "s.yaml:1:1: k: not a single value (got a list, expected a string of at "
-                      "most 5 characters)");
-    expect_read_error(&c, &short_text, "abcdef",
-                      "s.yaml:1:1: k: too long (got 6 characters, expected at most 5)");
     /* Characters, not bytes: five two-byte letters fit in five. */
     sc_value v = {0};
-    assert_int_equal(read_text(&c, &short_text, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", &v),
+    assert_int_equal(read_text(c, &short_text, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", &v),
                      TS_OK);
     assert_int_equal(strlen(v.s), 10);
     sc_value_clear(&v);
-
-    const ts_param ints = {
-        .key = "k", .type = TS_PT_STRLIST, .min = 1, .max = 3, .format = TS_PF_INTEGERS};
-    expect_read_error(&c, &ints, "[30, x]",
-                      "s.yaml:1:6: k: not an integer (got \"x\", expected an integer such as 30)");
-    /* At most nine digits. */
-    expect_read_error(&c, &ints, "[1234567890]",
-                      "s.yaml:1:2: k: not an integer (got 1234567890, expected an integer such as "
-                      "30)");
-    expect_read_error(&c, &ints, "[]",
-                      "s.yaml:1:1: k: too few items (got 0, expected a list of 1 to 3 unique "
-                      "integers)");
-    expect_read_error(&c, &ints, "[7, -5, 7]",
-                      "s.yaml:1:9: k: duplicate name (got 7, expected unique names)");
-    assert_int_equal(read_text(&c, &ints, "[-5, 123456789]", &v), TS_OK);
+    assert_int_equal(read_text(c, &ints, "[-5, 123456789]", &v), TS_OK);
     assert_int_equal(v.n, 2);
     assert_string_equal(v.items[0], "-5");
     assert_string_equal(v.items[1], "123456789");
     sc_value_clear(&v);
-
-    const ts_param pairs = {.key = "k", .type = TS_PT_POINTS, .max = 2};
-    expect_read_error(&c, &pairs, "5",
-                      "s.yaml:1:1: k: not a list (got 5, expected a list of 0 to 2 [x, y] pairs "
-                      "with x increasing)");
     /* Null is the empty list. */
-    assert_int_equal(read_text(&c, &pairs, "~", &v), TS_OK);
+    assert_int_equal(read_text(c, &pairs, "~", &v), TS_OK);
     assert_int_equal(v.n, 0);
     sc_value_clear(&v);
-
-    const ts_param flag = {.key = "k", .type = TS_PT_BOOL};
-    assert_int_equal(read_text(&c, &flag, "True", &v), TS_OK);
+    assert_int_equal(read_text(c, &flag, "True", &v), TS_OK);
     assert_int_equal(v.b, 1);
-    assert_int_equal(read_text(&c, &flag, "FALSE", &v), TS_OK);
+    assert_int_equal(read_text(c, &flag, "FALSE", &v), TS_OK);
     assert_int_equal(v.b, 0);
-    expect_read_error(&c, &flag, "'true'",
-                      "s.yaml:1:1: k: not a boolean (got \"true\", expected true or false)");
-    ts_scenario_free(sc);
 }
 
 /* A value read carries where it was written and the layer of its document. */
 static void test_read_value_marks_its_place(void **state) {
-    (void)state;
-    ts_error err = {0};
-    ts_scenario *sc = tst_sc_load_ok("");
-    sc_ctx c = ctx_of(sc, &err);
-    ts_ynode *root = NULL;
-    ts_yerror yerr;
-    static const char text[] = "a:\n  - [0, 1]\n  - [2, 3.5]\n";
-    assert_int_equal(ts_yaml_parse(text, strlen(text), &root, &yerr), TS_OK);
+    doc *d = *state;
+    const sc_ctx *c = &d->c;
+    ts_ynode *root = tst_sc_parse("a:\n  - [0, 1]\n  - [2, 3.5]\n");
     const ts_param pairs = {.key = "k", .type = TS_PT_POINTS, .max = 10};
     sc_value v = {0};
-    assert_int_equal(sc_read_value(&c, &pairs, root->kids[1], "a", &v), TS_OK);
+    assert_int_equal(sc_read_value(c, &pairs, root->kids[1], "a", &v), TS_OK);
     assert_int_equal(v.n, 2);
     assert_near(v.pts[3], 3.5, 0);
     assert_int_equal(v.mark.src, 1);
@@ -405,33 +408,26 @@ static void test_read_value_marks_its_place(void **state) {
     assert_int_equal(v.layer, 5);
     ts_yaml_free(root);
     sc_value_clear(&v);
-    ts_scenario_free(sc);
 }
 
 /* Keys of a mapping are checked one by one: a scalar, and not one given before. */
 static void test_check_key(void **state) {
-    (void)state;
-    ts_error err = {0};
-    ts_scenario *sc = tst_sc_load_ok("");
-    sc_ctx c = ctx_of(sc, &err);
-    ts_ynode *root = NULL;
-    ts_yerror yerr;
-    static const char text[] = "{a: 1, b: 2, a: 3}";
-    assert_int_equal(ts_yaml_parse(text, strlen(text), &root, &yerr), TS_OK);
-    assert_int_equal(sc_check_key(&c, root, 0, "sec"), TS_OK);
-    assert_int_equal(sc_check_key(&c, root, 2, "sec"), TS_OK);
-    assert_int_equal(sc_check_key(&c, root, 4, "sec"), TS_ERR_SCENARIO);
-    assert_string_equal(err.msg, "s.yaml:1:14: sec.a: duplicate key \"a\"");
-    assert_int_equal(sc_check_key(&c, root, 4, ""), TS_ERR_SCENARIO);
-    assert_string_equal(err.msg, "s.yaml:1:14: a: duplicate key \"a\"");
+    doc *d = *state;
+    const sc_ctx *c = &d->c;
+    ts_ynode *root = tst_sc_parse("{a: 1, b: 2, a: 3}");
+    assert_int_equal(sc_check_key(c, root, 0, "sec"), TS_OK);
+    assert_int_equal(sc_check_key(c, root, 2, "sec"), TS_OK);
+    assert_int_equal(sc_check_key(c, root, 4, "sec"), TS_ERR_SCENARIO);
+    assert_string_equal(d->err.msg, "s.yaml:1:14: sec.a: duplicate key \"a\"");
+    assert_int_equal(sc_check_key(c, root, 4, ""), TS_ERR_SCENARIO);
+    assert_string_equal(d->err.msg, "s.yaml:1:14: a: duplicate key \"a\"");
     ts_yaml_free(root);
-    static const char listed[] = "{[1]: 2}";
-    assert_int_equal(ts_yaml_parse(listed, strlen(listed), &root, &yerr), TS_OK);
-    assert_int_equal(sc_check_key(&c, root, 0, "sec"), TS_ERR_SCENARIO);
-    assert_string_equal(err.msg, "s.yaml:1:2: sec: keys must be names (got a list, expected a key "
-                                 "name)");
+    root = tst_sc_parse("{[1]: 2}");
+    assert_int_equal(sc_check_key(c, root, 0, "sec"), TS_ERR_SCENARIO);
+    assert_string_equal(d->err.msg,
+                        "s.yaml:1:2: sec: keys must be names (got a list, expected a key "
+                        "name)");
     ts_yaml_free(root);
-    ts_scenario_free(sc);
 }
 
 /* ---- Direct calls: located errors -------------------------------------------------- */
@@ -439,35 +435,35 @@ static void test_check_key(void **state) {
 /* "FILE:LINE:COL: " for a file, "--set ASSIGNMENT: " for a --set, the top file's name for
  * a default (or an unknown source), then the path unless it is empty. */
 static void test_located_error_prefixes(void **state) {
-    (void)state;
-    ts_error err = {0};
-    ts_scenario *sc = tst_sc_load_ok("days: 3\n");
+    doc *d = *state;
+    ts_scenario *sc = d->sc;
+    ts_error *err = &d->err;
     tst_sc_set_ok(sc, "seed=4");
     assert_int_equal(sc->n_srcs, 3);
     assert_null(sc->srcs[0].name);
     assert_string_equal(sc->srcs[1].name, "s.yaml");
     assert_int_equal(sc->srcs[2].is_set, 1);
 
-    assert_int_equal(sc_mark_fail(sc, (sc_mark){1, 4, 2}, "x.y", &err, "bad (got %d)", 3),
+    assert_int_equal(sc_mark_fail(sc, (sc_mark){1, 4, 2}, "x.y", err, "bad (got %d)", 3),
                      TS_ERR_SCENARIO);
-    assert_int_equal(err.status, TS_ERR_SCENARIO);
-    assert_string_equal(err.msg, "s.yaml:4:2: x.y: bad (got 3)");
-    sc_mark_fail(sc, (sc_mark){1, 4, 2}, "", &err, "whole");
-    assert_string_equal(err.msg, "s.yaml:4:2: whole");
-    sc_mark_fail(sc, (sc_mark){1, 4, 2}, NULL, &err, "whole");
-    assert_string_equal(err.msg, "s.yaml:4:2: whole");
-    sc_mark_fail(sc, (sc_mark){2, 0, 0}, "seed", &err, "bad");
-    assert_string_equal(err.msg, "--set seed=4: seed: bad");
-    sc_mark_fail(sc, (sc_mark){0, 0, 0}, "seed", &err, "bad");
-    assert_string_equal(err.msg, "s.yaml: seed: bad");
-    sc_mark_fail(sc, (sc_mark){99, 1, 1}, "seed", &err, "bad");
-    assert_string_equal(err.msg, "s.yaml: seed: bad");
-    sc_mark_fail(sc, (sc_mark){-1, 1, 1}, "seed", &err, "bad");
-    assert_string_equal(err.msg, "s.yaml: seed: bad");
+    assert_int_equal(err->status, TS_ERR_SCENARIO);
+    assert_string_equal(err->msg, "s.yaml:4:2: x.y: bad (got 3)");
+    sc_mark_fail(sc, (sc_mark){1, 4, 2}, "", err, "whole");
+    assert_string_equal(err->msg, "s.yaml:4:2: whole");
+    sc_mark_fail(sc, (sc_mark){1, 4, 2}, NULL, err, "whole");
+    assert_string_equal(err->msg, "s.yaml:4:2: whole");
+    sc_mark_fail(sc, (sc_mark){2, 0, 0}, "seed", err, "bad");
+    assert_string_equal(err->msg, "--set seed=4: seed: bad");
+    sc_mark_fail(sc, (sc_mark){0, 0, 0}, "seed", err, "bad");
+    assert_string_equal(err->msg, "s.yaml: seed: bad");
+    sc_mark_fail(sc, (sc_mark){99, 1, 1}, "seed", err, "bad");
+    assert_string_equal(err->msg, "s.yaml: seed: bad");
+    sc_mark_fail(sc, (sc_mark){-1, 1, 1}, "seed", err, "bad");
+    assert_string_equal(err->msg, "s.yaml: seed: bad");
 
     /* At a node of the document, under the variant being read when there is one. */
     ts_ynode node = {.kind = TS_Y_SCALAR, .line = 7, .col = 9};
-    sc_ctx c = ctx_of(sc, &err);
+    sc_ctx c = d->c;
     sc_mark m = sc_node_mark(&c, &node);
     assert_int_equal(m.src, 1);
     assert_int_equal(m.line, 7);
@@ -476,16 +472,15 @@ static void test_located_error_prefixes(void **state) {
     assert_int_equal(m.line, 0);
     assert_int_equal(m.col, 0);
     sc_fail(&c, &node, "days", "bad");
-    assert_string_equal(err.msg, "s.yaml:7:9: days: bad");
+    assert_string_equal(err->msg, "s.yaml:7:9: days: bad");
     c.where = "sweep.variants[1]";
     sc_fail(&c, &node, "days", "bad");
-    assert_string_equal(err.msg, "s.yaml:7:9: sweep.variants[1].days: bad");
+    assert_string_equal(err->msg, "s.yaml:7:9: sweep.variants[1].days: bad");
     sc_fail(&c, &node, "", "bad");
-    assert_string_equal(err.msg, "s.yaml:7:9: sweep.variants[1]: bad");
+    assert_string_equal(err->msg, "s.yaml:7:9: sweep.variants[1]: bad");
 
-    assert_int_equal(sc_nomem(&err), TS_ERR_NOMEM);
-    assert_string_equal(err.msg, "out of memory while reading the scenario");
-    ts_scenario_free(sc);
+    assert_int_equal(sc_nomem(err), TS_ERR_NOMEM);
+    assert_string_equal(err->msg, "out of memory while reading the scenario");
 }
 
 /* ---- Direct calls: suggestions, lists, names ---------------------------------------- */
@@ -597,14 +592,11 @@ static void test_join_identifiers_and_stems(void **state) {
 /* ---- Direct calls: copies and texts of values ---------------------------------------- */
 
 static void test_value_copy_and_text(void **state) {
-    (void)state;
-    ts_error err = {0};
-    ts_scenario *sc = tst_sc_load_ok("");
-    sc_ctx c = ctx_of(sc, &err);
+    const sc_ctx *c = &((doc *)*state)->c;
     const ts_param names = {.key = "k", .type = TS_PT_STRLIST, .max = 4};
     sc_value v = {0};
     sc_value d = {0};
-    assert_int_equal(read_text(&c, &names, "[a, b]", &v), TS_OK);
+    assert_int_equal(read_text(c, &names, "[a, b]", &v), TS_OK);
     assert_int_equal(sc_value_dup(&v, &d), 1);
     assert_ptr_not_equal(d.items, v.items);
     assert_ptr_not_equal(d.items[1], v.items[1]);
@@ -617,7 +609,7 @@ static void test_value_copy_and_text(void **state) {
     sc_value_clear(&d);
 
     const ts_param pairs = {.key = "k", .type = TS_PT_POINTS, .max = 4};
-    assert_int_equal(read_text(&c, &pairs, "[[1, 2], [3, 4]]", &v), TS_OK);
+    assert_int_equal(read_text(c, &pairs, "[[1, 2], [3, 4]]", &v), TS_OK);
     assert_int_equal(sc_value_dup(&v, &d), 1);
     assert_ptr_not_equal(d.pts, v.pts);
     assert_near(d.pts[2], 3, 0);
@@ -644,7 +636,6 @@ static void test_value_copy_and_text(void **state) {
         assert_string_equal(t, cases[i].text);
         free(t);
     }
-    ts_scenario_free(sc);
 }
 
 /* ---- Direct calls: the sweep grid ---------------------------------------------------- */
@@ -699,14 +690,14 @@ int main(void) {
         cmocka_unit_test(test_int_accepts_integral_forms_real_accepts_ints),
         cmocka_unit_test(test_nonfinite_numbers),
         cmocka_unit_test(test_name_must_be_safe),
-        cmocka_unit_test(test_expected_text_of_each_type),
-        cmocka_unit_test(test_read_value_marks_its_place),
-        cmocka_unit_test(test_check_key),
-        cmocka_unit_test(test_located_error_prefixes),
+        cmocka_unit_test_setup_teardown(test_expected_text_of_each_type, doc_open, doc_close),
+        cmocka_unit_test_setup_teardown(test_read_value_marks_its_place, doc_open, doc_close),
+        cmocka_unit_test_setup_teardown(test_check_key, doc_open, doc_close),
+        cmocka_unit_test_setup_teardown(test_located_error_prefixes, doc_open, doc_close),
         cmocka_unit_test(test_suggest_distance),
         cmocka_unit_test(test_list_add),
         cmocka_unit_test(test_join_identifiers_and_stems),
-        cmocka_unit_test(test_value_copy_and_text),
+        cmocka_unit_test_setup_teardown(test_value_copy_and_text, doc_open, doc_close),
         cmocka_unit_test(test_grid_arithmetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "scenario_fixture.h"
 #include "test_support.h"
 #include "yamlio.h"
 
@@ -49,18 +50,6 @@ static void test_yaml_helpers(void **state) {
     free(t);
 }
 
-/* Parses text, failing the test unless it parses. */
-static ts_ynode *parse_ok(const char *text) {
-    ts_ynode *root = NULL;
-    ts_yerror yerr;
-    ts_status st = ts_yaml_parse(text, strlen(text), &root, &yerr);
-    if (st != TS_OK) {
-        print_error("%d:%d: %s\n", yerr.line, yerr.col, yerr.msg);
-    }
-    assert_int_equal(st, TS_OK);
-    return root;
-}
-
 /* Parsing text fails as bad input at line:col with exactly `msg`, the open key path `path`. */
 static void expect_parse_error(const char *text, size_t len, int line, int col, const char *msg,
                                const char *path) {
@@ -78,7 +67,7 @@ static void expect_parse_error(const char *text, size_t len, int line, int col, 
  * 1-based position of each node's first character (a quoted scalar's at its quote). */
 static void test_parse_tree_and_positions(void **state) {
     (void)state;
-    ts_ynode *root = parse_ok("a: [1, 'x']\nb:\n  c: ~\nd: \"p\\0q\"\n");
+    ts_ynode *root = tst_sc_parse("a: [1, 'x']\nb:\n  c: ~\nd: \"p\\0q\"\n");
     assert_int_equal(root->kind, TS_Y_MAP);
     assert_int_equal(root->n, 6);
     const ts_ynode *a = root->kids[0];
@@ -113,12 +102,12 @@ static void test_parse_tree_and_positions(void **state) {
 
 static void test_parse_empty_documents(void **state) {
     (void)state;
-    ts_ynode *root = parse_ok("");
+    ts_ynode *root = tst_sc_parse("");
     assert_null(root);
-    root = parse_ok("# only a comment\n\n");
+    root = tst_sc_parse("# only a comment\n\n");
     assert_null(root);
     /* An explicit empty document is one null scalar. */
-    root = parse_ok("---\n...\n");
+    root = tst_sc_parse("---\n...\n");
     assert_non_null(root);
     assert_int_equal(ts_yaml_is_null(root), 1);
     ts_yaml_free(root);
@@ -190,7 +179,7 @@ static void test_parse_depth_limit(void **state) {
     memset(text, '[', TS_YAML_MAX_DEPTH);
     memset(text + TS_YAML_MAX_DEPTH, ']', TS_YAML_MAX_DEPTH);
     text[2 * TS_YAML_MAX_DEPTH] = '\0';
-    ts_ynode *root = parse_ok(text);
+    ts_ynode *root = tst_sc_parse(text);
     const ts_ynode *inner = root;
     for (int d = 1; d < TS_YAML_MAX_DEPTH; d++) {
         assert_int_equal(inner->n, 1);
@@ -245,14 +234,16 @@ static void test_format_real_shortest_exact(void **state) {
 
 static void test_quoting_and_escapes(void **state) {
     (void)state;
-    assert_int_equal(ts_yaml_needs_quotes("/abs/path"), 0);
-    assert_int_equal(ts_yaml_needs_quotes("_x"), 0);
-    assert_int_equal(ts_yaml_needs_quotes("two words"), 0);
-    assert_int_equal(ts_yaml_needs_quotes("x-1.2"), 0);
-    assert_int_equal(ts_yaml_needs_quotes("Yes"), 1);
-    assert_int_equal(ts_yaml_needs_quotes("INF"), 1);
-    assert_int_equal(ts_yaml_needs_quotes("-x"), 1);
-    assert_int_equal(ts_yaml_needs_quotes("a#b"), 1);
+    static const struct {
+        const char *s;
+        int quoted;
+    } words[] = {
+        {"/abs/path", 0}, {"_x", 0},  {"two words", 0}, {"x-1.2", 0},
+        {"Yes", 1},       {"INF", 1}, {"-x", 1},        {"a#b", 1},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        assert_int_equal(ts_yaml_needs_quotes(words[i].s), words[i].quoted);
+    }
     static const struct {
         const char *in, *out;
     } cases[] = {
@@ -271,7 +262,7 @@ static void test_quoting_and_escapes(void **state) {
         assert_non_null(t);
         assert_string_equal(t, cases[i].out);
         /* What is written reads back as the same string. */
-        ts_ynode *root = parse_ok(t);
+        ts_ynode *root = tst_sc_parse(t);
         assert_string_equal(root->text, cases[i].in);
         ts_yaml_free(root);
         free(t);
@@ -286,7 +277,7 @@ static void test_describe_nodes(void **state) {
                                         "nothing",    "a mapping", "a list",  "\"a\\\"b\\\\c\"",
                                         "\"t\\x09q\""};
     char buf[160];
-    ts_ynode *root = parse_ok("[12, 1e3, abc, '12', ~, {a: 1}, [1], 'a\"b\\c', \"t\\tq\"]");
+    ts_ynode *root = tst_sc_parse("[12, 1e3, abc, '12', ~, {a: 1}, [1], 'a\"b\\c', \"t\\tq\"]");
     assert_int_equal(root->n, sizeof shown / sizeof shown[0]);
     for (size_t i = 0; i < root->n; i++) {
         ts_yaml_describe(root->kids[i], buf, sizeof buf);

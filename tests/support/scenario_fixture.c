@@ -181,6 +181,17 @@ const char tst_sc_variants_text[] = "tactics: {chats: {enabled: false, per_week:
                                     "    - {name: tuned, tactics.feedback.every: 3, trust: "
                                     "{prior_mean: 0.9}}\n";
 
+ts_ynode *tst_sc_parse(const char *text) {
+    ts_ynode *root = NULL;
+    ts_yerror yerr;
+    ts_status st = ts_yaml_parse(text, strlen(text), &root, &yerr);
+    if (st != TS_OK) {
+        print_error("%d:%d: %s\n", yerr.line, yerr.col, yerr.msg);
+    }
+    assert_int_equal(st, TS_OK);
+    return root;
+}
+
 /* Loads text as "s.yaml" and finalizes; fails the test on any error. */
 ts_scenario *tst_sc_load_ok(const char *text) {
     ts_error err = {0};

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "scenario.h"
+#include "yamlio.h"
 
 /* The schema; its parameter tables are named so that lookups can be checked by address. */
 extern const ts_schema tst_sc_schema;
@@ -28,6 +29,10 @@ extern const char tst_sc_variants_text[];
 /* cmocka 1.1 compares floats as float; this compares doubles and shows both. */
 void tst_check_near(double got, double want, double eps, const char *file, int line);
 #define assert_near(got, want, eps) tst_check_near((got), (want), (eps), __FILE__, __LINE__)
+
+/* Parses YAML text into a node tree (NULL when it holds no document), failing the test
+ * unless it parses; the caller frees it with ts_yaml_free. */
+ts_ynode *tst_sc_parse(const char *text);
 
 /* Loads text as "s.yaml" against the schema and finalizes; fails the test on any error. */
 ts_scenario *tst_sc_load_ok(const char *text);
