@@ -1015,6 +1015,58 @@ static void test_variants_set_and_extends(void **state) {
     ts_scenario_free(sc);
 }
 
+/* The base of a sweep: every key at its value outside the sweep, no variant applied, no
+ * sweep left; the scenario it comes from keeps its grid. */
+static void test_base_drops_the_sweep(void **state) {
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, "days: 50\n%s", tst_sc_variants_text);
+    ts_scenario *sc = tst_sc_load_ok(text);
+    ts_scenario *base = NULL;
+    ts_error err = {0};
+    assert_int_equal(ts_scenario_base(sc, &base, &err), TS_OK);
+    assert_int_equal(ts_scenario_n_sweep_keys(base), 0);
+    assert_int_equal(ts_scenario_n_points(base), 1);
+    assert_int_equal(ts_scenario_int(base, "days"), 50);
+    assert_int_equal(ts_scenario_int(base, "seed"), 1);
+    assert_int_equal(ts_scenario_section_on(base, "tactics.feedback"), 0);
+    assert_int_equal(ts_scenario_section_on(base, "tactics.chats"), 0);
+    assert_near(ts_scenario_real(base, "tactics.chats.per_week"), 4, 0);
+    ts_scenario_free(base);
+    assert_int_equal(ts_scenario_n_points(sc), 8);
+    ts_scenario_free(sc);
+
+    /* The base is checked as a scenario of its own: every point may pass while it fails. */
+    sc = tst_sc_load_ok("trust: {review: 0.7}\nsweep: {trust.delegate: [0.8, 0.9]}\n");
+    assert_int_equal(ts_scenario_base(sc, &base, &err), TS_ERR_SCENARIO);
+    assert_null(base);
+    assert_string_equal(err.msg, "s.yaml:1:17: trust.review: must not exceed trust.delegate (got "
+                                 "0.7, expected <= 0.6)");
+    ts_scenario_free(sc);
+}
+
+/* --set needs a scenario and an assignment, and a value of at most 4 MiB. */
+static void test_set_refuses_nothing_and_huge_values(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_sc_load_ok("");
+    ts_error err = {0};
+    assert_int_equal(ts_scenario_set(NULL, "days=3", &err), TS_ERR_INTERNAL);
+    assert_string_equal(err.msg, "ts_scenario_set: no scenario or assignment");
+    assert_int_equal(ts_scenario_set(sc, NULL, &err), TS_ERR_INTERNAL);
+    size_t n = TS_YAML_MAX_BYTES + 1;
+    char *huge = malloc(n + 6);
+    assert_non_null(huge);
+    memcpy(huge, "note=", 5);
+    memset(huge + 5, 'x', n);
+    huge[n + 5] = '\0';
+    assert_int_equal(ts_scenario_set(sc, huge, &err), TS_ERR_SCENARIO);
+    assert_string_equal(err.msg, "--set: value too long (got 4194305 bytes, expected at most "
+                                 "4194304)");
+    free(huge);
+    assert_string_equal(ts_scenario_string(sc, "note"), "plain");
+    ts_scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_comment_only_and_null_document),
@@ -1042,6 +1094,8 @@ int main(void) {
         cmocka_unit_test(test_hostile_sizes_stay_cheap),
         cmocka_unit_test(test_fuzz_random_bytes),
         cmocka_unit_test(test_fuzz_mutated_valid_file),
+        cmocka_unit_test(test_base_drops_the_sweep),
+        cmocka_unit_test(test_set_refuses_nothing_and_huge_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
