@@ -201,8 +201,16 @@ static ts_status sc_sweep_entry(const sc_ctx *c, const ts_ynode *k, size_t key, 
     ts_scenario *sc = c->sc;
     const ts_param *p = sc->keys[key].param;
     char got[160];
-    sc_sweep w = {.key = key, .mark = sc_node_mark(c, k)};
+    sc_sweep w = {.key = key, .mark = sc_node_mark(c, k), .layer = c->layer};
     ts_yaml_describe(v, got, sizeof got);
+    for (size_t i = 0; i < sc->n_sweep; i++) {
+        /* A file that extends another may sweep a key again (its list wins); one file may
+         * not, whichever way it spells the key (`a.b:` and `a: {b:}`). */
+        if (sc->sweep[i].key == key && sc->sweep[i].layer == c->layer) {
+            return sc_fail(c, k, shown, "duplicate sweep key \"%s\" (swept already at %d:%d)",
+                           sc->keys[key].path, sc->sweep[i].mark.line, sc->sweep[i].mark.col);
+        }
+    }
     if (p->type == TS_PT_STRLIST || p->type == TS_PT_POINTS) {
         return sc_fail(c, k, shown,
                        "cannot be swept (got a list-valued key, expected a key that takes one "

@@ -84,6 +84,7 @@ struct ts_event {
 typedef struct sc_sweep {
     size_t key; /* key index, SC_VARIANT_KEY or SC_DUMMY_KEY */
     sc_mark mark;
+    int layer; /* which document swept it, to catch a key swept twice in one */
     sc_value *vals;
     char **texts; /* each value as YAML text */
     size_t n;

@@ -212,6 +212,11 @@ static void test_sweep_errors(void **state) {
                         "paths with lists of values)");
     tst_sc_expect_error("sweep: {days: [1], days: [2]}\n",
                         "s.yaml:1:20: sweep.days: duplicate key \"days\"");
+    /* The same key spelt two ways in one file (a file that extends another may sweep it
+     * again: test_extends_merges_and_overrides). */
+    tst_sc_expect_error("sweep: {trust.prior_mean: [0.1], trust: {prior_mean: [0.2]}}\n",
+                        "s.yaml:1:42: sweep.trust.prior_mean: duplicate sweep key "
+                        "\"trust.prior_mean\" (swept already at 1:9)");
     /* 11 x 11 x 11 x 11 x 11 = 161051 points. */
     tst_sc_expect_error(
         "sweep:\n"
