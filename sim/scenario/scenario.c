@@ -634,6 +634,20 @@ ts_status ts_scenario_finalize(ts_scenario *sc, ts_error *err) {
     }
     free(vsaved);
     free(osaved);
+    /* A branched sweep (branch_day) also runs its base, the values outside the sweep: the
+     * history every grid point continues from. */
+    long branch = sc_find_key(sc, "branch_day");
+    if (st == TS_OK && sc->n_sweep > 0 && branch >= 0 && sc->vals[branch].i >= 0) {
+        st = sc_check_point(sc, err);
+        if (st != TS_OK) {
+            char was[sizeof err->msg];
+            snprintf(was, sizeof was, "%s", err->msg);
+            ts_error_set(err, st,
+                         "%s (in the sweep's base: with branch_day, the values outside the sweep "
+                         "run the shared history)",
+                         was);
+        }
+    }
     if (st == TS_OK) {
         sc->n_points = n;
         sc->finalized = 1;

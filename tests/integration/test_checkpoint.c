@@ -263,6 +263,11 @@ static void test_branch_refusals(void **state) {
     refused(TMP "/branched.yaml --set 'output.checkpoints=[5, 80]'",
             "output.checkpoints: day out of range (got 80");
     refused(TMP "/branched.yaml --set 'output.checkpoints=[five]'", "not an integer");
+    /* Every grid point is valid, but the base that runs the shared history is not. */
+    refused(TMP "/branched.yaml --set trust.review_threshold=0.7 "
+                "--set 'sweep={trust.delegate_threshold: [0.8, 0.9]}'",
+            "must not exceed trust.delegate_threshold (got 0.7, expected <= 0.6) (in the sweep's "
+            "base: with branch_day");
 }
 
 /* Over MPI (when this build and machine have it): the same file as one process. */
