@@ -68,7 +68,17 @@ static const ts_section departments_org_section = {
 
 static const ts_param departments_gates_params[] = {
     {
-        .key = "review_hours",
+        .key = "control_gates.enabled",
+        .type = TS_PT_BOOL,
+        .def = "false",
+        .min = 0,
+        .max = 1,
+        .units = "switch",
+        .doc = "Formal approval of every cross-department sign-off, whatever the signer's "
+               "trust (only with several departments).",
+    },
+    {
+        .key = "control_gates.review_hours",
         .type = TS_PT_REAL,
         .def = "2",
         .min = 0,
@@ -77,7 +87,7 @@ static const ts_param departments_gates_params[] = {
         .doc = "The signer's hours of a formal approval of cross-department work.",
     },
     {
-        .key = "owner_hours",
+        .key = "control_gates.owner_hours",
         .type = TS_PT_REAL,
         .def = "1",
         .min = 0,
@@ -86,7 +96,7 @@ static const ts_param departments_gates_params[] = {
         .doc = "The owner's hours preparing it.",
     },
     {
-        .key = "latency_days",
+        .key = "control_gates.latency_days",
         .type = TS_PT_REAL,
         .def = "2",
         .min = 0,
@@ -95,7 +105,7 @@ static const ts_param departments_gates_params[] = {
         .doc = "Latency of a formal approval.",
     },
     {
-        .key = "goodwill_cost",
+        .key = "control_gates.goodwill_cost",
         .type = TS_PT_REAL,
         .def = "0.1",
         .min = 0,
@@ -106,11 +116,11 @@ static const ts_param departments_gates_params[] = {
 };
 
 static const ts_section departments_gates_section = {
-    .name = "work.control_gates",
-    .optional = 1,
+    .name = "work",
+    .optional = 0,
     .params = departments_gates_params,
     .n_params = sizeof departments_gates_params / sizeof departments_gates_params[0],
-    .doc = "Formal approvals of every cross-department sign-off (on when present).",
+    .doc = "Control gates: formal approvals of cross-department work (departments).",
 };
 
 static const ts_section *const departments_sections[] = {&departments_org_section,
@@ -307,7 +317,7 @@ static ts_status dept_configure(const ts_scenario *sc, ts_world *w, void **state
     }
     s->prior_cut = ts_scenario_real(sc, "org.cross_department_prior");
     s->cross_share = ts_scenario_real(sc, "org.cross_department_share");
-    s->gates = ts_scenario_section_on(sc, "work.control_gates");
+    s->gates = ts_scenario_bool(sc, "work.control_gates.enabled");
     if (s->gates) {
         s->gate_hours = (float)ts_scenario_real(sc, "work.control_gates.review_hours");
         s->gate_owner_hours = (float)ts_scenario_real(sc, "work.control_gates.owner_hours");

@@ -29,7 +29,7 @@ static const char *TACTICS =
     "org: {headcount: 70, span_of_control: 6, warmup_days: 40, departments: [tech, biz], "
     "department_split: [[0.5, 0.3], [1, 0.8]], cross_department_prior: 0.3}\n"
     "hiring: {growth: exponential, annual_rate: 1.5, ramp_days: 30}\n"
-    "work: {control_gates: {}, raise_early: 0.1}\n"
+    "work: {control_gates: {enabled: true}, raise_early: 0.1}\n"
     "culture: {safety: 0.6, blame: 0.2}\n"
     "events:\n"
     "  - {day: 20, kind: incident, domain: debugging, work_hours: 600, responders: 12, "

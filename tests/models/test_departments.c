@@ -93,7 +93,7 @@ static void test_bad_keys(void **state) {
     /* The defaults: one department, the gates off. */
     ts_scenario *sc = tst_scenario("days: 10\n");
     assert_int_equal(ts_scenario_list_len(sc, "org.departments"), 1);
-    assert_int_equal(ts_scenario_section_on(sc, "work.control_gates"), 0);
+    assert_int_equal(ts_scenario_bool(sc, "work.control_gates.enabled"), 0);
     ts_scenario_free(sc);
 }
 
@@ -266,11 +266,12 @@ static void test_sign_off(void **state) {
     assert_float_equal(s.latency, TS_DEPT_REVIEW_DAYS + TS_DEPT_DISPUTE_DAYS, 1e-6);
     /* Control gates: the formal approval's hours and latency, and the owner's goodwill
      * toward the signer falls by the gate's cost. */
-    s = sign_off("org: {departments: [tech, biz], department_split: [[0.5, 0.5], [1, 0.5]], "
-                 "cross_department_share: 1}\n"
-                 "trust: {review_threshold: 0.01, delegate_threshold: 0.99}\n"
-                 "work: {control_gates: {review_hours: 3, owner_hours: 1.5, latency_days: 4, "
-                 "goodwill_cost: 0.2}}\n");
+    s = sign_off(
+        "org: {departments: [tech, biz], department_split: [[0.5, 0.5], [1, 0.5]], "
+        "cross_department_share: 1}\n"
+        "trust: {review_threshold: 0.01, delegate_threshold: 0.99}\n"
+        "work: {control_gates: {enabled: true, review_hours: 3, owner_hours: 1.5, latency_days: 4, "
+        "goodwill_cost: 0.2}}\n");
     assert_int_equal(s.disputed, 0);
     assert_float_equal(s.signer_review, 3.0, 1e-6);
     assert_float_equal(s.owner_review, 1.5, 1e-6);
@@ -311,7 +312,8 @@ static void test_gates_over_seeds(void **state) {
                            "trust_between_departments"};
     double none[4], gates[4];
     tst_arm_full(BASE, 3, 1, TST_NANMEAN, names, 4, none);
-    tst_arm_full(BASE "work: {control_gates: {}}\n", 3, 1, TST_NANMEAN, names, 4, gates);
+    tst_arm_full(BASE "work: {control_gates: {enabled: true}}\n", 3, 1, TST_NANMEAN, names, 4,
+                 gates);
     assert_true(gates[0] > none[0] + 0.02); /* more review hours */
     assert_true(gates[1] > none[1] + 0.5);  /* the gate's 2 days for every sign-off */
     assert_float_equal(none[2], 0.0, 0.0);
@@ -322,7 +324,7 @@ static void test_gates_over_seeds(void **state) {
 static void test_threads_identical(void **state) {
     (void)state;
     ts_scenario *sc = tst_scenario(BASE "tactics: {understanding: {}, shared_goals: {}}\n"
-                                        "work: {control_gates: {}}\n");
+                                        "work: {control_gates: {enabled: true}}\n");
     ts_result r1, r2;
     tst_run(sc, NULL, 0, 9, 1, &r1);
     tst_run(sc, NULL, 0, 9, 2, &r2);
