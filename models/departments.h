@@ -1,4 +1,4 @@
-/* Departments and the technology-business gap (docs/model.md §6.14, essay 001). The keys
+/* Departments and the technology-business gap (docs/model.md §7.11, essay 001). The keys
  * `org.departments` and `org.department_split` cut the organisation into named groups with
  * shares of the headcount, each with its own objective weight on speed versus reliability
  * of work. A person belongs to the department of its depth-1 ancestor in the tree (the
@@ -34,7 +34,7 @@ extern const ts_module ts_module_departments;
 #define TS_DEPT_COLUMN "department"
 #define TS_DEPT_NONE 255u
 
-/* The mechanism's fixed numbers (docs/model.md §6.14). */
+/* The mechanism's fixed numbers (docs/model.md §7.11). */
 #define TS_DEPT_APPROVE_HOURS 0.1f     /* a trusting signer's approval */
 #define TS_DEPT_REVIEW_HOURS 1.0f      /* a review: the signer's hours */
 #define TS_DEPT_OWNER_HOURS 0.5f       /* a review: the owner's hours */

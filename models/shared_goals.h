@@ -1,4 +1,4 @@
-/* Shared goals (tactics.shared_goals; docs/model.md §6.16, essay 001): the departments
+/* Shared goals (tactics.shared_goals; docs/model.md §7.11, essay 001): the departments
  * set joint objectives. Two effects, both on the cross-department sign-offs of
  * models/departments.c, which reads these parameters: the gap between the departments'
  * objective weights (speed versus reliability) that makes a sign-off disputed shrinks by

@@ -1,4 +1,4 @@
-/* Understanding the other side's context (tactics.understanding; docs/model.md §6.15,
+/* Understanding the other side's context (tactics.understanding; docs/model.md §7.11,
  * essay 001): cross-department listening sessions. Each working day of the recorded run a
  * person in an organisation of several departments starts sessions at a rate of per_month
  * a month with a random available person of another department. A session is a meeting
@@ -23,7 +23,7 @@ extern const ts_module ts_module_understanding;
 /* The world column of understanding (float per agent, 0 at hire). */
 #define TS_UNDERSTANDING_COLUMN "understanding"
 
-/* The tactic's fixed numbers (docs/model.md §6.15). */
+/* The tactic's fixed numbers (docs/model.md §7.11). */
 #define TS_UNDERSTANDING_WEIGHT 0.5f    /* each side's observation of the other */
 #define TS_UNDERSTANDING_GOODWILL 0.05f /* each side's goodwill toward the other */
 #define TS_UNDERSTANDING_TRIES 8        /* draws to find a partner before giving up */
