@@ -949,6 +949,55 @@ def short_factor(key):
     return "dummy" if key == "sensitivity.dummy" else key
 
 
+def fig_tech_business(res, w):
+    """The technology-business gap (scenarios/tech_business.yaml): per grid point, the mean
+    over replicates of trust_within_departments - trust_between_departments by day (left)
+    and of disputed_decisions and cross_department_latency over the run (right)."""
+    gaps, bars = {}, {}
+    for p in range(res.n_points):
+        series, disputed, latency = [], [], []
+        for g in res.runs_of_point(p):
+            tb, tu = metric(g, "trust_between_departments")
+            tw, _ = metric(g, "trust_within_departments")
+            if tb is None or tw is None or not np.isfinite(tb).any():
+                continue
+            series.append(tw - tb)
+            dd, _ = metric(g, "disputed_decisions")
+            lat, _ = metric(g, "cross_department_latency")
+            disputed.append(np.nanmean(dd) if dd is not None else np.nan)
+            latency.append(np.nanmean(lat) if lat is not None else np.nan)
+        if series:
+            n = min(s.size for s in series)
+            gaps[p] = np.nanmean(np.vstack([s[:n] for s in series]), axis=0)
+            bars[p] = (np.nanmean(disputed), np.nanmean(latency))
+    if not gaps:
+        return skip("tech-business gap", "no runs with several departments")
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12.0, 5.0))
+    for i, p in enumerate(sorted(gaps)):
+        days = np.arange(gaps[p].size)
+        ax.plot(days, rolling_mean(gaps[p]), label="%d: %s" % (p, res.point_label(p, short=True)),
+                **line_kw(i, n_points=days.size))
+    ax.axhline(0.0, color="0.5", linewidth=0.8)
+    ax.set_ylabel("trust within - between departments (trust score)")
+    days_axis(ax)
+    ax.legend(title="grid point", loc="best", fontsize=7)
+    ax.set_title("The gap (mean over replicates, 7-day rolling mean)")
+    pts = sorted(bars)
+    x = np.arange(len(pts))
+    bx.bar(x - 0.2, [bars[p][0] for p in pts], width=0.4, color="0.3",
+           label="disputed_decisions (decisions/day)")
+    bx.bar(x + 0.2, [bars[p][1] for p in pts], width=0.4, color="0.75",
+           label="cross_department_latency (days)")
+    bx.set_xticks(x)
+    bx.set_xticklabels(["%d" % p for p in pts])
+    bx.set_xlabel("grid point")
+    bx.legend(loc="best", fontsize=8)
+    bx.set_title("Disputes and sign-off latency (run means)")
+    fig.suptitle("%s: the technology-business gap per grid point" % res.name, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    w.save(fig, "tech_business")
+
+
 def fig_morris(name, factors, vals, units, res, w):
     """The mu*-sigma plane: each factor at (mu*, sigma) with its mu* interval; the dummy's
     interval as the band of noise."""
@@ -1339,7 +1388,8 @@ def draw(f, path, args):
         written += ws.written
     elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem)
-        for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories):
+        for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
+                   fig_tech_business):
             fn(res, ws)
         written += ws.written
     else:

@@ -6,6 +6,7 @@
 #include "ask_for_help.h"
 #include "broadcast.h"
 #include "coffee_chats.h"
+#include "departments.h"
 #include "feedback.h"
 #include "hiring.h"
 #include "incident.h"
@@ -14,10 +15,12 @@
 #include "onboarding.h"
 #include "one_on_ones.h"
 #include "repair.h"
+#include "shared_goals.h"
 #include "status_updates.h"
 #include "transitive_trust.h"
 #include "trial_tasks.h"
 #include "trust.h"
+#include "understanding.h"
 #include "work.h"
 
 const ts_module *const ts_modules[] = {
@@ -29,7 +32,8 @@ const ts_module *const ts_modules[] = {
     &ts_module_status_updates, &ts_module_inspection_forums,
     &ts_module_coffee_chats,   &ts_module_transitive_trust,
     &ts_module_ask_for_help,   &ts_module_onboarding,
-    &ts_module_offsites,
+    &ts_module_offsites,       &ts_module_departments,
+    &ts_module_understanding,  &ts_module_shared_goals,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 

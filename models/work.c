@@ -99,6 +99,17 @@ static const ts_param work_work_params[] = {
                "the observation's weight (an owned-up failure gives 1 per unit).",
     },
     {
+        .key = "raise_early",
+        .type = TS_PT_REAL,
+        .def = "0",
+        .min = 0,
+        .max = 1,
+        .units = "probability per day",
+        .doc = "Daily chance that the owner of a hidden (concealed) problem raises it before it "
+               "is discovered, times the owner's safety and its trust in its manager (0: "
+               "problems stay hidden until found, the calibrated model).",
+    },
+    {
         .key = "decision_probability",
         .type = TS_PT_REAL,
         .def = "0.5",
@@ -262,6 +273,7 @@ static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state
     ts_repair_params_load(sc, &p->rp);
     ts_work_link_load(sc, &p->link);
     p->kept_word = (float)ts_scenario_real(sc, "work.kept_word");
+    p->raise_early = (float)ts_scenario_real(sc, "work.raise_early");
     p->debt_mean = ts_scenario_real(sc, "work.tech_debt.mean");
     p->debt_sd = ts_scenario_real(sc, "work.tech_debt.sd");
     p->toil_weight = (float)ts_scenario_real(sc, "work.tech_debt.visibility");
@@ -601,6 +613,17 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         }
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
+        if (s->p.raise_early > 0.0f && m != TS_NO_AGENT &&
+            ts_rng_uniform(r) <
+                s->p.raise_early * w->safety[a] * ts_trust_of_mean(&s->p.tp, w, a, m)) {
+            /* Raised before it is found: owned up to the manager, the rework as it stands. */
+            ts_repair_owned(&s->p.rp, w, e, m, a, df->domain, 1.0f);
+            row->rework += df->rework;
+            row->rework_domain = df->domain;
+            row->raised++;
+            df->active = 0;
+            continue;
+        }
         /* Tactics (status updates, 1:1s, forums) raised today's chance (row->surface). */
         if (ts_rng_uniform(r) >= s->p.rp.discovery + row->surface && w->day < df->due_day) {
             continue;
@@ -681,7 +704,7 @@ static ts_status work_act(const void *state, const ts_world *w, uint32_t a, void
     row->decisions = row->reviews = row->escalations = row->deep_dives = 0;
     row->stamps = row->stakeholders = row->cross_n = 0;
     row->latency = row->cross_sum = 0.0f;
-    row->owned = row->concealed = row->discovered = 0;
+    row->owned = row->concealed = row->discovered = row->raised = 0;
     ts_rng r;
     ts_emit_rng(e, &r);
     /* Defects hidden before today first, so a new one starts growing tomorrow. */
@@ -820,6 +843,7 @@ enum {
     WM_CROSS,
     WM_FUD,
     WM_SETBACK,
+    WM_RAISED,
     WM_COUNT
 };
 
@@ -858,6 +882,9 @@ static const ts_metric_decl work_metrics[WM_COUNT] = {
     {"trust_setback", "trust score",
      "Mean trust of the managers of the setback experiment's cohort in them, domain-averaged "
      "(NaN without experiments.setback)."},
+    {"problems_raised_early", "fraction",
+     "Share of the hidden problems that ended over the last 30 days (raised or discovered) "
+     "that their owner raised before they were discovered (work.raise_early)."},
 };
 
 enum {
@@ -884,6 +911,7 @@ enum {
     WA_FUD_N,
     WA_SETBACK_SUM,
     WA_SETBACK_N,
+    WA_RAISED,
     WA_COUNT
 };
 
@@ -920,6 +948,7 @@ static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0,
         acc[WA_OWN] += row->owned;
         acc[WA_CONC] += row->concealed;
         acc[WA_DISC] += row->discovered;
+        acc[WA_RAISED] += row->raised;
         acc[WA_CROSS_SUM] += row->cross_sum;
         acc[WA_CROSS_N] += row->cross_n;
         if (row->state == WORK_ACTIVE && row->n_stake > 0) {
@@ -980,6 +1009,15 @@ static ts_status work_day_end(void *state, const ts_world *w, const double *acc,
     v[WM_LATENCY] = per(win[4], win[2]);
     v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
     v[WM_SETBACK] = per(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
+    s->raise_ring[s->raise_pos][0] = acc[WA_RAISED];
+    s->raise_ring[s->raise_pos][1] = acc[WA_DISC];
+    s->raise_pos = (s->raise_pos + 1) % WORK_RAISE_DAYS;
+    double raised = 0.0, found = 0.0;
+    for (int k = 0; k < WORK_RAISE_DAYS; k++) {
+        raised += s->raise_ring[k][0];
+        found += s->raise_ring[k][1];
+    }
+    v[WM_RAISED] = per(raised, raised + found);
     return TS_OK;
 }
 
@@ -1093,6 +1131,9 @@ static ts_status work_state_io(void *state, ts_world *w, ts_state_io *io) {
     ts_sio_int(io, "partners_ready", &s->partners_ready);
     ts_sio_typed(io, "ring", TS_SIO_F64, s->ring, sizeof s->ring / sizeof s->ring[0][0]);
     ts_sio_int(io, "ring_pos", &s->ring_pos);
+    ts_sio_typed(io, "raise_ring", TS_SIO_F64, s->raise_ring,
+                 sizeof s->raise_ring / sizeof s->raise_ring[0][0]);
+    ts_sio_int(io, "raise_pos", &s->raise_pos);
     return ts_sio_status(io);
 }
 

@@ -20,6 +20,8 @@
 /* Trial tasks (MODEL.md §6.4): the manager's observation weight, the rework of a failure. */
 #define WORK_TRIAL_WEIGHT 2.0f
 #define WORK_TRIAL_REWORK 0.1f
+/* The window of problems_raised_early, in days. */
+#define WORK_RAISE_DAYS 30
 
 /* What a decider did with a decision. */
 enum {
@@ -44,6 +46,7 @@ typedef struct work_params {
     uint32_t n_partners;
     float partner_vis;
     float kept_word;           /* work.kept_word */
+    float raise_early;         /* work.raise_early */
     double debt_mean, debt_sd; /* work.tech_debt.mean, .sd */
     float toil_weight;         /* work.tech_debt.visibility */
     int32_t ramp_days;
@@ -111,6 +114,7 @@ typedef struct work_row {
     uint16_t cross_n;
     float latency, cross_sum;
     uint8_t completed, failed, owned, concealed, discovered;
+    uint8_t raised; /* hidden defects raised by their owner today (work.raise_early) */
     /* Over the team table's window (the last 90 recorded days): output hours, failures
      * and failures owned up (trial and setback failures count as owned: they are seen). */
     float win_output;
@@ -135,6 +139,10 @@ typedef struct work_state {
      * with no sign-off at all (the day after an offsite, a quiet weekend of a small org). */
     double ring[7][5];
     int ring_pos;
+    /* The last WORK_RAISE_DAYS days' hidden defects raised early and discovered, behind
+     * problems_raised_early. */
+    double raise_ring[WORK_RAISE_DAYS][2];
+    int raise_pos;
     work_setback setback;
 } work_state;
 

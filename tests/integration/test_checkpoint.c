@@ -26,8 +26,10 @@
  * checkpoints' days and one before the last. */
 static const char *TACTICS =
     "name: ck\ndays: 90\ndomains: [design, roadmap, people, debugging]\n"
-    "org: {headcount: 70, span_of_control: 6, warmup_days: 40}\n"
+    "org: {headcount: 70, span_of_control: 6, warmup_days: 40, departments: [tech, biz], "
+    "department_split: [[0.5, 0.3], [1, 0.8]], cross_department_prior: 0.3}\n"
     "hiring: {growth: exponential, annual_rate: 1.5, ramp_days: 30}\n"
+    "work: {control_gates: {enabled: true}, raise_early: 0.1}\n"
     "culture: {safety: 0.6, blame: 0.2}\n"
     "events:\n"
     "  - {day: 20, kind: incident, domain: debugging, work_hours: 600, responders: 12, "
@@ -39,7 +41,7 @@ static const char *TACTICS =
     "  one_on_ones: {}\n  feedback: {}\n  broadcast: {}\n  trial_tasks: {}\n"
     "  status_updates: {}\n  inspection_forums: {}\n  coffee_chats: {}\n"
     "  transitive_trust: {}\n  ask_for_help: {}\n  onboarding: {}\n  offsites: {}\n"
-    "  repair: {}\n";
+    "  repair: {}\n  understanding: {}\n  shared_goals: {}\n";
 
 /* Arms that differ in a tactic, one switched on at the branch, one off. */
 static const char *BRANCHED = "name: br\nseed: 5\ndays: 70\nreplicates: 3\nbranch_day: 30\n"

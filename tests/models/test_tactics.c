@@ -35,9 +35,15 @@ static double run_meetings(const char *text, uint64_t seed) {
     tst_fullrun_open(&fr, text, seed);
     for (size_t k = 0; k < fr.r.n_metrics; k++) {
         for (size_t d = 0; d < fr.r.metrics[k].n; d++) {
-            /* The setback experiment's metric is NaN when the experiment is off. */
-            if (!isfinite(fr.r.metrics[k].values[d]) &&
-                strcmp(fr.r.metrics[k].name, "trust_setback") != 0) {
+            /* The setback experiment's metric is NaN when the experiment is off; the
+             * departments' with one department; problems_raised_early on days whose
+             * window has no hidden problem that ended (NaN: nothing to divide by). */
+            const char *name = fr.r.metrics[k].name;
+            if (!isfinite(fr.r.metrics[k].values[d]) && strcmp(name, "trust_setback") != 0 &&
+                strcmp(name, "problems_raised_early") != 0 &&
+                strcmp(name, "trust_between_departments") != 0 &&
+                strcmp(name, "trust_within_departments") != 0 &&
+                strcmp(name, "cross_department_latency") != 0) {
                 fail_msg("%s is %g on day %zu", fr.r.metrics[k].name, fr.r.metrics[k].values[d], d);
             }
         }

@@ -360,6 +360,71 @@ static void test_surface_and_status_hooks(void **state) {
     teardown_fix(&f);
 }
 
+/* work.raise_early: the owner of a hidden defect raises it, before the discovery draw,
+ * with a daily chance raise_early x safety x its trust in its manager: never when unsafe;
+ * with safety 1 and raise_early 1, on a share of days equal to that trust. Raised, it is
+ * owned up to the manager (no scar) and its rework as grown so far is owed; the metric is
+ * the share raised among the hidden defects that ended in its window. */
+static void test_raise_early(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, 0, "");
+    f.s->p.raise_early = 1.0f;
+    believe(&f, 3, 1, 20.0f, 0.0f, 20.0f);
+    double t = ts_trust_of_mean(&f.s->p.tp, &f.w, 3, 1);
+    assert_true(t > 0.5 && t < 0.95);
+    work_row *row = &f.s->rows[3];
+    ts_busy(&f.w)[3] = 1; /* no new tasks */
+    int raised = 0;
+    double expect = 0.0; /* the day's chance summed: the models fade, so trust does */
+    for (int safe = 0; safe <= 1; safe++) {
+        f.w.safety[3] = (float)safe;
+        raised = 0;
+        for (int day = 11; day < 1011; day++) {
+            *row = (work_row){.state = WORK_IDLE};
+            row->defects[0] =
+                (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
+            f.w.day = day;
+            expect += safe * ts_trust_of_mean(&f.s->p.tp, &f.w, 3, 1) / 1000.0;
+            ts_emit e = emitter(&f, 3);
+            ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
+            if (row->raised) {
+                raised++;
+                assert_int_equal(row->discovered, 0);
+                assert_float_equal(row->rework, 4.4, 1e-5); /* grown one day */
+                float w = 0, x = 0, y = 0;
+                assert_int_equal(count_kind(&f, 1, TS_MK_INTEGRITY, &w, &x, &y), 1);
+                assert_true(w > 0.0f);
+                assert_float_equal(x + y, 0.0, 0.0);
+            }
+        }
+        if (!safe) {
+            assert_int_equal(raised, 0);
+        }
+    }
+    /* 1,000 days, sd below sqrt(0.25 / 1000) = 0.016: within 0.05 of the mean chance. */
+    assert_true(expect < t && expect > 0.5);
+    assert_float_equal(raised / 1000.0, expect, 0.05);
+    /* The metric: one raised, then one discovered: 1, then 1 / 2. */
+    size_t k = 0;
+    while (k < ts_module_work.n_metrics &&
+           strcmp(ts_module_work.metrics[k].name, "problems_raised_early") != 0) {
+        k++;
+    }
+    assert_true(k < ts_module_work.n_metrics);
+    double acc[64] = {0}, v[64] = {0};
+    *row = (work_row){.raised = 1};
+    ts_module_work.measure(f.s, &f.w, 3, 4, acc);
+    ts_module_work.day_end(f.s, &f.w, acc, v);
+    assert_float_equal(v[k], 1.0, 0.0);
+    *row = (work_row){.discovered = 1};
+    memset(acc, 0, sizeof acc);
+    ts_module_work.measure(f.s, &f.w, 3, 4, acc);
+    ts_module_work.day_end(f.s, &f.w, acc, v);
+    assert_float_equal(v[k], 0.5, 1e-12);
+    teardown_fix(&f);
+}
+
 /* The task view tactics read, the help boost and trial tasks. */
 static void test_task_view_boost_and_trial(void **state) {
     (void)state;
@@ -469,6 +534,7 @@ int main(void) {
         cmocka_unit_test(test_partner_teams),
         cmocka_unit_test(test_surface_and_status_hooks),
         cmocka_unit_test(test_task_view_boost_and_trial),
+        cmocka_unit_test(test_raise_early),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
