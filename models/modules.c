@@ -11,6 +11,11 @@
 #include "incident.h"
 #include "inspection_forums.h"
 #include "offsites.h"
+#include "openness.h"
+#include "trenches.h"
+#include "hated_tasks.h"
+#include "overview_listening.h"
+#include "commiserate.h"
 #include "onboarding.h"
 #include "one_on_ones.h"
 #include "repair.h"
@@ -21,15 +26,28 @@
 #include "work.h"
 
 const ts_module *const ts_modules[] = {
-    &ts_module_trust,          &ts_module_work,
-    &ts_module_repair,         &ts_module_hiring,
-    &ts_module_incident,       &ts_module_alignment,
-    &ts_module_one_on_ones,    &ts_module_feedback,
-    &ts_module_broadcast,      &ts_module_trial_tasks,
-    &ts_module_status_updates, &ts_module_inspection_forums,
-    &ts_module_coffee_chats,   &ts_module_transitive_trust,
-    &ts_module_ask_for_help,   &ts_module_onboarding,
+    &ts_module_trust,
+    &ts_module_work,
+    &ts_module_repair,
+    &ts_module_hiring,
+    &ts_module_incident,
+    &ts_module_alignment,
+    &ts_module_one_on_ones,
+    &ts_module_feedback,
+    &ts_module_broadcast,
+    &ts_module_trial_tasks,
+    &ts_module_status_updates,
+    &ts_module_inspection_forums,
+    &ts_module_coffee_chats,
+    &ts_module_transitive_trust,
+    &ts_module_ask_for_help,
+    &ts_module_onboarding,
     &ts_module_offsites,
+    &ts_module_openness,
+    &ts_module_trenches,
+    &ts_module_hated_tasks,
+    &ts_module_overview_listening,
+    &ts_module_commiserate,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 
