@@ -6,6 +6,7 @@
 #include "ask_for_help.h"
 #include "broadcast.h"
 #include "coffee_chats.h"
+#include "declare_limits.h"
 #include "feedback.h"
 #include "hiring.h"
 #include "incident.h"
@@ -48,6 +49,7 @@ const ts_module *const ts_modules[] = {
     &ts_module_hated_tasks,
     &ts_module_overview_listening,
     &ts_module_commiserate,
+    &ts_module_declare_limits,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 
