@@ -7,6 +7,7 @@
 #include "broadcast.h"
 #include "coffee_chats.h"
 #include "declare_limits.h"
+#include "defensiveness.h"
 #include "feedback.h"
 #include "hiring.h"
 #include "incident.h"
@@ -50,6 +51,7 @@ const ts_module *const ts_modules[] = {
     &ts_module_overview_listening,
     &ts_module_commiserate,
     &ts_module_declare_limits,
+    &ts_module_defensiveness,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 
