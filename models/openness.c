@@ -267,7 +267,8 @@ static const ts_metric_decl open_metrics[] = {
      "Mean trust (domain-averaged) of the models people hold of active people of other teams "
      "(not their manager or reports)."},
     {"trust_in_closed", "trust score",
-     "The same, of people whose team's openness is below 0.5 (NaN when there are none)."},
+     "Mean trust (domain-averaged) of the models people hold of active people of other teams "
+     "whose team's openness is below 0.5 (NaN when there are none)."},
 };
 
 static double per(double num, double den) {
