@@ -190,11 +190,43 @@ static void test_behaviour(void **state) {
     assert_true(open[1] > hi[1]);
 }
 
+/* Determinism with every mechanism and tactic of issue 14 on: one thread and three give
+ * the same series, bit for bit (the metrics of every module). */
+static void test_threads(void **state) {
+    (void)state;
+    ts_scenario *sc =
+        tst_scenario("days: 60\norg: {headcount: 150, warmup_days: 30}\n"
+                     "hiring: {growth: exponential, annual_rate: 1.5}\nculture: {blame: 0.4}\n"
+                     "work: {tech_debt: {mean: 0.3}}\nopenness: {}\npopulation: {acceptance: {}}\n"
+                     "tactics: {one_on_ones: {}, trial_tasks: {}, trenches: {}, hated_tasks: {},\n"
+                     "  overview_listening: {}, commiserate: {}, declare_limits: {every: 7}}\n"
+                     "output: {snapshot_every: 0}\n");
+    ts_result a, b;
+    tst_run(sc, NULL, 0, 17, 1, &a);
+    tst_run(sc, NULL, 0, 17, 3, &b);
+    assert_int_equal(a.n_metrics, b.n_metrics);
+    int mine = 0;
+    for (size_t k = 0; k < a.n_metrics; k++) {
+        assert_string_equal(a.metrics[k].name, b.metrics[k].name);
+        assert_int_equal(a.metrics[k].n, b.metrics[k].n);
+        assert_memory_equal(a.metrics[k].values, b.metrics[k].values,
+                            a.metrics[k].n * sizeof(double));
+        mine += strcmp(a.metrics[k].name, "team_openness") == 0 ||
+                strcmp(a.metrics[k].name, "limits_declared") == 0 ||
+                strcmp(a.metrics[k].name, "defensiveness_cost") == 0 ||
+                strcmp(a.metrics[k].name, "commiserations") == 0;
+    }
+    assert_int_equal(mine, 4);
+    ts_result_free(&a);
+    ts_result_free(&b);
+    ts_scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formulas),  cmocka_unit_test(test_day),
         cmocka_unit_test(test_keys),      cmocka_unit_test(test_neutral),
-        cmocka_unit_test(test_behaviour),
+        cmocka_unit_test(test_behaviour), cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
