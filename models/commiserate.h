@@ -14,7 +14,6 @@
 #define TS_COMMISERATE_GOODWILL 0.1f /* each side's goodwill toward the other */
 #define TS_COMMISERATE_THIRD -0.1f   /* each side's goodwill toward the third team's people */
 #define TS_COMMISERATE_EARN 0.005f   /* proof of safety to the team */
-#define TS_COMMISERATE_TRIES 8       /* draws to find someone of another team before giving up */
 
 extern const ts_module ts_module_commiserate;
 

@@ -16,7 +16,6 @@
 #define TS_HATED_TASKS_SEEN 1.0f     /* the outsider's view of the member, times openness */
 #define TS_HATED_TASKS_GOODWILL 0.1f /* the member's and manager's gratitude */
 #define TS_HATED_TASKS_EARN 0.04f    /* proof of safety to the team (models/openness.h) */
-#define TS_HATED_TASKS_TRIES 8       /* draws to find someone of another team before giving up */
 
 extern const ts_module ts_module_hated_tasks;
 

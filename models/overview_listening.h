@@ -16,7 +16,6 @@
 #define TS_OVERVIEW_LISTENING_GOODWILL 0.08f /* the member's goodwill toward the listener */
 #define TS_OVERVIEW_LISTENING_LISTENER 0.03f /* the listener's goodwill toward the member */
 #define TS_OVERVIEW_LISTENING_EARN 0.01f     /* proof of safety to the team */
-#define TS_OVERVIEW_LISTENING_TRIES 8 /* draws to find someone of another team before giving up */
 
 extern const ts_module ts_module_overview_listening;
 

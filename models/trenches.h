@@ -16,7 +16,6 @@
 #define TS_TRENCHES_MANAGER 1.0f   /* the team manager's observation of the outsider */
 #define TS_TRENCHES_GOODWILL 0.05f /* each side's goodwill toward the other */
 #define TS_TRENCHES_EARN 0.02f     /* proof of safety to the team (models/openness.h) */
-#define TS_TRENCHES_TRIES 8        /* draws to find someone of another team before giving up */
 
 extern const ts_module ts_module_trenches;
 
