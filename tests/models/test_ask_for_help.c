@@ -86,9 +86,9 @@ static void day_metrics(fix *f, double *v, size_t n) {
 }
 
 static double requests_today(fix *f) {
-    double v = -1.0;
-    day_metrics(f, &v, 1);
-    return v;
+    double v[3] = {-1.0, -1.0, -1.0}; /* the module's three metrics, requests first */
+    day_metrics(f, v, 3);
+    return v[0];
 }
 
 static double hours(const fix *f, uint32_t a) {
