@@ -910,6 +910,54 @@ def fig_repair_trajectories(res, w):
     w.save(fig, "trust_trajectories")
 
 
+def fig_ways_in(res, w, last=60):
+    """Closed teams and the ways in (scenarios/closed_teams.yaml): per grid point, the mean
+    over the last `last` days of team_openness, trust_outsiders and trust_cross, with the
+    95 % CI over replicates; skipped unless some run has the openness mechanism on."""
+    names = ("team_openness", "trust_outsiders", "trust_cross")
+    stats = {}
+    units = {m: "" for m in names}
+    found = False
+    for m in names:
+        mean, lo, hi = (np.full(res.n_points, np.nan) for _ in range(3))
+        for p in range(res.n_points):
+            vals = []
+            for g in res.runs_of_point(p):
+                x, u = metric(g, m)
+                if x is None:
+                    continue
+                x = x[-last:]
+                x = x[np.isfinite(x)]
+                if x.size:
+                    vals.append(float(x.mean()))
+                    units[m] = u
+            mean[p], lo[p], hi[p], _ = mean_ci95(vals)
+        stats[m] = (mean, lo, hi)
+        found = found or (m == "team_openness" and np.isfinite(mean).any())
+    if not found:
+        return skip("ways in", "no run has metrics/team_openness (openness mechanism off)")
+    fig, axes = plt.subplots(1, len(names), figsize=(4.4 * len(names), 3.6), squeeze=False)
+    x = np.arange(res.n_points)
+    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
+    for i, m in enumerate(names):
+        ax = axes[0][i]
+        mean, lo, hi = stats[m]
+        if np.isfinite(mean[0]):
+            ax.axhline(mean[0], color="0.4", linestyle="--", linewidth=1, zorder=1)
+        err = np.vstack([mean - lo, hi - mean])
+        err = np.where(np.isfinite(err), err, 0.0)
+        ax.errorbar(x, mean, yerr=err, fmt="o", color="0.0", capsize=4, markersize=5, zorder=3)
+        ax.set_title("%s, last %d days" % (m, last))
+        ax.set_ylabel(units[m] if units[m] else "(dimensionless)")
+        ax.set_xticks(x)
+        ax.set_xticklabels(ticklabels, fontsize=7, rotation=30)
+        ax.set_xlim(-0.5, res.n_points - 0.5)
+    fig.suptitle("%s: teams' openness and outsiders' trust per grid point, mean and 95 %% CI "
+                 "over replicates; dashed line: grid point 0" % res.name, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    w.save(fig, "ways_in")
+
+
 # ---------------------------------------------------------------------------
 # Sensitivity analyses (`trustsim sensitivity`): /sensitivity.
 
@@ -1389,7 +1437,7 @@ def draw(f, path, args):
     elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem)
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
-                   fig_tech_business):
+                   fig_tech_business, fig_ways_in):
             fn(res, ws)
         written += ws.written
     else:

@@ -31,10 +31,13 @@ static const ts_section ask_for_help_tactic_section = {
 
 static const ts_section *const ask_for_help_sections[] = {&ask_for_help_tactic_section};
 
-/* Per agent, written only by its own act: whether it asked for help on `day`. */
+/* Per agent, written only by its own act (and, for the day's trust gains, by its own
+ * apply): whether it asked for help on `day`, and how much its trust in the other side of
+ * today's requests rose (domain-averaged) as asker and as helper. */
 typedef struct afh_row {
     int32_t day;
     uint8_t asked;
+    float gain_asker, gain_helper;
 } afh_row;
 
 typedef struct afh_state {
@@ -152,6 +155,7 @@ static ts_status afh_act(const void *state, const ts_world *w, uint32_t a, void 
     afh_row *row = own;
     row->day = w->day;
     row->asked = 0;
+    row->gain_asker = row->gain_helper = 0.0f;
     uint32_t dom = ts_task_domain(w)[a];
     if (ts_busy(w)[a] || dom == TS_NO_TASK || dom >= w->n_domains ||
         ts_task_start(w)[a] != w->day - 1 || ts_task_start(w)[a] < w->hire_day[a]) {
@@ -178,10 +182,12 @@ static ts_status afh_act(const void *state, const ts_world *w, uint32_t a, void 
  * after this), the hours, what it saw of the helper, goodwill. The helper: the hours, the
  * asker's candour, goodwill. */
 static ts_status afh_handle(void *state, ts_world *w, const ts_msg *m) {
-    (void)state;
+    afh_state *s = state;
     if (ts_evidence_handle(w, m)) {
         return TS_OK;
     }
+    /* The receiver's trust in the other side, before and after (the metrics of P19). */
+    float before = ts_trust_of_mean(&s->tp, w, m->to, m->about);
     if (m->kind == AFH_MK_HELPED) {
         ts_task_boost(w)[m->to] += m->w;
         ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_ASK_FOR_HELP_HOURS_ASKER);
@@ -192,6 +198,12 @@ static ts_status afh_handle(void *state, ts_world *w, const ts_msg *m) {
         ts_ev_integrity_now(w, m->to, m->about, TS_ASK_FOR_HELP_INTEGRITY, 0.0f, 0.0f);
         ts_ev_goodwill_now(w, m->to, m->about, TS_ASK_FOR_HELP_GOODWILL_HELPER);
     }
+    float gain = ts_trust_of_mean(&s->tp, w, m->to, m->about) - before;
+    if (m->kind == AFH_MK_HELPED) {
+        s->rows[m->to].gain_asker += gain;
+    } else if (m->kind == AFH_MK_HELPER) {
+        s->rows[m->to].gain_helper += gain;
+    }
     return TS_OK;
 }
 
@@ -201,6 +213,8 @@ static ts_status afh_measure(const void *state, const ts_world *w, uint32_t a0, 
     for (uint32_t a = a0; a < a1; a++) {
         if (s->rows[a].day == w->day) {
             acc[0] += s->rows[a].asked;
+            acc[1] += s->rows[a].gain_asker;
+            acc[2] += s->rows[a].gain_helper;
         }
     }
     return TS_OK;
@@ -208,12 +222,18 @@ static ts_status afh_measure(const void *state, const ts_world *w, uint32_t a0, 
 
 static const ts_metric_decl afh_metrics[] = {
     {"help_requests", "requests/day", "Requests for help made (ask-for-help tactic)."},
+    {"help_trust_gain_asker", "trust score/day",
+     "Rise of askers' trust (domain-averaged) in their helpers from the day's requests, summed."},
+    {"help_trust_gain_helper", "trust score/day",
+     "Rise of helpers' trust (domain-averaged) in those who asked them, summed."},
 };
 
 static ts_status afh_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
     v[0] = acc[0];
+    v[1] = acc[1];
+    v[2] = acc[2];
     return TS_OK;
 }
 
@@ -240,7 +260,7 @@ const ts_module ts_module_ask_for_help = {
     .handle = afh_handle,
     .metrics = afh_metrics,
     .n_metrics = sizeof afh_metrics / sizeof afh_metrics[0],
-    .n_acc = 1,
+    .n_acc = 3,
     .measure = afh_measure,
     .day_end = afh_day_end,
     .state_io = ask_for_help_state_io,

@@ -7,17 +7,24 @@
 #include "broadcast.h"
 #include "coffee_chats.h"
 #include "departments.h"
+#include "commiserate.h"
+#include "declare_limits.h"
+#include "defensiveness.h"
 #include "feedback.h"
+#include "hated_tasks.h"
 #include "hiring.h"
 #include "incident.h"
 #include "inspection_forums.h"
 #include "offsites.h"
+#include "openness.h"
 #include "onboarding.h"
 #include "one_on_ones.h"
+#include "overview_listening.h"
 #include "repair.h"
 #include "shared_goals.h"
 #include "status_updates.h"
 #include "transitive_trust.h"
+#include "trenches.h"
 #include "trial_tasks.h"
 #include "trust.h"
 #include "understanding.h"
@@ -34,6 +41,10 @@ const ts_module *const ts_modules[] = {
     &ts_module_ask_for_help,   &ts_module_onboarding,
     &ts_module_offsites,       &ts_module_departments,
     &ts_module_understanding,  &ts_module_shared_goals,
+    &ts_module_openness,       &ts_module_trenches,
+    &ts_module_hated_tasks,    &ts_module_overview_listening,
+    &ts_module_commiserate,    &ts_module_declare_limits,
+    &ts_module_defensiveness,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 

@@ -3,7 +3,9 @@
 #include "shared.h"
 
 #include "alignment.h"
+#include "declare_limits.h"
 #include "evidence.h"
+#include "openness.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -278,6 +280,7 @@ static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state
     p->debt_sd = ts_scenario_real(sc, "work.tech_debt.sd");
     p->toil_weight = (float)ts_scenario_real(sc, "work.tech_debt.visibility");
     work_setback_configure(sc, &s->setback);
+    s->open_col = s->debt_col = s->limits_col = -1;
     *state = s;
     return TS_OK;
 }
@@ -416,6 +419,13 @@ static ts_status work_org(void *state, ts_world *w, const ts_day *d) {
         }
     }
     s->debt_ready = 1;
+    /* The openness mechanism (models/openness.h), when on, reads the debt and is read. */
+    s->open_col = ts_world_column_find(w, TS_OPENNESS_COLUMN);
+    s->debt_col = ts_world_column_find(w, TS_OPENNESS_DEBT_COLUMN);
+    s->limits_col = ts_world_column_find(w, TS_DECLARE_LIMITS_COLUMN);
+    if (s->debt_col >= 0) {
+        memcpy(w->cols[s->debt_col].data, s->debt, (size_t)w->n * sizeof *s->debt);
+    }
     uint32_t P = s->p.n_partners;
     if (P == 0) {
         return TS_OK;
@@ -578,7 +588,8 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     /* Members of the partner teams see the work go by, when the owner shows it to them:
      * people who feel unsafe keep their work to their own team (seed 004). */
     uint32_t team = work_team(w, a);
-    int shown = ts_rng_uniform(r) < w->safety[a];
+    /* A team closed to outsiders (models/openness.h) shows them less. */
+    int shown = ts_rng_uniform(r) < w->safety[a] * ts_openness_of(w, s->open_col, team);
     for (uint32_t i = 0; shown && i < s->n_part[team] && s->p.partner_vis > 0.0f; i++) {
         uint32_t p = s->partners[(size_t)team * WORK_MAX_PARTNERS + i];
         if (!w->active[p]) {
@@ -663,6 +674,8 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
     }
     row->is_rework = 0;
     row->domain = (uint8_t)draw_domain(w, a, r);
+    /* The manager routes a task in a domain the owner declared weak elsewhere. */
+    row->domain = (uint8_t)ts_declare_limits_route(w, s->limits_col, a, row->domain, r);
     row->size = (float)gsl_ran_lognormal(ts_rng_gsl(r), s->p.size_zeta, s->p.size_sigma);
     if (ts_rng_uniform(r) < s->p.decision_p) {
         work_decide(s, w, a, row, r, e);

@@ -5,6 +5,7 @@
 #include "work_internal.h"
 
 #include "evidence.h"
+#include "openness.h"
 
 #include <math.h>
 
@@ -119,7 +120,9 @@ void work_decide(const work_state *s, const ts_world *w, uint32_t a, work_row *r
             }
             st = dup ? TS_NO_AGENT : c;
         }
-        if (st == TS_NO_AGENT) {
+        /* People of a team closed to outsiders consult them less (models/openness.h). */
+        float open = ts_openness_of(w, s->open_col, work_team(w, a));
+        if (st == TS_NO_AGENT || (open < 1.0f && ts_rng_uniform(r) >= open)) {
             continue;
         }
         chosen[n_chosen++] = st;

@@ -133,6 +133,12 @@ typedef struct work_state {
     uint8_t *has_debt;  /* per team: its debt was set (drawn or inherited) */
     int debt_ready;     /* the first day's teams have drawn theirs: later teams inherit */
     int partners_ready; /* the teams present on the first day have drawn their partners */
+    /* Columns of the openness mechanism (models/openness.h), found each org phase: -1
+     * while nothing registered them (every team fully open, no debt published). */
+    int open_col, debt_col;
+    /* The declared-weak domains of declare_limits (models/declare_limits.h), found each
+     * org phase: -1 while the tactic is off. */
+    int limits_col;
     uint32_t n_alloc;
     /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means
      * (decisions, stakeholders, latency days): windows keep the ratios defined on days

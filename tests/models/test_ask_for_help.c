@@ -86,9 +86,9 @@ static void day_metrics(fix *f, double *v, size_t n) {
 }
 
 static double requests_today(fix *f) {
-    double v = -1.0;
-    day_metrics(f, &v, 1);
-    return v;
+    double v[3] = {-1.0, -1.0, -1.0}; /* the module's three metrics, requests first */
+    day_metrics(f, v, 3);
+    return v[0];
 }
 
 static double hours(const fix *f, uint32_t a) {
@@ -212,6 +212,13 @@ static void test_one_request_by_hand(void **state) {
     for (uint32_t d = 0; d < 4; d++) {
         assert_float_equal(ts_trust_of(&f.tp, &f.w, 6, 4, d), 0.3976321, 1e-6);
     }
+    /* The day's rise of the helper's trust in the asker (P19's metric): 0.397632 -
+     * 0.382020 = 0.015612, the same in every domain; the asker's rise is positive only if
+     * it saw the helper succeed. */
+    double v[3];
+    day_metrics(&f, v, 3);
+    assert_float_equal(ts_trust_stranger(&f.tp), 0.3820198, 1e-6);
+    assert_float_equal(v[2], 0.3976321 - 0.3820198, 1e-5);
     teardown_fix(&f);
 }
 
