@@ -30,7 +30,7 @@
 /* What each file of the library promises. */
 typedef struct expected {
     const char *file;
-    size_t n_points;
+    size_t n_points; /* 0: derived elsewhere (tactics.yaml: test_tactics_one_at_a_time) */
     int64_t replicates;
     const char *first_sweep_key; /* NULL: no sweep */
     int has_question;            /* the header states the question it answers */
@@ -40,7 +40,7 @@ static const expected library[] = {
     {"default.yaml", 1, 1, NULL, 0},
     {"hypergrowth.yaml", 2, 10, "hiring.growth", 1},
     {"crunch.yaml", 3, 20, "variant", 1},
-    {"tactics.yaml", 20, 20, "variant", 1},
+    {"tactics.yaml", 0, 20, "variant", 1},
     {"repair.yaml", 8, 10, "population.candor.mean", 1},
     {"transitive.yaml", 4, 10, "variant", 1},
     {"sensitivity.yaml", 12 * (7 + 2), 2, "culture.safety", 1}, /* Morris: r (factors + 2) */
@@ -130,10 +130,10 @@ static size_t check_file(const char *name) {
 
     const expected *x = find_expected(name);
     if (x != NULL) {
-        if (n != x->n_points) {
+        if (x->n_points != 0 && n != x->n_points) {
             print_error("%s: %zu grid points, expected %zu\n", name, n, x->n_points);
         }
-        assert_int_equal(n, x->n_points);
+        assert_true(x->n_points == 0 || n == x->n_points);
         assert_int_equal(ts_scenario_int(sc, "replicates"), x->replicates);
         if (x->first_sweep_key == NULL) {
             assert_int_equal(ts_scenario_n_sweep_keys(sc), 0);
