@@ -2,14 +2,17 @@
 
 #include "keys.h"
 
+#include "accountability.h"
 #include "alignment.h"
 #include "ask_for_help.h"
 #include "broadcast.h"
 #include "coffee_chats.h"
+#include "decisions.h"
 #include "feedback.h"
 #include "hiring.h"
 #include "incident.h"
 #include "inspection_forums.h"
+#include "leader_vulnerability.h"
 #include "offsites.h"
 #include "onboarding.h"
 #include "one_on_ones.h"
@@ -29,7 +32,8 @@ const ts_module *const ts_modules[] = {
     &ts_module_status_updates, &ts_module_inspection_forums,
     &ts_module_coffee_chats,   &ts_module_transitive_trust,
     &ts_module_ask_for_help,   &ts_module_onboarding,
-    &ts_module_offsites,
+    &ts_module_offsites,       &ts_module_decisions,
+    &ts_module_accountability, &ts_module_leader_vulnerability,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 
