@@ -1,4 +1,4 @@
-/* Peer accountability (docs/model.md §7.9, the Lencioni pyramid's fourth layer): a person
+/* Peer accountability (docs/model.md §7.12, the Lencioni pyramid's fourth layer): a person
  * who sees a teammate fail calls it out the next day with probability
  * peer_probability x its safety x its trust in that teammate. The teammate takes it well
  * with probability equal to its own trust in the caller: it then puts in more effort on its

@@ -1,4 +1,4 @@
-/* Conflict and commitment: team decisions (docs/model.md §7.8, the Lencioni pyramid's
+/* Conflict and commitment: team decisions (docs/model.md §7.11, the Lencioni pyramid's
  * second and third layers). Every `decisions.every` days a manager takes a decision with
  * its team. Each member may hold a concern about it (private information); it voices the
  * concern with probability safety x trust in the others (vulnerability-based trust).
