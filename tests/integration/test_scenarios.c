@@ -40,9 +40,10 @@ static const expected library[] = {
     {"default.yaml", 1, 1, NULL, 0},
     {"hypergrowth.yaml", 2, 10, "hiring.growth", 1},
     {"crunch.yaml", 3, 20, "variant", 1},
-    {"tactics.yaml", 13, 20, "variant", 1},
+    {"tactics.yaml", 14, 20, "variant", 1},
     {"repair.yaml", 8, 10, "population.candor.mean", 1},
     {"transitive.yaml", 4, 10, "variant", 1},
+    {"pyramid.yaml", 3, 10, "variant", 1},
     {"sensitivity.yaml", 12 * (7 + 2), 2, "culture.safety", 1}, /* Morris: r (factors + 2) */
 };
 enum { N_LIBRARY = sizeof library / sizeof library[0] };
