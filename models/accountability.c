@@ -88,12 +88,11 @@ static const ts_section accountability_section = {
 
 static const ts_section *const accountability_sections[] = {&accountability_section};
 
-/* A failure seen: whose, in which domain, on which day. */
-typedef struct acc_seen {
+/* A report's failure a manager saw: whose, and on which day (its domain is kept beside). */
+typedef struct acc_pending {
     uint32_t subject;
     int32_t day;
-    uint8_t domain;
-} acc_seen;
+} acc_pending;
 
 /* Per agent. Written by its own apply (the evidence hook: seen, pend; being called out:
  * corrected_day, taken_well, taken_badly) and its own act (consuming seen and pend, the day's
@@ -103,8 +102,10 @@ typedef struct acc_row {
     uint16_t callouts, corrections, taken_well, taken_badly;
     int32_t corrected_day; /* last day this person was called out or corrected */
     uint8_t n_seen, n_pend;
-    acc_seen seen[TS_ACC_QUEUE];   /* teammates' failures seen since the last act */
-    acc_seen pend[TS_ACC_PENDING]; /* as a manager: reports' failures waiting (lasting) */
+    uint32_t seen[TS_ACC_QUEUE];       /* teammates whose failure it saw since its last act */
+    acc_pending pend[TS_ACC_PENDING];  /* as a manager: reports' failures waiting (lasting) */
+    uint8_t seen_domain[TS_ACC_QUEUE]; /* the domains of those failures */
+    uint8_t pend_domain[TS_ACC_PENDING];
 } acc_row;
 
 typedef struct acc_state {
@@ -136,15 +137,16 @@ static void acc_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subje
         return;
     }
     acc_row *row = &s->rows[believer];
-    acc_seen seen = {.subject = subject, .day = w->day, .domain = (uint8_t)domain};
     uint32_t m = w->manager[subject];
     if (m == believer) {
         if (row->n_pend < TS_ACC_PENDING) {
-            row->pend[row->n_pend++] = seen;
+            row->pend_domain[row->n_pend] = (uint8_t)domain;
+            row->pend[row->n_pend++] = (acc_pending){.subject = subject, .day = w->day};
         }
     } else if (m != TS_NO_AGENT && m == w->manager[believer]) {
         if (row->n_seen < TS_ACC_QUEUE) {
-            row->seen[row->n_seen++] = seen;
+            row->seen_domain[row->n_seen] = (uint8_t)domain;
+            row->seen[row->n_seen++] = subject;
         }
     }
 }
@@ -215,30 +217,30 @@ static ts_status acc_act(const void *state, const ts_world *w, uint32_t x, void 
         ts_rng r;
         ts_emit_rng(e, &r);
         for (uint32_t i = 0; i < nq; i++) {
-            const acc_seen *sn = &row->seen[i];
+            uint32_t a = row->seen[i];
+            uint8_t d = row->seen_domain[i];
             double u = ts_rng_uniform(&r);
             double v = ts_rng_uniform(&r);
-            uint32_t a = sn->subject;
             if (!w->active[a] || w->manager[a] != w->manager[x] || ts_busy(w)[x]) {
                 continue;
             }
-            double t = ts_trust_of(&s->tp, w, x, a, sn->domain);
+            double t = ts_trust_of(&s->tp, w, x, a, d);
             if (u >= ts_accountability_callout_p(s->peer_p, w->safety[x], t)) {
                 continue;
             }
-            ts_emit_send(e, (ts_msg){.to = a,
-                                     .about = x,
-                                     .kind = ACC_MK_CALLOUT,
-                                     .domain = sn->domain,
-                                     .x = (float)v});
+            ts_emit_send(
+                e,
+                (ts_msg){.to = a, .about = x, .kind = ACC_MK_CALLOUT, .domain = d, .x = (float)v});
             ts_ev_hours(e, x, TS_HOURS_MEETINGS, s->callout_hours);
             row->callouts++;
         }
     }
     uint32_t kept = 0;
     for (uint32_t i = 0; i < row->n_pend; i++) {
-        const acc_seen *sn = &row->pend[i];
+        const acc_pending *sn = &row->pend[i];
+        uint8_t d = row->pend_domain[i];
         if (w->day < sn->day + s->delay) {
+            row->pend_domain[kept] = d;
             row->pend[kept++] = *sn;
             continue;
         }
@@ -247,11 +249,9 @@ static ts_status acc_act(const void *state, const ts_world *w, uint32_t x, void 
         if (!w->active[a] || w->manager[a] != x || ra->corrected_day >= sn->day) {
             continue; /* gone, moved, or a peer called it out first */
         }
-        ts_emit_send(e, (ts_msg){.to = a,
-                                 .about = x,
-                                 .kind = ACC_MK_CALLOUT,
-                                 .domain = sn->domain,
-                                 .flags = ACC_MANAGER});
+        ts_emit_send(
+            e, (ts_msg){
+                   .to = a, .about = x, .kind = ACC_MK_CALLOUT, .domain = d, .flags = ACC_MANAGER});
         ts_ev_hours(e, x, TS_HOURS_MEETINGS, s->manager_hours);
         row->corrections++;
     }
