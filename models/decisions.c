@@ -94,14 +94,14 @@ static const ts_param decisions_params[] = {
         .doc = "Sign-off hours a reopened decision costs the manager (each member half of it).",
     },
     {
-        .key = "misdirection",
+        .key = "effect",
         .type = TS_PT_REAL,
-        .def = "0.03",
+        .def = "0.1",
         .min = 0,
         .max = 1,
-        .units = "alignment error",
-        .doc = "Alignment error a decision adds to each member, times (1 - its quality): a poor "
-               "decision sends the team the wrong way.",
+        .units = "probability",
+        .doc = "Chance of success a decision of quality 1 adds to each member's task in progress "
+               "(quality 0 takes as much away; the change is effect x (2 quality - 1)).",
     },
 };
 
@@ -132,8 +132,8 @@ typedef struct dec_state {
     uint32_t n_alloc;
 } dec_state;
 
-/* To a member: w = alignment error the decision adds. */
-enum { DEC_MK_DIRECTION = TS_MK_MODULE_BASE };
+/* To a member with a task in progress: w = the chance of success the decision adds to it. */
+enum { DEC_MK_EFFECT = TS_MK_MODULE_BASE };
 
 double ts_decisions_voice_p(double safety, double trust) {
     double p = safety * trust;
@@ -148,6 +148,10 @@ double ts_decisions_quality(const ts_decisions_params *p, uint32_t n, uint32_t v
     double q = p->quality_base + p->voice_gain * (double)voiced / (double)n -
                p->silence_loss * (double)silent / (double)n;
     return q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
+}
+
+double ts_decisions_effect(const ts_decisions_params *p, double quality) {
+    return p->effect * (2.0 * quality - 1.0);
 }
 
 double ts_decisions_reopen_p(const ts_decisions_params *p, uint32_t silent) {
@@ -188,7 +192,7 @@ static ts_status dec_configure(const ts_scenario *sc, ts_world *w, void **state,
     p->reopen_p = ts_scenario_real(sc, "decisions.reopen_probability");
     p->reopen_after = ts_scenario_int(sc, "decisions.reopen_after");
     p->reopen_hours = ts_scenario_real(sc, "decisions.reopen_hours");
-    p->misdirection = ts_scenario_real(sc, "decisions.misdirection");
+    p->effect = ts_scenario_real(sc, "decisions.effect");
     ts_trust_params_load(sc, &s->tp);
     st = dec_grow(s, w, err);
     if (st != TS_OK) {
@@ -254,11 +258,11 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
         ts_ev_hours(e, m, TS_HOURS_MEETINGS, (float)(p->concern_hours * voiced));
     }
     double q = ts_decisions_quality(p, n, voiced, silent);
-    float wrong = (float)(p->misdirection * (1.0 - q));
-    if (wrong > 0.0f) {
+    float effect = (float)ts_decisions_effect(p, q);
+    if (effect != 0.0f) {
         for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            if (w->active[j]) {
-                ts_emit_send(e, (ts_msg){.to = j, .kind = DEC_MK_DIRECTION, .w = wrong});
+            if (w->active[j] && ts_task_domain(w)[j] != TS_NO_TASK) {
+                ts_emit_send(e, (ts_msg){.to = j, .kind = DEC_MK_EFFECT, .w = effect});
             }
         }
     }
@@ -313,10 +317,10 @@ static void *dec_act_row(void *state, uint32_t a) {
 
 static ts_status dec_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
-    if (ts_evidence_handle(w, m) || m->kind != DEC_MK_DIRECTION) {
+    if (ts_evidence_handle(w, m) || m->kind != DEC_MK_EFFECT) {
         return TS_OK;
     }
-    w->alignment[m->to] += m->w;
+    ts_task_boost(w)[m->to] += m->w;
     return TS_OK;
 }
 

@@ -3,11 +3,12 @@
  * its team. Each member may hold a concern about it (private information); it voices the
  * concern with probability safety x trust in the others (vulnerability-based trust).
  * Voiced concerns raise the decision's quality and cost meeting hours; unvoiced ones
- * (artificial harmony) lower it, and a decision of low quality sends the team the wrong
- * way (alignment error). Members who were heard, or had nothing to say, commit; each
- * member who kept a concern to itself may get the decision reopened later (more sign-off
- * hours). Part of the baseline model: on in every scenario. The manager decides in its act
- * (reading its team's safety and trust); each member applies its part in its own apply. */
+ * (artificial harmony) lower it; a decision changes the chance of success of its members'
+ * tasks in progress (the shared task_boost column) by effect x (2 quality - 1). Members who were
+ * heard, or had nothing to say, commit; each member who kept a concern to itself may get the
+ * decision reopened later (more sign-off hours). Part of the baseline model: on in every scenario.
+ * The manager decides in its act (reading its team's safety and trust); each member applies its
+ * part in its own apply. */
 #ifndef TS_MODELS_DECISIONS_H
 #define TS_MODELS_DECISIONS_H
 
@@ -33,7 +34,7 @@ typedef struct ts_decisions_params {
     double reopen_p;      /* chance each uncommitted member gets the decision reopened */
     int64_t reopen_after; /* days until a decision is reopened */
     double reopen_hours;  /* the manager's hours on a reopened decision */
-    double misdirection;  /* alignment error a decision of quality 0 adds to each member */
+    double effect;        /* chance of success a decision of quality 1 adds to a task */
 } ts_decisions_params;
 
 /* Chance that a member with safety s and mean trust t in its team voices a concern:
@@ -45,6 +46,10 @@ double ts_decisions_voice_p(double safety, double trust);
  * without members. */
 double ts_decisions_quality(const ts_decisions_params *p, uint32_t n, uint32_t voiced,
                             uint32_t silent);
+
+/* What a decision of quality q adds to the chance of success of a member's task in
+ * progress: effect * (2 q - 1) (negative below quality 0.5). */
+double ts_decisions_effect(const ts_decisions_params *p, double quality);
 
 /* Chance that a decision with `silent` uncommitted members is reopened:
  * 1 - (1 - reopen_p)^silent. */

@@ -1,6 +1,6 @@
 /* Tests of models/decisions.c: the voice, quality and reopen formulas by hand; a manager's
  * decision with its team (schedule, concerns voiced and kept, meeting hours, the
- * misdirection a poor decision sends its members, the reopening and its sign-off hours);
+ * effect of a decision on its members' tasks in progress, the reopening and its sign-off hours);
  * the voice probability over many decisions; the saved state; and the behaviour over
  * several seeds (a safe, trusting company voices more, decides better and reopens less). */
 #include <setjmp.h>
@@ -66,6 +66,11 @@ static void test_formulas(void **state) {
     assert_float_equal(ts_decisions_quality(&p, 2, 2, 0), 1.0, 0.0);
     p.quality_base = 0.1;
     assert_float_equal(ts_decisions_quality(&p, 2, 0, 2), 0.0, 0.0);
+    /* Effect on a task: 0.1 x (2 q - 1). */
+    p.effect = 0.1;
+    assert_float_equal(ts_decisions_effect(&p, 1.0), 0.1, 1e-12);
+    assert_float_equal(ts_decisions_effect(&p, 0.5), 0.0, 1e-12);
+    assert_float_equal(ts_decisions_effect(&p, 0.2), -0.06, 1e-12);
     /* Reopen: 1 - 0.7^k. */
     assert_float_equal(ts_decisions_reopen_p(&p, 0), 0.0, 1e-12);
     assert_float_equal(ts_decisions_reopen_p(&p, 1), 0.3, 1e-12);
@@ -73,16 +78,20 @@ static void test_formulas(void **state) {
 }
 
 /* Nobody safe: every concern is kept (artificial harmony). With every member holding one,
- * the decision's quality is 0.6 - 0.6 = 0, each member's alignment error grows by the whole
- * misdirection, and (reopen_probability 1) the decision is reopened reopen_after days later:
- * 1 h of sign-off for the manager, 0.5 h for each member. */
+ * the decision's quality is 0.6 - 0.6 = 0, each member with a task in progress loses the
+ * whole effect from its chance of success (effect x (2 x 0 - 1)), and (reopen_probability 1) the
+ * decision is reopened reopen_after days later: 1 h of sign-off for the manager, 0.5 h for each
+ * member. */
 static void test_silent_team(void **state) {
     (void)state;
     tst_world f;
     fx_open(&f, "every: 7, concern_probability: 1, reopen_probability: 1, reopen_after: 3, "
-                "misdirection: 0.05");
+                "effect: 0.05");
     ts_world *w = &f.w;
     set_safety(w, 0.0f);
+    for (uint32_t j = 1; j < N_TEAM - 1; j++) {
+        ts_task_domain(w)[j] = 0; /* 1-6 at work; 7 idle */
+    }
     double v[5];
     /* Manager 0 decides on days with day % 7 == 0; day 1 is none of them. */
     fx_day(&f, 1, v);
@@ -95,10 +104,10 @@ static void test_silent_team(void **state) {
     assert_float_equal(v[3], 0.0, 1e-7);
     assert_float_equal(v[4], 0.0, 0.0);
     for (uint32_t j = 1; j < N_TEAM; j++) {
-        assert_float_equal(w->alignment[j], 0.05, 1e-7);
+        assert_float_equal(ts_task_boost(w)[j], j < N_TEAM - 1 ? -0.05 : 0.0, 1e-7);
         assert_float_equal(tst_hours_except(w, j, -1), 0.0, 0.0); /* nothing voiced */
     }
-    assert_float_equal(w->alignment[0], 0.0, 0.0); /* the manager is not misdirected */
+    assert_float_equal(ts_task_boost(w)[0], 0.0, 0.0); /* the manager's own work is not */
     fx_day(&f, 9, v);
     assert_float_equal(v[4], 0.0, 0.0);
     fx_day(&f, 10, v); /* 7 + 3 */
@@ -115,13 +124,13 @@ static void test_silent_team(void **state) {
 /* A safe, trusting team: every member holds a concern and voices it with probability
  * safety x trust in the others (here about 0.98, strangers of near-certain competence and
  * honesty). Whatever the draws, the counts add up to the team, the hours are 0.25 a voiced
- * concern for its member and for the manager, the quality and the misdirection follow the
- * formula from the counts. */
+ * concern for its member and for the manager, the quality and the effect on each member's
+ * task follow the formulas from the counts. */
 static void test_voiced_team(void **state) {
     (void)state;
     tst_world f;
     tst_world_open(&f, &ts_module_decisions,
-                   "decisions: {every: 1, concern_probability: 1, misdirection: 0.1}\n"
+                   "decisions: {every: 1, concern_probability: 1, effect: 0.1}\n"
                    "trust: {prior_mean: 0.99, prior_strength: 1000, integrity_prior_mean: 0.99, "
                    "integrity_prior_strength: 1000, risk_aversion: 0}\n",
                    1, 32, N_TEAM, 7);
@@ -129,13 +138,17 @@ static void test_voiced_team(void **state) {
     tst_world_configure(&f);
     ts_world *w = &f.w;
     set_safety(w, 1.0f);
+    for (uint32_t j = 0; j < N_TEAM; j++) {
+        ts_task_domain(w)[j] = 0;
+    }
     double v[5];
     fx_day(&f, 5, v);
     assert_float_equal(v[0], 1.0, 0.0);
     double voiced = v[1], kept = v[2];
     assert_float_equal(voiced + kept, 7.0, 0.0);
     assert_true(voiced >= 5.0); /* 7 draws at 0.98 */
-    ts_decisions_params p = {.quality_base = 0.6, .voice_gain = 0.4, .silence_loss = 0.6};
+    ts_decisions_params p = {
+        .quality_base = 0.6, .voice_gain = 0.4, .silence_loss = 0.6, .effect = 0.1};
     double q = ts_decisions_quality(&p, 7, (uint32_t)voiced, (uint32_t)kept);
     assert_float_equal(v[3], q, 1e-6);
     assert_float_equal(tst_hours(w, 0, TS_HOURS_MEETINGS), 0.25 * voiced, 1e-6);
@@ -144,7 +157,7 @@ static void test_voiced_team(void **state) {
         double h = tst_hours(w, j, TS_HOURS_MEETINGS);
         assert_true(h == 0.0 || fabs(h - 0.25) < 1e-7);
         member_hours += h;
-        assert_float_equal(w->alignment[j], 0.1 * (1.0 - q), 1e-6);
+        assert_float_equal(ts_task_boost(w)[j], 0.1 * (2.0 * q - 1.0), 1e-6);
     }
     assert_float_equal(member_hours, 0.25 * voiced, 1e-6);
     tst_world_close(&f);
@@ -155,7 +168,7 @@ static void test_voiced_team(void **state) {
 static void test_voice_rate(void **state) {
     (void)state;
     tst_world f;
-    fx_open(&f, "every: 1, concern_probability: 1, misdirection: 0");
+    fx_open(&f, "every: 1, concern_probability: 1, effect: 0");
     ts_world *w = &f.w;
     set_safety(w, 0.5f);
     ts_trust_params tp;
