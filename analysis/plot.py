@@ -8,7 +8,8 @@ coverage, escalations and deep dives per decision, leaders' hours in and on the 
 output per head, the distribution of trust over time and the team-by-team trust heat map.
 For a sweep (more than one grid point): the summary metrics of each grid point with 95 %
 confidence intervals against the baseline (grid point 0), incident days against the
-trust before the incident, and trust trajectories per grid point. For a validation file
+trust before the incident, and trust trajectories per grid point (for
+scenarios/pyramid.yaml also the pyramid's layers per grid point). For a validation file
 (`trustsim validate`): the scorecard, one row per check, the measure's mean and CI against
 its target, PASS/FAIL (per-run figures only with --run).
 
@@ -956,6 +957,47 @@ def fig_ways_in(res, w, last=60):
                  "over replicates; dashed line: grid point 0" % res.name, fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.93))
     w.save(fig, "ways_in")
+# The layers of the Lencioni pyramid (essay 002), bottom up: the summary that measures each.
+PYRAMID_LAYERS = [
+    ("trust", "trust_final"),
+    ("conflict", "concerns_voiced_mean"),
+    ("decisions", "decision_quality_mean"),
+    ("commitment", "reopened_per_decision"),
+    ("accountability", "peer_accountability_share"),
+    ("results", "output_per_head_mean"),
+]
+
+
+def fig_pyramid(res, w):
+    """scenarios/pyramid.yaml: each layer of the pyramid per grid point (mean, 95 % CI)."""
+    stats = summary_stats(res)
+    layers = [(layer, m) for layer, m in PYRAMID_LAYERS
+              if m in stats and np.isfinite(stats[m][1]).any()]
+    if not layers:
+        return skip("pyramid", "no summaries of the pyramid's layers")
+    ncols = 3
+    nrows = int(math.ceil(len(layers) / float(ncols)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows + 0.8),
+                             squeeze=False)
+    x = np.arange(res.n_points)
+    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
+    for i, (layer, m) in enumerate(layers):
+        ax = axes[i // ncols][i % ncols]
+        u, mean, lo, hi, _ = stats[m]
+        err = np.vstack([mean - lo, hi - mean])
+        err = np.where(np.isfinite(err), err, 0.0)
+        ax.bar(x, mean, color="0.8", edgecolor="0.0", width=0.6, zorder=2)
+        ax.errorbar(x, mean, yerr=err, fmt="none", ecolor="0.0", capsize=4, zorder=3)
+        ax.set_title("%d. %s: %s" % (i + 1, layer, m))
+        ax.set_ylabel(u if u else "(dimensionless)")
+        ax.set_xticks(x)
+        ax.set_xticklabels(ticklabels, fontsize=7)
+    for j in range(len(layers), nrows * ncols):
+        axes[j // ncols][j % ncols].axis("off")
+    fig.suptitle("%s: the pyramid's layers per grid point, bottom up (mean and 95 %% CI over "
+                 "replicates)" % res.name, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    w.save(fig, "pyramid")
 
 
 # ---------------------------------------------------------------------------
@@ -1439,6 +1481,8 @@ def draw(f, path, args):
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
                    fig_tech_business, fig_ways_in):
             fn(res, ws)
+        if res.name.startswith("pyramid"):
+            fig_pyramid(res, ws)  # scenarios/pyramid.yaml
         written += ws.written
     else:
         note("one grid point: no sweep figures")

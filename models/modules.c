@@ -2,6 +2,7 @@
 
 #include "keys.h"
 
+#include "accountability.h"
 #include "alignment.h"
 #include "ask_for_help.h"
 #include "broadcast.h"
@@ -10,11 +11,13 @@
 #include "commiserate.h"
 #include "declare_limits.h"
 #include "defensiveness.h"
+#include "decisions.h"
 #include "feedback.h"
 #include "hated_tasks.h"
 #include "hiring.h"
 #include "incident.h"
 #include "inspection_forums.h"
+#include "leader_vulnerability.h"
 #include "offsites.h"
 #include "openness.h"
 #include "onboarding.h"
@@ -31,19 +34,35 @@
 #include "work.h"
 
 const ts_module *const ts_modules[] = {
-    &ts_module_trust,          &ts_module_work,
-    &ts_module_repair,         &ts_module_hiring,
-    &ts_module_incident,       &ts_module_alignment,
-    &ts_module_one_on_ones,    &ts_module_feedback,
-    &ts_module_broadcast,      &ts_module_trial_tasks,
-    &ts_module_status_updates, &ts_module_inspection_forums,
-    &ts_module_coffee_chats,   &ts_module_transitive_trust,
-    &ts_module_ask_for_help,   &ts_module_onboarding,
-    &ts_module_offsites,       &ts_module_departments,
-    &ts_module_understanding,  &ts_module_shared_goals,
-    &ts_module_openness,       &ts_module_trenches,
-    &ts_module_hated_tasks,    &ts_module_overview_listening,
-    &ts_module_commiserate,    &ts_module_declare_limits,
+    &ts_module_trust,
+    &ts_module_work,
+    &ts_module_repair,
+    &ts_module_hiring,
+    &ts_module_incident,
+    &ts_module_alignment,
+    &ts_module_one_on_ones,
+    &ts_module_feedback,
+    &ts_module_broadcast,
+    &ts_module_trial_tasks,
+    &ts_module_status_updates,
+    &ts_module_inspection_forums,
+    &ts_module_coffee_chats,
+    &ts_module_transitive_trust,
+    &ts_module_ask_for_help,
+    &ts_module_onboarding,
+    &ts_module_offsites,
+    &ts_module_decisions,
+    &ts_module_accountability,
+    &ts_module_leader_vulnerability,
+    &ts_module_departments,
+    &ts_module_understanding,
+    &ts_module_shared_goals,
+    &ts_module_openness,
+    &ts_module_trenches,
+    &ts_module_hated_tasks,
+    &ts_module_overview_listening,
+    &ts_module_commiserate,
+    &ts_module_declare_limits,
     &ts_module_defensiveness,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];

@@ -43,6 +43,7 @@ static const expected library[] = {
     {"tactics.yaml", 0, 20, "variant", 1},
     {"repair.yaml", 8, 10, "population.candor.mean", 1},
     {"transitive.yaml", 4, 10, "variant", 1},
+    {"pyramid.yaml", 3, 10, "variant", 1},
     {"sensitivity.yaml", 12 * (7 + 2), 2, "culture.safety", 1}, /* Morris: r (factors + 2) */
     {"closed_teams.yaml", 6, 10, "variant", 1},
 };

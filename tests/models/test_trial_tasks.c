@@ -387,7 +387,9 @@ static void test_behaviour_on_vs_off(void **state) {
     print_message("mean off: days %.2f trust@60 %.4f share@60 %.3f meetings %.4f\n",
                   moff.days_to_delegate, moff.trust_at, moff.share_at, moff.hours_meetings);
     assert_true(mon.days_to_delegate < moff.days_to_delegate - 4.0);
-    assert_true(mon.trust_at > moff.trust_at + 0.03);
+    /* 0.034 before team decisions and peer accountability joined the baseline (issue 13),
+     * 0.028 after (each of the 5 seeds +0.020 or more): docs/model.md section 3. */
+    assert_true(mon.trust_at > moff.trust_at + 0.02);
     assert_true(mon.hours_meetings > moff.hours_meetings + 0.05);
 }
 
