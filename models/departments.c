@@ -187,6 +187,9 @@ double ts_departments_dispute_p(double trust, double delegate, double review, do
 /* ---- State ---------------------------------------------------------------------------- */
 
 /* Per agent, written only by its own act: the day's cross-department sign-off. */
+/* The module's message: days of sign-off latency for the owner's task (to the owner). */
+enum { DEPT_MK_DELAY = TS_MK_MODULE_BASE };
+
 typedef struct dept_row {
     int32_t day;
     uint8_t cross, disputed, gated;
@@ -491,12 +494,19 @@ static ts_status dept_act(const void *state, const ts_world *w, uint32_t a, void
     row->cross = 1;
     row->disputed = (uint8_t)disputed;
     row->latency = latency;
+    if (latency > 0.0f) {
+        /* The owner's task waits for the sign-off: work adds it to the task's latency. */
+        ts_emit_send(e, (ts_msg){.to = a, .about = b, .kind = DEPT_MK_DELAY, .w = latency});
+    }
     return TS_OK;
 }
 
 static ts_status dept_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
-    ts_evidence_handle(w, m);
+    if (ts_evidence_handle(w, m) || m->kind != DEPT_MK_DELAY) {
+        return TS_OK;
+    }
+    ts_task_delay(w)[m->to] += m->w;
     return TS_OK;
 }
 

@@ -15,8 +15,12 @@
  *   task_start   int32_t   work       -                                 ask_for_help, trial_tasks
  *   task_boost   float     work       ask_for_help (apply)              work (settle)
  *   task_trial   uint8_t   work       trial_tasks (apply)               work (act)
+ *   task_delay   float     work       departments (apply)               work (settle)
  *
- * busy and surface are daily: every day starts with nobody busy and no extra chance. What
+ * busy, surface and task_delay are daily: every day starts with nobody busy, no extra
+ * chance and no delay; what a module adds to task_delay (days of sign-off latency on the
+ * owner's current task: a cross-department control gate, a review, a dispute), work's
+ * settle adds to the task's latency that day. What
  * tactics add to surface in the apply phase, work's settle takes into its own row: it
  * raises the chance that hidden defects surface on the next day (work's act, which runs
  * before any of today's messages are applied). A module that reads or writes a column calls
@@ -43,6 +47,7 @@ enum {
     TS_SHARED_TASK_START,
     TS_SHARED_TASK_BOOST,
     TS_SHARED_TASK_TRIAL,
+    TS_SHARED_TASK_DELAY,
     TS_SHARED_N
 };
 
@@ -73,5 +78,7 @@ ts_status ts_shared_register(ts_world *w, ts_error *err);
 #define ts_task_boost(w) TS_SHARED_(w, TS_SHARED_TASK_BOOST, float)
 /* The current task is a trial task. */
 #define ts_task_trial(w) TS_SHARED_(w, TS_SHARED_TASK_TRIAL, uint8_t)
+/* Days of sign-off latency added today to the current task (daily). */
+#define ts_task_delay(w) TS_SHARED_(w, TS_SHARED_TASK_DELAY, float)
 
 #endif

@@ -750,6 +750,11 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     /* What tactics added to the surface column today (in their apply, before this) raises
      * tomorrow's chance that hidden defects surface. */
     row->surface = ts_surface(w)[a];
+    /* Latency other modules added today to the task in progress (a cross-department
+     * sign-off): it waits that much longer, working at blocked efficiency. */
+    if (row->state == WORK_ACTIVE && ts_task_delay(w)[a] > 0.0f) {
+        row->blocked_days += ts_task_delay(w)[a];
+    }
     /* The task view tactics read (the owner's own state): a new task clears the help
      * boost and the trial flag tactics may have set on the last one. */
     if (row->state == WORK_ACTIVE && ts_task_start(w)[a] != row->started_day) {

@@ -199,6 +199,7 @@ typedef struct signoff {
     double signer_review, owner_review, owner_coord, signer_coord;
     float owner_goodwill; /* the owner's goodwill messages toward the signer, summed */
     double latency;
+    float task_delay; /* the owner's task_delay column once the messages are applied */
 } signoff;
 
 static signoff sign_off(const char *yaml) {
@@ -230,8 +231,12 @@ static signoff sign_off(const char *yaml) {
             }
         } else if (x->kind == TS_MK_GOODWILL && x->to == a) {
             out.owner_goodwill += x->w;
+        } else if (x->kind >= TS_MK_MODULE_BASE) {
+            assert_int_equal(x->to, a); /* the delay goes to the owner */
+            assert_int_equal(ts_module_departments.handle(f.st, &f.w, x), TS_OK);
         }
     }
+    out.task_delay = ts_task_delay(&f.w)[a];
     double v[6];
     f.w.day = 5;
     tst_world_metrics(&f, v, 6);
@@ -255,6 +260,7 @@ static void test_sign_off(void **state) {
     assert_float_equal(s.owner_review, TS_DEPT_OWNER_HOURS, 1e-6);
     assert_float_equal(s.owner_coord + s.signer_coord, 0.0, 0.0);
     assert_float_equal(s.latency, TS_DEPT_REVIEW_DAYS, 1e-6);
+    assert_float_equal(s.task_delay, TS_DEPT_REVIEW_DAYS, 1e-6); /* the task waits for it */
     /* Opposite objectives (gap 1): a certain dispute, 1 h each, 2 more days, goodwill lost. */
     s = sign_off("org: {departments: [tech, biz], department_split: [[0.5, 0], [1, 1]], "
                  "cross_department_share: 1}\n"
@@ -264,6 +270,7 @@ static void test_sign_off(void **state) {
     assert_float_equal(s.signer_coord, TS_DEPT_DISPUTE_HOURS, 1e-6);
     assert_float_equal(s.owner_goodwill, -TS_DEPT_DISPUTE_GOODWILL, 1e-6);
     assert_float_equal(s.latency, TS_DEPT_REVIEW_DAYS + TS_DEPT_DISPUTE_DAYS, 1e-6);
+    assert_float_equal(s.task_delay, TS_DEPT_REVIEW_DAYS + TS_DEPT_DISPUTE_DAYS, 1e-6);
     /* Control gates: the formal approval's hours and latency, and the owner's goodwill
      * toward the signer falls by the gate's cost. */
     s = sign_off(
@@ -277,10 +284,12 @@ static void test_sign_off(void **state) {
     assert_float_equal(s.owner_review, 1.5, 1e-6);
     assert_float_equal(s.owner_goodwill, -0.2, 1e-6);
     assert_float_equal(s.latency, 4.0, 1e-6);
+    assert_float_equal(s.task_delay, 4.0, 1e-6);
     /* No sign-off at all with cross_department_share 0. */
     s = sign_off(TWO "cross_department_share: 0}\n");
     assert_int_equal(s.cross, 0);
     assert_float_equal(s.signer_review + s.owner_review, 0.0, 0.0);
+    assert_float_equal(s.task_delay, 0.0, 0.0);
 }
 
 /* ---- Behaviour over seeds ------------------------------------------------------------ */
@@ -309,16 +318,17 @@ static void test_gap_over_seeds(void **state) {
 static void test_gates_over_seeds(void **state) {
     (void)state;
     const char *names[] = {"hours_review", "cross_department_latency", "control_gates_passed",
-                           "trust_between_departments"};
-    double none[4], gates[4];
-    tst_arm_full(BASE, 3, 1, TST_NANMEAN, names, 4, none);
-    tst_arm_full(BASE "work: {control_gates: {enabled: true}}\n", 3, 1, TST_NANMEAN, names, 4,
+                           "trust_between_departments", "output_per_head"};
+    double none[5], gates[5];
+    tst_arm_full(BASE, 3, 1, TST_NANMEAN, names, 5, none);
+    tst_arm_full(BASE "work: {control_gates: {enabled: true}}\n", 3, 1, TST_NANMEAN, names, 5,
                  gates);
     assert_true(gates[0] > none[0] + 0.02); /* more review hours */
     assert_true(gates[1] > none[1] + 0.5);  /* the gate's 2 days for every sign-off */
     assert_float_equal(none[2], 0.0, 0.0);
     assert_true(gates[2] > 0.5);
     assert_true(gates[3] < none[3]); /* the distrust signalled costs trust */
+    assert_true(gates[4] < none[4]); /* tasks wait for the gates: less output */
 }
 
 static void test_threads_identical(void **state) {
