@@ -67,7 +67,7 @@ tsan: deps $(TSANBUILD)/CMakeCache.txt
 test: build sanitize tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) -E '^(style/|integration/validate_quick|integration/test_calibrate_identify|integration/test_sensitivity_drivers)'
+	  ctest --output-on-failure -j $(JOBS) -E '^(style/|analysis/|integration/validate_quick|integration/test_calibrate_identify|integration/test_sensitivity_drivers)'
 	cd $(TSANBUILD) && ctest --output-on-failure -j $(JOBS) -L tsan
 
 # Rewrites the golden summary scalars (tests/golden/small.expected) from the current model:
