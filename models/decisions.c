@@ -94,6 +94,17 @@ static const ts_param decisions_params[] = {
         .doc = "Sign-off hours a reopened decision costs the manager (each member half of it).",
     },
     {
+        .key = "reopen_delay",
+        .type = TS_PT_REAL,
+        .def = "0",
+        .min = 0,
+        .max = 10,
+        .units = "days",
+        .doc = "Days each member's task in progress waits when a decision is reopened (the "
+               "work it rests on is back in question; at blocked efficiency meanwhile); 0 "
+               "by default (docs/model.md §7.15 says why).",
+    },
+    {
         .key = "effect",
         .type = TS_PT_REAL,
         .def = "0.1",
@@ -133,7 +144,7 @@ typedef struct dec_state {
 } dec_state;
 
 /* To a member with a task in progress: w = the chance of success the decision adds to it. */
-enum { DEC_MK_EFFECT = TS_MK_MODULE_BASE };
+enum { DEC_MK_EFFECT = TS_MK_MODULE_BASE, DEC_MK_DELAY };
 
 double ts_decisions_voice_p(double safety, double trust) {
     double p = safety * trust;
@@ -192,6 +203,7 @@ static ts_status dec_configure(const ts_scenario *sc, ts_world *w, void **state,
     p->reopen_p = ts_scenario_real(sc, "decisions.reopen_probability");
     p->reopen_after = ts_scenario_int(sc, "decisions.reopen_after");
     p->reopen_hours = ts_scenario_real(sc, "decisions.reopen_hours");
+    p->reopen_delay = ts_scenario_real(sc, "decisions.reopen_delay");
     p->effect = ts_scenario_real(sc, "decisions.effect");
     ts_trust_params_load(sc, &s->tp);
     st = dec_grow(s, w, err);
@@ -216,13 +228,19 @@ static double dec_trust_in_team(const dec_state *s, const ts_world *w, uint32_t 
     return t / n;
 }
 
-/* A reopened decision: the manager signs it off again, each member spends half of that. */
+/* A reopened decision: the manager signs it off again, each member spends half of that,
+ * and each member's task in progress waits reopen_delay days (work's settle adds the
+ * shared task_delay to its latency). */
 static void dec_reopen(const dec_state *s, const ts_world *w, uint32_t m, ts_emit *e) {
     float h = (float)s->p.reopen_hours;
+    float delay = (float)s->p.reopen_delay;
     ts_ev_hours(e, m, TS_HOURS_REVIEW, h);
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         if (w->active[j]) {
             ts_ev_hours(e, j, TS_HOURS_MEETINGS, h * TS_DECISIONS_MEMBER_SHARE);
+            if (delay > 0.0f) {
+                ts_emit_send(e, (ts_msg){.to = j, .about = m, .kind = DEC_MK_DELAY, .w = delay});
+            }
         }
     }
 }
@@ -317,10 +335,14 @@ static void *dec_act_row(void *state, uint32_t a) {
 
 static ts_status dec_handle(void *state, ts_world *w, const ts_msg *m) {
     (void)state;
-    if (ts_evidence_handle(w, m) || m->kind != DEC_MK_EFFECT) {
+    if (ts_evidence_handle(w, m)) {
         return TS_OK;
     }
-    ts_task_boost(w)[m->to] += m->w;
+    if (m->kind == DEC_MK_EFFECT) {
+        ts_task_boost(w)[m->to] += m->w;
+    } else if (m->kind == DEC_MK_DELAY) {
+        ts_task_delay(w)[m->to] += m->w;
+    }
     return TS_OK;
 }
 

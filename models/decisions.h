@@ -34,6 +34,7 @@ typedef struct ts_decisions_params {
     double reopen_p;      /* chance each uncommitted member gets the decision reopened */
     int64_t reopen_after; /* days until a decision is reopened */
     double reopen_hours;  /* the manager's hours on a reopened decision */
+    double reopen_delay;  /* days each member's task waits when a decision is reopened */
     double effect;        /* chance of success a decision of quality 1 adds to a task */
 } ts_decisions_params;
 

@@ -15,12 +15,12 @@
  *   task_start   int32_t   work       -                                 ask_for_help, trial_tasks
  *   task_boost   float     work       ask_for_help (apply)              work (settle)
  *   task_trial   uint8_t   work       trial_tasks (apply)               work (act)
- *   task_delay   float     work       departments (apply)               work (settle)
+ *   task_delay   float     work       departments, decisions (apply)    work (settle)
  *
  * busy, surface and task_delay are daily: every day starts with nobody busy, no extra
  * chance and no delay; what a module adds to task_delay (days of sign-off latency on the
- * owner's current task: a cross-department control gate, a review, a dispute), work's
- * settle adds to the task's latency that day. What
+ * owner's current task: a cross-department control gate, a review, a dispute, a reopened
+ * team decision), work's settle adds to the task's latency that day. What
  * tactics add to surface in the apply phase, work's settle takes into its own row: it
  * raises the chance that hidden defects surface on the next day (work's act, which runs
  * before any of today's messages are applied). A module that reads or writes a column calls

@@ -81,12 +81,12 @@ static void test_formulas(void **state) {
  * the decision's quality is 0.6 - 0.6 = 0, each member with a task in progress loses the
  * whole effect from its chance of success (effect x (2 x 0 - 1)), and (reopen_probability 1) the
  * decision is reopened reopen_after days later: 1 h of sign-off for the manager, 0.5 h for each
- * member. */
+ * member, and each member's task waits reopen_delay (2) days more (the shared task_delay). */
 static void test_silent_team(void **state) {
     (void)state;
     tst_world f;
     fx_open(&f, "every: 7, concern_probability: 1, reopen_probability: 1, reopen_after: 3, "
-                "effect: 0.05");
+                "effect: 0.05, reopen_delay: 2");
     ts_world *w = &f.w;
     set_safety(w, 0.0f);
     for (uint32_t j = 1; j < N_TEAM - 1; j++) {
@@ -115,7 +115,9 @@ static void test_silent_team(void **state) {
     assert_float_equal(tst_hours(w, 0, TS_HOURS_REVIEW), 1.0, 1e-7);
     for (uint32_t j = 1; j < N_TEAM; j++) {
         assert_float_equal(tst_hours(w, j, TS_HOURS_MEETINGS), 0.5, 1e-7);
+        assert_float_equal(ts_task_delay(w)[j], 2.0, 1e-7);
     }
+    assert_float_equal(ts_task_delay(w)[0], 0.0, 0.0); /* not the manager's own task */
     fx_day(&f, 11, v);
     assert_float_equal(v[4], 0.0, 0.0); /* reopened once */
     tst_world_close(&f);
