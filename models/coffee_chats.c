@@ -110,11 +110,9 @@ static ts_status cc_act(const void *state, const ts_world *w, uint32_t a, void *
     if (ts_busy(w)[a]) {
         return TS_OK;
     }
-    double whole = floor(s->per_day);
-    double frac = s->per_day - whole;
     ts_rng r;
     ts_emit_rng(e, &r);
-    uint32_t chats = (uint32_t)whole + (ts_rng_uniform(&r) < frac);
+    uint32_t chats = ts_rng_count(&r, s->per_day);
     for (uint32_t c = 0; c < chats; c++) {
         for (int t = 0; t < TS_COFFEE_CHATS_TRIES; t++) {
             uint32_t b = ts_rng_below(&r, w->n);

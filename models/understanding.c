@@ -172,10 +172,9 @@ static ts_status und_act(const void *state, const ts_world *w, uint32_t a, void 
         und_dept(w, s)[a] == TS_DEPT_NONE) {
         return TS_OK;
     }
-    double whole = floor(s->per_day);
     ts_rng r;
     ts_emit_rng(e, &r);
-    uint32_t sessions = (uint32_t)whole + (ts_rng_uniform(&r) < s->per_day - whole);
+    uint32_t sessions = ts_rng_count(&r, s->per_day);
     for (uint32_t c = 0; c < sessions; c++) {
         for (int t = 0; t < TS_UNDERSTANDING_TRIES; t++) {
             uint32_t b = ts_rng_below(&r, w->n);

@@ -76,11 +76,9 @@ ts_status ts_way_in_act(const void *state, const ts_world *w, uint32_t a, void *
     if (ts_busy(w)[a]) {
         return TS_OK;
     }
-    double whole = floor(s->per_day);
-    double frac = s->per_day - whole;
     ts_rng r;
     ts_emit_rng(e, &r);
-    uint32_t n = (uint32_t)whole + (ts_rng_uniform(&r) < frac);
+    uint32_t n = ts_rng_count(&r, s->per_day);
     for (uint32_t c = 0; c < n; c++) {
         uint32_t b = ts_openness_draw_insider(w, a, TS_WAY_IN_TRIES, &r);
         if (b != TS_NO_AGENT) {

@@ -7,6 +7,7 @@
 #define TS_RNG_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 typedef struct ts_rng_state {
@@ -52,6 +53,14 @@ static inline uint32_t ts_rng_u32(ts_rng *r) {
 static inline double ts_rng_uniform(ts_rng *r) {
     uint32_t u = ts_rng_u32(r);
     return (double)u * 0x1p-32;
+}
+
+/* A whole number of events whose mean is `rate` >= 0: floor(rate), plus one with probability
+ * rate - floor(rate) (one uniform drawn, whatever the rate): the meetings of a day at a
+ * rate of so many a day. */
+static inline uint32_t ts_rng_count(ts_rng *r, double rate) {
+    double whole = floor(rate);
+    return (uint32_t)whole + (ts_rng_uniform(r) < rate - whole);
 }
 
 /* Uniform integer in [0, n), n >= 1, without modulo bias (Lemire's multiply-shift with

@@ -595,6 +595,30 @@ static void test_run_seed_distinct(void **state) {
     check_near("mean popcount", bits / N, 32.0, Z_TOL * 4.0 / sqrt(N));
 }
 
+/* ts_rng_count: floor(rate) plus one with probability of the fraction, always one draw. */
+static void test_count(void **state) {
+    (void)state;
+    ts_rng a, b;
+    ts_rng_init(&a, 7, 1, 2, 3);
+    ts_rng_init(&b, 7, 1, 2, 3);
+    /* Whole rates: exactly the rate, and the stream moves on by one uniform. */
+    assert_int_equal(ts_rng_count(&a, 3.0), 3);
+    assert_int_equal(ts_rng_count(&a, 0.0), 0);
+    (void)ts_rng_uniform(&b);
+    (void)ts_rng_uniform(&b);
+    assert_int_equal(ts_rng_u32(&a), ts_rng_u32(&b));
+    /* A fractional rate: 2 or 3 as the uniform falls below 0.25, mean 2.25. */
+    uint64_t sum = 0;
+    enum { N = 100000 };
+    for (int i = 0; i < N; i++) {
+        double u = ts_rng_uniform(&b);
+        uint32_t k = ts_rng_count(&a, 2.25);
+        assert_int_equal(k, u < 0.25 ? 3u : 2u);
+        sum += k;
+    }
+    assert_true(fabs((double)sum / N - 2.25) < 0.01); /* sd of the mean 0.0014 */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kat_zeros),
@@ -618,6 +642,7 @@ int main(void) {
         cmocka_unit_test(test_agent_streams_uncorrelated),
         cmocka_unit_test(test_serial_uncorrelated),
         cmocka_unit_test(test_run_seed_distinct),
+        cmocka_unit_test(test_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
