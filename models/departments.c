@@ -6,6 +6,7 @@
 #include "shared_goals.h"
 #include "trust.h"
 #include "understanding.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -581,15 +582,11 @@ static ts_status dept_measure(const void *state, const ts_world *w, uint32_t a0,
     return TS_OK;
 }
 
-static double per(double num, double den) {
-    return den > 0.0 ? num / den : NAN;
-}
-
 static ts_status dept_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     dept_state *s = state;
     (void)w;
-    v[DM_BETWEEN] = per(acc[DA_BETWEEN], acc[DA_BETWEEN_N]);
-    v[DM_WITHIN] = per(acc[DA_WITHIN], acc[DA_WITHIN_N]);
+    v[DM_BETWEEN] = ts_stats_ratio(acc[DA_BETWEEN], acc[DA_BETWEEN_N]);
+    v[DM_WITHIN] = ts_stats_ratio(acc[DA_WITHIN], acc[DA_WITHIN_N]);
     v[DM_CROSS] = acc[DA_CROSS];
     v[DM_DISPUTED] = acc[DA_DISPUTED];
     v[DM_GATED] = acc[DA_GATED];
@@ -601,7 +598,7 @@ static ts_status dept_day_end(void *state, const ts_world *w, const double *acc,
         sum += s->ring[k][0];
         n += s->ring[k][1];
     }
-    v[DM_LATENCY] = per(sum, n);
+    v[DM_LATENCY] = ts_stats_ratio(sum, n);
     return TS_OK;
 }
 

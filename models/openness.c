@@ -3,6 +3,7 @@
 #include "shared.h"
 
 #include "trust.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -271,16 +272,12 @@ static const ts_metric_decl open_metrics[] = {
      "whose team's openness is below 0.5 (NaN when there are none)."},
 };
 
-static double per(double num, double den) {
-    return den > 0.0 ? num / den : NAN;
-}
-
 static ts_status open_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
-    v[0] = per(acc[OA_OPEN], acc[OA_TEAMS]);
-    v[1] = per(acc[OA_OUT], acc[OA_OUT_N]);
-    v[2] = per(acc[OA_CLOSED], acc[OA_CLOSED_N]);
+    v[0] = ts_stats_ratio(acc[OA_OPEN], acc[OA_TEAMS]);
+    v[1] = ts_stats_ratio(acc[OA_OUT], acc[OA_OUT_N]);
+    v[2] = ts_stats_ratio(acc[OA_CLOSED], acc[OA_CLOSED_N]);
     return TS_OK;
 }
 

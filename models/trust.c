@@ -538,19 +538,15 @@ static ts_status trust_measure(const void *state, const ts_world *w, uint32_t a0
     return TS_OK;
 }
 
-static double ratio(double num, double den) {
-    return den > 0.0 ? num / den : NAN;
-}
-
 static ts_status trust_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     (void)state;
     (void)w;
-    v[TM_TRUST] = ratio(acc[TA_T], acc[TA_MODELS]);
-    v[TM_TEAM] = ratio(acc[TA_TEAM], acc[TA_PAIRS]);
-    v[TM_ERROR] = ratio(acc[TA_ERR], acc[TA_ERR_N]);
-    v[TM_INTEG] = ratio(acc[TA_INTEG], acc[TA_MODELS]);
-    v[TM_GOOD] = ratio(acc[TA_GOOD], acc[TA_MODELS]);
-    v[TM_COVERAGE] = ratio(acc[TA_COVERED], acc[TA_CLOSE]);
+    v[TM_TRUST] = ts_stats_ratio(acc[TA_T], acc[TA_MODELS]);
+    v[TM_TEAM] = ts_stats_ratio(acc[TA_TEAM], acc[TA_PAIRS]);
+    v[TM_ERROR] = ts_stats_ratio(acc[TA_ERR], acc[TA_ERR_N]);
+    v[TM_INTEG] = ts_stats_ratio(acc[TA_INTEG], acc[TA_MODELS]);
+    v[TM_GOOD] = ts_stats_ratio(acc[TA_GOOD], acc[TA_MODELS]);
+    v[TM_COVERAGE] = ts_stats_ratio(acc[TA_COVERED], acc[TA_CLOSE]);
     return TS_OK;
 }
 

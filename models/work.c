@@ -6,6 +6,7 @@
 #include "declare_limits.h"
 #include "evidence.h"
 #include "openness.h"
+#include "stats.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -981,10 +982,6 @@ static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0,
     return TS_OK;
 }
 
-static double per(double num, double den) {
-    return den > 0.0 ? num / den : NAN;
-}
-
 static ts_status work_day_end(void *state, const ts_world *w, const double *acc, double *v) {
     work_state *s = state;
     (void)w;
@@ -995,17 +992,17 @@ static ts_status work_day_end(void *state, const ts_world *w, const double *acc,
     v[WM_ESCALATIONS] = acc[WA_ESC];
     v[WM_DEEP_DIVES] = acc[WA_DEEP];
     v[WM_STAMPS] = acc[WA_STAMP];
-    v[WM_H_PROD] = per(h[TS_HOURS_PRODUCTIVE], n);
-    v[WM_H_REVIEW] = per(h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION], n);
-    v[WM_H_DEEP] = per(h[TS_HOURS_DEEP_DIVE], n);
-    v[WM_H_MEET] = per(h[TS_HOURS_MEETINGS] + h[TS_HOURS_MENTORING], n);
-    v[WM_H_COORD] = per(h[TS_HOURS_COORDINATION], n);
-    v[WM_H_INCIDENT] = per(h[TS_HOURS_INCIDENT] + h[TS_HOURS_SUPERVISION], n);
-    v[WM_H_TOIL] = per(h[TS_HOURS_TOIL], n);
-    v[WM_LEADER] = per(acc[WA_LEAD_SYS], acc[WA_LEAD_N] * s->p.hpd);
+    v[WM_H_PROD] = ts_stats_ratio(h[TS_HOURS_PRODUCTIVE], n);
+    v[WM_H_REVIEW] = ts_stats_ratio(h[TS_HOURS_REVIEW] + h[TS_HOURS_ESCALATION], n);
+    v[WM_H_DEEP] = ts_stats_ratio(h[TS_HOURS_DEEP_DIVE], n);
+    v[WM_H_MEET] = ts_stats_ratio(h[TS_HOURS_MEETINGS] + h[TS_HOURS_MENTORING], n);
+    v[WM_H_COORD] = ts_stats_ratio(h[TS_HOURS_COORDINATION], n);
+    v[WM_H_INCIDENT] = ts_stats_ratio(h[TS_HOURS_INCIDENT] + h[TS_HOURS_SUPERVISION], n);
+    v[WM_H_TOIL] = ts_stats_ratio(h[TS_HOURS_TOIL], n);
+    v[WM_LEADER] = ts_stats_ratio(acc[WA_LEAD_SYS], acc[WA_LEAD_N] * s->p.hpd);
     v[WM_COMPLETED] = acc[WA_COMP];
     v[WM_FAILED] = acc[WA_FAIL];
-    v[WM_OUTPUT] = per(acc[WA_OUT], n);
+    v[WM_OUTPUT] = ts_stats_ratio(acc[WA_OUT], n);
     v[WM_OWNED] = acc[WA_OWN];
     v[WM_CONCEALED] = acc[WA_CONC];
     v[WM_DISCOVERED] = acc[WA_DISC];
@@ -1022,11 +1019,11 @@ static ts_status work_day_end(void *state, const ts_world *w, const double *acc,
             win[j] += s->ring[k][j];
         }
     }
-    v[WM_CROSS] = per(win[0], win[1]);
-    v[WM_STAKE] = per(win[3], win[2]);
-    v[WM_LATENCY] = per(win[4], win[2]);
-    v[WM_FUD] = per(acc[WA_FUD_SUM], acc[WA_FUD_N]);
-    v[WM_SETBACK] = per(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
+    v[WM_CROSS] = ts_stats_ratio(win[0], win[1]);
+    v[WM_STAKE] = ts_stats_ratio(win[3], win[2]);
+    v[WM_LATENCY] = ts_stats_ratio(win[4], win[2]);
+    v[WM_FUD] = ts_stats_ratio(acc[WA_FUD_SUM], acc[WA_FUD_N]);
+    v[WM_SETBACK] = ts_stats_ratio(acc[WA_SETBACK_SUM], acc[WA_SETBACK_N]);
     s->raise_ring[s->raise_pos][0] = acc[WA_RAISED];
     s->raise_ring[s->raise_pos][1] = acc[WA_DISC];
     s->raise_pos = (s->raise_pos + 1) % WORK_RAISE_DAYS;
@@ -1035,7 +1032,7 @@ static ts_status work_day_end(void *state, const ts_world *w, const double *acc,
         raised += s->raise_ring[k][0];
         found += s->raise_ring[k][1];
     }
-    v[WM_RAISED] = per(raised, raised + found);
+    v[WM_RAISED] = ts_stats_ratio(raised, raised + found);
     return TS_OK;
 }
 
@@ -1122,8 +1119,9 @@ static ts_status work_summarize(const void *state, const ts_world *w, ts_result 
     const ts_series *out = ts_result_find_series(res, "output_per_head");
     double n_dec = series_sum(dec, 1);
     size_t last90 = out && out->n > 90 ? out->n - 90 : 1;
-    const double v[WS_OWN] = {per(series_sum(esc, 1), n_dec), per(series_sum(deep, 1), n_dec),
-                              series_mean(lead, 1), series_mean(out, 1), series_mean(out, last90)};
+    const double v[WS_OWN] = {ts_stats_ratio(series_sum(esc, 1), n_dec),
+                              ts_stats_ratio(series_sum(deep, 1), n_dec), series_mean(lead, 1),
+                              series_mean(out, 1), series_mean(out, last90)};
     for (size_t k = 0; k < WS_OWN; k++) {
         const ts_metric_decl *d = &work_summaries[k];
         ts_status st = ts_result_add_scalar(res, d->name, d->units, d->description, v[k]);

@@ -6,6 +6,7 @@
 #ifndef TS_STATS_H
 #define TS_STATS_H
 
+#include <math.h>
 #include <stddef.h>
 
 /* The description of one sample. mean is NaN when n is 0; sd (sample sd, n - 1) and
@@ -58,5 +59,11 @@ double ts_stats_spearman(const double *x, const double *y, size_t n, double *wor
 
 /* The median of x[0..n-1], which it reorders; NaN when n is 0. */
 double ts_stats_median(double *x, size_t n);
+
+/* num / den, NaN when there is nothing to divide by (den <= 0): a daily metric's ratio of
+ * two sums on a day without any of what it averages. */
+static inline double ts_stats_ratio(double num, double den) {
+    return den > 0.0 ? num / den : NAN;
+}
 
 #endif
