@@ -1,5 +1,7 @@
 #include "evidence.h"
 
+#include "shared.h"
+
 #include <math.h>
 
 int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
@@ -10,6 +12,11 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
     int slot = ts_relstore_find(rs, believer, subject);
     if (slot >= 0) {
         return slot;
+    }
+    /* AI agents hold no mental models (models/ai.h): evidence sent to one is dropped. Read
+     * only at a first contact, so the evidence of people who know each other pays nothing. */
+    if (ts_agent_is_ai(w, believer)) {
+        return -1;
     }
     slot = ts_relstore_insert(rs, believer, subject, w->day, w->manager);
     const ts_world_listeners *l = &w->listeners;

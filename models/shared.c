@@ -36,6 +36,7 @@ ts_status ts_shared_register(ts_world *w, ts_error *err) {
         [TS_SHARED_TASK_BOOST] = {"task_boost", sizeof(float), 0, NULL},
         [TS_SHARED_TASK_TRIAL] = {"task_trial", sizeof(uint8_t), 0, NULL},
         [TS_SHARED_TASK_DELAY] = {"task_delay", sizeof(float), 1, NULL},
+        [TS_SHARED_IS_AI] = {"is_ai", sizeof(uint8_t), 0, NULL},
     };
     for (uint32_t k = 0; k < TS_SHARED_N; k++) {
         uint32_t index;
