@@ -203,6 +203,9 @@ static ts_status acc_configure(const ts_scenario *sc, ts_world *w, void **state,
  * not it can still call it out): a call-out with probability peer_probability x safety x
  * trust; then, as a manager, the corrections due (no draws). */
 static ts_status acc_act(const void *state, const ts_world *w, uint32_t x, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[x]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const acc_state *s = state;
     acc_row *row = own;
     row->day = w->day;

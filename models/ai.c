@@ -321,6 +321,40 @@ static ts_status ai_day_end(void *state, const ts_world *w, const double *acc, d
     return TS_OK;
 }
 
+/* The summaries: means of the daily series over the recorded days, NaN days left out. */
+static const ts_metric_decl ai_summaries[] = {
+    {"ai_share_delegated_mean", "fraction", "Mean of ai_share_delegated over the recorded days."},
+    {"trust_in_ai_mean", "trust score", "Mean of trust_in_ai over the recorded days."},
+    {"ai_output_share_mean", "fraction", "Mean of ai_output_share over the recorded days."},
+};
+
+static double ai_nanmean(const ts_result *res, const char *name) {
+    const ts_series *s = ts_result_find_series(res, name);
+    double sum = 0.0, n = 0.0;
+    for (size_t d = 1; s && d < s->n; d++) {
+        if (!isnan(s->values[d])) {
+            sum += s->values[d];
+            n += 1.0;
+        }
+    }
+    return ts_stats_ratio(sum, n);
+}
+
+static ts_status ai_summarize(const void *state, const ts_world *w, ts_result *res, ts_error *err) {
+    (void)state;
+    (void)w;
+    const char *series[] = {"ai_share_delegated", "trust_in_ai", "ai_output_share"};
+    for (size_t k = 0; k < sizeof ai_summaries / sizeof ai_summaries[0]; k++) {
+        const ts_metric_decl *d = &ai_summaries[k];
+        ts_status st = ts_result_add_scalar(res, d->name, d->units, d->description,
+                                            ai_nanmean(res, series[k]));
+        if (st != TS_OK) {
+            return ts_error_set(err, st, "out of memory for the summary");
+        }
+    }
+    return TS_OK;
+}
+
 /* Saved states: nothing lasting of its own (the AI agents are in the world and its
  * column; the ai_task column is daily). */
 static ts_status ai_state_io(void *state, ts_world *w, ts_state_io *io) {
@@ -346,5 +380,8 @@ const ts_module ts_module_ai = {
     .n_acc = AA_COUNT,
     .measure = ai_measure,
     .day_end = ai_day_end,
+    .summaries = ai_summaries,
+    .n_summaries = sizeof ai_summaries / sizeof ai_summaries[0],
+    .summarize = ai_summarize,
     .state_io = ai_state_io,
 };

@@ -1,5 +1,7 @@
 #include "feedback.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <stdlib.h>
@@ -141,6 +143,11 @@ static void fb_free(void *state) {
 }
 
 static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    /* The shared columns it reads (is_ai, models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     fb_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -224,6 +231,9 @@ static void *fb_act_row(void *state, uint32_t a) {
  * criticism is given. The queue is emptied. The warm-up runs it too. Source: seed 003's
  * pro tip (a positive buffer before criticism). */
 static ts_status fb_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const fb_state *s = state;
     fb_row *row = own;
     row->day = w->day;

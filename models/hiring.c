@@ -494,6 +494,9 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
 /* Act, for each new hire with a mentor today: the mentor's hours, by message. */
 static ts_status hiring_act(const void *state, const ts_world *w, uint32_t a, void *row,
                             ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)row;
     const hiring_state *s = state;
     if (a < s->agents_alloc && s->mentor_day[a] == w->day) {

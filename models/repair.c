@@ -1,5 +1,7 @@
 #include "repair.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <math.h>
@@ -222,6 +224,11 @@ static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    /* The shared columns it reads (is_ai, models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     repair_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -246,6 +253,9 @@ static void *repair_act_row(void *state, uint32_t a) {
  * changed), in its own row. */
 static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, void *own,
                             ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)state;
     (void)e;
     repair_row *row = own;
@@ -282,7 +292,7 @@ static ts_status repair_measure(const void *state, const ts_world *w, uint32_t a
                                 double *acc) {
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
-        if (w->active[a]) {
+        if (w->active[a] && !ts_is_ai(w)[a]) {
             acc[0] += w->safety[a];
             acc[1] += 1.0;
         }
