@@ -1,0 +1,325 @@
+/* Tests of models/ai.c: the keys and their refusals, the competence per domain by hand, the
+ * placement of AI agents in teams (org) and their leaving with a team that is gone, that an
+ * AI agent holds no mental models while people model it, the metrics by hand from the
+ * ai_task column; and the behaviour over the full model, seed by seed: hallucinations
+ * lower trust in AI and the share delegated, admitting uncertainty raises it, AI output
+ * raises output per head, people's headcount and metrics leave AI agents out, AI agents
+ * never manage, and 1 and 2 threads give the same series. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "ai.h"
+#include "engine.h"
+#include "evidence.h"
+#include "shared.h"
+#include "test_support.h"
+#include "trust.h"
+
+typedef tst_world fix;
+
+/* The tree of 5 built breadth first with span 2: 0 -> 1, 2; 1 -> 3, 4 (2 is an IC). */
+static void setup_fix(fix *f, const char *ai) {
+    char yaml[256];
+    snprintf(yaml, sizeof yaml, "population: {ai: %s}\n", ai);
+    tst_world_open(f, &ts_module_ai, yaml, 4, 16, 5, 2);
+    tst_world_configure(f);
+}
+
+static void test_keys(void **state) {
+    (void)state;
+    ts_error err;
+    assert_int_equal(tst_scenario_status("population: {ai: {per_team: -1}}\n", &err),
+                     TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "per_team"));
+    assert_int_equal(tst_scenario_status("population: {ai: {hallucination: 1.5}}\n", &err),
+                     TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "hallucination"));
+    assert_int_equal(tst_scenario_status("population: {ai: {admits_uncertainty: -0.1}}\n", &err),
+                     TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "admits_uncertainty"));
+    /* Four domains by default: index 4 is none of them, 1.5 no competence. */
+    assert_int_equal(
+        tst_scenario_status("population: {ai: {competence_by_domain: [[4, 0.5]]}}\n", &err),
+        TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "population.ai.competence_by_domain"));
+    assert_non_null(strstr(err.msg, "from 0 to 3"));
+    assert_int_equal(
+        tst_scenario_status("population: {ai: {competence_by_domain: [[0.5, 0.5]]}}\n", &err),
+        TS_ERR_SCENARIO);
+    assert_int_equal(
+        tst_scenario_status("population: {ai: {competence_by_domain: [[1, 1.5]]}}\n", &err),
+        TS_ERR_SCENARIO);
+    assert_non_null(strstr(err.msg, "competence 1.5"));
+    assert_int_equal(
+        tst_scenario_status("population: {ai: {competence_by_domain: [[1, 0.9]]}}\n", &err), TS_OK);
+    /* Off unless the section is there. */
+    assert_false(tst_module_on(&ts_module_ai, "days: 10\n"));
+    assert_true(tst_module_on(&ts_module_ai, "population: {ai: {}}\n"));
+}
+
+/* competence 0.6 everywhere but domain 1 (0.9) and domain 3 (0.2); the rest as written. */
+static void test_params(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_scenario("population: {ai: {competence: 0.6, competence_by_domain: "
+                                   "[[1, 0.9], [3, 0.2]], speed: 2.5, per_team: 3, "
+                                   "hallucination: 0.1, admits_uncertainty: 0.4}}\n");
+    ts_ai_params p;
+    ts_ai_params_load(sc, &p);
+    assert_true(p.on);
+    assert_int_equal(p.per_team, 3);
+    assert_float_equal(p.speed, 2.5f, 1e-6);
+    assert_float_equal(p.hallucination, 0.1f, 1e-6);
+    assert_float_equal(p.admits, 0.4f, 1e-6);
+    const float want[4] = {0.6f, 0.9f, 0.6f, 0.2f};
+    for (int d = 0; d < 4; d++) {
+        assert_float_equal(p.competence[d], want[d], 1e-6);
+    }
+    ts_scenario_free(sc);
+    sc = tst_scenario("days: 10\n");
+    ts_ai_params_load(sc, &p);
+    assert_false(p.on);
+    assert_int_equal(p.per_team, 0);
+    ts_scenario_free(sc);
+}
+
+/* Managers 0 and 1 have people reports: two AI agents each (ids 5, 6 under 0, 7, 8 under 1),
+ * with the configured competence, marked AI, no candour or safety; 2, 3 and 4 get none.
+ * A second day adds nobody. */
+static void test_placement(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, "{per_team: 2, competence: 0.55, competence_by_domain: [[2, 0.95]]}");
+    tst_world_org(&f, 0, 0, 1);
+    ts_world *w = &f.w;
+    assert_int_equal(w->n, 9);
+    const uint32_t mgr[9] = {TS_NO_AGENT, 0, 0, 1, 1, 0, 0, 1, 1};
+    for (uint32_t a = 0; a < 9; a++) {
+        assert_int_equal(w->manager[a], mgr[a]);
+        assert_int_equal(ts_is_ai(w)[a], a >= 5);
+        assert_int_equal(ts_agent_is_ai(w, a), a >= 5);
+    }
+    assert_int_equal(ts_ai_reports(w, 0), 2);
+    assert_int_equal(ts_ai_people_reports(w, 0), 2);
+    assert_int_equal(ts_ai_people_reports(w, 1), 2);
+    assert_int_equal(ts_ai_reports(w, 2), 0);
+    assert_int_equal(ts_ai_count(w), 4);
+    for (uint32_t d = 0; d < 4; d++) {
+        assert_float_equal(w->competence[7 * 4 + d], d == 2 ? 0.95f : 0.55f, 1e-6);
+    }
+    assert_float_equal(w->candor[6], 0.0f, 0.0);
+    assert_float_equal(w->safety[6], 0.0f, 0.0);
+    tst_world_org(&f, 1, 0, 1);
+    assert_int_equal(w->n, 9);
+    /* Manager 1 leaves with nobody to take its team: its people move elsewhere, its AI
+     * agents stay behind and leave with it the next day. */
+    ts_world_set_manager(w, 3, 0);
+    ts_world_set_manager(w, 4, 0);
+    ts_world_remove_agent(w, 1, 2);
+    tst_world_org(&f, 2, 0, 1);
+    assert_false(w->active[7]);
+    assert_false(w->active[8]);
+    assert_true(w->active[5] && w->active[6]);
+    assert_int_equal(ts_ai_count(w), 2);
+    tst_world_close(&f);
+}
+
+/* per_team 0: on, nobody added. */
+static void test_none(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, "{per_team: 0}");
+    tst_world_org(&f, 0, 0, 1);
+    assert_int_equal(f.w.n, 5);
+    assert_int_equal(ts_ai_count(&f.w), 0);
+    tst_world_close(&f);
+}
+
+/* An AI agent holds no models: evidence sent to it is dropped; a person's evidence about it
+ * builds an ordinary model. */
+static void test_no_models(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, "{per_team: 1}");
+    tst_world_org(&f, 0, 0, 1);
+    ts_world *w = &f.w;
+    uint32_t ai = 5;
+    assert_true(ts_is_ai(w)[ai]);
+    ts_ev_observe_now(w, ai, 1, 0, 1, 1.0f);
+    ts_ev_goodwill_now(w, ai, 1, 0.5f);
+    ts_ev_integrity_now(w, ai, 1, 1.0f, 0.0f, 0.0f);
+    assert_true(ts_relstore_find(&w->models, ai, 1) < 0);
+    assert_int_equal(ts_evidence_model(w, ai, 2), -1);
+    ts_ev_observe_now(w, 0, ai, 0, 1, 1.0f);
+    assert_true(ts_relstore_find(&w->models, 0, ai) >= 0);
+    assert_float_equal(tst_evidence(w, 0, ai, NULL), 1.0f, 1e-6);
+    tst_world_close(&f);
+}
+
+/* The metrics by hand from the ai_task column: two AI agents (5 under 0, 6 under 1) and three
+ * people with output. Gated 2, delegated 1: 0.5; output AI 10 + 6 of 10 + 6 + 4 + 20: 16/40;
+ * flagged 1; found 2; trust in AI from the one person holding a model (0 of 5). */
+static void test_metrics(void **state) {
+    (void)state;
+    fix f;
+    setup_fix(&f, "{per_team: 1}");
+    tst_world_org(&f, 0, 0, 1);
+    ts_world *w = &f.w;
+    int col = ts_world_column_find(w, TS_AI_TASK_COLUMN);
+    assert_true(col >= 0);
+    ts_ai_task *t = w->cols[col].data;
+    assert_int_equal(w->n, 7);
+    t[5] = (ts_ai_task){.output = 10.0f, .gated = 1, .delegated = 1, .found = 2};
+    t[6] = (ts_ai_task){.output = 6.0f, .gated = 1, .flagged = 1};
+    t[2] = (ts_ai_task){.output = 4.0f};
+    t[3] = (ts_ai_task){.output = 20.0f};
+    ts_ev_observe_now(w, 0, 5, 0, 1, 2.0f);
+    double v[6];
+    tst_world_metrics(&f, v, 6);
+    assert_float_equal(v[0], 2.0, 0.0);
+    assert_float_equal(v[1], 0.5, 1e-12);
+    assert_float_equal(v[2], 1.0, 0.0);
+    assert_float_equal(v[3], 2.0, 0.0);
+    ts_trust_params tp;
+    ts_trust_params_load(f.sc, &tp);
+    assert_float_equal(v[4], ts_trust_of_mean(&tp, w, 0, 5), 1e-6);
+    assert_float_equal(v[5], 16.0 / 40.0, 1e-12);
+    /* A day without AI tasks: the ratios are undefined. */
+    for (uint32_t a = 0; a < w->n; a++) {
+        t[a] = (ts_ai_task){0};
+    }
+    ts_world_remove_agent(w, 0, 1);
+    tst_world_metrics(&f, v, 6);
+    assert_true(isnan(v[1]));
+    assert_true(isnan(v[4]));
+    assert_true(isnan(v[5]));
+    tst_world_close(&f);
+}
+
+#define BASE                                                                                       \
+    "days: 150\ndomains: [design, roadmap, people, debugging]\n"                                   \
+    "org: {headcount: 120, warmup_days: 150}\n"                                                    \
+    "tactics: {one_on_ones: {}}\noutput: {snapshot_every: 0}\n"
+
+/* Full runs over three seeds: more hallucination, less trust and less delegation; flagging
+ * at equal accuracy, more delegation; AI output raises output per head. */
+static void test_behaviour(void **state) {
+    (void)state;
+    const char *names[] = {"ai_share_delegated_mean", "trust_in_ai_mean", "output_per_head_mean",
+                           "ai_tasks_flagged", "ai_hallucinations_found"};
+    enum { SEEDS = 3, N = 5 };
+    const char *arms[4] = {"{hallucination: 0}", "{hallucination: 0.1}",
+                           "{hallucination: 0.1, admits_uncertainty: 0.9}", "{per_team: 0}"};
+    double mean[4][N] = {{0}};
+    for (uint64_t k = 1; k <= SEEDS; k++) {
+        for (int arm = 0; arm < 4; arm++) {
+            char yaml[640];
+            snprintf(yaml, sizeof yaml, "%shiring: {growth: none}\npopulation: {ai: %s}\n", BASE,
+                     arms[arm]);
+            double v[N];
+            tst_full(yaml, k * 31, TST_VALUE_NAN, names, N, v);
+            print_message("seed %u %s: delegated %.3f trust %.3f output %.3f flagged %.3f "
+                          "found %.3f\n",
+                          (unsigned)k, arms[arm], v[0], v[1], v[2], v[3], v[4]);
+            for (int i = 0; i < N; i++) {
+                mean[arm][i] += v[i] / SEEDS;
+            }
+        }
+    }
+    /* Without hallucinations nearly everything is delegated; at 0.1 a minority. */
+    assert_true(mean[0][0] > 0.9);
+    assert_true(mean[1][0] < 0.5 * mean[0][0]);
+    assert_true(mean[1][1] < mean[0][1] - 0.05);
+    /* Flagging 90 % of them: more delegation, more trust, flags on record. */
+    assert_true(mean[2][0] > mean[1][0] + 0.15);
+    assert_true(mean[2][1] > mean[1][1]);
+    assert_true(mean[2][3] > 0.0 && mean[1][3] == 0.0 && mean[0][3] == 0.0);
+    /* Hallucinations come to light only where there are some. */
+    assert_true(mean[1][4] > 0.0 && mean[0][4] == 0.0);
+    /* One AI per team at three times a person's speed: more output per person. */
+    assert_true(mean[0][2] > mean[3][2] * 1.2);
+    /* per_team 0: no AI, no ratios. */
+    assert_true(isnan(mean[3][0]) && isnan(mean[3][1]));
+}
+
+/* The people stay at the target headcount, the engine's headcount adds the AI agents; no AI
+ * agent manages, holds a model or leaves; people's trust never counts AI subjects. */
+static void test_people(void **state) {
+    (void)state;
+    char yaml[640];
+    snprintf(yaml, sizeof yaml,
+             "%spopulation: {ai: {per_team: 2, hallucination: 0.05}}\nhiring: {growth: none, "
+             "attrition_annual: 0.5}\n",
+             BASE);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        tst_fullrun x;
+        tst_fullrun_open(&x, yaml, seed);
+        const ts_series *hc = tst_series(&x.r, "headcount");
+        const ts_series *ai = tst_series(&x.r, "ai_agents");
+        /* Hiring fills the target with people (a split may hire a new lead beyond it); if AI
+         * agents counted, some 40 of them would take the place of people. */
+        for (size_t d = 0; d < hc->n; d++) {
+            double people = hc->values[d] - ai->values[d];
+            assert_true(people >= 120.0 && people <= 126.0);
+            assert_true(ai->values[d] >= 30.0);
+        }
+        const ts_world *w = ts_engine_world(x.e);
+        uint32_t n_ai = 0;
+        for (uint32_t a = 0; a < w->n; a++) {
+            if (!ts_is_ai(w)[a]) {
+                continue;
+            }
+            n_ai += w->active[a];
+            assert_int_equal(w->n_reports[a], 0);
+            assert_int_equal(ts_relstore_count(&w->models, a), 0);
+            if (w->active[a]) {
+                assert_false(ts_is_ai(w)[w->manager[a]]);
+                assert_int_equal(w->leave_day[a], INT32_MAX);
+            }
+        }
+        assert_int_equal(n_ai, (uint32_t)ai->values[ai->n - 1]);
+        tst_fullrun_close(&x);
+    }
+}
+
+/* With AI on, 1 and 2 threads give the same series bit for bit. */
+static void test_threads(void **state) {
+    (void)state;
+    char yaml[640];
+    snprintf(yaml, sizeof yaml,
+             "%spopulation: {ai: {per_team: 2, hallucination: 0.1, admits_uncertainty: 0.5}}\n"
+             "hiring: {growth: exponential, annual_rate: 1, attrition_annual: 0.3}\n",
+             BASE);
+    ts_scenario *sc = tst_scenario(yaml);
+    ts_result r1, r2;
+    tst_run(sc, NULL, 0, 7, 1, &r1);
+    tst_run(sc, NULL, 0, 7, 2, &r2);
+    const char *names[] = {"ai_share_delegated", "trust_in_ai",     "ai_output_share",
+                           "trust_mean",         "output_per_head", "headcount"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        const ts_series *a = tst_series(&r1, names[k]), *b = tst_series(&r2, names[k]);
+        assert_int_equal(a->n, b->n);
+        assert_memory_equal(a->values, b->values, a->n * sizeof *a->values);
+    }
+    ts_result_free(&r1);
+    ts_result_free(&r2);
+    ts_scenario_free(sc);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys),      cmocka_unit_test(test_params),
+        cmocka_unit_test(test_placement), cmocka_unit_test(test_none),
+        cmocka_unit_test(test_no_models), cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_behaviour), cmocka_unit_test(test_people),
+        cmocka_unit_test(test_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
