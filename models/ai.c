@@ -340,9 +340,18 @@ static double ai_nanmean(const ts_result *res, const char *name) {
     return ts_stats_ratio(sum, n);
 }
 
+/* The summaries, and the agents table's column telling AI agents from people. */
 static ts_status ai_summarize(const void *state, const ts_world *w, ts_result *res, ts_error *err) {
     (void)state;
-    (void)w;
+    uint32_t *is_ai = ts_table_add_column(&res->agents, "ai", "flag",
+                                          "1 for an AI agent (population.ai), 0 for a person.",
+                                          TS_COL_U32, w->n, 1);
+    if (w->n && !is_ai) {
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
+    }
+    for (uint32_t a = 0; a < w->n; a++) {
+        is_ai[a] = ts_is_ai(w)[a];
+    }
     const char *series[] = {"ai_share_delegated", "trust_in_ai", "ai_output_share"};
     for (size_t k = 0; k < sizeof ai_summaries / sizeof ai_summaries[0]; k++) {
         const ts_metric_decl *d = &ai_summaries[k];
