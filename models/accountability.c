@@ -133,8 +133,9 @@ static void acc_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subje
                        int success, float weight) {
     acc_state *s = ctx;
     if (success || weight <= 0.0f || believer == subject || believer >= s->n_alloc ||
-        subject >= w->n || domain >= w->n_domains || !w->active[believer] || !w->active[subject]) {
-        return;
+        subject >= w->n || domain >= w->n_domains || !w->active[believer] || !w->active[subject] ||
+        ts_is_ai(w)[subject]) {
+        return; /* an AI's failures are its delegator's to catch (models/ai.h) */
     }
     acc_row *row = &s->rows[believer];
     uint32_t m = w->manager[subject];

@@ -93,8 +93,8 @@ static void fb_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subjec
                       int success, float weight) {
     fb_state *s = ctx; /* our own state, handed over as the hook's context */
     if (weight < TS_FEEDBACK_MIN_WEIGHT || believer == subject || believer >= s->n_rows ||
-        subject >= w->n || domain >= w->n_domains || !w->active[believer]) {
-        return;
+        subject >= w->n || domain >= w->n_domains || !w->active[believer] || ts_is_ai(w)[subject]) {
+        return; /* no feedback to an AI agent (models/ai.h) */
     }
     fb_row *row = &s->rows[believer];
     if (row->n_queued >= TS_FEEDBACK_QUEUE) {

@@ -265,10 +265,14 @@ static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, vo
         return TS_OK;
     }
     double sum = 0.0;
+    uint32_t n = 0;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        sum += w->safety[j];
+        if (!ts_is_ai(w)[j]) { /* the team's people (models/ai.h); a is one of them */
+            sum += w->safety[j];
+            n++;
+        }
     }
-    row->mean = (float)(sum / w->n_reports[m]);
+    row->mean = (float)(sum / n);
     return TS_OK;
 }
 

@@ -427,6 +427,7 @@ static ts_status work_org(void *state, ts_world *w, const ts_day *d) {
     s->debt_col = ts_world_column_find(w, TS_OPENNESS_DEBT_COLUMN);
     s->limits_col = ts_world_column_find(w, TS_DECLARE_LIMITS_COLUMN);
     s->ai_col = ts_world_column_find(w, TS_AI_TASK_COLUMN);
+    s->n_ai = s->ai.on ? ts_ai_count(w) : 0;
     if (s->debt_col >= 0) {
         memcpy(w->cols[s->debt_col].data, s->debt, (size_t)w->n * sizeof *s->debt);
     }

@@ -99,7 +99,9 @@ void work_decide(const work_state *s, const ts_world *w, uint32_t a, work_row *r
     row->decisions = 1;
     row->decided_day = w->day;
     /* Stakeholders grow with the organisation: base + per_doubling * log2(n / H0). */
-    double growth = (double)w->n_active / (w->initial_headcount ? w->initial_headcount : 1);
+    /* People only: AI agents (models/ai.h) are no stakeholders. */
+    double growth =
+        (double)(w->n_active - s->n_ai) / (w->initial_headcount ? w->initial_headcount : 1);
     double k_real = p->stake_base + p->stake_per_doubling * log2(growth > 1.0 ? growth : 1.0);
     uint32_t k = (uint32_t)k_real;
     if (ts_rng_uniform(r) < k_real - k) {

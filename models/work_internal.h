@@ -148,6 +148,9 @@ typedef struct work_state {
      * metrics, found each org phase (-1 while population.ai is off). */
     ts_ai_params ai;
     int ai_col;
+    /* Active AI agents at the day's org (0 while population.ai is off): the headcount the
+     * stakeholders grow with is people's. */
+    uint32_t n_ai;
     uint32_t n_alloc;
     /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means
      * (decisions, stakeholders, latency days): windows keep the ratios defined on days
