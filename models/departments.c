@@ -370,7 +370,7 @@ static ts_status dept_org(void *state, ts_world *w, const ts_day *d) {
     uint32_t count[TS_DEPT_MAX] = {0};
     uint32_t total = 0;
     for (uint32_t a = 0; a < s->assigned && a < w->n; a++) {
-        if (w->active[a] && dep[a] < s->n_dept) {
+        if (w->active[a] && !ts_is_ai(w)[a] && dep[a] < s->n_dept) {
             count[dep[a]]++;
             total++;
         }

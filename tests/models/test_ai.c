@@ -289,25 +289,44 @@ static void test_people(void **state) {
     }
 }
 
-/* With AI on, 1 and 2 threads give the same series bit for bit. */
+/* With AI on and every mechanism and tactic that reads is_ai on too (two departments,
+ * gates, incidents, openness, acceptance, every tactic), in a growing company with
+ * attrition, 1 and 2 threads give the same series bit for bit. */
+static const char *EVERYTHING =
+    "days: 80\ndomains: [design, roadmap, people, debugging]\n"
+    "org: {headcount: 80, span_of_control: 6, warmup_days: 40, departments: [tech, biz], "
+    "department_split: [[0.5, 0.3], [1, 0.8]], cross_department_prior: 0.3}\n"
+    "hiring: {growth: exponential, annual_rate: 1.5, ramp_days: 30, attrition_annual: 0.4}\n"
+    "work: {control_gates: {enabled: true}, raise_early: 0.1}\n"
+    "openness: {}\n"
+    "population: {acceptance: {}, ai: {per_team: 2, hallucination: 0.1, "
+    "admits_uncertainty: 0.5}}\n"
+    "events:\n"
+    "  - {day: 20, kind: incident, domain: debugging, work_hours: 600, responders: 12, "
+    "workstreams: 4}\n"
+    "output: {snapshot_every: 25, snapshot_agents: 40}\n"
+    "tactics:\n"
+    "  one_on_ones: {}\n  feedback: {}\n  broadcast: {}\n  trial_tasks: {}\n"
+    "  status_updates: {}\n  inspection_forums: {}\n  coffee_chats: {}\n"
+    "  transitive_trust: {}\n  ask_for_help: {}\n  onboarding: {}\n  offsites: {every: 30}\n"
+    "  repair: {}\n  understanding: {}\n  shared_goals: {}\n  trenches: {}\n"
+    "  hated_tasks: {}\n  overview_listening: {}\n  commiserate: {}\n  declare_limits: {}\n"
+    "  leader_vulnerability: {}\n";
+
 static void test_threads(void **state) {
     (void)state;
-    char yaml[640];
-    snprintf(yaml, sizeof yaml,
-             "%spopulation: {ai: {per_team: 2, hallucination: 0.1, admits_uncertainty: 0.5}}\n"
-             "hiring: {growth: exponential, annual_rate: 1, attrition_annual: 0.3}\n",
-             BASE);
-    ts_scenario *sc = tst_scenario(yaml);
+    ts_scenario *sc = tst_scenario(EVERYTHING);
     ts_result r1, r2;
     tst_run(sc, NULL, 0, 7, 1, &r1);
     tst_run(sc, NULL, 0, 7, 2, &r2);
-    const char *names[] = {"ai_share_delegated", "trust_in_ai",     "ai_output_share",
-                           "trust_mean",         "output_per_head", "headcount"};
+    const char *names[] = {"ai_share_delegated", "trust_in_ai", "ai_output_share", "trust_mean",
+                           "output_per_head",    "headcount",   "ai_agents",       "safety_mean"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         const ts_series *a = tst_series(&r1, names[k]), *b = tst_series(&r2, names[k]);
         assert_int_equal(a->n, b->n);
         assert_memory_equal(a->values, b->values, a->n * sizeof *a->values);
     }
+    assert_true(tst_series_mean(&r1, "ai_agents", 1) > 20.0);
     ts_result_free(&r1);
     ts_result_free(&r2);
     ts_scenario_free(sc);
