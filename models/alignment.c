@@ -1,5 +1,7 @@
 #include "alignment.h"
 
+#include "shared.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +76,10 @@ typedef struct align_state {
 } align_state;
 
 static ts_status align_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    (void)w;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
+    }
     align_state *s = calloc(1, sizeof *s);
     size_t n = ts_scenario_n_events(sc);
     if (s) {
@@ -116,7 +121,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
         }
         for (uint32_t a = 0; a < w->n; a++) {
             if (w->active[a] && a != w->root) {
-                w->alignment[a] += s->shifts[i].magnitude;
+                ts_alignment(w)[a] += s->shifts[i].magnitude;
             }
         }
     }
@@ -127,7 +132,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
 static ts_status align_settle(void *state, ts_world *w, uint32_t a) {
     const align_state *s = state;
     if (a != w->root) {
-        w->alignment[a] += s->drift - s->recovery * w->alignment[a];
+        ts_alignment(w)[a] += s->drift - s->recovery * ts_alignment(w)[a];
     }
     return TS_OK;
 }
@@ -142,7 +147,7 @@ static ts_status align_measure(const void *state, const ts_world *w, uint32_t a0
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a]) {
-            acc[0] += w->alignment[a];
+            acc[0] += ts_alignment(w)[a];
             acc[1] += 1.0;
         }
     }

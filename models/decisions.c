@@ -261,7 +261,7 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
         if (u_held >= p->concern_p) {
             continue;
         }
-        double pv = ts_decisions_voice_p(w->safety[j], dec_trust_in_team(s, w, m, j));
+        double pv = ts_decisions_voice_p(ts_safety(w)[j], dec_trust_in_team(s, w, m, j));
         if (u_voice < pv) {
             voiced++;
             ts_ev_hours(e, j, TS_HOURS_MEETINGS, (float)p->concern_hours);

@@ -193,7 +193,7 @@ static ts_status open_act(const void *state, const ts_world *w, uint32_t a, void
     double sum = 0.0;
     uint32_t n = 0;
     for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        sum += w->safety[j];
+        sum += ts_safety(w)[j];
         n++;
     }
     double debt = ((const float *)w->cols[s->cols.debt].data)[a];

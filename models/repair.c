@@ -1,5 +1,7 @@
 #include "repair.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 
 #include <math.h>
@@ -143,18 +145,18 @@ double ts_repair_own_up_p(double candor, double safety) {
 }
 
 int ts_repair_owns_up(const ts_world *w, uint32_t owner, ts_rng *r) {
-    return ts_rng_uniform(r) < ts_repair_own_up_p(w->candor[owner], w->safety[owner]);
+    return ts_rng_uniform(r) < ts_repair_own_up_p(ts_candor(w)[owner], ts_safety(w)[owner]);
 }
 
 void ts_repair_owned(const ts_repair_params *rp, const ts_world *w, ts_emit *e, uint32_t observer,
                      uint32_t owner, uint32_t domain, float weight) {
     /* An apology that names the failure and shows empathy makes it look less likely to
      * recur: it takes back part of the competence evidence (Kim et al. 2004). */
-    float taken_back = rp->apology > 0.0f ? rp->credit * rp->apology * w->empathy[owner] : 0.0f;
+    float taken_back = rp->apology > 0.0f ? rp->credit * rp->apology * ts_empathy(w)[owner] : 0.0f;
     ts_ev_observe(e, observer, owner, domain, 0, weight * (1.0f - taken_back));
     ts_ev_integrity(e, observer, owner, weight, 0.0f, 0.0f);
     if (rp->apology > 0.0f) {
-        ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * w->empathy[owner]);
+        ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * ts_empathy(w)[owner]);
     }
 }
 
@@ -222,13 +224,17 @@ static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
+    }
     repair_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
     s->culture = (float)ts_scenario_real(sc, "culture.safety");
     s->recovery = (float)ts_scenario_real(sc, "culture.safety_recovery");
-    ts_status st = repair_grow(s, w, err);
+    st = repair_grow(s, w, err);
     if (st != TS_OK) {
         repair_free(s);
         return st;
@@ -256,7 +262,7 @@ static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, vo
     }
     double sum = 0.0;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        sum += w->safety[j];
+        sum += ts_safety(w)[j];
     }
     row->mean = (float)(sum / w->n_reports[m]);
     return TS_OK;
@@ -268,9 +274,9 @@ static ts_status repair_settle(void *state, ts_world *w, uint32_t a) {
     const repair_state *s = state;
     const repair_row *row = &s->rows[a];
     if (row->in_team) {
-        w->safety[a] += REPAIR_SAFETY_DRIFT * (row->mean - w->safety[a]);
+        ts_safety(w)[a] += REPAIR_SAFETY_DRIFT * (row->mean - ts_safety(w)[a]);
     }
-    w->safety[a] += s->recovery * (s->culture - w->safety[a]);
+    ts_safety(w)[a] += s->recovery * (s->culture - ts_safety(w)[a]);
     return TS_OK;
 }
 
@@ -283,7 +289,7 @@ static ts_status repair_measure(const void *state, const ts_world *w, uint32_t a
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a]) {
-            acc[0] += w->safety[a];
+            acc[0] += ts_safety(w)[a];
             acc[1] += 1.0;
         }
     }
@@ -319,7 +325,7 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
     }
     for (uint32_t a = 0; a < w->n; a++) {
-        own[a] = w->safety[a];
+        own[a] = ts_safety(w)[a];
     }
     /* The team table's safety column: the members' mean at the end. */
     size_t k;
@@ -334,7 +340,7 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
         double sum = 0.0;
         uint32_t n = 0;
         for (uint32_t j = w->first_report[mgr[i]]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            sum += w->safety[j];
+            sum += ts_safety(w)[j];
             n++;
         }
         safety[i] = n ? (float)(sum / n) : NAN;

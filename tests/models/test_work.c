@@ -203,9 +203,9 @@ static void test_own_up_and_conceal(void **state) {
     (void)state;
     fix f;
     setup_fix(&f, 0, "tactics: {repair: {apology: 0.5}}\n");
-    f.w.candor[3] = 1.0f;
-    f.w.safety[3] = 1.0f;
-    f.w.empathy[3] = 0.6f;
+    ts_candor(&f.w)[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
+    ts_empathy(&f.w)[3] = 0.6f;
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(&f, 3);
@@ -228,8 +228,8 @@ static void test_own_up_and_conceal(void **state) {
     assert_float_equal(row->size, 0.2 * 40.0, 1e-5);
 
     /* Concealed (no candour, no safety): everyone sees a success. */
-    f.w.candor[3] = 0.0f;
-    f.w.safety[3] = 0.0f;
+    ts_candor(&f.w)[3] = 0.0f;
+    ts_safety(&f.w)[3] = 0.0f;
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 30.0f};
     e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
@@ -307,7 +307,7 @@ static void test_hours_of_a_day(void **state) {
     ts_module_work.settle(f.s, &f.w, 4);
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 8.0 * 0.8, 1e-5);
     /* Completion: competence 1 and no misalignment always succeed; output counts. */
-    f.w.competence[4 * 4 + 0] = 1.0f;
+    ts_competence(&f.w)[4 * 4 + 0] = 1.0f;
     row->domain = 0;
     row->done = 99.0f;
     ts_module_work.settle(f.s, &f.w, 4);
@@ -378,7 +378,7 @@ static void test_raise_early(void **state) {
     int raised = 0;
     double expect = 0.0; /* the day's chance summed: the models fade, so trust does */
     for (int safe = 0; safe <= 1; safe++) {
-        f.w.safety[3] = (float)safe;
+        ts_safety(&f.w)[3] = (float)safe;
         raised = 0;
         for (int day = 11; day < 1011; day++) {
             *row = (work_row){.state = WORK_IDLE};
@@ -451,7 +451,7 @@ static void test_task_view_boost_and_trial(void **state) {
     row->success = 0;
     row->size = 30.0f;
     ts_task_trial(&f.w)[4] = 1;
-    f.w.candor[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
+    ts_candor(&f.w)[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
     f.w.day = 11;
     e = emitter(&f, 4);
     e.day = 11;
