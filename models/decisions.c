@@ -96,13 +96,12 @@ static const ts_param decisions_params[] = {
     {
         .key = "reopen_delay",
         .type = TS_PT_REAL,
-        .def = "0",
+        .def = "0.5",
         .min = 0,
         .max = 10,
         .units = "days",
         .doc = "Days each member's task in progress waits when a decision is reopened (the "
-               "work it rests on is back in question; at blocked efficiency meanwhile); 0 "
-               "by default (docs/model.md §7.15 says why).",
+               "work it rests on is back in question; at blocked efficiency meanwhile).",
     },
     {
         .key = "effect",
