@@ -104,13 +104,13 @@ static const ts_param work_work_params[] = {
     {
         .key = "raise_early",
         .type = TS_PT_REAL,
-        .def = "0",
+        .def = "0.05",
         .min = 0,
         .max = 1,
         .units = "probability per day",
         .doc = "Daily chance that the owner of a hidden (concealed) problem raises it before it "
-               "is discovered, times the owner's safety and its trust in its manager (0: "
-               "problems stay hidden until found, the calibrated model).",
+               "is discovered, times the owner's candour, its safety and its trust in its "
+               "manager (0: problems stay hidden until found).",
     },
     {
         .key = "decision_probability",
@@ -627,8 +627,8 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
         if (s->p.raise_early > 0.0f && m != TS_NO_AGENT &&
-            ts_rng_uniform(r) <
-                s->p.raise_early * ts_safety(w)[a] * ts_trust_of_mean(&s->p.tp, w, a, m)) {
+            ts_rng_uniform(r) < s->p.raise_early * ts_candor(w)[a] * ts_safety(w)[a] *
+                                    ts_trust_of_mean(&s->p.tp, w, a, m)) {
             /* Raised before it is found: owned up to the manager, the rework as it stands. */
             ts_repair_owned(&s->p.rp, w, e, m, a, df->domain, 1.0f);
             row->rework += df->rework;
