@@ -229,7 +229,7 @@ static ts_status acc_act(const void *state, const ts_world *w, uint32_t x, void 
                 continue;
             }
             double t = ts_trust_of(&s->tp, w, x, a, d);
-            if (u >= ts_accountability_callout_p(s->peer_p, w->safety[x], t)) {
+            if (u >= ts_accountability_callout_p(s->peer_p, ts_safety(w)[x], t)) {
                 continue;
             }
             ts_emit_send(
@@ -283,7 +283,7 @@ static ts_status acc_handle(void *state, ts_world *w, const ts_msg *m) {
     ts_ev_hours_now(w, a, TS_HOURS_MEETINGS, manager ? 0.5f * s->manager_hours : s->callout_hours);
     if (manager || m->x < ts_trust_of(&s->tp, w, a, m->about, m->domain)) {
         size_t k = (size_t)a * w->n_domains + m->domain;
-        w->competence[k] += s->learning * (1.0f - w->competence[k]);
+        ts_competence(w)[k] += s->learning * (1.0f - ts_competence(w)[k]);
         ts_task_boost(w)[a] += s->effort;
         row->taken_well += !manager;
     } else {

@@ -201,11 +201,11 @@ static ts_status ai_create(ai_state *s, ts_world *w, uint32_t m, ts_error *err) 
         return st;
     }
     for (uint32_t d = 0; d < w->n_domains; d++) {
-        w->competence[(size_t)id * w->n_domains + d] =
+        ts_competence(w)[(size_t)id * w->n_domains + d] =
             s->p.competence[d < TS_AI_MAX_DOMAINS ? d : TS_AI_MAX_DOMAINS - 1];
     }
-    w->candor[id] = w->openness[id] = w->empathy[id] = 0.0f;
-    w->safety[id] = w->alignment[id] = 0.0f;
+    ts_candor(w)[id] = ts_openness(w)[id] = ts_empathy(w)[id] = 0.0f;
+    ts_safety(w)[id] = ts_alignment(w)[id] = 0.0f;
     ts_is_ai(w)[id] = 1;
     return TS_OK;
 }

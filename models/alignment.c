@@ -76,10 +76,9 @@ typedef struct align_state {
 } align_state;
 
 static ts_status align_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    /* The shared columns it reads (is_ai, models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
     }
     align_state *s = calloc(1, sizeof *s);
     size_t n = ts_scenario_n_events(sc);
@@ -122,7 +121,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
         }
         for (uint32_t a = 0; a < w->n; a++) {
             if (w->active[a] && a != w->root && !ts_is_ai(w)[a]) {
-                w->alignment[a] += s->shifts[i].magnitude;
+                ts_alignment(w)[a] += s->shifts[i].magnitude;
             }
         }
     }
@@ -133,7 +132,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
 static ts_status align_settle(void *state, ts_world *w, uint32_t a) {
     const align_state *s = state;
     if (a != w->root && !ts_is_ai(w)[a]) { /* an AI agent holds no model of the strategy */
-        w->alignment[a] += s->drift - s->recovery * w->alignment[a];
+        ts_alignment(w)[a] += s->drift - s->recovery * ts_alignment(w)[a];
     }
     return TS_OK;
 }
@@ -148,7 +147,7 @@ static ts_status align_measure(const void *state, const ts_world *w, uint32_t a0
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a] && !ts_is_ai(w)[a]) {
-            acc[0] += w->alignment[a];
+            acc[0] += ts_alignment(w)[a];
             acc[1] += 1.0;
         }
     }

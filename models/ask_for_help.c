@@ -91,8 +91,8 @@ static ts_status afh_configure(const ts_scenario *sc, ts_world *w, void **state,
 float ts_ask_for_help_self_belief(const ts_trust_params *tp, const ts_world *w, uint32_t a,
                                   uint32_t d) {
     size_t k = (size_t)a * w->n_domains + d;
-    double sa = (double)tp->prior_a + w->self_alpha[k];
-    double sb = (double)tp->prior_b + w->self_beta[k];
+    double sa = (double)tp->prior_a + ts_self_alpha(w)[k];
+    double sb = (double)tp->prior_b + ts_self_beta(w)[k];
     return (float)(sa / (sa + sb));
 }
 
@@ -169,7 +169,7 @@ static ts_status afh_act(const void *state, const ts_world *w, uint32_t a, void 
     }
     ts_rng r;
     ts_emit_rng(e, &r);
-    if (ts_rng_uniform(&r) >= (double)w->openness[a] * w->safety[a]) {
+    if (ts_rng_uniform(&r) >= (double)ts_openness(w)[a] * ts_safety(w)[a]) {
         return TS_OK;
     }
     uint32_t h = ts_ask_for_help_helper(&s->tp, w, a, dom);

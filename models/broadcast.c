@@ -123,7 +123,7 @@ static ts_status broadcast_act(const void *state, const ts_world *w, uint32_t a,
     }
     uint32_t D = w->n_domains;
     uint32_t dom = ts_rng_below(&r, D);
-    int ok = ts_rng_uniform(&r) < w->competence[(size_t)ceo * D + dom];
+    int ok = ts_rng_uniform(&r) < ts_competence(w)[(size_t)ceo * D + dom];
     ts_emit_send(e, (ts_msg){.to = a, .kind = BROADCAST_MK_ATTEND});
     ts_ev_observe(e, a, ceo, dom, ok, TS_BROADCAST_OBSERVATION);
     ts_ev_hours(e, a, TS_HOURS_MEETINGS, TS_BROADCAST_HOURS);
@@ -136,7 +136,7 @@ static ts_status broadcast_handle(void *state, ts_world *w, const ts_msg *m) {
         return TS_OK;
     }
     if (m->kind == BROADCAST_MK_ATTEND) {
-        w->alignment[m->to] *= TS_BROADCAST_ALIGNMENT_KEEP;
+        ts_alignment(w)[m->to] *= TS_BROADCAST_ALIGNMENT_KEEP;
         s->attended[m->to] = w->day;
     }
     return TS_OK;

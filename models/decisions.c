@@ -96,13 +96,12 @@ static const ts_param decisions_params[] = {
     {
         .key = "reopen_delay",
         .type = TS_PT_REAL,
-        .def = "0",
+        .def = "0.5",
         .min = 0,
         .max = 10,
         .units = "days",
         .doc = "Days each member's task in progress waits when a decision is reopened (the "
-               "work it rests on is back in question; at blocked efficiency meanwhile); 0 "
-               "by default (docs/model.md §7.15 says why).",
+               "work it rests on is back in question; at blocked efficiency meanwhile).",
     },
     {
         .key = "effect",
@@ -261,7 +260,7 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
         if (u_held >= p->concern_p) {
             continue;
         }
-        double pv = ts_decisions_voice_p(w->safety[j], dec_trust_in_team(s, w, m, j));
+        double pv = ts_decisions_voice_p(ts_safety(w)[j], dec_trust_in_team(s, w, m, j));
         if (u_voice < pv) {
             voiced++;
             ts_ev_hours(e, j, TS_HOURS_MEETINGS, (float)p->concern_hours);

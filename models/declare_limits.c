@@ -77,8 +77,8 @@ uint8_t ts_declare_limits_mask(const ts_world *w, float prior_a, float prior_b, 
     uint8_t mask = 0;
     for (uint32_t d = 0; d < w->n_domains; d++) {
         size_t k = (size_t)a * w->n_domains + d;
-        double sa = (double)prior_a + w->self_alpha[k];
-        double sb = (double)prior_b + w->self_beta[k];
+        double sa = (double)prior_a + ts_self_alpha(w)[k];
+        double sb = (double)prior_b + ts_self_beta(w)[k];
         if (sa / (sa + sb) < threshold) {
             mask |= (uint8_t)(1u << d);
         }

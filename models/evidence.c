@@ -127,17 +127,17 @@ int ts_evidence_handle(ts_world *w, const ts_msg *m) {
         ts_ev_hours_now(w, m->to, m->domain, m->w);
         return 1;
     case TS_MK_SAFETY: {
-        float s = w->safety[m->to] + m->w;
-        w->safety[m->to] = s < 0.0f ? 0.0f : s > 1.0f ? 1.0f : s;
+        float s = ts_safety(w)[m->to] + m->w;
+        ts_safety(w)[m->to] = s < 0.0f ? 0.0f : s > 1.0f ? 1.0f : s;
         return 1;
     }
     case TS_MK_SELF:
         if (m->domain < w->n_domains) {
             size_t k = (size_t)m->to * w->n_domains + m->domain;
             if (m->flags) {
-                w->self_alpha[k] += m->w;
+                ts_self_alpha(w)[k] += m->w;
             } else {
-                w->self_beta[k] += m->w;
+                ts_self_beta(w)[k] += m->w;
             }
         }
         return 1;

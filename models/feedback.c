@@ -143,10 +143,9 @@ static void fb_free(void *state) {
 }
 
 static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    /* The shared columns it reads (is_ai, models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
     }
     fb_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -154,7 +153,7 @@ static ts_status fb_configure(const ts_scenario *sc, ts_world *w, void **state, 
     }
     s->probability = ts_scenario_real(sc, "tactics.feedback.probability");
     s->ratio = ts_scenario_real(sc, "tactics.feedback.positive_ratio");
-    ts_status st = fb_grow(s, w, err);
+    st = fb_grow(s, w, err);
     if (st != TS_OK) {
         fb_free(s);
         return st;
@@ -265,13 +264,13 @@ static ts_status fb_handle(void *state, ts_world *w, const ts_msg *m) {
         return TS_OK;
     }
     size_t k = (size_t)m->to * w->n_domains + m->domain;
-    float c = w->competence[k];
+    float c = ts_competence(w)[k];
     if (m->flags) {
-        w->competence[k] = c + TS_FEEDBACK_LEARN_POSITIVE * (1.0f - c);
-        w->self_alpha[k] += TS_FEEDBACK_SELF_WEIGHT;
+        ts_competence(w)[k] = c + TS_FEEDBACK_LEARN_POSITIVE * (1.0f - c);
+        ts_self_alpha(w)[k] += TS_FEEDBACK_SELF_WEIGHT;
     } else {
-        w->competence[k] = c + TS_FEEDBACK_LEARN_NEGATIVE * (1.0f - c);
-        w->self_beta[k] += TS_FEEDBACK_SELF_WEIGHT;
+        ts_competence(w)[k] = c + TS_FEEDBACK_LEARN_NEGATIVE * (1.0f - c);
+        ts_self_beta(w)[k] += TS_FEEDBACK_SELF_WEIGHT;
     }
     ts_ev_goodwill_now(w, m->to, m->about, m->w);
     ts_ev_hours_now(w, m->to, TS_HOURS_MEETINGS, TS_FEEDBACK_HOURS_RECEIVER);

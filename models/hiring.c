@@ -7,6 +7,7 @@
 #include "shared.h"
 
 #include "evidence.h"
+#include "shared.h"
 
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
@@ -356,13 +357,13 @@ void ts_hiring_draw_traits(const ts_hiring_params *p, ts_world *w, uint32_t a) {
     ts_rng_init(&r, w->seed, a, TS_HIRING_TRAIT_DAY, TS_HIRING_TRAIT_STREAM);
     gsl_rng *g = ts_rng_gsl(&r);
     for (uint32_t d = 0; d < w->n_domains; d++) {
-        w->competence[(size_t)a * w->n_domains + d] = hiring_trait_draw(g, &p->competence);
+        ts_competence(w)[(size_t)a * w->n_domains + d] = hiring_trait_draw(g, &p->competence);
     }
-    w->candor[a] = hiring_trait_draw(g, &p->candor);
-    w->openness[a] = hiring_trait_draw(g, &p->openness);
-    w->empathy[a] = hiring_trait_draw(g, &p->empathy);
-    w->safety[a] = (float)p->safety;
-    w->alignment[a] = 0.0f;
+    ts_candor(w)[a] = hiring_trait_draw(g, &p->candor);
+    ts_openness(w)[a] = hiring_trait_draw(g, &p->openness);
+    ts_empathy(w)[a] = hiring_trait_draw(g, &p->empathy);
+    ts_safety(w)[a] = (float)p->safety;
+    ts_alignment(w)[a] = 0.0f;
 }
 
 float ts_hiring_ramp(const ts_world *w, uint32_t a, int32_t ramp_days) {
@@ -429,7 +430,7 @@ static void hiring_attrition(hiring_state *s, ts_world *w, const ts_day *d) {
         }
         ts_rng r;
         ts_day_rng(d, a, &r);
-        if (ts_rng_uniform(&r) < p_day * (1.5 - (double)w->safety[a])) {
+        if (ts_rng_uniform(&r) < p_day * (1.5 - (double)ts_safety(w)[a])) {
             hiring_vacate(s, w, a);
             ts_world_remove_agent(w, a, d->day);
             s->leavers++;
@@ -553,16 +554,15 @@ static ts_status hiring_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 static ts_status hiring_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    /* The shared columns it reads (is_ai, models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
     }
     hiring_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
     }
-    ts_status st = ts_hiring_params_load(sc, &s->p, err);
+    st = ts_hiring_params_load(sc, &s->p, err);
     if (st != TS_OK) {
         hiring_free(s);
         return st;
@@ -655,9 +655,9 @@ static ts_status hiring_summarize(const void *state, const ts_world *w, ts_resul
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
     }
     for (uint32_t a = 0; a < n; a++) {
-        memcpy(comp + (size_t)a * D, w->competence + (size_t)a * D, D * sizeof *comp);
-        candor[a] = w->candor[a];
-        open[a] = w->openness[a];
+        memcpy(comp + (size_t)a * D, ts_competence(w) + (size_t)a * D, D * sizeof *comp);
+        candor[a] = ts_candor(w)[a];
+        open[a] = ts_openness(w)[a];
     }
     return TS_OK;
 }

@@ -570,8 +570,8 @@ static void incident_work_day(incident_state *s, ts_world *w, incident_run *r) {
         row->incident += (float)hours;
         row->run = (uint32_t)(r - s->runs) + 1;
         row->pos = i;
-        double p =
-            hours * (double)ts_hiring_ramp(w, a, s->ramp_days) * w->competence[(size_t)a * D + d];
+        double p = hours * (double)ts_hiring_ramp(w, a, s->ramp_days) *
+                   ts_competence(w)[(size_t)a * D + d];
         /* A stream whose lead distrusts the others' direction loses work to the conflict
          * (seed 003: low-trust teams stall in disputes over direction). */
         uint32_t t = r->stream[i];

@@ -170,7 +170,7 @@ static void ooo_meet(const ooo_state *s, const ts_world *w, uint32_t x, uint32_t
     }
     if (manager) {
         to_x.flags |= OOO_PULL;
-        to_x.x = w->alignment[y];
+        to_x.x = ts_alignment(w)[y];
     }
     ts_emit_send(e, to_x);
     ts_emit_send(e, to_y);
@@ -255,7 +255,7 @@ static ts_status ooo_handle(void *state, ts_world *w, const ts_msg *m) {
     }
     ts_ev_goodwill_now(w, m->to, m->about, TS_OOO_GOODWILL);
     if (m->flags & OOO_PULL) {
-        w->alignment[m->to] += TS_OOO_ALIGN_PULL * (m->x - w->alignment[m->to]);
+        ts_alignment(w)[m->to] += TS_OOO_ALIGN_PULL * (m->x - ts_alignment(w)[m->to]);
     }
     ts_surface(w)[m->to] += TS_OOO_SURFACE;
     return TS_OK;

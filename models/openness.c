@@ -200,7 +200,7 @@ static ts_status open_act(const void *state, const ts_world *w, uint32_t a, void
         if (ts_is_ai(w)[j]) {
             continue; /* the members' safety: people's (models/ai.h) */
         }
-        sum += w->safety[j];
+        sum += ts_safety(w)[j];
         n++;
     }
     double debt = ((const float *)w->cols[s->cols.debt].data)[a];

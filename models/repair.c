@@ -145,18 +145,18 @@ double ts_repair_own_up_p(double candor, double safety) {
 }
 
 int ts_repair_owns_up(const ts_world *w, uint32_t owner, ts_rng *r) {
-    return ts_rng_uniform(r) < ts_repair_own_up_p(w->candor[owner], w->safety[owner]);
+    return ts_rng_uniform(r) < ts_repair_own_up_p(ts_candor(w)[owner], ts_safety(w)[owner]);
 }
 
 void ts_repair_owned(const ts_repair_params *rp, const ts_world *w, ts_emit *e, uint32_t observer,
                      uint32_t owner, uint32_t domain, float weight) {
     /* An apology that names the failure and shows empathy makes it look less likely to
      * recur: it takes back part of the competence evidence (Kim et al. 2004). */
-    float taken_back = rp->apology > 0.0f ? rp->credit * rp->apology * w->empathy[owner] : 0.0f;
+    float taken_back = rp->apology > 0.0f ? rp->credit * rp->apology * ts_empathy(w)[owner] : 0.0f;
     ts_ev_observe(e, observer, owner, domain, 0, weight * (1.0f - taken_back));
     ts_ev_integrity(e, observer, owner, weight, 0.0f, 0.0f);
     if (rp->apology > 0.0f) {
-        ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * w->empathy[owner]);
+        ts_ev_goodwill(e, observer, owner, 0.1f * rp->apology * ts_empathy(w)[owner]);
     }
 }
 
@@ -224,10 +224,9 @@ static ts_status repair_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    /* The shared columns it reads (is_ai, models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
     }
     repair_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -235,7 +234,7 @@ static ts_status repair_configure(const ts_scenario *sc, ts_world *w, void **sta
     }
     s->culture = (float)ts_scenario_real(sc, "culture.safety");
     s->recovery = (float)ts_scenario_real(sc, "culture.safety_recovery");
-    ts_status st = repair_grow(s, w, err);
+    st = repair_grow(s, w, err);
     if (st != TS_OK) {
         repair_free(s);
         return st;
@@ -268,7 +267,7 @@ static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, vo
     uint32_t n = 0;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         if (!ts_is_ai(w)[j]) { /* the team's people (models/ai.h); a is one of them */
-            sum += w->safety[j];
+            sum += ts_safety(w)[j];
             n++;
         }
     }
@@ -282,9 +281,9 @@ static ts_status repair_settle(void *state, ts_world *w, uint32_t a) {
     const repair_state *s = state;
     const repair_row *row = &s->rows[a];
     if (row->in_team) {
-        w->safety[a] += REPAIR_SAFETY_DRIFT * (row->mean - w->safety[a]);
+        ts_safety(w)[a] += REPAIR_SAFETY_DRIFT * (row->mean - ts_safety(w)[a]);
     }
-    w->safety[a] += s->recovery * (s->culture - w->safety[a]);
+    ts_safety(w)[a] += s->recovery * (s->culture - ts_safety(w)[a]);
     return TS_OK;
 }
 
@@ -297,7 +296,7 @@ static ts_status repair_measure(const void *state, const ts_world *w, uint32_t a
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
         if (w->active[a] && !ts_is_ai(w)[a]) {
-            acc[0] += w->safety[a];
+            acc[0] += ts_safety(w)[a];
             acc[1] += 1.0;
         }
     }
@@ -333,7 +332,7 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
     }
     for (uint32_t a = 0; a < w->n; a++) {
-        own[a] = w->safety[a];
+        own[a] = ts_safety(w)[a];
     }
     /* The team table's safety column: the members' mean at the end. */
     size_t k;
@@ -348,7 +347,7 @@ static ts_status repair_summarize(const void *state, const ts_world *w, ts_resul
         double sum = 0.0;
         uint32_t n = 0;
         for (uint32_t j = w->first_report[mgr[i]]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            sum += w->safety[j];
+            sum += ts_safety(w)[j];
             n++;
         }
         safety[i] = n ? (float)(sum / n) : NAN;

@@ -22,7 +22,8 @@ ts_status ts_rows_grow(void **rows, size_t row_size, size_t day_offset, uint32_t
 ts_status ts_shared_register(ts_world *w, ts_error *err) {
     static const int32_t never = INT32_MIN;
     static const uint8_t no_task = TS_NO_TASK;
-    static const struct {
+    const size_t per_domain = sizeof(float) * w->n_domains;
+    const struct {
         const char *name;
         size_t size;
         int daily;
@@ -36,6 +37,14 @@ ts_status ts_shared_register(ts_world *w, ts_error *err) {
         [TS_SHARED_TASK_BOOST] = {"task_boost", sizeof(float), 0, NULL},
         [TS_SHARED_TASK_TRIAL] = {"task_trial", sizeof(uint8_t), 0, NULL},
         [TS_SHARED_TASK_DELAY] = {"task_delay", sizeof(float), 1, NULL},
+        [TS_SHARED_COMPETENCE] = {"competence", per_domain, 0, NULL},
+        [TS_SHARED_CANDOR] = {"candor", sizeof(float), 0, NULL},
+        [TS_SHARED_OPENNESS] = {"openness", sizeof(float), 0, NULL},
+        [TS_SHARED_EMPATHY] = {"empathy", sizeof(float), 0, NULL},
+        [TS_SHARED_SAFETY] = {"safety", sizeof(float), 0, NULL},
+        [TS_SHARED_ALIGNMENT] = {"alignment", sizeof(float), 0, NULL},
+        [TS_SHARED_SELF_ALPHA] = {"self_alpha", per_domain, 0, NULL},
+        [TS_SHARED_SELF_BETA] = {"self_beta", per_domain, 0, NULL},
         [TS_SHARED_IS_AI] = {"is_ai", sizeof(uint8_t), 0, NULL},
     };
     for (uint32_t k = 0; k < TS_SHARED_N; k++) {

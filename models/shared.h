@@ -18,6 +18,28 @@
  *   task_delay   float     work       departments, decisions (apply)    work (settle)
  *   is_ai        uint8_t   ai         - (set once, in ai's org)          every module
  *
+ * The people's traits and state, drawn or set by hiring when someone joins (org):
+ *
+ *   column       type      owner      other writers                     readers
+ *   competence   float x D hiring     feedback, accountability (apply:  work, trust, incident,
+ *                                     people learn)                     broadcast, feedback ...
+ *   candor       float     hiring     leader_vulnerability (apply)      repair, ...
+ *   openness     float     hiring     -                                 ask_for_help
+ *   empathy      float     hiring     -                                 repair
+ *   safety       float     hiring     repair, leader_vulnerability,     work, decisions, openness,
+ *                                     evidence (apply)                  accountability, ...
+ *   alignment    float     hiring     alignment, one_on_ones,           work, broadcast, ...
+ *                                     broadcast (apply)
+ *   self_alpha   float x D hiring     evidence, feedback (apply)        ask_for_help,
+ * declare_limits self_beta    float x D hiring     evidence, feedback (apply)        ask_for_help,
+ * declare_limits
+ *
+ * competence is the hidden ability per domain (D = the scenario's domains), candor and
+ * openness and empathy the propensities, safety the psychological safety the person feels,
+ * alignment the error e >= 0 of its picture of the goals, self_alpha / self_beta its model
+ * of itself (successes and failures it has seen of its own work, per domain). They start at
+ * zero; hiring sets them for each person it adds (the first people included).
+ *
  * busy, surface and task_delay are daily: every day starts with nobody busy, no extra
  * chance and no delay; what a module adds to task_delay (days of sign-off latency on the
  * owner's current task: a cross-department control gate, a review, a dispute, a reopened
@@ -50,6 +72,14 @@ enum {
     TS_SHARED_TASK_BOOST,
     TS_SHARED_TASK_TRIAL,
     TS_SHARED_TASK_DELAY,
+    TS_SHARED_COMPETENCE,
+    TS_SHARED_CANDOR,
+    TS_SHARED_OPENNESS,
+    TS_SHARED_EMPATHY,
+    TS_SHARED_SAFETY,
+    TS_SHARED_ALIGNMENT,
+    TS_SHARED_SELF_ALPHA,
+    TS_SHARED_SELF_BETA,
     TS_SHARED_IS_AI,
     TS_SHARED_N
 };
@@ -100,5 +130,21 @@ static inline int ts_shared_present(const ts_world *w) {
 static inline int ts_agent_is_ai(const ts_world *w, uint32_t a) {
     return ts_shared_present(w) && ((const uint8_t *)w->cols[TS_SHARED_IS_AI].data)[a];
 }
+
+/* Ability per domain: agent a's domain d at [a * n_domains + d]. */
+#define ts_competence(w) TS_SHARED_(w, TS_SHARED_COMPETENCE, float)
+/* Propensity to own up to a failure and to speak up. */
+#define ts_candor(w) TS_SHARED_(w, TS_SHARED_CANDOR, float)
+/* Propensity to show vulnerability by asking for help. */
+#define ts_openness(w) TS_SHARED_(w, TS_SHARED_OPENNESS, float)
+/* Quality of the person's apologies: the goodwill owning up earns grows with it. */
+#define ts_empathy(w) TS_SHARED_(w, TS_SHARED_EMPATHY, float)
+/* Psychological safety the person feels, in [0, 1]. */
+#define ts_safety(w) TS_SHARED_(w, TS_SHARED_SAFETY, float)
+/* Alignment error e >= 0 of the person's picture of the goals. */
+#define ts_alignment(w) TS_SHARED_(w, TS_SHARED_ALIGNMENT, float)
+/* The person's model of itself: successes (alpha) and failures (beta) seen, per domain. */
+#define ts_self_alpha(w) TS_SHARED_(w, TS_SHARED_SELF_ALPHA, float)
+#define ts_self_beta(w) TS_SHARED_(w, TS_SHARED_SELF_BETA, float)
 
 #endif

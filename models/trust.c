@@ -261,10 +261,9 @@ float ts_trust_of_mean(const ts_trust_params *tp, const ts_world *w, uint32_t i,
 /* ---- The module --------------------------------------------------------------------- */
 
 static ts_status trust_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
-    /* The shared columns it reads (is_ai, models/shared.h). */
-    ts_status shared = ts_shared_register(w, err);
-    if (shared != TS_OK) {
-        return shared;
+    ts_status st = ts_shared_register(w, err); /* the people's columns */
+    if (st != TS_OK) {
+        return st;
     }
     trust_state *s = calloc(1, sizeof *s);
     if (!s) {
@@ -316,7 +315,7 @@ static ts_status trust_grow(void *state, const ts_world *w, ts_error *err) {
 
 /* The domain in which a person is most competent (its true best: a measurement aid). */
 static uint32_t best_domain(const ts_world *w, uint32_t a) {
-    const float *c = w->competence + (size_t)a * w->n_domains;
+    const float *c = ts_competence(w) + (size_t)a * w->n_domains;
     uint32_t best = 0;
     for (uint32_t d = 1; d < w->n_domains; d++) {
         best = c[d] > c[best] ? d : best;

@@ -104,13 +104,13 @@ static const ts_param work_work_params[] = {
     {
         .key = "raise_early",
         .type = TS_PT_REAL,
-        .def = "0",
+        .def = "0.05",
         .min = 0,
         .max = 1,
         .units = "probability per day",
         .doc = "Daily chance that the owner of a hidden (concealed) problem raises it before it "
-               "is discovered, times the owner's safety and its trust in its manager (0: "
-               "problems stay hidden until found, the calibrated model).",
+               "is discovered, times the owner's candour, its safety and its trust in its "
+               "manager (0: problems stay hidden until found).",
     },
     {
         .key = "decision_probability",
@@ -206,13 +206,14 @@ double ts_work_success_p(const ts_work_link *link, double competence, double ali
 }
 
 double ts_work_success_of(const ts_work_link *link, const ts_world *w, uint32_t a, uint32_t d) {
-    return ts_work_success_p(link, w->competence[(size_t)a * w->n_domains + d], w->alignment[a]);
+    return ts_work_success_p(link, ts_competence(w)[(size_t)a * w->n_domains + d],
+                             ts_alignment(w)[a]);
 }
 
 void ts_work_success_all(const ts_work_link *link, const ts_world *w, uint32_t a, double *p) {
     /* As ts_work_success_p, the alignment factor computed once. */
-    double keep = 1.0 - ts_alignment_misalignment(w->alignment[a]);
-    const float *c = w->competence + (size_t)a * w->n_domains;
+    double keep = 1.0 - ts_alignment_misalignment(ts_alignment(w)[a]);
+    const float *c = ts_competence(w) + (size_t)a * w->n_domains;
     for (uint32_t d = 0; d < w->n_domains; d++) {
         p[d] = success_at(link, (double)c[d] * keep);
     }
@@ -604,7 +605,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
      * people who feel unsafe keep their work to their own team (seed 004). */
     uint32_t team = work_team(w, a);
     /* A team closed to outsiders (models/openness.h) shows them less. */
-    int shown = ts_rng_uniform(r) < w->safety[a] * ts_openness_of(w, s->open_col, team);
+    int shown = ts_rng_uniform(r) < ts_safety(w)[a] * ts_openness_of(w, s->open_col, team);
     for (uint32_t i = 0; shown && i < s->n_part[team] && s->p.partner_vis > 0.0f; i++) {
         uint32_t p = s->partners[(size_t)team * WORK_MAX_PARTNERS + i];
         if (!w->active[p]) {
@@ -640,8 +641,8 @@ static void tend_defects(const work_state *s, const ts_world *w, uint32_t a, wor
         df->rework *= TS_REPAIR_DEFECT_GROWTH;
         df->rework = df->rework < df->cap ? df->rework : df->cap;
         if (s->p.raise_early > 0.0f && m != TS_NO_AGENT &&
-            ts_rng_uniform(r) <
-                s->p.raise_early * w->safety[a] * ts_trust_of_mean(&s->p.tp, w, a, m)) {
+            ts_rng_uniform(r) < s->p.raise_early * ts_candor(w)[a] * ts_safety(w)[a] *
+                                    ts_trust_of_mean(&s->p.tp, w, a, m)) {
             /* Raised before it is found: owned up to the manager, the rework as it stands. */
             ts_repair_owned(&s->p.rp, w, e, m, a, df->domain, 1.0f);
             row->rework += df->rework;

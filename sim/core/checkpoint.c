@@ -539,7 +539,6 @@ ts_status ts_ckpt_world_io(ts_state_io *io, ts_world *w) {
     ts_sio_u32(io, "world/n_active", &w->n_active);
     ts_sio_u32(io, "world/root", &w->root);
     ts_sio_i32(io, "world/day", &w->day);
-    size_t D = w->n_domains;
     ts_sio_typed(io, "world/manager", TS_SIO_U32, w->manager, n);
     ts_sio_typed(io, "world/first_report", TS_SIO_U32, w->first_report, n);
     ts_sio_typed(io, "world/next_peer", TS_SIO_U32, w->next_peer, n);
@@ -549,14 +548,6 @@ ts_status ts_ckpt_world_io(ts_state_io *io, ts_world *w) {
     ts_sio_typed(io, "world/active", TS_SIO_U8, w->active, n);
     ts_sio_typed(io, "world/hire_day", TS_SIO_I32, w->hire_day, n);
     ts_sio_typed(io, "world/leave_day", TS_SIO_I32, w->leave_day, n);
-    ts_sio_typed(io, "world/competence", TS_SIO_F32, w->competence, (size_t)n * D);
-    ts_sio_typed(io, "world/candor", TS_SIO_F32, w->candor, n);
-    ts_sio_typed(io, "world/openness", TS_SIO_F32, w->openness, n);
-    ts_sio_typed(io, "world/empathy", TS_SIO_F32, w->empathy, n);
-    ts_sio_typed(io, "world/safety", TS_SIO_F32, w->safety, n);
-    ts_sio_typed(io, "world/alignment", TS_SIO_F32, w->alignment, n);
-    ts_sio_typed(io, "world/self_alpha", TS_SIO_F32, w->self_alpha, (size_t)n * D);
-    ts_sio_typed(io, "world/self_beta", TS_SIO_F32, w->self_beta, (size_t)n * D);
     ts_sio_typed(io, "world/hours", TS_SIO_F32, w->hours, (size_t)n * TS_HOURS_SLOTS);
     for (uint32_t c = 0; c < w->n_cols && io->st == TS_OK; c++) {
         char name[96];

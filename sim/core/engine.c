@@ -383,7 +383,6 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
     if (st != TS_OK) {
         goto fail;
     }
-    /* Everyone starts at the culture's safety; the modules refine it at configure. */
 
     e->mods = calloc(n_modules ? n_modules : 1, sizeof *e->mods);
     e->state = calloc(n_modules ? n_modules : 1, sizeof *e->state);

@@ -5,6 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Agent a's entry of column c back at the column's initial value (zero when wide). */
+static void column_reset(const ts_world_column *c, uint32_t a) {
+    void *entry = (char *)c->data + (size_t)a * c->size;
+    if (c->size > TS_WORLD_MAX_COLUMN_BYTES) {
+        memset(entry, 0, c->size);
+    } else {
+        memcpy(entry, c->init, c->size);
+    }
+}
+
 int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new) {
     void *q = realloc(*p, size * n_new);
     if (!q) {
@@ -24,25 +34,16 @@ static ts_status world_reserve(ts_world *w, uint32_t n_needed, ts_error *err) {
         n_new = n_new > UINT32_MAX / 2 ? UINT32_MAX - 1 : n_new * 2;
     }
     uint32_t n_old = w->n_alloc;
-    int ok =
-        ts_world_grow_array((void **)&w->manager, sizeof(uint32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->first_report, sizeof(uint32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->next_peer, sizeof(uint32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->prev_peer, sizeof(uint32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->n_reports, sizeof(uint32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->depth, sizeof(uint16_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->active, sizeof(uint8_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->hire_day, sizeof(int32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->leave_day, sizeof(int32_t), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->competence, sizeof(float) * w->n_domains, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->candor, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->openness, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->empathy, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->safety, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->alignment, sizeof(float), n_old, n_new) &&
-        ts_world_grow_array((void **)&w->self_alpha, sizeof(float) * w->n_domains, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->self_beta, sizeof(float) * w->n_domains, n_old, n_new) &&
-        ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new);
+    int ok = ts_world_grow_array((void **)&w->manager, sizeof(uint32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->first_report, sizeof(uint32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->next_peer, sizeof(uint32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->prev_peer, sizeof(uint32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->n_reports, sizeof(uint32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->depth, sizeof(uint16_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->active, sizeof(uint8_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->hire_day, sizeof(int32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->leave_day, sizeof(int32_t), n_old, n_new) &&
+             ts_world_grow_array((void **)&w->hours, sizeof(float) * TS_HOURS_SLOTS, n_old, n_new);
     for (uint32_t c = 0; c < w->n_cols && ok; c++) {
         ok = ts_world_grow_array(&w->cols[c].data, w->cols[c].size, n_old, n_new);
     }
@@ -71,14 +72,6 @@ void ts_world_free(ts_world *w) {
     free(w->active);
     free(w->hire_day);
     free(w->leave_day);
-    free(w->competence);
-    free(w->candor);
-    free(w->openness);
-    free(w->empathy);
-    free(w->safety);
-    free(w->alignment);
-    free(w->self_alpha);
-    free(w->self_beta);
     free(w->hours);
     for (uint32_t c = 0; c < w->n_cols; c++) {
         free(w->cols[c].data);
@@ -144,8 +137,7 @@ ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_
     w->hire_day[a] = day;
     w->leave_day[a] = INT32_MAX;
     for (uint32_t c = 0; c < w->n_cols; c++) {
-        memcpy((char *)w->cols[c].data + (size_t)a * w->cols[c].size, w->cols[c].init,
-               w->cols[c].size);
+        column_reset(&w->cols[c], a);
     }
     link_report(w, a, manager);
     if (manager == TS_NO_AGENT) {
@@ -252,16 +244,17 @@ uint32_t ts_world_levels(const ts_world *w) {
 ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int daily,
                               const void *init, uint32_t *index, ts_error *err) {
     unsigned char v[TS_WORLD_MAX_COLUMN_BYTES] = {0};
-    if (size == 0 || size > TS_WORLD_MAX_COLUMN_BYTES) {
+    if (size == 0 || (init && size > TS_WORLD_MAX_COLUMN_BYTES)) {
         return ts_error_set(err, TS_ERR_INTERNAL, "column %s: entries of %zu bytes", name, size);
     }
+    size_t n_init = size < sizeof v ? size : sizeof v;
     if (init) {
         memcpy(v, init, size);
     }
     int found = ts_world_column_find(w, name);
     if (found >= 0) {
         const ts_world_column *c = &w->cols[found];
-        if (c->size != size || c->daily != daily || memcmp(c->init, v, size) != 0) {
+        if (c->size != size || c->daily != daily || memcmp(c->init, v, n_init) != 0) {
             return ts_error_set(err, TS_ERR_INTERNAL,
                                 "column %s registered twice with different layouts", name);
         }
@@ -274,12 +267,12 @@ ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int da
     }
     ts_world_column *c = &w->cols[w->n_cols];
     *c = (ts_world_column){.name = name, .size = size, .daily = daily};
-    memcpy(c->init, v, size);
+    memcpy(c->init, v, n_init);
     if (w->n_alloc && !ts_world_grow_array(&c->data, size, 0, w->n_alloc)) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for column %s", name);
     }
     for (uint32_t a = 0; a < w->n; a++) {
-        memcpy((char *)c->data + (size_t)a * size, v, size);
+        column_reset(c, a);
     }
     *index = w->n_cols++;
     return TS_OK;
@@ -301,7 +294,7 @@ void ts_world_clear_daily(ts_world *w) {
             continue;
         }
         int zero = 1;
-        for (size_t k = 0; k < col->size; k++) {
+        for (size_t k = 0; k < col->size && k < TS_WORLD_MAX_COLUMN_BYTES; k++) {
             zero &= col->init[k] == 0;
         }
         if (zero) {
@@ -309,7 +302,7 @@ void ts_world_clear_daily(ts_world *w) {
             continue;
         }
         for (uint32_t a = 0; a < w->n; a++) {
-            memcpy((char *)col->data + (size_t)a * col->size, col->init, col->size);
+            column_reset(col, a);
         }
     }
 }

@@ -1,10 +1,11 @@
-/* The world of one run: agents as a structure of arrays, the org tree, the people's
- * traits and state that several mechanisms read, and the mental-model store.
+/* The world of one run: agents as a structure of arrays, the org tree, the hours ledger,
+ * the mental-model store, and the per-agent columns the modules register (their traits
+ * and state, whose meaning is the models' business).
  * Agents are added by hiring and never removed: a leaver is marked inactive and its id
  * is not reused within a run. The tree (manager, reports, depth) changes only in the
- * serial org phase; traits and per-person state are written by their owner in apply
- * (or by the org phase). Arrays grow by doubling; pointers into them are invalidated
- * by ts_world_add_agent, so modules re-read them every day. */
+ * serial org phase; columns are written by their owner in apply (or by the org phase). Arrays grow
+ * by doubling; pointers into them are invalidated by ts_world_add_agent, so modules re-read them
+ * every day. */
 #ifndef TS_WORLD_H
 #define TS_WORLD_H
 
@@ -40,8 +41,10 @@ typedef struct ts_world_listeners {
 
 /* A registered per-agent column: n_alloc entries of `size` bytes. New agents start at
  * `init` (zero when all its bytes are zero); a daily column is reset to `init` at the
- * start of every day (ts_world_clear_daily). */
-#define TS_WORLD_MAX_COLUMNS 16
+ * start of every day (ts_world_clear_daily). An entry may be wider than an initial value
+ * can be (TS_WORLD_MAX_COLUMN_BYTES: one value per domain, say); such a column starts at
+ * zero. */
+#define TS_WORLD_MAX_COLUMNS 32
 #define TS_WORLD_MAX_COLUMN_BYTES 8
 typedef struct ts_world_column {
     const char *name; /* static storage: the registering module's */
@@ -75,22 +78,11 @@ typedef struct ts_world {
     int32_t *hire_day;
     int32_t *leave_day; /* INT32_MAX while employed */
 
-    /* Hidden traits, drawn at hire. competence is n_alloc x n_domains. */
-    float *competence;
-    float *candor;
-    float *openness;
-    float *empathy;
+    float *hours; /* hours spent today, n_alloc x TS_HOURS_SLOTS */
 
-    /* Per-person state that several mechanisms share. */
-    float *safety;
-    float *alignment;  /* alignment error e >= 0 */
-    float *self_alpha; /* the agent's model of itself: successes seen, n_alloc x n_domains */
-    float *self_beta;  /* failures seen, n_alloc x n_domains */
-    float *hours;      /* hours spent today, n_alloc x TS_HOURS_SLOTS */
-
-    /* Columns the modules register (ts_world_column_add): per-agent state one module owns
-     * and others read, by name. The world only stores, grows and (daily ones) clears them;
-     * what they mean is the models' business (models/shared.h). */
+    /* Columns the modules register (ts_world_column_add): per-agent traits and state one
+     * module owns and others read, by name. The world only stores, grows, checkpoints and
+     * (daily ones) clears them; what they mean is the models' business (models/shared.h). */
     ts_world_column cols[TS_WORLD_MAX_COLUMNS];
     uint32_t n_cols;
 
@@ -111,13 +103,14 @@ void ts_world_free(ts_world *w);
 int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new);
 
 /* Adds an agent under `manager` (TS_NO_AGENT makes it the root) hired on `day`;
- * returns its id in *id. Traits and state start at zero. */
+ * returns its id in *id. Its hours start at zero and its columns at their initial values. */
 ts_status ts_world_add_agent(ts_world *w, uint32_t manager, int32_t day, uint32_t *id,
                              ts_error *err);
 
 /* Registers the column `name` of `size`-byte entries (or finds it, if registered with
  * the same size, daily flag and initial value) and gives its index in *index: agents
- * present and future start at *init (NULL: zero). TS_ERR_INTERNAL when the same name
+ * present and future start at *init (NULL: zero; only NULL when `size` is more than
+ * TS_WORLD_MAX_COLUMN_BYTES). TS_ERR_INTERNAL when the same name
  * was registered differently, or the world has no room left. Call at configure. */
 ts_status ts_world_column_add(ts_world *w, const char *name, size_t size, int daily,
                               const void *init, uint32_t *index, ts_error *err);

@@ -195,7 +195,23 @@ static void test_tactics_one_at_a_time(void **state) {
     for (size_t s = 0; s < schema->n_sections; s++) {
         n_tactics += strncmp(schema->sections[s]->name, "tactics.", 8) == 0;
     }
-    /* One variant per tactic, plus none. */
+    /* One variant per tactic, plus none: a new tactic joins the comparison. */
+    for (size_t s = 0; s < schema->n_sections; s++) {
+        const char *sec = schema->sections[s]->name;
+        if (strncmp(sec, "tactics.", 8) != 0) {
+            continue;
+        }
+        size_t found = 0;
+        for (size_t g = 0; g < n; g++) {
+            found += strcmp(ts_scenario_sweep_value(sc, 0, g), sec + 8) == 0;
+        }
+        if (found != 1) {
+            print_error("scenarios/tactics.yaml: %zu variants named %s (expected one that turns "
+                        "on %s alone)\n",
+                        found, sec + 8, sec);
+        }
+        assert_int_equal(found, 1);
+    }
     assert_int_equal(n, n_tactics + 1);
     assert_string_equal(ts_scenario_sweep_value(sc, 0, 0), "none");
     for (size_t g = 0; g < n; g++) {

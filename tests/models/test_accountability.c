@@ -40,7 +40,7 @@ static void fx_open(tst_world *f, const char *keys, const char *more) {
     tst_world_configure(f);
     assert_int_equal(f->w.listeners.n_observe, 1);
     for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.safety[a] = 1.0f;
+        ts_safety(&f->w)[a] = 1.0f;
     }
 }
 
@@ -58,7 +58,7 @@ static void fx_day(tst_world *f, int32_t day, double *v) {
 }
 
 static double comp(const ts_world *w, uint32_t a, uint32_t d) {
-    return w->competence[(size_t)a * w->n_domains + d];
+    return ts_competence(w)[(size_t)a * w->n_domains + d];
 }
 
 static double goodwill(const ts_world *w, uint32_t i, uint32_t j) {

@@ -112,10 +112,10 @@ static void test_placement(void **state) {
     assert_int_equal(ts_ai_reports(w, 2), 0);
     assert_int_equal(ts_ai_count(w), 4);
     for (uint32_t d = 0; d < 4; d++) {
-        assert_float_equal(w->competence[7 * 4 + d], d == 2 ? 0.95f : 0.55f, 1e-6);
+        assert_float_equal(ts_competence(w)[7 * 4 + d], d == 2 ? 0.95f : 0.55f, 1e-6);
     }
-    assert_float_equal(w->candor[6], 0.0f, 0.0);
-    assert_float_equal(w->safety[6], 0.0f, 0.0);
+    assert_float_equal(ts_candor(w)[6], 0.0f, 0.0);
+    assert_float_equal(ts_safety(w)[6], 0.0f, 0.0);
     tst_world_org(&f, 1, 0, 1);
     assert_int_equal(w->n, 9);
     /* Manager 1 leaves with nobody to take its team: its people move elsewhere, its AI

@@ -12,6 +12,7 @@
 #include "alignment.h"
 #include "engine.h"
 #include "modules.h"
+#include "shared.h"
 #include "test_support.h"
 
 static void test_drift_and_shift(void **state) {
@@ -30,7 +31,7 @@ static void test_drift_and_shift(void **state) {
         assert_float_equal(s->values[t], expect, 1e-6);
     }
     const ts_world *w = ts_engine_world(e);
-    assert_float_equal(w->alignment[w->root], 0.0, 0.0);
+    assert_float_equal(ts_alignment(w)[w->root], 0.0, 0.0);
     ts_result_free(&r);
     ts_engine_free(e);
     ts_scenario_free(sc);

@@ -42,13 +42,14 @@ static void setup_fix(fix *f, const char *text) {
     f->sc = tst_scenario(text);
     ts_trust_params_load(f->sc, &f->tp);
     assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
+    assert_int_equal(ts_shared_register(&f->w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, 13, 3, 0, &err), TS_OK);
     for (uint32_t a = 0; a < f->w.n; a++) {
         for (uint32_t d = 0; d < 4; d++) {
-            f->w.competence[a * 4 + d] = 0.7f;
+            ts_competence(&f->w)[a * 4 + d] = 0.7f;
         }
-        f->w.openness[a] = 1.0f;
-        f->w.safety[a] = 1.0f;
+        ts_openness(&f->w)[a] = 1.0f;
+        ts_safety(&f->w)[a] = 1.0f;
     }
     f->w.day = 10;
     assert_int_equal(ts_module_ask_for_help.configure(f->sc, &f->w, &f->s, &err), TS_OK);
@@ -67,7 +68,7 @@ static void start_task(fix *f, uint32_t a, uint8_t d, float fails) {
     ts_task_domain(&f->w)[a] = d;
     ts_task_start(&f->w)[a] = f->w.day - 1;
     if (d < 4) {
-        f->w.self_beta[a * 4 + d] = fails;
+        ts_self_beta(&f->w)[a * 4 + d] = fails;
     }
 }
 
@@ -113,8 +114,8 @@ static void test_self_belief_by_hand(void **state) {
     /* Nothing seen: the prior mean 0.6, below the default threshold 0.8: someone who has
      * not yet seen itself at work in a domain is unsure of itself there. */
     assert_float_equal(ts_ask_for_help_self_belief(&f.tp, &f.w, 4, 2), 0.6, 1e-6);
-    f.w.self_alpha[4 * 4 + 2] = 2.0f;
-    f.w.self_beta[4 * 4 + 2] = 3.0f;
+    ts_self_alpha(&f.w)[4 * 4 + 2] = 2.0f;
+    ts_self_beta(&f.w)[4 * 4 + 2] = 3.0f;
     assert_float_equal(ts_ask_for_help_self_belief(&f.tp, &f.w, 4, 2), 3.8 / 8.0, 1e-6);
     /* Other domains and agents are untouched. */
     assert_float_equal(ts_ask_for_help_self_belief(&f.tp, &f.w, 4, 1), 0.6, 1e-6);
@@ -166,9 +167,9 @@ static void test_one_request_by_hand(void **state) {
     (void)state;
     fix f;
     setup_fix(&f, "tactics: {ask_for_help: {}}\n");
-    f.w.competence[4 * 4 + 2] = 0.5f;
-    f.w.competence[6 * 4 + 2] = 0.8f;
-    f.w.alignment[4] = 0.2f;
+    ts_competence(&f.w)[4 * 4 + 2] = 0.5f;
+    ts_competence(&f.w)[6 * 4 + 2] = 0.8f;
+    ts_alignment(&f.w)[4] = 0.2f;
     ts_ev_observe_now(&f.w, 4, 6, 2, 1, 1.0f);
     start_task(&f, 4, 2, 3.0f);
     ts_task_boost(&f.w)[4] = 0.05f; /* a boost already there is added to */
@@ -235,7 +236,7 @@ static void test_observation_from_helper_competence(void **state) {
         setup_fix(&f, "tactics: {ask_for_help: {}}\n");
         f.day.seed = 4242 + (uint64_t)s;
         f.day.stream = ts_module_stream_key("ask_for_help");
-        f.w.competence[5 * 4 + 1] = 0.3717f;
+        ts_competence(&f.w)[5 * 4 + 1] = 0.3717f;
         /* 5 is 4's only teammate: with 6 there, 4 would turn to 6 after seeing 5 fail, and
          * the share seen of 5 would be biased low. */
         f.w.active[6] = 0;
@@ -296,8 +297,8 @@ static void test_who_does_not_ask(void **state) {
         }
         start_task(&f, 5, cases[k].domain, 1.0f);
         ts_task_start(&f.w)[5] = f.w.day + cases[k].start_offset;
-        f.w.openness[5] = cases[k].openness;
-        f.w.safety[5] = cases[k].safety;
+        ts_openness(&f.w)[5] = cases[k].openness;
+        ts_safety(&f.w)[5] = cases[k].safety;
         ts_busy(&f.w)[5] = cases[k].busy;
         f.w.active[5] = cases[k].active;
         f.w.hire_day[5] = cases[k].hire_day;
@@ -306,7 +307,7 @@ static void test_who_does_not_ask(void **state) {
         assert_float_equal(requests_today(&f), 0.0, 0.0);
         assert_float_equal(hours(&f, 5), 0.0, 0.0);
         assert_float_equal(ts_task_boost(&f.w)[5], 0.0, 0.0);
-        f.w.openness[5] = f.w.safety[5] = 1.0f;
+        ts_openness(&f.w)[5] = ts_safety(&f.w)[5] = 1.0f;
         ts_busy(&f.w)[5] = 0;
         f.w.active[5] = 1;
         f.w.hire_day[5] = 0;
@@ -328,8 +329,8 @@ static void test_probability_openness_times_safety(void **state) {
     fix f;
     setup_fix(&f, "tactics: {ask_for_help: {}}\n");
     for (uint32_t a = 4; a <= 12; a++) {
-        f.w.openness[a] = 0.62f;
-        f.w.safety[a] = 0.6f;
+        ts_openness(&f.w)[a] = 0.62f;
+        ts_safety(&f.w)[a] = 0.6f;
     }
     const int days = 800;
     double asked = 0.0, tries = 0.0;

@@ -37,11 +37,11 @@ static void fx_open(fixture *f, const char *yaml, uint32_t n) {
     snprintf(text, sizeof text, "%s%s", TST_SHARP_LINK, yaml);
     tst_world_open(f, &ts_module_broadcast, text, 2, 16, n, 3);
     for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.competence[a * 2] = f->w.competence[a * 2 + 1] = 0.5f;
-        f->w.alignment[a] = a == f->w.root ? 0.0f : E0;
+        ts_competence(&f->w)[a * 2] = ts_competence(&f->w)[a * 2 + 1] = 0.5f;
+        ts_alignment(&f->w)[a] = a == f->w.root ? 0.0f : E0;
     }
-    f->w.competence[f->w.root * 2] = 1.0f;
-    f->w.competence[f->w.root * 2 + 1] = 0.0f;
+    ts_competence(&f->w)[f->w.root * 2] = 1.0f;
+    ts_competence(&f->w)[f->w.root * 2 + 1] = 0.0f;
     tst_world_configure(f);
 }
 
@@ -77,7 +77,7 @@ static double metric(fixture *f) {
  * CEO of weight 0.1, a success in domain 0 or a failure in domain 1. */
 static void assert_attended(const ts_world *w, uint32_t a) {
     float s[2], f[2];
-    assert_float_equal(w->alignment[a], 0.4 * E0, 1e-6);
+    assert_float_equal(ts_alignment(w)[a], 0.4 * E0, 1e-6);
     assert_float_equal(tst_hours(w, a, TS_HOURS_MEETINGS), 1.0, 1e-9);
     assert_true(evidence(w, a, w->root, s, f));
     assert_float_equal(s[1] + f[0], 0.0, 0.0);
@@ -86,7 +86,7 @@ static void assert_attended(const ts_world *w, uint32_t a) {
 
 static void assert_absent(const ts_world *w, uint32_t a) {
     float s[2], f[2];
-    assert_float_equal(w->alignment[a], E0, 0.0);
+    assert_float_equal(ts_alignment(w)[a], E0, 0.0);
     assert_float_equal(tst_hours(w, a, TS_HOURS_MEETINGS), 0.0, 0.0);
     assert_false(evidence(w, a, w->root, s, f));
 }
@@ -108,7 +108,7 @@ static void test_everyone_attends(void **state) {
     fx_org(&f, 28);
     assert_float_equal(metric(&f), 12.0, 0.0);
     assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), 3.0, 1e-9);
-    assert_float_equal(f.w.alignment[0], 0.0, 0.0);
+    assert_float_equal(ts_alignment(&f.w)[0], 0.0, 0.0);
     for (uint32_t a = 0; a < 13; a++) {
         if (a > 0) {
             assert_attended(&f.w, a);
@@ -136,7 +136,7 @@ static void test_schedule(void **state) {
         assert_float_equal(tst_hours(&f.w, 0, TS_HOURS_MEETINGS), held[k] ? 3.0 : 0.0, 0.0);
     }
     /* Three broadcasts: 0.4^3 of the error is left. */
-    assert_float_equal(f.w.alignment[7], E0 * 0.064, 1e-6);
+    assert_float_equal(ts_alignment(&f.w)[7], E0 * 0.064, 1e-6);
     tst_world_close(&f);
 }
 
@@ -174,7 +174,7 @@ static void test_busy_inactive_empty_room(void **state) {
     assert_float_equal(metric(&f), 0.0, 0.0);
     for (uint32_t a = 0; a < 13; a++) {
         assert_float_equal(tst_hours(&f.w, a, TS_HOURS_MEETINGS), 0.0, 0.0);
-        assert_float_equal(f.w.alignment[a], a == 0 ? 0.0 : E0, 0.0);
+        assert_float_equal(ts_alignment(&f.w)[a], a == 0 ? 0.0 : E0, 0.0);
     }
     tst_world_close(&f);
 }
@@ -207,7 +207,7 @@ static void test_attendance_rate(void **state) {
     assert_float_equal((double)dom0 / att, 0.5, 0.06);
     /* Day 1 again: the same people. */
     for (uint32_t a = 0; a < n; a++) {
-        f.w.alignment[a] = a == 0 ? 0.0f : E0;
+        ts_alignment(&f.w)[a] = a == 0 ? 0.0f : E0;
     }
     fx_org(&f, 1);
     for (uint32_t a = 1; a < n; a++) {

@@ -95,9 +95,9 @@ static void test_partner_draw(void **state) {
     small_tree(&f.w);
     const uint32_t D = 4;
     for (uint32_t d = 0; d < D; d++) {
-        f.w.competence[0 * D + d] = 0.8f;
-        f.w.competence[2 * D + d] = 0.8f;
-        f.w.competence[3 * D + d] = 0.3717f;
+        ts_competence(&f.w)[0 * D + d] = 0.8f;
+        ts_competence(&f.w)[2 * D + d] = 0.8f;
+        ts_competence(&f.w)[3 * D + d] = 0.3717f;
     }
     const int days = 600;
     double held = 0.0, h[4] = {0, 0, 0, 0};
@@ -148,7 +148,7 @@ static void test_one_day(void **state) {
     ts_error err;
     assert_int_equal(ts_world_build_tree(&f.w, 100, 7, -100, &err), TS_OK);
     for (size_t k = 0; k < (size_t)100 * 4; k++) {
-        f.w.competence[k] = 0.65f;
+        ts_competence(&f.w)[k] = 0.65f;
     }
     for (uint32_t a = 10; a < 20; a++) {
         ts_busy(&f.w)[a] = 1;
@@ -195,7 +195,7 @@ static void test_one_day(void **state) {
     fix g;
     setup_fix(&g, "5");
     assert_int_equal(ts_world_build_tree(&g.w, 100, 7, -100, &err), TS_OK);
-    memcpy(g.w.competence, f.w.competence, (size_t)100 * 4 * sizeof(float));
+    memcpy(ts_competence(&g.w), ts_competence(&f.w), (size_t)100 * 4 * sizeof(float));
     memcpy(ts_busy(&g.w), ts_busy(&f.w), 100);
     ts_world_remove_agent(&g.w, 99, -10);
     assert_true(run_day(&g, -7) == held);

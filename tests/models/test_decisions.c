@@ -36,7 +36,7 @@ static void fx_open(tst_world *f, const char *keys) {
 
 static void set_safety(ts_world *w, float s) {
     for (uint32_t a = 0; a < w->n; a++) {
-        w->safety[a] = s;
+        ts_safety(w)[a] = s;
     }
 }
 

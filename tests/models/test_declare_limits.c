@@ -39,14 +39,14 @@ static void setup_fix(fix *f) {
     assert_int_equal(ts_module_declare_limits.grow(f->st, &f->w, &err), TS_OK);
     tst_world_competence(f, 0.8f);
     for (uint32_t d = 0; d < 4; d++) {
-        f->w.competence[1 * 4 + d] = 0.2f;
+        ts_competence(&f->w)[1 * 4 + d] = 0.2f;
     }
     /* Agent 1's self-model: domain 0 no success in 5, domain 1 five of 5, domain 2
      * nothing, domain 3 one of 3. */
     const float sa[4] = {0, 5, 0, 1}, sb[4] = {5, 0, 0, 2};
     for (uint32_t d = 0; d < 4; d++) {
-        f->w.self_alpha[1 * 4 + d] = sa[d];
-        f->w.self_beta[1 * 4 + d] = sb[d];
+        ts_self_alpha(&f->w)[1 * 4 + d] = sa[d];
+        ts_self_beta(&f->w)[1 * 4 + d] = sb[d];
     }
 }
 
@@ -149,8 +149,8 @@ static void test_pair(void **state) {
     ts_world *w = &f.w;
     /* Declare on day 9 (a strong self-model makes domain 0 weak whatever the prior). */
     for (uint32_t d = 0; d < 4; d++) {
-        w->self_beta[1 * 4 + d] = d == 0 ? 50.0f : 0.0f;
-        w->self_alpha[1 * 4 + d] = d == 0 ? 0.0f : 50.0f;
+        ts_self_beta(w)[1 * 4 + d] = d == 0 ? 50.0f : 0.0f;
+        ts_self_alpha(w)[1 * 4 + d] = d == 0 ? 0.0f : 50.0f;
     }
     tst_world_org(&f, 9, 12, 1);
     ts_task_domain(w)[1] = 0;

@@ -47,7 +47,7 @@ static void setup_fix(fix *f, const char *acceptance) {
     for (uint32_t a = 0; a < 3; a++) {
         assert_int_equal(ts_world_add_agent(&f->w, mgr[a], -10, &id, &err), TS_OK);
     }
-    f->w.self_alpha[1 * 4 + 0] = 50.0f;
+    ts_self_alpha(&f->w)[1 * 4 + 0] = 50.0f;
 }
 
 static void test_monitored(void **state) {

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "evidence.h"
+#include "shared.h"
 
 typedef struct calls {
     int n;
@@ -38,6 +39,7 @@ static void on_observe(void *ctx, ts_world *w, uint32_t believer, uint32_t subje
 static void build(ts_world *w) {
     ts_error err;
     assert_int_equal(ts_world_init(w, 2, 8, 1.0, &err), TS_OK);
+    assert_int_equal(ts_shared_register(w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(w, 6, 2, 0, &err), TS_OK);
 }
 
@@ -73,10 +75,10 @@ static void test_shared_kinds(void **state) {
     (void)state;
     ts_world w;
     build(&w);
-    w.safety[2] = 0.9f;
+    ts_safety(&w)[2] = 0.9f;
     ts_msg m = {.to = 2, .kind = TS_MK_SAFETY, .w = 0.3717f};
     assert_true(ts_evidence_handle(&w, &m));
-    assert_float_equal(w.safety[2], 1.0f, 0.0f); /* clamped */
+    assert_float_equal(ts_safety(&w)[2], 1.0f, 0.0f); /* clamped */
     m = (ts_msg){.to = 2, .kind = TS_MK_HOURS, .domain = TS_HOURS_MEETINGS, .w = 0.75f};
     assert_true(ts_evidence_handle(&w, &m));
     assert_float_equal(w.hours[2 * TS_HOURS_SLOTS + TS_HOURS_MEETINGS], 0.75f, 0.0f);

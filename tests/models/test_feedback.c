@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "evidence.h"
+#include "shared.h"
 #include "feedback.h"
 #include "modules.h"
 #include "test_support.h"
@@ -65,7 +66,7 @@ static double goodwill(const ts_world *w, uint32_t i, uint32_t j) {
 }
 
 static double comp(const ts_world *w, uint32_t a, uint32_t d) {
-    return w->competence[(size_t)a * w->n_domains + d];
+    return ts_competence(w)[(size_t)a * w->n_domains + d];
 }
 
 static void metrics(fixture *f, double *given, double *negative) {
@@ -112,9 +113,9 @@ static void test_negative_feedback(void **state) {
     assert_float_equal(comp(&f.w, 5, 1), 0.608, 1e-6);
     assert_float_equal(comp(&f.w, 5, 0), 0.6, 1e-7);
     assert_float_equal(comp(&f.w, 1, 1), 0.6, 1e-7);
-    assert_float_equal(f.w.self_beta[5 * 2 + 1], 1.0, 1e-7);
-    assert_float_equal(f.w.self_alpha[5 * 2 + 1], 0.0, 1e-7);
-    assert_float_equal(f.w.self_beta[1 * 2 + 1], 0.0, 1e-7);
+    assert_float_equal(ts_self_beta(&f.w)[5 * 2 + 1], 1.0, 1e-7);
+    assert_float_equal(ts_self_alpha(&f.w)[5 * 2 + 1], 0.0, 1e-7);
+    assert_float_equal(ts_self_beta(&f.w)[1 * 2 + 1], 0.0, 1e-7);
     assert_float_equal(goodwill(&f.w, 5, 1), -0.05, 1e-6);
     assert_float_equal(goodwill(&f.w, 1, 5), 0.0, 1e-7); /* the giver's own model: no change */
     assert_float_equal(tst_hours(&f.w, 1, TS_HOURS_MEETINGS), 0.25, 1e-7);
@@ -142,12 +143,12 @@ static void test_positive_feedback(void **state) {
     (void)state;
     fixture f;
     fx_open(&f, ALWAYS);
-    f.w.competence[9 * 2] = 0.2f;
+    ts_competence(&f.w)[9 * 2] = 0.2f;
     fx_see(&f, 0, 10, 9, 0, 1, 0.5f);
     fx_org(&f, 1);
     assert_float_equal(comp(&f.w, 9, 0), 0.2 + 0.005 * 0.8, 1e-6);
-    assert_float_equal(f.w.self_alpha[9 * 2], 1.0, 1e-7);
-    assert_float_equal(f.w.self_beta[9 * 2], 0.0, 1e-7);
+    assert_float_equal(ts_self_alpha(&f.w)[9 * 2], 1.0, 1e-7);
+    assert_float_equal(ts_self_beta(&f.w)[9 * 2], 0.0, 1e-7);
     assert_float_equal(goodwill(&f.w, 9, 10), 0.02, 1e-6);
     assert_float_equal(tst_hours(&f.w, 10, TS_HOURS_MEETINGS), 0.25, 1e-7);
     assert_float_equal(tst_hours(&f.w, 9, TS_HOURS_MEETINGS), 0.1, 1e-7);
@@ -221,7 +222,7 @@ static void test_negative_only(void **state) {
     fx_org(&f, 1);
     assert_float_equal(all_hours(&f.w), 0.0, 1e-12);
     assert_float_equal(comp(&f.w, 9, 0), 0.6, 1e-7);
-    assert_float_equal(f.w.self_alpha[9 * 2], 0.0, 1e-7);
+    assert_float_equal(ts_self_alpha(&f.w)[9 * 2], 0.0, 1e-7);
     assert_true(isnan(goodwill(&f.w, 9, 2)));
     expect_history(&f, 2, 9, 0, 0);
     for (int32_t day = 1; day <= 2; day++) {
@@ -247,7 +248,7 @@ static void test_probability_zero(void **state) {
     assert_float_equal(all_hours(&f.w), 0.0, 1e-12);
     assert_float_equal(comp(&f.w, 5, 0), 0.6, 1e-7);
     assert_float_equal(comp(&f.w, 6, 1), 0.6, 1e-7);
-    assert_float_equal(f.w.self_beta[5 * 2], 0.0, 1e-7);
+    assert_float_equal(ts_self_beta(&f.w)[5 * 2], 0.0, 1e-7);
     assert_true(isnan(goodwill(&f.w, 5, 1)));
     double given, negative;
     metrics(&f, &given, &negative);
@@ -408,7 +409,7 @@ static void test_growth(void **state) {
     uint32_t id = 0;
     while (f.w.n_alloc == rows) {
         assert_int_equal(ts_world_add_agent(&f.w, 4, 1, &id, &err), TS_OK);
-        f.w.competence[id * 2] = f.w.competence[id * 2 + 1] = 0.6f;
+        ts_competence(&f.w)[id * 2] = ts_competence(&f.w)[id * 2 + 1] = 0.6f;
     }
     assert_true(id >= rows);
     fx_see(&f, 1, id, 17, 0, 0, 1.0f);
@@ -486,7 +487,7 @@ static void run(const char *text, uint64_t seed, double *q) {
     for (uint32_t a = 0; a < w->n; a++) {
         if (w->active[a]) {
             for (uint32_t d = 0; d < w->n_domains; d++) {
-                c += w->competence[(size_t)a * w->n_domains + d];
+                c += ts_competence(w)[(size_t)a * w->n_domains + d];
                 n += 1.0;
             }
         }

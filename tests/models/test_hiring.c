@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "evidence.h"
+#include "shared.h"
 #include "hiring.h"
 #include "modules.h"
 #include "trust.h"
@@ -104,33 +105,33 @@ static void test_trait_moments(void **state) {
         /* Beta(mean 0.7, sd 0.12) per domain: the mean of 5000 draws has sd 0.0017, the
          * sample sd about 0.0012; the margins are about four of those. */
         for (uint32_t d = 0; d < w->n_domains; d++) {
-            moments(w->competence + d, w->n, w->n_domains, &m, &sd);
+            moments(ts_competence(w) + d, w->n, w->n_domains, &m, &sd);
             assert_true(fabs(m - 0.7) < 0.007);
             assert_true(fabs(sd - 0.12) < 0.006);
         }
         /* Candor, openness, empathy: sd 0.2, mean sd 0.0028. */
-        moments(w->candor, w->n, 1, &m, &sd);
+        moments(ts_candor(w), w->n, 1, &m, &sd);
         assert_true(fabs(m - 0.6) < 0.012);
         assert_true(fabs(sd - 0.2) < 0.01);
-        moments(w->openness, w->n, 1, &m, &sd);
+        moments(ts_openness(w), w->n, 1, &m, &sd);
         assert_true(fabs(m - 0.5) < 0.012);
         assert_true(fabs(sd - 0.2) < 0.01);
-        moments(w->empathy, w->n, 1, &m, &sd);
+        moments(ts_empathy(w), w->n, 1, &m, &sd);
         assert_true(fabs(m - 0.6) < 0.012);
         assert_true(fabs(sd - 0.2) < 0.01);
         /* Domains are drawn independently: the correlation of two is near 0. */
         double m0, s0, m1, s1, c = 0.0;
-        moments(w->competence, w->n, w->n_domains, &m0, &s0);
-        moments(w->competence + 1, w->n, w->n_domains, &m1, &s1);
+        moments(ts_competence(w), w->n, w->n_domains, &m0, &s0);
+        moments(ts_competence(w) + 1, w->n, w->n_domains, &m1, &s1);
         for (uint32_t a = 0; a < w->n; a++) {
-            c += (w->competence[(size_t)a * w->n_domains] - m0) *
-                 (w->competence[(size_t)a * w->n_domains + 1] - m1);
+            c += (ts_competence(w)[(size_t)a * w->n_domains] - m0) *
+                 (ts_competence(w)[(size_t)a * w->n_domains + 1] - m1);
         }
         assert_true(fabs(c / (w->n - 1) / (s0 * s1)) < 0.06);
         for (uint32_t a = 0; a < w->n; a++) {
-            assert_true(w->candor[a] > 0.0f && w->candor[a] < 1.0f);
-            assert_true(w->safety[a] == 0.4321f);
-            assert_true(w->alignment[a] == 0.0f);
+            assert_true(ts_candor(w)[a] > 0.0f && ts_candor(w)[a] < 1.0f);
+            assert_true(ts_safety(w)[a] == 0.4321f);
+            assert_true(ts_alignment(w)[a] == 0.0f);
         }
         ts_engine_free(e);
     }
@@ -146,12 +147,12 @@ static void test_trait_sd_zero_is_the_mean(void **state) {
     const ts_world *w = ts_engine_world(e);
     for (uint32_t a = 0; a < w->n; a++) {
         for (uint32_t d = 0; d < w->n_domains; d++) {
-            assert_true(w->competence[(size_t)a * w->n_domains + d] == 0.7317f);
+            assert_true(ts_competence(w)[(size_t)a * w->n_domains + d] == 0.7317f);
         }
-        assert_true(w->empathy[a] == 0.2519f);
+        assert_true(ts_empathy(w)[a] == 0.2519f);
     }
     /* Candor keeps its spread. */
-    assert_true(w->candor[0] != w->candor[1]);
+    assert_true(ts_candor(w)[0] != ts_candor(w)[1]);
     ts_engine_free(e);
     ts_scenario_free(sc);
 }
@@ -175,12 +176,12 @@ static void test_hire_traits_keyed_by_id(void **state) {
     uint32_t D = w1->n_domains;
     for (uint32_t a = 60; a < 71; a++) {
         assert_true(w1->hire_day[a] >= 1);
-        assert_memory_equal(w1->competence + (size_t)a * D, w2->competence + (size_t)a * D,
+        assert_memory_equal(ts_competence(w1) + (size_t)a * D, ts_competence(w2) + (size_t)a * D,
                             D * sizeof(float));
-        assert_true(w1->candor[a] == w2->candor[a]);
-        assert_true(w1->openness[a] == w2->openness[a]);
-        assert_true(w1->empathy[a] == w2->empathy[a]);
-        assert_true(w1->safety[a] == 0.35f);
+        assert_true(ts_candor(w1)[a] == ts_candor(w2)[a]);
+        assert_true(ts_openness(w1)[a] == ts_openness(w2)[a]);
+        assert_true(ts_empathy(w1)[a] == ts_empathy(w2)[a]);
+        assert_true(ts_safety(w1)[a] == 0.35f);
     }
     ts_engine_free(e1);
     ts_engine_free(e2);
@@ -472,8 +473,8 @@ static void test_split_hires_a_manager(void **state) {
     assert_int_equal(w->n_active, 11);
     assert_int_equal(w->manager[14], 0);
     assert_int_equal(w->hire_day[14], 1);
-    assert_true(w->safety[14] == 0.6f);
-    assert_true(w->candor[14] > 0.0f);
+    assert_true(ts_safety(w)[14] == 0.6f);
+    assert_true(ts_candor(w)[14] > 0.0f);
     uint32_t r[8];
     assert_int_equal(reports_of(w, 14, r, 8), 2);
     assert_int_equal(r[0], 6);
@@ -617,7 +618,7 @@ static void test_attrition_rate(void **state) {
  * chance 1/365 (1.5 - safety) is 1 at safety 1.5 - 365, everyone else's 0 at 1.5. */
 static void doom(ts_world *w, uint32_t who) {
     for (uint32_t a = 0; a < w->n; a++) {
-        w->safety[a] = a == who ? 1.5f - 365.0f : 1.5f;
+        ts_safety(w)[a] = a == who ? 1.5f - 365.0f : 1.5f;
     }
 }
 
@@ -759,8 +760,8 @@ static int same_world(const ts_world *a, const ts_world *b) {
            memcmp(a->depth, b->depth, n * sizeof *a->depth) == 0 &&
            memcmp(a->hire_day, b->hire_day, n * sizeof *a->hire_day) == 0 &&
            memcmp(a->leave_day, b->leave_day, n * sizeof *a->leave_day) == 0 &&
-           memcmp(a->competence, b->competence, n * D * sizeof *a->competence) == 0 &&
-           memcmp(a->candor, b->candor, n * sizeof *a->candor) == 0 &&
+           memcmp(ts_competence(a), ts_competence(b), n * D * sizeof(float)) == 0 &&
+           memcmp(ts_candor(a), ts_candor(b), n * sizeof(float)) == 0 &&
            memcmp(a->hours, b->hours, n * TS_HOURS_SLOTS * sizeof *a->hours) == 0;
 }
 

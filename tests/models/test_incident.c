@@ -68,7 +68,7 @@ static ts_incident_info fx_info(const fixture *f, size_t k) {
 }
 
 static void set_comp(ts_world *w, uint32_t a, uint32_t d, float c) {
-    w->competence[(size_t)a * w->n_domains + d] = c;
+    ts_competence(w)[(size_t)a * w->n_domains + d] = c;
 }
 
 static float hours_of(const ts_world *w, uint32_t a, int slot) {

@@ -113,9 +113,9 @@ static void test_observations(void **state) {
     (void)state;
     fixture f;
     fx_open(&f, ON, 40);
-    f.w.competence[2 * 2] = f.w.competence[2 * 2 + 1] = 1.0f;   /* 2 never fails */
-    f.w.competence[10 * 2] = f.w.competence[10 * 2 + 1] = 0.0f; /* 10 never succeeds */
-    f.w.competence[5 * 2] = f.w.competence[5 * 2 + 1] = 0.3717f;
+    ts_competence(&f.w)[2 * 2] = ts_competence(&f.w)[2 * 2 + 1] = 1.0f;   /* 2 never fails */
+    ts_competence(&f.w)[10 * 2] = ts_competence(&f.w)[10 * 2 + 1] = 0.0f; /* 10 never succeeds */
+    ts_competence(&f.w)[5 * 2] = ts_competence(&f.w)[5 * 2 + 1] = 0.3717f;
     int forums = 0;
     for (int32_t day = 0; day < 7 * 300; day++) {
         fx_org(&f, day);

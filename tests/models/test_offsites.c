@@ -38,8 +38,8 @@ static void fx_open(fixture *f, const char *yaml, int manual) {
 /* Sets the competences and configures the module (after the world is built). */
 static void fx_configure(fixture *f) {
     for (uint32_t a = 0; a < f->w.n; a++) {
-        f->w.competence[a * 2] = 1.0f;
-        f->w.competence[a * 2 + 1] = 0.0f;
+        ts_competence(&f->w)[a * 2] = 1.0f;
+        ts_competence(&f->w)[a * 2 + 1] = 0.0f;
     }
     tst_world_configure(f);
 }
@@ -294,7 +294,7 @@ static void test_hires_outgrow_the_workspace(void **state) {
     }
     assert_int_equal(id, 312);
     for (uint32_t a = 13; a < f.w.n; a++) {
-        f.w.competence[a * 2] = 1.0f;
+        ts_competence(&f.w)[a * 2] = 1.0f;
     }
     fx_org(&f, 10);
     double held, att;

@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "onboarding.h"
 #include "test_support.h"
@@ -167,7 +168,7 @@ static void test_meetings(void **state) {
      * success link): each side's observation comes from the other's chance of success. */
     for (uint32_t a = 0; a < 10; a++) {
         for (uint32_t d = 0; d < D; d++) {
-            f.w.competence[a * D + d] = a == 9 ? 0.0f : 1.0f;
+            ts_competence(&f.w)[a * D + d] = a == 9 ? 0.0f : 1.0f;
         }
     }
     const uint32_t list[] = {1, 4, 5, 6, 2, 7, 8};

@@ -41,9 +41,10 @@ static void fx_init(fixture *f, const char *keys, uint32_t headcount, uint32_t s
     f->sc = tst_scenario(text);
     assert_true(ts_scenario_section_on(f->sc, "tactics.one_on_ones"));
     assert_int_equal(ts_world_init(&f->w, domains, 64, 1.0, &err), TS_OK);
+    assert_int_equal(ts_shared_register(&f->w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&f->w, headcount, span, 0, &err), TS_OK);
     for (size_t k = 0; k < (size_t)headcount * domains; k++) {
-        f->w.competence[k] = comp;
+        ts_competence(&f->w)[k] = comp;
     }
     assert_int_equal(ts_module_one_on_ones.configure(f->sc, &f->w, &f->state, &err), TS_OK);
     assert_non_null(f->state);
@@ -200,11 +201,11 @@ static void test_manager_meeting_effects(void **state) {
     fixture f;
     fx_init(&f, "", 8, 7, 1, 1.0f);
     ts_world *w = &f.w;
-    w->competence[3] = 0.0f; /* report 3 fails whatever it is observed doing */
+    ts_competence(w)[3] = 0.0f; /* report 3 fails whatever it is observed doing */
     for (uint32_t x = 0; x < 8; x++) {
-        w->alignment[x] = 0.1f * (float)x;
+        ts_alignment(w)[x] = 0.1f * (float)x;
     }
-    w->alignment[0] = 0.2f;
+    ts_alignment(w)[0] = 0.2f;
     double held;
     fx_day(&f, 4, &held, NULL); /* peers: (4 + 0) % 14 is no peer day */
     assert_float_equal(held, 1.0, 0.0);
@@ -234,9 +235,9 @@ static void test_manager_meeting_effects(void **state) {
     assert_false(belief(w, 3, 4, &b));
     /* The report's alignment error moves 30 % of the way to its manager's:
      * 0.3 + 0.3 (0.2 - 0.3) = 0.27; the manager's and everyone else's stay. */
-    assert_float_equal(w->alignment[3], 0.27, 1e-6);
-    assert_float_equal(w->alignment[0], 0.2, 1e-7);
-    assert_float_equal(w->alignment[4], 0.4, 1e-7);
+    assert_float_equal(ts_alignment(w)[3], 0.27, 1e-6);
+    assert_float_equal(ts_alignment(w)[0], 0.2, 1e-7);
+    assert_float_equal(ts_alignment(w)[4], 0.4, 1e-7);
     /* Both sides' hidden defects are likelier to surface today. */
     assert_float_equal(ts_surface(w)[0], 0.2, 1e-7);
     assert_float_equal(ts_surface(w)[3], 0.2, 1e-7);
@@ -246,7 +247,7 @@ static void test_manager_meeting_effects(void **state) {
     assert_true(belief(w, 0, 3, &b));
     assert_float_equal(b.beta_e[0], 1.0, 1e-7);
     assert_float_equal(b.goodwill, 0.04, 1e-7);
-    assert_float_equal(w->alignment[3], 0.27f + 0.3f * (0.2f - 0.27f), 1e-6);
+    assert_float_equal(ts_alignment(w)[3], 0.27f + 0.3f * (0.2f - 0.27f), 1e-6);
     fx_free(&f);
 }
 
@@ -256,8 +257,8 @@ static void test_observation_draws(void **state) {
     fixture f;
     fx_init(&f, "manager_every: 1, peers: 0", 2, 2, 2, 1.0f);
     ts_world *w = &f.w;
-    w->competence[1 * 2 + 0] = 0.2f; /* the report: poor in domain 0, */
-    w->competence[1 * 2 + 1] = 0.9f; /* strong in domain 1 */
+    ts_competence(w)[1 * 2 + 0] = 0.2f; /* the report: poor in domain 0, */
+    ts_competence(w)[1 * 2 + 1] = 0.9f; /* strong in domain 1 */
     for (int32_t day = 1; day <= 800; day++) {
         fx_day(&f, day, NULL, NULL);
     }

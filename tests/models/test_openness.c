@@ -62,7 +62,7 @@ static void setup_tree(fix *f) {
     const float safety[5] = {0.6f, 0.5f, 0.7f, 0.4f, 0.5f};
     for (uint32_t a = 0; a < 5; a++) {
         assert_int_equal(ts_world_add_agent(&f->w, mgr[a], -10, &id, &err), TS_OK);
-        f->w.safety[a] = safety[a];
+        ts_safety(&f->w)[a] = safety[a];
     }
     float *debt = f->w.cols[ts_world_column_find(&f->w, TS_OPENNESS_DEBT_COLUMN)].data;
     debt[0] = 0.1f;

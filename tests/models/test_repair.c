@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "repair.h"
 #include "test_support.h"
@@ -52,11 +53,12 @@ static void test_owns_up_draws(void **state) {
     ts_world w;
     ts_error err;
     assert_int_equal(ts_world_init(&w, 4, 8, 1.0, &err), TS_OK);
+    assert_int_equal(ts_shared_register(&w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&w, 3, 2, 0, &err), TS_OK);
-    w.candor[1] = 0.2731f;
-    w.safety[1] = 0.3717f;
-    w.candor[2] = 1.0f;
-    w.safety[2] = 0.0f;
+    ts_candor(&w)[1] = 0.2731f;
+    ts_safety(&w)[1] = 0.3717f;
+    ts_candor(&w)[2] = 1.0f;
+    ts_safety(&w)[2] = 0.0f;
     int owned = 0, full = 0, none = 0;
     const int n = 20000;
     for (int k = 0; k < n; k++) {
@@ -64,9 +66,9 @@ static void test_owns_up_draws(void **state) {
         ts_rng_init(&r, 12345, 1, (uint32_t)k, 9);
         owned += ts_repair_owns_up(&w, 1, &r);
         full += ts_repair_owns_up(&w, 2, &r);
-        w.candor[2] = 0.5f;
+        ts_candor(&w)[2] = 0.5f;
         none += ts_repair_owns_up(&w, 2, &r);
-        w.candor[2] = 1.0f;
+        ts_candor(&w)[2] = 1.0f;
     }
     double want = ts_repair_own_up_p((double)0.2731f, (double)0.3717f);
     print_message("owned up %.4f of %d failures (want %.4f)\n", (double)owned / n, n, want);
@@ -100,6 +102,7 @@ static void params_of(const char *yaml, ts_repair_params *rp) {
 static void small_world(ts_world *w) {
     ts_error err;
     assert_int_equal(ts_world_init(w, 4, 8, 1.0, &err), TS_OK);
+    assert_int_equal(ts_shared_register(w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(w, 7, 2, 0, &err), TS_OK);
 }
 
@@ -110,7 +113,7 @@ static void test_owned_without_tactic(void **state) {
     const char *yamls[] = {"", "tactics: {repair: {apology: 0.9, credit: 0.8, enabled: false}}\n"};
     ts_world w;
     small_world(&w);
-    w.empathy[3] = 0.9f;
+    ts_empathy(&w)[3] = 0.9f;
     tst_msgs m = {0};
     for (size_t k = 0; k < 2; k++) {
         ts_repair_params rp;
@@ -142,7 +145,7 @@ static void test_owned_with_tactic(void **state) {
     (void)state;
     ts_world w;
     small_world(&w);
-    w.empathy[3] = 0.6f;
+    ts_empathy(&w)[3] = 0.6f;
     tst_msgs m = {0};
     ts_repair_params rp;
     params_of("tactics: {repair: {apology: 0.8123, credit: 0.37}}\n", &rp);
@@ -157,20 +160,20 @@ static void test_owned_with_tactic(void **state) {
     params_of("tactics: {repair: {}}\n", &rp);
     assert_float_equal(rp.apology, 0.8, 1e-7);
     assert_float_equal(rp.credit, 0.5, 1e-7);
-    w.empathy[3] = 1.0f;
+    ts_empathy(&w)[3] = 1.0f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 1.0f);
     assert_float_equal(tst_msgs_only(&m, 1, TS_MK_OBSERVE).w, 0.6, 1e-6);
     assert_float_equal(tst_msgs_only(&m, 1, TS_MK_GOODWILL).w, 0.08, 1e-7);
     /* No empathy: nothing taken back, a goodwill message of 0. */
-    w.empathy[3] = 0.0f;
+    ts_empathy(&w)[3] = 0.0f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 0.5f);
     assert_float_equal(tst_msgs_only(&m, 1, TS_MK_OBSERVE).w, 0.5, 0.0);
     assert_float_equal(tst_msgs_only(&m, 1, TS_MK_GOODWILL).w, 0.0, 0.0);
     /* The tactic on with apology 0: no apology, so no credit and no goodwill. */
     params_of("tactics: {repair: {apology: 0, credit: 0.9}}\n", &rp);
-    w.empathy[3] = 0.9f;
+    ts_empathy(&w)[3] = 0.9f;
     e = msgs_emit(&m, 3);
     ts_repair_owned(&rp, &w, &e, 1, 3, 0, 0.5f);
     assert_int_equal(m.buf.n, 2);
@@ -274,7 +277,7 @@ static void repair_world(tst_world *f, const char *yaml, const float *safety) {
     ts_error err;
     assert_int_equal(f->mod->grow(f->st, &f->w, &err), TS_OK);
     for (uint32_t a = 0; a < 7; a++) {
-        f->w.safety[a] = safety[a];
+        ts_safety(&f->w)[a] = safety[a];
     }
 }
 
@@ -290,7 +293,7 @@ static void test_safety_one_phase(void **state) {
     const double want[7] = {0.887015, 0.22502125,  0.68239875, 0.126324,
                             0.492226, 0.388625182, 0.780414748};
     for (uint32_t a = 0; a < 7; a++) {
-        assert_float_equal(f.w.safety[a], want[a], 5e-7);
+        assert_float_equal(ts_safety(&f.w)[a], want[a], 5e-7);
     }
     double v[1];
     double acc[2] = {0};
@@ -342,7 +345,7 @@ static void test_safety_many_phases(void **state) {
         tst_world_org(&f, day, 2, 1);
     }
     for (uint32_t a = 0; a < 7; a++) {
-        assert_float_equal(f.w.safety[a], s[a], 1e-5);
+        assert_float_equal(ts_safety(&f.w)[a], s[a], 1e-5);
     }
     /* The leaver's safety stayed where it was on day 19. */
     assert_true(fabs(s[6] - 0.55) > 0.05);
@@ -361,11 +364,11 @@ static void test_safety_closed_forms(void **state) {
         tst_world_org(&f, day, 2, 1);
     }
     double k30 = pow(0.95, 30);
-    assert_float_equal(f.w.safety[0], 0.9, 1e-7);
-    assert_float_equal(f.w.safety[1], 0.45 - 0.25 * k30, 1e-5);
-    assert_float_equal(f.w.safety[2], 0.45 + 0.25 * k30, 1e-5);
-    assert_float_equal(f.w.safety[3], 0.3 - 0.2 * k30, 1e-5);
-    assert_float_equal(f.w.safety[5], 0.58585 - 0.21415 * k30, 1e-5);
+    assert_float_equal(ts_safety(&f.w)[0], 0.9, 1e-7);
+    assert_float_equal(ts_safety(&f.w)[1], 0.45 - 0.25 * k30, 1e-5);
+    assert_float_equal(ts_safety(&f.w)[2], 0.45 + 0.25 * k30, 1e-5);
+    assert_float_equal(ts_safety(&f.w)[3], 0.3 - 0.2 * k30, 1e-5);
+    assert_float_equal(ts_safety(&f.w)[5], 0.58585 - 0.21415 * k30, 1e-5);
     tst_world_close(&f);
     const float flat[7] = {0.2731f, 0.2731f, 0.2731f, 0.2731f, 0.2731f, 0.2731f, 0.2731f};
     repair_world(&f, "culture: {safety: 0.8123, safety_recovery: 0.0371}\n", flat);
@@ -374,7 +377,7 @@ static void test_safety_closed_forms(void **state) {
     }
     double want = 0.8123 + (0.2731 - 0.8123) * pow(1.0 - 0.0371, 45);
     for (uint32_t a = 0; a < 7; a++) {
-        assert_float_equal(f.w.safety[a], want, 1e-5);
+        assert_float_equal(ts_safety(&f.w)[a], want, 1e-5);
     }
     tst_world_close(&f);
 }

@@ -106,9 +106,9 @@ static void test_observation_follows_competence(void **state) {
     fx_open(&f, ON5);
     /* 7 nearly never fails (p(1) = 0.9975), 12 nearly never succeeds (p(0) = 0.018); 2 is
      * right p(0.3717) = 0.430 of the time. */
-    f.w.competence[7 * 2] = f.w.competence[7 * 2 + 1] = 1.0f;
-    f.w.competence[12 * 2] = f.w.competence[12 * 2 + 1] = 0.0f;
-    f.w.competence[2 * 2] = f.w.competence[2 * 2 + 1] = 0.3717f;
+    ts_competence(&f.w)[7 * 2] = ts_competence(&f.w)[7 * 2 + 1] = 1.0f;
+    ts_competence(&f.w)[12 * 2] = ts_competence(&f.w)[12 * 2 + 1] = 0.0f;
+    ts_competence(&f.w)[2 * 2] = ts_competence(&f.w)[2 * 2 + 1] = 0.3717f;
     double succ2 = 0.0;
     int days = 0;
     float dom_seen[2] = {0.0f, 0.0f};

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "trust.h"
 #include "work_internal.h"
@@ -38,7 +39,7 @@ typedef struct follow {
 
 /* The domain of a's highest true competence (ties: the lowest). */
 static uint32_t best_domain(const ts_world *w, uint32_t a) {
-    const float *c = w->competence + (size_t)a * w->n_domains;
+    const float *c = ts_competence(w) + (size_t)a * w->n_domains;
     uint32_t best = 0;
     for (uint32_t d = 1; d < w->n_domains; d++) {
         if (c[d] > c[best]) {
@@ -160,7 +161,7 @@ static void check_team_table(const follow *fo, const ts_result *res) {
             hours += fo->output[j];
             f += fo->failed[j];
             o += fo->owned[j];
-            s += w->safety[j];
+            s += ts_safety(w)[j];
         }
         assert_int_equal(members[i], n - 1);
         assert_int_equal(members[i], w->n_reports[m]);
@@ -285,7 +286,7 @@ static double delegation_case(const hire *h, size_t n, float *days, float *mt) {
     }
     for (uint32_t a = 0; a < w->n; a++) {
         for (uint32_t d = 0; d < 4; d++) {
-            w->competence[a * 4 + d] = d == a % 4 ? 0.9f : 0.5f;
+            ts_competence(w)[a * 4 + d] = d == a % 4 ? 0.9f : 0.5f;
         }
     }
     tst_world_configure(&f);

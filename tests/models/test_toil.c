@@ -146,9 +146,9 @@ static void test_success_of_reads_the_world(void **state) {
     (void)state;
     fix f;
     fix_open(&f, "", 7);
-    f.w.competence[5 * 4 + 2] = 0.7f;
-    f.w.competence[5 * 4 + 3] = 0.2f;
-    f.w.alignment[5] = 0.1f;
+    ts_competence(&f.w)[5 * 4 + 2] = 0.7f;
+    ts_competence(&f.w)[5 * 4 + 3] = 0.2f;
+    ts_alignment(&f.w)[5] = 0.1f;
     double want = ts_work_success_p(&f.s->p.link, (double)0.7f, (double)0.1f);
     assert_float_equal(ts_work_success_of(&f.s->p.link, &f.w, 5, 2), want, 0.0);
     assert_float_equal(want, 0.9116429102786818, 1e-6);
@@ -523,8 +523,8 @@ static void test_toil_observations(void **state) {
     f.s->debt[1] = 0.3717f;
     f.s->has_debt[1] = 1;
     for (uint32_t d = 0; d < 4; d++) {
-        f.w.competence[4 * 4 + d] = d == 1 ? 0.9f : 0.1f;
-        f.w.competence[1 * 4 + d] = d == 0 ? 0.1f : 0.9f;
+        ts_competence(&f.w)[4 * 4 + d] = d == 1 ? 0.9f : 0.1f;
+        ts_competence(&f.w)[1 * 4 + d] = d == 0 ? 0.1f : 0.9f;
     }
     double share, ok;
     /* Agent 4 of team 1: manager 1, teammate 3; domain 1 % 4 = 1, where it is able. */
@@ -546,7 +546,7 @@ static void test_toil_observations(void **state) {
     f.s->debt[1] = 0.5f;
     f.s->has_debt[1] = 1;
     for (uint32_t d = 0; d < 4; d++) {
-        f.w.competence[4 * 4 + d] = 0.45f;
+        ts_competence(&f.w)[4 * 4 + d] = 0.45f;
     }
     toil_days(&f, 4, 4000, to4, 2, 1, 0.1f, &share, &ok);
     print_message("default link: toil seen on %.4f of days, ok %.4f (want %.4f)\n", share, ok,
@@ -609,8 +609,8 @@ static void test_kept_word(void **state) {
     (void)state;
     fix f;
     partner_fix(&f, "work: {kept_word: 0.37}\n");
-    f.w.safety[3] = 1.0f; /* always shown to the partner team */
-    f.w.candor[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f; /* always shown to the partner team */
+    ts_candor(&f.w)[3] = 1.0f;
     report_task(&f, 1, 10);
     const struct {
         uint32_t to;
@@ -636,7 +636,7 @@ static void test_kept_word(void **state) {
     assert_float_equal(m.w, 0.15, 1e-7);
     fix_close(&f);
     partner_fix(&f, "work: {kept_word: 0}\n");
-    f.w.safety[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
     report_task(&f, 1, 10);
     assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, NULL), 1);
     for (uint32_t a = 0; a < 7; a++) {
@@ -665,22 +665,22 @@ static void test_partner_visibility_is_safety(void **state) {
     (void)state;
     fix f;
     partner_fix(&f, "");
-    f.w.safety[3] = 0.3717f;
+    ts_safety(&f.w)[3] = 0.3717f;
     double share = partner_share(&f, 4000);
     print_message("safety 0.3717: partner team saw %.4f of tasks\n", share);
     assert_float_equal(share, 0.3717, 0.03); /* sd 0.0076 */
-    f.w.safety[3] = 0.8123f;
+    ts_safety(&f.w)[3] = 0.8123f;
     share = partner_share(&f, 2000);
     print_message("safety 0.8123: partner team saw %.4f of tasks\n", share);
     assert_float_equal(share, 0.8123, 0.035); /* sd 0.0087 */
-    f.w.safety[3] = 0.0f;
+    ts_safety(&f.w)[3] = 0.0f;
     assert_float_equal(partner_share(&f, 300), 0.0, 0.0);
-    f.w.safety[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
     assert_float_equal(partner_share(&f, 300), 1.0, 0.0);
     fix_close(&f);
     /* Visibility 0: nobody in the partner team, however safe the owner. */
     partner_fix(&f, "work: {partner_visibility: 0}\n");
-    f.w.safety[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
     assert_float_equal(partner_share(&f, 50), 0.0, 0.0);
     fix_close(&f);
 }

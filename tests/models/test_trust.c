@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "evidence.h"
+#include "shared.h"
 #include "modules.h"
 #include "trust.h"
 #include "test_support.h"
@@ -83,6 +84,7 @@ static void test_evidence_applies_to_the_believer(void **state) {
     ts_world w;
     ts_error err;
     assert_int_equal(ts_world_init(&w, 4, 8, 0.998, &err), TS_OK);
+    assert_int_equal(ts_shared_register(&w, &err), TS_OK);
     assert_int_equal(ts_world_build_tree(&w, 5, 2, 0, &err), TS_OK);
     hook_log log = {0};
     assert_int_equal(ts_evidence_add_first_contact(&w, log_first_contact, &log, &err), TS_OK);
@@ -119,13 +121,13 @@ static void test_evidence_applies_to_the_believer(void **state) {
     assert_true(ts_evidence_handle(&w, &hours));
     assert_true(ts_evidence_handle(&w, &hours));
     assert_float_equal(w.hours[1 * TS_HOURS_SLOTS + TS_HOURS_REVIEW], 3.0, 0.0);
-    w.safety[1] = 0.95f;
+    ts_safety(&w)[1] = 0.95f;
     ts_msg safety = {.to = 1, .kind = TS_MK_SAFETY, .w = 0.1f};
     assert_true(ts_evidence_handle(&w, &safety));
-    assert_float_equal(w.safety[1], 1.0, 0.0);
+    assert_float_equal(ts_safety(&w)[1], 1.0, 0.0);
     ts_msg self = {.to = 1, .kind = TS_MK_SELF, .domain = 3, .flags = 0, .w = 1.0f};
     assert_true(ts_evidence_handle(&w, &self));
-    assert_float_equal(w.self_beta[1 * 4 + 3], 1.0, 0.0);
+    assert_float_equal(ts_self_beta(&w)[1 * 4 + 3], 1.0, 0.0);
     /* Nobody models itself; a module's own kinds are not evidence. */
     ts_msg own = {.to = 2, .about = 2, .kind = TS_MK_OBSERVE, .domain = 0, .flags = 1, .w = 1};
     assert_true(ts_evidence_handle(&w, &own));
@@ -185,8 +187,8 @@ static void test_metrics_from_one_model(void **state) {
     ts_error err;
     assert_int_equal(ts_engine_create(sc, mods, 2, &eo, &e, &err), TS_OK);
     ts_world *w = ts_engine_world_mut(e);
-    w->competence[2 * 2 + 0] = 0.5f;
-    w->competence[2 * 2 + 1] = 0.75f;
+    ts_competence(w)[2 * 2 + 0] = 0.5f;
+    ts_competence(w)[2 * 2 + 1] = 0.75f;
     assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
     /* T0 = 0.8 * (mu0 - 0.5 * sqrt(mu0 (1 - mu0) / 10)), T1 = the stranger's. */
     double mu0 = 7.8 / 9.0;

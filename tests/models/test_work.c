@@ -203,9 +203,9 @@ static void test_own_up_and_conceal(void **state) {
     (void)state;
     fix f;
     setup_fix(&f, 0, "tactics: {repair: {apology: 0.5}}\n");
-    f.w.candor[3] = 1.0f;
-    f.w.safety[3] = 1.0f;
-    f.w.empathy[3] = 0.6f;
+    ts_candor(&f.w)[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
+    ts_empathy(&f.w)[3] = 0.6f;
     work_row *row = &f.s->rows[3];
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 40.0f};
     ts_emit e = emitter(&f, 3);
@@ -228,8 +228,8 @@ static void test_own_up_and_conceal(void **state) {
     assert_float_equal(row->size, 0.2 * 40.0, 1e-5);
 
     /* Concealed (no candour, no safety): everyone sees a success. */
-    f.w.candor[3] = 0.0f;
-    f.w.safety[3] = 0.0f;
+    ts_candor(&f.w)[3] = 0.0f;
+    ts_safety(&f.w)[3] = 0.0f;
     *row = (work_row){.state = WORK_DONE, .success = 0, .domain = 2, .size = 30.0f};
     e = emitter(&f, 3);
     ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
@@ -307,7 +307,7 @@ static void test_hours_of_a_day(void **state) {
     ts_module_work.settle(f.s, &f.w, 4);
     assert_float_equal(h[TS_HOURS_PRODUCTIVE], 8.0 * 0.8, 1e-5);
     /* Completion: competence 1 and no misalignment always succeed; output counts. */
-    f.w.competence[4 * 4 + 0] = 1.0f;
+    ts_competence(&f.w)[4 * 4 + 0] = 1.0f;
     row->domain = 0;
     row->done = 99.0f;
     ts_module_work.settle(f.s, &f.w, 4);
@@ -361,8 +361,9 @@ static void test_surface_and_status_hooks(void **state) {
 }
 
 /* work.raise_early: the owner of a hidden defect raises it, before the discovery draw,
- * with a daily chance raise_early x safety x its trust in its manager: never when unsafe;
- * with safety 1 and raise_early 1, on a share of days equal to that trust. Raised, it is
+ * with a daily chance raise_early x candor x safety x its trust in its manager: never when
+ * unsafe or secretive; with safety 1, candour 0.5 and raise_early 1, on a share of days
+ * equal to half that trust. Raised, it is
  * owned up to the manager (no scar) and its rework as grown so far is owed; the metric is
  * the share raised among the hidden defects that ended in its window. */
 static void test_raise_early(void **state) {
@@ -377,15 +378,19 @@ static void test_raise_early(void **state) {
     ts_busy(&f.w)[3] = 1; /* no new tasks */
     int raised = 0;
     double expect = 0.0; /* the day's chance summed: the models fade, so trust does */
-    for (int safe = 0; safe <= 1; safe++) {
-        f.w.safety[3] = (float)safe;
+    /* (candour, safety): unsafe, secretive, then half candid and safe. */
+    static const float cases[3][2] = {{1.0f, 0.0f}, {0.0f, 1.0f}, {0.5f, 1.0f}};
+    for (int c = 0; c < 3; c++) {
+        ts_candor(&f.w)[3] = cases[c][0];
+        ts_safety(&f.w)[3] = cases[c][1];
         raised = 0;
         for (int day = 11; day < 1011; day++) {
             *row = (work_row){.state = WORK_IDLE};
             row->defects[0] =
                 (work_defect){.rework = 4.0f, .cap = 100.0f, .domain = 1, .active = 1};
             f.w.day = day;
-            expect += safe * ts_trust_of_mean(&f.s->p.tp, &f.w, 3, 1) / 1000.0;
+            expect += (double)(cases[c][0] * cases[c][1]) *
+                      ts_trust_of_mean(&f.s->p.tp, &f.w, 3, 1) / 1000.0;
             ts_emit e = emitter(&f, 3);
             ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
             if (row->raised) {
@@ -398,12 +403,13 @@ static void test_raise_early(void **state) {
                 assert_float_equal(x + y, 0.0, 0.0);
             }
         }
-        if (!safe) {
+        if (c < 2) {
             assert_int_equal(raised, 0);
+            assert_float_equal(expect, 0.0, 0.0);
         }
     }
     /* 1,000 days, sd below sqrt(0.25 / 1000) = 0.016: within 0.05 of the mean chance. */
-    assert_true(expect < t && expect > 0.5);
+    assert_true(expect < 0.5 * t && expect > 0.25);
     assert_float_equal(raised / 1000.0, expect, 0.05);
     /* The metric: one raised, then one discovered: 1, then 1 / 2. */
     size_t k = 0;
@@ -451,7 +457,7 @@ static void test_task_view_boost_and_trial(void **state) {
     row->success = 0;
     row->size = 30.0f;
     ts_task_trial(&f.w)[4] = 1;
-    f.w.candor[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
+    ts_candor(&f.w)[4] = 0.0f; /* would conceal, but a trial cannot be hidden */
     f.w.day = 11;
     e = emitter(&f, 4);
     e.day = 11;

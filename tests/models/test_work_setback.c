@@ -197,7 +197,7 @@ static void test_forced_in_settle(void **state) {
              9);
     f.w.day = 20;
     for (uint32_t d = 0; d < 4; d++) {
-        f.w.competence[4 * 4 + d] = 1.0f; /* succeeds whenever not forced */
+        ts_competence(&f.w)[4 * 4 + d] = 1.0f; /* succeeds whenever not forced */
     }
     work_row *row = &f.s->rows[4];
     row->forced = 2;
@@ -234,8 +234,8 @@ static void test_handling_owned(void **state) {
     (void)state;
     fix f;
     fix_open(&f, "experiments:\n  setback: {day: 3, handling: owned}\n", 7, 2, 9);
-    f.w.candor[3] = 0.0f;
-    f.w.safety[3] = 0.0f;
+    ts_candor(&f.w)[3] = 0.0f;
+    ts_safety(&f.w)[3] = 0.0f;
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;
@@ -267,8 +267,8 @@ static void test_handling_concealed(void **state) {
              "repair: {discovery: 0}\n"
              "experiments:\n  setback: {day: 3, handling: concealed, surface_after: 7}\n",
              7, 2, 9);
-    f.w.candor[3] = 1.0f;
-    f.w.safety[3] = 1.0f;
+    ts_candor(&f.w)[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;
@@ -337,9 +337,9 @@ static void test_handling_seen(void **state) {
     fix f;
     fix_open(&f, "tactics: {repair: {apology: 1}}\nexperiments:\n  setback: {handling: seen}\n", 7,
              2, 9);
-    f.w.candor[3] = 1.0f;
-    f.w.safety[3] = 1.0f;
-    f.w.empathy[3] = 1.0f;
+    ts_candor(&f.w)[3] = 1.0f;
+    ts_safety(&f.w)[3] = 1.0f;
+    ts_empathy(&f.w)[3] = 1.0f;
     report_forced(&f, 1);
     work_row *row = &f.s->rows[3];
     ts_msg m;

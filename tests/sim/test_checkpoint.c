@@ -113,12 +113,15 @@ static void test_mismatches_refused_and_sticky(void **state) {
     ts_ckpt_free(ck);
 }
 
-/* A world of 20 agents, 3 more hired, models, a column. */
+/* A world of 20 agents, 3 more hired, models, a column and a wide column (a value per
+ * domain, as the people's competence). */
 static void build_world(ts_world *w, int populate) {
     ts_error err;
-    uint32_t idx, id;
+    uint32_t idx, wide, id;
     assert_int_equal(ts_world_init(w, 3, 8, 0.99, &err), TS_OK);
     assert_int_equal(ts_world_column_add(w, "score", sizeof(float), 0, NULL, &idx, &err), TS_OK);
+    assert_int_equal(ts_world_column_add(w, "ability", 3 * sizeof(float), 0, NULL, &wide, &err),
+                     TS_OK);
     assert_int_equal(ts_world_build_tree(w, 20, 4, -10, &err), TS_OK);
     if (!populate) {
         return;
@@ -129,8 +132,7 @@ static void build_world(ts_world *w, int populate) {
     ts_world_remove_agent(w, 21, 7);
     w->day = 9;
     for (uint32_t a = 0; a < w->n; a++) {
-        w->safety[a] = 0.01f * (float)a;
-        w->competence[a * 3 + 1] = 0.5f + 0.001f * (float)a;
+        ((float *)w->cols[wide].data)[a * 3 + 1] = 0.5f + 0.001f * (float)a;
         w->hours[a * TS_HOURS_SLOTS + 2] = (float)a / 7.0f;
         ((float *)w->cols[idx].data)[a] = -(float)a;
         for (uint32_t j = 0; j < 1 + a % 5; j++) {
@@ -164,9 +166,9 @@ static void test_world_round_trip(void **state) {
     assert_memory_equal(b.manager, a.manager, a.n * sizeof *a.manager);
     assert_memory_equal(b.next_peer, a.next_peer, a.n * sizeof *a.next_peer);
     assert_memory_equal(b.leave_day, a.leave_day, a.n * sizeof *a.leave_day);
-    assert_memory_equal(b.competence, a.competence, a.n * 3 * sizeof *a.competence);
     assert_memory_equal(b.hours, a.hours, a.n * TS_HOURS_SLOTS * sizeof *a.hours);
     assert_memory_equal(b.cols[0].data, a.cols[0].data, a.n * sizeof(float));
+    assert_memory_equal(b.cols[1].data, a.cols[1].data, a.n * 3 * sizeof(float));
     for (uint32_t x = 0; x < a.n; x++) {
         assert_int_equal(ts_relstore_count(&b.models, x), ts_relstore_count(&a.models, x));
         for (uint32_t s = 0; s < ts_relstore_count(&a.models, x); s++) {

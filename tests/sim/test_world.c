@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -104,8 +105,8 @@ static void test_growth_keeps_content(void **state) {
     (void)state;
     ts_world w;
     build(&w, 10, 4);
-    w.competence[9 * 4 + 2] = 0.3717f;
-    w.safety[3] = 0.6124f;
+    w.hours[9 * TS_HOURS_SLOTS + 2] = 0.3717f;
+    w.hours[3 * TS_HOURS_SLOTS] = 0.6124f;
     ts_error err;
     uint32_t id = 0;
     for (int k = 0; k < 5000; k++) {
@@ -113,9 +114,9 @@ static void test_growth_keeps_content(void **state) {
     }
     assert_int_equal(id, 5009);
     assert_true(w.n_alloc >= 5010);
-    assert_float_equal(w.competence[9 * 4 + 2], 0.3717f, 0.0f);
-    assert_float_equal(w.safety[3], 0.6124f, 0.0f);
-    assert_float_equal(w.safety[5009], 0.0f, 0.0f);
+    assert_float_equal(w.hours[9 * TS_HOURS_SLOTS + 2], 0.3717f, 0.0f);
+    assert_float_equal(w.hours[3 * TS_HOURS_SLOTS], 0.6124f, 0.0f);
+    assert_float_equal(w.hours[5009 * TS_HOURS_SLOTS], 0.0f, 0.0f);
     assert_int_equal(w.models.n_agents >= 5010 || w.models.n_alloc >= 5010, 1);
     ts_world_free(&w);
 }
@@ -146,8 +147,14 @@ static void test_columns(void **state) {
     assert_int_equal(again, kept);
     assert_int_equal(ts_world_column_add(&w, "since", sizeof(int32_t), 1, &never, &again, &err),
                      TS_ERR_INTERNAL);
-    assert_int_equal(ts_world_column_add(&w, "wide", 16, 0, NULL, &again, &err), TS_ERR_INTERNAL);
+    /* An entry wider than an initial value can be: only starting at zero. */
+    const double twice[2] = {1.0, 2.0};
+    assert_int_equal(ts_world_column_add(&w, "wide", sizeof twice, 0, twice, &again, &err),
+                     TS_ERR_INTERNAL);
+    uint32_t wide;
+    assert_int_equal(ts_world_column_add(&w, "wide", sizeof twice, 1, NULL, &wide, &err), TS_OK);
     since[3] = 41;
+    ((double *)w.cols[wide].data)[2 * 4 + 1] = 0.5;
     ((float *)w.cols[daily].data)[2] = 0.3717f;
     uint32_t id = 0;
     for (int k = 0; k < 200; k++) {
@@ -159,8 +166,12 @@ static void test_columns(void **state) {
     float *flag = w.cols[daily].data;
     assert_float_equal(flag[2], 0.3717f, 0.0f);
     assert_float_equal(flag[id], 0.0f, 0.0f);
+    const double *wd = w.cols[wide].data;
+    assert_float_equal(wd[2 * 4 + 1], 0.5, 0.0);
+    assert_float_equal(wd[2 * id] + wd[2 * id + 1], 0.0, 0.0);
     ts_world_clear_daily(&w);
     assert_float_equal(flag[2], 0.0f, 0.0f);
+    assert_float_equal(wd[2 * 4 + 1], 0.0, 0.0);
     assert_int_equal(since[3], 41);
     ts_world_free(&w);
 }
@@ -170,9 +181,10 @@ static void test_columns_full(void **state) {
     (void)state;
     ts_world w;
     ts_error err;
-    static const char *const names[TS_WORLD_MAX_COLUMNS + 1] = {
-        "c0", "c1",  "c2",  "c3",  "c4",  "c5",  "c6",  "c7", "c8",
-        "c9", "c10", "c11", "c12", "c13", "c14", "c15", "c16"};
+    static char names[TS_WORLD_MAX_COLUMNS + 1][16]; /* the registry keeps the pointers */
+    for (int k = 0; k <= TS_WORLD_MAX_COLUMNS; k++) {
+        snprintf(names[k], sizeof names[k], "c%d", k);
+    }
     build(&w, 3, 2);
     uint32_t i;
     for (int k = 0; k < TS_WORLD_MAX_COLUMNS; k++) {

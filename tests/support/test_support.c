@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "modules.h"
+#include "shared.h"
 #include "work_internal.h"
 #include "test_support.h"
 
@@ -233,6 +234,8 @@ void tst_world_open(tst_world *f, const ts_module *mod, const char *yaml, uint32
     f->mod = mod;
     f->sc = tst_scenario(yaml);
     assert_int_equal(ts_world_init(&f->w, domains, capacity, 1.0, &err), TS_OK);
+    /* As in the engine, where the first module (trust) registers them: the people's columns. */
+    assert_int_equal(ts_shared_register(&f->w, &err), TS_OK);
     if (headcount > 0) {
         assert_int_equal(ts_world_build_tree(&f->w, headcount, span, 0, &err), TS_OK);
     }
@@ -240,7 +243,7 @@ void tst_world_open(tst_world *f, const ts_module *mod, const char *yaml, uint32
 
 void tst_world_competence(tst_world *f, float c) {
     for (size_t k = 0; k < (size_t)f->w.n * f->w.n_domains; k++) {
-        f->w.competence[k] = c;
+        ts_competence(&f->w)[k] = c;
     }
 }
 

@@ -31,8 +31,8 @@ void tst_way_open(tst_world *f, const ts_module *mod, const char *extra) {
         assert_int_equal(ts_world_add_agent(w, mgr[a], -100, &id, &err), TS_OK);
     }
     for (uint32_t d = 0; d < 4; d++) {
-        w->competence[3 * 4 + d] = 0.8f;
-        w->competence[4 * 4 + d] = 0.2f;
+        ts_competence(w)[3 * 4 + d] = 0.8f;
+        ts_competence(w)[4 * 4 + d] = 0.2f;
     }
     assert_int_equal(mod->grow(f->st, w, &err), TS_OK);
     for (uint32_t a = 0; a < 3; a++) {
