@@ -44,7 +44,7 @@ static const ts_param ai_params[] = {
         .type = TS_PT_POINTS,
         .def = "[]",
         .min = 0,
-        .max = 16,
+        .max = 8,
         .units = "[domain index, competence]",
         .doc = "Competence in single domains, overriding `competence` there: pairs of the "
                "domain's index in `domains` (0 first) and a competence in [0, 1].",

@@ -23,8 +23,8 @@
 
 extern const ts_module ts_module_ai;
 
-/* The most domains whose AI competence is kept. */
-#define TS_AI_MAX_DOMAINS 16
+/* The most domains whose AI competence is kept: every domain a scenario may have. */
+#define TS_AI_MAX_DOMAINS TS_MAX_DOMAINS
 
 /* Honesty evidence the delegator takes from a flagged task (per flag). */
 #define TS_AI_FLAG_HONESTY 1.0f
