@@ -22,6 +22,7 @@
 #include "shared.h"
 #include "test_support.h"
 #include "trust.h"
+#include "work_internal.h"
 
 typedef tst_world fix;
 
@@ -203,6 +204,171 @@ static void test_metrics(void **state) {
     tst_world_close(&f);
 }
 
+/* work's hooks for AI agents (models/work_decide.c, models/work.c) on the tree (span 2)
+ * 0 -> 1, 2; 1 -> 3, 4; 2 -> 5, 6, with agent 3 an AI under manager 1; every expectation by
+ * hand. */
+typedef struct wfix {
+    ts_scenario *sc;
+    ts_world w;
+    work_state *s;
+    tst_msgs msgs;
+} wfix;
+
+static void setup_work(wfix *f, const char *ai) {
+    memset(f, 0, sizeof *f);
+    char text[256];
+    snprintf(text, sizeof text, "population: {ai: %s}\n", ai);
+    ts_error err;
+    f->sc = tst_scenario(text);
+    assert_int_equal(ts_world_init(&f->w, 4, 32, 0.998, &err), TS_OK);
+    assert_int_equal(ts_world_build_tree(&f->w, 7, 2, 0, &err), TS_OK);
+    f->w.initial_headcount = 7;
+    void *st = NULL;
+    assert_int_equal(ts_module_work.configure(f->sc, &f->w, &st, &err), TS_OK);
+    f->s = st;
+    assert_int_equal(ts_module_work.grow(f->s, &f->w, &err), TS_OK);
+    ts_is_ai(&f->w)[3] = 1;
+    f->w.day = 10;
+}
+
+static void teardown_work(wfix *f) {
+    ts_module_work.free(f->s);
+    ts_world_free(&f->w);
+    ts_scenario_free(f->sc);
+    tst_msgs_free(&f->msgs);
+}
+
+/* Hours of `slot` the captured messages charge to `who`. */
+static double work_hours_to(const wfix *f, uint32_t who, int slot) {
+    double h = 0.0;
+    for (size_t i = 0; i < f->msgs.buf.n; i++) {
+        const ts_msg *m = &f->msgs.buf.msgs[i];
+        h += m->kind == TS_MK_HOURS && m->to == who && m->domain == slot ? m->w : 0.0f;
+    }
+    return h;
+}
+
+/* Manager 1's trust in the AI: 15 successes, 5 failures in every domain and 5 honest acts
+ * give T = 0.629 (tests/models/test_work.c), above the delegation threshold 0.6. */
+static void trust_ai(wfix *f) {
+    for (uint32_t d = 0; d < 4; d++) {
+        ts_ev_observe_now(&f->w, 1, 3, d, 1, 15.0f);
+        ts_ev_observe_now(&f->w, 1, 3, d, 0, 5.0f);
+    }
+    ts_ev_integrity_now(&f->w, 1, 3, 5.0f, 0.0f, 0.0f);
+}
+
+/* The gate: trusted and no hallucination, handed over in 0.1 h with no wait and no
+ * stakeholder; a stranger's task dug into; a flagged hallucination reviewed whatever the
+ * trust (1 h, a day), with one unit of honesty to the manager. */
+static void test_gate(void **state) {
+    (void)state;
+    wfix f;
+    setup_work(&f, "{hallucination: 0}");
+    trust_ai(&f);
+    ts_rng r;
+    ts_rng_init(&r, 1, 3, 10, 1);
+    work_row row = {.domain = 1};
+    ts_emit e = tst_msgs_emit(&f.msgs, 3, 1, 10, 9);
+    work_delegate_ai(f.s, &f.w, 3, &row, &r, &e);
+    assert_int_equal(row.n_deciders, 1);
+    assert_int_equal(row.dec[0].id, 1);
+    assert_int_equal(row.dec[0].role, WORK_APPROVED);
+    assert_int_equal(row.n_stake, 0);
+    assert_true(row.ai_gated && row.ai_delegated && !row.ai_reviewed);
+    assert_false(row.ai_halluc || row.ai_flagged);
+    assert_float_equal(work_hours_to(&f, 1, TS_HOURS_REVIEW), 0.1, 1e-6);
+    assert_float_equal(row.latency, 0.0, 0.0);
+    /* A stranger: the prior alone, below the review threshold: the manager digs in (4 h,
+     * the AI 2 h, two days); being its common manager, it never escalates. */
+    ts_trust_params tp;
+    ts_trust_params_load(f.sc, &tp);
+    assert_true(ts_trust_stranger(&tp) < tp.review);
+    row = (work_row){.domain = 1};
+    e = tst_msgs_emit(&f.msgs, 4, 1, 10, 9);
+    ts_is_ai(&f.w)[4] = 1;
+    work_delegate_ai(f.s, &f.w, 4, &row, &r, &e);
+    assert_int_equal(row.n_deciders, 1);
+    assert_int_equal(row.dec[0].role, WORK_DEEP_DIVE);
+    assert_int_equal(row.escalations, 0);
+    assert_true(row.ai_reviewed && !row.ai_delegated);
+    assert_float_equal(work_hours_to(&f, 1, TS_HOURS_DEEP_DIVE), 4.0, 1e-6);
+    assert_float_equal(work_hours_to(&f, 4, TS_HOURS_DEEP_DIVE), 2.0, 1e-6);
+    assert_float_equal(row.latency, 2.0, 0.0);
+    teardown_work(&f);
+
+    setup_work(&f, "{hallucination: 1, admits_uncertainty: 1}");
+    trust_ai(&f);
+    row = (work_row){.domain = 1};
+    e = tst_msgs_emit(&f.msgs, 3, 1, 10, 9);
+    work_delegate_ai(f.s, &f.w, 3, &row, &r, &e);
+    assert_true(row.ai_halluc && row.ai_flagged && row.ai_reviewed && !row.ai_delegated);
+    assert_int_equal(row.dec[0].role, WORK_REVIEWED);
+    assert_int_equal(row.reviews, 1);
+    assert_float_equal(work_hours_to(&f, 1, TS_HOURS_REVIEW), 1.0, 1e-6);
+    ts_msg last;
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, &last), 1);
+    assert_float_equal(last.w, TS_AI_FLAG_HONESTY, 0.0);
+    assert_float_equal(last.x + last.y, 0.0, 0.0);
+    assert_float_equal(row.latency, 1.0, 0.0);
+    teardown_work(&f);
+}
+
+/* The outcome of a hallucination (size 40, domain 2): handed over unreviewed it looks done
+ * to the manager (a success seen at weight 0.5 and a kept word of 0.1 x 0.5) and hides as
+ * a defect; reviewed, the manager sees the failure and the AI owes 0.1 x 40 of rework. No
+ * self-model either way. */
+static void test_hallucination_outcome(void **state) {
+    (void)state;
+    wfix f;
+    setup_work(&f, "{hallucination: 1}");
+    work_row *row = &f.s->rows[3];
+    *row = (work_row){.state = WORK_DONE,
+                      .success = 0,
+                      .domain = 2,
+                      .size = 40.0f,
+                      .ai_gated = 1,
+                      .ai_halluc = 1,
+                      .n_deciders = 1,
+                      .dec = {{.id = 1, .role = WORK_APPROVED, .is_manager = 1}}};
+    ts_emit e = tst_msgs_emit(&f.msgs, 3, 1, 10, 9);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
+    ts_msg last;
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, &last), 1);
+    assert_int_equal(last.flags, 1);
+    assert_float_equal(last.w, 0.5, 1e-6);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, &last), 1);
+    assert_float_equal(last.w, 0.1 * 0.5, 1e-6);
+    assert_int_equal(tst_msgs_count(&f.msgs, 3, TS_MK_SELF, NULL), 0);
+    assert_int_equal(row->concealed, 1);
+    assert_int_equal(row->ai_caught, 0);
+    assert_int_equal(row->defects[0].active, 1);
+    assert_float_equal(row->defects[0].rework, TS_REPAIR_REWORK_OWNED * 40.0, 1e-4);
+
+    *row = (work_row){.state = WORK_DONE,
+                      .success = 0,
+                      .domain = 2,
+                      .size = 40.0f,
+                      .ai_gated = 1,
+                      .ai_halluc = 1,
+                      .ai_reviewed = 1,
+                      .n_deciders = 1,
+                      .dec = {{.id = 1, .role = WORK_REVIEWED, .is_manager = 1}}};
+    e = tst_msgs_emit(&f.msgs, 3, 1, 10, 9);
+    ts_module_work.act(f.s, &f.w, 3, ts_module_work.act_row(f.s, 3), &e);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_OBSERVE, &last), 1);
+    assert_int_equal(last.flags, 0);
+    assert_float_equal(last.w, 1.0, 1e-6);
+    assert_int_equal(tst_msgs_count(&f.msgs, 1, TS_MK_INTEGRITY, NULL), 0);
+    assert_int_equal(row->concealed, 0);
+    assert_int_equal(row->ai_caught, 1);
+    assert_int_equal(row->defects[0].active, 0);
+    /* The rework is the AI's next task: 0.1 of the task. */
+    assert_int_equal(row->is_rework, 1);
+    assert_float_equal(row->size, 0.1 * 40.0, 1e-5);
+    teardown_work(&f);
+}
+
 #define BASE                                                                                       \
     "days: 150\ndomains: [design, roadmap, people, debugging]\n"                                   \
     "org: {headcount: 120, warmup_days: 150}\n"                                                    \
@@ -337,6 +503,7 @@ int main(void) {
         cmocka_unit_test(test_keys),      cmocka_unit_test(test_params),
         cmocka_unit_test(test_placement), cmocka_unit_test(test_none),
         cmocka_unit_test(test_no_models), cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_gate),      cmocka_unit_test(test_hallucination_outcome),
         cmocka_unit_test(test_behaviour), cmocka_unit_test(test_people),
         cmocka_unit_test(test_threads),
     };
