@@ -2,6 +2,7 @@
 
 #include "shared.h"
 
+#include "hiring.h"
 #include "stats.h"
 #include "trust.h"
 
@@ -372,6 +373,25 @@ static ts_status ai_state_io(void *state, ts_world *w, ts_state_io *io) {
     return ts_sio_status(io);
 }
 
+/* The most agents a run can hold, for the memory estimate: the people (hiring's answer,
+ * leavers included) and per_team AI agents for each team, teams counted as a tree of that
+ * many people has them when every team holds at least half a span of people (a split
+ * leaves two halves): 2 x people / span + 1. */
+static uint64_t ai_peak_agents(const ts_scenario *sc, const char **keys) {
+    if (!ts_scenario_section_on(sc, "population.ai")) {
+        return 0;
+    }
+    uint64_t people = ts_module_hiring.peak_agents ? ts_module_hiring.peak_agents(sc, keys) : 0;
+    uint64_t h0 = (uint64_t)ts_scenario_int(sc, "org.headcount");
+    people = people > h0 ? people : h0;
+    uint64_t span = (uint64_t)ts_scenario_int(sc, "org.span_of_control");
+    uint64_t teams = 2 * people / (span ? span : 1) + 1;
+    if (keys) {
+        *keys = "org.headcount, org.span_of_control, the hiring keys, population.ai.per_team";
+    }
+    return people + (uint64_t)ts_scenario_int(sc, "population.ai.per_team") * teams;
+}
+
 static const char *const ai_org_after[] = {"hiring"};
 
 const ts_module ts_module_ai = {
@@ -392,5 +412,6 @@ const ts_module ts_module_ai = {
     .summaries = ai_summaries,
     .n_summaries = sizeof ai_summaries / sizeof ai_summaries[0],
     .summarize = ai_summarize,
+    .peak_agents = ai_peak_agents,
     .state_io = ai_state_io,
 };

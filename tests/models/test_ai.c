@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "ai.h"
+#include "hiring.h"
 #include "engine.h"
 #include "evidence.h"
 #include "shared.h"
@@ -130,6 +131,25 @@ static void test_placement(void **state) {
     assert_true(w->active[5] && w->active[6]);
     assert_int_equal(ts_ai_count(w), 2);
     tst_world_close(&f);
+}
+
+/* The memory estimate's agents: hiring's people (150 steady, attrition 0.1 at safety 0.6
+ * over 250 + 365 days: ceil(150 x 0.09 x 615 / 365) = 23 leavers, 173) and 2 AI agents for
+ * each of 2 x 173 / 7 + 1 = 50 teams: 273; none while the section is absent. */
+static void test_peak_agents(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_scenario("days: 365\norg: {headcount: 150, span_of_control: 7, "
+                                   "warmup_days: 250}\nhiring: {growth: none, attrition_annual: "
+                                   "0.1}\nculture: {safety: 0.6}\n"
+                                   "population: {ai: {per_team: 2}}\n");
+    const char *keys = NULL;
+    assert_int_equal(ts_module_hiring.peak_agents(sc, NULL), 173);
+    assert_int_equal(ts_module_ai.peak_agents(sc, &keys), 173 + 2 * 50);
+    assert_non_null(strstr(keys, "population.ai.per_team"));
+    ts_scenario_free(sc);
+    sc = tst_scenario("days: 365\n");
+    assert_int_equal(ts_module_ai.peak_agents(sc, NULL), 0);
+    ts_scenario_free(sc);
 }
 
 /* per_team 0: on, nobody added. */
@@ -500,11 +520,17 @@ static void test_threads(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keys),      cmocka_unit_test(test_params),
-        cmocka_unit_test(test_placement), cmocka_unit_test(test_none),
-        cmocka_unit_test(test_no_models), cmocka_unit_test(test_metrics),
-        cmocka_unit_test(test_gate),      cmocka_unit_test(test_hallucination_outcome),
-        cmocka_unit_test(test_behaviour), cmocka_unit_test(test_people),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_params),
+        cmocka_unit_test(test_placement),
+        cmocka_unit_test(test_none),
+        cmocka_unit_test(test_no_models),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_peak_agents),
+        cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_hallucination_outcome),
+        cmocka_unit_test(test_behaviour),
+        cmocka_unit_test(test_people),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
