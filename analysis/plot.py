@@ -957,6 +957,63 @@ def fig_ways_in(res, w, last=60):
                  "over replicates; dashed line: grid point 0" % res.name, fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.93))
     w.save(fig, "ways_in")
+# scenarios/ai_teammates.yaml: the summaries drawn against the hallucination rate.
+AI_TEAMMATES_PANELS = [
+    ("output_per_head_mean", "output per head (AI output, per person)"),
+    ("leader_in_system_mean", "leaders' time in the system"),
+    ("ai_share_delegated_mean", "AI tasks handed over without review"),
+    ("trust_in_ai_mean", "people's trust in AI"),
+]
+
+
+def fig_ai_teammates(res, w):
+    """AI teammates (scenarios/ai_teammates.yaml): output per head, leaders' time in the
+    system, the share of AI tasks delegated without review and trust in AI (summaries, mean
+    and 95 % CI over replicates) against population.ai.hallucination, one line per
+    population.ai.per_team, solid without and dashed with admits_uncertainty; skipped
+    unless the grid sweeps population.ai.hallucination."""
+    hkey, nkey, akey = ("population.ai.hallucination", "population.ai.per_team",
+                        "population.ai.admits_uncertainty")
+    if hkey not in res.grid:
+        return skip("ai teammates", "the grid does not sweep %s" % hkey)
+    stats = summary_stats(res)
+    panels = [(m, t) for m, t in AI_TEAMMATES_PANELS if m in stats]
+    if not panels:
+        return skip("ai teammates", "no summaries of the AI teammates")
+    hall = np.array([float(v) for v in res.grid[hkey]])
+    per_team = res.grid[nkey] if nkey in res.grid else [None] * res.n_points
+    admits = res.grid[akey] if akey in res.grid else [0.0] * res.n_points
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8), squeeze=False)
+    groups = sorted({(per_team[p], float(admits[p])) for p in range(res.n_points)},
+                    key=lambda g: (-1 if g[0] is None else int(g[0]), g[1]))
+    shades = sorted({g[0] for g in groups}, key=lambda v: -1 if v is None else int(v))
+    for i, (m, title) in enumerate(panels):
+        ax = axes[0][i]
+        u, mean, lo, hi, _ = stats[m]
+        for n, a in groups:
+            pts = [p for p in range(res.n_points)
+                   if per_team[p] == n and float(admits[p]) == a and np.isfinite(mean[p])]
+            if not pts:
+                continue
+            pts.sort(key=lambda p: hall[p])
+            grey = 0.75 * (1.0 - shades.index(n) / max(1.0, len(shades) - 1.0))
+            err = np.vstack([mean[pts] - lo[pts], hi[pts] - mean[pts]])
+            err = np.where(np.isfinite(err), err, 0.0)
+            label = "%s AI/team%s" % ("?" if n is None else int(n),
+                                      ", admits %g" % a if a > 0 else "")
+            ax.errorbar(hall[pts], mean[pts], yerr=err, color=str(grey), marker="o",
+                        markersize=4, capsize=3, linestyle="--" if a > 0 else "-",
+                        label=label)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("hallucination rate (per task)")
+        ax.set_ylabel("%s (%s)" % (m, u) if u else m)
+    axes[0][0].legend(fontsize=6)
+    fig.suptitle("%s: AI teammates against their hallucination rate (mean and 95 %% CI over "
+                 "replicates)" % res.name, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    w.save(fig, "ai_teammates")
+
+
 # The layers of the Lencioni pyramid (essay 002), bottom up: the summary that measures each.
 PYRAMID_LAYERS = [
     ("trust", "trust_final"),
@@ -1479,7 +1536,7 @@ def draw(f, path, args):
     elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem)
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
-                   fig_tech_business, fig_ways_in):
+                   fig_tech_business, fig_ways_in, fig_ai_teammates):
             fn(res, ws)
         if res.name.startswith("pyramid"):
             fig_pyramid(res, ws)  # scenarios/pyramid.yaml

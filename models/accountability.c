@@ -133,8 +133,9 @@ static void acc_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subje
                        int success, float weight) {
     acc_state *s = ctx;
     if (success || weight <= 0.0f || believer == subject || believer >= s->n_alloc ||
-        subject >= w->n || domain >= w->n_domains || !w->active[believer] || !w->active[subject]) {
-        return;
+        subject >= w->n || domain >= w->n_domains || !w->active[believer] || !w->active[subject] ||
+        ts_is_ai(w)[subject]) {
+        return; /* an AI's failures are its delegator's to catch (models/ai.h) */
     }
     acc_row *row = &s->rows[believer];
     uint32_t m = w->manager[subject];
@@ -203,6 +204,9 @@ static ts_status acc_configure(const ts_scenario *sc, ts_world *w, void **state,
  * not it can still call it out): a call-out with probability peer_probability x safety x
  * trust; then, as a manager, the corrections due (no draws). */
 static ts_status acc_act(const void *state, const ts_world *w, uint32_t x, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[x]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const acc_state *s = state;
     acc_row *row = own;
     row->day = w->day;

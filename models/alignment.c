@@ -120,7 +120,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
             continue;
         }
         for (uint32_t a = 0; a < w->n; a++) {
-            if (w->active[a] && a != w->root) {
+            if (w->active[a] && a != w->root && !ts_is_ai(w)[a]) {
                 ts_alignment(w)[a] += s->shifts[i].magnitude;
             }
         }
@@ -131,7 +131,7 @@ static ts_status align_org(void *state, ts_world *w, const ts_day *d) {
 /* Drift away, and everyday work pulls a share of the error back: e += drift - r * e. */
 static ts_status align_settle(void *state, ts_world *w, uint32_t a) {
     const align_state *s = state;
-    if (a != w->root) {
+    if (a != w->root && !ts_is_ai(w)[a]) { /* an AI agent holds no model of the strategy */
         ts_alignment(w)[a] += s->drift - s->recovery * ts_alignment(w)[a];
     }
     return TS_OK;
@@ -146,7 +146,7 @@ static ts_status align_measure(const void *state, const ts_world *w, uint32_t a0
                                double *acc) {
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
-        if (w->active[a]) {
+        if (w->active[a] && !ts_is_ai(w)[a]) {
             acc[0] += ts_alignment(w)[a];
             acc[1] += 1.0;
         }

@@ -98,7 +98,7 @@ float ts_ask_for_help_self_belief(const ts_trust_params *tp, const ts_world *w, 
 
 /* Is j a teammate a can ask today? */
 static int afh_available(const ts_world *w, uint32_t a, uint32_t j) {
-    return j != a && w->active[j] && !ts_busy(w)[j];
+    return j != a && w->active[j] && !ts_busy(w)[j] && !ts_is_ai(w)[j];
 }
 
 uint32_t ts_ask_for_help_helper(const ts_trust_params *tp, const ts_world *w, uint32_t a,
@@ -151,6 +151,9 @@ static void *afh_act_row(void *state, uint32_t a) {
  * are not reused, but a new hire's view starts zeroed) and is skipped, as is anyone on
  * an incident today (busy). The warm-up runs it too: the habit predates day 0. */
 static ts_status afh_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const afh_state *s = state;
     afh_row *row = own;
     row->day = w->day;

@@ -100,6 +100,9 @@ static ts_status broadcast_configure(const ts_scenario *sc, ts_world *w, void **
  * error, the observation of the CEO, the hour. */
 static ts_status broadcast_act(const void *state, const ts_world *w, uint32_t a, void *row,
                                ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)row;
     const broadcast_state *s = state;
     uint32_t ceo = w->root;

@@ -83,8 +83,9 @@ int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b]) {
-        return 0;
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_agent_is_ai(w, a) ||
+        ts_agent_is_ai(w, b)) {
+        return 0; /* AI agents have no coffee chats (models/ai.h) */
     }
     return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;
 }
@@ -103,6 +104,9 @@ static void *cc_act_row(void *state, uint32_t a) {
 }
 
 static ts_status cc_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const cc_state *s = state;
     cc_row *row = own;
     row->day = w->day;

@@ -1,5 +1,7 @@
 #include "commiserate.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "openness.h"
 #include "ways_in.h"
@@ -65,7 +67,7 @@ static void session(const ts_way_in *s, const ts_world *w, uint32_t a, uint32_t 
     for (; pick > 0 && w->next_peer[m] != TS_NO_AGENT; pick--) {
         m = w->next_peer[m];
     }
-    const uint32_t who[2] = {c, m};
+    const uint32_t who[2] = {c, ts_is_ai(w)[m] ? c : m}; /* people only (models/ai.h) */
     for (int k = 0; k < 2; k++) {
         if (who[k] != a && who[k] != b) {
             ts_ev_goodwill(e, a, who[k], TS_COMMISERATE_THIRD);

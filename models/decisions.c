@@ -219,7 +219,7 @@ static double dec_trust_in_team(const dec_state *s, const ts_world *w, uint32_t 
     double t = ts_trust_of_mean(&s->tp, w, j, m);
     uint32_t n = 1;
     for (uint32_t k = w->first_report[m]; k != TS_NO_AGENT; k = w->next_peer[k]) {
-        if (k != j && w->active[k]) {
+        if (k != j && w->active[k] && !ts_is_ai(w)[k]) {
             t += ts_trust_of_mean(&s->tp, w, j, k);
             n++;
         }
@@ -235,7 +235,7 @@ static void dec_reopen(const dec_state *s, const ts_world *w, uint32_t m, ts_emi
     float delay = (float)s->p.reopen_delay;
     ts_ev_hours(e, m, TS_HOURS_REVIEW, h);
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        if (w->active[j]) {
+        if (w->active[j] && !ts_is_ai(w)[j]) {
             ts_ev_hours(e, j, TS_HOURS_MEETINGS, h * TS_DECISIONS_MEMBER_SHARE);
             if (delay > 0.0f) {
                 ts_emit_send(e, (ts_msg){.to = j, .about = m, .kind = DEC_MK_DELAY, .w = delay});
@@ -253,8 +253,8 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         double u_held = ts_rng_uniform(r);
         double u_voice = ts_rng_uniform(r);
-        if (!w->active[j]) {
-            continue;
+        if (!w->active[j] || ts_is_ai(w)[j]) {
+            continue; /* AI agents are not at the table (models/ai.h) */
         }
         n++;
         if (u_held >= p->concern_p) {
@@ -278,7 +278,7 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
     float effect = (float)ts_decisions_effect(p, q);
     if (effect != 0.0f) {
         for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            if (w->active[j] && ts_task_domain(w)[j] != TS_NO_TASK) {
+            if (w->active[j] && !ts_is_ai(w)[j] && ts_task_domain(w)[j] != TS_NO_TASK) {
                 ts_emit_send(e, (ts_msg){.to = j, .kind = DEC_MK_EFFECT, .w = effect});
             }
         }
@@ -297,6 +297,9 @@ static void dec_decide(const dec_state *s, const ts_world *w, uint32_t m, dec_ro
  * drops what it had pending), then, every `every` days (staggered by id) and unless it is
  * on an incident, takes a decision with its team. */
 static ts_status dec_act(const void *state, const ts_world *w, uint32_t x, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[x]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const dec_state *s = state;
     dec_row *row = own;
     row->day = w->day;

@@ -162,7 +162,7 @@ static uint32_t dl_partner(const dl_state *s, const ts_world *w, uint32_t m, uin
     uint32_t best = TS_NO_AGENT;
     float best_t = -1.0f;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        if (j == a || !w->active[j] || ts_busy(w)[j]) {
+        if (j == a || !w->active[j] || ts_busy(w)[j] || ts_is_ai(w)[j]) {
             continue;
         }
         float t = ts_trust_of(&s->tp, w, m, j, d);
@@ -182,6 +182,9 @@ static uint32_t dl_partner(const dl_state *s, const ts_world *w, uint32_t m, uin
  * it with the teammate it trusts most there: the task's chance of success rises by
  * (1 - p) x TS_DECLARE_LIMITS_BOOST x c_partner, and the partner spends the hours. */
 static ts_status dl_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const dl_state *s = state;
     dl_row *row = own;
     row->day = w->day;

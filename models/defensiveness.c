@@ -130,6 +130,9 @@ static float def_draw(const def_state *s, uint64_t seed, uint32_t a) {
 /* The day after a new task starts (work publishes it in its settle), a person with a
  * manager checks whether it is monitored and whether it thinks that warranted. */
 static ts_status def_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const def_state *s = state;
     def_row *row = own;
     row->day = w->day;
@@ -168,7 +171,7 @@ static ts_status def_measure(const void *state, const ts_world *w, uint32_t a0, 
                              double *acc) {
     const def_state *s = state;
     for (uint32_t a = a0; a < a1; a++) {
-        if (!w->active[a]) {
+        if (!w->active[a] || ts_is_ai(w)[a]) {
             continue;
         }
         acc[0] += 1.0;

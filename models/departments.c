@@ -370,7 +370,7 @@ static ts_status dept_org(void *state, ts_world *w, const ts_day *d) {
     uint32_t count[TS_DEPT_MAX] = {0};
     uint32_t total = 0;
     for (uint32_t a = 0; a < s->assigned && a < w->n; a++) {
-        if (w->active[a] && dep[a] < s->n_dept) {
+        if (w->active[a] && !ts_is_ai(w)[a] && dep[a] < s->n_dept) {
             count[dep[a]]++;
             total++;
         }
@@ -386,7 +386,7 @@ static ts_status dept_org(void *state, ts_world *w, const ts_day *d) {
             k = 0;
         }
         dep[a] = (uint8_t)k;
-        if (w->active[a]) {
+        if (w->active[a] && !ts_is_ai(w)[a]) { /* AI agents sign nothing off (models/ai.h) */
             count[k]++;
             total++;
         }
@@ -410,7 +410,7 @@ static ts_status dept_org(void *state, ts_world *w, const ts_day *d) {
     uint32_t fill[TS_DEPT_MAX];
     memcpy(fill, s->start, sizeof fill);
     for (uint32_t a = 0; a < w->n; a++) {
-        if (w->active[a] && dep[a] < s->n_dept) {
+        if (w->active[a] && !ts_is_ai(w)[a] && dep[a] < s->n_dept) {
             s->members[fill[dep[a]]++] = a;
         }
     }
@@ -428,6 +428,9 @@ static void *dept_act_row(void *state, uint32_t a) {
  * probability cross_department_share: a random member of another department signs it off.
  * Everything it changes goes out as messages; the owner's row counts it. */
 static ts_status dept_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const dept_state *s = state;
     dept_row *row = own;
     row->day = w->day;

@@ -13,6 +13,11 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
     if (slot >= 0) {
         return slot;
     }
+    /* AI agents hold no mental models (models/ai.h): evidence sent to one is dropped. Read
+     * only at a first contact, so the evidence of people who know each other pays nothing. */
+    if (ts_agent_is_ai(w, believer)) {
+        return -1;
+    }
     slot = ts_relstore_insert(rs, believer, subject, w->day, w->manager);
     const ts_world_listeners *l = &w->listeners;
     for (size_t k = 0; slot >= 0 && k < l->n_first_contact; k++) {

@@ -93,8 +93,8 @@ static void fb_listen(void *ctx, ts_world *w, uint32_t believer, uint32_t subjec
                       int success, float weight) {
     fb_state *s = ctx; /* our own state, handed over as the hook's context */
     if (weight < TS_FEEDBACK_MIN_WEIGHT || believer == subject || believer >= s->n_rows ||
-        subject >= w->n || domain >= w->n_domains || !w->active[believer]) {
-        return;
+        subject >= w->n || domain >= w->n_domains || !w->active[believer] || ts_is_ai(w)[subject]) {
+        return; /* no feedback to an AI agent (models/ai.h) */
     }
     fb_row *row = &s->rows[believer];
     if (row->n_queued >= TS_FEEDBACK_QUEUE) {
@@ -230,6 +230,9 @@ static void *fb_act_row(void *state, uint32_t a) {
  * criticism is given. The queue is emptied. The warm-up runs it too. Source: seed 003's
  * pro tip (a positive buffer before criticism). */
 static ts_status fb_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const fb_state *s = state;
     fb_row *row = own;
     row->day = w->day;

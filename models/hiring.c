@@ -4,6 +4,8 @@
  * replaces a leaving manager, is in hiring_tree.c. */
 #include "hiring_internal.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "shared.h"
 
@@ -423,8 +425,8 @@ static void hiring_attrition(hiring_state *s, ts_world *w, const ts_day *d) {
     }
     uint32_t n = w->n;
     for (uint32_t a = 0; a < n; a++) {
-        if (!w->active[a] || a == w->root) {
-            continue;
+        if (!w->active[a] || a == w->root || ts_is_ai(w)[a]) {
+            continue; /* AI agents do not leave (models/ai.h) */
         }
         ts_rng r;
         ts_day_rng(d, a, &r);
@@ -443,6 +445,9 @@ static void hiring_rank_team(hiring_state *s, const ts_world *w, uint32_t m) {
     uint32_t b1 = TS_NO_AGENT, b2 = TS_NO_AGENT;
     float t1 = -1.0f, t2 = -1.0f;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        if (ts_is_ai(w)[j]) {
+            continue; /* an AI agent mentors nobody */
+        }
         float t = hiring_trust(s, w, m, j);
         if (t > t1 || (t == t1 && j < b1)) {
             b2 = b1;
@@ -475,7 +480,7 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
         if (!w->active[a] || m == TS_NO_AGENT || w->hire_day[a] <= -w->warmup_days ||
-            d->day - w->hire_day[a] >= s->p.ramp_days) {
+            d->day - w->hire_day[a] >= s->p.ramp_days || ts_is_ai(w)[a]) {
             continue;
         }
         if (s->stamp[m] != s->day_stamp) {
@@ -490,6 +495,9 @@ static void hiring_mentoring(hiring_state *s, ts_world *w, const ts_day *d) {
 /* Act, for each new hire with a mentor today: the mentor's hours, by message. */
 static ts_status hiring_act(const void *state, const ts_world *w, uint32_t a, void *row,
                             ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)row;
     const hiring_state *s = state;
     if (a < s->agents_alloc && s->mentor_day[a] == w->day) {

@@ -4,6 +4,9 @@
  * min-heap of leaf teams the placement draws from. */
 #include "hiring_internal.h"
 
+#include "ai.h"
+#include "shared.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,9 @@ static uint32_t hiring_best_report(const hiring_state *s, const ts_world *w, uin
     uint32_t best = TS_NO_AGENT;
     float best_t = -1.0f;
     for (uint32_t r = w->first_report[m]; r != TS_NO_AGENT; r = w->next_peer[r]) {
+        if (ts_is_ai(w)[r]) {
+            continue; /* an AI agent never takes over a team (models/ai.h) */
+        }
         float t = hiring_trust(s, w, m, r);
         if (t > best_t || (t == best_t && r < best)) {
             best = r;
@@ -148,7 +154,7 @@ static uint32_t hiring_promote(hiring_state *s, ts_world *w, uint32_t m, uint32_
         float best_t = -1.0f;
         for (size_t i = 0; i < *n; i++) {
             uint32_t r = g[i];
-            if (leads ? w->n_reports[r] < 2 : w->n_reports[r] > 0) {
+            if (ts_is_ai(w)[r] || (leads ? w->n_reports[r] < 2 : w->n_reports[r] > 0)) {
                 continue;
             }
             float t = hiring_trust(s, w, m, r);
@@ -239,7 +245,8 @@ static void hiring_insert_level(hiring_state *s, ts_world *w) {
 /* Splits m and then its managers upward until nobody has more than span reports. */
 static void hiring_rebalance(hiring_state *s, ts_world *w, uint32_t m) {
     while (m != TS_NO_AGENT && !s->failed) {
-        if (w->n_reports[m] <= w->span) {
+        /* The span counts people: AI teammates (models/ai.h) do not fill a team. */
+        if (w->n_reports[m] <= w->span || ts_ai_people_reports(w, m) <= w->span) {
             m = w->manager[m];
         } else if (m == w->root) {
             hiring_insert_level(s, w);
@@ -254,7 +261,9 @@ static void hiring_rebalance(hiring_state *s, ts_world *w, uint32_t m) {
 void hiring_grow_org(hiring_state *s, ts_world *w, const ts_day *d) {
     double h = d->live ? ts_hiring_target(&s->p, d->day) : s->p.h0;
     double target = floor(h + 0.5);
-    if (!((double)w->n_active < target)) {
+    /* The target counts people: AI agents (models/ai.h) are no headcount. */
+    uint32_t n_ai = ts_ai_count(w);
+    if (!((double)(w->n_active - n_ai) < target)) {
         return;
     }
     ts_day_rng(d, TS_NO_AGENT, &s->place);
@@ -264,7 +273,7 @@ void hiring_grow_org(hiring_state *s, ts_world *w, const ts_day *d) {
             hiring_push(s, w, a);
         }
     }
-    while ((double)w->n_active < target && !s->failed) {
+    while ((double)(w->n_active - n_ai) < target && !s->failed) {
         uint32_t m = hiring_smallest_leaf(s, w);
         if (m == TS_NO_AGENT) {
             m = w->root; /* only the CEO is left: the first hire reports to it */
@@ -272,7 +281,7 @@ void hiring_grow_org(hiring_state *s, ts_world *w, const ts_day *d) {
         if (m == TS_NO_AGENT || hiring_hire(s, w, m) == TS_NO_AGENT) {
             return;
         }
-        if (w->n_reports[m] > w->span) {
+        if (w->n_reports[m] > w->span && ts_ai_people_reports(w, m) > w->span) {
             hiring_rebalance(s, w, m);
         } else {
             hiring_push(s, w, m);

@@ -409,7 +409,7 @@ static uint32_t incident_pick_responders(const incident_state *s, const ts_world
     for (int pass = 1; pass >= 0 && picked < want; pass--) {
         uint32_t n = 0;
         for (uint32_t x = 0; x < w->n; x++) {
-            if (w->active[x] && x != c && pool[x] == (uint8_t)pass) {
+            if (w->active[x] && x != c && pool[x] == (uint8_t)pass && !ts_is_ai(w)[x]) {
                 work[n++] = (incident_ranked){incident_belief_mean(s, w, c, x, d), x};
             }
         }
@@ -613,6 +613,9 @@ static ts_status incident_org(void *state, ts_world *w, const ts_day *day) {
  * own stream of draws), applied in its own apply. */
 static ts_status incident_act(const void *state, const ts_world *w, uint32_t a, void *row_out,
                               ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)row_out;
     const incident_state *s = state;
     const incident_row *row = a < s->n_alloc ? &s->rows[a] : NULL;

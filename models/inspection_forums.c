@@ -113,6 +113,9 @@ static void *if_act_row(void *state, uint32_t a) {
  * Everyone applies its part in its own apply. */
 static ts_status if_act(const void *state, const ts_world *w, uint32_t leader, void *own,
                         ts_emit *e) {
+    if (ts_is_ai(w)[leader]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const if_state *s = state;
     if_row *row = own;
     *row = (if_row){.day = w->day};

@@ -3,6 +3,7 @@
 #include "keys.h"
 
 #include "accountability.h"
+#include "ai.h"
 #include "alignment.h"
 #include "ask_for_help.h"
 #include "broadcast.h"
@@ -64,6 +65,7 @@ const ts_module *const ts_modules[] = {
     &ts_module_commiserate,
     &ts_module_declare_limits,
     &ts_module_defensiveness,
+    &ts_module_ai,
 };
 const size_t ts_n_modules = sizeof ts_modules / sizeof ts_modules[0];
 

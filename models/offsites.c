@@ -156,8 +156,8 @@ static uint32_t offsites_departments(offsites_state *s, const ts_world *w) {
     memset(s->start, 0, ((size_t)n + 1) * sizeof *s->start);
     for (uint32_t a = 0; a < n; a++) {
         s->dept[a] = TS_NO_AGENT;
-        if (a == w->root || !w->active[a] || ts_busy(w)[a]) {
-            continue;
+        if (a == w->root || !w->active[a] || ts_busy(w)[a] || ts_is_ai(w)[a]) {
+            continue; /* AI agents do not attend (models/ai.h) */
         }
         uint32_t h = a;
         while (w->depth[h] > 1) {
@@ -252,6 +252,9 @@ static void *offsites_act_row(void *state, uint32_t a) {
  * observations and goodwill, and "met"), so each charges the day once, in its own apply. */
 static ts_status offsites_act(const void *state, const ts_world *w, uint32_t a, void *own,
                               ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const offsites_state *s = state;
     offsites_row *row = own;
     row->day = w->day;

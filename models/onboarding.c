@@ -57,6 +57,11 @@ static ts_status ob_grow(void *state, const ts_world *w, ts_error *err) {
 }
 
 static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    /* The shared columns it reads (is_ai, models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     ob_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -79,7 +84,7 @@ static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, 
 static uint32_t ob_add_reports(const ts_world *w, uint32_t m, uint32_t a, uint32_t *out, uint32_t n,
                                uint32_t max) {
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT && n < max; j = w->next_peer[j]) {
-        if (j != a) {
+        if (j != a && !ts_agent_is_ai(w, j)) {
             out[n++] = j;
         }
     }
@@ -158,6 +163,9 @@ static void *ob_act_row(void *state, uint32_t a) {
  * the meeting and the hours by message. Act runs after every org, so a hire meets people
  * on its first day. */
 static ts_status ob_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const ob_state *s = state;
     ob_row *row = own;
     row->day = w->day;

@@ -186,6 +186,9 @@ static void ooo_meet(const ooo_state *s, const ts_world *w, uint32_t x, uint32_t
  * in the reports list (hiring order). Each meeting is held once: the member earlier
  * in the list starts it and draws for it. */
 static ts_status ooo_act(const void *state, const ts_world *w, uint32_t x, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[x]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const ooo_state *s = state;
     ooo_row *row = own;
     row->day = w->day;
@@ -196,6 +199,9 @@ static ts_status ooo_act(const void *state, const ts_world *w, uint32_t x, void 
     }
     uint32_t n = 0, i = 0;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        if (ts_is_ai(w)[j]) {
+            continue; /* positions are people's: AI agents hold no 1:1s (models/ai.h) */
+        }
         i = j == x ? n : i;
         n++;
     }
@@ -222,7 +228,9 @@ static ts_status ooo_act(const void *state, const ts_world *w, uint32_t x, void 
         }
         uint32_t y = x;
         for (uint32_t step = i; step < at; step++) {
-            y = w->next_peer[y];
+            do {
+                y = w->next_peer[y];
+            } while (ts_is_ai(w)[y]);
         }
         ooo_meet(s, w, x, y, &r, 0, row, e);
     }

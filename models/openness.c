@@ -114,8 +114,9 @@ int ts_openness_outsider_pair(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b]) {
-        return 0;
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_agent_is_ai(w, a) ||
+        ts_agent_is_ai(w, b)) {
+        return 0; /* the ways in are people's (models/ai.h) */
     }
     return ts_openness_team(w, a) != ts_openness_team(w, b) && w->manager[a] != b &&
            w->manager[b] != a;
@@ -182,6 +183,9 @@ static void *open_act_row(void *state, uint32_t a) {
 /* A manager works out its team's base openness from the world as org left it: the debt
  * work published and its reports' mean safety. */
 static ts_status open_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)e;
     const open_state *s = state;
     open_row *row = own;
@@ -193,6 +197,9 @@ static ts_status open_act(const void *state, const ts_world *w, uint32_t a, void
     double sum = 0.0;
     uint32_t n = 0;
     for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+        if (ts_is_ai(w)[j]) {
+            continue; /* the members' safety: people's (models/ai.h) */
+        }
         sum += ts_safety(w)[j];
         n++;
     }
@@ -247,7 +254,7 @@ static ts_status open_measure(const void *state, const ts_world *w, uint32_t a0,
             ts_trust_scores_block(&s->tp, &blk, D, t, mu, nu);
             for (uint32_t k = 0; k < blk.n; k++) {
                 uint32_t j = blk.id[k];
-                if (!w->active[j] || !is_outsider(w, a, j)) {
+                if (!w->active[j] || !is_outsider(w, a, j) || ts_is_ai(w)[j]) {
                     continue;
                 }
                 acc[OA_OUT] += t[k] / D;

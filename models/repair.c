@@ -252,6 +252,9 @@ static void *repair_act_row(void *state, uint32_t a) {
  * changed), in its own row. */
 static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, void *own,
                             ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     (void)state;
     (void)e;
     repair_row *row = own;
@@ -261,10 +264,14 @@ static ts_status repair_act(const void *state, const ts_world *w, uint32_t a, vo
         return TS_OK;
     }
     double sum = 0.0;
+    uint32_t n = 0;
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        sum += ts_safety(w)[j];
+        if (!ts_is_ai(w)[j]) { /* the team's people (models/ai.h); a is one of them */
+            sum += ts_safety(w)[j];
+            n++;
+        }
     }
-    row->mean = (float)(sum / w->n_reports[m]);
+    row->mean = (float)(sum / n);
     return TS_OK;
 }
 
@@ -288,7 +295,7 @@ static ts_status repair_measure(const void *state, const ts_world *w, uint32_t a
                                 double *acc) {
     (void)state;
     for (uint32_t a = a0; a < a1; a++) {
-        if (w->active[a]) {
+        if (w->active[a] && !ts_is_ai(w)[a]) {
             acc[0] += ts_safety(w)[a];
             acc[1] += 1.0;
         }

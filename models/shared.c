@@ -45,6 +45,7 @@ ts_status ts_shared_register(ts_world *w, ts_error *err) {
         [TS_SHARED_ALIGNMENT] = {"alignment", sizeof(float), 0, NULL},
         [TS_SHARED_SELF_ALPHA] = {"self_alpha", per_domain, 0, NULL},
         [TS_SHARED_SELF_BETA] = {"self_beta", per_domain, 0, NULL},
+        [TS_SHARED_IS_AI] = {"is_ai", sizeof(uint8_t), 0, NULL},
     };
     for (uint32_t k = 0; k < TS_SHARED_N; k++) {
         uint32_t index;

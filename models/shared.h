@@ -16,6 +16,7 @@
  *   task_boost   float     work       ask_for_help (apply)              work (settle)
  *   task_trial   uint8_t   work       trial_tasks (apply)               work (act)
  *   task_delay   float     work       departments, decisions (apply)    work (settle)
+ *   is_ai        uint8_t   ai         - (set once, in ai's org)          every module
  *
  * The people's traits and state, drawn or set by hiring when someone joins (org):
  *
@@ -57,6 +58,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The task domain of someone idle. */
 #define TS_NO_TASK 255
@@ -78,6 +80,7 @@ enum {
     TS_SHARED_ALIGNMENT,
     TS_SHARED_SELF_ALPHA,
     TS_SHARED_SELF_BETA,
+    TS_SHARED_IS_AI,
     TS_SHARED_N
 };
 
@@ -110,6 +113,23 @@ ts_status ts_shared_register(ts_world *w, ts_error *err);
 #define ts_task_trial(w) TS_SHARED_(w, TS_SHARED_TASK_TRIAL, uint8_t)
 /* Days of sign-off latency added today to the current task (daily). */
 #define ts_task_delay(w) TS_SHARED_(w, TS_SHARED_TASK_DELAY, float)
+/* The agent is an AI teammate (models/ai.h), not a person: 1 from its creation on, 0 for
+ * everyone while population.ai is off. Every module reads it (one byte) to leave AI agents
+ * out as believers, deciders, meeting partners, managers, stakeholders and in people's
+ * metrics; its owner, ai, sets it in org when it creates an AI agent. */
+#define ts_is_ai(w) TS_SHARED_(w, TS_SHARED_IS_AI, uint8_t)
+
+/* Whether the shared columns (is_ai among them) are registered in w: not in a bare world of
+ * a unit test that calls a function directly. */
+static inline int ts_shared_present(const ts_world *w) {
+    return w->n_cols > TS_SHARED_IS_AI && w->cols[TS_SHARED_IS_AI].name != NULL &&
+           strcmp(w->cols[TS_SHARED_IS_AI].name, "is_ai") == 0;
+}
+
+/* ts_is_ai(w)[a] for code that may run on such a world: 0 there. */
+static inline int ts_agent_is_ai(const ts_world *w, uint32_t a) {
+    return ts_shared_present(w) && ((const uint8_t *)w->cols[TS_SHARED_IS_AI].data)[a];
+}
 
 /* Ability per domain: agent a's domain d at [a * n_domains + d]. */
 #define ts_competence(w) TS_SHARED_(w, TS_SHARED_COMPETENCE, float)

@@ -108,6 +108,9 @@ static void sg_free(void *state) {
  * (found by rejection, TS_SHARED_GOALS_TRIES draws): a meeting (ts_work_meet_emit) with the
  * key's goodwill. */
 static ts_status sg_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const sg_state *s = state;
     (void)own;
     if (!s->multi || s->dept_col < 0 || w->day < 1 || ts_busy(w)[a]) {
@@ -124,7 +127,7 @@ static ts_status sg_act(const void *state, const ts_world *w, uint32_t a, void *
     }
     for (int t = 0; t < TS_SHARED_GOALS_TRIES; t++) {
         uint32_t b = ts_rng_below(&r, w->n);
-        if (b != a && w->active[b] && !ts_busy(w)[b] && dep[b] != TS_DEPT_NONE &&
+        if (b != a && w->active[b] && !ts_busy(w)[b] && !ts_is_ai(w)[b] && dep[b] != TS_DEPT_NONE &&
             dep[b] != dep[a]) {
             ts_work_meet_emit(&s->link, w, a, b, TS_SHARED_GOALS_WEIGHT, s->g.goodwill, &r, e);
             break;

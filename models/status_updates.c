@@ -98,6 +98,9 @@ static void *su_act_row(void *state, uint32_t a) {
  * of a task are private to the work module, which instead reads status_day as news for
  * all of them (fud_mean). Writer and manager apply their parts in their own apply. */
 static ts_status su_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const su_state *s = state;
     su_row *row = own;
     row->day = w->day;

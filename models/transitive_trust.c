@@ -1,5 +1,7 @@
 #include "transitive_trust.h"
 
+#include "shared.h"
+
 #include "evidence.h"
 #include "trust.h"
 
@@ -89,6 +91,11 @@ static void tt_free(void *state) {
 }
 
 static ts_status tt_configure(const ts_scenario *sc, ts_world *w, void **state, ts_error *err) {
+    /* The shared columns it reads (is_ai, models/shared.h). */
+    ts_status shared = ts_shared_register(w, err);
+    if (shared != TS_OK) {
+        return shared;
+    }
     tt_state *s = calloc(1, sizeof *s);
     if (!s) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
@@ -224,6 +231,9 @@ static void *tt_act_row(void *state, uint32_t a) {
 /* The first contacts the agent made since its last act (in its apply, or in an org phase
  * since), in the order it made them. */
 static ts_status tt_act(const void *state, const ts_world *w, uint32_t i, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[i]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const tt_state *s = state;
     tt_row *row = own;
     row->day = w->day;

@@ -108,6 +108,9 @@ static void *tt_act_row(void *state, uint32_t a) {
  * today. A task view older than the agent's hire is stale and skipped. The warm-up runs it
  * too: the habit predates day 0. Source: seed 003 ("try people out"). */
 static ts_status tt_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const tt_state *s = state;
     tt_row *row = own;
     *row = (tt_row){.day = w->day};

@@ -333,7 +333,7 @@ static ts_status trust_org(void *state, ts_world *w, const ts_day *d) {
     for (uint32_t a = 0; a < w->n; a++) {
         uint32_t m = w->manager[a];
         if (!w->active[a] || w->hire_day[a] < 1 || s->delegated[a] != INT32_MIN ||
-            m == TS_NO_AGENT) {
+            m == TS_NO_AGENT || ts_is_ai(w)[a]) {
             continue;
         }
         if (ts_trust_of(&s->tp, w, m, a, best_domain(w, a)) >= s->tp.delegate) {
@@ -477,6 +477,9 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
         ts_trust_scores_block(&s->tp, &blk, D, t, mu, nu);
         for (uint32_t k = 0; k < blk.n; k++) {
             uint32_t j = blk.id[k];
+            if (ts_is_ai(w)[j]) {
+                continue; /* people's trust in people: trust_in_ai is ai's (models/ai.h) */
+            }
             double own[TS_MAX_DOMAINS];
             const double *p = own;
             if (s->stride == 1) {
@@ -509,13 +512,15 @@ static void measure_believer(const trust_state *s, const ts_world *w, uint32_t a
     if (m != TS_NO_AGENT) {
         close_pair(s, w, &cs, a, m, acc);
         for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            if (j != a) {
+            if (j != a && !ts_is_ai(w)[j]) {
                 close_pair(s, w, &cs, a, j, acc);
             }
         }
     }
     for (uint32_t j = w->first_report[a]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        close_pair(s, w, &cs, a, j, acc);
+        if (!ts_is_ai(w)[j]) {
+            close_pair(s, w, &cs, a, j, acc);
+        }
     }
 }
 
@@ -536,7 +541,7 @@ static ts_status trust_measure(const void *state, const ts_world *w, uint32_t a0
     const trust_state *s = state;
     uint32_t first = (a0 + s->stride - 1) / s->stride * s->stride;
     for (uint32_t a = first; a < a1; a += s->stride) {
-        if (w->active[a]) {
+        if (w->active[a] && !ts_is_ai(w)[a]) {
             measure_believer(s, w, a, acc);
         }
     }
@@ -581,7 +586,7 @@ static ts_status trust_team_column(const trust_state *s, const ts_world *w, ts_r
         for (uint32_t x = m; x != TS_NO_AGENT; x = x == m ? w->first_report[m] : w->next_peer[x]) {
             for (uint32_t y = m; y != TS_NO_AGENT;
                  y = y == m ? w->first_report[m] : w->next_peer[y]) {
-                if (x != y) {
+                if (x != y && !ts_is_ai(w)[x] && !ts_is_ai(w)[y]) {
                     sum += ts_trust_of_mean(&s->tp, w, x, y);
                     n++;
                 }

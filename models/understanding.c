@@ -148,7 +148,7 @@ static const uint8_t *und_dept(const ts_world *w, const und_state *s) {
 
 /* May a and b hold a session today? Both active and available, of two departments. */
 static int und_eligible(const und_state *s, const ts_world *w, uint32_t a, uint32_t b) {
-    if (a == b || b >= w->n || !w->active[b] || ts_busy(w)[b]) {
+    if (a == b || b >= w->n || !w->active[b] || ts_busy(w)[b] || ts_is_ai(w)[b]) {
         return 0;
     }
     const uint8_t *dep = und_dept(w, s);
@@ -164,6 +164,9 @@ static void *und_act_row(void *state, uint32_t a) {
  * floor(p) sessions and one more with probability frac(p), p = per_month / 20, each with
  * a partner drawn uniformly by rejection among the people of other departments. */
 static ts_status und_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const und_state *s = state;
     und_row *row = own;
     row->day = w->day;
@@ -235,7 +238,7 @@ static ts_status und_measure(const void *state, const ts_world *w, uint32_t a0, 
     const und_state *s = state;
     const float *u = (const float *)w->cols[s->col].data;
     for (uint32_t a = a0; a < a1; a++) {
-        if (!w->active[a]) {
+        if (!w->active[a] || ts_is_ai(w)[a]) {
             continue;
         }
         if (s->rows[a].day == w->day) {

@@ -69,6 +69,9 @@ void *ts_way_in_act_row(void *state, uint32_t a) {
 
 /* The warm-up runs it too: the habit predates day 0. */
 ts_status ts_way_in_act(const void *state, const ts_world *w, uint32_t a, void *own, ts_emit *e) {
+    if (ts_is_ai(w)[a]) {
+        return TS_OK; /* AI agents take no part (models/ai.h) */
+    }
     const ts_way_in *s = state;
     ts_way_row *row = own;
     row->day = w->day;

@@ -283,6 +283,8 @@ static ts_status work_configure(const ts_scenario *sc, ts_world *w, void **state
     p->toil_weight = (float)ts_scenario_real(sc, "work.tech_debt.visibility");
     work_setback_configure(sc, &s->setback);
     s->open_col = s->debt_col = s->limits_col = -1;
+    ts_ai_params_load(sc, &s->ai);
+    s->ai_col = -1;
     *state = s;
     return TS_OK;
 }
@@ -425,6 +427,8 @@ static ts_status work_org(void *state, ts_world *w, const ts_day *d) {
     s->open_col = ts_world_column_find(w, TS_OPENNESS_COLUMN);
     s->debt_col = ts_world_column_find(w, TS_OPENNESS_DEBT_COLUMN);
     s->limits_col = ts_world_column_find(w, TS_DECLARE_LIMITS_COLUMN);
+    s->ai_col = ts_world_column_find(w, TS_AI_TASK_COLUMN);
+    s->n_ai = s->ai.on ? ts_ai_count(w) : 0;
     if (s->debt_col >= 0) {
         memcpy(w->cols[s->debt_col].data, s->debt, (size_t)w->n * sizeof *s->debt);
     }
@@ -551,10 +555,18 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     /* A setback's failure is handled as the experiment says; others as people do. */
     int forced = row->forced_now;
     int handling = s->setback.handling;
-    if (!row->success && (trial || (forced && handling == WORK_SETBACK_SEEN))) {
+    /* An AI agent never owns up: its failures are seen as they are, but a hallucination
+     * looks like a success unless its delegator reviewed the output (models/ai.h). */
+    int ai = ts_is_ai(w)[a];
+    int ai_seen = ai && (!row->ai_halluc || row->ai_reviewed);
+    if (!row->success && (trial || (forced && handling == WORK_SETBACK_SEEN) || ai_seen)) {
         /* A trial task's failure always surfaces: seen as it is, no choice to own up. */
         o.shown_success = 0;
         row->owned++;
+        row->ai_caught = row->ai_halluc;
+    } else if (!row->success && ai) {
+        concealed = 1; /* a hallucination handed over unreviewed: it looks done */
+        row->concealed++;
     } else if (!row->success) {
         int owns = forced ? handling == WORK_SETBACK_OWNED : ts_repair_owns_up(w, a, r);
         if (owns) {
@@ -569,7 +581,9 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
     if (!row->success && !concealed && work_in_window(w, w->day - 1)) {
         row->win_owned++; /* the failure was counted on the day it ended, yesterday */
     }
-    ts_ev_self(e, a, row->domain, row->success, 1.0f);
+    if (!ai) {
+        ts_ev_self(e, a, row->domain, row->success, 1.0f);
+    }
     uint32_t m = w->manager[a];
     int manager_decided = 0;
     for (uint32_t i = 0; i < row->n_deciders; i++) {
@@ -606,7 +620,7 @@ static void report(const work_state *s, const ts_world *w, uint32_t a, work_row 
         ts_repair_respond(&s->p.rp, w, e, a, r);
         row->rework += TS_REPAIR_REWORK_OWNED * row->size;
         row->rework_domain = row->domain;
-    } else if ((trial || forced) && !row->success) {
+    } else if ((trial || forced || ai_seen) && !row->success) {
         row->rework += WORK_TRIAL_REWORK * row->size;
         row->rework_domain = row->domain;
     }
@@ -667,6 +681,7 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
     row->blocked_days = 0.0f;
     row->state = WORK_ACTIVE;
     row->started_day = w->day;
+    row->ai_gated = row->ai_delegated = row->ai_reviewed = row->ai_halluc = row->ai_flagged = 0;
     if (row->rework > 0.0f) {
         row->size = row->rework;
         row->domain = row->rework_domain;
@@ -679,6 +694,11 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
     /* The manager routes a task in a domain the owner declared weak elsewhere. */
     row->domain = (uint8_t)ts_declare_limits_route(w, s->limits_col, a, row->domain, r);
     row->size = (float)gsl_ran_lognormal(ts_rng_gsl(r), s->p.size_zeta, s->p.size_sigma);
+    if (ts_is_ai(w)[a]) {
+        /* Every task of an AI agent goes through its delegator's trust gate. */
+        work_delegate_ai(s, w, a, row, r, e);
+        return;
+    }
     if (ts_rng_uniform(r) < s->p.decision_p) {
         work_decide(s, w, a, row, r, e);
     }
@@ -690,8 +710,8 @@ static void start_task(const work_state *s, const ts_world *w, uint32_t a, work_
 static void toil_together(const work_state *s, const ts_world *w, uint32_t a, ts_rng *r,
                           ts_emit *e) {
     uint32_t m = w->manager[a];
-    if (m == TS_NO_AGENT || ts_busy(w)[a] || s->p.toil_weight <= 0.0f) {
-        return;
+    if (m == TS_NO_AGENT || ts_busy(w)[a] || s->p.toil_weight <= 0.0f || ts_is_ai(w)[a]) {
+        return; /* AI agents do no toil */
     }
     double u = ts_rng_uniform(r), v = ts_rng_uniform(r);
     if (u >= s->debt[m]) {
@@ -719,7 +739,7 @@ static ts_status work_act(const void *state, const ts_world *w, uint32_t a, void
     row->decisions = row->reviews = row->escalations = row->deep_dives = 0;
     row->stamps = row->stakeholders = row->cross_n = 0;
     row->latency = row->cross_sum = 0.0f;
-    row->owned = row->concealed = row->discovered = row->raised = 0;
+    row->owned = row->concealed = row->discovered = row->raised = row->ai_caught = 0;
     ts_rng r;
     ts_emit_rng(e, &r);
     /* Defects hidden before today first, so a new one starts growing tomorrow. */
@@ -743,9 +763,9 @@ static ts_status work_handle(void *state, ts_world *w, const ts_msg *m) {
 
 /* ---- Settle: the day's hours, progress and completion --------------------------------- */
 
-static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
-    work_state *s = state;
+static ts_status work_settle_task(work_state *s, ts_world *w, uint32_t a) {
     const work_params *p = &s->p;
+    int ai = ts_is_ai(w)[a];
     work_row *row = &s->rows[a];
     row->completed = row->failed = 0;
     row->output = 0.0f;
@@ -784,7 +804,7 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
                 h[TS_HOURS_DEEP_DIVE] + h[TS_HOURS_SUPERVISION];
     /* Toil on the team's systems comes off the day first; it is never carried over. A
      * person keeps working under its old team's debt until its new team has one. */
-    float toil = row->debt_team != TS_NO_AGENT ? p->hpd * s->debt[row->debt_team] : 0.0f;
+    float toil = row->debt_team != TS_NO_AGENT && !ai ? p->hpd * s->debt[row->debt_team] : 0.0f;
     h[TS_HOURS_TOIL] = toil;
     float avail = p->hpd - toil - overhead;
     if (avail < 0.0f) {
@@ -803,7 +823,9 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     if (row->state != WORK_ACTIVE) {
         return TS_OK;
     }
-    float eff = work_ramp(w, a, p->ramp_days) * (row->blocked_days > 0.0f ? p->blocked_eff : 1.0f);
+    /* An AI agent works at its speed, never ramping up (models/ai.h). */
+    float pace = ai ? s->ai.speed : work_ramp(w, a, p->ramp_days);
+    float eff = pace * (row->blocked_days > 0.0f ? p->blocked_eff : 1.0f);
     float prod = avail * eff;
     h[TS_HOURS_PRODUCTIVE] += prod;
     row->done += prod;
@@ -815,7 +837,7 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     ts_rng_init(&r, w->seed, a, (uint32_t)w->day, WORK_SETTLE_STREAM);
     /* Help asked for (a tactic) adds its boost to the chance of success. */
     double ps = ts_work_success_of(&p->link, w, a, row->domain) + ts_task_boost(w)[a];
-    row->success = ts_rng_uniform(&r) < ps;
+    row->success = ts_rng_uniform(&r) < ps && !row->ai_halluc;
     row->forced_now = row->forced > 0;
     if (row->forced_now) {
         row->success = 0; /* a setback's failure, whatever the draw */
@@ -834,6 +856,24 @@ static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
     }
     row->state = WORK_DONE;
     return TS_OK;
+}
+
+static ts_status work_settle(void *state, ts_world *w, uint32_t a) {
+    work_state *s = state;
+    ts_status st = work_settle_task(s, w, a);
+    if (s->ai_col >= 0) {
+        /* The day's task for ai's metrics (models/ai.h): the agent's own entry. */
+        const work_row *row = &s->rows[a];
+        int today = row->state != WORK_IDLE && row->started_day == w->day;
+        ((ts_ai_task *)w->cols[s->ai_col].data)[a] = (ts_ai_task){
+            .output = row->output,
+            .gated = (uint8_t)(today && row->ai_gated),
+            .delegated = (uint8_t)(today && row->ai_delegated),
+            .flagged = (uint8_t)(today && row->ai_flagged),
+            .found = (uint8_t)(row->ai_caught + row->discovered),
+        };
+    }
+    return st;
 }
 
 /* ---- Metrics ---------------------------------------------------------------------------- */
@@ -943,6 +983,16 @@ static ts_status work_measure(const void *state, const ts_world *w, uint32_t a0,
             continue;
         }
         const work_row *row = &s->rows[a];
+        if (ts_is_ai(w)[a]) {
+            /* Output per head is the organisation's output per person: an AI agent's
+             * output counts, the AI is no head; the sign-offs of its tasks are people's
+             * work (models/ai.h). */
+            acc[WA_OUT] += row->output;
+            acc[WA_REV] += row->reviews;
+            acc[WA_DEEP] += row->deep_dives;
+            acc[WA_STAMP] += row->stamps;
+            continue;
+        }
         const float *h = w->hours + (size_t)a * TS_HOURS_SLOTS;
         acc[WA_N] += 1.0;
         acc[WA_DEC] += row->decisions;
@@ -1069,6 +1119,9 @@ static ts_status work_team_columns(const work_state *s, const ts_world *w, ts_re
         uint32_t n = 0, f = 0, o = 0;
         for (uint32_t j = w->first_report[mgr[i]]; j != TS_NO_AGENT; j = w->next_peer[j]) {
             hours += s->rows[j].win_output;
+            if (ts_is_ai(w)[j]) {
+                continue; /* its output counts, it is no head (models/ai.h) */
+            }
             f += s->rows[j].win_failed;
             o += s->rows[j].win_owned;
             n++;

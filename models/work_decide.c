@@ -5,6 +5,7 @@
 #include "work_internal.h"
 
 #include "evidence.h"
+#include "shared.h"
 #include "openness.h"
 
 #include <math.h>
@@ -27,7 +28,8 @@ static uint32_t draw_stakeholder(const work_state *s, const ts_world *w, uint32_
         j = k;
         pick--;
     }
-    return j;
+    /* AI agents are no stakeholders (models/ai.h). */
+    return ts_is_ai(w)[j] ? TS_NO_AGENT : j;
 }
 
 static void remember(work_row *row, uint32_t id, uint8_t role, uint8_t is_manager) {
@@ -97,7 +99,9 @@ void work_decide(const work_state *s, const ts_world *w, uint32_t a, work_row *r
     row->decisions = 1;
     row->decided_day = w->day;
     /* Stakeholders grow with the organisation: base + per_doubling * log2(n / H0). */
-    double growth = (double)w->n_active / (w->initial_headcount ? w->initial_headcount : 1);
+    /* People only: AI agents (models/ai.h) are no stakeholders. */
+    double growth =
+        (double)(w->n_active - s->n_ai) / (w->initial_headcount ? w->initial_headcount : 1);
     double k_real = p->stake_base + p->stake_per_doubling * log2(growth > 1.0 ? growth : 1.0);
     uint32_t k = (uint32_t)k_real;
     if (ts_rng_uniform(r) < k_real - k) {
@@ -131,6 +135,32 @@ void work_decide(const work_state *s, const ts_world *w, uint32_t a, work_row *r
     }
     row->n_stake = (uint8_t)n_chosen;
     row->stakeholders = (uint16_t)n_chosen;
+    row->latency = latency;
+    row->blocked_days = latency;
+}
+
+void work_delegate_ai(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
+                      ts_emit *e) {
+    row->ai_gated = 1;
+    row->ai_halluc = ts_rng_uniform(r) < s->ai.hallucination;
+    row->ai_flagged = row->ai_halluc && ts_rng_uniform(r) < s->ai.admits;
+    row->decided_day = w->day;
+    uint32_t m = w->manager[a];
+    float latency = 0.0f;
+    if (m != TS_NO_AGENT && row->ai_flagged) {
+        /* Flagged as a likely failure: the delegator reviews it, and takes the flag as the
+         * AI's way of owning up. */
+        ts_ev_hours(e, m, TS_HOURS_REVIEW, 1.0f);
+        ts_ev_integrity(e, m, a, TS_AI_FLAG_HONESTY, 0.0f, 0.0f);
+        latency = 1.0f;
+        row->reviews++;
+        remember(row, m, WORK_REVIEWED, 1);
+    } else if (m != TS_NO_AGENT) {
+        latency = run_chain(s, w, a, m, 1, row, e);
+    }
+    uint8_t role = row->n_deciders > 0 ? row->dec[0].role : 0;
+    row->ai_delegated = role == WORK_APPROVED;
+    row->ai_reviewed = role == WORK_REVIEWED || role == WORK_DEEP_DIVE;
     row->latency = latency;
     row->blocked_days = latency;
 }

@@ -5,6 +5,7 @@
 #ifndef TS_MODELS_WORK_INTERNAL_H
 #define TS_MODELS_WORK_INTERNAL_H
 
+#include "ai.h"
 #include "repair.h"
 #include "trust.h"
 #include "work.h"
@@ -96,6 +97,10 @@ typedef struct work_row {
     /* A setback (work_setback.c): in its cohort, failures still to force, and whether
      * the task that just ended was one of them. */
     uint8_t cohort, forced, forced_now;
+    /* An AI agent's task (models/ai.h): it went through the delegator's gate, was handed
+     * over without review, was reviewed, is a hallucination, was flagged by the AI; and a
+     * hallucination caught today (at its review). All 0 for people. */
+    uint8_t ai_gated, ai_delegated, ai_reviewed, ai_halluc, ai_flagged, ai_caught;
     /* The team whose technical debt the person works under: its team, or until its new
      * team has a debt, its old one (TS_NO_AGENT before its first day of work). */
     uint32_t debt_team;
@@ -139,6 +144,13 @@ typedef struct work_state {
     /* The declared-weak domains of declare_limits (models/declare_limits.h), found each
      * org phase: -1 while the tactic is off. */
     int limits_col;
+    /* AI teammates (models/ai.h): their keys, and the ai_task column work writes for ai's
+     * metrics, found each org phase (-1 while population.ai is off). */
+    ts_ai_params ai;
+    int ai_col;
+    /* Active AI agents at the day's org (0 while population.ai is off): the headcount the
+     * stakeholders grow with is people's. */
+    uint32_t n_ai;
     uint32_t n_alloc;
     /* The last 7 days' sums behind trust_cross (sum, count) and the per-decision means
      * (decisions, stakeholders, latency days): windows keep the ratios defined on days
@@ -178,6 +190,13 @@ static inline int work_in_window(const ts_world *w, int32_t day) {
  * chain, charges the hours (messages), records the deciders and the latency. */
 void work_decide(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
                  ts_emit *e);
+
+/* The delegation of AI agent a's new task (models/ai.h): the hallucination and the flag
+ * are drawn, then its manager's trust gates it as a sign-off (run_chain: handed over at
+ * delegation-level trust, else reviewed or dug into); a flagged task is reviewed whatever
+ * the trust, and the flag is honesty evidence to the manager. */
+void work_delegate_ai(const work_state *s, const ts_world *w, uint32_t a, work_row *row, ts_rng *r,
+                      ts_emit *e);
 
 /* The team of an agent: its manager (the CEO is its own team). */
 static inline uint32_t work_team(const ts_world *w, uint32_t a) {

@@ -31,6 +31,7 @@ static const char *TACTICS =
     "hiring: {growth: exponential, annual_rate: 1.5, ramp_days: 30}\n"
     "work: {control_gates: {enabled: true}, raise_early: 0.1}\n"
     "culture: {safety: 0.6, blame: 0.2}\n"
+    "population: {ai: {per_team: 1, hallucination: 0.1, admits_uncertainty: 0.5}}\n"
     "events:\n"
     "  - {day: 20, kind: incident, domain: debugging, work_hours: 600, responders: 12, "
     "workstreams: 4}\n"

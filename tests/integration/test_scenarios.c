@@ -46,6 +46,7 @@ static const expected library[] = {
     {"pyramid.yaml", 3, 10, "variant", 1},
     {"sensitivity.yaml", 12 * (7 + 2), 2, "culture.safety", 1}, /* Morris: r (factors + 2) */
     {"closed_teams.yaml", 6, 10, "variant", 1},
+    {"ai_teammates.yaml", 4 * 5 * 2, 5, "population.ai.per_team", 1},
 };
 enum { N_LIBRARY = sizeof library / sizeof library[0] };
 

@@ -393,12 +393,14 @@ static void test_sections_well_formed(void **state) {
         assert_non_null(s->doc);
         assert_true(s->doc[0] != '\0');
         /* Tactics, experiments, the sensitivity analysis and the mechanisms that are on when
-         * present (openness, population.acceptance), and only they, are optional. */
+         * present (openness, population.acceptance, population.ai), and only they, are
+         * optional. */
         assert_int_equal(s->optional != 0, strncmp(s->name, "tactics.", 8) == 0 ||
                                                strncmp(s->name, "experiments.", 12) == 0 ||
                                                strcmp(s->name, "sensitivity") == 0 ||
                                                strcmp(s->name, "openness") == 0 ||
-                                               strcmp(s->name, "population.acceptance") == 0);
+                                               strcmp(s->name, "population.acceptance") == 0 ||
+                                               strcmp(s->name, "population.ai") == 0);
         for (size_t k = 0; k < s->n_params; k++) {
             full_path(a, sizeof a, s, &s->params[k]);
             check_param(a, &s->params[k]);
