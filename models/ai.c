@@ -189,6 +189,7 @@ static ts_status ai_configure(const ts_scenario *sc, ts_world *w, void **state, 
         free(s);
         return st;
     }
+    w->not_person = TS_SHARED_IS_AI; /* the engine's people counts leave AI agents out */
     *state = s;
     return TS_OK;
 }

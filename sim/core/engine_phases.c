@@ -11,10 +11,10 @@
 
 /* The engine's own daily metrics: what it can measure of any organisation. */
 const ts_metric_decl engine_metrics[EM_COUNT] = {
-    {"headcount", "people", "Agents employed at the end of the day."},
-    {"managers", "people", "Employed agents with at least one direct report."},
+    {"headcount", "people", "People employed at the end of the day (AI teammates not counted)."},
+    {"managers", "people", "Employed people with at least one direct report."},
     {"depth", "levels", "Levels of the org tree (the CEO alone is 1)."},
-    {"acquaintances", "models", "Mean number of mental models an employed agent holds."},
+    {"acquaintances", "models", "Mean number of mental models an employed person holds."},
 };
 /* Accumulators: active, managers, models held. */
 enum { EA_ACTIVE, EA_MANAGERS, EA_MODELS, EA_COUNT };
@@ -315,10 +315,11 @@ ts_status engine_phase_apply(ts_engine *e, ts_error *err) {
     return phase_failed(e, &fail, "apply", err);
 }
 
-/* The engine's accumulators for agents [a0, a1): headcounts and models held, exact. */
+/* The engine's accumulators for the people among agents [a0, a1): headcounts and models
+ * held, exact. */
 static void engine_measure(const ts_world *w, uint32_t a0, uint32_t a1, double *acc) {
     for (uint32_t a = a0; a < a1; a++) {
-        if (w->active[a]) {
+        if (w->active[a] && ts_world_is_person(w, a)) {
             acc[EA_ACTIVE] += 1.0;
             acc[EA_MANAGERS] += w->n_reports[a] > 0;
             acc[EA_MODELS] += ts_relstore_count(&w->models, a);

@@ -59,6 +59,7 @@ ts_status ts_world_init(ts_world *w, uint32_t n_domains, uint32_t capacity, doub
     memset(w, 0, sizeof *w);
     w->n_domains = n_domains;
     w->root = TS_NO_AGENT;
+    w->not_person = -1;
     return ts_relstore_init(&w->models, capacity, n_domains, forgetting, err);
 }
 
@@ -234,7 +235,7 @@ uint32_t ts_world_common_manager(const ts_world *w, uint32_t a, uint32_t b) {
 uint32_t ts_world_levels(const ts_world *w) {
     uint32_t levels = 0;
     for (uint32_t a = 0; a < w->n; a++) {
-        if (w->active[a] && (uint32_t)w->depth[a] + 1 > levels) {
+        if (w->active[a] && ts_world_is_person(w, a) && (uint32_t)w->depth[a] + 1 > levels) {
             levels = (uint32_t)w->depth[a] + 1;
         }
     }

@@ -86,6 +86,12 @@ typedef struct ts_world {
     ts_world_column cols[TS_WORLD_MAX_COLUMNS];
     uint32_t n_cols;
 
+    /* The index of a registered uint8 column whose nonzero entries mark agents that are
+     * not people (AI teammates, say), or -1 (everyone is a person): the engine's people
+     * counts (headcount, managers, depth, acquaintances) leave them out. Set at configure
+     * by the module that owns the column. */
+    int32_t not_person;
+
     ts_relstore models;
     ts_world_listeners listeners;
     /* How the models weigh new evidence (models/evidence.h); opaque to the engine, set
@@ -139,7 +145,12 @@ static inline int ts_world_is_manager(const ts_world *w, uint32_t a) {
     return w->n_reports[a] > 0;
 }
 
-/* The tree's depth: the largest depth of an active agent, plus one. */
+/* Is agent a a person (not marked by the world's not_person column)? */
+static inline int ts_world_is_person(const ts_world *w, uint32_t a) {
+    return w->not_person < 0 || !((const uint8_t *)w->cols[w->not_person].data)[a];
+}
+
+/* The tree's depth: the largest depth of an active person, plus one. */
 uint32_t ts_world_levels(const ts_world *w);
 
 #endif
