@@ -138,11 +138,11 @@ void ts_ai_params_load(const ts_scenario *sc, ts_ai_params *p) {
 
 uint32_t ts_ai_reports(const ts_world *w, uint32_t m) {
     uint32_t n = 0;
-    if (!ts_shared_present(w)) {
-        return 0;
+    if (w->not_person < 0) {
+        return 0; /* no AI agent in this world */
     }
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-        n += ts_is_ai(w)[j];
+        n += !ts_world_is_person(w, j);
     }
     return n;
 }
@@ -153,8 +153,8 @@ uint32_t ts_ai_people_reports(const ts_world *w, uint32_t m) {
 
 uint32_t ts_ai_count(const ts_world *w) {
     uint32_t n = 0;
-    if (!ts_shared_present(w)) {
-        return 0;
+    if (w->not_person < 0) {
+        return 0; /* no AI agent in this world */
     }
     const uint8_t *ai = ts_is_ai(w);
     for (uint32_t a = 0; a < w->n; a++) {

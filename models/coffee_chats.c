@@ -83,8 +83,8 @@ int ts_coffee_chats_eligible(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_agent_is_ai(w, a) ||
-        ts_agent_is_ai(w, b)) {
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_is_ai(w)[a] ||
+        ts_is_ai(w)[b]) {
         return 0; /* AI agents have no coffee chats (models/ai.h) */
     }
     return w->manager[a] != w->manager[b] && w->manager[a] != b && w->manager[b] != a;

@@ -15,7 +15,7 @@ int ts_evidence_model(ts_world *w, uint32_t believer, uint32_t subject) {
     }
     /* AI agents hold no mental models (models/ai.h): evidence sent to one is dropped. Read
      * only at a first contact, so the evidence of people who know each other pays nothing. */
-    if (ts_agent_is_ai(w, believer)) {
+    if (!ts_world_is_person(w, believer)) {
         return -1;
     }
     slot = ts_relstore_insert(rs, believer, subject, w->day, w->manager);

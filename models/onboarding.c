@@ -84,7 +84,7 @@ static ts_status ob_configure(const ts_scenario *sc, ts_world *w, void **state, 
 static uint32_t ob_add_reports(const ts_world *w, uint32_t m, uint32_t a, uint32_t *out, uint32_t n,
                                uint32_t max) {
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT && n < max; j = w->next_peer[j]) {
-        if (j != a && !ts_agent_is_ai(w, j)) {
+        if (j != a && !ts_is_ai(w)[j]) {
             out[n++] = j;
         }
     }

@@ -114,8 +114,8 @@ int ts_openness_outsider_pair(const ts_world *w, uint32_t a, uint32_t b) {
     if (a == b || a >= w->n || b >= w->n) {
         return 0;
     }
-    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_agent_is_ai(w, a) ||
-        ts_agent_is_ai(w, b)) {
+    if (!w->active[a] || !w->active[b] || ts_busy(w)[a] || ts_busy(w)[b] || ts_is_ai(w)[a] ||
+        ts_is_ai(w)[b]) {
         return 0; /* the ways in are people's (models/ai.h) */
     }
     return ts_openness_team(w, a) != ts_openness_team(w, b) && w->manager[a] != b &&

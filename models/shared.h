@@ -58,7 +58,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /* The task domain of someone idle. */
 #define TS_NO_TASK 255
@@ -119,17 +118,9 @@ ts_status ts_shared_register(ts_world *w, ts_error *err);
  * metrics; its owner, ai, sets it in org when it creates an AI agent. */
 #define ts_is_ai(w) TS_SHARED_(w, TS_SHARED_IS_AI, uint8_t)
 
-/* Whether the shared columns (is_ai among them) are registered in w: not in a bare world of
- * a unit test that calls a function directly. */
-static inline int ts_shared_present(const ts_world *w) {
-    return w->n_cols > TS_SHARED_IS_AI && w->cols[TS_SHARED_IS_AI].name != NULL &&
-           strcmp(w->cols[TS_SHARED_IS_AI].name, "is_ai") == 0;
-}
-
-/* ts_is_ai(w)[a] for code that may run on such a world: 0 there. */
-static inline int ts_agent_is_ai(const ts_world *w, uint32_t a) {
-    return ts_shared_present(w) && ((const uint8_t *)w->cols[TS_SHARED_IS_AI].data)[a];
-}
+/* Code that may run on a world without the shared columns (a unit test's bare world)
+ * asks ts_world_is_person (sim/core/world.h) instead: the ai module names is_ai as the
+ * world's not_person column, so it answers the same, without AI at no cost. */
 
 /* Ability per domain: agent a's domain d at [a * n_domains + d]. */
 #define ts_competence(w) TS_SHARED_(w, TS_SHARED_COMPETENCE, float)

@@ -106,7 +106,7 @@ static void test_placement(void **state) {
     for (uint32_t a = 0; a < 9; a++) {
         assert_int_equal(w->manager[a], mgr[a]);
         assert_int_equal(ts_is_ai(w)[a], a >= 5);
-        assert_int_equal(ts_agent_is_ai(w, a), a >= 5);
+        assert_int_equal(!ts_world_is_person(w, a), a >= 5);
     }
     assert_int_equal(ts_ai_reports(w, 0), 2);
     assert_int_equal(ts_ai_people_reports(w, 0), 2);
