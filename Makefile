@@ -8,7 +8,7 @@ CMAKE    ?= cmake
 
 # Debian packages the build, the tests and the analysis scripts need (clang, its sanitizer
 # runtimes and LLVM's OpenMP runtime with libarcher: the ThreadSanitizer tree).
-DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev hdf5-tools \
+DEPS = gcc make cmake pkg-config clang-format libgsl-dev libhdf5-dev libdeflate-dev hdf5-tools \
        libcmocka-dev libyaml-dev librandom123-dev python3 python3-h5py \
        python3-matplotlib python3-numpy python3-pandas libopenmpi-dev openmpi-bin \
        clang libclang-rt-dev libomp-dev

@@ -203,25 +203,36 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
     }
 }
 
-TS_VECTOR_CLONES
-void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
-                           double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
-                           float *restrict nu) {
+/* ts_trust_scores_block over the first L lanes (L a constant: 8 or 16). */
+static inline __attribute__((always_inline)) void
+scores_lanes(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains, uint32_t L,
+             double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK], float *restrict nu) {
     /* Every lane is computed (a fixed trip count, no tail, no branch). */
     const double integ_a = tp->integ_a, integ_b = tp->integ_b;
     const double prior_a = tp->prior_a, prior_b = tp->prior_b, z = tp->z;
-    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+    for (uint32_t k = 0; k < L; k++) {
         nu[k] = integrity_of(integ_a, integ_b, b->integ_a_e[k], b->integ_b_e[k], b->scar[k]);
         t[k] = 0.0;
     }
     for (uint32_t d = 0; d < n_domains; d++) {
         const float *alpha = b->alpha_e[d], *beta = b->beta_e[d];
         float *mud = mu[d];
-        for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+        for (uint32_t k = 0; k < L; k++) {
             float sigma;
             mud[k] = competence_of(prior_a, prior_b, alpha[k], beta[k], &sigma);
             t[k] += score_of(z, nu[k], mud[k], sigma, b->goodwill[k]);
         }
+    }
+}
+
+TS_VECTOR_CLONES
+void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
+                           double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
+                           float *restrict nu) {
+    if (ts_belief_lanes(b->n) == TS_BELIEF_BLOCK) {
+        scores_lanes(tp, b, n_domains, TS_BELIEF_BLOCK, t, mu, nu);
+    } else {
+        scores_lanes(tp, b, n_domains, TS_BELIEF_BLOCK / 2, t, mu, nu);
     }
 }
 

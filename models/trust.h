@@ -34,7 +34,8 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
 /* The same for a block of models (ts_relstore_read_block), model by model: t[k] the sum of
  * the scores over the domains (added in domain order), mu[d][k] and nu[k] as above. Each
  * value is the one ts_trust_scores gives for that model; lanes past b->n hold nothing
- * meaningful. The loops run over models, so the compiler can vectorise them. */
+ * meaningful, and only ts_belief_lanes(b->n) lanes are written. The loops run over models, so the
+ * compiler can vectorise them. */
 void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
                            double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
                            float *restrict nu);

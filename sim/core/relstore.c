@@ -198,6 +198,8 @@ static size_t chunk_bytes(const ts_relstore *s) {
 static void *chunk_alloc(const ts_relstore *s) {
     void *p =
         mmap(NULL, chunk_bytes(s), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED)
+        madvise(p, chunk_bytes(s), MADV_HUGEPAGE);
     return p == MAP_FAILED ? NULL : p;
 }
 
@@ -366,49 +368,89 @@ void ts_relstore_read(const ts_relstore *s, uint32_t owner, uint32_t slot, int32
     out->first_day = get_first_day(p);
 }
 
-/* dst[k] = src[k] decayed by f[k], for a whole block of models. */
-static void decay_row(float *restrict dst, const float *restrict src, const double *restrict f) {
-    for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
+/* dst[k] = src[k] decayed by f[k], for the first L lanes of a block of models. */
+static inline __attribute__((always_inline)) void
+decay_row(float *restrict dst, const float *restrict src, const double *restrict f, uint32_t L) {
+    for (uint32_t k = 0; k < L; k++) {
         dst[k] = decayed(src[k], f[k]);
     }
 }
 
-TS_VECTOR_CLONES
-uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
-                                ts_belief_block *out) {
-    enum { B = TS_BELIEF_BLOCK };
-    uint32_t count = s->count[owner];
-    uint32_t n = first < count ? count - first : 0;
-    n = n < B ? n : B;
-    uint32_t D = s->n_domains;
-    out->n = n;
-    if (n == 0) {
-        return 0;
+/* The decay factors of lanes 0 .. n-1 of a block (decay_factor's values), 0 for lanes
+ * n .. L-1, from the block's last days (L of them readable). Loops of a fixed trip count
+ * without branches, so that they vectorise (the table looked up by a gather); a gap past
+ * the table sends the block through decay_factor. */
+static inline __attribute__((always_inline)) void block_factors(const ts_relstore *s,
+                                                                const int32_t *restrict last,
+                                                                uint32_t n, uint32_t L, int32_t day,
+                                                                double *restrict f) {
+    int32_t gap[TS_BELIEF_BLOCK];
+    int32_t far = 0;
+    for (uint32_t k = 0; k < L; k++) {
+        /* Lanes past n and days after `day` take gap 0 (factor 1, then masked to 0). */
+        int32_t lk = last[k];
+        lk = k < n ? lk : day;
+        int32_t dt = day - lk;
+        dt = dt < 0 ? 0 : dt;
+        far |= dt >= TS_RELSTORE_DECAY_DAYS;
+        gap[k] = dt < TS_RELSTORE_DECAY_DAYS ? dt : 0;
     }
-    const float *fields = fields_of(s, owner) + first;
-    const size_t cap = s->capacity;
-    double f[B];
-    for (uint32_t k = 0; k < B; k++) {
-        f[k] = k < n ? decay_factor(s, get_last_day(model_of(s, owner, first + k)), day) : 0.0;
-    }
-    memset(out->id, 0, sizeof out->id);
-    memcpy(out->id, ids_of(s, owner) + first, n * sizeof(uint32_t));
-    if (first + B <= s->capacity) {
-        /* Whole-block loops over models, vectorised. The slots past n hold zeros or
-         * what cleared models left (finite numbers): a factor 0 makes their lanes zero. */
-        for (uint32_t d = 0; d < D; d++) {
-            decay_row(out->alpha_e[d], fields + (TS_RS_ALPHA + d) * cap, f);
-            decay_row(out->beta_e[d], fields + (TS_RS_ALPHA + D + d) * cap, f);
+    if (far) {
+        for (uint32_t k = 0; k < L; k++) {
+            f[k] = k < n ? decay_factor(s, last[k], day) : 0.0;
         }
-        decay_row(out->integ_a_e, fields + TS_RS_INTEG_A * cap, f);
-        decay_row(out->integ_b_e, fields + TS_RS_INTEG_B * cap, f);
-        decay_row(out->goodwill, fields + TS_RS_GOODWILL * cap, f);
-        memset(out->scar, 0, sizeof out->scar);
-        memcpy(out->scar, fields + TS_RS_SCAR * cap, n * sizeof(float));
+        return;
+    }
+    for (uint32_t k = 0; k < L; k++) {
+        double v = s->decay[gap[k]];
+        f[k] = k < n ? v : 0.0;
+    }
+}
+
+/* ts_relstore_read_block for n models in L lanes (L a constant: 8 or 16). */
+static inline __attribute__((always_inline)) void read_lanes(const ts_relstore *s, uint32_t owner,
+                                                             uint32_t first, uint32_t n, uint32_t L,
+                                                             int32_t day, ts_belief_block *out) {
+    uint32_t D = s->n_domains;
+    const float *fields = fields_of(s, owner) + first;
+    const uint32_t *ids = ids_of(s, owner) + first;
+    const size_t cap = s->capacity;
+    double f[TS_BELIEF_BLOCK];
+    int32_t last[TS_BELIEF_BLOCK];
+    if (first + L <= s->capacity) {
+        /* Whole-block loops over models, vectorised: all L slots are read. The slots past n
+         * hold zeros or what cleared models left (finite numbers): masked, or a factor 0
+         * makes their lanes zero. */
+        memcpy(last, fields + TS_RS_LAST_DAY * cap, L * sizeof(int32_t));
+        block_factors(s, last, n, L, day, f);
+        const float *scar = fields + TS_RS_SCAR * cap;
+        for (uint32_t k = 0; k < L; k++) {
+            uint32_t id = ids[k];
+            float sc = scar[k];
+            out->id[k] = k < n ? id : 0;
+            out->scar[k] = k < n ? sc : 0.0f;
+        }
+        for (uint32_t d = 0; d < D; d++) {
+            decay_row(out->alpha_e[d], fields + (TS_RS_ALPHA + d) * cap, f, L);
+            decay_row(out->beta_e[d], fields + (TS_RS_ALPHA + D + d) * cap, f, L);
+        }
+        decay_row(out->integ_a_e, fields + TS_RS_INTEG_A * cap, f, L);
+        decay_row(out->integ_b_e, fields + TS_RS_INTEG_B * cap, f, L);
+        decay_row(out->goodwill, fields + TS_RS_GOODWILL * cap, f, L);
     } else { /* a block that would run past the store's capacity: model by model */
-        memset(out, 0, sizeof *out);
-        out->n = n;
-        memcpy(out->id, ids_of(s, owner) + first, n * sizeof(uint32_t));
+        memset(last, 0, sizeof last);
+        memcpy(last, fields + TS_RS_LAST_DAY * cap, n * sizeof(int32_t));
+        block_factors(s, last, n, L, day, f);
+        memset(out->id, 0, L * sizeof(uint32_t));
+        memcpy(out->id, ids, n * sizeof(uint32_t));
+        for (uint32_t d = 0; d < D; d++) {
+            memset(out->alpha_e[d], 0, L * sizeof(float));
+            memset(out->beta_e[d], 0, L * sizeof(float));
+        }
+        memset(out->integ_a_e, 0, L * sizeof(float));
+        memset(out->integ_b_e, 0, L * sizeof(float));
+        memset(out->scar, 0, L * sizeof(float));
+        memset(out->goodwill, 0, L * sizeof(float));
         for (uint32_t k = 0; k < n; k++) {
             for (uint32_t d = 0; d < D; d++) {
                 out->alpha_e[d][k] = decayed(fields[(TS_RS_ALPHA + d) * cap + k], f[k]);
@@ -421,14 +463,31 @@ uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t f
         }
     }
     /* The evidence: the float sum ts_relstore_evidence forms, domain by domain. */
-    float ev[B] = {0};
+    float ev[TS_BELIEF_BLOCK] = {0};
     for (uint32_t d = 0; d < D; d++) {
         const float *restrict a = out->alpha_e[d], *restrict b = out->beta_e[d];
-        for (uint32_t k = 0; k < B; k++) {
+        for (uint32_t k = 0; k < L; k++) {
             ev[k] += a[k] + b[k];
         }
     }
-    memcpy(out->evidence, ev, sizeof ev);
+    memcpy(out->evidence, ev, L * sizeof(float));
+}
+
+TS_VECTOR_CLONES
+uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
+                                ts_belief_block *out) {
+    uint32_t count = s->count[owner];
+    uint32_t n = first < count ? count - first : 0;
+    n = n < TS_BELIEF_BLOCK ? n : TS_BELIEF_BLOCK;
+    out->n = n;
+    if (n == 0) {
+        return 0;
+    }
+    if (ts_belief_lanes(n) == TS_BELIEF_BLOCK) {
+        read_lanes(s, owner, first, n, TS_BELIEF_BLOCK, day, out);
+    } else {
+        read_lanes(s, owner, first, n, TS_BELIEF_BLOCK / 2, day, out);
+    }
     return n;
 }
 

@@ -118,9 +118,14 @@ typedef struct ts_belief_block {
 } ts_belief_block;
 /* Reads owner's models from slot `first` on (at most TS_BELIEF_BLOCK of them) decayed to
  * `day` into *out and returns how many (0 past the last, *out then holding nothing else
- * meaningful). Lanes past out->n are zero in the
- * first n_domains rows of alpha_e and beta_e and in the other fields; rows of domains past
- * n_domains are not written. */
+ * meaningful). Lanes out->n .. ts_belief_lanes(out->n)-1 are zero in the first n_domains rows of
+ * alpha_e and beta_e and in the other fields; lanes past those, and rows of domains past n_domains,
+ * are not written. */
+/* The lanes a block of n models is read and scored in: all TS_BELIEF_BLOCK, or half of
+ * them when n fits (most believers' last block: most hold a few dozen models). */
+static inline uint32_t ts_belief_lanes(uint32_t n) {
+    return n <= TS_BELIEF_BLOCK / 2 ? TS_BELIEF_BLOCK / 2 : TS_BELIEF_BLOCK;
+}
 uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
                                 ts_belief_block *out);
 /* What a model holds in one domain as stored (not decayed: the same factor would scale

@@ -855,11 +855,12 @@ static void test_property_against_reference(void **state) {
 
 /* Reading in blocks gives, model by model, what ts_relstore_read and ts_relstore_evidence
  * give (the same bits), over several blocks and a partial last one whose tail is zero. */
-static void test_read_block_matches_read(void **state) {
-    (void)state;
+/* Reads 2 blocks and 3 models (a last block of half the lanes) with a capacity either
+ * roomy (whole-block loops) or exactly full (the last block would run past it). */
+static void read_block_matches_read(uint32_t capacity) {
     ts_relstore s;
     const uint32_t D = 3, n = 2 * TS_BELIEF_BLOCK + 3;
-    init_ok(&s, 64, D, 2);
+    init_ok(&s, capacity, D, 2);
     for (uint32_t k = 0; k < n; k++) {
         int32_t day = (int32_t)(k * 37 % 300); /* some models far older than others */
         int slot = ts_relstore_insert(&s, 1, 100 + k, day, NULL);
@@ -889,7 +890,11 @@ static void test_read_block_matches_read(void **state) {
             float ev = ts_relstore_evidence(&s, 1, first + k, today);
             assert_memory_equal(&blk.evidence[k], &ev, sizeof(float));
         }
-        for (uint32_t k = blk.n; k < TS_BELIEF_BLOCK; k++) {
+        uint32_t lanes = ts_belief_lanes(blk.n);
+        assert_int_equal(lanes,
+                         blk.n > TS_BELIEF_BLOCK / 2 ? TS_BELIEF_BLOCK : TS_BELIEF_BLOCK / 2);
+        for (uint32_t k = blk.n; k < lanes; k++) {
+            assert_true(blk.id[k] == 0 && blk.scar[k] == 0.0f);
             assert_true(blk.alpha_e[0][k] == 0.0f && blk.beta_e[D - 1][k] == 0.0f);
             assert_true(blk.evidence[k] == 0.0f && blk.goodwill[k] == 0.0f);
         }
@@ -898,6 +903,12 @@ static void test_read_block_matches_read(void **state) {
     assert_int_equal(seen, n);
     assert_int_equal(ts_relstore_read_block(&s, 0, 0, today, &blk), 0); /* no models */
     ts_relstore_free(&s);
+}
+
+static void test_read_block_matches_read(void **state) {
+    (void)state;
+    read_block_matches_read(64);
+    read_block_matches_read(2 * TS_BELIEF_BLOCK + 3);
 }
 
 int main(void) {
