@@ -131,6 +131,8 @@ static ts_status trust_validate(const ts_scenario *sc, ts_error *err) {
 
 /* ---- Beliefs and scores ------------------------------------------------------------ */
 
+static float stranger_score(const ts_trust_params *tp);
+
 void ts_trust_params_load(const ts_scenario *sc, ts_trust_params *tp) {
     double pm = ts_scenario_real(sc, "trust.prior_mean");
     double ps = ts_scenario_real(sc, "trust.prior_strength");
@@ -143,6 +145,7 @@ void ts_trust_params_load(const ts_scenario *sc, ts_trust_params *tp) {
     tp->z = (float)ts_scenario_real(sc, "trust.risk_aversion");
     tp->delegate = (float)ts_scenario_real(sc, "trust.delegate_threshold");
     tp->review = (float)ts_scenario_real(sc, "trust.review_threshold");
+    tp->stranger = stranger_score(tp); /* asked for at every lookup that finds no model */
 }
 
 /* The formula, once: every score, one at a time or a block at a time, goes through these
@@ -236,10 +239,14 @@ void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, 
     }
 }
 
-float ts_trust_stranger(const ts_trust_params *tp) {
+static float stranger_score(const ts_trust_params *tp) {
     ts_belief b;
     memset(&b, 0, sizeof b);
     return ts_trust_score(tp, &b, 0);
+}
+
+float ts_trust_stranger(const ts_trust_params *tp) {
+    return tp->stranger;
 }
 
 float ts_trust_of(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j,

@@ -15,6 +15,7 @@ typedef struct ts_trust_params {
     float integ_a, integ_b; /* integrity prior */
     float z;                /* trust.risk_aversion */
     float delegate, review; /* thresholds */
+    float stranger;         /* the score of someone one holds no model of (ts_trust_stranger) */
 } ts_trust_params;
 
 void ts_trust_params_load(const ts_scenario *sc, ts_trust_params *tp);

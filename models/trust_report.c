@@ -90,12 +90,10 @@ ts_status trust_snapshot(const void *state, const ts_world *w, ts_snapshot *snap
     snap->team_trust = calloc(n_cells, sizeof *snap->team_trust);
     double *sum = calloc(n_cells, sizeof *sum);
     double *cnt = calloc(n_cells, sizeof *cnt);
-    float *tmp = malloc(3 * D * sizeof *tmp);
-    if (!snap->team_ids || !snap->team_trust || !sum || !cnt || !tmp) {
+    if (!snap->team_ids || !snap->team_trust || !sum || !cnt) {
         free(dept_index);
         free(sum);
         free(cnt);
-        free(tmp);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for a snapshot");
     }
     for (uint32_t a = 0; a < w->n; a++) {
@@ -103,26 +101,28 @@ ts_status trust_snapshot(const void *state, const ts_world *w, ts_snapshot *snap
             snap->team_ids[dept_index[a]] = a;
         }
     }
+    /* Every employed believer's models of employed people, a block at a time (the block
+     * sums each model's scores in domain order, as ts_trust_scores gives them). */
+    ts_belief_block blk;
+    double t[TS_BELIEF_BLOCK];
+    float mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
     for (uint32_t a = 0; a < w->n; a++) {
         if (!w->active[a]) {
             continue;
         }
         size_t da = dept_index[department_of(w, a)];
-        for (uint32_t s = 0; s < ts_relstore_count(rs, a); s++) {
-            uint32_t j = ts_relstore_id(rs, a, s);
-            if (!w->active[j]) {
-                continue;
+        for (uint32_t first = 0; ts_relstore_read_block(rs, a, first, w->day, &blk) > 0;
+             first += blk.n) {
+            ts_trust_scores_block(&st->tp, &blk, D, t, mu, nu);
+            for (uint32_t k = 0; k < blk.n; k++) {
+                uint32_t j = blk.id[k];
+                if (!w->active[j]) {
+                    continue;
+                }
+                size_t dj = dept_index[department_of(w, j)];
+                sum[da * nd + dj] += t[k] / D;
+                cnt[da * nd + dj] += 1.0;
             }
-            size_t dj = dept_index[department_of(w, j)];
-            float integrity;
-            ts_relstore_read(rs, a, s, w->day, &bel);
-            ts_trust_scores(&st->tp, &bel, D, tmp + 2 * D, tmp, tmp + D, &integrity);
-            double t = 0.0;
-            for (uint32_t d = 0; d < D; d++) {
-                t += tmp[2 * D + d];
-            }
-            sum[da * nd + dj] += t / D;
-            cnt[da * nd + dj] += 1.0;
         }
     }
     for (size_t i = 0; i < nd * nd; i++) {
@@ -131,6 +131,5 @@ ts_status trust_snapshot(const void *state, const ts_world *w, ts_snapshot *snap
     free(dept_index);
     free(sum);
     free(cnt);
-    free(tmp);
     return TS_OK;
 }

@@ -179,31 +179,28 @@ static int act_block(const phase_ctx *c, size_t b, int t) {
     size_t begin = buf->n;
     int failed = 0;
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    ts_emit em = {
+        .buf = buf, .hist = h, .bucket_shift = TS_BLOCK_SHIFT, .day = w->day, .seed = e->opt.seed};
     for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
         if (!w->active[a]) {
             continue;
         }
+        em.from = a;
         for (size_t m = 0; m < e->n_mods; m++) {
             const ts_module *mod = e->mods[m];
             if (!mod->act) {
                 continue;
             }
-            ts_emit em = {.buf = buf,
-                          .hist = h,
-                          .bucket_shift = TS_BLOCK_SHIFT,
-                          .from = a,
-                          .module = (uint8_t)m,
-                          .stream = e->stream[m],
-                          .day = w->day,
-                          .seed = e->opt.seed};
+            em.module = (uint8_t)m;
+            em.stream = e->stream[m];
             void *row = mod->act_row ? mod->act_row(e->state[m], a) : NULL;
             ts_status st = mod->act(e->state[m], w, a, row, &em);
             if (st != TS_OK) {
                 phase_fail(c->pf, st, b, m);
             }
-            failed |= em.failed;
         }
     }
+    failed = em.failed;
     e->block_begin[b] = begin;
     e->block_thread[b] = t;
     e->blocks[b].n = buf->n - begin;
