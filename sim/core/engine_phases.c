@@ -168,6 +168,10 @@ typedef struct phase_ctx {
     phase_failure *pf;
 } phase_ctx;
 
+/* Model-store size from which applying messages asks for the models they change (hints
+ * only: they change no value). */
+#define TS_PREFETCH_BYTES (32u << 20)
+
 /* Act for the agents of block b, emitting into thread t's arena. Returns 1 when a
  * message could not be stored (out of memory). */
 static int act_block(const phase_ctx *c, size_t b, int t) {
@@ -266,8 +270,20 @@ static void apply_block(const phase_ctx *c, size_t b) {
     const ts_msg *out = e->dlv.out;
     const size_t *start = e->dlv.start;
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
+    /* Most messages change the receiver's model of their subject. When the models are far
+     * larger than the caches, ask for its index entry a few messages ahead, and for the
+     * model itself once the entry is near (30,000 agents, every tactic: a seventh less time
+     * on one thread); a small organisation's models stay in the caches, and the hints would
+     * only cost. */
+    size_t end = ts_relstore_bytes(&w->models) >= TS_PREFETCH_BYTES ? start[a1] : 0;
     for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
         for (size_t i = start[a]; i < start[a + 1]; i++) {
+            if (i + 8 < end && out[i + 8].about < w->n) {
+                ts_relstore_prefetch_index(&w->models, out[i + 8].to, out[i + 8].about);
+            }
+            if (i + 4 < end && out[i + 4].about < w->n) {
+                ts_relstore_prefetch_model(&w->models, out[i + 4].to, out[i + 4].about);
+            }
             const ts_msg *m = &out[i];
             if (m->module < e->n_mods && e->mods[m->module]->handle) {
                 ts_status st = e->mods[m->module]->handle(e->state[m->module], w, m);

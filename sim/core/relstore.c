@@ -298,6 +298,21 @@ int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other) {
     return -1;
 }
 
+void ts_relstore_prefetch_index(const ts_relstore *s, uint32_t owner, uint32_t other) {
+    __builtin_prefetch(index_of(s, owner) + index_home(s, other));
+}
+
+void ts_relstore_prefetch_model(const ts_relstore *s, uint32_t owner, uint32_t other) {
+    uint16_t e = index_of(s, owner)[index_home(s, other)];
+    if (e != 0) { /* the home entry's model: the one found but after a collision */
+        __builtin_prefetch(ids_of(s, owner) + (e - 1));
+        const float *f = fields_of(s, owner) + (e - 1);
+        for (uint32_t k = 0; k < s->stride; k++) {
+            __builtin_prefetch(f + (size_t)k * s->capacity, 1);
+        }
+    }
+}
+
 static int is_protected(uint32_t owner, uint32_t id, const uint32_t *manager_of) {
     return id == manager_of[owner] || manager_of[id] == owner;
 }

@@ -84,6 +84,14 @@ static inline uint32_t ts_relstore_count(const ts_relstore *s, uint32_t owner) {
 uint32_t ts_relstore_id(const ts_relstore *s, uint32_t owner, uint32_t slot);
 /* The slot holding owner's model of `other`, or -1 (through the block's index). */
 int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other);
+/* Hints for a lookup soon to come (they change nothing): the index entry where finding
+ * owner's model of other starts, then, once that entry is at hand, the model it names. */
+/* Bytes of the blocks of the agents held (what a day's lookups range over). */
+static inline size_t ts_relstore_bytes(const ts_relstore *s) {
+    return (size_t)s->n_agents * s->block_bytes;
+}
+void ts_relstore_prefetch_index(const ts_relstore *s, uint32_t owner, uint32_t other);
+void ts_relstore_prefetch_model(const ts_relstore *s, uint32_t owner, uint32_t other);
 
 /* Creates owner's model of `other` (empty evidence, last_day = day) and returns its
  * slot. When the block is full the least recently written model (smallest last_day)

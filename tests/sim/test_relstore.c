@@ -905,6 +905,39 @@ static void read_block_matches_read(uint32_t capacity) {
     ts_relstore_free(&s);
 }
 
+/* The prefetch hints read only inside the owner's block and change nothing: every model
+ * is found where it was, with the same values, whether the pair is held or not. */
+static void test_prefetch_changes_nothing(void **state) {
+    (void)state;
+    ts_relstore s;
+    init_ok(&s, 8, 2, 64);
+    for (uint32_t k = 0; k < 8; k++) {
+        int slot = ts_relstore_insert(&s, 5, 100 + 7 * k, 3, NULL);
+        assert_int_equal(slot, (int)k);
+        ts_relstore_add_competence(&s, 5, k, 3, k % 2, 0.5f + (float)k, 0.25f);
+    }
+    ts_belief before[8], after;
+    for (uint32_t k = 0; k < 8; k++) {
+        ts_relstore_read(&s, 5, k, 9, &before[k]);
+    }
+    for (uint32_t owner = 0; owner < 64; owner++) {
+        for (uint32_t other = 0; other < 200; other++) {
+            ts_relstore_prefetch_index(&s, owner, other);
+            ts_relstore_prefetch_model(&s, owner, other);
+        }
+    }
+    for (uint32_t k = 0; k < 8; k++) {
+        assert_int_equal(ts_relstore_find(&s, 5, 100 + 7 * k), (int)k);
+        ts_relstore_read(&s, 5, k, 9, &after);
+        assert_memory_equal(&after, &before[k], sizeof after);
+    }
+    assert_int_equal(ts_relstore_find(&s, 5, 101), -1);
+    assert_int_equal(ts_relstore_count(&s, 4), 0);
+    assert_true(ts_relstore_bytes(&s) >=
+                64 * (8 * sizeof(uint32_t) + 8 * s.stride * sizeof(float)));
+    ts_relstore_free(&s);
+}
+
 static void test_read_block_matches_read(void **state) {
     (void)state;
     read_block_matches_read(64);
@@ -933,6 +966,7 @@ int main(void) {
         cmocka_unit_test(test_large_reserve_is_cheap),
         cmocka_unit_test(test_property_against_reference),
         cmocka_unit_test(test_read_block_matches_read),
+        cmocka_unit_test(test_prefetch_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
