@@ -399,16 +399,22 @@ static inline __attribute__((always_inline)) void block_factors(const ts_relstor
                                                                 const int32_t *restrict last,
                                                                 uint32_t n, uint32_t L, int32_t day,
                                                                 double *restrict f) {
-    int32_t gap[TS_BELIEF_BLOCK];
+    /* Lanes past n take today's day: gap 0 (factor 1, set to 0 below). */
+    int32_t lk[TS_BELIEF_BLOCK], gap[TS_BELIEF_BLOCK];
+    memcpy(lk, last, L * sizeof(int32_t));
+    for (uint32_t k = n; k < L; k++) {
+        lk[k] = day;
+    }
+    /* Whole-lane integer loops without branches: a gap of a day in the past is 0, and
+     * `far` collects whether any gap runs past the table (a power of two long). */
+    _Static_assert((TS_RELSTORE_DECAY_DAYS & (TS_RELSTORE_DECAY_DAYS - 1)) == 0,
+                   "the decay table's length is a power of two");
     int32_t far = 0;
     for (uint32_t k = 0; k < L; k++) {
-        /* Lanes past n and days after `day` take gap 0 (factor 1, then masked to 0). */
-        int32_t lk = last[k];
-        lk = k < n ? lk : day;
-        int32_t dt = day - lk;
+        int32_t dt = day - lk[k];
         dt = dt < 0 ? 0 : dt;
-        far |= dt >= TS_RELSTORE_DECAY_DAYS;
-        gap[k] = dt < TS_RELSTORE_DECAY_DAYS ? dt : 0;
+        far |= dt & ~(int32_t)(TS_RELSTORE_DECAY_DAYS - 1);
+        gap[k] = dt & (int32_t)(TS_RELSTORE_DECAY_DAYS - 1);
     }
     if (far) {
         for (uint32_t k = 0; k < L; k++) {
@@ -417,8 +423,10 @@ static inline __attribute__((always_inline)) void block_factors(const ts_relstor
         return;
     }
     for (uint32_t k = 0; k < L; k++) {
-        double v = s->decay[gap[k]];
-        f[k] = k < n ? v : 0.0;
+        f[k] = s->decay[gap[k]];
+    }
+    for (uint32_t k = n; k < L; k++) {
+        f[k] = 0.0;
     }
 }
 
@@ -439,11 +447,11 @@ static inline __attribute__((always_inline)) void read_lanes(const ts_relstore *
         memcpy(last, fields + TS_RS_LAST_DAY * cap, L * sizeof(int32_t));
         block_factors(s, last, n, L, day, f);
         const float *scar = fields + TS_RS_SCAR * cap;
-        for (uint32_t k = 0; k < L; k++) {
-            uint32_t id = ids[k];
-            float sc = scar[k];
-            out->id[k] = k < n ? id : 0;
-            out->scar[k] = k < n ? sc : 0.0f;
+        memcpy(out->id, ids, L * sizeof(uint32_t));
+        memcpy(out->scar, scar, L * sizeof(float));
+        for (uint32_t k = n; k < L; k++) {
+            out->id[k] = 0;
+            out->scar[k] = 0.0f;
         }
         for (uint32_t d = 0; d < D; d++) {
             decay_row(out->alpha_e[d], fields + (TS_RS_ALPHA + d) * cap, f, L);
