@@ -181,7 +181,6 @@ static int act_block(const phase_ctx *c, size_t b, int t) {
     uint32_t *h = e->hist + b * c->n_buckets;
     memset(h, 0, c->n_buckets * sizeof *h);
     size_t begin = buf->n;
-    int failed = 0;
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
     ts_emit em = {
         .buf = buf, .hist = h, .bucket_shift = TS_BLOCK_SHIFT, .day = w->day, .seed = e->opt.seed};
@@ -204,12 +203,11 @@ static int act_block(const phase_ctx *c, size_t b, int t) {
             }
         }
     }
-    failed = em.failed;
     e->block_begin[b] = begin;
     e->block_thread[b] = t;
     e->blocks[b].n = buf->n - begin;
     e->blocks[b].hist = h;
-    return failed;
+    return em.failed; /* a message could not be stored */
 }
 
 ts_status engine_phase_act(ts_engine *e, ts_error *err) {
@@ -272,8 +270,8 @@ static void apply_block(const phase_ctx *c, size_t b) {
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
     /* Most messages change the receiver's model of their subject. When the models are far
      * larger than the caches, ask for its index entry a few messages ahead, and for the
-     * model itself once the entry is near (30,000 agents, every tactic: a seventh less time
-     * on one thread); a small organisation's models stay in the caches, and the hints would
+     * model itself once the entry is near (30,000 agents, every tactic: about a tenth less
+     * time on one thread); a small organisation's models stay in the caches, and the hints would
      * only cost. */
     size_t end = ts_relstore_bytes(&w->models) >= TS_PREFETCH_BYTES ? start[a1] : 0;
     for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {

@@ -84,12 +84,12 @@ static inline uint32_t ts_relstore_count(const ts_relstore *s, uint32_t owner) {
 uint32_t ts_relstore_id(const ts_relstore *s, uint32_t owner, uint32_t slot);
 /* The slot holding owner's model of `other`, or -1 (through the block's index). */
 int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other);
-/* Hints for a lookup soon to come (they change nothing): the index entry where finding
- * owner's model of other starts, then, once that entry is at hand, the model it names. */
 /* Bytes of the blocks of the agents held (what a day's lookups range over). */
 static inline size_t ts_relstore_bytes(const ts_relstore *s) {
     return (size_t)s->n_agents * s->block_bytes;
 }
+/* Hints for a lookup soon to come (they change nothing): the index entry where finding
+ * owner's model of other starts, then, once that entry is at hand, the model it names. */
 void ts_relstore_prefetch_index(const ts_relstore *s, uint32_t owner, uint32_t other);
 void ts_relstore_prefetch_model(const ts_relstore *s, uint32_t owner, uint32_t other);
 
@@ -124,16 +124,16 @@ typedef struct ts_belief_block {
     float goodwill[TS_BELIEF_BLOCK];
     float evidence[TS_BELIEF_BLOCK]; /* as ts_relstore_evidence */
 } ts_belief_block;
-/* Reads owner's models from slot `first` on (at most TS_BELIEF_BLOCK of them) decayed to
- * `day` into *out and returns how many (0 past the last, *out then holding nothing else
- * meaningful). Lanes out->n .. ts_belief_lanes(out->n)-1 are zero in the first n_domains rows of
- * alpha_e and beta_e and in the other fields; lanes past those, and rows of domains past n_domains,
- * are not written. */
 /* The lanes a block of n models is read and scored in: all TS_BELIEF_BLOCK, or half of
  * them when n fits (most believers' last block: most hold a few dozen models). */
 static inline uint32_t ts_belief_lanes(uint32_t n) {
     return n <= TS_BELIEF_BLOCK / 2 ? TS_BELIEF_BLOCK / 2 : TS_BELIEF_BLOCK;
 }
+/* Reads owner's models from slot `first` on (at most TS_BELIEF_BLOCK of them) decayed to
+ * `day` into *out and returns how many (0 past the last, *out then holding nothing else
+ * meaningful). Lanes out->n .. ts_belief_lanes(out->n)-1 are zero in the first n_domains rows of
+ * alpha_e and beta_e and in the other fields; lanes past those, and rows of domains past n_domains,
+ * are not written. */
 uint32_t ts_relstore_read_block(const ts_relstore *s, uint32_t owner, uint32_t first, int32_t day,
                                 ts_belief_block *out);
 /* What a model holds in one domain as stored (not decayed: the same factor would scale
