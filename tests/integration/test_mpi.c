@@ -29,8 +29,11 @@ static const char *SWEEP = "name: mpi\ndays: 60\nreplicates: 7\n"
                            "output: {snapshot_every: 30, snapshot_agents: 20}\n"
                            "sweep: {org.headcount: [40, 120]}\n";
 
-/* Enough runs that a kill lands in the middle. */
-static const char *LONG = "name: mpilong\ndays: 120\nreplicates: 30\n"
+/* Enough runs that a kill lands in the middle: the job must outlast the polls below by far
+ * (30 such runs took 0.8 s on 3 ranks once runs got faster, and a kill could come after the
+ * last one). */
+#define LONG_RUNS 80
+static const char *LONG = "name: mpilong\ndays: 120\nreplicates: 80\n"
                           "org: {headcount: 300, warmup_days: 30}\n"
                           "output: {snapshot_every: 0}\n";
 
@@ -147,13 +150,13 @@ static void test_killed_then_resumed(void **state) {
         nanosleep(&pause, NULL);
     }
     n = complete_runs(TMP "/killed.h5");
-    print_message("killed with %d of 30 runs written\n", n);
-    assert_true(n >= 3 && n < 30);
+    print_message("killed with %d of %d runs written\n", n, LONG_RUNS);
+    assert_true(n >= 3 && n < LONG_RUNS);
 
     snprintf(cmd, sizeof cmd, "%s %s run %s/long.yaml -o %s/killed.h5 --quiet --resume", MPIRUN,
              TS_BINARY, TMP, TMP);
     assert_int_equal(sh(cmd), 0);
-    assert_true(tst_same_runs(TMP "/ref.h5", TMP "/killed.h5", 30));
+    assert_true(tst_same_runs(TMP "/ref.h5", TMP "/killed.h5", LONG_RUNS));
 }
 
 int main(void) {
