@@ -723,7 +723,7 @@ static ts_status cal_write_check(const ts_calibrate_options *o, const cal_out *c
 static ts_status cal_write_group(const ts_calibrate_options *o, const cal_out *c, ts_h5file *f,
                                  ts_error *err) {
     const ts_targets *t = o->targets;
-    ts_h5w w = {ts_h5_written_path(f), err};
+    ts_h5w w = {ts_h5_written_path(f), err, NULL};
     ts_status st = TS_OK;
     hid_t g = ts_h5_group(&w, ts_h5file_id(f), "/", "calibration", 1, &st);
     if (g < 0) {

@@ -462,7 +462,7 @@ static ts_status sr_write_design(const sr_data *d, const ts_h5w *w, hid_t g) {
 
 /* Writes /sensitivity_unfinished, then puts it in place of /sensitivity. */
 static ts_status sr_write(const sr_data *d, hid_t file, ts_error *err) {
-    ts_h5w w = {d->path, err};
+    ts_h5w w = {d->path, err, NULL};
     ts_status st = TS_OK;
     if (H5Lexists(file, SR_UNFINISHED, H5P_DEFAULT) > 0 &&
         H5Ldelete(file, SR_UNFINISHED, H5P_DEFAULT) < 0) {

@@ -151,7 +151,7 @@ static ts_status vh_scorecard(const ts_h5w *w, hid_t sc, const ts_vrow *rows, si
 ts_status ts_vh5_write(hid_t file, const char *path, const ts_vh5pattern *pats, size_t n_pats,
                        const ts_vrow *rows, size_t n_rows, ts_error *err) {
     ts_h5quiet quiet;
-    ts_h5w w = {path, err};
+    ts_h5w w = {path, err, NULL};
     ts_status st = TS_OK;
     hid_t pg = H5I_INVALID_HID, sg = H5I_INVALID_HID;
     ts_h5_quiet_begin(&quiet);

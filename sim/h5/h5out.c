@@ -34,6 +34,7 @@ struct ts_h5file {
     char *path;    /* owned: where the results go */
     char *partial; /* owned: the file written when it replaces path once complete (NULL:
                       written in place) */
+    ts_h5zip zip;  /* owned: the compression scratch every run written reuses */
 };
 
 /* ---- Writing helpers (h5out_internal.h) ------------------------------------------- */
@@ -101,6 +102,67 @@ hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const char *nam
     return g;
 }
 
+void ts_h5zip_free(ts_h5zip *zip) {
+    libdeflate_free_compressor(zip->z);
+    free(zip->raw);
+    free(zip->shuf);
+    free(zip->out);
+    memset(zip, 0, sizeof *zip);
+}
+
+/* Makes zip hold a compressor and buffers for chunks of `bytes` raw bytes (kept when they
+ * are large enough already); 0 when out of memory (zip stays freeable). */
+static int zip_room(ts_h5zip *zip, size_t bytes) {
+    if (!zip->z) {
+        zip->z = libdeflate_alloc_compressor(TS_H5_DEFLATE_LEVEL);
+        if (!zip->z) {
+            return 0;
+        }
+    }
+    if (bytes <= zip->bytes) {
+        return 1;
+    }
+    size_t bound = libdeflate_zlib_compress_bound(zip->z, bytes);
+    unsigned char *raw = realloc(zip->raw, bytes);
+    zip->raw = raw ? raw : zip->raw;
+    unsigned char *shuf = raw ? realloc(zip->shuf, bytes) : NULL;
+    zip->shuf = shuf ? shuf : zip->shuf;
+    unsigned char *out = shuf ? realloc(zip->out, bound) : NULL;
+    zip->out = out ? out : zip->out;
+    if (!out) {
+        return 0;
+    }
+    zip->bytes = bytes;
+    zip->out_bytes = bound;
+    return 1;
+}
+
+/* HDF5's shuffle of n values of elem bytes: byte b of every value, then byte b + 1 of every
+ * value. The common sizes get loops of their own, which the compiler can vectorise. */
+static inline __attribute__((always_inline)) void
+shuffle_of(unsigned char *restrict dst, const unsigned char *restrict src, size_t n, size_t elem) {
+    for (size_t b = 0; b < elem; b++) {
+        for (size_t i = 0; i < n; i++) {
+            dst[b * n + i] = src[i * elem + b];
+        }
+    }
+}
+
+static void shuffle(unsigned char *restrict dst, const unsigned char *restrict src, size_t n,
+                    size_t elem) {
+    switch (elem) {
+    case 4:
+        shuffle_of(dst, src, n, 4);
+        break;
+    case 8:
+        shuffle_of(dst, src, n, 8);
+        break;
+    default:
+        shuffle_of(dst, src, n, elem);
+        break;
+    }
+}
+
 /* Writes a chunked, shuffled and deflated dataset chunk by chunk, compressing the chunks
  * here rather than through HDF5's filters: the same two filters are declared on the
  * dataset, so every reader unshuffles and inflates them as usual (the chunks are zlib
@@ -110,41 +172,31 @@ hid_t ts_h5_group(const ts_h5w *w, hid_t loc, const char *where, const char *nam
  * (docs/performance.md). The values are the file type's
  * bytes (mem_type equals file_type). An edge chunk is padded with zeros, the fill value,
  * as HDF5 pads it. Returns 0 on success, -1 on an HDF5 failure, -2 out of memory. */
-static int write_chunks(hid_t dset, int rank, const hsize_t *dims, const hsize_t *chunk,
-                        size_t elem, const void *data) {
+static int write_chunks(ts_h5zip *zip, hid_t dset, int rank, const hsize_t *dims,
+                        const hsize_t *chunk, size_t elem, const void *data) {
     hsize_t row = rank > 1 ? dims[1] : 1; /* a chunk holds whole rows (ts_h5_dataset) */
     size_t n = (size_t)(chunk[0] * row);  /* values a chunk */
     size_t raw_bytes = n * elem;
-    struct libdeflate_compressor *z = libdeflate_alloc_compressor(TS_H5_DEFLATE_LEVEL);
-    size_t bound = z ? libdeflate_zlib_compress_bound(z, raw_bytes) : 0;
-    unsigned char *raw = malloc(raw_bytes), *shuf = malloc(raw_bytes), *out = malloc(bound);
-    int rc = z && raw && shuf && out ? 0 : -2;
-    for (hsize_t r0 = 0; rc == 0 && r0 < dims[0]; r0 += chunk[0]) {
+    if (!zip_room(zip, raw_bytes)) {
+        return -2;
+    }
+    unsigned char *raw = zip->raw, *shuf = zip->shuf, *out = zip->out;
+    for (hsize_t r0 = 0; r0 < dims[0]; r0 += chunk[0]) {
         hsize_t rows = dims[0] - r0 < chunk[0] ? dims[0] - r0 : chunk[0];
         size_t have = (size_t)(rows * row) * elem;
         memcpy(raw, (const unsigned char *)data + (size_t)(r0 * row) * elem, have);
         memset(raw + have, 0, raw_bytes - have);
-        /* HDF5's shuffle: byte b of every value, then byte b + 1 of every value. */
-        for (size_t b = 0; b < elem; b++) {
-            unsigned char *dst = shuf + b * n;
-            const unsigned char *src = raw + b;
-            for (size_t i = 0; i < n; i++) {
-                dst[i] = src[i * elem];
-            }
-        }
-        size_t size = libdeflate_zlib_compress(z, shuf, raw_bytes, out, bound);
+        shuffle(shuf, raw, n, elem);
+        size_t size = libdeflate_zlib_compress(zip->z, shuf, raw_bytes, out, zip->out_bytes);
         hsize_t offset[2] = {r0, 0};
         if (size == 0) {
-            rc = -2; /* cannot happen with the bound's room */
-        } else if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, size, out) < 0) {
-            rc = -1;
+            return -2; /* cannot happen with the bound's room */
+        }
+        if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, size, out) < 0) {
+            return -1;
         }
     }
-    libdeflate_free_compressor(z);
-    free(raw);
-    free(shuf);
-    free(out);
-    return rc;
+    return 0;
 }
 
 /* With compress, a non-empty array is chunked (about TS_H5_CHUNK_VALUES values a chunk:
@@ -199,7 +251,10 @@ ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const cha
     }
     action = "write dataset";
     if (chunked && H5Tequal(file_type, mem_type) > 0) {
-        int rc = write_chunks(dset, rank, dims, chunk, H5Tget_size(file_type), data);
+        ts_h5zip own = {0};
+        ts_h5zip *zip = w->zip ? w->zip : &own;
+        int rc = write_chunks(zip, dset, rank, dims, chunk, H5Tget_size(file_type), data);
+        ts_h5zip_free(&own);
         if (rc == -2) {
             st = ts_error_set(w->err, TS_ERR_NOMEM, "%s: out of memory compressing dataset %s",
                               w->file, obj);
@@ -416,6 +471,7 @@ static ts_h5file *ts_h5file_new(const char *path, const char *partial, hid_t fil
         free(pcopy);
         return NULL;
     }
+    memset(f, 0, sizeof *f);
     f->file = file;
     f->path = copy;
     f->partial = pcopy;
@@ -523,7 +579,7 @@ static ts_status ts_h5_create_any(const char *path, int force, const ts_h5meta *
         free(partial);
         return st;
     }
-    ts_h5w w = {target, err};
+    ts_h5w w = {target, err, NULL};
     ts_h5_quiet_begin(&quiet);
     file = H5Fcreate(target, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
@@ -742,7 +798,7 @@ ts_status ts_h5_write_run_with(ts_h5file *f, const ts_result *r, ts_h5_run_extra
     }
     snprintf(gname, sizeof gname, "/runs/r%06" PRIu32, r->run_index);
     const char *shown = ts_h5file_written(f);
-    ts_h5w w = {shown, err};
+    ts_h5w w = {shown, err, &f->zip};
     ts_h5_quiet_begin(&quiet);
     htri_t exists = H5Lexists(f->file, gname, H5P_DEFAULT);
     if (exists != 0) {
@@ -796,6 +852,7 @@ cleanup:
 }
 
 static void ts_h5file_free(ts_h5file *f) {
+    ts_h5zip_free(&f->zip);
     free(f->path);
     free(f->partial);
     free(f);
@@ -994,7 +1051,7 @@ static ts_status ts_h5_resume_any(const char *path, const ts_h5meta *meta, size_
     ts_h5_replicates_line(yaml, &had);
     ts_h5_replicates_line(want, &will);
     if (will > had) {
-        ts_h5w w = {opened, err};
+        ts_h5w w = {opened, err, NULL};
         if (H5Adelete(file, "scenario_yaml") < 0) {
             st = ts_h5_fail(err, opened, "replace", "attribute scenario_yaml of /");
             goto cleanup;

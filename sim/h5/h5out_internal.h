@@ -9,10 +9,25 @@
 
 #include <hdf5.h>
 
-/* Where a write goes, for messages: the file, and the error to fill. */
+/* What compressing a dataset's chunks needs (h5out.c): a libdeflate compressor and three
+ * buffers of `bytes` each. A writer that writes many datasets keeps one so that each dataset
+ * does not allocate (and fault in) its own; all zero is empty. */
+struct libdeflate_compressor;
+typedef struct ts_h5zip {
+    struct libdeflate_compressor *z;
+    unsigned char *raw, *shuf, *out;
+    size_t bytes, out_bytes;
+} ts_h5zip;
+
+/* Frees what a ts_h5zip holds and empties it. */
+void ts_h5zip_free(ts_h5zip *zip);
+
+/* Where a write goes, for messages: the file, and the error to fill; zip, when not NULL,
+ * the scratch its compressed datasets reuse (else each allocates its own). */
 typedef struct ts_h5w {
     const char *file;
     ts_error *err;
+    ts_h5zip *zip;
 } ts_h5w;
 
 /* The HDF5 file id of an open results file (still owned by f), and its path. */
