@@ -239,6 +239,37 @@ void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, 
     }
 }
 
+/* ts_trust_scores_block_each over the first L lanes (L a constant: 8 or 16). */
+static inline __attribute__((always_inline)) void
+each_lanes(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains, uint32_t L,
+           float (*restrict score)[TS_BELIEF_BLOCK], float (*restrict mu)[TS_BELIEF_BLOCK],
+           float (*restrict sigma)[TS_BELIEF_BLOCK], float *restrict nu) {
+    const double integ_a = tp->integ_a, integ_b = tp->integ_b;
+    const double prior_a = tp->prior_a, prior_b = tp->prior_b, z = tp->z;
+    for (uint32_t k = 0; k < L; k++) {
+        nu[k] = integrity_of(integ_a, integ_b, b->integ_a_e[k], b->integ_b_e[k], b->scar[k]);
+    }
+    for (uint32_t d = 0; d < n_domains; d++) {
+        const float *alpha = b->alpha_e[d], *beta = b->beta_e[d];
+        for (uint32_t k = 0; k < L; k++) {
+            mu[d][k] = competence_of(prior_a, prior_b, alpha[k], beta[k], &sigma[d][k]);
+            score[d][k] = score_of(z, nu[k], mu[d][k], sigma[d][k], b->goodwill[k]);
+        }
+    }
+}
+
+TS_VECTOR_CLONES
+void ts_trust_scores_block_each(const ts_trust_params *tp, const ts_belief_block *b,
+                                uint32_t n_domains, float (*restrict score)[TS_BELIEF_BLOCK],
+                                float (*restrict mu)[TS_BELIEF_BLOCK],
+                                float (*restrict sigma)[TS_BELIEF_BLOCK], float *restrict nu) {
+    if (ts_belief_lanes(b->n) == TS_BELIEF_BLOCK) {
+        each_lanes(tp, b, n_domains, TS_BELIEF_BLOCK, score, mu, sigma, nu);
+    } else {
+        each_lanes(tp, b, n_domains, TS_BELIEF_BLOCK / 2, score, mu, sigma, nu);
+    }
+}
+
 static float stranger_score(const ts_trust_params *tp) {
     ts_belief b;
     memset(&b, 0, sizeof b);

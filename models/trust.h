@@ -40,6 +40,13 @@ void ts_trust_scores(const ts_trust_params *tp, const ts_belief *b, uint32_t n_d
 void ts_trust_scores_block(const ts_trust_params *tp, const ts_belief_block *b, uint32_t n_domains,
                            double *restrict t, float (*restrict mu)[TS_BELIEF_BLOCK],
                            float *restrict nu);
+/* Every domain's score, mean and sd of a block of models as ts_trust_scores gives them one
+ * model at a time: score[d][k], mu[d][k], sigma[d][k] and nu[k] for lanes k < b->n (lanes
+ * past it up to ts_belief_lanes(b->n) hold nothing meaningful). The snapshots' reader. */
+void ts_trust_scores_block_each(const ts_trust_params *tp, const ts_belief_block *b,
+                                uint32_t n_domains, float (*restrict score)[TS_BELIEF_BLOCK],
+                                float (*restrict mu)[TS_BELIEF_BLOCK],
+                                float (*restrict sigma)[TS_BELIEF_BLOCK], float *restrict nu);
 /* T(i -> j, d) today: from i's model of j, or from the prior alone if i holds none. */
 float ts_trust_of(const ts_trust_params *tp, const ts_world *w, uint32_t i, uint32_t j, uint32_t d);
 /* The same averaged over the domains. */

@@ -57,19 +57,31 @@ ts_status trust_snapshot(const void *state, const ts_world *w, ts_snapshot *snap
     if ((n_edges && (!from || !to || !mean || !sd || !trust || !integ || !good))) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for a snapshot");
     }
+    /* Each sampled believer's models a block at a time: the values ts_relstore_read and
+     * ts_trust_scores give model by model. */
     size_t k = 0;
     seen = 0;
-    ts_belief bel;
+    ts_belief_block blk;
+    float score[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK];
+    float sigma[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
     for (uint32_t a = 0; a < w->n && want; a++) {
         if (!w->active[a] || seen++ % stride != 0) {
             continue;
         }
-        for (uint32_t s = 0; s < ts_relstore_count(rs, a); s++, k++) {
-            ts_relstore_read(rs, a, s, w->day, &bel);
-            from[k] = a;
-            to[k] = ts_relstore_id(rs, a, s);
-            ts_trust_scores(&st->tp, &bel, D, trust + k * D, mean + k * D, sd + k * D, integ + k);
-            good[k] = bel.goodwill;
+        for (uint32_t first = 0; ts_relstore_read_block(rs, a, first, w->day, &blk) > 0;
+             first += blk.n) {
+            ts_trust_scores_block_each(&st->tp, &blk, D, score, mu, sigma, nu);
+            for (uint32_t i = 0; i < blk.n; i++, k++) {
+                from[k] = a;
+                to[k] = blk.id[i];
+                for (uint32_t d = 0; d < D; d++) {
+                    trust[k * D + d] = score[d][i];
+                    mean[k * D + d] = mu[d][i];
+                    sd[k * D + d] = sigma[d][i];
+                }
+                integ[k] = nu[i];
+                good[k] = blk.goodwill[i];
+            }
         }
     }
     /* Team-by-team trust of the top two levels: departments are the CEO's reports. */
@@ -103,9 +115,7 @@ ts_status trust_snapshot(const void *state, const ts_world *w, ts_snapshot *snap
     }
     /* Every employed believer's models of employed people, a block at a time (the block
      * sums each model's scores in domain order, as ts_trust_scores gives them). */
-    ts_belief_block blk;
     double t[TS_BELIEF_BLOCK];
-    float mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
     for (uint32_t a = 0; a < w->n; a++) {
         if (!w->active[a]) {
             continue;

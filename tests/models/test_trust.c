@@ -255,6 +255,57 @@ static void test_scores_block_match(void **state) {
     assert_true(clamped > 0); /* the clamp is exercised */
 }
 
+/* The per-domain block scores equal, bit for bit, ts_trust_scores model by model (score,
+ * mean, sd and integrity), in a full block and in a block read in half its lanes. */
+static void test_scores_block_each_match(void **state) {
+    (void)state;
+    ts_trust_params tp;
+    default_params(&tp);
+    const uint32_t D = 3;
+    const uint32_t sizes[] = {TS_BELIEF_BLOCK, 5};
+    int clamped = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        ts_belief_block blk;
+        memset(&blk, 0, sizeof blk);
+        blk.n = sizes[i];
+        for (uint32_t k = 0; k < blk.n; k++) {
+            for (uint32_t d = 0; d < D; d++) {
+                blk.alpha_e[d][k] = (float)((k * 5 + d * 7) % 19) * 0.6f;
+                blk.beta_e[d][k] = (float)((k * 3 + d) % 13) * (k % 4 == 0 ? 5.0f : 0.2f);
+            }
+            blk.integ_a_e[k] = 0.4f * (float)(k % 6);
+            blk.integ_b_e[k] = 0.3f * (float)(k % 4);
+            blk.scar[k] = k % 5 == 2 ? 1.0f : 0.0f;
+            blk.goodwill[k] = k % 3 == 0 ? 1.0f : (k % 3 == 1 ? -1.0f : 0.25f);
+        }
+        float score[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK];
+        float sigma[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
+        ts_trust_scores_block_each(&tp, &blk, D, score, mu, sigma, nu);
+        for (uint32_t k = 0; k < blk.n; k++) {
+            ts_belief b;
+            memset(&b, 0, sizeof b);
+            for (uint32_t d = 0; d < D; d++) {
+                b.alpha_e[d] = blk.alpha_e[d][k];
+                b.beta_e[d] = blk.beta_e[d][k];
+            }
+            b.integ_a_e = blk.integ_a_e[k];
+            b.integ_b_e = blk.integ_b_e[k];
+            b.scar = blk.scar[k];
+            b.goodwill = blk.goodwill[k];
+            float sc[TS_MAX_DOMAINS], m[TS_MAX_DOMAINS], sd[TS_MAX_DOMAINS], integ;
+            ts_trust_scores(&tp, &b, D, sc, m, sd, &integ);
+            for (uint32_t d = 0; d < D; d++) {
+                clamped += sc[d] == 0.0f || sc[d] == 1.0f;
+                assert_memory_equal(&score[d][k], &sc[d], sizeof(float));
+                assert_memory_equal(&mu[d][k], &m[d], sizeof(float));
+                assert_memory_equal(&sigma[d][k], &sd[d], sizeof(float));
+            }
+            assert_memory_equal(&nu[k], &integ, sizeof(float));
+        }
+    }
+    assert_true(clamped > 0); /* the clamp is exercised */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_by_hand),
@@ -262,6 +313,7 @@ int main(void) {
         cmocka_unit_test(test_metrics_of_strangers),
         cmocka_unit_test(test_metrics_from_one_model),
         cmocka_unit_test(test_scores_block_match),
+        cmocka_unit_test(test_scores_block_each_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
