@@ -518,14 +518,23 @@ static ts_status write_run(run_ctx *c, run_out *o, ts_error *err) {
     for (size_t d = 1; hc && d < hc->n; d++) {
         ad += hc->values[d];
     }
+    /* Compressed here, by this run's thread, so that the file's lock is held only for
+     * HDF5's part of the write (out of memory: compressed while written, as before). */
+    ts_h5pre *pre = NULL;
+    if (ts_h5_precompress(res, &pre, NULL) != TS_OK) {
+        pre = NULL;
+    }
 #pragma omp critical(ts_runner_file)
     {
+        ts_h5_set_precompressed(c->file, pre);
         st = ts_ckpt_write_run(c->file, res, o->cks, o->n_cks, err);
+        ts_h5_set_precompressed(c->file, NULL);
         c->agent_days += ad;
         c->runs_written += st == TS_OK;
     }
     res->params = NULL;
     res->n_params = 0;
+    ts_h5_pre_free(pre);
     free(pv);
     free(texts);
     return st;

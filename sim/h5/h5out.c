@@ -163,36 +163,213 @@ static void shuffle(unsigned char *restrict dst, const unsigned char *restrict s
     }
 }
 
+/* The chunks of a compressed dataset: whole rows, about TS_H5_CHUNK_VALUES values each. */
+static void chunk_shape(int rank, const hsize_t *dims, hsize_t chunk[2]) {
+    hsize_t row = rank > 1 ? dims[1] : 1;
+    hsize_t rows = row >= TS_H5_CHUNK_VALUES ? 1 : TS_H5_CHUNK_VALUES / row;
+    chunk[0] = dims[0] < rows ? dims[0] : rows;
+    chunk[1] = row;
+}
+
+/* Shuffles and deflates the chunk of data whose first row is r0 into zip->out (zip_room
+ * made room for chunks of this shape) and returns its size, 0 on failure. An edge chunk is
+ * padded with zeros, the fill value, as HDF5 pads it. */
+static size_t deflate_chunk(ts_h5zip *zip, const hsize_t *dims, const hsize_t *chunk, size_t elem,
+                            const void *data, hsize_t r0) {
+    size_t n = (size_t)(chunk[0] * chunk[1]); /* values a chunk */
+    size_t raw_bytes = n * elem;
+    hsize_t rows = dims[0] - r0 < chunk[0] ? dims[0] - r0 : chunk[0];
+    size_t have = (size_t)(rows * chunk[1]) * elem;
+    memcpy(zip->raw, (const unsigned char *)data + (size_t)(r0 * chunk[1]) * elem, have);
+    memset(zip->raw + have, 0, raw_bytes - have);
+    shuffle(zip->shuf, zip->raw, n, elem);
+    return libdeflate_zlib_compress(zip->z, zip->shuf, raw_bytes, zip->out, zip->out_bytes);
+}
+
+/* ---- Chunks compressed ahead of writing ---------------------------------------------- */
+
+typedef struct pre_set {
+    const void *data; /* the array, as the writer will be given it */
+    size_t elem;
+    int rank;
+    hsize_t dims[2];
+    size_t n_chunks;
+    size_t *end;          /* chunk c is bytes [end[c-1] (0 for c = 0), end[c]) */
+    unsigned char *bytes; /* the chunks, one after the other */
+} pre_set;
+
+struct ts_h5pre {
+    pre_set *sets;
+    size_t n, cap;
+};
+
+void ts_h5_pre_free(ts_h5pre *p) {
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->sets[i].end);
+        free(p->sets[i].bytes);
+    }
+    free(p->sets);
+    free(p);
+}
+
+/* Compresses one array (rank 1 or 2, not empty) into a new set of p; 0 out of memory. */
+static int pre_add(ts_h5pre *p, ts_h5zip *zip, const void *data, size_t elem, int rank,
+                   const hsize_t *dims) {
+    if (!data || dims[0] == 0 || (rank > 1 && dims[1] == 0)) {
+        return 1; /* stored contiguous, not compressed */
+    }
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 64;
+        pre_set *sets = realloc(p->sets, cap * sizeof *sets);
+        if (!sets) {
+            return 0;
+        }
+        p->sets = sets;
+        p->cap = cap;
+    }
+    pre_set *ps = &p->sets[p->n];
+    memset(ps, 0, sizeof *ps);
+    ps->data = data;
+    ps->elem = elem;
+    ps->rank = rank;
+    ps->dims[0] = dims[0];
+    ps->dims[1] = rank > 1 ? dims[1] : 1;
+    hsize_t chunk[2];
+    chunk_shape(rank, ps->dims, chunk);
+    if (!zip_room(zip, (size_t)(chunk[0] * chunk[1]) * elem)) {
+        return 0;
+    }
+    ps->n_chunks = (size_t)((dims[0] + chunk[0] - 1) / chunk[0]);
+    ps->end = malloc(ps->n_chunks * sizeof *ps->end);
+    if (!ps->end) {
+        return 0;
+    }
+    p->n++; /* from here on freed with p */
+    size_t used = 0, cap = 0;
+    for (size_t c = 0; c < ps->n_chunks; c++) {
+        size_t size = deflate_chunk(zip, ps->dims, chunk, elem, data, (hsize_t)c * chunk[0]);
+        if (size == 0) {
+            return 0;
+        }
+        if (used + size > cap) {
+            size_t want = cap ? 2 * cap : 2 * size * ps->n_chunks;
+            want = want < used + size ? used + size : want;
+            unsigned char *bytes = realloc(ps->bytes, want);
+            if (!bytes) {
+                return 0;
+            }
+            ps->bytes = bytes;
+            cap = want;
+        }
+        memcpy(ps->bytes + used, zip->out, size);
+        used += size;
+        ps->end[c] = used;
+    }
+    return 1;
+}
+
+static int pre_table(ts_h5pre *p, ts_h5zip *zip, const ts_table *t) {
+    for (size_t i = 0; i < t->n_cols; i++) {
+        const ts_column *c = &t->cols[i];
+        hsize_t dims[2] = {c->n, c->width};
+        if (!pre_add(p, zip, c->data, ts_coltype_size(c->type), c->width > 1 ? 2 : 1, dims)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+ts_status ts_h5_precompress(const ts_result *r, ts_h5pre **out, ts_error *err) {
+    ts_h5pre *p = calloc(1, sizeof *p);
+    ts_h5zip zip = {0};
+    int ok = p != NULL;
+    /* In the order ts_h5_run_contents writes them (a lookup looks from the last one on). */
+    for (size_t i = 0; ok && i < r->n_metrics; i++) {
+        hsize_t dims[1] = {r->metrics[i].n};
+        ok = pre_add(p, &zip, r->metrics[i].values, sizeof(double), 1, dims);
+    }
+    ok = ok && pre_table(p, &zip, &r->agents);
+    for (size_t i = 0; ok && i < r->n_snapshots; i++) {
+        const ts_snapshot *sn = &r->snapshots[i];
+        hsize_t dims[2] = {sn->k, sn->k};
+        ok = pre_table(p, &zip, &sn->edges) &&
+             pre_add(p, &zip, sn->team_trust, sizeof(float), 2, dims) &&
+             pre_add(p, &zip, sn->team_ids, sizeof(uint32_t), 1, dims);
+    }
+    ok = ok && pre_table(p, &zip, &r->incidents) && pre_table(p, &zip, &r->teams);
+    ts_h5zip_free(&zip);
+    if (!ok) {
+        ts_h5_pre_free(p);
+        *out = NULL;
+        return ts_error_set(err, TS_ERR_NOMEM, "out of memory compressing run %u",
+                            (unsigned)r->run_index);
+    }
+    *out = p;
+    return TS_OK;
+}
+
+/* The set of zip's precompressed chunks for this array, or NULL. */
+static const pre_set *pre_find(ts_h5zip *zip, const void *data, size_t elem, int rank,
+                               const hsize_t *dims) {
+    const ts_h5pre *p = zip->pre;
+    if (!p || p->n == 0) {
+        return NULL;
+    }
+    hsize_t d1 = rank > 1 ? dims[1] : 1;
+    for (size_t k = 0; k < p->n; k++) {
+        size_t i = (zip->pre_next + k) % p->n;
+        const pre_set *ps = &p->sets[i];
+        if (ps->data == data && ps->elem == elem && ps->rank == rank && ps->dims[0] == dims[0] &&
+            ps->dims[1] == d1) {
+            zip->pre_next = i + 1;
+            return ps;
+        }
+    }
+    return NULL;
+}
+
+void ts_h5_set_precompressed(ts_h5file *f, const ts_h5pre *p) {
+    if (f) {
+        f->zip.pre = p;
+        f->zip.pre_next = 0;
+    }
+}
+
 /* Writes a chunked, shuffled and deflated dataset chunk by chunk, compressing the chunks
- * here rather than through HDF5's filters: the same two filters are declared on the
- * dataset, so every reader unshuffles and inflates them as usual (the chunks are zlib
- * streams), but they are deflated by libdeflate, the faster deflate that HDF5 itself can
- * be built with: at level 1 it takes about half the time zlib's level 1 took in a sweep of
- * default runs (8.5 % of the sweep against 15 %), for a file of the same size
- * (docs/performance.md). The values are the file type's
- * bytes (mem_type equals file_type). An edge chunk is padded with zeros, the fill value,
- * as HDF5 pads it. Returns 0 on success, -1 on an HDF5 failure, -2 out of memory. */
+ * here rather than through HDF5's filters (or taking them from zip->pre): the same two
+ * filters are declared on the dataset, so every reader unshuffles and inflates them as
+ * usual (the chunks are zlib streams), but they are deflated by libdeflate, the faster
+ * deflate that HDF5 itself can be built with: at level 1 it takes about half the time zlib's
+ * level 1 took in a sweep of default runs (8.5 % of the sweep against 15 %), for a file of
+ * the same size (docs/performance.md). The values are the file type's bytes (mem_type
+ * equals file_type). Returns 0 on success, -1 on an HDF5 failure, -2 out of memory. */
 static int write_chunks(ts_h5zip *zip, hid_t dset, int rank, const hsize_t *dims,
                         const hsize_t *chunk, size_t elem, const void *data) {
-    hsize_t row = rank > 1 ? dims[1] : 1; /* a chunk holds whole rows (ts_h5_dataset) */
-    size_t n = (size_t)(chunk[0] * row);  /* values a chunk */
-    size_t raw_bytes = n * elem;
-    if (!zip_room(zip, raw_bytes)) {
+    const pre_set *ps = pre_find(zip, data, elem, rank, dims);
+    if (ps) {
+        for (size_t c = 0; c < ps->n_chunks; c++) {
+            size_t begin = c ? ps->end[c - 1] : 0;
+            hsize_t offset[2] = {(hsize_t)c * chunk[0], 0};
+            if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, ps->end[c] - begin,
+                               ps->bytes + begin) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (!zip_room(zip, (size_t)(chunk[0] * chunk[1]) * elem)) {
         return -2;
     }
-    unsigned char *raw = zip->raw, *shuf = zip->shuf, *out = zip->out;
     for (hsize_t r0 = 0; r0 < dims[0]; r0 += chunk[0]) {
-        hsize_t rows = dims[0] - r0 < chunk[0] ? dims[0] - r0 : chunk[0];
-        size_t have = (size_t)(rows * row) * elem;
-        memcpy(raw, (const unsigned char *)data + (size_t)(r0 * row) * elem, have);
-        memset(raw + have, 0, raw_bytes - have);
-        shuffle(shuf, raw, n, elem);
-        size_t size = libdeflate_zlib_compress(zip->z, shuf, raw_bytes, out, zip->out_bytes);
+        size_t size = deflate_chunk(zip, dims, chunk, elem, data, r0);
         hsize_t offset[2] = {r0, 0};
         if (size == 0) {
             return -2; /* cannot happen with the bound's room */
         }
-        if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, size, out) < 0) {
+        if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, size, zip->out) < 0) {
             return -1;
         }
     }
@@ -233,11 +410,7 @@ ts_status ts_h5_dataset(const ts_h5w *w, hid_t loc, const char *where, const cha
     int chunked = compress && rank > 0 && n_values > 0;
     hsize_t chunk[2] = {rank > 0 ? dims[0] : 1, rank > 1 ? dims[1] : 1};
     if (chunked) {
-        hsize_t row = rank > 1 ? dims[1] : 1;
-        hsize_t rows = row >= TS_H5_CHUNK_VALUES ? 1 : TS_H5_CHUNK_VALUES / row;
-        if (chunk[0] > rows) {
-            chunk[0] = rows;
-        }
+        chunk_shape(rank, dims, chunk);
         if (H5Pset_chunk(dcpl, rank, chunk) < 0) {
             goto fail;
         }

@@ -83,6 +83,21 @@ ts_status ts_h5_open_resume(const char *path, const ts_h5meta *meta, size_t n_ru
  * failure the group is removed, so the run can be written again. */
 ts_status ts_h5_write_run(ts_h5file *f, const ts_result *r, ts_error *err);
 
+/* A run's arrays compressed ahead of writing. Deflating is most of the time a run's write
+ * takes, and runs are written one at a time: a sweep's threads compress their own run
+ * with ts_h5_precompress (no HDF5 call: any thread, outside the file's lock), then write it
+ * with ts_h5_set_precompressed in force, so the lock is held only for HDF5's own work.
+ * The file's bytes are those the run would have without it. */
+typedef struct ts_h5pre ts_h5pre;
+/* Shuffles and deflates, chunk by chunk as ts_h5_write_run would, the compressed datasets
+ * of r (series, tables, snapshots); NULL in *out and TS_ERR_NOMEM when memory runs out. */
+ts_status ts_h5_precompress(const ts_result *r, ts_h5pre **out, ts_error *err);
+void ts_h5_pre_free(ts_h5pre *p); /* NULL: nothing to do */
+/* Runs written to f from now on take their chunks from p where an array of theirs is one
+ * p compressed (the same data, element size and shape); others are compressed as they are
+ * written. NULL: none. p must outlive its use. */
+void ts_h5_set_precompressed(ts_h5file *f, const ts_h5pre *p);
+
 /* Closes the file and frees f (NULL: nothing to do). A replacement written as
  * PATH.partial stays there (unfinished: --resume finishes it); the file at PATH is
  * untouched. When the close fails (a full disk), HDF5 keeps the file half-open: see

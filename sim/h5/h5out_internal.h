@@ -17,6 +17,8 @@ typedef struct ts_h5zip {
     struct libdeflate_compressor *z;
     unsigned char *raw, *shuf, *out;
     size_t bytes, out_bytes;
+    const struct ts_h5pre *pre; /* chunks compressed ahead (ts_h5_precompress), or NULL */
+    size_t pre_next;            /* where the next lookup in pre starts */
 } ts_h5zip;
 
 /* Frees what a ts_h5zip holds and empties it. */

@@ -559,6 +559,104 @@ static void test_write_two_runs(void **state) {
     ts_result_free(&r[1]);
 }
 
+/* The raw (compressed) bytes of every chunk of a dataset, one after the other. */
+static unsigned char *raw_chunks(hid_t file, const char *path, size_t *len) {
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t s = H5Dget_space(d);
+    hsize_t n = 0;
+    assert_true(H5Dget_num_chunks(d, s, &n) >= 0);
+    assert_true(n > 0);
+    unsigned char *buf = NULL;
+    *len = 0;
+    for (hsize_t i = 0; i < n; i++) {
+        hsize_t offset[2], size = 0;
+        unsigned mask = 0;
+        haddr_t addr;
+        assert_true(H5Dget_chunk_info(d, s, i, offset, &mask, &addr, &size) >= 0);
+        buf = realloc(buf, *len + (size_t)size);
+        assert_non_null(buf);
+        uint32_t filters = 0;
+        assert_true(H5Dread_chunk(d, H5P_DEFAULT, offset, &filters, buf + *len) >= 0);
+        *len += (size_t)size;
+    }
+    H5Sclose(s);
+    H5Dclose(d);
+    return buf;
+}
+
+/* Chunks compressed ahead of writing are the chunks the writer would make itself, they are
+ * the ones written (values changed after compressing do not reach the file), and an array
+ * they were not made from is compressed as it is written. */
+static void test_precompressed(void **state) {
+    (void)state;
+    char plain[512], pre_path[512];
+    tmp_path(plain, sizeof plain, "pre_plain.h5");
+    tmp_path(pre_path, sizeof pre_path, "pre_ahead.h5");
+    ts_result r[2];
+    build_result(&r[0], 0);
+    build_result(&r[1], 1);
+    ts_h5file *f = create_ok(plain, 0, &META, NULL);
+    write_ok(f, &r[0]);
+    write_ok(f, &r[1]);
+    close_ok(f);
+
+    ts_error err;
+    ts_error_clear(&err);
+    ts_h5pre *pre = NULL;
+    assert_int_equal(ts_h5_precompress(&r[0], &pre, &err), TS_OK);
+    assert_non_null(pre);
+    handles before = count_handles();
+    f = create_ok(pre_path, 0, &META, NULL);
+    ts_h5_set_precompressed(f, pre);
+    write_ok(f, &r[0]);
+    write_ok(f, &r[1]); /* none of its arrays is one pre was made from */
+    ts_h5_set_precompressed(f, NULL);
+    /* A run written with its data changed since compressing: the file holds the chunks. */
+    ts_result r2;
+    build_result(&r2, 2);
+    ts_h5pre *pre2 = NULL;
+    assert_int_equal(ts_h5_precompress(&r2, &pre2, &err), TS_OK);
+    double *v = r2.metrics[0].values;
+    double first = v[0];
+    v[0] = -1.0;
+    ts_h5_set_precompressed(f, pre2);
+    write_ok(f, &r2);
+    ts_h5_set_precompressed(f, NULL);
+    close_ok(f);
+    assert_handles(before, 0);
+    ts_h5_pre_free(pre);
+    ts_h5_pre_free(pre2);
+
+    hid_t a = H5Fopen(plain, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t b = H5Fopen(pre_path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(a >= 0 && b >= 0);
+    check_run(b, &r[0]);
+    check_run(b, &r[1]);
+    const char *paths[] = {"/runs/r000000/metrics/trust_mean", "/runs/r000000/agents/beliefs",
+                           "/runs/r000000/snapshots/d000090/trust",
+                           "/runs/r000000/snapshots/d000090/team_trust",
+                           "/runs/r000001/metrics/trust_mean"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        size_t la, lb;
+        unsigned char *ca = raw_chunks(a, paths[i], &la), *cb = raw_chunks(b, paths[i], &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(ca, cb, la);
+        free(ca);
+        free(cb);
+    }
+    hid_t d = H5Dopen2(b, "/runs/r000002/metrics/trust_mean", H5P_DEFAULT);
+    double got[N_DAYS];
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+    assert_true(got[0] == first && got[1] == v[1]);
+    H5Dclose(d);
+    H5Fclose(a);
+    H5Fclose(b);
+    ts_result_free(&r[0]);
+    ts_result_free(&r[1]);
+    ts_result_free(&r2);
+}
+
 /* A run is on disk as soon as ts_h5_write_run returns: another process can read it
  * while the file is still open for writing. */
 static void test_run_flushed(void **state) {
@@ -1320,6 +1418,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_root),
         cmocka_unit_test(test_write_two_runs),
+        cmocka_unit_test(test_precompressed),
         cmocka_unit_test(test_run_flushed),
         cmocka_unit_test(test_create_exists),
         cmocka_unit_test(test_create_force_replaces),
