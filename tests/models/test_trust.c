@@ -206,6 +206,21 @@ static void test_metrics_from_one_model(void **state) {
     ts_scenario_free(sc);
 }
 
+/* Lane k of a block as the one model it holds. */
+static ts_belief lane_belief(const ts_belief_block *blk, uint32_t k, uint32_t D) {
+    ts_belief b;
+    memset(&b, 0, sizeof b);
+    for (uint32_t d = 0; d < D; d++) {
+        b.alpha_e[d] = blk->alpha_e[d][k];
+        b.beta_e[d] = blk->beta_e[d][k];
+    }
+    b.integ_a_e = blk->integ_a_e[k];
+    b.integ_b_e = blk->integ_b_e[k];
+    b.scar = blk->scar[k];
+    b.goodwill = blk->goodwill[k];
+    return b;
+}
+
 /* The block scores equal, bit for bit, the model-by-model scores: t the domain sum of
  * ts_trust_scores' scores, mu and nu its parts (clamped scores at both ends included). */
 static void test_scores_block_match(void **state) {
@@ -231,16 +246,7 @@ static void test_scores_block_match(void **state) {
     ts_trust_scores_block(&tp, &blk, D, t, mu, nu);
     int clamped = 0;
     for (uint32_t k = 0; k < TS_BELIEF_BLOCK; k++) {
-        ts_belief b;
-        memset(&b, 0, sizeof b);
-        for (uint32_t d = 0; d < D; d++) {
-            b.alpha_e[d] = blk.alpha_e[d][k];
-            b.beta_e[d] = blk.beta_e[d][k];
-        }
-        b.integ_a_e = blk.integ_a_e[k];
-        b.integ_b_e = blk.integ_b_e[k];
-        b.scar = blk.scar[k];
-        b.goodwill = blk.goodwill[k];
+        ts_belief b = lane_belief(&blk, k, D);
         float score[TS_MAX_DOMAINS], m[TS_MAX_DOMAINS], integ;
         ts_trust_scores(&tp, &b, D, score, m, NULL, &integ);
         double sum = 0.0;
@@ -282,16 +288,7 @@ static void test_scores_block_each_match(void **state) {
         float sigma[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
         ts_trust_scores_block_each(&tp, &blk, D, score, mu, sigma, nu);
         for (uint32_t k = 0; k < blk.n; k++) {
-            ts_belief b;
-            memset(&b, 0, sizeof b);
-            for (uint32_t d = 0; d < D; d++) {
-                b.alpha_e[d] = blk.alpha_e[d][k];
-                b.beta_e[d] = blk.beta_e[d][k];
-            }
-            b.integ_a_e = blk.integ_a_e[k];
-            b.integ_b_e = blk.integ_b_e[k];
-            b.scar = blk.scar[k];
-            b.goodwill = blk.goodwill[k];
+            ts_belief b = lane_belief(&blk, k, D);
             float sc[TS_MAX_DOMAINS], m[TS_MAX_DOMAINS], sd[TS_MAX_DOMAINS], integ;
             ts_trust_scores(&tp, &b, D, sc, m, sd, &integ);
             for (uint32_t d = 0; d < D; d++) {
