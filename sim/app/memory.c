@@ -113,7 +113,8 @@ void ts_memory_estimate_run(const ts_scenario *point, const ts_module *const *mo
 
     /* Kept until the run is written: the series, the snapshots (each sampled believer
      * holding all it can: from, to, mean, sd and trust per domain, integrity, goodwill) and the
-     * per-agent tables of the end. */
+     * per-agent tables of the end. (Their compressed copy, made by the run's thread before it
+     * writes them, is smaller than the engine's models and tables, freed by then.) */
     uint64_t series = sat_mul(n_series, (days + 1) * sizeof(double));
     uint64_t n_snap = every > 0 ? days / every : 0;
     uint64_t edge = 4 * sizeof(uint32_t) + 3 * (uint64_t)domains * sizeof(float);
