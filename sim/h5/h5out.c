@@ -754,7 +754,7 @@ static ts_status ts_h5_create_any(const char *path, int force, const ts_h5meta *
     }
     ts_h5w w = {target, err, NULL};
     ts_h5_quiet_begin(&quiet);
-    file = H5Fcreate(target, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    file = ts_h5_file_create(target);
     if (file < 0) {
         st = ts_h5_fail(err, target, "create", "the file");
         goto cleanup;

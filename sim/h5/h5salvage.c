@@ -50,7 +50,7 @@ ts_status ts_h5_salvage(hid_t src, const char *shown, const char *dst_path, size
     if (st != TS_OK) {
         return st;
     }
-    dst = H5Fcreate(dst_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    dst = ts_h5_file_create(dst_path);
     if (dst < 0) {
         st = ts_h5_fail(err, dst_path, "create", "the file");
         goto cleanup;

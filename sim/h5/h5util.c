@@ -155,6 +155,19 @@ hid_t ts_h5_string_type(void) {
     return type;
 }
 
+hid_t ts_h5_file_create(const char *path) {
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0) {
+        return fcpl;
+    }
+    hid_t file = H5I_INVALID_HID;
+    if (H5Pset_istore_k(fcpl, TS_H5_ISTORE_K) >= 0) {
+        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    }
+    H5Pclose(fcpl);
+    return file;
+}
+
 int ts_h5_parse_number(const char *text, double *out) {
     char *end = NULL;
     if (text == NULL || text[0] == '\0') {

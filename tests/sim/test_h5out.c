@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "h5out.h"
+#include "h5util_internal.h"
 
 #define N_DAYS 5000 /* more than one chunk of 4096 */
 #define YAML "name: test\nseed: 7\ndays: 365\n"
@@ -655,6 +656,24 @@ static void test_precompressed(void **state) {
     ts_result_free(&r[0]);
     ts_result_free(&r[1]);
     ts_result_free(&r2);
+}
+
+/* Results files index their chunks with B-trees of rank TS_H5_ISTORE_K, not HDF5's 32: a
+ * dataset of one chunk then carries an index node for 8 chunks instead of 64. */
+static void test_chunk_index_rank(void **state) {
+    (void)state;
+    char path[512];
+    tmp_path(path, sizeof path, "istore.h5");
+    make_two_runs(path);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t fcpl = H5Fget_create_plist(file);
+    unsigned k = 0;
+    assert_true(H5Pget_istore_k(fcpl, &k) >= 0);
+    assert_int_equal(k, TS_H5_ISTORE_K);
+    assert_true(TS_H5_ISTORE_K < 32);
+    H5Pclose(fcpl);
+    H5Fclose(file);
 }
 
 /* A run is on disk as soon as ts_h5_write_run returns: another process can read it
@@ -1419,6 +1438,7 @@ int main(void) {
         cmocka_unit_test(test_create_root),
         cmocka_unit_test(test_write_two_runs),
         cmocka_unit_test(test_precompressed),
+        cmocka_unit_test(test_chunk_index_rank),
         cmocka_unit_test(test_run_flushed),
         cmocka_unit_test(test_create_exists),
         cmocka_unit_test(test_create_force_replaces),
