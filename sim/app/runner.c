@@ -273,9 +273,12 @@ typedef struct run_out {
     ts_result res;
     ts_ckpt **cks;
     size_t n_cks;
+    ts_h5pre *pre; /* its arrays compressed by the rank that ran it (MPI), or NULL */
 } run_out;
 
 static void run_out_free(run_out *o) {
+    ts_h5_pre_free(o->pre);
+    o->pre = NULL;
     ts_result_free(&o->res);
     for (size_t i = 0; i < o->n_cks; i++) {
         ts_ckpt_free(o->cks[i]);
@@ -518,12 +521,14 @@ static ts_status write_run(run_ctx *c, run_out *o, ts_error *err) {
     for (size_t d = 1; hc && d < hc->n; d++) {
         ad += hc->values[d];
     }
-    /* Compressed here, by this run's thread, so that the file's lock is held only for
-     * HDF5's part of the write (out of memory: compressed while written, as before). */
-    ts_h5pre *pre = NULL;
-    if (ts_h5_precompress(res, &pre, NULL) != TS_OK) {
-        pre = NULL;
+    /* Compressed here, by this run's thread (or already by the rank that ran it), so that
+     * the file's lock is held only for HDF5's part of the write (out of memory: compressed
+     * while written, as before). */
+    ts_h5pre *made = NULL;
+    if (!o->pre && ts_h5_precompress(res, &made, NULL) != TS_OK) {
+        made = NULL;
     }
+    const ts_h5pre *pre = o->pre ? o->pre : made;
 #pragma omp critical(ts_runner_file)
     {
         ts_h5_set_precompressed(c->file, pre);
@@ -534,7 +539,7 @@ static ts_status write_run(run_ctx *c, run_out *o, ts_error *err) {
     }
     res->params = NULL;
     res->n_params = 0;
-    ts_h5_pre_free(pre);
+    ts_h5_pre_free(made);
     free(pv);
     free(texts);
     return st;
@@ -578,6 +583,21 @@ static ts_status pack_run(const run_out *o, packbuf *p, ts_error *err) {
         free(b);
         b = NULL;
     }
+    /* The run's arrays compressed here, so that rank 0 only writes them (none: length 0,
+     * rank 0 compresses them itself). */
+    ts_h5pre *pre = NULL;
+    b = NULL;
+    len = 0;
+    if (st == TS_OK && ts_h5_precompress(&o->res, &pre, NULL) == TS_OK &&
+        ts_h5_pre_pack(pre, &b, &len, NULL) != TS_OK) {
+        len = 0;
+    }
+    n = len;
+    if (st == TS_OK && (!pack_put(p, &n, sizeof n) || (len > 0 && !pack_put(p, b, len)))) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    free(b);
+    ts_h5_pre_free(pre);
     return st;
 }
 
@@ -722,6 +742,13 @@ static ts_status mpi_write(void *ctx, const unsigned char *buf, size_t len, size
             o.n_cks += st == TS_OK;
             pos += (size_t)n;
         }
+        if (st == TS_OK && (!unpack_get(buf, len, &pos, &n, sizeof n) || n > len - pos)) {
+            st = ts_error_set(err, TS_ERR_INTERNAL, "a packed run is cut short");
+        }
+        if (st == TS_OK && n > 0) {
+            st = ts_h5_pre_unpack(buf + pos, (size_t)n, &o.pre, err);
+        }
+        pos += st == TS_OK ? (size_t)n : 0;
         if (st == TS_OK) {
             st = write_run(c, &o, err);
             *runs += st == TS_OK;

@@ -97,6 +97,12 @@ void ts_h5_pre_free(ts_h5pre *p); /* NULL: nothing to do */
  * p compressed (the same data, element size and shape); others are compressed as they are
  * written. NULL: none. p must outlive its use. */
 void ts_h5_set_precompressed(ts_h5file *f, const ts_h5pre *p);
+/* p as bytes for another process of the sweep (an MPI rank compresses its runs before
+ * sending them), and back: an unpacked set is used for an array of the same shape whose raw
+ * bytes have the same CRC-32 and Adler-32 as the one it was made from (equal arrays make equal
+ * chunks). Unpacking refuses bytes that are cut short or inconsistent (TS_ERR_INTERNAL). */
+ts_status ts_h5_pre_pack(const ts_h5pre *p, unsigned char **buf, size_t *len, ts_error *err);
+ts_status ts_h5_pre_unpack(const unsigned char *buf, size_t len, ts_h5pre **out, ts_error *err);
 
 /* Closes the file and frees f (NULL: nothing to do). A replacement written as
  * PATH.partial stays there (unfinished: --resume finishes it); the file at PATH is

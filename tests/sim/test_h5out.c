@@ -658,6 +658,93 @@ static void test_precompressed(void **state) {
     ts_result_free(&r2);
 }
 
+/* The chunked datasets of a file whose raw chunk bytes differ from another file's. */
+typedef struct chunk_diff {
+    hid_t other;
+    int differ, compared;
+} chunk_diff;
+
+static herr_t diff_chunks(hid_t loc, const char *name, const H5O_info_t *info, void *data) {
+    chunk_diff *cd = data;
+    if (info->type != H5O_TYPE_DATASET) {
+        return 0;
+    }
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(d);
+    int chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+    hid_t s = H5Dget_space(d);
+    hsize_t n = 0;
+    if (chunked) {
+        H5Dget_num_chunks(d, s, &n);
+    }
+    H5Sclose(s);
+    H5Pclose(dcpl);
+    H5Dclose(d);
+    if (n > 0) {
+        char path[600];
+        snprintf(path, sizeof path, "/%s", name);
+        size_t la, lb;
+        unsigned char *a = raw_chunks(loc, path, &la), *b = raw_chunks(cd->other, path, &lb);
+        cd->differ += la != lb || memcmp(a, b, la) != 0;
+        cd->compared++;
+        free(a);
+        free(b);
+    }
+    return 0;
+}
+
+/* Chunks packed by one process and unpacked by another are found by content: a copy of the
+ * run (other addresses, same values) is written with them, the file's chunks as the plain
+ * writer's; a corrupted packed chunk shows in exactly one dataset (so they were used); bytes
+ * cut short are refused. */
+static void test_precompressed_packed(void **state) {
+    (void)state;
+    char plain[512], packed[512];
+    tmp_path(plain, sizeof plain, "pack_plain.h5");
+    tmp_path(packed, sizeof packed, "pack_used.h5");
+    ts_result r, copy;
+    build_result(&r, 0);
+    build_result(&copy, 0);
+    ts_h5file *f = create_ok(plain, 0, &META, NULL);
+    write_ok(f, &r);
+    close_ok(f);
+
+    ts_error err;
+    ts_error_clear(&err);
+    ts_h5pre *pre = NULL, *back = NULL;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(ts_h5_precompress(&r, &pre, &err), TS_OK);
+    assert_int_equal(ts_h5_pre_pack(pre, &buf, &len, &err), TS_OK);
+    assert_true(len > 8);
+    for (size_t cut = 1; cut < len; cut += len / 7 + 1) {
+        assert_int_equal(ts_h5_pre_unpack(buf, len - cut, &back, &err), TS_ERR_INTERNAL);
+        assert_null(back);
+    }
+    buf[len - 1] ^= 0x5a; /* the last chunk's trailing checksum */
+    assert_int_equal(ts_h5_pre_unpack(buf, len, &back, &err), TS_OK);
+    f = create_ok(packed, 0, &META, NULL);
+    ts_h5_set_precompressed(f, back);
+    write_ok(f, &copy);
+    ts_h5_set_precompressed(f, NULL);
+    close_ok(f);
+
+    hid_t a = H5Fopen(plain, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t b = H5Fopen(packed, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(a >= 0 && b >= 0);
+    chunk_diff cd = {b, 0, 0};
+    assert_true(H5Ovisit2(a, H5_INDEX_NAME, H5_ITER_INC, diff_chunks, &cd, H5O_INFO_BASIC) >= 0);
+    assert_true(cd.compared > 5);
+    assert_int_equal(cd.differ, 1);
+    H5Fclose(a);
+    H5Fclose(b);
+    free(buf);
+    ts_h5_pre_free(pre);
+    ts_h5_pre_free(back);
+    ts_result_free(&r);
+    ts_result_free(&copy);
+}
+
 /* Results files index their chunks with B-trees of rank TS_H5_ISTORE_K, not HDF5's 32: a
  * dataset of one chunk then carries an index node for 8 chunks instead of 64. */
 static void test_chunk_index_rank(void **state) {
@@ -1438,6 +1525,7 @@ int main(void) {
         cmocka_unit_test(test_create_root),
         cmocka_unit_test(test_write_two_runs),
         cmocka_unit_test(test_precompressed),
+        cmocka_unit_test(test_precompressed_packed),
         cmocka_unit_test(test_chunk_index_rank),
         cmocka_unit_test(test_run_flushed),
         cmocka_unit_test(test_create_exists),
