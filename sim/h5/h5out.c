@@ -7,6 +7,7 @@
 #include "h5file_internal.h"
 #include "h5out_internal.h"
 #include "h5util_internal.h"
+#include "pack_internal.h"
 
 #include <hdf5.h>
 #include <libdeflate.h>
@@ -189,8 +190,7 @@ static size_t deflate_chunk(ts_h5zip *zip, const hsize_t *dims, const hsize_t *c
 /* ---- Chunks compressed ahead of writing ---------------------------------------------- */
 
 typedef struct pre_set {
-    const void *data;    /* the array, as the writer will be given it (NULL once unpacked) */
-    uint32_t crc, adler; /* of the array's raw bytes: what an unpacked set is matched by */
+    uint32_t crc, adler; /* of the array's raw bytes: what the writer finds a set by */
     size_t elem;
     int rank;
     hsize_t dims[2];
@@ -202,7 +202,6 @@ typedef struct pre_set {
 struct ts_h5pre {
     pre_set *sets;
     size_t n, cap;
-    int by_content; /* unpacked: sets are found by their arrays' checksums, not addresses */
 };
 
 /* The raw bytes of an array of a set's shape. */
@@ -239,7 +238,6 @@ static int pre_add(ts_h5pre *p, ts_h5zip *zip, const void *data, size_t elem, in
     }
     pre_set *ps = &p->sets[p->n];
     memset(ps, 0, sizeof *ps);
-    ps->data = data;
     ps->elem = elem;
     ps->rank = rank;
     ps->dims[0] = dims[0];
@@ -321,8 +319,9 @@ ts_status ts_h5_precompress(const ts_result *r, ts_h5pre **out, ts_error *err) {
     return TS_OK;
 }
 
-/* The set of zip's precompressed chunks for this array, or NULL: the set made from this very
- * array, or (sets unpacked from another process) one of the same shape and checksums. */
+/* The set of zip's precompressed chunks for this array, or NULL: one of the same shape whose
+ * array's bytes had the same CRC-32 and Adler-32 (equal arrays make equal chunks), wherever it
+ * was compressed; an array changed since is compressed again. */
 static const pre_set *pre_find(ts_h5zip *zip, const void *data, size_t elem, int rank,
                                const hsize_t *dims) {
     const ts_h5pre *p = zip->pre;
@@ -330,18 +329,13 @@ static const pre_set *pre_find(ts_h5zip *zip, const void *data, size_t elem, int
         return NULL;
     }
     hsize_t shape[2] = {dims[0], rank > 1 ? dims[1] : 1};
-    uint32_t crc = 0, adler = 0;
-    if (p->by_content) {
-        size_t raw = array_bytes(elem, shape);
-        crc = libdeflate_crc32(0, data, raw);
-        adler = libdeflate_adler32(1, data, raw);
-    }
+    size_t raw = array_bytes(elem, shape);
+    uint32_t crc = libdeflate_crc32(0, data, raw), adler = libdeflate_adler32(1, data, raw);
     for (size_t k = 0; k < p->n; k++) {
         size_t i = (zip->pre_next + k) % p->n;
         const pre_set *ps = &p->sets[i];
-        int same = p->by_content ? ps->crc == crc && ps->adler == adler : ps->data == data;
-        if (same && ps->elem == elem && ps->rank == rank && ps->dims[0] == shape[0] &&
-            ps->dims[1] == shape[1]) {
+        if (ps->crc == crc && ps->adler == adler && ps->elem == elem && ps->rank == rank &&
+            ps->dims[0] == shape[0] && ps->dims[1] == shape[1]) {
             zip->pre_next = i + 1;
             return ps;
         }
@@ -349,108 +343,71 @@ static const pre_set *pre_find(ts_h5zip *zip, const void *data, size_t elem, int
     return NULL;
 }
 
-/* Packing: each set as its shape, checksums, chunk ends and bytes (uint64 and uint32 fields
- * in this machine's order: packs go between processes of one sweep). */
-static int put_bytes(unsigned char **buf, size_t *len, size_t *cap, const void *x, size_t n) {
-    if (*len + n > *cap) {
-        size_t want = *cap ? 2 * *cap : 4096;
-        while (want < *len + n) {
-            want *= 2;
-        }
-        unsigned char *b = realloc(*buf, want);
-        if (!b) {
-            return 0;
-        }
-        *buf = b;
-        *cap = want;
-    }
-    memcpy(*buf + *len, x, n);
-    *len += n;
-    return 1;
-}
-
+/* Packing (pack_internal.h): the number of sets, then each set's element size, rank, dims,
+ * chunk count, checksums, chunk ends and bytes. */
 ts_status ts_h5_pre_pack(const ts_h5pre *p, unsigned char **buf, size_t *len, ts_error *err) {
-    unsigned char *b = NULL;
-    size_t n = 0, cap = 0;
-    uint64_t n_sets = p ? p->n : 0;
-    int ok = put_bytes(&b, &n, &cap, &n_sets, sizeof n_sets);
-    for (size_t i = 0; ok && i < n_sets; i++) {
+    ts_pk k = {NULL, 0, 0, 0};
+    size_t n_sets = p ? p->n : 0;
+    ts_pk_u64(&k, n_sets);
+    for (size_t i = 0; i < n_sets; i++) {
         const pre_set *ps = &p->sets[i];
         uint64_t head[5] = {ps->elem, (uint64_t)ps->rank, ps->dims[0], ps->dims[1], ps->n_chunks};
         uint32_t sums[2] = {ps->crc, ps->adler};
-        ok = put_bytes(&b, &n, &cap, head, sizeof head) &&
-             put_bytes(&b, &n, &cap, sums, sizeof sums);
-        for (size_t c = 0; ok && c < ps->n_chunks; c++) {
-            uint64_t end = ps->end[c];
-            ok = put_bytes(&b, &n, &cap, &end, sizeof end);
+        ts_pk_bytes(&k, head, sizeof head);
+        ts_pk_bytes(&k, sums, sizeof sums);
+        for (size_t c = 0; c < ps->n_chunks; c++) {
+            ts_pk_u64(&k, ps->end[c]);
         }
-        ok = ok && put_bytes(&b, &n, &cap, ps->bytes, ps->n_chunks ? ps->end[ps->n_chunks - 1] : 0);
+        ts_pk_bytes(&k, ps->bytes, ps->n_chunks ? ps->end[ps->n_chunks - 1] : 0);
     }
-    if (!ok) {
-        free(b);
+    if (k.failed) {
+        free(k.buf);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory packing compressed chunks");
     }
-    *buf = b;
-    *len = n;
+    *buf = k.buf;
+    *len = k.n;
     return TS_OK;
 }
 
-static int get_bytes(const unsigned char *buf, size_t len, size_t *pos, void *x, size_t n) {
-    if (n > len - *pos) {
-        return 0;
-    }
-    memcpy(x, buf + *pos, n);
-    *pos += n;
-    return 1;
-}
-
 ts_status ts_h5_pre_unpack(const unsigned char *buf, size_t len, ts_h5pre **out, ts_error *err) {
+    const char *what = "compressed chunks";
+    ts_up u = {buf, len, 0, NULL};
     ts_h5pre *p = calloc(1, sizeof *p);
-    size_t pos = 0;
-    uint64_t n_sets = 0;
-    int nomem = p == NULL;
-    int ok = p && get_bytes(buf, len, &pos, &n_sets, sizeof n_sets) && n_sets <= len;
-    if (ok && n_sets > 0) {
-        p->sets = calloc((size_t)n_sets, sizeof *p->sets);
-        ok = p->sets != NULL;
-        nomem = !ok;
-    }
-    if (p) {
-        p->by_content = 1;
-    }
-    for (uint64_t i = 0; ok && i < n_sets; i++) {
-        pre_set *ps = &p->sets[i];
-        uint64_t head[5];
-        uint32_t sums[2];
-        ok = get_bytes(buf, len, &pos, head, sizeof head) &&
-             get_bytes(buf, len, &pos, sums, sizeof sums) && (head[1] == 1 || head[1] == 2) &&
-             head[4] <= len / sizeof(uint64_t);
-        if (!ok) {
-            break;
+    size_t n_sets = p ? ts_up_count(&u, 5 * sizeof(uint64_t), what) : 0;
+    int nomem = !p || (n_sets > 0 && !(p->sets = calloc(n_sets, sizeof *p->sets)));
+    for (size_t i = 0; !nomem && !u.bad && i < n_sets; i++) {
+        pre_set *ps = &p->sets[p->n++];
+        uint64_t head[5] = {0};
+        uint32_t sums[2] = {0};
+        ts_up_bytes(&u, head, sizeof head, what);
+        ts_up_bytes(&u, sums, sizeof sums, what);
+        if (!u.bad && ((head[1] != 1 && head[1] != 2) || head[4] > (len - u.at) / 8)) {
+            u.bad = what;
         }
-        p->n++;
         ps->elem = (size_t)head[0];
         ps->rank = (int)head[1];
         ps->dims[0] = head[2];
         ps->dims[1] = head[3];
-        ps->n_chunks = (size_t)head[4];
+        ps->n_chunks = u.bad ? 0 : (size_t)head[4];
         ps->crc = sums[0];
         ps->adler = sums[1];
         ps->end = malloc((ps->n_chunks ? ps->n_chunks : 1) * sizeof *ps->end);
-        ok = ps->end != NULL;
-        nomem = !ok;
-        for (size_t c = 0; ok && c < ps->n_chunks; c++) {
-            uint64_t end;
-            ok = get_bytes(buf, len, &pos, &end, sizeof end) && end <= len &&
-                 (c == 0 || end >= ps->end[c - 1]);
-            ps->end[c] = ok ? (size_t)end : 0;
+        nomem = !ps->end;
+        for (size_t c = 0; !nomem && !u.bad && c < ps->n_chunks; c++) {
+            uint64_t end = ts_up_u64(&u, what);
+            if (!u.bad && (end > len || (c > 0 && end < ps->end[c - 1]))) {
+                u.bad = what;
+            }
+            ps->end[c] = (size_t)end;
         }
-        size_t bytes = ok && ps->n_chunks ? ps->end[ps->n_chunks - 1] : 0;
-        ps->bytes = ok ? malloc(bytes ? bytes : 1) : NULL;
-        nomem = ok && !ps->bytes;
-        ok = ok && ps->bytes && get_bytes(buf, len, &pos, ps->bytes, bytes);
+        size_t bytes = !nomem && !u.bad && ps->n_chunks ? ps->end[ps->n_chunks - 1] : 0;
+        ps->bytes = nomem ? NULL : malloc(bytes ? bytes : 1);
+        nomem = nomem || !ps->bytes;
+        if (!nomem) {
+            ts_up_bytes(&u, ps->bytes, bytes, what);
+        }
     }
-    if (!ok || pos != len) {
+    if (nomem || u.bad || u.at != len) {
         ts_h5_pre_free(p);
         *out = NULL;
         return nomem ? ts_error_set(err, TS_ERR_NOMEM, "out of memory unpacking compressed chunks")

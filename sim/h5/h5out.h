@@ -93,14 +93,15 @@ typedef struct ts_h5pre ts_h5pre;
  * of r (series, tables, snapshots); NULL in *out and TS_ERR_NOMEM when memory runs out. */
 ts_status ts_h5_precompress(const ts_result *r, ts_h5pre **out, ts_error *err);
 void ts_h5_pre_free(ts_h5pre *p); /* NULL: nothing to do */
-/* Runs written to f from now on take their chunks from p where an array of theirs is one
- * p compressed (the same data, element size and shape); others are compressed as they are
- * written. NULL: none. p must outlive its use. */
+/* Runs written to f from now on take their chunks from p for each array p holds the
+ * compressed form of: the same element size and shape, and the same CRC-32 and Adler-32 of its
+ * bytes (equal arrays make equal chunks, so it may be another copy of the run's values); the
+ * others, and an array changed since, are compressed as they are written. NULL: none. p must
+ * outlive its use. */
 void ts_h5_set_precompressed(ts_h5file *f, const ts_h5pre *p);
 /* p as bytes for another process of the sweep (an MPI rank compresses its runs before
- * sending them), and back: an unpacked set is used for an array of the same shape whose raw
- * bytes have the same CRC-32 and Adler-32 as the one it was made from (equal arrays make equal
- * chunks). Unpacking refuses bytes that are cut short or inconsistent (TS_ERR_INTERNAL). */
+ * sending them), and back. Unpacking refuses bytes that are cut short or inconsistent
+ * (TS_ERR_INTERNAL). */
 ts_status ts_h5_pre_pack(const ts_h5pre *p, unsigned char **buf, size_t *len, ts_error *err);
 ts_status ts_h5_pre_unpack(const unsigned char *buf, size_t len, ts_h5pre **out, ts_error *err);
 
