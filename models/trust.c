@@ -673,33 +673,43 @@ static ts_status trust_summarize(const void *state, const ts_world *w, ts_result
         "Mean |believed - true chance of success| of the agent's models.", TS_COL_F32, n, 1);
     double *recv_sum = calloc(n ? n : 1, sizeof *recv_sum);
     uint32_t *recv_n = calloc(n ? n : 1, sizeof *recv_n);
-    if ((n && (!given || !received || !error)) || !recv_sum || !recv_n) {
+    /* Everyone's chance of success at the end, once (many models name the same person). */
+    double *success = malloc((n ? n : 1) * D * sizeof *success);
+    if ((n && (!given || !received || !error)) || !recv_sum || !recv_n || !success) {
         free(recv_sum);
         free(recv_n);
+        free(success);
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory for the agent table");
     }
-    ts_belief b;
+    for (uint32_t j = 0; j < n; j++) {
+        ts_work_success_all(&s->link, w, j, success + (size_t)j * D);
+    }
+    /* Each believer's models read and scored a block at a time; the sums are added model
+     * by model, domain by domain, as a reading of one model after another would. */
+    ts_belief_block blk;
+    double t[TS_BELIEF_BLOCK];
+    float mu[TS_MAX_DOMAINS][TS_BELIEF_BLOCK], nu[TS_BELIEF_BLOCK];
     for (uint32_t a = 0; a < n; a++) {
         double tsum = 0.0, esum = 0.0;
         uint32_t cnt = ts_relstore_count(&w->models, a);
-        for (uint32_t k = 0; k < cnt; k++) {
-            uint32_t j = ts_relstore_id(&w->models, a, k);
-            ts_relstore_read(&w->models, a, k, w->day, &b);
-            double t = 0.0, p[TS_MAX_DOMAINS];
-            ts_work_success_all(&s->link, w, j, p);
-            for (uint32_t d = 0; d < D; d++) {
-                float mu, sigma;
-                ts_trust_competence(&s->tp, &b, d, &mu, &sigma);
-                t += ts_trust_score(&s->tp, &b, d);
-                esum += fabs((double)mu - p[d]);
+        for (uint32_t first = 0; ts_relstore_read_block(&w->models, a, first, w->day, &blk) > 0;
+             first += blk.n) {
+            ts_trust_scores_block(&s->tp, &blk, D, t, mu, nu);
+            for (uint32_t k = 0; k < blk.n; k++) {
+                uint32_t j = blk.id[k];
+                const double *p = success + (size_t)j * D;
+                for (uint32_t d = 0; d < D; d++) {
+                    esum += fabs((double)mu[d][k] - p[d]);
+                }
+                tsum += t[k] / D;
+                recv_sum[j] += t[k] / D;
+                recv_n[j]++;
             }
-            tsum += t / D;
-            recv_sum[j] += t / D;
-            recv_n[j]++;
         }
         given[a] = cnt ? (float)(tsum / cnt) : NAN;
         error[a] = cnt ? (float)(esum / ((double)cnt * D)) : NAN;
     }
+    free(success);
     for (uint32_t j = 0; j < n; j++) {
         received[j] = recv_n[j] ? (float)(recv_sum[j] / recv_n[j]) : NAN;
     }

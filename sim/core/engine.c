@@ -289,7 +289,7 @@ void ts_engine_free(ts_engine *e) {
         }
     }
     for (int t = 0; t < e->n_arena; t++) {
-        ts_msgbuf_free(&e->arena[t]);
+        ts_msgbuf_free(&e->arena[t].buf);
     }
     free(e->arena);
     free(e->blocks);

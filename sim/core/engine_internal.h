@@ -11,6 +11,23 @@
 enum { EM_HEADCOUNT, EM_MANAGERS, EM_DEPTH, EM_ACQUAINTANCES, EM_COUNT };
 extern const ts_metric_decl engine_metrics[EM_COUNT];
 
+/* Bytes of a cache line: what one thread writes often is kept this far from what another
+ * writes (a line shared by two writers moves between their cores at every write). */
+#define TS_ENGINE_LINE 64u
+
+/* A thread's message arena on a line of its own. */
+typedef union engine_arena {
+    ts_msgbuf buf;
+    unsigned char line[TS_ENGINE_LINE];
+} engine_arena;
+_Static_assert(sizeof(ts_msgbuf) <= TS_ENGINE_LINE, "an arena's bookkeeping fits a line");
+
+/* n rounded up to whole lines of elements of `size` bytes. */
+static inline size_t engine_line_stride(size_t n, size_t size) {
+    size_t per = TS_ENGINE_LINE / size;
+    return (n + per - 1) / per * per;
+}
+
 struct ts_engine {
     const ts_module **mods; /* the enabled modules, in table order */
     uint32_t *stream;       /* their stream keys (ts_module_stream_key) */
@@ -22,13 +39,17 @@ struct ts_engine {
     int32_t snapshot_every;
     uint32_t n_seen; /* world->n at the last grow call */
 
-    /* Per-thread message arenas and per-block bookkeeping, reused every day. */
-    ts_msgbuf *arena;
+    /* Per-thread message arenas and per-block bookkeeping, reused every day. What one thread
+     * writes at every message (its arena's count, its block's histogram and accumulator
+     * row) sits on cache lines of its own (engine_arena, TS_ENGINE_LINE strides), so two
+     * threads never take a line from each other while they act or measure. */
+    engine_arena *arena;
     int n_arena;
     ts_block_msgs *blocks;
     size_t *block_begin;
     int *block_thread;
-    uint32_t *hist;
+    uint32_t *hist;     /* hist_stride counts a block (its n_buckets, then padding) */
+    size_t hist_stride; /* of the current headcount (engine_reserve_blocks) */
     size_t n_blocks_alloc, n_hist_alloc;
     ts_deliver dlv;
     uint64_t n_messages;
@@ -36,7 +57,8 @@ struct ts_engine {
     /* Metrics: accumulators per block; offsets of each module's part. */
     size_t *acc_off; /* n_mods + 1: engine first */
     size_t n_acc;
-    double *acc; /* n_blocks x n_acc */
+    size_t acc_stride; /* n_acc rounded up to whole lines: a block's row */
+    double *acc;       /* n_blocks rows of acc_stride, the first n_acc of each used */
     size_t n_acc_alloc;
     double *acc_sum; /* n_acc */
     size_t *val_off; /* n_mods + 1 */

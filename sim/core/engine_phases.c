@@ -54,6 +54,7 @@ static ts_status phase_failed(const ts_engine *e, const phase_failure *f, const 
 ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
     size_t nb = engine_n_blocks(e->w.n ? e->w.n : 1);
     size_t n_buckets = ((size_t)e->w.n >> TS_BLOCK_SHIFT) + 1;
+    size_t hist_stride = engine_line_stride(n_buckets, sizeof *e->hist);
     if (nb > e->n_blocks_alloc) {
         size_t n_new = nb * 2;
         ts_block_msgs *b = realloc(e->blocks, n_new * sizeof *b);
@@ -68,7 +69,7 @@ ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
         if (bt) {
             e->block_thread = bt;
         }
-        double *acc = realloc(e->acc, n_new * (e->n_acc ? e->n_acc : 1) * sizeof *acc);
+        double *acc = realloc(e->acc, n_new * e->acc_stride * sizeof *acc);
         if (acc) {
             e->acc = acc;
         }
@@ -77,8 +78,8 @@ ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
         }
         e->n_blocks_alloc = n_new;
     }
-    if (nb * n_buckets > e->n_hist_alloc) {
-        size_t n_new = nb * n_buckets * 4;
+    if (nb * hist_stride > e->n_hist_alloc) {
+        size_t n_new = nb * hist_stride * 4;
         uint32_t *h = realloc(e->hist, n_new * sizeof *h);
         if (!h) {
             return ts_error_set(err, TS_ERR_NOMEM, "out of memory for message buckets");
@@ -86,6 +87,7 @@ ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
         e->hist = h;
         e->n_hist_alloc = n_new;
     }
+    e->hist_stride = hist_stride;
     return TS_OK;
 }
 
@@ -122,6 +124,7 @@ ts_status engine_setup_metrics(ts_engine *e, ts_error *err) {
     e->acc_off[e->n_mods] = na;
     e->val_off[e->n_mods] = nv;
     e->n_acc = na;
+    e->acc_stride = engine_line_stride(na ? na : 1, sizeof *e->acc);
     e->n_values = nv;
     e->acc_sum = calloc(na, sizeof *e->acc_sum);
     e->values = calloc(nv, sizeof *e->values);
@@ -177,8 +180,8 @@ typedef struct phase_ctx {
 static int act_block(const phase_ctx *c, size_t b, int t) {
     ts_engine *e = c->e;
     const ts_world *w = c->w;
-    ts_msgbuf *buf = &e->arena[t];
-    uint32_t *h = e->hist + b * c->n_buckets;
+    ts_msgbuf *buf = &e->arena[t].buf;
+    uint32_t *h = e->hist + b * e->hist_stride;
     memset(h, 0, c->n_buckets * sizeof *h);
     size_t begin = buf->n;
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
@@ -215,7 +218,7 @@ ts_status engine_phase_act(ts_engine *e, ts_error *err) {
     int failed = 0;
     phase_failure fail = {TS_OK, 0, 0};
     for (int t = 0; t < e->n_arena; t++) {
-        e->arena[t].n = 0;
+        e->arena[t].buf.n = 0;
     }
     const phase_ctx ctx = {e, &e->w, ((size_t)e->w.n >> TS_BLOCK_SHIFT) + 1, &fail};
     const phase_ctx *c = &ctx;
@@ -243,7 +246,7 @@ ts_status engine_phase_act(ts_engine *e, ts_error *err) {
     }
     /* Arenas may have moved while growing: point the blocks at them only now. */
     for (size_t b = 0; b < nb; b++) {
-        e->blocks[b].msgs = e->arena[e->block_thread[b]].msgs + e->block_begin[b];
+        e->blocks[b].msgs = e->arena[e->block_thread[b]].buf.msgs + e->block_begin[b];
     }
     return TS_OK;
 }
@@ -358,7 +361,7 @@ static void prepare_block(const phase_ctx *c, size_t b) {
 static void measure_block(const phase_ctx *c, size_t b) {
     const ts_engine *e = c->e;
     const ts_world *w = c->w;
-    double *row = e->acc + b * e->n_acc;
+    double *row = e->acc + b * e->acc_stride;
     memset(row, 0, e->n_acc * sizeof *row);
     uint32_t a0 = (uint32_t)(b * TS_BLOCK);
     uint32_t a1 = (uint32_t)((b + 1) * TS_BLOCK < w->n ? (b + 1) * TS_BLOCK : w->n);
@@ -423,7 +426,7 @@ ts_status engine_phase_measure(ts_engine *e, ts_error *err) {
     memset(e->acc_sum, 0, n_acc * sizeof *e->acc_sum);
     for (size_t b = 0; b < nb; b++) {
         for (size_t k = 0; k < n_acc; k++) {
-            e->acc_sum[k] += acc[b * n_acc + k];
+            e->acc_sum[k] += acc[b * e->acc_stride + k];
         }
     }
     double *v = e->values;

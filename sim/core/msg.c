@@ -51,15 +51,14 @@ static int reserve(void **p, size_t *n_alloc, size_t n, size_t size) {
 }
 
 /* Scatters block b's messages into tmp at its offsets of each bucket (advancing them). */
-static void scatter_block(const ts_deliver *d, const ts_block_msgs *blocks, size_t n_blocks,
-                          size_t b) {
-    size_t *off = d->bucket_offset;
+static void scatter_block(const ts_deliver *d, const ts_block_msgs *blocks, size_t b) {
+    size_t *off = d->bucket_offset + b * d->offset_stride;
     ts_msg *tmp = d->tmp;
     unsigned bucket_shift = d->bucket_shift;
     const ts_msg *m = blocks[b].msgs;
     for (size_t i = 0; i < blocks[b].n; i++) {
         size_t k = m[i].to >> bucket_shift;
-        tmp[off[k * n_blocks + b]++] = m[i];
+        tmp[off[k]++] = m[i];
     }
 }
 
@@ -78,7 +77,7 @@ static void sort_bucket(const ts_deliver *d, const ts_block_msgs *blocks, size_t
     if (r1 > n_agents) {
         r1 = n_agents;
     }
-    size_t end = off[k * n_blocks + n_blocks - 1];
+    size_t end = off[(n_blocks - 1) * d->offset_stride + k];
     size_t begin = end;
     for (size_t b = 0; b < n_blocks; b++) {
         begin -= blocks[b].hist[k];
@@ -118,6 +117,8 @@ ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_bl
         total += blocks[b].n;
     }
     size_t n_buckets = (n_agents >> bucket_shift) + 1;
+    size_t per_line = 64 / sizeof(size_t);
+    size_t stride = (n_buckets + per_line - 1) / per_line * per_line;
     size_t msg_alloc = d->n_alloc;
     if (!reserve((void **)&d->tmp, &msg_alloc, total, sizeof(ts_msg))) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory delivering %zu messages", total);
@@ -131,27 +132,28 @@ ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_bl
         d->n_alloc = msg_alloc;
     }
     if (!reserve((void **)&d->start, &d->n_start_alloc, n_agents + 1, sizeof(size_t)) ||
-        !reserve((void **)&d->bucket_offset, &d->n_offset_alloc, n_buckets * n_blocks,
+        !reserve((void **)&d->bucket_offset, &d->n_offset_alloc, stride * n_blocks,
                  sizeof(size_t))) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory delivering messages");
     }
     d->n_agents = n_agents;
     d->n_buckets = n_buckets;
     d->bucket_shift = bucket_shift;
+    d->offset_stride = stride;
 
-    /* Offsets in bucket-major, block-minor order: a stable scatter by bucket. */
+    /* Offsets counted in bucket-major, block-minor order: a stable scatter by bucket. */
     size_t *off = d->bucket_offset;
     size_t run = 0;
     for (size_t k = 0; k < n_buckets; k++) {
         for (size_t b = 0; b < n_blocks; b++) {
-            off[k * n_blocks + b] = run;
+            off[b * stride + k] = run;
             run += blocks[b].hist[k];
         }
     }
     size_t nb = n_blocks;
     if (threads <= 1) { /* no team: even a team of one pays a futex call at every barrier */
         for (size_t b = 0; b < nb; b++) {
-            scatter_block(d, blocks, nb, b);
+            scatter_block(d, blocks, b);
         }
         for (size_t k = 0; k < n_buckets; k++) {
             sort_bucket(d, blocks, nb, k);
@@ -160,7 +162,7 @@ ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_bl
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
     shared(d, blocks, nb)
         for (size_t b = 0; b < nb; b++) {
-            scatter_block(d, blocks, nb, b);
+            scatter_block(d, blocks, b);
         }
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1) default(none)                   \
     shared(d, blocks, nb, n_buckets)

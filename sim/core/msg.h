@@ -116,8 +116,12 @@ typedef struct ts_deliver {
     uint32_t bucket_shift;
     ts_msg *tmp, *out; /* the sorted inboxes are in out */
     size_t n_alloc;
-    size_t *start;         /* n_agents + 1 */
-    size_t *bucket_offset; /* n_buckets x n_blocks */
+    size_t *start; /* n_agents + 1 */
+    /* Each block's cursors into tmp, one per bucket: block b's row starts at
+     * b * offset_stride (n_buckets rounded up to whole 64-byte lines, so that threads
+     * scattering different blocks never write the same line). */
+    size_t *bucket_offset;
+    size_t offset_stride;
     size_t n_start_alloc, n_offset_alloc;
 } ts_deliver;
 
