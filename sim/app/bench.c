@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "rng.h"
 #include "runner.h"
+#include "stats.h"
 
 #include <omp.h>
 #include <stdio.h>
@@ -189,15 +190,27 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
     return TS_OK;
 }
 
-ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
-    if (!opt->schema) {
-        return ts_error_set(err, TS_ERR_INTERNAL, "bench: no scenario schema");
+/* Does a module of the bench act (the full model), or is it the synthetic workload? */
+static int bench_model_acts(const ts_bench_options *opt) {
+    for (size_t m = 0; opt->modules && m < opt->n_modules; m++) {
+        if (opt->modules[m]->act) {
+            return 1;
+        }
     }
-    if (opt->agents < 1 || opt->agents > 10000000 || opt->days < 1 || opt->days > 36500) {
-        return ts_error_set(err, TS_ERR_PARAM,
-                            "bench: agents must be in [1, 10000000] and days in [1, 36500]");
-    }
-    int threads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
+    return 0;
+}
+
+/* One timed run of the bench organisation on `threads` threads (0: all cores): what it
+ * measured, for ts_bench_run and ts_bench_scaling. */
+typedef struct bench_figures {
+    double seconds;  /* engine creation and the run, to its summary */
+    double messages; /* delivered */
+    size_t bytes_per_model;
+    double models_held; /* mean models held per agent at the end */
+} bench_figures;
+
+static ts_status bench_once(const ts_bench_options *opt, int threads, bench_figures *f,
+                            ts_error *err) {
     char text[512];
     snprintf(text, sizeof text,
              "name: bench\ndays: %ld\norg: {headcount: %ld, warmup_days: 0}\n"
@@ -208,14 +221,10 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     ts_result res;
     ts_result_init(&res);
     /* The full model where it acts; until a module does, the synthetic workload. */
-    int model_acts = 0;
-    for (size_t m = 0; opt->modules && m < opt->n_modules; m++) {
-        model_acts |= opt->modules[m]->act != NULL;
-    }
+    int model_acts = bench_model_acts(opt);
     const ts_module *synthetic[] = {&bench_module};
     const ts_module *const *mods = model_acts ? opt->modules : synthetic;
     size_t n_mods = model_acts ? opt->n_modules : 1;
-    const char *workload = model_acts ? "model" : "synthetic";
     ts_status st = ts_scenario_load_string(opt->schema, text, "bench", NULL, &sc, err);
     for (size_t k = 0; st == TS_OK && k < opt->n_sets; k++) {
         st = ts_scenario_set(sc, opt->sets[k], err);
@@ -223,28 +232,59 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     if (st == TS_OK) {
         st = ts_scenario_finalize(sc, err);
     }
-    if (st != TS_OK) {
-        goto cleanup;
-    }
-    ts_engine_options eo = {.seed = ts_rng_run_seed(1, 0, 0), .threads = threads};
-    double t0 = now_seconds();
-    st = ts_engine_create(sc, mods, n_mods, &eo, &eng, err);
     if (st == TS_OK) {
-        st = ts_engine_run(eng, &res, err);
+        ts_engine_options eo = {.seed = ts_rng_run_seed(1, 0, 0), .threads = threads};
+        double t0 = now_seconds();
+        st = ts_engine_create(sc, mods, n_mods, &eo, &eng, err);
+        if (st == TS_OK) {
+            st = ts_engine_run(eng, &res, err);
+        }
+        f->seconds = now_seconds() - t0;
     }
+    if (st == TS_OK) {
+        f->messages = (double)ts_engine_messages(eng);
+        f->bytes_per_model = ts_relstore_bytes_per_model(&ts_engine_world(eng)->models);
+        /* Models held per agent at the end: shows how full the stores were. */
+        const ts_series *acq = ts_result_find_series(&res, "acquaintances");
+        f->models_held = acq && acq->n ? acq->values[acq->n - 1] : 0.0;
+    }
+    ts_result_free(&res);
+    ts_engine_free(eng);
+    ts_scenario_free(sc);
+    return st;
+}
+
+static ts_status bench_check(const ts_bench_options *opt, ts_error *err) {
+    if (!opt->schema) {
+        return ts_error_set(err, TS_ERR_INTERNAL, "bench: no scenario schema");
+    }
+    if (opt->agents < 1 || opt->agents > 10000000 || opt->days < 1 || opt->days > 36500) {
+        return ts_error_set(err, TS_ERR_PARAM,
+                            "bench: agents must be in [1, 10000000] and days in [1, 36500]");
+    }
+    return TS_OK;
+}
+
+ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
+    ts_status st = bench_check(opt, err);
     if (st != TS_OK) {
-        goto cleanup;
+        return st;
     }
-    double secs = now_seconds() - t0;
+    int threads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
+    const char *workload = bench_model_acts(opt) ? "model" : "synthetic";
+    bench_figures f = {0};
+    st = bench_once(opt, threads, &f, err);
+    if (st != TS_OK) {
+        return st;
+    }
+    double secs = f.seconds;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double rss_mb = (double)ru.ru_maxrss / 1024.0;
     double agent_days = (double)opt->agents * (double)opt->days;
-    double msgs = (double)ts_engine_messages(eng);
-    size_t bpm = ts_relstore_bytes_per_model(&ts_engine_world(eng)->models);
-    /* Models held per agent at the end: shows how full the stores were. */
-    const ts_series *acq = ts_result_find_series(&res, "acquaintances");
-    double held = acq && acq->n ? acq->values[acq->n - 1] : 0.0;
+    double msgs = f.messages;
+    size_t bpm = f.bytes_per_model;
+    double held = f.models_held;
     /* The machine's random-access limit on the same threads, after the run. */
     double probe_secs;
     double gups = ts_bench_random_access(threads, TS_BENCH_PROBE_LOG2_WORDS, &probe_secs);
@@ -270,9 +310,78 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
                 rss_mb, bpm, held, gups, share);
     }
-cleanup:
-    ts_result_free(&res);
-    ts_engine_free(eng);
-    ts_scenario_free(sc);
+    return TS_OK;
+}
+
+ts_status ts_bench_scaling(const ts_bench_options *opt, long pairs, FILE *out, ts_error *err) {
+    ts_status st = bench_check(opt, err);
+    if (st != TS_OK) {
+        return st;
+    }
+    int threads = opt->threads > 0 ? opt->threads : omp_get_num_procs();
+    if (pairs < 1 || pairs > 1000) {
+        return ts_error_set(err, TS_ERR_PARAM, "bench: --scaling takes 1 to 1000 pairs");
+    }
+    if (threads < 2) {
+        return ts_error_set(err, TS_ERR_PARAM,
+                            "bench: --scaling compares one thread with more: --threads must be "
+                            "at least 2 (got %d%s)",
+                            threads, opt->threads > 0 ? "" : ", all cores of this machine");
+    }
+    double *one = malloc((size_t)pairs * sizeof *one);
+    double *many = malloc((size_t)pairs * sizeof *many);
+    double *ratio = malloc((size_t)pairs * sizeof *ratio);
+    if (!one || !many || !ratio) {
+        free(one);
+        free(many);
+        free(ratio);
+        return ts_error_set(err, TS_ERR_NOMEM, "bench: out of memory");
+    }
+    /* Each pair in the same minute of the machine: one thread, then the threads. */
+    for (long k = 0; k < pairs && st == TS_OK; k++) {
+        bench_figures f1 = {0}, fn = {0};
+        st = bench_once(opt, 1, &f1, err);
+        if (st == TS_OK) {
+            st = bench_once(opt, threads, &fn, err);
+        }
+        one[k] = f1.seconds;
+        many[k] = fn.seconds;
+        ratio[k] = fn.seconds > 0.0 ? f1.seconds / fn.seconds : 0.0;
+    }
+    if (st == TS_OK) {
+        /* The pairs as measured, before the medians reorder them. */
+        if (opt->json) {
+            fprintf(out, "{\"agents\": %ld, \"days\": %ld, \"threads\": %d, \"pairs\": [",
+                    opt->agents, opt->days, threads);
+            for (long k = 0; k < pairs; k++) {
+                fprintf(out, "%s[%.3f, %.3f]", k ? ", " : "", one[k], many[k]);
+            }
+        }
+        double lo = ratio[0], hi = ratio[0];
+        for (long k = 1; k < pairs; k++) {
+            lo = ratio[k] < lo ? ratio[k] : lo;
+            hi = ratio[k] > hi ? ratio[k] : hi;
+        }
+        double m1 = ts_stats_median(one, (size_t)pairs);
+        double mn = ts_stats_median(many, (size_t)pairs);
+        double speedup = ts_stats_median(ratio, (size_t)pairs);
+        if (opt->json) {
+            fprintf(out,
+                    "], \"seconds_one_thread\": %.3f, \"seconds_threads\": %.3f, "
+                    "\"speedup\": %.3f, \"speedup_min\": %.3f, \"speedup_max\": %.3f}\n",
+                    m1, mn, speedup, lo, hi);
+        } else {
+            fprintf(out,
+                    "agents                 %ld\ndays                   %ld\n"
+                    "threads                %d\npairs                  %ld\n"
+                    "seconds_one_thread     %.3f\nseconds_threads        %.3f\n"
+                    "speedup                %.3f\nspeedup_min            %.3f\n"
+                    "speedup_max            %.3f\n",
+                    opt->agents, opt->days, threads, pairs, m1, mn, speedup, lo, hi);
+        }
+    }
+    free(one);
+    free(many);
+    free(ratio);
     return st;
 }

@@ -4,7 +4,7 @@
  * peak_rss_mb, bytes_per_model, models_per_agent, and the machine's random-access rate
  * (random_updates_per_second) with the share of it the messages reach
  * (message_rate_share), text or one JSON object. `trustsim bench --sweep` times a sweep
- * of default runs instead. */
+ * of default runs instead, `trustsim bench --scaling` one thread against several. */
 #ifndef TS_BENCH_H
 #define TS_BENCH_H
 
@@ -28,6 +28,13 @@ typedef struct ts_bench_options {
 } ts_bench_options;
 
 ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err);
+
+/* Thread scaling: `pairs` pairs of runs of the bench organisation, each pair one run on one
+ * thread and then one on opt->threads (0: all cores; at least 2), back to back so that both
+ * meet the machine in the same minute. Prints the median seconds of each, the median of the
+ * pairs' ratios (`speedup`, one thread's time over the threads') and the smallest and largest
+ * ratio; JSON also lists every pair's seconds, in the order run. No random-access probe. */
+ts_status ts_bench_scaling(const ts_bench_options *opt, long pairs, FILE *out, ts_error *err);
 
 /* The machine's random-access limit, GUPS-style: `threads` threads (0: all cores) each
  * XOR pseudo-random 64-bit words into random entries of one shared table of 2^log2_words

@@ -114,6 +114,10 @@ static const char usage_bench[] =
     "      --sweep RUNS      time a sweep instead: RUNS replicates of the default\n"
     "                        scenario run and written as `trustsim run` does (to a\n"
     "                        temporary file), reported as runs per minute\n"
+    "      --scaling PAIRS   time thread scaling instead: PAIRS pairs of runs of the\n"
+    "                        organisation, each one thread then --threads (at least 2;\n"
+    "                        0: all cores) back to back, reported as the median of the\n"
+    "                        pairs' speedups (a noisy machine moves both runs of a pair)\n"
     "  -h, --help            show this help and exit\n"
     "\n"
     "Besides the run's rates, bench measures this machine's random-access limit (random\n"
@@ -711,11 +715,12 @@ static int cli_bench(int argc, char **argv) {
                                          {"json", no_argument, NULL, OPT_JSON},
                                          {"set", required_argument, NULL, OPT_SET},
                                          {"sweep", required_argument, NULL, OPT_SWEEP},
+                                         {"scaling", required_argument, NULL, OPT_SCALING},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "bench";
-    long sweep_runs = 0;
+    long sweep_runs = 0, scaling_pairs = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_sets = 0;
     if (!sets) {
@@ -777,6 +782,13 @@ static int cli_bench(int argc, char **argv) {
             }
             sweep_runs = (long)v;
             break;
+        case OPT_SCALING:
+            if ((rc = cli_parse_int(cmd, "--scaling", optarg, 1, 1000, &v)) != 0) {
+                free(sets);
+                return rc;
+            }
+            scaling_pairs = (long)v;
+            break;
         default:
             free(sets);
             return cli_option_error(cmd, c, optstring, opts, argv);
@@ -785,6 +797,10 @@ static int cli_bench(int argc, char **argv) {
     if (cli_too_many(cmd, optind, argc, argv, 0) != 0) {
         free(sets);
         return TS_CLI_USAGE_EXIT;
+    }
+    if (sweep_runs > 0 && scaling_pairs > 0) {
+        free(sets);
+        return cli_usage_error(cmd, "--sweep and --scaling time different things; give one");
     }
     if (sweep_runs > 0) {
         free(sets);
@@ -803,7 +819,8 @@ static int cli_bench(int argc, char **argv) {
     }
     bo.sets = sets;
     bo.n_sets = n_sets;
-    ts_status st = ts_bench_run(&bo, stdout, &err);
+    ts_status st = scaling_pairs > 0 ? ts_bench_scaling(&bo, scaling_pairs, stdout, &err)
+                                     : ts_bench_run(&bo, stdout, &err);
     free(sets);
     return st == TS_OK ? 0 : cli_report(st, &err);
 }

@@ -26,6 +26,7 @@ enum {
     OPT_DAYS,
     OPT_JSON,
     OPT_SWEEP,
+    OPT_SCALING,
     OPT_METRIC,
     OPT_BASELINE,
     OPT_CSV,

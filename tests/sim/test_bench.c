@@ -1,4 +1,5 @@
-/* Tests of sim/app/bench.c: the random-access probe and the sweep timer (their figures are
+/* Tests of sim/app/bench.c: the random-access probe, the sweep timer and the thread-scaling
+ * pairs (their figures are
  * machine-dependent, so only their mechanics and sanity are asserted here; the engine
  * bench itself is covered by tests/integration/test_cli.c). */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include "modules.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -101,11 +103,96 @@ static void test_sweep_refuses_no_runs(void **state) {
     rmdir(dir);
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Three pairs of a small organisation on 1 and 2 threads: the JSON lists the pairs as run,
+ * the medians are the middle pair values, and the speedup is the median of the pairs'
+ * ratios, between the smallest and the largest (each worked out again from the printed
+ * seconds, within what their rounding to milliseconds allows). */
+static void test_scaling_pairs(void **state) {
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_bench_options bo = {.agents = 2000,
+                           .days = 4,
+                           .threads = 2,
+                           .json = 1,
+                           .modules = ts_modules,
+                           .n_modules = ts_n_modules,
+                           .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_scaling(&bo, 3, out, &err), TS_OK);
+    fclose(out);
+    long agents = 0, days = 0;
+    int threads = 0;
+    double p[3][2], m1, mn, speedup, lo, hi;
+    int got = sscanf(text,
+                     "{\"agents\": %ld, \"days\": %ld, \"threads\": %d, \"pairs\": [[%lf, %lf], "
+                     "[%lf, %lf], [%lf, %lf]], \"seconds_one_thread\": %lf, "
+                     "\"seconds_threads\": %lf, \"speedup\": %lf, \"speedup_min\": %lf, "
+                     "\"speedup_max\": %lf}",
+                     &agents, &days, &threads, &p[0][0], &p[0][1], &p[1][0], &p[1][1], &p[2][0],
+                     &p[2][1], &m1, &mn, &speedup, &lo, &hi);
+    assert_int_equal(got, 14);
+    assert_int_equal(agents, 2000);
+    assert_int_equal(days, 4);
+    assert_int_equal(threads, 2);
+    double one[3], many[3], ratio[3], slack[3];
+    for (int k = 0; k < 3; k++) {
+        assert_true(p[k][0] > 0.0 && p[k][1] > 0.0);
+        one[k] = p[k][0];
+        many[k] = p[k][1];
+        /* a / b with each off by up to 0.0005 after printing */
+        ratio[k] = one[k] / many[k];
+        slack[k] = ratio[k] * (0.0005 / one[k] + 0.0005 / many[k]) * 1.01 + 1e-3;
+    }
+    /* Rounding keeps the order: the printed median is the middle printed value. */
+    qsort(one, 3, sizeof *one, cmp_double);
+    qsort(many, 3, sizeof *many, cmp_double);
+    assert_float_equal(m1, one[1], 1e-9);
+    assert_float_equal(mn, many[1], 1e-9);
+    assert_true(lo <= speedup && speedup <= hi);
+    double worst = 0.0;
+    for (int k = 0; k < 3; k++) {
+        worst = slack[k] > worst ? slack[k] : worst;
+    }
+    double r_lo = fmin(ratio[0], fmin(ratio[1], ratio[2]));
+    double r_hi = fmax(ratio[0], fmax(ratio[1], ratio[2]));
+    assert_true(fabs(lo - r_lo) <= worst);
+    assert_true(fabs(hi - r_hi) <= worst);
+    free(text);
+}
+
+/* Scaling needs more than one thread and at least one pair: refused before anything runs. */
+static void test_scaling_refusals(void **state) {
+    (void)state;
+    ts_bench_options bo = {.agents = 200,
+                           .days = 2,
+                           .threads = 1,
+                           .modules = ts_modules,
+                           .n_modules = ts_n_modules,
+                           .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_scaling(&bo, 2, stdout, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "--threads must be at least 2"));
+    bo.threads = 2;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_scaling(&bo, 0, stdout, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "--scaling"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_access_probe),
-        cmocka_unit_test(test_sweep_two_runs),
-        cmocka_unit_test(test_sweep_refuses_no_runs),
+        cmocka_unit_test(test_random_access_probe),   cmocka_unit_test(test_sweep_two_runs),
+        cmocka_unit_test(test_sweep_refuses_no_runs), cmocka_unit_test(test_scaling_pairs),
+        cmocka_unit_test(test_scaling_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
