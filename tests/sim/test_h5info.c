@@ -17,6 +17,7 @@
 
 #include "h5out.h"
 #include "h5util_internal.h"
+#include "test_support.h"
 
 static char g_file[512];
 
@@ -156,14 +157,7 @@ static void test_info_incomplete_run(void **state) {
     hid_t file = H5Fopen(copy, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(file >= 0);
     hid_t g = H5Gopen2(file, "runs/r000002", H5P_DEFAULT);
-    assert_true(H5Adelete(g, "status") >= 0);
-    hid_t type = ts_h5_string_type(), space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(g, "status", type, space, H5P_DEFAULT, H5P_DEFAULT);
-    const char *running = "running";
-    assert_true(H5Awrite(a, type, &running) >= 0);
-    H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
+    tst_h5_string_attr(g, "status", "running");
     H5Gclose(g);
     H5Fclose(file);
     ts_status st;

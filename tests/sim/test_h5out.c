@@ -23,6 +23,7 @@
 
 #include "h5out.h"
 #include "h5util_internal.h"
+#include "test_support.h"
 
 #define N_DAYS 5000 /* more than one chunk of 4096 */
 #define YAML "name: test\nseed: 7\ndays: 365\n"
@@ -985,13 +986,7 @@ static void add_leftovers(const char *path) {
     H5Gclose(sub);
     H5Gclose(g);
     g = H5Gcreate2(file, "/runs/r000003", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t type = utf8_string_type(), space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(g, "status", type, space, H5P_DEFAULT, H5P_DEFAULT);
-    const char *running = "running";
-    assert_true(H5Awrite(a, type, &running) >= 0);
-    H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
+    tst_h5_string_attr(g, "status", "running");
     H5Gclose(g);
     g = H5Gcreate2(file, "/runs/notes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     H5Gclose(g);

@@ -15,6 +15,7 @@
 #include <hdf5.h>
 
 #include "h5util_internal.h"
+#include "test_support.h"
 
 /* A file in the tests' scratch directory, made by ts_h5_file_create. */
 static hid_t scratch(const char *name, char *path, size_t size) {
@@ -24,16 +25,15 @@ static hid_t scratch(const char *name, char *path, size_t size) {
     return file;
 }
 
-static void put_string_attr(hid_t loc, const char *name, const char *value, int variable) {
-    hid_t type = variable ? ts_h5_string_type() : H5Tcopy(H5T_C_S1);
+/* A fixed-length string attribute (the writer's are variable: tst_h5_string_attr). */
+static void put_fixed_string_attr(hid_t loc, const char *name, const char *value) {
+    hid_t type = H5Tcopy(H5T_C_S1);
     assert_true(type >= 0);
-    if (!variable) {
-        assert_true(H5Tset_size(type, strlen(value)) >= 0);
-    }
+    assert_true(H5Tset_size(type, strlen(value)) >= 0);
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     assert_true(attr >= 0);
-    assert_true((variable ? H5Awrite(attr, type, &value) : H5Awrite(attr, type, value)) >= 0);
+    assert_true(H5Awrite(attr, type, value) >= 0);
     H5Aclose(attr);
     H5Sclose(space);
     H5Tclose(type);
@@ -87,8 +87,10 @@ static void test_attributes_and_status(void **state) {
     for (int i = 0; i < 3; i++) {
         hid_t g = H5Gcreate2(runs, names[i], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         assert_true(g >= 0);
-        if (status[i]) {
-            put_string_attr(g, "status", status[i], i == 0);
+        if (status[i] && i == 0) {
+            tst_h5_string_attr(g, "status", status[i]);
+        } else if (status[i]) {
+            put_fixed_string_attr(g, "status", status[i]);
         }
         H5Gclose(g);
     }
@@ -98,8 +100,8 @@ static void test_attributes_and_status(void **state) {
     hid_t d = H5Dcreate2(runs, "r000003", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
                          H5P_DEFAULT);
     assert_true(d >= 0);
-    put_string_attr(d, "status", "complete", 1);
-    put_string_attr(d, "fixed", "twelve chars", 0);
+    tst_h5_string_attr(d, "status", "complete");
+    put_fixed_string_attr(d, "fixed", "twelve chars");
     int number = 7;
     hid_t s1 = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(d, "number", H5T_NATIVE_INT, s1, H5P_DEFAULT, H5P_DEFAULT);

@@ -594,6 +594,23 @@ int tst_exists(const char *path) {
     return stat(path, &sb) == 0;
 }
 
+void tst_h5_string_attr(int64_t loc, const char *name, const char *value) {
+    if (H5Aexists((hid_t)loc, name) > 0) {
+        assert_true(H5Adelete((hid_t)loc, name) >= 0);
+    }
+    hid_t type = H5Tcopy(H5T_C_S1);
+    assert_true(type >= 0);
+    assert_true(H5Tset_size(type, H5T_VARIABLE) >= 0);
+    assert_true(H5Tset_cset(type, H5T_CSET_UTF8) >= 0);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2((hid_t)loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0);
+    assert_true(H5Awrite(a, type, &value) >= 0);
+    H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+}
+
 void tst_h5_doubles(int64_t file, const char *name, double *v, size_t n) {
     hid_t d = H5Dopen2((hid_t)file, name, H5P_DEFAULT);
     if (d < 0) {

@@ -181,6 +181,10 @@ int tst_exists(const char *path);
  * this header needs no HDF5): fails the test when it is absent or has another size. */
 void tst_h5_doubles(int64_t file, const char *name, double *v, size_t n);
 
+/* Sets the scalar UTF-8 string attribute `name` of an open HDF5 object (hid_t as int64_t)
+ * to value, as the writer stores one (variable length), replacing one of that name. */
+void tst_h5_string_attr(int64_t loc, const char *name, const char *value);
+
 /* Messages a hook emits, captured for a test to read (organisations under 1,024 people:
  * one bucket). */
 typedef struct tst_msgs {
