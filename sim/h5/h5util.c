@@ -155,14 +155,27 @@ hid_t ts_h5_string_type(void) {
     return type;
 }
 
+hid_t ts_h5_file_access(void) {
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0 && H5Pset_evict_on_close(fapl, 1) < 0) {
+        H5Pclose(fapl);
+        return H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
 hid_t ts_h5_file_create(const char *path) {
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (fcpl < 0) {
         return fcpl;
     }
+    hid_t fapl = ts_h5_file_access();
     hid_t file = H5I_INVALID_HID;
-    if (H5Pset_istore_k(fcpl, TS_H5_ISTORE_K) >= 0) {
-        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    if (fapl >= 0 && H5Pset_istore_k(fcpl, TS_H5_ISTORE_K) >= 0) {
+        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    }
+    if (fapl >= 0) {
+        H5Pclose(fapl);
     }
     H5Pclose(fcpl);
     return file;

@@ -39,6 +39,39 @@ static void put_fixed_string_attr(hid_t loc, const char *name, const char *value
     H5Tclose(type);
 }
 
+/* A results file is made with chunk B-trees of rank TS_H5_ISTORE_K and opened so that an
+ * object's metadata leaves the cache when it is closed; so is the access list for --resume. */
+static void test_file_create_and_access(void **state) {
+    (void)state;
+    char path[512];
+    hid_t file = scratch("create", path, sizeof path);
+    hid_t fcpl = H5Fget_create_plist(file);
+    unsigned k = 0;
+    assert_true(H5Pget_istore_k(fcpl, &k) >= 0);
+    assert_int_equal(k, TS_H5_ISTORE_K);
+    H5Pclose(fcpl);
+    /* While it is open, HDF5 lets this process open it again only with the same setting. */
+    hid_t fapl = ts_h5_file_access();
+    assert_true(fapl >= 0);
+    hid_t again = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    assert_true(again >= 0);
+    H5Fclose(again);
+    H5Pclose(fapl);
+    ts_h5quiet q;
+    ts_h5_quiet_begin(&q);
+    again = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ts_h5_quiet_end(&q);
+    assert_true(again < 0);
+    H5Fclose(file);
+    fapl = ts_h5_file_access();
+    assert_true(fapl >= 0);
+    hbool_t evict = 0;
+    assert_true(H5Pget_evict_on_close(fapl, &evict) >= 0);
+    assert_true(evict);
+    H5Pclose(fapl);
+    remove(path);
+}
+
 /* The whole text must be one finite number. */
 static void test_parse_number(void **state) {
     (void)state;
@@ -254,6 +287,7 @@ static void test_text_table(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_file_create_and_access),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_run_index),
         cmocka_unit_test(test_attributes_and_status),
