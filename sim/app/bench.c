@@ -277,14 +277,11 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
     if (st != TS_OK) {
         return st;
     }
-    double secs = f.seconds;
+    double secs = f.seconds, msgs = f.messages;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double rss_mb = (double)ru.ru_maxrss / 1024.0;
     double agent_days = (double)opt->agents * (double)opt->days;
-    double msgs = f.messages;
-    size_t bpm = f.bytes_per_model;
-    double held = f.models_held;
     /* The machine's random-access limit on the same threads, after the run. */
     double probe_secs;
     double gups = ts_bench_random_access(threads, TS_BENCH_PROBE_LOG2_WORDS, &probe_secs);
@@ -297,7 +294,7 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu, \"models_per_agent\": %.1f, "
                 "\"random_updates_per_second\": %.0f, \"message_rate_share\": %.4f}\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm, held, gups, share);
+                rss_mb, f.bytes_per_model, f.models_held, gups, share);
     } else {
         fprintf(out,
                 "agents                 %ld\ndays                   %ld\n"
@@ -308,7 +305,7 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 "models_per_agent       %.1f\n"
                 "random_updates_per_second %.0f\nmessage_rate_share     %.4f\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, bpm, held, gups, share);
+                rss_mb, f.bytes_per_model, f.models_held, gups, share);
     }
     return TS_OK;
 }

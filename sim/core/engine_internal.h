@@ -11,22 +11,12 @@
 enum { EM_HEADCOUNT, EM_MANAGERS, EM_DEPTH, EM_ACQUAINTANCES, EM_COUNT };
 extern const ts_metric_decl engine_metrics[EM_COUNT];
 
-/* Bytes of a cache line: what one thread writes often is kept this far from what another
- * writes (a line shared by two writers moves between their cores at every write). */
-#define TS_ENGINE_LINE 64u
-
-/* A thread's message arena on a line of its own. */
+/* A thread's message arena on a cache line of its own (TS_CACHE_LINE, msg.h). */
 typedef union engine_arena {
     ts_msgbuf buf;
-    unsigned char line[TS_ENGINE_LINE];
+    unsigned char line[TS_CACHE_LINE];
 } engine_arena;
-_Static_assert(sizeof(ts_msgbuf) <= TS_ENGINE_LINE, "an arena's bookkeeping fits a line");
-
-/* n rounded up to whole lines of elements of `size` bytes. */
-static inline size_t engine_line_stride(size_t n, size_t size) {
-    size_t per = TS_ENGINE_LINE / size;
-    return (n + per - 1) / per * per;
-}
+_Static_assert(sizeof(ts_msgbuf) <= TS_CACHE_LINE, "an arena's bookkeeping fits a line");
 
 struct ts_engine {
     const ts_module **mods; /* the enabled modules, in table order */
@@ -41,7 +31,7 @@ struct ts_engine {
 
     /* Per-thread message arenas and per-block bookkeeping, reused every day. What one thread
      * writes at every message (its arena's count, its block's histogram and accumulator
-     * row) sits on cache lines of its own (engine_arena, TS_ENGINE_LINE strides), so two
+     * row) sits on cache lines of its own (engine_arena, ts_line_stride), so two
      * threads never take a line from each other while they act or measure. */
     engine_arena *arena;
     int n_arena;

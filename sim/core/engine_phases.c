@@ -54,7 +54,7 @@ static ts_status phase_failed(const ts_engine *e, const phase_failure *f, const 
 ts_status engine_reserve_blocks(ts_engine *e, ts_error *err) {
     size_t nb = engine_n_blocks(e->w.n ? e->w.n : 1);
     size_t n_buckets = ((size_t)e->w.n >> TS_BLOCK_SHIFT) + 1;
-    size_t hist_stride = engine_line_stride(n_buckets, sizeof *e->hist);
+    size_t hist_stride = ts_line_stride(n_buckets, sizeof *e->hist);
     if (nb > e->n_blocks_alloc) {
         size_t n_new = nb * 2;
         ts_block_msgs *b = realloc(e->blocks, n_new * sizeof *b);
@@ -124,7 +124,7 @@ ts_status engine_setup_metrics(ts_engine *e, ts_error *err) {
     e->acc_off[e->n_mods] = na;
     e->val_off[e->n_mods] = nv;
     e->n_acc = na;
-    e->acc_stride = engine_line_stride(na ? na : 1, sizeof *e->acc);
+    e->acc_stride = ts_line_stride(na ? na : 1, sizeof *e->acc);
     e->n_values = nv;
     e->acc_sum = calloc(na, sizeof *e->acc_sum);
     e->values = calloc(nv, sizeof *e->values);

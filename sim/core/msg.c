@@ -117,8 +117,7 @@ ts_status ts_deliver_run(ts_deliver *d, const ts_block_msgs *blocks, size_t n_bl
         total += blocks[b].n;
     }
     size_t n_buckets = (n_agents >> bucket_shift) + 1;
-    size_t per_line = 64 / sizeof(size_t);
-    size_t stride = (n_buckets + per_line - 1) / per_line * per_line;
+    size_t stride = ts_line_stride(n_buckets, sizeof *d->bucket_offset);
     size_t msg_alloc = d->n_alloc;
     if (!reserve((void **)&d->tmp, &msg_alloc, total, sizeof(ts_msg))) {
         return ts_error_set(err, TS_ERR_NOMEM, "out of memory delivering %zu messages", total);

@@ -27,6 +27,16 @@ typedef struct ts_msg {
     uint32_t aux;
 } ts_msg;
 
+/* Bytes of a cache line. Parallel phases keep what one thread writes often this far from
+ * what another writes (a line with two writers moves between their cores at every write). */
+#define TS_CACHE_LINE 64u
+
+/* n elements of `size` bytes (at most a line) rounded up to whole cache lines of them. */
+static inline size_t ts_line_stride(size_t n, size_t size) {
+    size_t per = TS_CACHE_LINE / size;
+    return (n + per - 1) / per * per;
+}
+
 /* A growable message buffer (an arena reused from day to day). */
 typedef struct ts_msgbuf {
     ts_msg *msgs;
@@ -118,7 +128,7 @@ typedef struct ts_deliver {
     size_t n_alloc;
     size_t *start; /* n_agents + 1 */
     /* Each block's cursors into tmp, one per bucket: block b's row starts at
-     * b * offset_stride (n_buckets rounded up to whole 64-byte lines, so that threads
+     * b * offset_stride (n_buckets rounded up to whole cache lines, so that threads
      * scattering different blocks never write the same line). */
     size_t *bucket_offset;
     size_t offset_stride;

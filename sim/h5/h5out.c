@@ -1276,11 +1276,7 @@ static ts_status ts_h5_resume_any(const char *path, const ts_h5meta *meta, size_
             ts_error_set(err, TS_ERR_PARAM, "%s is not a trustsim results file (not HDF5)", opened);
         goto cleanup;
     }
-    hid_t fapl = ts_h5_file_access();
-    file = fapl >= 0 ? H5Fopen(opened, H5F_ACC_RDWR, fapl) : H5I_INVALID_HID;
-    if (fapl >= 0) {
-        H5Pclose(fapl);
-    }
+    file = ts_h5_file_open_rw(opened);
     if (file < 0) {
         st = ts_h5_fail(err, opened, "open", "the file for writing");
         goto cleanup;

@@ -164,6 +164,15 @@ hid_t ts_h5_file_access(void) {
     return fapl;
 }
 
+hid_t ts_h5_file_open_rw(const char *path) {
+    hid_t fapl = ts_h5_file_access();
+    hid_t file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDWR, fapl) : H5I_INVALID_HID;
+    if (fapl >= 0) {
+        H5Pclose(fapl);
+    }
+    return file;
+}
+
 hid_t ts_h5_file_create(const char *path) {
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (fcpl < 0) {

@@ -52,12 +52,16 @@ hid_t ts_h5_string_type(void);
 #define TS_H5_ISTORE_K 4
 hid_t ts_h5_file_create(const char *path);
 
-/* How a results file is opened for writing (ts_h5_file_create, and --resume): an object's
+/* How a results file is opened for writing (ts_h5_file_create, ts_h5_file_open_rw): an object's
  * metadata leaves HDF5's cache when the object is closed (H5Pset_evict_on_close). A run
  * is written once and never read back, but a cache that kept every run's headers made
  * each run's flush walk all of them: 16 default runs on one thread 2.09 -> 1.92 s. A file
  * access property list (close it), or a negative id. */
 hid_t ts_h5_file_access(void);
+
+/* Opens an existing results file to write more runs into it (--resume), with that access
+ * list. The file id, or a negative id. */
+hid_t ts_h5_file_open_rw(const char *path);
 
 /* Parses the whole of text as a finite number; returns 1 when it is one. */
 int ts_h5_parse_number(const char *text, double *out);

@@ -40,7 +40,8 @@ static void put_fixed_string_attr(hid_t loc, const char *name, const char *value
 }
 
 /* A results file is made with chunk B-trees of rank TS_H5_ISTORE_K and opened so that an
- * object's metadata leaves the cache when it is closed; so is the access list for --resume. */
+ * object's metadata leaves the cache when it is closed, when made and when opened again to
+ * write more (--resume). */
 static void test_file_create_and_access(void **state) {
     (void)state;
     char path[512];
@@ -58,6 +59,14 @@ static void test_file_create_and_access(void **state) {
     H5Fclose(again);
     H5Pclose(fapl);
     ts_h5quiet q;
+    ts_h5_quiet_begin(&q);
+    again = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ts_h5_quiet_end(&q);
+    assert_true(again < 0);
+    H5Fclose(file);
+    /* Opened again to write more (--resume): the same setting. */
+    file = ts_h5_file_open_rw(path);
+    assert_true(file >= 0);
     ts_h5_quiet_begin(&q);
     again = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     ts_h5_quiet_end(&q);
