@@ -206,7 +206,9 @@ typedef struct bench_figures {
     double seconds;  /* engine creation and the run, to its summary */
     double messages; /* delivered */
     size_t bytes_per_model;
-    double models_held; /* mean models held per agent at the end */
+    double models_held;           /* mean models held per agent at the end */
+    double create;                /* of seconds, the engine's creation */
+    double phase[TS_TIMED_COUNT]; /* of seconds, each phase of the run (engine.h) */
 } bench_figures;
 
 static ts_status bench_once(const ts_bench_options *opt, int threads, bench_figures *f,
@@ -236,6 +238,7 @@ static ts_status bench_once(const ts_bench_options *opt, int threads, bench_figu
         ts_engine_options eo = {.seed = ts_rng_run_seed(1, 0, 0), .threads = threads};
         double t0 = now_seconds();
         st = ts_engine_create(sc, mods, n_mods, &eo, &eng, err);
+        f->create = now_seconds() - t0;
         if (st == TS_OK) {
             st = ts_engine_run(eng, &res, err);
         }
@@ -243,6 +246,9 @@ static ts_status bench_once(const ts_bench_options *opt, int threads, bench_figu
     }
     if (st == TS_OK) {
         f->messages = (double)ts_engine_messages(eng);
+        for (int p = 0; p < TS_TIMED_COUNT; p++) {
+            f->phase[p] = ts_engine_phase_seconds(eng, (ts_timed_phase)p);
+        }
         f->bytes_per_model = ts_relstore_bytes_per_model(&ts_engine_world(eng)->models);
         /* Models held per agent at the end: shows how full the stores were. */
         const ts_series *acq = ts_result_find_series(&res, "acquaintances");
@@ -292,9 +298,14 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 "\"seconds\": %.3f, "
                 "\"agent_days_per_second\": %.0f, \"messages_per_second\": %.0f, "
                 "\"peak_rss_mb\": %.1f, \"bytes_per_model\": %zu, \"models_per_agent\": %.1f, "
-                "\"random_updates_per_second\": %.0f, \"message_rate_share\": %.4f}\n",
+                "\"random_updates_per_second\": %.0f, \"message_rate_share\": %.4f, "
+                "\"seconds_by_phase\": {\"create\": %.3f",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, f.bytes_per_model, f.models_held, gups, share);
+                rss_mb, f.bytes_per_model, f.models_held, gups, share, f.create);
+        for (int p = 0; p < TS_TIMED_COUNT; p++) {
+            fprintf(out, ", \"%s\": %.3f", ts_engine_phase_name((ts_timed_phase)p), f.phase[p]);
+        }
+        fprintf(out, "}}\n");
     } else {
         fprintf(out,
                 "agents                 %ld\ndays                   %ld\n"
@@ -303,9 +314,14 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
                 "agent_days_per_second  %.0f\nmessages_per_second    %.0f\n"
                 "peak_rss_mb            %.1f\nbytes_per_model        %zu\n"
                 "models_per_agent       %.1f\n"
-                "random_updates_per_second %.0f\nmessage_rate_share     %.4f\n",
+                "random_updates_per_second %.0f\nmessage_rate_share     %.4f\n"
+                "seconds_create         %.3f\n",
                 opt->agents, opt->days, threads, workload, secs, agent_days / secs, msgs / secs,
-                rss_mb, f.bytes_per_model, f.models_held, gups, share);
+                rss_mb, f.bytes_per_model, f.models_held, gups, share, f.create);
+        for (int p = 0; p < TS_TIMED_COUNT; p++) {
+            const char *name = ts_engine_phase_name((ts_timed_phase)p);
+            fprintf(out, "seconds_%s%*s%.3f\n", name, (int)(15 - strlen(name)), "", f.phase[p]);
+        }
     }
     return TS_OK;
 }

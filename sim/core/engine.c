@@ -5,27 +5,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- The day loop ------------------------------------------------------------------ */
+
+static double engine_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Runs a phase and charges its wall time to phase p. */
+static ts_status engine_timed(ts_engine *e, ts_timed_phase p,
+                              ts_status (*phase)(ts_engine *, ts_error *), ts_error *err) {
+    double t0 = engine_clock();
+    ts_status st = phase(e, err);
+    e->phase_seconds[p] += engine_clock() - t0;
+    return st;
+}
 
 /* One day: org (serial) -> act (parallel, messages) -> deliver (by receiver, in an order
  * no thread count changes) -> apply (parallel, each agent writes only itself). */
 ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     ts_status st = engine_day_begin(e, err); /* day + 1; the hours ledger emptied */
-    if (st == TS_OK) {
-        st = engine_phase_org(e, err); /* hiring, leavers, tree changes, events */
+    if (st == TS_OK) {                       /* hiring, leavers, tree changes, events */
+        st = engine_timed(e, TS_TIMED_ORG, engine_phase_org, err);
+    }
+    if (st == TS_OK) { /* modules follow the agents just hired */
+        st = engine_timed(e, TS_TIMED_ORG, engine_notify_growth, err);
     }
     if (st == TS_OK) {
-        st = engine_notify_growth(e, err); /* modules follow the agents just hired */
+        st = engine_timed(e, TS_TIMED_ACT, engine_phase_act, err);
     }
     if (st == TS_OK) {
-        st = engine_phase_act(e, err);
+        st = engine_timed(e, TS_TIMED_DELIVER, engine_phase_deliver, err);
     }
     if (st == TS_OK) {
-        st = engine_phase_deliver(e, err);
-    }
-    if (st == TS_OK) {
-        st = engine_phase_apply(e, err);
+        st = engine_timed(e, TS_TIMED_APPLY, engine_phase_apply, err);
     }
     return st;
 }
@@ -64,6 +80,19 @@ static ts_status engine_checkpoint(ts_engine *e, ts_result *res, ts_error *err) 
     return TS_OK;
 }
 
+/* The end of a recorded day: its row, a snapshot when `snapshot`, a checkpoint when
+ * output.checkpoints names the day (all charged to TS_TIMED_RECORD). */
+static ts_status engine_record_day(ts_engine *e, ts_result *res, int snapshot, ts_error *err) {
+    double t0 = engine_clock();
+    engine_record(e);
+    ts_status st = snapshot ? engine_snapshot(e, res, err) : TS_OK;
+    if (st == TS_OK) {
+        st = engine_checkpoint(e, res, err);
+    }
+    e->phase_seconds[TS_TIMED_RECORD] += engine_clock() - t0;
+    return st;
+}
+
 /* A run: the warm-up up to day 0 unrecorded, day 0 as row 0 of every series (the
  * organisation as the recorded run begins), then days 1 .. last, each measured and
  * recorded, with a snapshot every snapshot_every days and a checkpoint on the days of
@@ -82,18 +111,17 @@ ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error 
         /* The warm-up's last week is measured, not recorded, so that a metric over a
          * trailing week is whole on day 0. */
         if (st == TS_OK && e->w.day > -TS_ENGINE_LEAD_IN_DAYS && e->w.day < 0) {
-            st = engine_phase_measure(e, err);
+            st = engine_timed(e, TS_TIMED_MEASURE, engine_phase_measure, err);
         }
         if (st == TS_OK) {
             engine_progress(e);
         }
     }
     if (st == TS_OK && !e->day0_done) {
-        st = engine_phase_measure(e, err);
+        st = engine_timed(e, TS_TIMED_MEASURE, engine_phase_measure, err);
         if (st == TS_OK) {
-            engine_record(e);
             e->day0_done = 1;
-            st = engine_checkpoint(e, res, err);
+            st = engine_record_day(e, res, 0, err);
         }
     }
     if (last > e->days) {
@@ -105,16 +133,11 @@ ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error 
             st = ts_engine_step(e, err);
         }
         if (st == TS_OK) {
-            st = engine_phase_measure(e, err);
+            st = engine_timed(e, TS_TIMED_MEASURE, engine_phase_measure, err);
         }
         if (st == TS_OK) {
-            engine_record(e);
-        }
-        if (st == TS_OK && e->snapshot_every > 0 && e->w.day % e->snapshot_every == 0) {
-            st = engine_snapshot(e, res, err);
-        }
-        if (st == TS_OK) {
-            st = engine_checkpoint(e, res, err);
+            int snapshot = e->snapshot_every > 0 && e->w.day % e->snapshot_every == 0;
+            st = engine_record_day(e, res, snapshot, err);
         }
         if (st == TS_OK) {
             engine_progress(e);
@@ -126,7 +149,9 @@ ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error 
 ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
     ts_status st = ts_engine_run_to(e, res, e->days, err);
     if (st == TS_OK) {
+        double t0 = engine_clock();
         st = engine_summarize(e, res, err);
+        e->phase_seconds[TS_TIMED_SUMMARY] += engine_clock() - t0;
     }
     return st;
 }
@@ -268,6 +293,20 @@ ts_world *ts_engine_world_mut(ts_engine *e) {
 
 uint64_t ts_engine_messages(const ts_engine *e) {
     return e->n_messages;
+}
+
+const char *ts_engine_phase_name(ts_timed_phase p) {
+    static const char *const names[TS_TIMED_COUNT] = {
+        [TS_TIMED_ORG] = "org",         [TS_TIMED_ACT] = "act",
+        [TS_TIMED_DELIVER] = "deliver", [TS_TIMED_APPLY] = "apply",
+        [TS_TIMED_MEASURE] = "measure", [TS_TIMED_RECORD] = "record",
+        [TS_TIMED_SUMMARY] = "summary",
+    };
+    return (unsigned)p < TS_TIMED_COUNT ? names[p] : NULL;
+}
+
+double ts_engine_phase_seconds(const ts_engine *e, ts_timed_phase p) {
+    return (unsigned)p < TS_TIMED_COUNT ? e->phase_seconds[p] : 0.0;
 }
 
 void *ts_engine_module_state(const ts_engine *e, const char *name) {

@@ -83,6 +83,24 @@ const ts_world *ts_engine_world(const ts_engine *e);
 ts_world *ts_engine_world_mut(ts_engine *e);
 /* Messages delivered since creation. */
 uint64_t ts_engine_messages(const ts_engine *e);
+
+/* Where a run's wall time goes, phase by phase (for `trustsim bench`; never written to
+ * results, so it changes no output). ORG includes following the agents just hired;
+ * RECORD the day's row, snapshots and checkpoints; SUMMARY the end-of-run tables. */
+typedef enum ts_timed_phase {
+    TS_TIMED_ORG,
+    TS_TIMED_ACT,
+    TS_TIMED_DELIVER,
+    TS_TIMED_APPLY,
+    TS_TIMED_MEASURE,
+    TS_TIMED_RECORD,
+    TS_TIMED_SUMMARY,
+    TS_TIMED_COUNT
+} ts_timed_phase;
+/* The phase's name as bench prints it ("org", "act", ...); NULL past the last. */
+const char *ts_engine_phase_name(ts_timed_phase p);
+/* Seconds spent in phase p since creation (0 for a phase past the last). */
+double ts_engine_phase_seconds(const ts_engine *e, ts_timed_phase p);
 /* The state of an enabled module by name, or NULL (for tests). */
 void *ts_engine_module_state(const ts_engine *e, const char *name);
 

@@ -43,6 +43,7 @@ struct ts_engine {
     size_t n_blocks_alloc, n_hist_alloc;
     ts_deliver dlv;
     uint64_t n_messages;
+    double phase_seconds[TS_TIMED_COUNT]; /* wall time by phase (engine_timed) */
 
     /* Metrics: accumulators per block; offsets of each module's part. */
     size_t *acc_off; /* n_mods + 1: engine first */

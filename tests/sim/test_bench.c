@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "bench.h"
+#include "engine.h"
 #include "modules.h"
 
 #include <dirent.h>
@@ -188,11 +189,54 @@ static void test_scaling_refusals(void **state) {
     assert_non_null(strstr(err.msg, "--scaling"));
 }
 
+/* A bench run's JSON names the engine's creation and every phase of engine.h with the
+ * seconds spent there: none negative, and together no more than the run's seconds (each
+ * printed to the millisecond). */
+static void test_run_phases(void **state) {
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_bench_options bo = {.agents = 500,
+                           .days = 3,
+                           .threads = 2,
+                           .json = 1,
+                           .modules = ts_modules,
+                           .n_modules = ts_n_modules,
+                           .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_run(&bo, out, &err), TS_OK);
+    fclose(out);
+    const char *p = strstr(text, "\"seconds\": ");
+    assert_non_null(p);
+    double total = strtod(p + strlen("\"seconds\": "), NULL);
+    const char *phases = strstr(text, "\"seconds_by_phase\": {");
+    assert_non_null(phases);
+    double sum = 0.0;
+    int named = 0;
+    for (int k = -1; k < TS_TIMED_COUNT; k++) {
+        const char *name = k < 0 ? "create" : ts_engine_phase_name((ts_timed_phase)k);
+        char key[64];
+        snprintf(key, sizeof key, "\"%s\": ", name);
+        const char *q = strstr(phases, key);
+        assert_non_null(q);
+        double s = strtod(q + strlen(key), NULL);
+        assert_true(s >= 0.0);
+        sum += s;
+        named++;
+    }
+    assert_int_equal(named, TS_TIMED_COUNT + 1);
+    assert_true(sum <= total + 0.0005 * (TS_TIMED_COUNT + 2));
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_access_probe),   cmocka_unit_test(test_sweep_two_runs),
         cmocka_unit_test(test_sweep_refuses_no_runs), cmocka_unit_test(test_scaling_pairs),
-        cmocka_unit_test(test_scaling_refusals),
+        cmocka_unit_test(test_scaling_refusals),      cmocka_unit_test(test_run_phases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

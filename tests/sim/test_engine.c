@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -433,6 +434,58 @@ static void test_stream_keys(void **state) {
     }
 }
 
+static double wall_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Where a run's time went: every phase has a distinct name (NULL past the last); a fresh
+ * engine has spent nothing; after a run the phases the test module takes part in took some
+ * time, none took less than nothing, and together they fit in the run's wall time. */
+static void test_phase_seconds(void **state) {
+    (void)state;
+    for (int p = 0; p < TS_TIMED_COUNT; p++) {
+        const char *name = ts_engine_phase_name((ts_timed_phase)p);
+        assert_non_null(name);
+        for (int q = 0; q < p; q++) {
+            assert_string_not_equal(name, ts_engine_phase_name((ts_timed_phase)q));
+        }
+    }
+    assert_null(ts_engine_phase_name(TS_TIMED_COUNT));
+    ts_scenario *sc = tst_scenario(SC);
+    const ts_module *mods[] = {&test_module};
+    ts_engine_options opt = {.seed = 77, .threads = 2};
+    ts_engine *e = NULL;
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_engine_create(sc, mods, 1, &opt, &e, &err), TS_OK);
+    for (int p = 0; p < TS_TIMED_COUNT; p++) {
+        assert_true(ts_engine_phase_seconds(e, (ts_timed_phase)p) == 0.0);
+    }
+    ts_result r;
+    ts_result_init(&r);
+    double t0 = wall_clock();
+    assert_int_equal(ts_engine_run(e, &r, &err), TS_OK);
+    double wall = wall_clock() - t0;
+    double sum = 0.0;
+    for (int p = 0; p < TS_TIMED_COUNT; p++) {
+        double s = ts_engine_phase_seconds(e, (ts_timed_phase)p);
+        assert_true(s >= 0.0);
+        sum += s;
+    }
+    /* test_module acts, handles and measures; the run records and snapshots. */
+    assert_true(ts_engine_phase_seconds(e, TS_TIMED_ACT) > 0.0);
+    assert_true(ts_engine_phase_seconds(e, TS_TIMED_APPLY) > 0.0);
+    assert_true(ts_engine_phase_seconds(e, TS_TIMED_MEASURE) > 0.0);
+    assert_true(ts_engine_phase_seconds(e, TS_TIMED_RECORD) > 0.0);
+    assert_true(sum <= wall);
+    assert_true(ts_engine_phase_seconds(e, TS_TIMED_COUNT) == 0.0);
+    ts_result_free(&r);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_bits_on_1_and_2_threads),
@@ -440,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_module_on_rules),
         cmocka_unit_test(test_common_random_numbers),
         cmocka_unit_test(test_stream_keys),
+        cmocka_unit_test(test_phase_seconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
