@@ -171,10 +171,6 @@ typedef struct phase_ctx {
     phase_failure *pf;
 } phase_ctx;
 
-/* Model-store size from which applying messages asks for the models they change (hints
- * only: they change no value). */
-#define TS_PREFETCH_BYTES (32u << 20)
-
 /* Act for the agents of block b, emitting into thread t's arena. Returns 1 when a
  * message could not be stored (out of memory). */
 static int act_block(const phase_ctx *c, size_t b, int t) {
@@ -276,7 +272,7 @@ static void apply_block(const phase_ctx *c, size_t b) {
      * model itself once the entry is near (30,000 agents, every tactic: about a tenth less
      * time on one thread); a small organisation's models stay in the caches, and the hints would
      * only cost. */
-    size_t end = ts_relstore_bytes(&w->models) >= TS_PREFETCH_BYTES ? start[a1] : 0;
+    size_t end = ts_relstore_far(&w->models) ? start[a1] : 0;
     for (uint32_t a = (uint32_t)(b * TS_BLOCK); a < a1; a++) {
         for (size_t i = start[a]; i < start[a + 1]; i++) {
             if (i + 8 < end && out[i + 8].about < w->n) {

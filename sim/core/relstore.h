@@ -88,6 +88,13 @@ int ts_relstore_find(const ts_relstore *s, uint32_t owner, uint32_t other);
 static inline size_t ts_relstore_bytes(const ts_relstore *s) {
     return (size_t)s->n_agents * s->block_bytes;
 }
+/* Is the store far larger than the caches (32 MB or more of blocks)? Then a lookup in it
+ * usually waits for memory, and asking for its lines ahead pays; in a smaller store the
+ * hints below would only cost. */
+#define TS_RELSTORE_FAR_BYTES ((size_t)32 << 20)
+static inline int ts_relstore_far(const ts_relstore *s) {
+    return ts_relstore_bytes(s) >= TS_RELSTORE_FAR_BYTES;
+}
 /* Hints for a lookup soon to come (they change nothing): the index entry where finding
  * owner's model of other starts, then, once that entry is at hand, the model it names. */
 void ts_relstore_prefetch_index(const ts_relstore *s, uint32_t owner, uint32_t other);

@@ -944,6 +944,25 @@ static void test_read_block_matches_read(void **state) {
     read_block_matches_read(2 * TS_BELIEF_BLOCK + 3);
 }
 
+/* A store is "far" once its agents' blocks reach TS_RELSTORE_FAR_BYTES: derived from the
+ * block size, one agent short of the threshold and exactly at it. */
+static void test_far_threshold(void **state) {
+    (void)state;
+    ts_relstore s;
+    init_ok(&s, 128, 4, 1);
+    size_t block = ts_relstore_bytes(&s);
+    assert_true(block > 0);
+    uint32_t at = (uint32_t)((TS_RELSTORE_FAR_BYTES + block - 1) / block);
+    assert_false(ts_relstore_far(&s));
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_relstore_reserve(&s, at - 1, &err), TS_OK);
+    assert_false(ts_relstore_far(&s));
+    assert_int_equal(ts_relstore_reserve(&s, at, &err), TS_OK);
+    assert_true(ts_relstore_far(&s));
+    ts_relstore_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_rejects_bad_params),
@@ -967,6 +986,7 @@ int main(void) {
         cmocka_unit_test(test_property_against_reference),
         cmocka_unit_test(test_read_block_matches_read),
         cmocka_unit_test(test_prefetch_changes_nothing),
+        cmocka_unit_test(test_far_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
