@@ -322,10 +322,32 @@ static int is_protected(uint32_t owner, uint32_t id, const uint32_t *manager_of)
     return id == manager_of[owner] || manager_of[id] == owner;
 }
 
-/* The unprotected slot with the smallest last_day (lowest slot on ties), or -1. */
+/* The unprotected slot with the smallest last_day (lowest slot on ties), or -1. The slot
+ * with the smallest last_day of all is found first, in one pass over the contiguous last
+ * days without looking anyone up; only when that one is protected (the least recently
+ * written model is rarely a manager's or a report's) does the pass that skips protected
+ * slots run, reading each id's manager. Both give the slot the second alone would. */
 static int victim_slot(const ts_relstore *s, uint32_t owner, const uint32_t *manager_of) {
     const uint32_t *ids = ids_of(s, owner);
     uint32_t n = s->count[owner];
+    if (n == 0) {
+        return -1;
+    }
+    const float *last = fields_of(s, owner) + (size_t)TS_RS_LAST_DAY * s->capacity;
+    uint32_t oldest = 0;
+    int32_t oldest_day;
+    memcpy(&oldest_day, &last[0], sizeof oldest_day);
+    for (uint32_t i = 1; i < n; i++) {
+        int32_t day;
+        memcpy(&day, &last[i], sizeof day); /* last_day is kept as int32 bits */
+        if (day < oldest_day) {
+            oldest = i;
+            oldest_day = day;
+        }
+    }
+    if (!manager_of || !is_protected(owner, ids[oldest], manager_of)) {
+        return (int)oldest;
+    }
     int best = -1;
     int32_t best_day = 0;
     for (uint32_t i = 0; i < n; i++) {
