@@ -109,6 +109,17 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* The bench organisation with the full model, printing JSON. */
+static ts_bench_options model_bench(long agents, long days, int threads) {
+    return (ts_bench_options){.agents = agents,
+                              .days = days,
+                              .threads = threads,
+                              .json = 1,
+                              .modules = ts_modules,
+                              .n_modules = ts_n_modules,
+                              .schema = ts_modules_schema()};
+}
+
 /* Three pairs of a small organisation on 1 and 2 threads: the JSON lists the pairs as run,
  * the medians are the middle pair values, and the speedup is the median of the pairs'
  * ratios, between the smallest and the largest (each worked out again from the printed
@@ -119,13 +130,7 @@ static void test_scaling_pairs(void **state) {
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
-    ts_bench_options bo = {.agents = 2000,
-                           .days = 4,
-                           .threads = 2,
-                           .json = 1,
-                           .modules = ts_modules,
-                           .n_modules = ts_n_modules,
-                           .schema = ts_modules_schema()};
+    ts_bench_options bo = model_bench(2000, 4, 2);
     ts_error err;
     ts_error_clear(&err);
     assert_int_equal(ts_bench_scaling(&bo, 3, out, &err), TS_OK);
@@ -173,12 +178,7 @@ static void test_scaling_pairs(void **state) {
 /* Scaling needs more than one thread and at least one pair: refused before anything runs. */
 static void test_scaling_refusals(void **state) {
     (void)state;
-    ts_bench_options bo = {.agents = 200,
-                           .days = 2,
-                           .threads = 1,
-                           .modules = ts_modules,
-                           .n_modules = ts_n_modules,
-                           .schema = ts_modules_schema()};
+    ts_bench_options bo = model_bench(200, 2, 1);
     ts_error err;
     ts_error_clear(&err);
     assert_int_equal(ts_bench_scaling(&bo, 2, stdout, &err), TS_ERR_PARAM);
@@ -198,13 +198,7 @@ static void test_run_phases(void **state) {
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
-    ts_bench_options bo = {.agents = 500,
-                           .days = 3,
-                           .threads = 2,
-                           .json = 1,
-                           .modules = ts_modules,
-                           .n_modules = ts_n_modules,
-                           .schema = ts_modules_schema()};
+    ts_bench_options bo = model_bench(500, 3, 2);
     ts_error err;
     ts_error_clear(&err);
     assert_int_equal(ts_bench_run(&bo, out, &err), TS_OK);
