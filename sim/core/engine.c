@@ -28,10 +28,11 @@ static ts_status engine_timed(ts_engine *e, ts_timed_phase p,
  * no thread count changes) -> apply (parallel, each agent writes only itself). */
 ts_status ts_engine_step(ts_engine *e, ts_error *err) {
     ts_status st = engine_day_begin(e, err); /* day + 1; the hours ledger emptied */
-    if (st == TS_OK) {                       /* hiring, leavers, tree changes, events */
+    /* hiring, leavers, tree changes, events; then modules follow the agents just hired */
+    if (st == TS_OK) {
         st = engine_timed(e, TS_TIMED_ORG, engine_phase_org, err);
     }
-    if (st == TS_OK) { /* modules follow the agents just hired */
+    if (st == TS_OK) {
         st = engine_timed(e, TS_TIMED_ORG, engine_notify_growth, err);
     }
     if (st == TS_OK) {
