@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Agent a's entry of column c back at the column's initial value (zero when wide). */
 static void column_reset(const ts_world_column *c, uint32_t a) {
@@ -15,11 +16,28 @@ static void column_reset(const ts_world_column *c, uint32_t a) {
     }
 }
 
+/* Asks for transparent huge pages for the whole 2 MB pages inside [p, p + bytes) when the
+ * array is large (a hint: the system may ignore it, and no value depends on it). Arrays of
+ * every agent's state are read at scattered agents (a colleague's row, a manager's
+ * backlog): with 4 KB pages a large world misses the TLB at most of those reads. */
+#define TS_WORLD_HUGE_PAGE ((uintptr_t)2 << 20)
+static void advise_huge_pages(void *p, size_t bytes) {
+    if (bytes < 2 * TS_WORLD_HUGE_PAGE) {
+        return;
+    }
+    uintptr_t first = ((uintptr_t)p + TS_WORLD_HUGE_PAGE - 1) & ~(TS_WORLD_HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(TS_WORLD_HUGE_PAGE - 1);
+    if (end > first) {
+        madvise((void *)first, end - first, MADV_HUGEPAGE);
+    }
+}
+
 int ts_world_grow_array(void **p, size_t size, size_t n_old, size_t n_new) {
     void *q = realloc(*p, size * n_new);
     if (!q) {
         return 0;
     }
+    advise_huge_pages(q, size * n_new); /* before the new part's first touch */
     memset((char *)q + size * n_old, 0, size * (n_new - n_old));
     *p = q;
     return 1;

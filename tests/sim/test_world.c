@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -195,6 +196,30 @@ static void test_columns_full(void **state) {
     ts_world_free(&w);
 }
 
+/* Growing an array keeps what it held and zeroes what it gained, for small arrays and for
+ * arrays large enough (several 2 MB pages) to be given huge pages; the hint changes no value. */
+static void test_grow_array_large(void **state) {
+    (void)state;
+    const size_t sizes[] = {1000, (size_t)3 << 20};
+    for (size_t k = 0; k < 2; k++) {
+        uint32_t *a = NULL;
+        size_t n0 = sizes[k] / 2, n1 = sizes[k];
+        assert_true(ts_world_grow_array((void **)&a, sizeof *a, 0, n0));
+        for (size_t i = 0; i < n0; i++) {
+            assert_int_equal(a[i], 0);
+            a[i] = (uint32_t)(i * 2654435761u);
+        }
+        assert_true(ts_world_grow_array((void **)&a, sizeof *a, n0, n1));
+        for (size_t i = 0; i < n0; i++) {
+            assert_int_equal(a[i], (uint32_t)(i * 2654435761u));
+        }
+        for (size_t i = n0; i < n1; i++) {
+            assert_int_equal(a[i], 0);
+        }
+        free(a);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_is_balanced),
@@ -204,6 +229,7 @@ int main(void) {
         cmocka_unit_test(test_growth_keeps_content),
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_columns_full),
+        cmocka_unit_test(test_grow_array_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
