@@ -4,8 +4,6 @@
  * replaces a leaving manager, is in hiring_tree.c. */
 #include "hiring_internal.h"
 
-#include "shared.h"
-
 #include "evidence.h"
 #include "shared.h"
 
@@ -444,6 +442,16 @@ static void hiring_attrition(hiring_state *s, ts_world *w, const ts_day *d) {
 static void hiring_rank_team(hiring_state *s, const ts_world *w, uint32_t m) {
     uint32_t b1 = TS_NO_AGENT, b2 = TS_NO_AGENT;
     float t1 = -1.0f, t2 = -1.0f;
+    if (ts_relstore_far(&w->models)) {
+        /* Hints only: m's models of the whole team asked for at once (the index entries,
+         * then the models), so that their waits for memory overlap. */
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            ts_relstore_prefetch_index(&w->models, m, j);
+        }
+        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
+            ts_relstore_prefetch_model(&w->models, m, j);
+        }
+    }
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         if (ts_is_ai(w)[j]) {
             continue; /* an AI agent mentors nobody */

@@ -372,21 +372,42 @@ static uint32_t best_domain(const ts_world *w, uint32_t a) {
     return best;
 }
 
+static int awaits_delegation(const trust_state *s, const ts_world *w, uint32_t a) {
+    return w->active[a] && w->hire_day[a] >= 1 && s->delegated[a] == INT32_MIN &&
+           w->manager[a] != TS_NO_AGENT && !ts_is_ai(w)[a];
+}
+
 /* Serial: notes the day each person hired on a recorded day first gets delegation-level
- * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust). */
+ * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust).
+ * The people awaiting it are taken TRUST_ORG_BATCH at a time: in a store far beyond the
+ * caches their managers' models are asked for first (hints only), so that the waits for
+ * memory overlap; then each is checked in id order. */
+#define TRUST_ORG_BATCH 32
 static ts_status trust_org(void *state, ts_world *w, const ts_day *d) {
     trust_state *s = state;
     if (!d->live) {
         return TS_OK;
     }
-    for (uint32_t a = 0; a < w->n; a++) {
-        uint32_t m = w->manager[a];
-        if (!w->active[a] || w->hire_day[a] < 1 || s->delegated[a] != INT32_MIN ||
-            m == TS_NO_AGENT || ts_is_ai(w)[a]) {
-            continue;
+    int far = ts_relstore_far(&w->models);
+    uint32_t batch[TRUST_ORG_BATCH];
+    for (uint32_t a = 0; a < w->n;) {
+        uint32_t n = 0;
+        for (; a < w->n && n < TRUST_ORG_BATCH; a++) {
+            if (awaits_delegation(s, w, a)) {
+                batch[n++] = a;
+            }
         }
-        if (ts_trust_of(&s->tp, w, m, a, best_domain(w, a)) >= s->tp.delegate) {
-            s->delegated[a] = d->day;
+        for (uint32_t k = 0; far && k < n; k++) {
+            ts_relstore_prefetch_index(&w->models, w->manager[batch[k]], batch[k]);
+        }
+        for (uint32_t k = 0; far && k < n; k++) {
+            ts_relstore_prefetch_model(&w->models, w->manager[batch[k]], batch[k]);
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t b = batch[k];
+            if (ts_trust_of(&s->tp, w, w->manager[b], b, best_domain(w, b)) >= s->tp.delegate) {
+                s->delegated[b] = d->day;
+            }
         }
     }
     return TS_OK;
