@@ -439,19 +439,18 @@ static void hiring_attrition(hiring_state *s, ts_world *w, const ts_day *d) {
 /* The two reports of m that m trusts most (ties: the lowest id), computed once a day
  * per manager: a new hire's mentor is the first of them, or the second if the first is
  * the new hire itself. */
+#define HIRING_RANK_HINTS 32
 static void hiring_rank_team(hiring_state *s, const ts_world *w, uint32_t m) {
     uint32_t b1 = TS_NO_AGENT, b2 = TS_NO_AGENT;
     float t1 = -1.0f, t2 = -1.0f;
-    if (ts_relstore_far(&w->models)) {
-        /* Hints only: m's models of the whole team asked for at once (the index entries,
-         * then the models), so that their waits for memory overlap. */
-        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            ts_relstore_prefetch_index(&w->models, m, j);
-        }
-        for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
-            ts_relstore_prefetch_model(&w->models, m, j);
-        }
+    /* m's models of the team asked for at once (hints; the first HIRING_RANK_HINTS). */
+    ts_lookup pairs[HIRING_RANK_HINTS];
+    size_t n = 0;
+    for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT && n < HIRING_RANK_HINTS;
+         j = w->next_peer[j]) {
+        pairs[n++] = (ts_lookup){m, j};
     }
+    ts_relstore_prefetch_lookups(&w->models, pairs, n);
     for (uint32_t j = w->first_report[m]; j != TS_NO_AGENT; j = w->next_peer[j]) {
         if (ts_is_ai(w)[j]) {
             continue; /* an AI agent mentors nobody */

@@ -223,17 +223,16 @@ static void tt_recommend(const tt_state *s, const ts_world *w, uint32_t i, uint3
     }
 }
 
-/* Asks for the index entries, then the models, that tt_recommend will look up for each
- * queued contact (hints only: they change nothing). In a store far beyond the caches each
- * lookup waits for memory twice (the entry, then the model); asked for together, the
- * waits of all of an agent's lookups overlap instead of following one another. */
+/* Asks for the models tt_recommend will look up for each queued contact, all at once
+ * (ts_relstore_prefetch_lookups: hints, in a store far beyond the caches only): i's model
+ * of the contact and of the recommenders, the recommenders' models of the contact, and i's
+ * manager's of the contact's manager. */
 static void tt_prefetch(const ts_world *w, uint32_t i, const tt_row *row, uint8_t k) {
-    const ts_relstore *rs = &w->models;
     uint32_t mi = w->manager[i];
-    uint32_t pairs[2 + 5 * TS_TRANSITIVE_QUEUE][2];
-    int n = 0;
+    ts_lookup pairs[1 + 5 * TS_TRANSITIVE_QUEUE];
+    size_t n = 0;
     if (mi != TS_NO_AGENT) {
-        pairs[n][0] = i, pairs[n][1] = mi, n++;
+        pairs[n++] = (ts_lookup){i, mi};
     }
     for (uint8_t q = 0; q < k; q++) {
         uint32_t j = row->queue[q];
@@ -241,24 +240,19 @@ static void tt_prefetch(const ts_world *w, uint32_t i, const tt_row *row, uint8_
             continue;
         }
         uint32_t mj = w->manager[j];
-        pairs[n][0] = i, pairs[n][1] = j, n++;
+        pairs[n++] = (ts_lookup){i, j};
         if (mi != TS_NO_AGENT) {
-            pairs[n][0] = mi, pairs[n][1] = j, n++;
+            pairs[n++] = (ts_lookup){mi, j};
         }
         if (mj != TS_NO_AGENT && mj != mi) {
-            pairs[n][0] = mj, pairs[n][1] = j, n++;
-            pairs[n][0] = i, pairs[n][1] = mj, n++;
+            pairs[n++] = (ts_lookup){mj, j};
+            pairs[n++] = (ts_lookup){i, mj};
             if (mi != TS_NO_AGENT) {
-                pairs[n][0] = mi, pairs[n][1] = mj, n++;
+                pairs[n++] = (ts_lookup){mi, mj};
             }
         }
     }
-    for (int p = 0; p < n; p++) {
-        ts_relstore_prefetch_index(rs, pairs[p][0], pairs[p][1]);
-    }
-    for (int p = 0; p < n; p++) {
-        ts_relstore_prefetch_model(rs, pairs[p][0], pairs[p][1]);
-    }
+    ts_relstore_prefetch_lookups(&w->models, pairs, n);
 }
 
 static void *tt_act_row(void *state, uint32_t a) {
@@ -278,7 +272,7 @@ static ts_status tt_act(const void *state, const ts_world *w, uint32_t i, void *
     row->used = 0;
     uint8_t k = row->pending;
     row->pending = 0;
-    if (k > 0 && ts_relstore_far(&w->models)) {
+    if (k > 0) {
         tt_prefetch(w, i, row, k);
     }
     for (uint8_t q = 0; q < k; q++) {

@@ -379,33 +379,26 @@ static int awaits_delegation(const trust_state *s, const ts_world *w, uint32_t a
 
 /* Serial: notes the day each person hired on a recorded day first gets delegation-level
  * trust from its manager in its best domain (Rollag, Parise & Cross 2005: time to trust).
- * The people awaiting it are taken TRUST_ORG_BATCH at a time: in a store far beyond the
- * caches their managers' models are asked for first (hints only), so that the waits for
- * memory overlap; then each is checked in id order. */
+ * The people awaiting it are taken TRUST_ORG_BATCH at a time, their managers' models asked
+ * for together first (ts_relstore_prefetch_lookups), then each checked in id order. */
 #define TRUST_ORG_BATCH 32
 static ts_status trust_org(void *state, ts_world *w, const ts_day *d) {
     trust_state *s = state;
     if (!d->live) {
         return TS_OK;
     }
-    int far = ts_relstore_far(&w->models);
-    uint32_t batch[TRUST_ORG_BATCH];
+    ts_lookup batch[TRUST_ORG_BATCH]; /* (manager, hire) */
     for (uint32_t a = 0; a < w->n;) {
-        uint32_t n = 0;
+        size_t n = 0;
         for (; a < w->n && n < TRUST_ORG_BATCH; a++) {
             if (awaits_delegation(s, w, a)) {
-                batch[n++] = a;
+                batch[n++] = (ts_lookup){w->manager[a], a};
             }
         }
-        for (uint32_t k = 0; far && k < n; k++) {
-            ts_relstore_prefetch_index(&w->models, w->manager[batch[k]], batch[k]);
-        }
-        for (uint32_t k = 0; far && k < n; k++) {
-            ts_relstore_prefetch_model(&w->models, w->manager[batch[k]], batch[k]);
-        }
-        for (uint32_t k = 0; k < n; k++) {
-            uint32_t b = batch[k];
-            if (ts_trust_of(&s->tp, w, w->manager[b], b, best_domain(w, b)) >= s->tp.delegate) {
+        ts_relstore_prefetch_lookups(&w->models, batch, n);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t m = batch[k].owner, b = batch[k].other;
+            if (ts_trust_of(&s->tp, w, m, b, best_domain(w, b)) >= s->tp.delegate) {
                 s->delegated[b] = d->day;
             }
         }

@@ -318,6 +318,18 @@ void ts_relstore_prefetch_model(const ts_relstore *s, uint32_t owner, uint32_t o
     }
 }
 
+void ts_relstore_prefetch_lookups(const ts_relstore *s, const ts_lookup *pairs, size_t n) {
+    if (!ts_relstore_far(s)) {
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        ts_relstore_prefetch_index(s, pairs[k].owner, pairs[k].other);
+    }
+    for (size_t k = 0; k < n; k++) {
+        ts_relstore_prefetch_model(s, pairs[k].owner, pairs[k].other);
+    }
+}
+
 static int is_protected(uint32_t owner, uint32_t id, const uint32_t *manager_of) {
     return id == manager_of[owner] || manager_of[id] == owner;
 }

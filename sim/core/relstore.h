@@ -99,6 +99,14 @@ static inline int ts_relstore_far(const ts_relstore *s) {
  * owner's model of other starts, then, once that entry is at hand, the model it names. */
 void ts_relstore_prefetch_index(const ts_relstore *s, uint32_t owner, uint32_t other);
 void ts_relstore_prefetch_model(const ts_relstore *s, uint32_t owner, uint32_t other);
+/* Hints for a batch of lookups about to be made, each owner's model of other: in a far store
+ * every pair's index entry is asked for, then every pair's model, so that the waits for
+ * memory of the whole batch overlap instead of following one another; in a store the
+ * caches hold, nothing (the hints would only cost). Changes nothing. */
+typedef struct ts_lookup {
+    uint32_t owner, other;
+} ts_lookup;
+void ts_relstore_prefetch_lookups(const ts_relstore *s, const ts_lookup *pairs, size_t n);
 
 /* Creates owner's model of `other` (empty evidence, last_day = day) and returns its
  * slot. When the block is full the least recently written model (smallest last_day)

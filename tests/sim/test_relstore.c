@@ -945,7 +945,8 @@ static void test_read_block_matches_read(void **state) {
 }
 
 /* A store is "far" once its agents' blocks reach TS_RELSTORE_FAR_BYTES: derived from the
- * block size, one agent short of the threshold and exactly at it. */
+ * block size, one agent short of the threshold and exactly at it. Hints there change
+ * nothing. */
 static void test_far_threshold(void **state) {
     (void)state;
     ts_relstore s;
@@ -960,6 +961,25 @@ static void test_far_threshold(void **state) {
     assert_false(ts_relstore_far(&s));
     assert_int_equal(ts_relstore_reserve(&s, at, &err), TS_OK);
     assert_true(ts_relstore_far(&s));
+    /* A batch of hints in the far store (held models, absent ones, an agent far off)
+     * leaves every lookup and model as it was. */
+    for (uint32_t k = 0; k < 5; k++) {
+        int slot = ts_relstore_insert(&s, 3, 40 + k, 2, NULL);
+        ts_relstore_add_competence(&s, 3, (uint32_t)slot, 2, k % 4, 1.0f + (float)k, 0.5f);
+    }
+    ts_belief before[5], after;
+    for (uint32_t k = 0; k < 5; k++) {
+        ts_relstore_read(&s, 3, k, 7, &before[k]);
+    }
+    const ts_lookup pairs[] = {{3, 40}, {3, 44}, {3, 99}, {at - 1, 3}, {0, 0}};
+    ts_relstore_prefetch_lookups(&s, pairs, sizeof pairs / sizeof pairs[0]);
+    for (uint32_t k = 0; k < 5; k++) {
+        assert_int_equal(ts_relstore_find(&s, 3, 40 + k), (int)k);
+        ts_relstore_read(&s, 3, k, 7, &after);
+        assert_memory_equal(&after, &before[k], sizeof after);
+    }
+    assert_int_equal(ts_relstore_find(&s, 3, 99), -1);
+    assert_int_equal(ts_relstore_count(&s, at - 1), 0);
     ts_relstore_free(&s);
 }
 
