@@ -1,5 +1,6 @@
 #include "bench.h"
 
+#include "clock.h"
 #include "engine.h"
 #include "rng.h"
 #include "runner.h"
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The synthetic workload: each employed agent sends TS_BENCH_FANOUT evidence messages
@@ -87,12 +87,6 @@ static const ts_module bench_module = {
     .handle = bench_handle,
 };
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 double ts_bench_random_access(int threads, unsigned log2_words, double *seconds) {
     size_t n = (size_t)1 << log2_words;
     uint64_t *table = malloc(n * sizeof *table);
@@ -107,7 +101,7 @@ double ts_bench_random_access(int threads, unsigned log2_words, double *seconds)
         table[i] = i;
     }
     uint64_t updates = (uint64_t)n;
-    double t0 = now_seconds();
+    double t0 = ts_clock_seconds();
 #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num(), k = omp_get_num_threads();
@@ -121,7 +115,7 @@ double ts_bench_random_access(int threads, unsigned log2_words, double *seconds)
             table[x & (n - 1)] ^= x;
         }
     }
-    *seconds = now_seconds() - t0;
+    *seconds = ts_clock_seconds() - t0;
     /* Keep the table's content live so the loop is not optimised away. */
     volatile uint64_t sink = table[updates % n];
     (void)sink;
@@ -165,9 +159,9 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
                              .command_line = "trustsim bench --sweep",
                              .modules = opt->modules,
                              .n_modules = opt->n_modules};
-        double t0 = now_seconds();
+        double t0 = ts_clock_seconds();
         st = ts_runner_run(sc, &ro, err);
-        secs = now_seconds() - t0;
+        secs = ts_clock_seconds() - t0;
     }
     unlink(path);
     ts_scenario_free(sc);
@@ -236,13 +230,13 @@ static ts_status bench_once(const ts_bench_options *opt, int threads, bench_figu
     }
     if (st == TS_OK) {
         ts_engine_options eo = {.seed = ts_rng_run_seed(1, 0, 0), .threads = threads};
-        double t0 = now_seconds();
+        double t0 = ts_clock_seconds();
         st = ts_engine_create(sc, mods, n_mods, &eo, &eng, err);
-        f->create = now_seconds() - t0;
+        f->create = ts_clock_seconds() - t0;
         if (st == TS_OK) {
             st = ts_engine_run(eng, &res, err);
         }
-        f->seconds = now_seconds() - t0;
+        f->seconds = ts_clock_seconds() - t0;
     }
     if (st == TS_OK) {
         f->messages = (double)ts_engine_messages(eng);

@@ -10,23 +10,18 @@
  * answers cannot cross between slots. */
 #include "mpi_runner.h"
 
+#include "clock.h"
+
 #include <omp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #ifdef TS_HAVE_MPI
 #include <mpi.h>
 #endif
-
-static double mpi_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 #ifndef TS_HAVE_MPI
 
@@ -56,7 +51,6 @@ ts_status ts_mpi_run_sweep(const ts_mpi_sweep *s, const volatile sig_atomic_t *i
                            ts_mpi_outcome *out, ts_error *err) {
     (void)s;
     (void)interrupt;
-    (void)mpi_now;
     memset(out, 0, sizeof *out);
     return ts_error_set(err, TS_ERR_UNAVAILABLE, "this trustsim was built without MPI");
 }
@@ -150,7 +144,7 @@ ts_status ts_mpi_go(ts_status st, ts_error *err) {
 /* ---- Rank 0: deal, receive, write ------------------------------------------------------ */
 
 static void mpi_progress(size_t done, size_t total, double t0, int final) {
-    double t = mpi_now() - t0;
+    double t = ts_clock_seconds() - t0;
     fprintf(stderr, "\r  runs %zu/%zu on %d ranks  %d:%02d %s ", done, total, mpi_size - 1,
             (int)(t / 60), (int)t % 60, final ? "took" : "elapsed");
     if (final) {
@@ -164,7 +158,7 @@ static ts_status mpi_coordinate(const ts_mpi_sweep *s, const volatile sig_atomic
     size_t next = 0;
     int workers = mpi_size - 1;
     ts_status first = TS_OK;
-    double t0 = mpi_now(), last = 0.0;
+    double t0 = ts_clock_seconds(), last = 0.0;
     unsigned char *buf = NULL;
     size_t cap = 0;
     while (workers > 0) {
@@ -215,8 +209,8 @@ static ts_status mpi_coordinate(const ts_mpi_sweep *s, const volatile sig_atomic
         } else if (ms.MPI_TAG == TAG_BYE) {
             workers--;
         }
-        if (s->show_progress && mpi_now() - last >= 0.25) {
-            last = mpi_now();
+        if (s->show_progress && ts_clock_seconds() - last >= 0.25) {
+            last = ts_clock_seconds();
             mpi_progress(out->runs_done, s->n_runs ? s->n_runs : s->n_jobs, t0, 0);
         }
     }
@@ -224,7 +218,7 @@ static ts_status mpi_coordinate(const ts_mpi_sweep *s, const volatile sig_atomic
         mpi_progress(out->runs_done, s->n_runs ? s->n_runs : s->n_jobs, t0, 1);
     }
     free(buf);
-    out->seconds = mpi_now() - t0;
+    out->seconds = ts_clock_seconds() - t0;
     return first;
 }
 

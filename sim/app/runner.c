@@ -4,6 +4,7 @@
 
 #include "checkpoint_h5.h"
 
+#include "clock.h"
 #include "engine.h"
 #include "h5out.h"
 #include "mpi_runner.h"
@@ -17,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Organisations up to this size run one per thread; larger ones get every thread. */
@@ -46,12 +46,6 @@ static void on_sigint(int sig) {
     (void)ignored;
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ---- The pool of runs ------------------------------------------------------------------ */
 
 /* Progress shared by the runs in flight; updated with atomics, printed under a lock. */
@@ -64,7 +58,7 @@ struct ts_runner_pool {
 };
 
 static void progress_print(ts_runner_pool *p, int final) {
-    double t = now_seconds() - p->t0;
+    double t = ts_clock_seconds() - p->t0;
     double rate = t > 0 ? (double)p->days_done / t : 0.0;
     double left = rate > 0 ? (double)(p->days_total - p->days_done) / rate : 0.0;
     fprintf(stderr, "\r  %s %zu/%zu  %.0f days/s  ", p->unit, p->runs_done, p->runs_total, rate);
@@ -90,7 +84,7 @@ static void on_day(void *ctx, int32_t day) {
     }
 #pragma omp critical(ts_runner_progress)
     {
-        double t = now_seconds();
+        double t = ts_clock_seconds();
         if (t - p->last_print >= 0.25) {
             p->last_print = t;
             progress_print(p, 0);
@@ -167,7 +161,7 @@ static void pool_phase(const ts_runner_batch *b, ts_runner_pool *p, const size_t
 ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, ts_error *err) {
     ts_runner_pool p = {.show = b->show_progress,
                         .elapsed = b->show_elapsed,
-                        .t0 = now_seconds(),
+                        .t0 = ts_clock_seconds(),
                         .days_total = b->days_total,
                         .runs_total = b->n_jobs,
                         .unit = b->unit ? b->unit : "runs"};
@@ -211,7 +205,7 @@ ts_status ts_runner_pool_run(const ts_runner_batch *b, ts_runner_outcome *out, t
     free(jobs);
     out->runs_done = p.runs_done;
     out->interrupted = ts_runner_interrupt != 0;
-    out->seconds = now_seconds() - p.t0;
+    out->seconds = ts_clock_seconds() - p.t0;
     if (first != TS_OK) {
         *err = first_err;
     }
@@ -419,7 +413,7 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
      * replicates keeps the runs it has. */
     size_t g = index % c->n_points, r = index / c->n_points;
     ts_scenario *point = NULL;
-    double t0 = now_seconds();
+    double t0 = ts_clock_seconds();
     memset(o, 0, sizeof *o);
     ts_result_init(&o->res);
     ts_status st = point_of(c, g, r, &point, err);
@@ -443,7 +437,7 @@ static ts_status compute_run(run_ctx *c, size_t index, int threads, ts_runner_po
         o->res.replicate = (uint32_t)r;
         o->res.seed = seed;
         o->res.threads = threads;
-        o->res.wall_seconds = now_seconds() - t0;
+        o->res.wall_seconds = ts_clock_seconds() - t0;
         for (size_t i = 0; i < o->n_cks; i++) {
             o->cks[i]->run_index = (uint32_t)index;
             o->cks[i]->grid_point = (uint32_t)g;

@@ -7,6 +7,7 @@
  * with `trustsim run`, gives that arm's runs again, bit for bit). */
 #include "validate_internal.h"
 
+#include "clock.h"
 #include "h5out.h"
 #include "h5out_internal.h"
 #include "rng.h"
@@ -20,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- The patterns file ------------------------------------------------------------------ */
@@ -59,12 +59,6 @@ static ts_status vd_read(const ts_validate_options *o, vd_source *src, ts_error 
 }
 
 /* ---- The runs --------------------------------------------------------------------------- */
-
-static double vd_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct vd_job {
     size_t p, arm, rep;
@@ -123,7 +117,7 @@ static ts_status vd_job_run(void *ctx, size_t job, int threads, ts_runner_pool *
     vd_values *v = &c->vals[j->p];
     uint64_t seed = ts_rng_run_seed((uint64_t)ts_scenario_int(p->sc, "seed"), 0, (uint32_t)j->rep);
     ts_result res;
-    double t0 = vd_now();
+    double t0 = ts_clock_seconds();
     ts_status st = ts_runner_run_point(v->points[j->arm], seed, threads, c->o->modules,
                                        c->o->n_modules, pool, &res, err);
     if (st != TS_OK) {
@@ -139,7 +133,7 @@ static ts_status vd_job_run(void *ctx, size_t job, int threads, ts_runner_pool *
     res.threads = threads;
     res.params = pv;
     res.n_params = 2;
-    res.wall_seconds = vd_now() - t0;
+    res.wall_seconds = ts_clock_seconds() - t0;
     if (st == TS_OK) {
 #pragma omp critical(ts_validate_file)
         st = ts_h5_write_run(c->file, &res, err);

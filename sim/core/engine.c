@@ -2,25 +2,20 @@
  * The phases are in engine_phases.c, the recording in engine_report.c. */
 #include "engine_internal.h"
 
+#include "clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- The day loop ------------------------------------------------------------------ */
-
-static double engine_clock(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Runs a phase and charges its wall time to phase p. */
 static ts_status engine_timed(ts_engine *e, ts_timed_phase p,
                               ts_status (*phase)(ts_engine *, ts_error *), ts_error *err) {
-    double t0 = engine_clock();
+    double t0 = ts_clock_seconds();
     ts_status st = phase(e, err);
-    e->phase_seconds[p] += engine_clock() - t0;
+    e->phase_seconds[p] += ts_clock_seconds() - t0;
     return st;
 }
 
@@ -84,13 +79,13 @@ static ts_status engine_checkpoint(ts_engine *e, ts_result *res, ts_error *err) 
 /* The end of a recorded day: its row, a snapshot when `snapshot`, a checkpoint when
  * output.checkpoints names the day (all charged to TS_TIMED_RECORD). */
 static ts_status engine_record_day(ts_engine *e, ts_result *res, int snapshot, ts_error *err) {
-    double t0 = engine_clock();
+    double t0 = ts_clock_seconds();
     engine_record(e);
     ts_status st = snapshot ? engine_snapshot(e, res, err) : TS_OK;
     if (st == TS_OK) {
         st = engine_checkpoint(e, res, err);
     }
-    e->phase_seconds[TS_TIMED_RECORD] += engine_clock() - t0;
+    e->phase_seconds[TS_TIMED_RECORD] += ts_clock_seconds() - t0;
     return st;
 }
 
@@ -150,9 +145,9 @@ ts_status ts_engine_run_to(ts_engine *e, ts_result *res, int32_t last, ts_error 
 ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
     ts_status st = ts_engine_run_to(e, res, e->days, err);
     if (st == TS_OK) {
-        double t0 = engine_clock();
+        double t0 = ts_clock_seconds();
         st = engine_summarize(e, res, err);
-        e->phase_seconds[TS_TIMED_SUMMARY] += engine_clock() - t0;
+        e->phase_seconds[TS_TIMED_SUMMARY] += ts_clock_seconds() - t0;
     }
     return st;
 }
