@@ -54,7 +54,12 @@ $(SANBUILD)/CMakeCache.txt:
 $(TSANBUILD)/CMakeCache.txt:
 	CC=clang $(CMAKE) -S . -B $(TSANBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUSTSIM_TSAN=ON
 
+# The release tree is compiled with the profile of a training run (CMakeLists.txt,
+# TRUSTSIM_PGO; docs/performance.md). `make build PGO=OFF` switches it off in $(BUILD) for a
+# quicker edit-compile loop, `make build PGO=ON` back on; without PGO= the tree keeps its own.
+PGO ?=
 build: deps $(BUILD)/CMakeCache.txt
+	@if [ -n "$(PGO)" ]; then $(CMAKE) -S . -B $(BUILD) -DTRUSTSIM_PGO=$(PGO) > /dev/null; fi
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 sanitize: deps $(SANBUILD)/CMakeCache.txt

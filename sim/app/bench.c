@@ -1,5 +1,6 @@
 #include "bench.h"
 
+#include "build_info.h"
 #include "clock.h"
 #include "engine.h"
 #include "rng.h"
@@ -172,14 +173,14 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
     if (opt->json) {
         fprintf(out,
                 "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, \"seconds\": %.3f, "
-                "\"runs_per_minute\": %.1f}\n",
-                opt->runs, threads, secs, per_minute);
+                "\"runs_per_minute\": %.1f, \"build\": \"%s\"}\n",
+                opt->runs, threads, secs, per_minute, ts_build_info);
     } else {
         fprintf(out,
                 "sweep                  default\nruns                   %ld\n"
                 "threads                %d\nseconds                %.3f\n"
-                "runs_per_minute        %.1f\n",
-                opt->runs, threads, secs, per_minute);
+                "runs_per_minute        %.1f\nbuild                  %s\n",
+                opt->runs, threads, secs, per_minute, ts_build_info);
     }
     return TS_OK;
 }
@@ -299,7 +300,7 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
         for (int p = 0; p < TS_TIMED_COUNT; p++) {
             fprintf(out, ", \"%s\": %.3f", ts_engine_phase_name((ts_timed_phase)p), f.phase[p]);
         }
-        fprintf(out, "}}\n");
+        fprintf(out, "}, \"build\": \"%s\"}\n", ts_build_info);
     } else {
         fprintf(out,
                 "agents                 %ld\ndays                   %ld\n"
@@ -316,6 +317,7 @@ ts_status ts_bench_run(const ts_bench_options *opt, FILE *out, ts_error *err) {
             const char *name = ts_engine_phase_name((ts_timed_phase)p);
             fprintf(out, "seconds_%s%*s%.3f\n", name, (int)(15 - strlen(name)), "", f.phase[p]);
         }
+        fprintf(out, "build                  %s\n", ts_build_info);
     }
     return TS_OK;
 }
@@ -375,16 +377,17 @@ ts_status ts_bench_scaling(const ts_bench_options *opt, long pairs, FILE *out, t
         if (opt->json) {
             fprintf(out,
                     "], \"seconds_one_thread\": %.3f, \"seconds_threads\": %.3f, "
-                    "\"speedup\": %.3f, \"speedup_min\": %.3f, \"speedup_max\": %.3f}\n",
-                    m1, mn, speedup, lo, hi);
+                    "\"speedup\": %.3f, \"speedup_min\": %.3f, \"speedup_max\": %.3f, "
+                    "\"build\": \"%s\"}\n",
+                    m1, mn, speedup, lo, hi, ts_build_info);
         } else {
             fprintf(out,
                     "agents                 %ld\ndays                   %ld\n"
                     "threads                %d\npairs                  %ld\n"
                     "seconds_one_thread     %.3f\nseconds_threads        %.3f\n"
                     "speedup                %.3f\nspeedup_min            %.3f\n"
-                    "speedup_max            %.3f\n",
-                    opt->agents, opt->days, threads, pairs, m1, mn, speedup, lo, hi);
+                    "speedup_max            %.3f\nbuild                  %s\n",
+                    opt->agents, opt->days, threads, pairs, m1, mn, speedup, lo, hi, ts_build_info);
         }
     }
     free(one);

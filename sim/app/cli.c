@@ -2,6 +2,7 @@
 #include "cli_internal.h"
 
 #include "bench.h"
+#include "build_info.h"
 #include "compare.h"
 #include "h5out.h"
 #include "memory.h"
@@ -1088,6 +1089,7 @@ static int cli_dispatch(int argc, char **argv, const char *command_line) {
         } else {
             const char *mpi = ts_mpi_library();
             fputs("trustsim " TRUSTSIM_VERSION "\n", stdout);
+            printf("build: %s\n", ts_build_info);
             if (mpi) {
                 printf("sweeps over MPI: %s\n", mpi);
             }
