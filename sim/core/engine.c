@@ -10,12 +10,17 @@
 
 /* ---- The day loop ------------------------------------------------------------------ */
 
+/* Charges the wall time since t0 (a ts_clock_seconds reading) to phase p. */
+static void engine_charge(ts_engine *e, ts_timed_phase p, double t0) {
+    e->phase_seconds[p] += ts_clock_seconds() - t0;
+}
+
 /* Runs a phase and charges its wall time to phase p. */
 static ts_status engine_timed(ts_engine *e, ts_timed_phase p,
                               ts_status (*phase)(ts_engine *, ts_error *), ts_error *err) {
     double t0 = ts_clock_seconds();
     ts_status st = phase(e, err);
-    e->phase_seconds[p] += ts_clock_seconds() - t0;
+    engine_charge(e, p, t0);
     return st;
 }
 
@@ -85,7 +90,7 @@ static ts_status engine_record_day(ts_engine *e, ts_result *res, int snapshot, t
     if (st == TS_OK) {
         st = engine_checkpoint(e, res, err);
     }
-    e->phase_seconds[TS_TIMED_RECORD] += ts_clock_seconds() - t0;
+    engine_charge(e, TS_TIMED_RECORD, t0);
     return st;
 }
 
@@ -147,7 +152,7 @@ ts_status ts_engine_run(ts_engine *e, ts_result *res, ts_error *err) {
     if (st == TS_OK) {
         double t0 = ts_clock_seconds();
         st = engine_summarize(e, res, err);
-        e->phase_seconds[TS_TIMED_SUMMARY] += ts_clock_seconds() - t0;
+        engine_charge(e, TS_TIMED_SUMMARY, t0);
     }
     return st;
 }

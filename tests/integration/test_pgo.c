@@ -19,7 +19,6 @@
 #include <sys/wait.h>
 
 #define TMP TS_TEST_TMPDIR "/pgo"
-#define N_EXTRA (sizeof extra / sizeof extra[0])
 
 static int setup(void **state) {
     (void)state;
@@ -45,16 +44,18 @@ static char *build_line(const char *binary, const char *tag) {
 
 #ifdef TS_PGO_BINARY
 
-/* Runs BINARY on the scenario file with the extra arguments into TMP/OUT.h5. */
+/* Runs BINARY on the scenario file with the extra arguments (NULL-terminated) into
+ * TMP/OUT.h5. */
 static void run_into(const char *binary, const char *scenario, const char *out, const char *seed,
-                     const char *const *extra, size_t n_extra) {
+                     const char *const *extra) {
     char path[512];
     snprintf(path, sizeof path, TMP "/%s.h5", out);
     const char *argv[32] = {binary, "run",       scenario, "-o",      path,     "--seed",
                             seed,   "--threads", "2",      "--force", "--quiet"};
     size_t n = 11;
-    for (size_t k = 0; k < n_extra && n + 1 < sizeof argv / sizeof argv[0]; k++) {
-        argv[n++] = extra[k];
+    for (; *extra; extra++) {
+        assert_true(n + 1 < sizeof argv / sizeof argv[0]);
+        argv[n++] = *extra;
     }
     argv[n] = NULL;
     assert_int_equal(tst_run_tagged(TMP, argv, out), 0);
@@ -75,11 +76,11 @@ static void test_says_which_build(void **state) {
  * datasets bit for bit; and the comparison can fail (another seed). */
 static void test_default_same_values(void **state) {
     (void)state;
-    const char *extra[] = {"--set", "days=200", "--set", "replicates=3"};
+    const char *extra[] = {"--set", "days=200", "--set", "replicates=3", NULL};
     const char *scenario = TS_SOURCE_DIR "/scenarios/default.yaml";
-    run_into(TS_BINARY, scenario, "default_trained", "1", extra, N_EXTRA);
-    run_into(TS_PGO_BINARY, scenario, "default_instrumented", "1", extra, N_EXTRA);
-    run_into(TS_BINARY, scenario, "default_seed2", "2", extra, N_EXTRA);
+    run_into(TS_BINARY, scenario, "default_trained", "1", extra);
+    run_into(TS_PGO_BINARY, scenario, "default_instrumented", "1", extra);
+    run_into(TS_BINARY, scenario, "default_seed2", "2", extra);
     assert_true(tst_same_runs(TMP "/default_trained.h5", TMP "/default_instrumented.h5", 3));
     assert_false(tst_same_runs(TMP "/default_trained.h5", TMP "/default_seed2.h5", 3));
 }
@@ -89,12 +90,12 @@ static void test_default_same_values(void **state) {
  * the same. */
 static void test_tactics_same_values(void **state) {
     (void)state;
-    const char *extra[] = {"--set",        "days=60",  "--set",
-                           "replicates=1", "--set",    "org.warmup_days=30",
-                           "--set",        "events=[]"};
+    const char *extra[] = {"--set",        "days=60",   "--set",
+                           "replicates=1", "--set",     "org.warmup_days=30",
+                           "--set",        "events=[]", NULL};
     const char *scenario = TS_SOURCE_DIR "/scenarios/tactics.yaml";
-    run_into(TS_BINARY, scenario, "tactics_trained", "3", extra, N_EXTRA);
-    run_into(TS_PGO_BINARY, scenario, "tactics_instrumented", "3", extra, N_EXTRA);
+    run_into(TS_BINARY, scenario, "tactics_trained", "3", extra);
+    run_into(TS_PGO_BINARY, scenario, "tactics_instrumented", "3", extra);
     /* As many runs as the scenario has arms: count them in the file. */
     FILE *p = popen("h5ls " TMP "/tactics_trained.h5/runs | wc -l", "r");
     assert_non_null(p);

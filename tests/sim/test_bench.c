@@ -1,5 +1,5 @@
-/* Tests of sim/app/bench.c: the random-access probe, the sweep timer and the thread-scaling
- * pairs (their figures are
+/* Tests of sim/app/bench.c: the random-access probe, the sweep timer, the thread-scaling
+ * pairs and the phases of a run, each output naming its build (their figures are
  * machine-dependent, so only their mechanics and sanity are asserted here; the engine
  * bench itself is covered by tests/integration/test_cli.c). */
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "bench.h"
+#include "build_info.h"
 #include "engine.h"
 #include "modules.h"
 
@@ -32,6 +33,16 @@ static void test_random_access_probe(void **state) {
         /* 2^18 updates in secs seconds, by definition of the rate. */
         assert_float_equal(rate * secs, (double)(1u << 18), 1e-6 * (double)(1u << 18));
     }
+}
+
+/* The output ends with the build that measured it (sim/app/build_info.h), as JSON. */
+static void assert_build_named(const char *text) {
+    char expected[256];
+    snprintf(expected, sizeof expected, "\"build\": \"%s\"}\n", ts_build_info);
+    size_t n = strlen(text), k = strlen(expected);
+    assert_true(ts_build_info[0] != '\0');
+    assert_true(n >= k);
+    assert_string_equal(text + n - k, expected);
 }
 
 static int entries_in(const char *dir) {
@@ -81,6 +92,7 @@ static void test_sweep_two_runs(void **state) {
      * 0.0005) move 120 / secs by up to 120 x 0.0005 / secs^2, the printed rate (1 decimal)
      * by 0.05 more. */
     assert_float_equal(per_minute, 120.0 / secs, 0.05 + 120.0 * 0.0005 / (secs * secs) + 1e-9);
+    assert_build_named(text);
     assert_int_equal(entries_in(dir), 0);
     free(text);
     rmdir(dir);
@@ -120,21 +132,30 @@ static ts_bench_options model_bench(long agents, long days, int threads) {
                               .schema = ts_modules_schema()};
 }
 
+/* The JSON bench prints for bo: a run, or with pairs > 0 the scaling pairs (the caller
+ * frees it). */
+static char *bench_json(const ts_bench_options *bo, long pairs) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_error err;
+    ts_error_clear(&err);
+    ts_status st = pairs > 0 ? ts_bench_scaling(bo, pairs, out, &err) : ts_bench_run(bo, out, &err);
+    assert_int_equal(st, TS_OK);
+    fclose(out);
+    assert_build_named(text);
+    return text;
+}
+
 /* Three pairs of a small organisation on 1 and 2 threads: the JSON lists the pairs as run,
  * the medians are the middle pair values, and the speedup is the median of the pairs'
  * ratios, between the smallest and the largest (each worked out again from the printed
  * seconds, within what their rounding to milliseconds allows). */
 static void test_scaling_pairs(void **state) {
     (void)state;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
     ts_bench_options bo = model_bench(2000, 4, 2);
-    ts_error err;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_scaling(&bo, 3, out, &err), TS_OK);
-    fclose(out);
+    char *text = bench_json(&bo, 3);
     long agents = 0, days = 0;
     int threads = 0;
     double p[3][2], m1, mn, speedup, lo, hi;
@@ -194,15 +215,8 @@ static void test_scaling_refusals(void **state) {
  * printed to the millisecond). */
 static void test_run_phases(void **state) {
     (void)state;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
     ts_bench_options bo = model_bench(500, 3, 2);
-    ts_error err;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_run(&bo, out, &err), TS_OK);
-    fclose(out);
+    char *text = bench_json(&bo, 0);
     const char *p = strstr(text, "\"seconds\": ");
     assert_non_null(p);
     double total = strtod(p + strlen("\"seconds\": "), NULL);
