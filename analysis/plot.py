@@ -526,17 +526,22 @@ def metric(run, name):
 # Writing figures.
 
 
+FORMATS = ("png", "pdf", "svg")
+DEFAULT_FORMATS = ("png", "pdf")
+
+
 class Writer:
-    def __init__(self, outdir, prefix):
+    def __init__(self, outdir, prefix, formats=DEFAULT_FORMATS):
         self.outdir = outdir
         self.prefix = prefix
+        self.formats = formats
         self.written = []
 
     def save(self, fig, name):
         base = os.path.join(self.outdir, "%s-%s" % (self.prefix, name))
         try:
             os.makedirs(self.outdir, exist_ok=True)
-            for ext in ("png", "pdf"):
+            for ext in self.formats:
                 path = "%s.%s" % (base, ext)
                 fig.savefig(path, bbox_inches="tight")
                 self.written.append(path)
@@ -1436,7 +1441,8 @@ def fig_scorecard(f, stem, w):
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog=PROG,
-        description="Draw the figures of a trustsim results file (PNG and PDF): one run's "
+        description="Draw the figures of a trustsim results file (PNG and PDF, or --format): "
+        "one run's "
         "headcount, coverage, escalations, leaders' time, output and trust, for a "
         "sweep the summary metrics per grid point with 95%% confidence intervals, and for a "
         "validation file the scorecard of its checks.",
@@ -1450,7 +1456,24 @@ def parse_args(argv):
     ap.add_argument("--run", metavar="rNNNNNN",
                     help="run to draw the per-run figures for (default: grid point 0, "
                     "replicate 0)")
+    ap.add_argument("--format", metavar="LIST", type=formats_arg, default=DEFAULT_FORMATS,
+                    help="comma-separated file formats of each figure, from %s "
+                    "(default: %s)" % (", ".join(FORMATS), ",".join(DEFAULT_FORMATS)))
     return ap.parse_args(argv)
+
+
+def formats_arg(text):
+    """--format's value: known formats, each once, in the order given."""
+    out = []
+    for item in text.split(","):
+        item = item.strip().lower()
+        if item not in FORMATS:
+            raise argparse.ArgumentTypeError(
+                "%r is not a format: expected a comma-separated list of %s"
+                % (item, ", ".join(FORMATS)))
+        if item not in out:
+            out.append(item)
+    return tuple(out)
 
 
 def main(argv=None):
@@ -1491,14 +1514,14 @@ def draw(f, path, args):
     res = Results(f, path)
     if "validation" in f:
         # A validation file: its scorecard; a run's figures only when --run names one.
-        w = Writer(outdir, "%s-validation" % res.stem)
+        w = Writer(outdir, "%s-validation" % res.stem, args.format)
         fig_scorecard(f, res.stem, w)
         written = w.written
         if args.run:
             if args.run not in res.runs:
                 note("%s: no complete run %s" % (path, args.run))
                 return 2
-            wr = Writer(outdir, "%s-%s" % (res.stem, args.run))
+            wr = Writer(outdir, "%s-%s" % (res.stem, args.run), args.format)
             for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
                        fig_trust_distribution, fig_team_trust):
                 fn(res, args.run, wr)
@@ -1509,7 +1532,7 @@ def draw(f, path, args):
             print(p)
         return 0
     if "calibration" in f and not res.runs:
-        wc = Writer(outdir, "%s-calibration" % res.stem)
+        wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
         fig_calibration(f, res, wc)
         for p in wc.written:
             print(p)
@@ -1519,22 +1542,22 @@ def draw(f, path, args):
         note("%s: no complete run %s (runs: %s)"
              % (path, run_name, ", ".join(sorted(res.runs)[:10])))
         return 2
-    w = Writer(outdir, "%s-%s" % (res.stem, run_name))
+    w = Writer(outdir, "%s-%s" % (res.stem, run_name), args.format)
     for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
                fig_trust_distribution, fig_team_trust):
         fn(res, run_name, w)
     written = w.written
     if "calibration" in f:
-        wc = Writer(outdir, "%s-calibration" % res.stem)
+        wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
         fig_calibration(f, res, wc)
         written += wc.written
     if "sensitivity" in f:
         # A sensitivity design: its points are not arms to compare, so no sweep figures.
-        ws = Writer(outdir, "%s-sensitivity" % res.stem)
+        ws = Writer(outdir, "%s-sensitivity" % res.stem, args.format)
         fig_sensitivity(f, res, ws)
         written += ws.written
     elif res.n_points > 1:
-        ws = Writer(outdir, "%s-sweep" % res.stem)
+        ws = Writer(outdir, "%s-sweep" % res.stem, args.format)
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
                    fig_tech_business, fig_ways_in, fig_ai_teammates):
             fn(res, ws)

@@ -1,7 +1,8 @@
 """Test of analysis/plot.py (the figures of a results file): runs the binary on a small
 sweep with an incident and snapshots, draws every figure, checks each PNG and PDF exists
-and is not blank, that --run picks another run, that the t quantile is right, and that a
-missing file, a bad --run and a file without snapshots or sweep are handled; and the
+and is not blank, that --run picks another run and --format the files written, that the t
+quantile is right, and that a missing file, a bad --run, an unknown format and a file
+without snapshots or sweep are handled; and the
 scorecard of a validation file (`trustsim validate` on tests/fixtures/validation/tiny.yaml,
 one pattern passing and one failing): its rows normalised against their targets, PASS and
 FAIL drawn in their colours; and that malformed files (a summary that is a string, a 2-D
@@ -149,7 +150,7 @@ def test_scorecard(binary, tmp):
                        capture_output=True, text=True)
     check(r.returncode == 1, "validate: exit %d %s" % (r.returncode, r.stderr))
     figs = os.path.join(tmp, "scorecard_figs")
-    r = plot(out, "-o", figs)
+    r = plot_in(out, "-o", figs)
     check(r.returncode == 0, "scorecard: %s" % r.stderr)
     listed = r.stdout.split()
     base = os.path.join(figs, "scorecard-validation-scorecard")
@@ -157,13 +158,23 @@ def test_scorecard(binary, tmp):
     check_png(base + ".png")
     check_pdf(base + ".pdf")
     check("per-run figures with --run" in r.stderr, "validation note: %r" % r.stderr)
+    # --format: each format asked for once, in the order given.
+    shutil.rmtree(figs + "_svg", ignore_errors=True)
+    r = plot_in(out, "-o", figs + "_svg", "--format", "svg,pdf,svg")
+    listed = r.stdout.split()
+    svg_base = os.path.join(figs + "_svg", "scorecard-validation-scorecard")
+    check(r.returncode == 0 and listed == [svg_base + ".svg", svg_base + ".pdf"],
+          "--format svg,pdf,svg listed %s (%s)" % (listed, r.stderr))
+    with open(svg_base + ".svg") as fh:
+        check("<svg" in fh.read(4000), "%s.svg is not SVG" % svg_base)
+    check_pdf(svg_base + ".pdf")
     # PASS in green and FAIL in red, both present (T1 passes, T2 fails).
     rgb = matplotlib.image.imread(base + ".png")[..., :3].astype(float)
     green = np.mean((rgb[..., 1] > 0.4) & (rgb[..., 0] < 0.25) & (rgb[..., 2] < 0.35))
     red = np.mean((rgb[..., 0] > 0.6) & (rgb[..., 1] < 0.3) & (rgb[..., 2] < 0.3))
     check(green > 1e-4 and red > 1e-4, "PASS/FAIL colours: green %.5f red %.5f" % (green, red))
     # --run adds that run's figures; a run that is not there is bad input.
-    r = plot(out, "-o", figs, "--run", "r000004")
+    r = plot_in(out, "-o", figs, "--run", "r000004", "--format", "png")
     check(r.returncode == 0 and "scorecard-r000004-headcount_coverage.png" in r.stdout,
           "--run on a validation file: %s" % r.stderr)
     r = plot(out, "-o", figs, "--run", "r000099")
@@ -270,9 +281,11 @@ MALFORMED = [
 ]
 
 
-def plot_here(path):
-    """plot.py's main in this process: (exit status, stdout, stderr); an exception that
-    escapes it would be a traceback, so it fails the test."""
+def plot_in(*args):
+    """plot.py's main in this process, without an interpreter's start-up and matplotlib's
+    import at every call: what plot() gives (returncode, stdout, stderr). An exception that
+    escapes main would be a traceback, so it fails the test. The tests of exit statuses
+    and messages for bad input use plot(), the real process."""
     sys.path.insert(0, os.path.join(ROOT, "analysis"))
     import plot as p  # noqa: E402
 
@@ -280,12 +293,18 @@ def plot_here(path):
     code, raised = None, None
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = p.main([path, "-o", os.path.join(os.path.dirname(path), "figs")])
+            code = p.main(list(args))
         except Exception as e:  # noqa: BLE001
             raised = e
     if raised is not None:
-        fail("%s: plot.py raised %s: %s" % (path, type(raised).__name__, raised))
-    return code, out.getvalue(), err.getvalue()
+        fail("%s: plot.py raised %s: %s" % (args, type(raised).__name__, raised))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+def plot_here(path, *extra):
+    """plot_in on path into figs/ beside it: (exit status, stdout, stderr)."""
+    r = plot_in(path, "-o", os.path.join(os.path.dirname(path), "figs"), *extra)
+    return r.returncode, r.stdout, r.stderr
 
 
 def test_malformed(tmp, sources):
@@ -310,7 +329,7 @@ def test_malformed(tmp, sources):
     shutil.copyfile(sources["sweep"], path)
     with h5py.File(path, "r+") as f:
         del f[R0 + "/metrics/trust_mean"]
-    code, out, err = plot_here(path)
+    code, out, err = plot_here(path, "--format", "png")
     check(code == 0 and "incident_vs_trust" in out, "first run without trust_mean: %d %r"
           % (code, err))
 
@@ -362,7 +381,7 @@ def test_sensitivity(binary, tmp):
         subprocess.run([binary, "sensitivity", scen, "-o", out, "--force", "--quiet",
                         "--method", method], check=True, capture_output=True)
         figdir = os.path.join(tmp, "sensfig")
-        r = plot(out, "--outdir", figdir)
+        r = plot_in(out, "--outdir", figdir)
         check(r.returncode == 0, "plot.py on %s failed: %s" % (out, r.stderr))
         stem = "sens-%s-sensitivity-%s-" % (method, method)
         for metric_name in ("trust_final", "output_per_head_mean"):
@@ -380,7 +399,7 @@ def test_sensitivity(binary, tmp):
     with h5py.File(bad, "r+") as f:
         del f["sensitivity/trust_final/mu_star"]
         f["sensitivity/trust_final/mu_star"] = np.zeros(2)
-    r = plot(bad, "--outdir", os.path.join(tmp, "sensbad"))
+    r = plot(bad, "--outdir", os.path.join(tmp, "sensbad"), "--format", "png")
     check(r.returncode == 2 and "/sensitivity/trust_final/mu_star has 2 values" in r.stderr
           and "Traceback" not in r.stderr, "a malformed /sensitivity: %s" % r.stderr)
 
@@ -401,7 +420,7 @@ def test_calibration(binary, tmp):
         subprocess.run([binary, "calibrate", scen, "--targets", targets, "-o", out, "--force",
                         "--quiet", "--check-runs", n_check], check=True, capture_output=True)
         figdir = os.path.join(tmp, "calfig")
-        r = plot(out, "--outdir", figdir)
+        r = plot_in(out, "--outdir", figdir)
         check(r.returncode == 0, "plot.py on %s failed: %s" % (out, r.stderr))
         for name in ("marginals", "pairs"):
             base = os.path.join(figdir, "cal-%s-calibration-%s" % (n_check, name))
@@ -427,7 +446,7 @@ def main():
 
     # Default output directory: <dir of FILE>/figures.
     figdir = os.path.join(tmp, "figures")
-    r = plot(h5)
+    r = plot_in(h5)
     check(r.returncode == 0, "plot.py failed: %s" % r.stderr)
     listed = r.stdout.split()
     expected = ["plottest-r000000-%s" % n for n in RUN_FIGURES]
@@ -440,12 +459,26 @@ def main():
             (check_png if ext == "png" else check_pdf)(path)
     check(len(listed) == 2 * len(expected), "files listed: %s" % listed)
 
-    # -o DIR and --run: another run of the sweep.
+    # -o DIR, --run (another run of the sweep) and --format: only the format asked for.
     other = os.path.join(tmp, "other")
-    r = plot(h5, "-o", other, "--run", "r000003")
+    shutil.rmtree(other, ignore_errors=True)  # left by an earlier run of the test
+    r = plot_in(h5, "-o", other, "--run", "r000003", "--format", "png")
     check(r.returncode == 0, "--run r000003: %s" % r.stderr)
+    expected = ["plottest-r000003-%s" % n for n in RUN_FIGURES]
+    expected += ["plottest-sweep-%s" % n for n in SWEEP_FIGURES]
+    listed = r.stdout.split()
+    check(listed == [os.path.join(other, b + ".png") for b in expected],
+          "--format png listed %s" % listed)
+    check(sorted(os.listdir(other)) == sorted(os.path.basename(p) for p in listed),
+          "--format png: files %s" % sorted(os.listdir(other)))
     for n in RUN_FIGURES:
         check_png(os.path.join(other, "plottest-r000003-%s.png" % n))
+    # An unknown format is bad input: exit 2 naming the value and the formats, no figure.
+    shutil.rmtree(os.path.join(tmp, "badformat"), ignore_errors=True)
+    r = plot(h5, "-o", os.path.join(tmp, "badformat"), "--format", "png,jpeg")
+    check(r.returncode == 2 and "'jpeg' is not a format" in r.stderr and "png, pdf, svg"
+          in r.stderr and r.stdout == "" and not os.path.exists(os.path.join(tmp, "badformat")),
+          "--format png,jpeg: %d %r" % (r.returncode, r.stderr))
 
     # A missing file: non-zero exit with a message, nothing on stdout.
     missing = os.path.join(tmp, "no_such_file.h5")
@@ -469,7 +502,7 @@ def main():
 
     # No snapshots, no incident, one grid point: those figures are skipped with a note.
     plain = run_binary(binary, tmp, "plain", PLAIN)
-    r = plot(plain)
+    r = plot_in(plain)
     check(r.returncode == 0, "plain file: %s" % r.stderr)
     names = [os.path.basename(p) for p in r.stdout.split()]
     for n in ["headcount_coverage", "escalations_deep_dives", "leader_time",
