@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Figures from a trustsim results file (docs/output.md describes its layout).
 
-    /usr/bin/python3 analysis/plot.py FILE.h5 [-o DIR] [--run rNNNNNN]
+    /usr/bin/python3 analysis/plot.py FILE.h5 [-o DIR] [--run rNNNNNN] [--format LIST]
 
 For one run (grid point 0, replicate 0 unless --run says otherwise): headcount and
 coverage, escalations and deep dives per decision, leaders' hours in and on the system,
@@ -13,13 +13,17 @@ scenarios/pyramid.yaml also the pyramid's layers per grid point). For a validati
 (`trustsim validate`): the scorecard, one row per check, the measure's mean and CI against
 its target, PASS/FAIL (per-run figures only with --run).
 
-Each figure is written as PNG and PDF to DIR (default: a `figures` directory next to
-FILE), named <file stem>-<run or sweep>-<figure>. A figure whose data is absent is
-skipped with a note on stderr. A file whose layout departs from docs/output.md where the
-figures read it ends with one message naming the file and the object (exit 2), never a
-traceback. Needs only numpy, h5py and matplotlib.
+Each figure is written as PNG and PDF (or the formats of --format: png, pdf, svg) to DIR
+(default: a `figures` directory next to FILE), named <file stem>-<run or sweep>-<figure>.
+A figure whose data is absent is skipped with a note on stderr. A file whose layout
+departs from docs/output.md where the figures read it ends with one message naming the
+file and the object (exit 2), never a traceback, and no figure written: every figure is
+drawn before any is written, each under a temporary name renamed when complete. Needs only
+numpy, h5py and matplotlib.
 """
 import argparse
+import contextlib
+import io
 import math
 import os
 import sys
@@ -531,24 +535,54 @@ DEFAULT_FORMATS = ("png", "pdf")
 
 
 class Writer:
+    """The figures of one prefix, drawn into memory first: nothing reaches the output
+    directory until every figure of the file is drawn (commit), so that a file found
+    malformed half-way leaves no figures behind, and each file is written under a
+    temporary name and renamed, so that a figure it replaces is replaced only by a
+    complete one."""
+
     def __init__(self, outdir, prefix, formats=DEFAULT_FORMATS):
         self.outdir = outdir
         self.prefix = prefix
         self.formats = formats
-        self.written = []
+        self.written = []  # the paths, in the order drawn
+        self.pending = []  # (path, bytes) until commit
 
     def save(self, fig, name):
         base = os.path.join(self.outdir, "%s-%s" % (self.prefix, name))
         try:
-            os.makedirs(self.outdir, exist_ok=True)
             for ext in self.formats:
                 path = "%s.%s" % (base, ext)
-                fig.savefig(path, bbox_inches="tight")
+                buf = io.BytesIO()
+                fig.savefig(buf, format=ext, bbox_inches="tight")
+                self.pending.append((path, buf.getvalue()))
                 self.written.append(path)
-        except OSError as e:
-            raise WriteFailed("cannot write %s: %s" % (base, e.strerror or e))
         finally:
             plt.close(fig)
+
+    def commit(self):
+        for path, data in self.pending:
+            part = path + ".part"
+            try:
+                os.makedirs(self.outdir, exist_ok=True)
+                with open(part, "wb") as fh:
+                    fh.write(data)
+                os.replace(part, path)
+            except OSError as e:
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
+                raise WriteFailed("cannot write %s: %s" % (path, e.strerror or e))
+        self.pending = []
+
+
+def finish(*writers):
+    """Writes the figures of every writer, then lists them on stdout; the exit status."""
+    for w in writers:
+        w.commit()
+    for w in writers:
+        for p in w.written:
+            print(p)
+    return 0
 
 
 def skip(what, why):
@@ -1442,13 +1476,13 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog=PROG,
         description="Draw the figures of a trustsim results file (PNG and PDF, or --format): "
-        "one run's "
-        "headcount, coverage, escalations, leaders' time, output and trust, for a "
+        "one run's headcount, coverage, escalations, leaders' time, output and trust, for a "
         "sweep the summary metrics per grid point with 95%% confidence intervals, and for a "
         "validation file the scorecard of its checks.",
         epilog="Figures whose data is absent are skipped with a note on stderr; the files "
-        "written are listed on stdout. Exit status: 0 ok, 1 a figure could not be written, "
-        "2 bad input (a missing, unreadable or malformed file).")
+        "written are listed on stdout, and none is written unless all could be drawn. Exit "
+        "status: 0 ok, 1 a figure could not be written, 2 bad input (a missing, unreadable "
+        "or malformed file, an unknown format).")
     ap.add_argument("file", metavar="FILE.h5",
                     help="results file written by `trustsim run` or `trustsim validate`")
     ap.add_argument("-o", "--outdir", metavar="DIR",
@@ -1516,7 +1550,6 @@ def draw(f, path, args):
         # A validation file: its scorecard; a run's figures only when --run names one.
         w = Writer(outdir, "%s-validation" % res.stem, args.format)
         fig_scorecard(f, res.stem, w)
-        written = w.written
         if args.run:
             if args.run not in res.runs:
                 note("%s: no complete run %s" % (path, args.run))
@@ -1525,18 +1558,13 @@ def draw(f, path, args):
             for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
                        fig_trust_distribution, fig_team_trust):
                 fn(res, args.run, wr)
-            written += wr.written
-        else:
-            note("validation file: the scorecard only (per-run figures with --run)")
-        for p in written:
-            print(p)
-        return 0
+            return finish(w, wr)
+        note("validation file: the scorecard only (per-run figures with --run)")
+        return finish(w)
     if "calibration" in f and not res.runs:
         wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
         fig_calibration(f, res, wc)
-        for p in wc.written:
-            print(p)
-        return 0
+        return finish(wc)
     run_name = args.run or res.default_run()
     if run_name not in res.runs:
         note("%s: no complete run %s (runs: %s)"
@@ -1546,16 +1574,16 @@ def draw(f, path, args):
     for fn in (fig_headcount_coverage, fig_escalations, fig_leader_time, fig_output,
                fig_trust_distribution, fig_team_trust):
         fn(res, run_name, w)
-    written = w.written
+    writers = [w]
     if "calibration" in f:
         wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
         fig_calibration(f, res, wc)
-        written += wc.written
+        writers.append(wc)
     if "sensitivity" in f:
         # A sensitivity design: its points are not arms to compare, so no sweep figures.
         ws = Writer(outdir, "%s-sensitivity" % res.stem, args.format)
         fig_sensitivity(f, res, ws)
-        written += ws.written
+        writers.append(ws)
     elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem, args.format)
         for fn in (fig_sweep_summary, fig_incident_vs_trust, fig_repair_trajectories,
@@ -1563,12 +1591,10 @@ def draw(f, path, args):
             fn(res, ws)
         if res.name.startswith("pyramid"):
             fig_pyramid(res, ws)  # scenarios/pyramid.yaml
-        written += ws.written
+        writers.append(ws)
     else:
         note("one grid point: no sweep figures")
-    for p in written:
-        print(p)
-    return 0
+    return finish(*writers)
 
 
 if __name__ == "__main__":

@@ -309,7 +309,8 @@ def plot_here(path, *extra):
 
 def test_malformed(tmp, sources):
     d = os.path.join(tmp, "malformed")
-    os.makedirs(d, exist_ok=True)
+    shutil.rmtree(d, ignore_errors=True)  # left by an earlier run of the test
+    os.makedirs(d)
     for name, source, change, needs in MALFORMED:
         path = os.path.join(d, name + ".h5")
         shutil.copyfile(sources[source], path)
@@ -322,6 +323,10 @@ def test_malformed(tmp, sources):
         for n in needs:
             check(n in err, "%s: %r not in %r" % (name, n, err))
         check(out == "", "%s: figures listed: %r" % (name, out))
+    # None of them left a figure, though some were found malformed after figures were drawn.
+    figs = os.path.join(d, "figs")
+    if os.path.exists(figs):
+        fail("malformed files left figures: %s" % sorted(os.listdir(figs)))
 
     # Not malformed: the first run lacks trust_mean (the incident figure takes its units
     # from the runs that have it, and the trust figures are skipped for that run).
@@ -399,9 +404,14 @@ def test_sensitivity(binary, tmp):
     with h5py.File(bad, "r+") as f:
         del f["sensitivity/trust_final/mu_star"]
         f["sensitivity/trust_final/mu_star"] = np.zeros(2)
-    r = plot(bad, "--outdir", os.path.join(tmp, "sensbad"), "--format", "png")
+    sensbad = os.path.join(tmp, "sensbad")
+    shutil.rmtree(sensbad, ignore_errors=True)
+    r = plot(bad, "--outdir", sensbad, "--format", "png")
     check(r.returncode == 2 and "/sensitivity/trust_final/mu_star has 2 values" in r.stderr
           and "Traceback" not in r.stderr, "a malformed /sensitivity: %s" % r.stderr)
+    # Found after the run's figures were drawn: none of them is written.
+    check(not os.path.exists(sensbad) and r.stdout == "",
+          "a malformed /sensitivity left figures: %s" % r.stdout)
 
 
 def test_calibration(binary, tmp):
