@@ -605,6 +605,18 @@ def rolling_mean(x, window=7):
     return out
 
 
+def nan_mean(x, axis=None):
+    """Mean ignoring NaN, NaN where nothing is finite (numpy's nanmean, without the warning
+    it prints for an all-NaN slice: a day on which no run had the value is not an error)."""
+    x = np.asarray(x, dtype=float)
+    valid = ~np.isnan(x)
+    n = valid.sum(axis=axis)
+    total = np.where(valid, x, 0.0).sum(axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    return float(mean) if axis is None else mean
+
+
 def per_unit(units):
     """'hops/day' -> 'hops'; 'decisions/day' -> 'decisions'."""
     return units[:-4] if units.endswith("/day") else units
@@ -727,7 +739,7 @@ def fig_trust_distribution(res, run_name, w):
         data, pos = [], []
         for d, s in snaps:
             t = s["trust"][:].astype(float)
-            per_edge = np.nanmean(t, axis=1) if t.ndim == 2 else t
+            per_edge = nan_mean(t, axis=1) if t.ndim == 2 else t
             data.append(per_edge[np.isfinite(per_edge)])
             pos.append(d)
         gaps = np.diff(pos) if len(pos) > 1 else []
@@ -926,7 +938,7 @@ def fig_repair_trajectories(res, w):
         if not series:
             continue
         n = min(s.size for s in series)
-        mean = np.nanmean(np.vstack([s[:n] for s in series]), axis=0)
+        mean = nan_mean(np.vstack([s[:n] for s in series]), axis=0)
         days = np.arange(n)
         ax.plot(days, mean, label="%d: %s (n=%d)" % (p, res.point_label(p, short=True),
                                                     len(series)),
@@ -1150,12 +1162,12 @@ def fig_tech_business(res, w):
             series.append(tw - tb)
             dd, _ = metric(g, "disputed_decisions")
             lat, _ = metric(g, "cross_department_latency")
-            disputed.append(np.nanmean(dd) if dd is not None else np.nan)
-            latency.append(np.nanmean(lat) if lat is not None else np.nan)
+            disputed.append(nan_mean(dd) if dd is not None else np.nan)
+            latency.append(nan_mean(lat) if lat is not None else np.nan)
         if series:
             n = min(s.size for s in series)
-            gaps[p] = np.nanmean(np.vstack([s[:n] for s in series]), axis=0)
-            bars[p] = (np.nanmean(disputed), np.nanmean(latency))
+            gaps[p] = nan_mean(np.vstack([s[:n] for s in series]), axis=0)
+            bars[p] = (nan_mean(disputed), nan_mean(latency))
     if not gaps:
         return skip("tech-business gap", "no runs with several departments")
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12.0, 5.0))

@@ -113,6 +113,23 @@ def test_t_quantile():
     check(m == 5.0 and np.isnan(lo) and np.isnan(hi) and n == 1, "one replicate: no CI")
 
 
+def test_nan_mean():
+    """The mean over runs of a day on which no run has a value is NaN, without a warning
+    (a run without a warm-up has no trust on day 0); NaN is left out, infinity is not."""
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+    import warnings
+
+    nan = float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        days = p.nan_mean(np.array([[nan, 1.0, 2.0], [nan, 3.0, nan]]), axis=0)
+        check(np.isnan(days[0]) and days[1] == 2.0 and days[2] == 2.0, "nan_mean %s" % days)
+        check(np.isnan(p.nan_mean([nan, nan])), "nan_mean of NaN only")
+        check(p.nan_mean([1.0, float("inf"), nan]) == float("inf"), "nan_mean with inf")
+        check(p.nan_mean([1.0, 2.0, nan]) == 1.5, "nan_mean %s" % p.nan_mean([1.0, 2.0, nan]))
+
+
 def test_normaliser():
     sys.path.insert(0, os.path.join(ROOT, "analysis"))
     import plot as p  # noqa: E402
@@ -443,6 +460,7 @@ def main():
     binary, tmp = sys.argv[1], os.path.join(sys.argv[2], "plot")
     os.makedirs(tmp, exist_ok=True)
     test_t_quantile()
+    test_nan_mean()
     test_normaliser()
     test_scorecard(binary, tmp)
     test_sensitivity(binary, tmp)
