@@ -606,7 +606,7 @@ def rolling_mean(x, window=7):
 
 
 def nan_mean(x, axis=None):
-    """Mean ignoring NaN, NaN where nothing is finite (numpy's nanmean, without the warning
+    """Mean ignoring NaN, NaN where every value is NaN (numpy's nanmean, without the warning
     it prints for an all-NaN slice: a day on which no run had the value is not an error)."""
     x = np.asarray(x, dtype=float)
     valid = ~np.isnan(x)
