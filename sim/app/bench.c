@@ -124,9 +124,52 @@ double ts_bench_random_access(int threads, unsigned log2_words, double *seconds)
     return *seconds > 0.0 ? (double)updates / *seconds : 0.0;
 }
 
+/* The sweep's figures: medians over the repeats, then the spread and each repeat's rate in
+ * the order run (the arrays are sorted copies for the medians, the originals are kept). */
+static void bench_sweep_print(const ts_bench_sweep_options *opt, int threads, long repeat,
+                              const double *secs, const double *rate, FILE *out) {
+    double sorted_secs[TS_BENCH_MAX_REPEAT], sorted_rate[TS_BENCH_MAX_REPEAT];
+    memcpy(sorted_secs, secs, (size_t)repeat * sizeof *secs);
+    memcpy(sorted_rate, rate, (size_t)repeat * sizeof *rate);
+    double med_secs = ts_stats_median(sorted_secs, (size_t)repeat);
+    double med_rate = ts_stats_median(sorted_rate, (size_t)repeat);
+    double lo = rate[0], hi = rate[0];
+    for (long r = 1; r < repeat; r++) {
+        lo = rate[r] < lo ? rate[r] : lo;
+        hi = rate[r] > hi ? rate[r] : hi;
+    }
+    if (opt->json) {
+        fprintf(out,
+                "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, \"seconds\": %.3f, "
+                "\"runs_per_minute\": %.1f, \"repeats\": %ld, \"runs_per_minute_min\": %.1f, "
+                "\"runs_per_minute_max\": %.1f, \"runs_per_minute_each\": [",
+                opt->runs, threads, med_secs, med_rate, repeat, lo, hi);
+        for (long r = 0; r < repeat; r++) {
+            fprintf(out, "%s%.1f", r ? ", " : "", rate[r]);
+        }
+        fprintf(out, "], \"build\": \"%s\"}\n", ts_build_info);
+    } else {
+        fprintf(out,
+                "sweep                  default\nruns                   %ld\n"
+                "threads                %d\nseconds                %.3f\n"
+                "runs_per_minute        %.1f\nrepeats                %ld\n"
+                "runs_per_minute_min    %.1f\nruns_per_minute_max    %.1f\n"
+                "runs_per_minute_each  ",
+                opt->runs, threads, med_secs, med_rate, repeat, lo, hi);
+        for (long r = 0; r < repeat; r++) {
+            fprintf(out, " %.1f", rate[r]);
+        }
+        fprintf(out, "\nbuild                  %s\n", ts_build_info);
+    }
+}
+
 ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error *err) {
     if (opt->runs < 1 || opt->runs > 1000000) {
         return ts_error_set(err, TS_ERR_PARAM, "bench: --sweep takes 1 to 1000000 runs");
+    }
+    if (opt->repeat < 0 || opt->repeat > TS_BENCH_MAX_REPEAT) {
+        return ts_error_set(err, TS_ERR_PARAM, "bench: --repeat takes 1 to %d",
+                            TS_BENCH_MAX_REPEAT);
     }
     const char *dir = opt->dir ? opt->dir : getenv("TMPDIR");
     if (!dir || !*dir) {
@@ -151,8 +194,13 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
     if (st == TS_OK) {
         st = ts_scenario_finalize(sc, err);
     }
-    double secs = 0.0;
-    if (st == TS_OK) {
+    long repeat = opt->repeat > 1 ? opt->repeat : 1;
+    double *secs = calloc((size_t)repeat, sizeof *secs);
+    double *rate = calloc((size_t)repeat, sizeof *rate);
+    if (st == TS_OK && (!secs || !rate)) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    }
+    for (long r = 0; st == TS_OK && r < repeat; r++) {
         ts_run_options ro = {.output = path,
                              .threads = threads,
                              .force = 1,
@@ -162,27 +210,17 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
                              .n_modules = opt->n_modules};
         double t0 = ts_clock_seconds();
         st = ts_runner_run(sc, &ro, err);
-        secs = ts_clock_seconds() - t0;
+        secs[r] = ts_clock_seconds() - t0;
+        rate[r] = secs[r] > 0.0 ? 60.0 * (double)opt->runs / secs[r] : 0.0;
     }
     unlink(path);
     ts_scenario_free(sc);
-    if (st != TS_OK) {
-        return st;
+    if (st == TS_OK) {
+        bench_sweep_print(opt, threads, repeat, secs, rate, out);
     }
-    double per_minute = secs > 0.0 ? 60.0 * (double)opt->runs / secs : 0.0;
-    if (opt->json) {
-        fprintf(out,
-                "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, \"seconds\": %.3f, "
-                "\"runs_per_minute\": %.1f, \"build\": \"%s\"}\n",
-                opt->runs, threads, secs, per_minute, ts_build_info);
-    } else {
-        fprintf(out,
-                "sweep                  default\nruns                   %ld\n"
-                "threads                %d\nseconds                %.3f\n"
-                "runs_per_minute        %.1f\nbuild                  %s\n",
-                opt->runs, threads, secs, per_minute, ts_build_info);
-    }
-    return TS_OK;
+    free(secs);
+    free(rate);
+    return st;
 }
 
 /* Does a module of the bench act (the full model), or is it the synthetic workload? */

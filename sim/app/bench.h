@@ -45,10 +45,13 @@ double ts_bench_random_access(int threads, unsigned log2_words, double *seconds)
 
 /* Sweep throughput: `runs` replicates of the default scenario (scenarios/default.yaml,
  * compiled in) run as `trustsim run` runs them (on `threads` threads, each run written to
- * a results file in dir, removed afterwards); prints runs, threads, seconds and
- * runs_per_minute (text or one JSON object). */
+ * a results file in dir, removed afterwards), the whole sweep `repeat` times; prints runs,
+ * threads, seconds and runs_per_minute (the medians over the repeats), the repeats, the
+ * smallest and largest rate and every repeat's rate (text or one JSON object). */
+#define TS_BENCH_MAX_REPEAT 100
 typedef struct ts_bench_sweep_options {
     long runs;   /* replicates of the default scenario */
+    long repeat; /* times the sweep is run (0 or 1: once) */
     int threads; /* 0: all cores */
     int json;
     const char *dir; /* where the temporary results file goes (NULL: $TMPDIR or /tmp) */

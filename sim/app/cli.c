@@ -115,6 +115,8 @@ static const char usage_bench[] =
     "      --sweep RUNS      time a sweep instead: RUNS replicates of the default\n"
     "                        scenario run and written as `trustsim run` does (to a\n"
     "                        temporary file), reported as runs per minute\n"
+    "      --repeat K        with --sweep: run the sweep K times (1 to 100) and report\n"
+    "                        the median rate, the smallest, the largest and each one\n"
     "      --scaling PAIRS   time thread scaling instead: PAIRS pairs of runs of the\n"
     "                        organisation, each one thread then --threads (at least 2;\n"
     "                        0: all cores) back to back, reported as the median of the\n"
@@ -717,11 +719,12 @@ static int cli_bench(int argc, char **argv) {
                                          {"set", required_argument, NULL, OPT_SET},
                                          {"sweep", required_argument, NULL, OPT_SWEEP},
                                          {"scaling", required_argument, NULL, OPT_SCALING},
+                                         {"repeat", required_argument, NULL, OPT_REPEAT},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const char optstring[] = ":h";
     const char *cmd = "bench";
-    long sweep_runs = 0, scaling_pairs = 0;
+    long sweep_runs = 0, scaling_pairs = 0, repeat = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_sets = 0;
     if (!sets) {
@@ -790,6 +793,13 @@ static int cli_bench(int argc, char **argv) {
             }
             scaling_pairs = (long)v;
             break;
+        case OPT_REPEAT:
+            if ((rc = cli_parse_int(cmd, "--repeat", optarg, 1, TS_BENCH_MAX_REPEAT, &v)) != 0) {
+                free(sets);
+                return rc;
+            }
+            repeat = (long)v;
+            break;
         default:
             free(sets);
             return cli_option_error(cmd, c, optstring, opts, argv);
@@ -803,6 +813,10 @@ static int cli_bench(int argc, char **argv) {
         free(sets);
         return cli_usage_error(cmd, "--sweep and --scaling time different things; give one");
     }
+    if (repeat > 0 && sweep_runs == 0) {
+        free(sets);
+        return cli_usage_error(cmd, "--repeat repeats a --sweep; give --sweep RUNS with it");
+    }
     if (sweep_runs > 0) {
         free(sets);
         if (n_sets > 0) {
@@ -810,6 +824,7 @@ static int cli_bench(int argc, char **argv) {
                                         "does not apply to it");
         }
         ts_bench_sweep_options so = {.runs = sweep_runs,
+                                     .repeat = repeat,
                                      .threads = bo.threads,
                                      .json = bo.json,
                                      .modules = ts_modules,

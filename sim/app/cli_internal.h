@@ -27,6 +27,7 @@ enum {
     OPT_JSON,
     OPT_SWEEP,
     OPT_SCALING,
+    OPT_REPEAT,
     OPT_METRIC,
     OPT_BASELINE,
     OPT_CSV,

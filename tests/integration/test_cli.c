@@ -180,7 +180,8 @@ static void test_subcommand_help(void **state) {
         {"check", {"Usage: trustsim check SCENARIO", "--set"}},
         {"info", {"Usage: trustsim info FILE.h5"}},
         {"bench",
-         {"Usage: trustsim bench", "--agents", "--days", "--threads", "--sweep", "--scaling"}},
+         {"Usage: trustsim bench", "--agents", "--days", "--threads", "--sweep", "--scaling",
+          "--repeat"}},
         {"compare", {"Usage: trustsim compare FILE.h5", "--metric", "--baseline", "--csv"}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -258,6 +259,8 @@ static void test_usage_errors(void **state) {
         {{"bench", "--sweep", "2", "--set", "days=3"}, "--set does not apply"},
         {{"bench", "--scaling", "0"}, "--scaling: invalid value '0'"},
         {{"bench", "--scaling", "2", "--sweep", "2"}, "--sweep and --scaling"},
+        {{"bench", "--repeat", "3"}, "--repeat repeats a --sweep"},
+        {{"bench", "--sweep", "2", "--repeat", "101"}, "--repeat: invalid value '101'"},
         {{"compare"}, "trustsim compare: missing FILE.h5"},
         {{"compare", "a.h5", "--baseline", "-2"}, "--baseline: invalid value '-2'"},
         {{"compare", "a.h5", "--metric"}, "option '--metric' requires an argument"},

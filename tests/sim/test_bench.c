@@ -56,6 +56,11 @@ static int entries_in(const char *dir) {
     return n;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Two default runs: the JSON line names them and a positive rate consistent with the
  * time, and the temporary results file is gone afterwards. */
 static void test_sweep_two_runs(void **state) {
@@ -98,6 +103,66 @@ static void test_sweep_two_runs(void **state) {
     rmdir(dir);
 }
 
+/* One run, swept three times on one thread: the JSON lists the three rates as run, the
+ * printed rate is their median and lies between the printed smallest and largest, which
+ * are those of the list, the printed seconds are the median time (the rate a run of 60 /
+ * seconds a minute, within the rounding), and the temporary file is gone afterwards. */
+static void test_sweep_repeats(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ts-bench-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_bench_sweep_options so = {.runs = 1,
+                                 .repeat = 3,
+                                 .threads = 1,
+                                 .json = 1,
+                                 .dir = dir,
+                                 .modules = ts_modules,
+                                 .n_modules = ts_n_modules,
+                                 .schema = ts_modules_schema()};
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_sweep(&so, out, &err), TS_OK);
+    fclose(out);
+    long runs = 0, repeats = 0;
+    int threads = 0;
+    double secs, rate, lo, hi, each[3];
+    assert_int_equal(sscanf(text,
+                            "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, "
+                            "\"seconds\": %lf, \"runs_per_minute\": %lf, \"repeats\": %ld, "
+                            "\"runs_per_minute_min\": %lf, \"runs_per_minute_max\": %lf, "
+                            "\"runs_per_minute_each\": [%lf, %lf, %lf]",
+                            &runs, &threads, &secs, &rate, &repeats, &lo, &hi, &each[0], &each[1],
+                            &each[2]),
+                     10);
+    assert_int_equal(runs, 1);
+    assert_int_equal(threads, 1);
+    assert_int_equal(repeats, 3);
+    double sorted[3] = {each[0], each[1], each[2]};
+    qsort(sorted, 3, sizeof *sorted, cmp_double);
+    assert_true(sorted[0] > 0.0);
+    assert_float_equal(rate, sorted[1], 1e-9);
+    assert_float_equal(lo, sorted[0], 1e-9);
+    assert_float_equal(hi, sorted[2], 1e-9);
+    assert_true(lo <= rate && rate <= hi);
+    /* The median time is the median rate's run: 60 / secs, seconds off by up to 0.0005. */
+    assert_float_equal(rate, 60.0 / secs, 0.05 + 60.0 * 0.0005 / (secs * secs) + 1e-9);
+    assert_build_named(text);
+    assert_int_equal(entries_in(dir), 0);
+    free(text);
+
+    /* More repeats than the bench keeps are refused before anything runs. */
+    so.repeat = TS_BENCH_MAX_REPEAT + 1;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_sweep(&so, stdout, &err), TS_ERR_PARAM);
+    assert_non_null(strstr(err.msg, "--repeat"));
+    assert_int_equal(entries_in(dir), 0);
+    rmdir(dir);
+}
+
 /* A sweep of no runs is refused before anything runs or is written. */
 static void test_sweep_refuses_no_runs(void **state) {
     (void)state;
@@ -114,11 +179,6 @@ static void test_sweep_refuses_no_runs(void **state) {
     assert_non_null(strstr(err.msg, "--sweep"));
     assert_int_equal(entries_in(dir), 0);
     rmdir(dir);
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* The bench organisation with the full model, printing JSON. */
@@ -242,9 +302,10 @@ static void test_run_phases(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_access_probe),   cmocka_unit_test(test_sweep_two_runs),
-        cmocka_unit_test(test_sweep_refuses_no_runs), cmocka_unit_test(test_scaling_pairs),
-        cmocka_unit_test(test_scaling_refusals),      cmocka_unit_test(test_run_phases),
+        cmocka_unit_test(test_random_access_probe), cmocka_unit_test(test_sweep_two_runs),
+        cmocka_unit_test(test_sweep_repeats),       cmocka_unit_test(test_sweep_refuses_no_runs),
+        cmocka_unit_test(test_scaling_pairs),       cmocka_unit_test(test_scaling_refusals),
+        cmocka_unit_test(test_run_phases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
