@@ -61,27 +61,40 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* A sweep of `runs` default runs, `repeat` times on `threads` threads, printing JSON; its
+ * temporary results file goes to dir. */
+static ts_bench_sweep_options sweep_options(const char *dir, long runs, long repeat, int threads) {
+    return (ts_bench_sweep_options){.runs = runs,
+                                    .repeat = repeat,
+                                    .threads = threads,
+                                    .json = 1,
+                                    .dir = dir,
+                                    .modules = ts_modules,
+                                    .n_modules = ts_n_modules,
+                                    .schema = ts_modules_schema()};
+}
+
+/* The JSON that sweep prints. */
+static char *sweep_json(const char *dir, long runs, long repeat, int threads) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ts_bench_sweep_options so = sweep_options(dir, runs, repeat, threads);
+    ts_error err;
+    ts_error_clear(&err);
+    assert_int_equal(ts_bench_sweep(&so, out, &err), TS_OK);
+    fclose(out);
+    return text;
+}
+
 /* Two default runs: the JSON line names them and a positive rate consistent with the
  * time, and the temporary results file is gone afterwards. */
 static void test_sweep_two_runs(void **state) {
     (void)state;
     char dir[] = "/tmp/ts-bench-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    ts_bench_sweep_options so = {.runs = 2,
-                                 .threads = 2,
-                                 .json = 1,
-                                 .dir = dir,
-                                 .modules = ts_modules,
-                                 .n_modules = ts_n_modules,
-                                 .schema = ts_modules_schema()};
-    ts_error err;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_sweep(&so, out, &err), TS_OK);
-    fclose(out);
+    char *text = sweep_json(dir, 2, 1, 2);
     long runs = 0;
     int threads = 0;
     double secs = 0.0, per_minute = 0.0;
@@ -111,22 +124,7 @@ static void test_sweep_repeats(void **state) {
     (void)state;
     char dir[] = "/tmp/ts-bench-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    ts_bench_sweep_options so = {.runs = 1,
-                                 .repeat = 3,
-                                 .threads = 1,
-                                 .json = 1,
-                                 .dir = dir,
-                                 .modules = ts_modules,
-                                 .n_modules = ts_n_modules,
-                                 .schema = ts_modules_schema()};
-    ts_error err;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_sweep(&so, out, &err), TS_OK);
-    fclose(out);
+    char *text = sweep_json(dir, 1, 3, 1);
     long runs = 0, repeats = 0;
     int threads = 0;
     double secs, rate, lo, hi, each[3];
@@ -153,31 +151,27 @@ static void test_sweep_repeats(void **state) {
     assert_build_named(text);
     assert_int_equal(entries_in(dir), 0);
     free(text);
-
-    /* More repeats than the bench keeps are refused before anything runs. */
-    so.repeat = TS_BENCH_MAX_REPEAT + 1;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_sweep(&so, stdout, &err), TS_ERR_PARAM);
-    assert_non_null(strstr(err.msg, "--repeat"));
-    assert_int_equal(entries_in(dir), 0);
     rmdir(dir);
 }
 
-/* A sweep of no runs is refused before anything runs or is written. */
-static void test_sweep_refuses_no_runs(void **state) {
+/* A sweep of no runs, or repeated more times than the bench keeps, is refused before
+ * anything runs or is written, naming the option. */
+static void test_sweep_refusals(void **state) {
     (void)state;
     char dir[] = "/tmp/ts-bench-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    ts_bench_sweep_options so = {.runs = 0,
-                                 .dir = dir,
-                                 .modules = ts_modules,
-                                 .n_modules = ts_n_modules,
-                                 .schema = ts_modules_schema()};
-    ts_error err;
-    ts_error_clear(&err);
-    assert_int_equal(ts_bench_sweep(&so, stdout, &err), TS_ERR_PARAM);
-    assert_non_null(strstr(err.msg, "--sweep"));
-    assert_int_equal(entries_in(dir), 0);
+    const struct {
+        long runs, repeat;
+        const char *names;
+    } cases[] = {{0, 1, "--sweep"}, {1, TS_BENCH_MAX_REPEAT + 1, "--repeat"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ts_bench_sweep_options so = sweep_options(dir, cases[i].runs, cases[i].repeat, 1);
+        ts_error err;
+        ts_error_clear(&err);
+        assert_int_equal(ts_bench_sweep(&so, stdout, &err), TS_ERR_PARAM);
+        assert_non_null(strstr(err.msg, cases[i].names));
+        assert_int_equal(entries_in(dir), 0);
+    }
     rmdir(dir);
 }
 
@@ -303,7 +297,7 @@ static void test_run_phases(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_access_probe), cmocka_unit_test(test_sweep_two_runs),
-        cmocka_unit_test(test_sweep_repeats),       cmocka_unit_test(test_sweep_refuses_no_runs),
+        cmocka_unit_test(test_sweep_repeats),       cmocka_unit_test(test_sweep_refusals),
         cmocka_unit_test(test_scaling_pairs),       cmocka_unit_test(test_scaling_refusals),
         cmocka_unit_test(test_run_phases),
     };
