@@ -124,28 +124,38 @@ double ts_bench_random_access(int threads, unsigned log2_words, double *seconds)
     return *seconds > 0.0 ? (double)updates / *seconds : 0.0;
 }
 
-/* The sweep's figures: medians over the repeats, then the spread and each repeat's rate in
- * the order run (the arrays are sorted copies for the medians, the originals are kept). */
+/* The median, the smallest and the largest of x[0 .. n-1], n >= 1 (the median reorders x). */
+typedef struct bench_spread {
+    double median, min, max;
+} bench_spread;
+
+static bench_spread bench_spread_of(double *x, size_t n) {
+    bench_spread s = {0.0, x[0], x[0]};
+    for (size_t i = 1; i < n; i++) {
+        s.min = x[i] < s.min ? x[i] : s.min;
+        s.max = x[i] > s.max ? x[i] : s.max;
+    }
+    s.median = ts_stats_median(x, n);
+    return s;
+}
+
+/* The sweep's figures: medians over the repeats, the spread of the rates, and each repeat's
+ * rate in the order run. */
 static void bench_sweep_print(const ts_bench_sweep_options *opt, int threads, long repeat,
                               const double *secs, const double *rate, FILE *out) {
-    double sorted_secs[TS_BENCH_MAX_REPEAT], sorted_rate[TS_BENCH_MAX_REPEAT];
-    memcpy(sorted_secs, secs, (size_t)repeat * sizeof *secs);
-    memcpy(sorted_rate, rate, (size_t)repeat * sizeof *rate);
-    double med_secs = ts_stats_median(sorted_secs, (size_t)repeat);
-    double med_rate = ts_stats_median(sorted_rate, (size_t)repeat);
-    double lo = rate[0], hi = rate[0];
-    for (long r = 1; r < repeat; r++) {
-        lo = rate[r] < lo ? rate[r] : lo;
-        hi = rate[r] > hi ? rate[r] : hi;
-    }
+    double scratch[TS_BENCH_MAX_REPEAT];
+    memcpy(scratch, secs, (size_t)repeat * sizeof *secs);
+    double med_secs = ts_stats_median(scratch, (size_t)repeat);
+    memcpy(scratch, rate, (size_t)repeat * sizeof *rate);
+    bench_spread r = bench_spread_of(scratch, (size_t)repeat);
     if (opt->json) {
         fprintf(out,
                 "{\"sweep\": \"default\", \"runs\": %ld, \"threads\": %d, \"seconds\": %.3f, "
                 "\"runs_per_minute\": %.1f, \"repeats\": %ld, \"runs_per_minute_min\": %.1f, "
                 "\"runs_per_minute_max\": %.1f, \"runs_per_minute_each\": [",
-                opt->runs, threads, med_secs, med_rate, repeat, lo, hi);
-        for (long r = 0; r < repeat; r++) {
-            fprintf(out, "%s%.1f", r ? ", " : "", rate[r]);
+                opt->runs, threads, med_secs, r.median, repeat, r.min, r.max);
+        for (long k = 0; k < repeat; k++) {
+            fprintf(out, "%s%.1f", k ? ", " : "", rate[k]);
         }
         fprintf(out, "], \"build\": \"%s\"}\n", ts_build_info);
     } else {
@@ -155,9 +165,9 @@ static void bench_sweep_print(const ts_bench_sweep_options *opt, int threads, lo
                 "runs_per_minute        %.1f\nrepeats                %ld\n"
                 "runs_per_minute_min    %.1f\nruns_per_minute_max    %.1f\n"
                 "runs_per_minute_each  ",
-                opt->runs, threads, med_secs, med_rate, repeat, lo, hi);
-        for (long r = 0; r < repeat; r++) {
-            fprintf(out, " %.1f", rate[r]);
+                opt->runs, threads, med_secs, r.median, repeat, r.min, r.max);
+        for (long k = 0; k < repeat; k++) {
+            fprintf(out, " %.1f", rate[k]);
         }
         fprintf(out, "\nbuild                  %s\n", ts_build_info);
     }
@@ -195,11 +205,7 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
         st = ts_scenario_finalize(sc, err);
     }
     long repeat = opt->repeat > 1 ? opt->repeat : 1;
-    double *secs = calloc((size_t)repeat, sizeof *secs);
-    double *rate = calloc((size_t)repeat, sizeof *rate);
-    if (st == TS_OK && (!secs || !rate)) {
-        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-    }
+    double secs[TS_BENCH_MAX_REPEAT], rate[TS_BENCH_MAX_REPEAT];
     for (long r = 0; st == TS_OK && r < repeat; r++) {
         ts_run_options ro = {.output = path,
                              .threads = threads,
@@ -218,8 +224,6 @@ ts_status ts_bench_sweep(const ts_bench_sweep_options *opt, FILE *out, ts_error 
     if (st == TS_OK) {
         bench_sweep_print(opt, threads, repeat, secs, rate, out);
     }
-    free(secs);
-    free(rate);
     return st;
 }
 
@@ -404,14 +408,10 @@ ts_status ts_bench_scaling(const ts_bench_options *opt, long pairs, FILE *out, t
                 fprintf(out, "%s[%.3f, %.3f]", k ? ", " : "", one[k], many[k]);
             }
         }
-        double lo = ratio[0], hi = ratio[0];
-        for (long k = 1; k < pairs; k++) {
-            lo = ratio[k] < lo ? ratio[k] : lo;
-            hi = ratio[k] > hi ? ratio[k] : hi;
-        }
         double m1 = ts_stats_median(one, (size_t)pairs);
         double mn = ts_stats_median(many, (size_t)pairs);
-        double speedup = ts_stats_median(ratio, (size_t)pairs);
+        bench_spread sp = bench_spread_of(ratio, (size_t)pairs);
+        double speedup = sp.median, lo = sp.min, hi = sp.max;
         if (opt->json) {
             fprintf(out,
                     "], \"seconds_one_thread\": %.3f, \"seconds_threads\": %.3f, "

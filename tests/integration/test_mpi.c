@@ -39,12 +39,6 @@ static const char *SWEEP = "name: mpi\ndays: 60\nreplicates: 7\n"
 #else
 #define LONG_RUNS 80
 #endif
-#define STR_(x) #x
-#define STR(x) STR_(x)
-static const char *LONG = "name: mpilong\ndays: 120\nreplicates: " STR(
-    LONG_RUNS) "\n"
-               "org: {headcount: 300, warmup_days: 30}\n"
-               "output: {snapshot_every: 0}\n";
 
 static int sh(const char *cmd) {
     int st = system(cmd);
@@ -84,7 +78,12 @@ static int setup(void **state) {
         return -1;
     }
     tst_write_file(TMP "/sweep.yaml", SWEEP);
-    tst_write_file(TMP "/long.yaml", LONG);
+    char long_yaml[256];
+    snprintf(long_yaml, sizeof long_yaml,
+             "name: mpilong\ndays: 120\nreplicates: %d\n"
+             "org: {headcount: 300, warmup_days: 30}\noutput: {snapshot_every: 0}\n",
+             LONG_RUNS);
+    tst_write_file(TMP "/long.yaml", long_yaml);
     return 0;
 }
 
