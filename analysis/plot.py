@@ -1259,8 +1259,9 @@ def fig_sobol(name, factors, vals, res, w):
     w.save(fig, "sobol-%s" % name)
 
 
-def fig_sensitivity(f, res, w):
-    method, factors, metrics = sensitivity_results(f)
+def fig_sensitivity(sens, res, w):
+    """The figures of a parsed /sensitivity (sensitivity_results)."""
+    method, factors, metrics = sens
     if not metrics:
         return skip("sensitivity", "no metric was analysed")
     for name, (vals, units) in sorted(metrics.items()):
@@ -1353,8 +1354,9 @@ def fig_calibration_pairs(names, lo, hi, x, w, res, w_):
     w_.save(fig, "pairs")
 
 
-def fig_calibration(f, res, w_):
-    names, lo, hi, x, w = calibration_results(f)
+def fig_calibration(cal, res, w_):
+    """The figures of a parsed /calibration (calibration_results)."""
+    names, lo, hi, x, w = cal
     if x.shape[0] == 0:
         return skip("calibration", "no kept particle")
     fig_calibration_marginals(names, lo, hi, x, w, res, w_)
@@ -1555,6 +1557,10 @@ def main(argv=None):
 def draw(f, path, args):
     """The figures of an open results file; the exit status."""
     check_file(f)
+    # The analyses' groups are read and checked before any figure is drawn, so a malformed
+    # one costs no drawing time (and, as always, leaves nothing written).
+    sens = sensitivity_results(f) if "sensitivity" in f else None
+    cal = calibration_results(f) if "calibration" in f else None
     outdir = args.outdir or os.path.join(os.path.dirname(os.path.abspath(path)), "figures")
     plt.rcParams.update(STYLE)
     res = Results(f, path)
@@ -1575,7 +1581,7 @@ def draw(f, path, args):
         return finish(w)
     if "calibration" in f and not res.runs:
         wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
-        fig_calibration(f, res, wc)
+        fig_calibration(cal, res, wc)
         return finish(wc)
     run_name = args.run or res.default_run()
     if run_name not in res.runs:
@@ -1589,12 +1595,12 @@ def draw(f, path, args):
     writers = [w]
     if "calibration" in f:
         wc = Writer(outdir, "%s-calibration" % res.stem, args.format)
-        fig_calibration(f, res, wc)
+        fig_calibration(cal, res, wc)
         writers.append(wc)
     if "sensitivity" in f:
         # A sensitivity design: its points are not arms to compare, so no sweep figures.
         ws = Writer(outdir, "%s-sensitivity" % res.stem, args.format)
-        fig_sensitivity(f, res, ws)
+        fig_sensitivity(sens, res, ws)
         writers.append(ws)
     elif res.n_points > 1:
         ws = Writer(outdir, "%s-sweep" % res.stem, args.format)

@@ -426,9 +426,20 @@ def test_sensitivity(binary, tmp):
     r = plot(bad, "--outdir", sensbad, "--format", "png")
     check(r.returncode == 2 and "/sensitivity/trust_final/mu_star has 2 values" in r.stderr
           and "Traceback" not in r.stderr, "a malformed /sensitivity: %s" % r.stderr)
-    # Found after the run's figures were drawn: none of them is written.
     check(not os.path.exists(sensbad) and r.stdout == "",
           "a malformed /sensitivity left figures: %s" % r.stdout)
+    # Found before any figure is drawn (in this process: count what reaches a Writer).
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+    drawn = []
+    save = p.Writer.save
+    p.Writer.save = lambda self, fig, name: (drawn.append(name), save(self, fig, name))[1]
+    try:
+        r = plot_in(bad, "--outdir", sensbad, "--format", "png")
+    finally:
+        p.Writer.save = save
+    check(r.returncode == 2 and drawn == [] and not os.path.exists(sensbad),
+          "a malformed /sensitivity: %d figures drawn first (%s)" % (len(drawn), drawn[:3]))
 
 
 def test_calibration(binary, tmp):
