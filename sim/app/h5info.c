@@ -161,7 +161,7 @@ static ts_status ts_h5_info_grid(hid_t file, const ts_h5names *keys, FILE *out) 
         ts_txt_print(&t, out, "  ");
     }
 cleanup:
-    for (size_t k = 0; values && k < n_cols; k++) {
+    for (size_t k = 0; values && counts && k < n_cols; k++) {
         ts_h5_free_cells(values[k], counts[k]);
     }
     free(values);

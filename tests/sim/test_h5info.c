@@ -1,7 +1,8 @@
 /* Tests of sim/app/h5info.c (`trustsim info`): what it prints of a results file is what
  * the file holds, read back here with HDF5 (runs and their seeds, the sweep grid, every
  * dataset of the first complete run with its units), an incomplete run is told apart, and
- * what is not a results file is refused with its name. */
+ * what is not a results file is refused with its name, and running out of memory anywhere
+ * is reported, never a crash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,29 @@
 #include "test_support.h"
 
 static char g_file[512];
+
+/* Allocation failures, one at a time: this test's link wraps malloc, calloc and realloc
+ * (CMakeLists.txt), and while g_fail_at is set the wrappers fail the g_fail_at-th call made
+ * by the program's own code (HDF5's and libc's allocations are not wrapped). */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+static size_t g_calls, g_fail_at; /* calls counted since armed; 0: never fail */
+static int fail_now(void) {
+    return g_fail_at != 0 && ++g_calls == g_fail_at;
+}
+void *__wrap_malloc(size_t n) {
+    return fail_now() ? NULL : __real_malloc(n);
+}
+void *__wrap_calloc(size_t n, size_t size) {
+    return fail_now() ? NULL : __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t n) {
+    return fail_now() ? NULL : __real_realloc(p, n);
+}
 
 /* A small sweep written by the binary: 2 grid points x 2 replicates of 20 people. */
 static int make_file(void **state) {
@@ -207,11 +231,43 @@ static void test_info_refusals(void **state) {
     remove(path);
 }
 
+/* Every allocation `info` makes of a sweep's file fails once, in turn: each time it returns
+ * TS_OK (a column it could not read printed as missing) or TS_ERR_NOMEM with its message,
+ * and never crashes or leaks (the sanitizer tree). The grid's column of counts failing
+ * after its column of values crashed the cleanup. */
+static void test_info_out_of_memory(void **state) {
+    (void)state;
+    size_t failed = 0, nomem = 0;
+    for (size_t k = 1;; k++) {
+        ts_status st;
+        ts_error err;
+        g_calls = 0;
+        g_fail_at = k;
+        char *text = info_of(g_file, &st, &err);
+        size_t calls = g_calls;
+        g_fail_at = 0;
+        free(text);
+        if (calls < k) {
+            break; /* fewer than k allocations: each one has failed once */
+        }
+        failed++;
+        assert_true(st == TS_OK || st == TS_ERR_NOMEM);
+        if (st == TS_ERR_NOMEM) {
+            nomem++;
+            assert_non_null(strstr(err.msg, "out of memory"));
+        }
+    }
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, nomem);
+    /* The sweep's grid alone allocates its columns: some failures must have been met. */
+    assert_true(failed >= 2 && nomem >= 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_info_matches_the_file),
         cmocka_unit_test(test_info_incomplete_run),
         cmocka_unit_test(test_info_refusals),
+        cmocka_unit_test(test_info_out_of_memory),
     };
     return cmocka_run_group_tests(tests, make_file, NULL);
 }
