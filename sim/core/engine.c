@@ -480,12 +480,12 @@ ts_status ts_engine_create(const ts_scenario *sc, const ts_module *const *module
             }
         }
     }
-    e->n_arena = e->opt.threads;
-    e->arena = calloc((size_t)e->n_arena, sizeof *e->arena);
+    e->arena = calloc((size_t)e->opt.threads, sizeof *e->arena);
     if (!e->arena) {
         st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
         goto fail;
     }
+    e->n_arena = e->opt.threads; /* counted once there, for ts_engine_free */
     ts_deliver_init(&e->dlv);
     st = engine_setup_metrics(e, err);
     if (st == TS_OK) {

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc_fail.h"
 #include "compare.h"
 #include "h5out.h"
 #include "results.h"
@@ -534,13 +535,62 @@ static void test_compare_paired(void **state) {
     assert_true(v[1] > 0.2);
 }
 
+typedef struct oom_compare {
+    const char *path, *csv;
+    size_t nomem;
+} oom_compare;
+
+static void compare_failing(void *ctx) {
+    oom_compare *c = ctx;
+    ts_compare_options o = {.path = c->path, .csv = c->csv};
+    ts_error err;
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    ts_status st = ts_compare(&o, out, &err);
+    tst_alloc_stop();
+    fclose(out);
+    if (st != TS_OK && st != TS_ERR_NOMEM) {
+        fail_msg("status %d: %s", (int)st, err.msg);
+    }
+    if (st == TS_ERR_NOMEM) {
+        c->nomem++;
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+}
+
+/* Every allocation of comparing a file's grid points fails once, in turn: each time
+ * compare reports TS_ERR_NOMEM with its message, and nothing crashes or leaks (the
+ * sanitizer tree); with memory back, it gives the figures test_compare_file checks. */
+static void test_compare_out_of_memory(void **state) {
+    (void)state;
+    char path[512], csv[512];
+    tmp_path(path, sizeof path, "oom.h5");
+    tmp_path(csv, sizeof csv, "oom.csv");
+    const uint32_t gp[] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2};
+    const double x[] = {1, 2, 3, 4, 5, 3, 5, NAN, 7, 9, 42};
+    write_file(path, 11, gp, x);
+    oom_compare c = {.path = path, .csv = csv};
+    size_t failed = tst_alloc_fail_each(compare_failing, &c);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
+    assert_true(failed >= 5 && c.nomem == failed);
+    c.nomem = 0;
+    compare_failing(&c);
+    assert_int_equal(c.nomem, 0);
+    double v[3];
+    read_vector(path, "/sweep/summary/x/mean", v, 3);
+    assert_float_equal(v[0], 3.0, 1e-12);
+    assert_float_equal(v[2], 42.0, 1e-12);
+    remove(path);
+    remove(csv);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe),          cmocka_unit_test(test_describe_small_samples),
         cmocka_unit_test(test_welch_and_cohen),   cmocka_unit_test(test_welch_edge_cases),
         cmocka_unit_test(test_compare_file),      cmocka_unit_test(test_compare_errors),
         cmocka_unit_test(test_compare_malformed), cmocka_unit_test(test_compare_no_room),
-        cmocka_unit_test(test_compare_paired),
+        cmocka_unit_test(test_compare_paired),    cmocka_unit_test(test_compare_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

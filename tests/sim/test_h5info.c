@@ -16,34 +16,12 @@
 
 #include <hdf5.h>
 
+#include "alloc_fail.h"
 #include "h5out.h"
 #include "h5util_internal.h"
 #include "test_support.h"
 
 static char g_file[512];
-
-/* Allocation failures, one at a time: this test's link wraps malloc, calloc and realloc
- * (CMakeLists.txt), and while g_fail_at is set the wrappers fail the g_fail_at-th call made
- * by the program's own code (HDF5's and libc's allocations are not wrapped). */
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-static size_t g_calls, g_fail_at; /* calls counted since armed; 0: never fail */
-static int fail_now(void) {
-    return g_fail_at != 0 && ++g_calls == g_fail_at;
-}
-void *__wrap_malloc(size_t n) {
-    return fail_now() ? NULL : __real_malloc(n);
-}
-void *__wrap_calloc(size_t n, size_t size) {
-    return fail_now() ? NULL : __real_calloc(n, size);
-}
-void *__wrap_realloc(void *p, size_t n) {
-    return fail_now() ? NULL : __real_realloc(p, n);
-}
 
 /* A small sweep written by the binary: 2 grid points x 2 replicates of 20 people. */
 static int make_file(void **state) {
@@ -231,35 +209,35 @@ static void test_info_refusals(void **state) {
     remove(path);
 }
 
+typedef struct oom_count {
+    size_t nomem;
+} oom_count;
+
+static void info_failing(void *ctx) {
+    oom_count *c = ctx;
+    ts_status st;
+    ts_error err;
+    char *text = info_of(g_file, &st, &err);
+    tst_alloc_stop();
+    free(text);
+    assert_true(st == TS_OK || st == TS_ERR_NOMEM);
+    if (st == TS_ERR_NOMEM) {
+        c->nomem++;
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+}
+
 /* Every allocation `info` makes of a sweep's file fails once, in turn: each time it returns
  * TS_OK (a column it could not read printed as missing) or TS_ERR_NOMEM with its message,
  * and never crashes or leaks (the sanitizer tree). The grid's column of counts failing
  * after its column of values crashed the cleanup. */
 static void test_info_out_of_memory(void **state) {
     (void)state;
-    size_t failed = 0, nomem = 0;
-    for (size_t k = 1;; k++) {
-        ts_status st;
-        ts_error err;
-        g_calls = 0;
-        g_fail_at = k;
-        char *text = info_of(g_file, &st, &err);
-        size_t calls = g_calls;
-        g_fail_at = 0;
-        free(text);
-        if (calls < k) {
-            break; /* fewer than k allocations: each one has failed once */
-        }
-        failed++;
-        assert_true(st == TS_OK || st == TS_ERR_NOMEM);
-        if (st == TS_ERR_NOMEM) {
-            nomem++;
-            assert_non_null(strstr(err.msg, "out of memory"));
-        }
-    }
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, nomem);
+    oom_count c = {0};
+    size_t failed = tst_alloc_fail_each(info_failing, &c);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
     /* The sweep's grid alone allocates its columns: some failures must have been met. */
-    assert_true(failed >= 2 && nomem >= 1);
+    assert_true(failed >= 2 && c.nomem >= 1);
 }
 
 int main(void) {

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "alloc_fail.h"
+#include "modules.h"
 #include "scenario.h"
 #include "scenario_fixture.h"
 #include "yamlio.h"
@@ -1070,6 +1072,63 @@ static void test_set_refuses_nothing_and_huge_values(void **state) {
     ts_scenario_free(sc);
 }
 
+/* ---- Running out of memory ------------------------------------------------------- */
+
+typedef struct oom_load {
+    const char *path;
+    size_t nomem;
+} oom_load;
+
+/* What `trustsim run FILE --set ...` does with a scenario before running it: load (with
+ * its extends), one override, finalize (the sweep's grid), the resolved YAML and a copy. */
+static void load_failing(void *ctx) {
+    oom_load *o = ctx;
+    ts_scenario *sc = NULL, *copy = NULL;
+    char *yaml = NULL;
+    ts_error err;
+    ts_status st = ts_scenario_load(ts_modules_schema(), o->path, &sc, &err);
+    if (st == TS_OK) {
+        st = ts_scenario_set(sc, "trust.forgetting=0.99", &err);
+    }
+    if (st == TS_OK) {
+        st = ts_scenario_finalize(sc, &err);
+    }
+    if (st == TS_OK) {
+        yaml = ts_scenario_to_yaml(sc);
+        copy = ts_scenario_copy(sc);
+    }
+    tst_alloc_stop();
+    int whole = st == TS_OK && yaml && copy;
+    free(yaml);
+    ts_scenario_free(copy);
+    ts_scenario_free(sc);
+    if (st != TS_OK && st != TS_ERR_NOMEM) {
+        fail_msg("%s: status %d: %s", o->path, (int)st, err.msg);
+    }
+    if (st == TS_ERR_NOMEM) {
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+    o->nomem += !whole;
+}
+
+/* Every allocation of loading a shipped scenario fails once, in turn: the loader reports
+ * TS_ERR_NOMEM with its message, or the YAML or the copy comes back NULL (their way of
+ * saying it), and nothing crashes or leaks (the sanitizer tree). A sweep with variants
+ * (tactics.yaml) and a scenario that extends another (sensitivity.yaml). */
+static void test_load_out_of_memory(void **state) {
+    (void)state;
+    const char *names[] = {"tactics.yaml", "sensitivity.yaml"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/scenarios/%s", TS_SOURCE_DIR, names[i]);
+        oom_load o = {.path = path};
+        size_t failed = tst_alloc_fail_each(load_failing, &o);
+        print_message("%s: %zu allocations failed in turn, %zu reported\n", names[i], failed,
+                      o.nomem);
+        assert_true(failed >= 10 && o.nomem == failed);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_comment_only_and_null_document),
@@ -1099,6 +1158,7 @@ int main(void) {
         cmocka_unit_test(test_fuzz_mutated_valid_file),
         cmocka_unit_test(test_base_drops_the_sweep),
         cmocka_unit_test(test_set_refuses_nothing_and_huge_values),
+        cmocka_unit_test(test_load_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

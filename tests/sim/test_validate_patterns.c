@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc_fail.h"
 #include "modules.h"
 #include "test_support.h"
 #include "validate_internal.h"
@@ -277,6 +278,47 @@ static int collect_fixtures(void) {
     return 1;
 }
 
+/* ---- Running out of memory ------------------------------------------------------------ */
+
+typedef struct oom_patterns {
+    const ts_vload *o;
+    size_t nomem;
+} oom_patterns;
+
+static void patterns_failing(void *ctx) {
+    oom_patterns *c = ctx;
+    ts_vset *set = NULL;
+    ts_error err;
+    ts_error_clear(&err);
+    ts_status st = ts_vset_load(c->o, &set, &err);
+    tst_alloc_stop();
+    ts_vset_free(set);
+    if (st != TS_OK && st != TS_ERR_NOMEM) {
+        fail_msg("status %d: %s", (int)st, err.msg);
+    }
+    if (st == TS_ERR_NOMEM) {
+        c->nomem++;
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+}
+
+/* Every allocation of reading a patterns file (its patterns, measures and every arm's
+ * scenario) fails once, in turn: each time the load reports TS_ERR_NOMEM with its message,
+ * and nothing crashes or leaks (the sanitizer tree). */
+static void test_tiny_out_of_memory(void **state) {
+    (void)state;
+    char *text = tst_slurp(TINY);
+    ts_vload o = {.text = text,
+                  .file = TINY,
+                  .dir = "tests/fixtures/validation/",
+                  .schema = ts_modules_schema()};
+    oom_patterns c = {.o = &o};
+    size_t failed = tst_alloc_fail_each(patterns_failing, &c);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
+    assert_true(failed >= 10 && c.nomem == failed);
+    free(text);
+}
+
 int main(void) {
     static struct CMUnitTest tests[MAX_FIXTURES + 8];
     size_t n = 0;
@@ -290,6 +332,7 @@ int main(void) {
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_sets_and_selection);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_extends_beside_the_file);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_real_patterns_file);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_tiny_out_of_memory);
     for (size_t i = 0; i < n_fixtures; i++) {
         tests[n++] = (struct CMUnitTest){
             .name = fixture_names[i],

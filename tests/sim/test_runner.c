@@ -1,0 +1,145 @@
+/* Tests of sim/app/runner.c in this process (what `trustsim run` prints and refuses is
+ * tests/integration/test_run.c's): the results file a scenario gets, a sweep's runs written
+ * to it, and running out of memory anywhere in a sweep reported, never a crash or a leak. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <hdf5.h>
+
+#include "alloc_fail.h"
+#include "modules.h"
+#include "runner.h"
+#include "test_support.h"
+
+/* Two grid points of a small organisation for two days, with a snapshot: every part of
+ * the writer (the modules' own allocations are tests/sim/test_engine.c's). */
+static ts_scenario *small_sweep(void) {
+    return tst_scenario("name: oom\ndays: 2\nreplicates: 1\n"
+                        "org: {headcount: 15, warmup_days: 2}\n"
+                        "output: {snapshot_every: 1}\n"
+                        "sweep: {trust.forgetting: [0.99, 0.995]}\n");
+}
+
+static ts_run_options options(const char *path) {
+    return (ts_run_options){.output = path,
+                            .threads = 1,
+                            .force = 1,
+                            .quiet = 1,
+                            .command_line = "test_runner",
+                            .modules = ts_modules,
+                            .n_modules = ts_n_modules};
+}
+
+/* Run groups under /runs of a results file (-1 when it cannot be read). */
+static long runs_in(const char *path) {
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        return -1;
+    }
+    H5G_info_t info;
+    long n = -1;
+    hid_t runs = H5Gopen2(file, "runs", H5P_DEFAULT);
+    if (runs >= 0 && H5Gget_info(runs, &info) >= 0) {
+        n = (long)info.nlinks;
+    }
+    if (runs >= 0) {
+        H5Gclose(runs);
+    }
+    H5Fclose(file);
+    return n;
+}
+
+static void test_output_path(void **state) {
+    (void)state;
+    ts_scenario *sc = tst_scenario("name: paths\n");
+    ts_run_options o = options("given.h5");
+    char *p = ts_runner_output_path(sc, &o);
+    assert_string_equal(p, "given.h5");
+    free(p);
+    o.output = NULL;
+    p = ts_runner_output_path(sc, &o);
+    assert_string_equal(p, "results/paths.h5");
+    free(p);
+    ts_scenario_free(sc);
+    sc = tst_scenario("name: paths\noutput: {file: elsewhere/x.h5}\n");
+    p = ts_runner_output_path(sc, &o);
+    assert_string_equal(p, "elsewhere/x.h5");
+    free(p);
+    ts_scenario_free(sc);
+}
+
+static void test_sweep_writes_every_run(void **state) {
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runner_sweep.h5", TS_TEST_TMPDIR);
+    ts_scenario *sc = small_sweep();
+    ts_run_options o = options(path);
+    ts_error err;
+    assert_int_equal(ts_runner_run(sc, &o, &err), TS_OK);
+    long expected = (long)ts_scenario_n_points(sc) * (long)ts_scenario_int(sc, "replicates");
+    assert_int_equal(runs_in(path), expected);
+    ts_scenario_free(sc);
+    remove(path);
+}
+
+typedef struct oom_sweep {
+    const ts_scenario *sc;
+    const char *path;
+    long runs; /* the sweep's: grid points x replicates */
+    size_t nomem;
+} oom_sweep;
+
+static void sweep_failing(void *ctx) {
+    oom_sweep *o = ctx;
+    ts_run_options opt = options(o->path);
+    ts_error err;
+    ts_status st = ts_runner_run(o->sc, &opt, &err);
+    tst_alloc_stop();
+    if (st != TS_OK && st != TS_ERR_NOMEM) {
+        fail_msg("status %d: %s", (int)st, err.msg);
+    }
+    if (st == TS_ERR_NOMEM) {
+        o->nomem++;
+        assert_non_null(strstr(err.msg, "out of memory"));
+    } else { /* a run's chunks compressed ahead are optional: the writer compresses them */
+        assert_int_equal(runs_in(o->path), o->runs);
+    }
+}
+
+/* Every allocation of a sweep (scenario points, runs, the writer) fails once, in turn, on
+ * one thread: each time the sweep stops with TS_ERR_NOMEM and its message, or, where the
+ * allocation was optional (compressing a run's chunks before taking the file), writes every
+ * run all the same; nothing crashes or leaks (the sanitizer tree). Then, with memory back,
+ * the same sweep writes every run. */
+static void test_out_of_memory(void **state) {
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runner_oom.h5", TS_TEST_TMPDIR);
+    oom_sweep o = {.sc = small_sweep(), .path = path};
+    o.runs = (long)ts_scenario_n_points(o.sc) * (long)ts_scenario_int(o.sc, "replicates");
+    size_t failed = tst_alloc_fail_each(sweep_failing, &o);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
+    assert_true(failed >= 10 && o.nomem >= failed / 2);
+    ts_run_options opt = options(path);
+    ts_error err;
+    assert_int_equal(ts_runner_run(o.sc, &opt, &err), TS_OK);
+    assert_int_equal(runs_in(path), o.runs);
+    ts_scenario_free((ts_scenario *)o.sc);
+    remove(path);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_output_path),
+        cmocka_unit_test(test_sweep_writes_every_run),
+        cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,53 @@
+#include "alloc_fail.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static size_t g_calls, g_fail_at; /* calls counted since armed; 0: never fail */
+
+static int fail_now(void) {
+    return g_fail_at != 0 && ++g_calls == g_fail_at;
+}
+
+void *__wrap_malloc(size_t n) {
+    return fail_now() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size) {
+    return fail_now() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n) {
+    return fail_now() ? NULL : __real_realloc(p, n);
+}
+
+void tst_alloc_fail_at(size_t k) {
+    g_calls = 0;
+    g_fail_at = k;
+}
+
+void tst_alloc_stop(void) {
+    g_fail_at = 0;
+}
+
+size_t tst_alloc_calls(void) {
+    return g_calls;
+}
+
+size_t tst_alloc_fail_each(void (*body)(void *ctx), void *ctx) {
+    size_t met = 0;
+    for (size_t k = 1;; k++) {
+        tst_alloc_fail_at(k);
+        body(ctx);
+        tst_alloc_stop();
+        size_t calls = tst_alloc_calls();
+        if (calls < k) {
+            return met;
+        }
+        met++;
+    }
+}
