@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "targets.h"
 #include "yamlio.h"
 
@@ -522,19 +523,45 @@ static void test_too_many_targets(void **state) {
     free(text);
 }
 
+typedef struct oom_targets {
+    size_t nomem;
+} oom_targets;
+
+static void targets_failing(void *ctx) {
+    oom_targets *c = ctx;
+    ts_targets *t = NULL;
+    ts_error err;
+    ts_status st = ts_targets_load_string(GOOD, strlen(GOOD), "t.yaml", &MODEL, &t, &err);
+    tst_alloc_stop();
+    ts_targets_free(t);
+    if (st != TS_OK && st != TS_ERR_NOMEM) {
+        fail_msg("status %d: %s", (int)st, err.msg);
+    }
+    if (st == TS_ERR_NOMEM) {
+        c->nomem++;
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+}
+
+/* Every allocation of reading a targets file fails once, in turn: each time the load
+ * reports TS_ERR_NOMEM with its message, and nothing crashes or leaks (the sanitizer
+ * tree). */
+static void test_out_of_memory(void **state) {
+    (void)state;
+    oom_targets c = {0};
+    size_t failed = tst_alloc_fail_each(targets_failing, &c);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
+    assert_true(failed >= 5 && c.nomem == failed);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_file),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_bad_document),
-        cmocka_unit_test(test_bad_targets),
-        cmocka_unit_test(test_bad_windows),
-        cmocka_unit_test(test_bad_values_and_scales),
-        cmocka_unit_test(test_bad_parameters),
-        cmocka_unit_test(test_bad_settings),
+        cmocka_unit_test(test_good_file),        cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_defaults),         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_load_file),        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_bad_document),     cmocka_unit_test(test_bad_targets),
+        cmocka_unit_test(test_bad_windows),      cmocka_unit_test(test_bad_values_and_scales),
+        cmocka_unit_test(test_bad_parameters),   cmocka_unit_test(test_bad_settings),
         cmocka_unit_test(test_too_many_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
