@@ -510,13 +510,7 @@ static void run_failing(void *ctx) {
     tst_alloc_stop();
     ts_result_free(&r);
     ts_engine_free(e);
-    if (st != TS_OK && st != TS_ERR_NOMEM) {
-        fail_msg("status %d: %s", (int)st, err.msg);
-    }
-    if (st == TS_ERR_NOMEM) {
-        o->nomem++;
-        assert_non_null(strstr(err.msg, "out of memory"));
-    }
+    o->nomem += (size_t)tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of creating and running an engine with every module of the table on
@@ -526,20 +520,12 @@ static void run_failing(void *ctx) {
  * tree). */
 static void test_out_of_memory(void **state) {
     (void)state;
-    const ts_schema *schema = ts_modules_schema();
     char yaml[4096];
-    size_t len = (size_t)snprintf(
+    tst_every_module_yaml(
         yaml, sizeof yaml,
         "days: 61\norg: {headcount: 20, warmup_days: 2}\noutput: {snapshot_every: 30}\n"
         "events: [{day: 1, kind: incident, domain: debugging, work_hours: 100, responders: 5, "
         "workstreams: 2}]\n");
-    for (size_t i = 0; i < schema->n_sections; i++) {
-        if (schema->sections[i]->optional) {
-            len += (size_t)snprintf(yaml + len, sizeof yaml - len, "%s: {}\n",
-                                    schema->sections[i]->name);
-        }
-    }
-    assert_true(len < sizeof yaml);
     oom_run o = {.sc = tst_scenario(yaml)};
     size_t failed = tst_alloc_fail_each(run_failing, &o);
     print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);

@@ -293,13 +293,7 @@ static void patterns_failing(void *ctx) {
     ts_status st = ts_vset_load(c->o, &set, &err);
     tst_alloc_stop();
     ts_vset_free(set);
-    if (st != TS_OK && st != TS_ERR_NOMEM) {
-        fail_msg("status %d: %s", (int)st, err.msg);
-    }
-    if (st == TS_ERR_NOMEM) {
-        c->nomem++;
-        assert_non_null(strstr(err.msg, "out of memory"));
-    }
+    c->nomem += (size_t)tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of reading a patterns file (its patterns, measures and every arm's

@@ -1,5 +1,12 @@
 #include "alloc_fail.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
@@ -50,4 +57,14 @@ size_t tst_alloc_fail_each(void (*body)(void *ctx), void *ctx) {
         }
         met++;
     }
+}
+
+int tst_alloc_nomem(ts_status st, const ts_error *err) {
+    if (st == TS_OK) {
+        return 0;
+    }
+    if (st != TS_ERR_NOMEM || !strstr(err->msg, "out of memory")) {
+        fail_msg("with an allocation failing: status %d, \"%s\"", (int)st, err->msg);
+    }
+    return 1;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "status.h"
+
 /* From now on, count allocations and fail the k-th (k >= 1); k = 0 stops failing and
  * counting. */
 void tst_alloc_fail_at(size_t k);
@@ -22,5 +24,10 @@ size_t tst_alloc_calls(void);
  * its outcome (cmocka asserts), so that a failed check leaves nothing armed; a crash fails
  * the test. */
 size_t tst_alloc_fail_each(void (*body)(void *ctx), void *ctx);
+
+/* The outcome of work done while an allocation failed, read after tst_alloc_stop(): fails
+ * the test unless st is TS_OK (the allocation was optional) or TS_ERR_NOMEM with a message
+ * that says "out of memory"; returns 1 for the latter, 0 for the former. */
+int tst_alloc_nomem(ts_status st, const ts_error *err);
 
 #endif

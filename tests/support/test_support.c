@@ -54,6 +54,17 @@ ts_status tst_scenario_status(const char *yaml, ts_error *err) {
     return st;
 }
 
+void tst_every_module_yaml(char *buf, size_t size, const char *head) {
+    const ts_schema *schema = ts_modules_schema();
+    size_t len = (size_t)snprintf(buf, size, "%s", head);
+    for (size_t i = 0; i < schema->n_sections && len < size; i++) {
+        if (schema->sections[i]->optional) {
+            len += (size_t)snprintf(buf + len, size - len, "%s: {}\n", schema->sections[i]->name);
+        }
+    }
+    assert_true(len < size);
+}
+
 int tst_module_on(const ts_module *m, const char *yaml) {
     ts_scenario *sc = tst_scenario(yaml);
     int on = ts_engine_module_on(m, sc);

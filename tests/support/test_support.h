@@ -22,6 +22,11 @@ ts_scenario *tst_scenario(const char *yaml);
  * the message in *err unless err is NULL. */
 ts_status tst_scenario_status(const char *yaml, ts_error *err);
 
+/* Writes into buf `head` followed by one line `SECTION: {}` for each optional section of
+ * ts_modules_schema(): every tactic, experiment and mechanism on at its defaults. Fails the
+ * test when it does not fit in size bytes. */
+void tst_every_module_yaml(char *buf, size_t size, const char *head);
+
 /* Whether module m is on in the scenario `yaml`. */
 int tst_module_on(const ts_module *m, const char *yaml);
 
