@@ -212,6 +212,7 @@ typedef struct upk {
     const unsigned char *buf;
     size_t len, pos;
     int failed;
+    int nomem; /* failed for want of memory, not for the buffer */
 } upk;
 
 static void upk_get(upk *u, void *out, size_t n) {
@@ -238,7 +239,7 @@ static char *upk_str(upk *u) {
     }
     char *s = malloc((size_t)n + 1);
     if (!s) {
-        u->failed = 1;
+        u->failed = u->nomem = 1;
         return NULL;
     }
     memcpy(s, u->buf + u->pos, (size_t)n);
@@ -292,6 +293,9 @@ ts_status ts_ckpt_unpack(const unsigned char *buf, size_t len, ts_ckpt **out, ts
     }
     if (u.failed || u.pos != u.len) {
         ts_ckpt_free(ck);
+        if (u.nomem) {
+            return ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        }
         return ts_error_set(err, TS_ERR_INTERNAL, "a packed checkpoint is cut short or too long");
     }
     *out = ck;

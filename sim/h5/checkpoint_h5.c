@@ -243,6 +243,7 @@ typedef struct ckpt_reader {
     ts_ckpt *ck;
     const char *group; /* path of the group whose attributes are read, "" at the top */
     int failed;
+    int nomem; /* failed for want of memory for an item */
 } ckpt_reader;
 
 static herr_t ckpt_read_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data) {
@@ -261,6 +262,7 @@ static herr_t ckpt_read_attr(hid_t loc, const char *name, const H5A_info_t *info
             ts_ckpt_add(r->ck, path, (ts_sio_type)t, ts_sio_type_size((ts_sio_type)t), 1, 1, NULL);
         if (!it || H5Aread(a, ckpt_mem_type((ts_sio_type)t), it->data) < 0) {
             r->failed = 1;
+            r->nomem |= !it;
         }
     }
     if (type >= 0) {
@@ -281,9 +283,10 @@ static herr_t ckpt_visit(hid_t loc, const char *name, const H5L_info_t *info, vo
         return -1;
     }
     if (H5Iget_type(obj) == H5I_GROUP) {
-        ckpt_reader sub = {r->ck, name, 0};
+        ckpt_reader sub = {r->ck, name, 0, 0};
         if (H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, NULL, ckpt_read_attr, &sub) < 0) {
             r->failed = 1;
+            r->nomem |= sub.nomem;
         }
     } else if (H5Iget_type(obj) == H5I_DATASET) {
         hid_t space = H5Dget_space(obj), type = H5Dget_type(obj);
@@ -300,6 +303,7 @@ static herr_t ckpt_visit(hid_t loc, const char *name, const H5L_info_t *info, vo
             if (!it || (dims[0] > 0 && H5Dread(obj, ckpt_mem_type((ts_sio_type)t), H5S_ALL, H5S_ALL,
                                                H5P_DEFAULT, it->data) < 0)) {
                 r->failed = 1;
+                r->nomem |= !it;
             }
         }
         if (space >= 0) {
@@ -328,6 +332,20 @@ static const char *ckpt_keep(ts_ckpt *ck, char *s) {
     return s;
 }
 
+/* The string attribute `name` of loc, kept with the checkpoint; NULL when it is absent (or
+ * not a string), and then *nomem is set when it is there but could not be copied. */
+static const char *ckpt_string_attr(ts_ckpt *ck, hid_t loc, const char *name, int *nomem) {
+    char *v = ts_h5_read_string_attr(loc, name);
+    if (!v && ts_h5_has_string_attr(loc, name)) {
+        *nomem = 1;
+    }
+    const char *kept = ckpt_keep(ck, v);
+    if (v && !kept) {
+        *nomem = 1;
+    }
+    return kept;
+}
+
 /* The snapshots of days <= day of the run's group into past. */
 static ts_status ckpt_read_snapshots(hid_t run, const char *shown, int32_t day, ts_ckpt *ck,
                                      ts_result *past, ts_error *err) {
@@ -338,7 +356,10 @@ static ts_status ckpt_read_snapshots(hid_t run, const char *shown, int32_t day, 
     hid_t snaps = H5Gopen2(run, "snapshots", H5P_DEFAULT);
     ts_h5names names = {NULL, 0};
     ts_status st = TS_OK;
-    if (snaps < 0 || ts_h5_list(snaps, H5_INDEX_NAME, &names) != 0) {
+    int listed = snaps >= 0 ? ts_h5_list(snaps, H5_INDEX_NAME, &names) : -1;
+    if (listed == -2) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+    } else if (listed != 0) {
         st = ts_h5_fail(err, shown, "read", "snapshots");
     }
     for (size_t i = 0; i < names.n && st == TS_OK; i++) {
@@ -349,11 +370,16 @@ static ts_status ckpt_read_snapshots(hid_t run, const char *shown, int32_t day, 
         } else if (d <= day) {
             ts_snapshot *snap = ts_result_add_snapshot(past, d);
             ts_h5names cols = {NULL, 0};
-            if (!snap || ts_h5_list(g, H5_INDEX_CRT_ORDER, &cols) != 0) {
+            /* In the order written where the file tracks it, else by name. */
+            int got = snap ? ts_h5_list(g, H5_INDEX_CRT_ORDER, &cols) : -2;
+            if (got == -1) {
                 H5Eclear2(H5E_DEFAULT);
-                if (!snap || ts_h5_list(g, H5_INDEX_NAME, &cols) != 0) {
-                    st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
-                }
+                got = ts_h5_list(g, H5_INDEX_NAME, &cols);
+            }
+            if (got == -2) {
+                st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+            } else if (got != 0) {
+                st = ts_h5_fail(err, shown, "read", names.names[i]);
             }
             for (size_t c = 0; c < cols.n && st == TS_OK; c++) {
                 hid_t ds = H5Dopen2(g, cols.names[c], H5P_DEFAULT);
@@ -387,12 +413,13 @@ static ts_status ckpt_read_snapshots(hid_t run, const char *shown, int32_t day, 
                         }
                     }
                 } else {
+                    int nomem = 0;
                     const char *name = ckpt_keep(ck, strdup(cols.names[c]));
-                    const char *units = ckpt_keep(ck, ts_h5_read_string_attr(ds, "units"));
-                    const char *desc = ckpt_keep(ck, ts_h5_read_string_attr(ds, "description"));
+                    const char *units = ckpt_string_attr(ck, ds, "units", &nomem);
+                    const char *desc = ckpt_string_attr(ck, ds, "description", &nomem);
                     data = ts_table_add_column(&snap->edges, name, units, desc, ct, (size_t)dims[0],
                                                (size_t)dims[1]);
-                    if (!name || !data) {
+                    if (!name || !data || nomem) {
                         st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
                     } else if (dims[0] > 0) {
                         hid_t mt = ct == TS_COL_F64   ? H5T_NATIVE_DOUBLE
@@ -544,6 +571,12 @@ ts_status ts_ckpt_read(const char *path, uint64_t run, int32_t day, ts_ckpt **ou
     if (ts_h5_read_attr(cg, "replicate", H5T_NATIVE_UINT32, &u32)) {
         ck->replicate = u32;
     }
+    if ((!ck->version && ts_h5_has_string_attr(cg, "trustsim_version")) ||
+        (!ck->modules && ts_h5_has_string_attr(cg, "modules")) ||
+        (!ck->domains && ts_h5_has_string_attr(cg, "domains"))) {
+        st = ts_error_set(err, TS_ERR_NOMEM, "out of memory"); /* there, but not copied */
+        goto cleanup;
+    }
     if (!ok || !ck->version || !ck->modules || !ck->domains) {
         H5Eclear2(H5E_DEFAULT);
         st = ts_error_set(err, TS_ERR_PARAM,
@@ -553,10 +586,15 @@ ts_status ts_ckpt_read(const char *path, uint64_t run, int32_t day, ts_ckpt **ou
                           path, where);
         goto cleanup;
     }
-    ckpt_reader r = {ck, "", 0};
+    ckpt_reader r = {ck, "", 0, 0};
     if (H5Aiterate2(cg, H5_INDEX_NAME, H5_ITER_INC, NULL, ckpt_read_attr, &r) < 0 ||
         H5Lvisit(cg, H5_INDEX_NAME, H5_ITER_INC, ckpt_visit, &r) < 0 || r.failed) {
-        st = ts_h5_fail(err, path, "read", where);
+        if (r.nomem) {
+            H5Eclear2(H5E_DEFAULT);
+            st = ts_error_set(err, TS_ERR_NOMEM, "out of memory");
+        } else {
+            st = ts_h5_fail(err, path, "read", where);
+        }
         goto cleanup;
     }
     if (past) {

@@ -247,6 +247,22 @@ cleanup:
     return result;
 }
 
+int ts_h5_has_string_attr(hid_t loc, const char *name) {
+    int yes = 0;
+    if (H5Aexists(loc, name) > 0) {
+        hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+        hid_t type = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+        hid_t space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
+        yes = type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING &&
+              H5Sget_simple_extent_npoints(space) == 1;
+        ts_h5_close_id(&space);
+        ts_h5_close_id(&type);
+        ts_h5_close_id(&attr);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return yes;
+}
+
 int ts_h5_run_index(const char *name, uint64_t *index) {
     size_t len = strlen(name);
     if (len < 7 || len > 16 || name[0] != 'r') {

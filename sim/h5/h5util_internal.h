@@ -69,6 +69,9 @@ int ts_h5_parse_number(const char *text, double *out);
 /* A string attribute (variable-length or fixed) as a malloc'd string; NULL when it is
  * absent, not a scalar string, or cannot be read. */
 char *ts_h5_read_string_attr(hid_t loc, const char *name);
+/* Is there a scalar string attribute `name` at loc (what ts_h5_read_string_attr reads)? Tells
+ * a NULL from it for want of memory apart from an attribute that is absent or not a string. */
+int ts_h5_has_string_attr(hid_t loc, const char *name);
 
 /* A run group's index from its name "r" + at least 6 digits; returns 1 when it is one. */
 int ts_h5_run_index(const char *name, uint64_t *index);

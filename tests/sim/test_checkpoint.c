@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "alloc_fail.h"
 #include "checkpoint.h"
 #include "engine.h"
 #include "modules.h"
@@ -306,6 +307,74 @@ static void test_restore_refuses_another_organisation(void **state) {
     ts_scenario_free(short_run);
 }
 
+/* ---- Running out of memory ------------------------------------------------------- */
+
+typedef struct oom_restore {
+    const ts_scenario *sc;
+    const unsigned char *buf; /* a packed checkpoint */
+    size_t len;
+    const ts_result *past; /* the rows recorded up to it */
+    size_t nomem;
+} oom_restore;
+
+/* What a branched sweep or `run --from` does with a saved state: unpack it (an MPI rank's
+ * copy), create an engine, restore and run to the end. */
+static void restore_failing(void *ctx) {
+    oom_restore *o = ctx;
+    ts_engine_options eo = {.seed = 8, .threads = 1};
+    ts_ckpt *ck = NULL;
+    ts_engine *e = NULL;
+    ts_result rest;
+    ts_result_init(&rest);
+    ts_error err;
+    ts_status st = ts_ckpt_unpack(o->buf, o->len, &ck, &err);
+    if (st == TS_OK) {
+        st = ts_engine_create(o->sc, ts_modules, ts_n_modules, &eo, &e, &err);
+    }
+    if (st == TS_OK) {
+        st = ts_engine_restore(e, ck, o->past, &rest, "test", &err);
+    }
+    if (st == TS_OK) {
+        st = ts_engine_run(e, &rest, &err);
+    }
+    tst_alloc_stop();
+    ts_result_free(&rest);
+    ts_engine_free(e);
+    ts_ckpt_free(ck);
+    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+}
+
+/* Every allocation of continuing a run from its saved state, every module on, fails once,
+ * in turn: each time the run reports TS_ERR_NOMEM with its message, and nothing crashes or
+ * leaks (the sanitizer tree). */
+static void test_restore_out_of_memory(void **state) {
+    (void)state;
+    char yaml[4096];
+    tst_every_module_yaml(yaml, sizeof yaml,
+                          "days: 61\norg: {headcount: 20, warmup_days: 2}\n"
+                          "output: {snapshot_every: 30}\n");
+    ts_scenario *sc = tst_scenario(yaml);
+    ts_engine *e = tst_engine(sc, NULL, 0, 8, 1);
+    ts_result past;
+    ts_result_init(&past);
+    ts_error err;
+    assert_int_equal(ts_engine_run_to(e, &past, 59, &err), TS_OK);
+    ts_ckpt *ck = NULL;
+    assert_int_equal(ts_engine_save(e, &past, &ck, &err), TS_OK);
+    oom_restore o = {.sc = sc, .past = &past};
+    unsigned char *buf = NULL;
+    assert_int_equal(ts_ckpt_pack(ck, &buf, &o.len, &err), TS_OK);
+    o.buf = buf;
+    size_t failed = tst_alloc_fail_each(restore_failing, &o);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
+    assert_true(failed >= 10 && o.nomem == failed);
+    free(buf);
+    ts_ckpt_free(ck);
+    ts_result_free(&past);
+    ts_engine_free(e);
+    ts_scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_round_trip),
@@ -314,6 +383,7 @@ int main(void) {
         cmocka_unit_test(test_every_module_saves),
         cmocka_unit_test(test_engine_restored_runs_on_the_same),
         cmocka_unit_test(test_restore_refuses_another_organisation),
+        cmocka_unit_test(test_restore_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

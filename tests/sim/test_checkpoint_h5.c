@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "alloc_fail.h"
 #include "checkpoint_h5.h"
 #include "h5out.h"
 
@@ -140,10 +141,40 @@ static void test_refusals(void **state) {
     assert_non_null(strstr(err.msg, "not a trustsim results file"));
 }
 
+typedef struct oom_read {
+    size_t nomem;
+} oom_read;
+
+static void read_failing(void *ctx) {
+    oom_read *o = ctx;
+    ts_ckpt *got = NULL;
+    ts_result past;
+    ts_result_init(&past);
+    ts_error err;
+    ts_status st = ts_ckpt_read(PATH, 1, 20, &got, &past, &err);
+    tst_alloc_stop();
+    ts_result_free(&past);
+    ts_ckpt_free(got);
+    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+}
+
+/* Every allocation of reading a checkpoint and its snapshots back fails once, in turn: each
+ * time the read reports TS_ERR_NOMEM with its message, and nothing crashes or leaks (the
+ * sanitizer tree). */
+static void test_read_out_of_memory(void **state) {
+    (void)state;
+    write_file();
+    oom_read o = {0};
+    size_t failed = tst_alloc_fail_each(read_failing, &o);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
+    assert_true(failed >= 5 && o.nomem == failed);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_read_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

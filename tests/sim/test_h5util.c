@@ -161,6 +161,11 @@ static void test_attributes_and_status(void **state) {
     free(v);
     assert_null(ts_h5_read_string_attr(d, "number"));
     assert_null(ts_h5_read_string_attr(d, "absent"));
+    /* What is there to read, told apart from what is not (a NULL for want of memory). */
+    assert_int_equal(ts_h5_has_string_attr(d, "status"), 1);
+    assert_int_equal(ts_h5_has_string_attr(d, "fixed"), 1);
+    assert_int_equal(ts_h5_has_string_attr(d, "number"), 0);
+    assert_int_equal(ts_h5_has_string_attr(d, "absent"), 0);
     int got = 0;
     assert_int_equal(ts_h5_read_attr(d, "number", H5T_NATIVE_INT, &got), 1);
     assert_int_equal(got, 7);
