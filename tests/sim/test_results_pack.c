@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "alloc_fail.h"
 #include "results_pack.h"
 
 /* A result with every kind of content, values that no bug reproduces. */
@@ -165,10 +166,48 @@ static void test_damaged(void **state) {
     ts_result_free(&a);
 }
 
+typedef struct oom_pack {
+    const ts_result *r;
+    size_t nomem;
+} oom_pack;
+
+/* What a rank and rank 0 do with a run: pack it, unpack it. */
+static void pack_failing(void *ctx) {
+    oom_pack *o = ctx;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    ts_result b;
+    ts_result_init(&b);
+    ts_error err;
+    ts_status st = ts_result_pack(o->r, &buf, &len, &err);
+    if (st == TS_OK) {
+        st = ts_result_unpack(buf, len, &b, &err);
+    }
+    tst_alloc_stop();
+    ts_result_free(&b);
+    free(buf);
+    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+}
+
+/* Every allocation of packing a run and unpacking it fails once, in turn: each time the
+ * status is TS_ERR_NOMEM with its message (not a damaged buffer), and nothing crashes or
+ * leaks (the sanitizer tree). */
+static void test_out_of_memory(void **state) {
+    (void)state;
+    ts_result a;
+    build(&a);
+    oom_pack o = {.r = &a};
+    size_t failed = tst_alloc_fail_each(pack_failing, &o);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
+    assert_true(failed >= 5 && o.nomem == failed);
+    ts_result_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,11 +135,74 @@ static void test_out_of_memory(void **state) {
     remove(path);
 }
 
+/* Copies the file at from to to with a buffer of its own (no allocation the test fails). */
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char chunk[1 << 14];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        assert_int_equal(fwrite(chunk, 1, n, out), n);
+    }
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+typedef struct oom_resume {
+    const ts_scenario *sc;
+    const char *partial, *path; /* a file missing a run; the copy resumed */
+    long runs;
+    size_t nomem;
+} oom_resume;
+
+static void resume_failing(void *ctx) {
+    oom_resume *o = ctx;
+    copy_file(o->partial, o->path);
+    ts_run_options opt = options(o->path);
+    opt.force = 0;
+    opt.resume = 1;
+    ts_error err;
+    ts_status st = ts_runner_run(o->sc, &opt, &err);
+    tst_alloc_stop();
+    if (tst_alloc_nomem(st, &err)) {
+        o->nomem++;
+    } else {
+        assert_int_equal(runs_in(o->path), o->runs);
+    }
+}
+
+/* The same for --resume of a file that lost a run: each failure ends in TS_ERR_NOMEM and its
+ * message, or in the whole file, and nothing crashes or leaks. */
+static void test_resume_out_of_memory(void **state) {
+    (void)state;
+    char partial[1024], path[1024];
+    snprintf(partial, sizeof partial, "%s/runner_partial.h5", TS_TEST_TMPDIR);
+    snprintf(path, sizeof path, "%s/runner_resumed.h5", TS_TEST_TMPDIR);
+    oom_resume o = {.sc = small_sweep(2), .partial = partial, .path = path};
+    o.runs = (long)ts_scenario_n_points(o.sc) * (long)ts_scenario_int(o.sc, "replicates");
+    ts_run_options opt = options(partial);
+    ts_error err;
+    assert_int_equal(ts_runner_run(o.sc, &opt, &err), TS_OK);
+    hid_t file = H5Fopen(partial, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    assert_true(H5Ldelete(file, "runs/r000003", H5P_DEFAULT) >= 0);
+    H5Fclose(file);
+    assert_int_equal(runs_in(partial), o.runs - 1);
+    size_t failed = tst_alloc_fail_each(resume_failing, &o);
+    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
+    assert_true(failed >= 10 && o.nomem >= failed / 2);
+    ts_scenario_free((ts_scenario *)o.sc);
+    remove(partial);
+    remove(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output_path),
         cmocka_unit_test(test_sweep_writes_every_run),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_resume_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
