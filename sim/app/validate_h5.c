@@ -182,7 +182,8 @@ ts_status ts_vh5_write(hid_t file, const char *path, const ts_vh5pattern *pats, 
 
 /* ---- Reading back ----------------------------------------------------------------------- */
 
-/* Column c of /validation/scorecard into rows[0..n) (strings into strs[c], to free). */
+/* Column c of /validation/scorecard into rows[0..n) (strings into strs[c], to free): 1 when
+ * read, 0 when it cannot be read, -1 when memory ran out. */
 static int vh_read_col(hid_t sc, size_t c, ts_vrow *rows, size_t n, char **strs) {
     const vh_col *col = &vh_cols[c];
     hid_t d = H5Dopen2(sc, col->name, H5P_DEFAULT);
@@ -190,6 +191,7 @@ static int vh_read_col(hid_t sc, size_t c, ts_vrow *rows, size_t n, char **strs)
     int ok = space >= 0 && (size_t)H5Sget_simple_extent_npoints(space) == n;
     hid_t strtype = ts_h5_string_type();
     void *buf = calloc(n ? n : 1, sizeof(double));
+    int nomem = !buf;
     if (ok && buf && strtype >= 0) {
         hid_t mt = col->type == VH_STRING   ? strtype
                    : col->type == VH_DOUBLE ? H5T_NATIVE_DOUBLE
@@ -202,6 +204,7 @@ static int vh_read_col(hid_t sc, size_t c, ts_vrow *rows, size_t n, char **strs)
                 char *s = ((char **)buf)[i];
                 strs[i] = s ? strdup(s) : strdup("");
                 *(const char **)field = strs[i] ? strs[i] : "";
+                nomem |= !strs[i];
             } else if (col->type == VH_DOUBLE) {
                 *(double *)field = ((double *)buf)[i];
             } else if (col->type == VH_U32) {
@@ -221,7 +224,7 @@ static int vh_read_col(hid_t sc, size_t c, ts_vrow *rows, size_t n, char **strs)
     ts_h5_close_id(&space);
     ts_h5_close_id(&d);
     H5Eclear2(H5E_DEFAULT);
-    return ok;
+    return nomem ? -1 : ok;
 }
 
 ts_status ts_vh5_print(hid_t file, const char *path, FILE *out, ts_error *err) {
@@ -235,9 +238,12 @@ ts_status ts_vh5_print(hid_t file, const char *path, FILE *out, ts_error *err) {
     hid_t sc = H5Gopen2(file, "validation/scorecard", H5P_DEFAULT);
     hid_t d = sc >= 0 ? H5Dopen2(sc, "pattern", H5P_DEFAULT) : H5I_INVALID_HID;
     hid_t space = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
-    if (pg < 0 || space < 0 || ts_h5_list(pg, H5_INDEX_CRT_ORDER, &names) != 0) {
-        st = ts_error_set(err, TS_ERR_PARAM, "%s: cannot read /validation (not a validation file?)",
-                          path);
+    int listed = pg >= 0 && space >= 0 ? ts_h5_list(pg, H5_INDEX_CRT_ORDER, &names) : -1;
+    if (listed != 0) {
+        st = listed == -2
+                 ? ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path)
+                 : ts_error_set(err, TS_ERR_PARAM,
+                                "%s: cannot read /validation (not a validation file?)", path);
         goto cleanup;
     }
     n = (size_t)H5Sget_simple_extent_npoints(space);
@@ -250,18 +256,27 @@ ts_status ts_vh5_print(hid_t file, const char *path, FILE *out, ts_error *err) {
         goto cleanup;
     }
     for (size_t c = 0; c < VH_N_COLS; c++) {
-        if (!vh_read_col(sc, c, rows, n, strs + c * (n + 1))) {
-            st = ts_error_set(err, TS_ERR_PARAM, "%s: cannot read /validation/scorecard/%s", path,
-                              vh_cols[c].name);
+        int got = vh_read_col(sc, c, rows, n, strs + c * (n + 1));
+        if (got != 1) {
+            st = got < 0
+                     ? ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path)
+                     : ts_error_set(err, TS_ERR_PARAM, "%s: cannot read /validation/scorecard/%s",
+                                    path, vh_cols[c].name);
             goto cleanup;
         }
     }
-    for (size_t i = 0; i < names.n; i++) {
+    for (size_t i = 0; i < names.n && st == TS_OK; i++) {
         hid_t g = H5Gopen2(pg, names.names[i], H5P_DEFAULT);
         titles[i] = g >= 0 ? ts_h5_read_string_attr(g, "title") : NULL;
+        if (!titles[i] && g >= 0 && ts_h5_has_string_attr(g, "title")) {
+            st = ts_error_set(err, TS_ERR_NOMEM, "%s: out of memory", path); /* not copied */
+        }
         ts_h5_close_id(&g);
         pats[i].id = names.names[i];
         pats[i].title = titles[i] ? titles[i] : "";
+    }
+    if (st != TS_OK) {
+        goto cleanup;
     }
     char *file_attr = ts_h5_read_string_attr(file, "patterns_file");
     uint8_t quick = 0;

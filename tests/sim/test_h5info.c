@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -210,30 +211,56 @@ static void test_info_refusals(void **state) {
 }
 
 typedef struct oom_count {
-    size_t nomem;
+    const char *path;
+    int scorecard; /* a validation file: its scorecard is printed */
+    size_t nomem, cut;
 } oom_count;
 
 static void info_failing(void *ctx) {
     oom_count *c = ctx;
     ts_status st;
     ts_error err;
-    char *text = info_of(g_file, &st, &err);
+    char *text = info_of(c->path, &st, &err);
     tst_alloc_stop();
+    int nomem = tst_alloc_nomem(st, &err);
+    if (!nomem && c->scorecard) {
+        /* The table of checks, or a line saying it is left out; the verdicts either way. */
+        int cut = strstr(text, "(out of memory: the table of checks is left out)") != NULL;
+        assert_true(cut || strstr(text, "mean [95% CI]"));
+        assert_non_null(strstr(text, "T2  FAIL"));
+        c->cut += (size_t)cut;
+    }
     free(text);
-    c->nomem += (size_t)tst_alloc_nomem(st, &err);
+    c->nomem += (size_t)nomem;
 }
 
-/* Every allocation `info` makes of a sweep's file fails once, in turn: each time it returns
- * TS_OK (a column it could not read printed as missing) or TS_ERR_NOMEM with its message,
- * and never crashes or leaks (the sanitizer tree). The grid's column of counts failing
- * after its column of values crashed the cleanup. */
+/* Every allocation `info` makes of a sweep's file, then of a validation file (its
+ * scorecard), fails once, in turn: each time it returns TS_OK (a column it could not read
+ * printed as missing) or TS_ERR_NOMEM with its message, and never crashes or leaks (the
+ * sanitizer tree). The grid's column of counts failing after its column of values crashed
+ * the cleanup; the scorecard's list of patterns failing was reported as "not a validation
+ * file?". */
 static void test_info_out_of_memory(void **state) {
     (void)state;
-    oom_count c = {0};
-    size_t failed = tst_alloc_fail_each(info_failing, &c);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
-    /* The sweep's grid alone allocates its columns: some failures must have been met. */
-    assert_true(failed >= 2 && c.nomem >= 1);
+    char validation[600], cmd[2048];
+    snprintf(validation, sizeof validation, "%s/h5info_validation.h5", TS_TEST_TMPDIR);
+    /* tests/fixtures/validation/tiny.yaml: T2 fails by design (exit 1), the file is whole. */
+    snprintf(cmd, sizeof cmd,
+             "'%s' validate '%s/tests/fixtures/validation/tiny.yaml' -o '%s' --force --quiet "
+             ">/dev/null 2>&1",
+             TS_BINARY, TS_SOURCE_DIR, validation);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+    const char *paths[] = {g_file, validation};
+    for (size_t i = 0; i < 2; i++) {
+        oom_count c = {.path = paths[i], .scorecard = i == 1};
+        size_t failed = tst_alloc_fail_each(info_failing, &c);
+        print_message("%s: %zu allocations failed in turn, %zu of them reported\n", paths[i],
+                      failed, c.nomem);
+        /* Each file's tables allocate their columns: some failures must have been met. */
+        assert_true(failed >= 2 && c.nomem >= 1);
+        assert_true(i == 0 || c.cut >= 1); /* the scorecard's table did meet a failure */
+    }
+    remove(validation);
 }
 
 int main(void) {
