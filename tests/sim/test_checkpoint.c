@@ -314,12 +314,11 @@ typedef struct oom_restore {
     const unsigned char *buf; /* a packed checkpoint */
     size_t len;
     const ts_result *past; /* the rows recorded up to it */
-    size_t nomem;
 } oom_restore;
 
 /* What a branched sweep or `run --from` does with a saved state: unpack it (an MPI rank's
  * copy), create an engine, restore and run to the end. */
-static void restore_failing(void *ctx) {
+static int restore_failing(void *ctx) {
     oom_restore *o = ctx;
     ts_engine_options eo = {.seed = 8, .threads = 1};
     ts_ckpt *ck = NULL;
@@ -341,7 +340,7 @@ static void restore_failing(void *ctx) {
     ts_result_free(&rest);
     ts_engine_free(e);
     ts_ckpt_free(ck);
-    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of continuing a run from its saved state, every module on, fails once,
@@ -365,9 +364,8 @@ static void test_restore_out_of_memory(void **state) {
     unsigned char *buf = NULL;
     assert_int_equal(ts_ckpt_pack(ck, &buf, &o.len, &err), TS_OK);
     o.buf = buf;
-    size_t failed = tst_alloc_fail_each(restore_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 10 && o.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each("a saved state continued", restore_failing, &o);
+    assert_true(s.failed >= 10 && s.reported == s.failed);
     free(buf);
     ts_ckpt_free(ck);
     ts_result_free(&past);

@@ -141,12 +141,8 @@ static void test_refusals(void **state) {
     assert_non_null(strstr(err.msg, "not a trustsim results file"));
 }
 
-typedef struct oom_read {
-    size_t nomem;
-} oom_read;
-
-static void read_failing(void *ctx) {
-    oom_read *o = ctx;
+static int read_failing(void *ctx) {
+    (void)ctx;
     ts_ckpt *got = NULL;
     ts_result past;
     ts_result_init(&past);
@@ -155,7 +151,7 @@ static void read_failing(void *ctx) {
     tst_alloc_stop();
     ts_result_free(&past);
     ts_ckpt_free(got);
-    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of reading a checkpoint and its snapshots back fails once, in turn: each
@@ -164,10 +160,8 @@ static void read_failing(void *ctx) {
 static void test_read_out_of_memory(void **state) {
     (void)state;
     write_file();
-    oom_read o = {0};
-    size_t failed = tst_alloc_fail_each(read_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 5 && o.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each("a checkpoint read back", read_failing, NULL);
+    assert_true(s.failed >= 5 && s.reported == s.failed);
 }
 
 int main(void) {

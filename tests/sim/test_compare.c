@@ -540,21 +540,17 @@ static void test_compare_paired(void **state) {
     assert_true(v[1] > 0.2);
 }
 
-typedef struct oom_compare {
-    const char *path, *csv;
-    size_t nomem;
-} oom_compare;
-
-static void compare_failing(void *ctx) {
-    oom_compare *c = ctx;
-    ts_compare_options o = {.path = c->path, .csv = c->csv};
+/* ctx: the results file and the CSV path. */
+static int compare_failing(void *ctx) {
+    const char *const *paths = ctx;
+    ts_compare_options o = {.path = paths[0], .csv = paths[1]};
     ts_error err;
     FILE *out = tmpfile();
     assert_non_null(out);
     ts_status st = ts_compare(&o, out, &err);
     tst_alloc_stop();
     fclose(out);
-    c->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of comparing a file's grid points fails once, in turn: each time
@@ -566,13 +562,10 @@ static void test_compare_out_of_memory(void **state) {
     tmp_path(path, sizeof path, "oom.h5");
     tmp_path(csv, sizeof csv, "oom.csv");
     write_three_points(path);
-    oom_compare c = {.path = path, .csv = csv};
-    size_t failed = tst_alloc_fail_each(compare_failing, &c);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
-    assert_true(failed >= 5 && c.nomem == failed);
-    c.nomem = 0;
-    compare_failing(&c);
-    assert_int_equal(c.nomem, 0);
+    const char *paths[] = {path, csv};
+    tst_alloc_sweep s = tst_alloc_fail_each("compare", compare_failing, paths);
+    assert_true(s.failed >= 5 && s.reported == s.failed);
+    assert_int_equal(compare_failing(paths), 0);
     double v[3];
     read_vector(path, "/sweep/summary/x/mean", v, 3);
     assert_float_equal(v[0], 3.0, 1e-12);

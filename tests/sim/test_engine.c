@@ -489,13 +489,8 @@ static void test_phase_seconds(void **state) {
 
 /* ---- Running out of memory ------------------------------------------------------- */
 
-typedef struct oom_run {
-    const ts_scenario *sc;
-    size_t nomem;
-} oom_run;
-
-static void run_failing(void *ctx) {
-    oom_run *o = ctx;
+static int run_failing(void *ctx) {
+    const ts_scenario *sc = ctx;
     const int32_t checkpoints[] = {1};
     ts_engine_options eo = {
         .seed = 5, .threads = 1, .checkpoint_days = checkpoints, .n_checkpoint_days = 1};
@@ -503,21 +498,20 @@ static void run_failing(void *ctx) {
     ts_error err;
     ts_result r;
     ts_result_init(&r);
-    ts_status st = ts_engine_create(o->sc, ts_modules, ts_n_modules, &eo, &e, &err);
+    ts_status st = ts_engine_create(sc, ts_modules, ts_n_modules, &eo, &e, &err);
     if (st == TS_OK) {
         st = ts_engine_run(e, &r, &err);
     }
     tst_alloc_stop();
     ts_result_free(&r);
     ts_engine_free(e);
-    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of creating and running an engine with every module of the table on
  * (each optional section of the schema present, an incident, snapshots and a checkpoint)
- * fails once, in turn: each time the run reports TS_ERR_NOMEM with its message (or, where
- * an allocation is optional, finishes), and nothing crashes or leaks (the sanitizer
- * tree). */
+ * fails once, in turn: each time the run reports TS_ERR_NOMEM with its message, and
+ * nothing crashes or leaks (the sanitizer tree). */
 static void test_out_of_memory(void **state) {
     (void)state;
     char yaml[4096];
@@ -526,11 +520,10 @@ static void test_out_of_memory(void **state) {
         "days: 61\norg: {headcount: 20, warmup_days: 2}\noutput: {snapshot_every: 30}\n"
         "events: [{day: 1, kind: incident, domain: debugging, work_hours: 100, responders: 5, "
         "workstreams: 2}]\n");
-    oom_run o = {.sc = tst_scenario(yaml)};
-    size_t failed = tst_alloc_fail_each(run_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 10 && o.nomem >= 10);
-    ts_scenario_free((ts_scenario *)o.sc);
+    ts_scenario *sc = tst_scenario(yaml);
+    tst_alloc_sweep s = tst_alloc_fail_each("an engine, every module on", run_failing, sc);
+    assert_true(s.failed >= 10 && s.reported == s.failed);
+    ts_scenario_free(sc);
 }
 
 int main(void) {

@@ -166,27 +166,22 @@ static void test_damaged(void **state) {
     ts_result_free(&a);
 }
 
-typedef struct oom_pack {
-    const ts_result *r;
-    size_t nomem;
-} oom_pack;
-
-/* What a rank and rank 0 do with a run: pack it, unpack it. */
-static void pack_failing(void *ctx) {
-    oom_pack *o = ctx;
+/* What a rank and rank 0 do with a run (ctx): pack it, unpack it. */
+static int pack_failing(void *ctx) {
+    const ts_result *r = ctx;
     unsigned char *buf = NULL;
     size_t len = 0;
     ts_result b;
     ts_result_init(&b);
     ts_error err;
-    ts_status st = ts_result_pack(o->r, &buf, &len, &err);
+    ts_status st = ts_result_pack(r, &buf, &len, &err);
     if (st == TS_OK) {
         st = ts_result_unpack(buf, len, &b, &err);
     }
     tst_alloc_stop();
     ts_result_free(&b);
     free(buf);
-    o->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of packing a run and unpacking it fails once, in turn: each time the
@@ -196,10 +191,8 @@ static void test_out_of_memory(void **state) {
     (void)state;
     ts_result a;
     build(&a);
-    oom_pack o = {.r = &a};
-    size_t failed = tst_alloc_fail_each(pack_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 5 && o.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each("a run packed and unpacked", pack_failing, &a);
+    assert_true(s.failed >= 5 && s.reported == s.failed);
     ts_result_free(&a);
 }
 

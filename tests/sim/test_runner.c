@@ -14,6 +14,7 @@
 #include <hdf5.h>
 
 #include "alloc_fail.h"
+#include "h5util_internal.h"
 #include "modules.h"
 #include "runner.h"
 #include "test_support.h"
@@ -41,18 +42,19 @@ static ts_run_options options(const char *path) {
                             .n_modules = ts_n_modules};
 }
 
-/* Run groups under /runs of a results file (-1 when it cannot be read). */
+/* Complete runs under /runs of a results file (-1 when it cannot be read). */
 static long runs_in(const char *path) {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         return -1;
     }
-    H5G_info_t info;
-    long n = -1;
     hid_t runs = H5Gopen2(file, "runs", H5P_DEFAULT);
-    if (runs >= 0 && H5Gget_info(runs, &info) >= 0) {
-        n = (long)info.nlinks;
+    ts_h5names names = {NULL, 0};
+    long n = runs >= 0 && ts_h5_list(runs, H5_INDEX_NAME, &names) == 0 ? 0 : -1;
+    for (size_t i = 0; n >= 0 && i < names.n; i++) {
+        n += ts_h5_is_complete(runs, names.names[i]) != 0;
     }
+    ts_h5names_free(&names);
     if (runs >= 0) {
         H5Gclose(runs);
     }
@@ -93,48 +95,6 @@ static void test_sweep_writes_every_run(void **state) {
     remove(path);
 }
 
-typedef struct oom_sweep {
-    const ts_scenario *sc;
-    const char *path;
-    long runs; /* the sweep's: grid points x replicates */
-    size_t nomem;
-} oom_sweep;
-
-static void sweep_failing(void *ctx) {
-    oom_sweep *o = ctx;
-    ts_run_options opt = options(o->path);
-    ts_error err;
-    ts_status st = ts_runner_run(o->sc, &opt, &err);
-    tst_alloc_stop();
-    if (tst_alloc_nomem(st, &err)) {
-        o->nomem++;
-    } else { /* a run's chunks compressed ahead are optional: the writer compresses them */
-        assert_int_equal(runs_in(o->path), o->runs);
-    }
-}
-
-/* Every allocation of a sweep (scenario points, runs, the writer) fails once, in turn, on
- * one thread: each time the sweep stops with TS_ERR_NOMEM and its message, or, where the
- * allocation was optional (compressing a run's chunks before taking the file), writes every
- * run all the same; nothing crashes or leaks (the sanitizer tree). Then, with memory back,
- * the same sweep writes every run. */
-static void test_out_of_memory(void **state) {
-    (void)state;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/runner_oom.h5", TS_TEST_TMPDIR);
-    oom_sweep o = {.sc = small_sweep(1), .path = path}; /* one run: a sweep's grid, a run */
-    o.runs = (long)ts_scenario_n_points(o.sc) * (long)ts_scenario_int(o.sc, "replicates");
-    size_t failed = tst_alloc_fail_each(sweep_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 10 && o.nomem >= failed / 2);
-    ts_run_options opt = options(path);
-    ts_error err;
-    assert_int_equal(ts_runner_run(o.sc, &opt, &err), TS_OK);
-    assert_int_equal(runs_in(path), o.runs);
-    ts_scenario_free((ts_scenario *)o.sc);
-    remove(path);
-}
-
 /* Copies the file at from to to with a buffer of its own (no allocation the test fails). */
 static void copy_file(const char *from, const char *to) {
     FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -149,27 +109,51 @@ static void copy_file(const char *from, const char *to) {
     assert_int_equal(fclose(out), 0);
 }
 
-typedef struct oom_resume {
+typedef struct oom_sweep {
     const ts_scenario *sc;
-    const char *partial, *path; /* a file missing a run; the copy resumed */
-    long runs;
-    size_t nomem;
-} oom_resume;
+    const char *path;    /* the results file */
+    const char *partial; /* NULL: a fresh sweep; else a file that lost runs, copied to path and
+                            finished with --resume */
+    long runs;           /* the sweep's: grid points x replicates */
+} oom_sweep;
 
-static void resume_failing(void *ctx) {
-    oom_resume *o = ctx;
-    copy_file(o->partial, o->path);
+static int sweep_failing(void *ctx) {
+    oom_sweep *o = ctx;
     ts_run_options opt = options(o->path);
-    opt.force = 0;
-    opt.resume = 1;
+    if (o->partial) {
+        copy_file(o->partial, o->path);
+        opt.force = 0;
+        opt.resume = 1;
+    }
     ts_error err;
     ts_status st = ts_runner_run(o->sc, &opt, &err);
     tst_alloc_stop();
-    if (tst_alloc_nomem(st, &err)) {
-        o->nomem++;
-    } else {
+    int nomem = tst_alloc_nomem(st, &err);
+    if (!nomem) { /* a run's chunks compressed ahead are optional: the writer compresses them */
         assert_int_equal(runs_in(o->path), o->runs);
     }
+    return nomem;
+}
+
+/* Every allocation of a sweep (scenario points, runs, the writer) fails once, in turn, on
+ * one thread: each time the sweep stops with TS_ERR_NOMEM and its message, or, where the
+ * allocation was optional (compressing a run's chunks before taking the file), writes every
+ * run all the same; nothing crashes or leaks (the sanitizer tree). Then, with memory back,
+ * the same sweep writes every run. */
+static void test_out_of_memory(void **state) {
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runner_oom.h5", TS_TEST_TMPDIR);
+    oom_sweep o = {.sc = small_sweep(1), .path = path}; /* one run: a sweep's grid, a run */
+    o.runs = (long)ts_scenario_n_points(o.sc) * (long)ts_scenario_int(o.sc, "replicates");
+    tst_alloc_sweep s = tst_alloc_fail_each("a sweep", sweep_failing, &o);
+    assert_true(s.failed >= 10 && s.reported >= s.failed / 2);
+    ts_run_options opt = options(path);
+    ts_error err;
+    assert_int_equal(ts_runner_run(o.sc, &opt, &err), TS_OK);
+    assert_int_equal(runs_in(path), o.runs);
+    ts_scenario_free((ts_scenario *)o.sc);
+    remove(path);
 }
 
 /* The same for --resume of a file that lost a run: each failure ends in TS_ERR_NOMEM and its
@@ -179,7 +163,7 @@ static void test_resume_out_of_memory(void **state) {
     char partial[1024], path[1024];
     snprintf(partial, sizeof partial, "%s/runner_partial.h5", TS_TEST_TMPDIR);
     snprintf(path, sizeof path, "%s/runner_resumed.h5", TS_TEST_TMPDIR);
-    oom_resume o = {.sc = small_sweep(2), .partial = partial, .path = path};
+    oom_sweep o = {.sc = small_sweep(2), .path = path, .partial = partial};
     o.runs = (long)ts_scenario_n_points(o.sc) * (long)ts_scenario_int(o.sc, "replicates");
     ts_run_options opt = options(partial);
     ts_error err;
@@ -189,9 +173,8 @@ static void test_resume_out_of_memory(void **state) {
     assert_true(H5Ldelete(file, "runs/r000003", H5P_DEFAULT) >= 0);
     H5Fclose(file);
     assert_int_equal(runs_in(partial), o.runs - 1);
-    size_t failed = tst_alloc_fail_each(resume_failing, &o);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, o.nomem);
-    assert_true(failed >= 10 && o.nomem >= failed / 2);
+    tst_alloc_sweep s = tst_alloc_fail_each("a sweep resumed", sweep_failing, &o);
+    assert_true(s.failed >= 10 && s.reported >= s.failed / 2);
     ts_scenario_free((ts_scenario *)o.sc);
     remove(partial);
     remove(path);

@@ -1074,19 +1074,15 @@ static void test_set_refuses_nothing_and_huge_values(void **state) {
 
 /* ---- Running out of memory ------------------------------------------------------- */
 
-typedef struct oom_load {
-    const char *path;
-    size_t nomem;
-} oom_load;
-
 /* What `trustsim run FILE --set ...` does with a scenario before running it: load (with
- * its extends), one override, finalize (the sweep's grid), the resolved YAML and a copy. */
-static void load_failing(void *ctx) {
-    oom_load *o = ctx;
+ * its extends), one override, finalize (the sweep's grid), the resolved YAML and a copy;
+ * ctx is the file's path. 1 when it did not all come back. */
+static int load_failing(void *ctx) {
+    const char *path = ctx;
     ts_scenario *sc = NULL, *copy = NULL;
     char *yaml = NULL;
     ts_error err;
-    ts_status st = ts_scenario_load(ts_modules_schema(), o->path, &sc, &err);
+    ts_status st = ts_scenario_load(ts_modules_schema(), path, &sc, &err);
     if (st == TS_OK) {
         st = ts_scenario_set(sc, "trust.forgetting=0.99", &err);
     }
@@ -1103,7 +1099,7 @@ static void load_failing(void *ctx) {
     ts_scenario_free(copy);
     ts_scenario_free(sc);
     tst_alloc_nomem(st, &err);
-    o->nomem += !whole;
+    return !whole;
 }
 
 /* Every allocation of loading a scenario fails once, in turn: the loader reports
@@ -1118,10 +1114,8 @@ static void test_load_out_of_memory(void **state) {
     assert_true(len > 0 && (size_t)len < sizeof child);
     write_file("oom_child.yaml", child, (size_t)len);
     tmp_path(path, sizeof path, "oom_child.yaml");
-    oom_load o = {.path = path};
-    size_t failed = tst_alloc_fail_each(load_failing, &o);
-    print_message("%zu allocations failed in turn, %zu reported\n", failed, o.nomem);
-    assert_true(failed >= 10 && o.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each(path, load_failing, path);
+    assert_true(s.failed >= 10 && s.reported == s.failed);
 }
 
 int main(void) {

@@ -523,18 +523,14 @@ static void test_too_many_targets(void **state) {
     free(text);
 }
 
-typedef struct oom_targets {
-    size_t nomem;
-} oom_targets;
-
-static void targets_failing(void *ctx) {
-    oom_targets *c = ctx;
+static int targets_failing(void *ctx) {
+    (void)ctx;
     ts_targets *t = NULL;
     ts_error err;
     ts_status st = ts_targets_load_string(GOOD, strlen(GOOD), "t.yaml", &MODEL, &t, &err);
     tst_alloc_stop();
     ts_targets_free(t);
-    c->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of reading a targets file fails once, in turn: each time the load
@@ -542,10 +538,8 @@ static void targets_failing(void *ctx) {
  * tree). */
 static void test_out_of_memory(void **state) {
     (void)state;
-    oom_targets c = {0};
-    size_t failed = tst_alloc_fail_each(targets_failing, &c);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
-    assert_true(failed >= 5 && c.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each("a targets file", targets_failing, NULL);
+    assert_true(s.failed >= 5 && s.reported == s.failed);
 }
 
 int main(void) {

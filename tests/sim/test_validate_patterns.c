@@ -280,20 +280,15 @@ static int collect_fixtures(void) {
 
 /* ---- Running out of memory ------------------------------------------------------------ */
 
-typedef struct oom_patterns {
-    const ts_vload *o;
-    size_t nomem;
-} oom_patterns;
-
-static void patterns_failing(void *ctx) {
-    oom_patterns *c = ctx;
+static int patterns_failing(void *ctx) {
+    const ts_vload *o = ctx;
     ts_vset *set = NULL;
     ts_error err;
     ts_error_clear(&err);
-    ts_status st = ts_vset_load(c->o, &set, &err);
+    ts_status st = ts_vset_load(o, &set, &err);
     tst_alloc_stop();
     ts_vset_free(set);
-    c->nomem += (size_t)tst_alloc_nomem(st, &err);
+    return tst_alloc_nomem(st, &err);
 }
 
 /* Every allocation of reading a patterns file (its patterns, measures and every arm's
@@ -306,10 +301,8 @@ static void test_tiny_out_of_memory(void **state) {
                   .file = TINY,
                   .dir = "tests/fixtures/validation/",
                   .schema = ts_modules_schema()};
-    oom_patterns c = {.o = &o};
-    size_t failed = tst_alloc_fail_each(patterns_failing, &c);
-    print_message("%zu allocations failed in turn, %zu of them reported\n", failed, c.nomem);
-    assert_true(failed >= 10 && c.nomem == failed);
+    tst_alloc_sweep s = tst_alloc_fail_each(TINY, patterns_failing, &o);
+    assert_true(s.failed >= 10 && s.reported == s.failed);
     free(text);
 }
 

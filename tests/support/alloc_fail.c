@@ -32,7 +32,7 @@ void *__wrap_realloc(void *p, size_t n) {
     return fail_now() ? NULL : __real_realloc(p, n);
 }
 
-void tst_alloc_fail_at(size_t k) {
+static void alloc_fail_at(size_t k) {
     g_calls = 0;
     g_fail_at = k;
 }
@@ -41,22 +41,21 @@ void tst_alloc_stop(void) {
     g_fail_at = 0;
 }
 
-size_t tst_alloc_calls(void) {
-    return g_calls;
-}
-
-size_t tst_alloc_fail_each(void (*body)(void *ctx), void *ctx) {
-    size_t met = 0;
+tst_alloc_sweep tst_alloc_fail_each(const char *what, int (*body)(void *ctx), void *ctx) {
+    tst_alloc_sweep s = {0, 0};
     for (size_t k = 1;; k++) {
-        tst_alloc_fail_at(k);
-        body(ctx);
+        alloc_fail_at(k);
+        int reported = body(ctx);
         tst_alloc_stop();
-        size_t calls = tst_alloc_calls();
-        if (calls < k) {
-            return met;
+        if (g_calls < k) {
+            break; /* the turn made fewer than k allocations: none of it failed */
         }
-        met++;
+        s.failed++;
+        s.reported += reported != 0;
     }
+    print_message("%s: %zu allocations failed in turn, %zu of them reported\n", what, s.failed,
+                  s.reported);
+    return s;
 }
 
 int tst_alloc_nomem(ts_status st, const ts_error *err) {
