@@ -7,6 +7,7 @@
 #include "runner.h"
 #include "stats.h"
 
+#include <gsl/gsl_statistics_double.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,11 +131,8 @@ typedef struct bench_spread {
 } bench_spread;
 
 static bench_spread bench_spread_of(double *x, size_t n) {
-    bench_spread s = {0.0, x[0], x[0]};
-    for (size_t i = 1; i < n; i++) {
-        s.min = x[i] < s.min ? x[i] : s.min;
-        s.max = x[i] > s.max ? x[i] : s.max;
-    }
+    bench_spread s;
+    gsl_stats_minmax(&s.min, &s.max, x, 1, n);
     s.median = ts_stats_median(x, n);
     return s;
 }
