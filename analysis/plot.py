@@ -27,6 +27,7 @@ import io
 import math
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -606,15 +607,11 @@ def rolling_mean(x, window=7):
 
 
 def nan_mean(x, axis=None):
-    """Mean ignoring NaN, NaN where every value is NaN (numpy's nanmean, without the warning
-    it prints for an all-NaN slice: a day on which no run had the value is not an error)."""
-    x = np.asarray(x, dtype=float)
-    valid = ~np.isnan(x)
-    n = valid.sum(axis=axis)
-    total = np.where(valid, x, 0.0).sum(axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
-    return float(mean) if axis is None else mean
+    """numpy's nanmean (NaN left out, NaN where every value is NaN) without the warning it
+    prints for an all-NaN slice: a day on which no run had the value is not an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.asarray(x, dtype=float), axis=axis)
 
 
 def per_unit(units):
