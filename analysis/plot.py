@@ -74,16 +74,46 @@ def note(msg):
     print("%s: %s" % (PROG, msg), file=sys.stderr)
 
 
-def line_kw(i, n_markers=12, n_points=None):
-    """Keyword arguments of the i-th series: grey level, dash and marker."""
-    kw = {
-        "color": GREYS[i % len(GREYS)],
-        "linestyle": LINESTYLES[i % len(LINESTYLES)],
-        "marker": MARKERS[i % len(MARKERS)],
-    }
+# Qualitative colours for figures with more series than MARKERS: the ten hues of tab20
+# first, then their lighter halves.
+MANY_COLOURS = [i for i in range(0, 20, 2)] + [i for i in range(1, 20, 2)]
+
+
+def line_kw(i, n_markers=12, n_points=None, n_series=None):
+    """Keyword arguments of the i-th of n_series series: grey level, dash and marker (the
+    first 16 differ in grey and dash alone, lines without markers included). With
+    more series than markers, greys alone no longer tell them apart: they take a colour of
+    tab20 as well, and marker and dash together stay distinct for up to 32 series."""
+    if n_series is not None and n_series > len(MARKERS):
+        kw = {
+            "color": matplotlib.colormaps["tab20"](MANY_COLOURS[i % len(MANY_COLOURS)]),
+            "linestyle": LINESTYLES[(i // len(MARKERS)) % len(LINESTYLES)],
+            "marker": MARKERS[i % len(MARKERS)],
+        }
+    else:
+        kw = {
+            "color": GREYS[i % len(GREYS)],
+            "linestyle": LINESTYLES[(i + i // len(GREYS)) % len(LINESTYLES)],
+            "marker": MARKERS[i % len(MARKERS)],
+        }
     if n_points is not None and n_points > n_markers:
         kw["markevery"] = max(1, n_points // n_markers)
     return kw
+
+
+# Beyond this many entries a legend goes beside the axes instead of over the data.
+LEGEND_INSIDE_MAX = 6
+
+
+def grid_legend(ax, n_entries):
+    """The legend of a figure with one entry per grid point (and perhaps a few more): inside
+    the axes where it is short, beside them (to the right, in a smaller font) where it would
+    cover the lines."""
+    if n_entries > LEGEND_INSIDE_MAX:
+        ax.legend(title="grid point", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  borderaxespad=0.0, fontsize=7, title_fontsize=8)
+    else:
+        ax.legend(title="grid point", loc="best")
 
 
 # ---------------------------------------------------------------------------
@@ -845,6 +875,71 @@ def summary_stats(res):
     return out
 
 
+
+POINT_FONTSIZE = 7
+
+
+def _ticks_overlap(fig, ax, pad_px=2.0):
+    """Do the drawn x tick labels of ax run into each other (or past the axes' neighbours'
+    share of the width)?"""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    return any(a.x1 + pad_px > b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
+def point_key_entries(res):
+    """(title, ["p  label", ...]) for a key of the grid points: with one grid key its name
+    goes in the title and each entry holds its value alone."""
+    if len(res.grid) == 1:
+        (key, vals), = res.grid.items()
+        return ("grid points (%s)" % key,
+                ["%d  %s" % (p, fmt_value(vals[p])) for p in range(res.n_points)])
+    return ("grid points", ["%d  %s" % (p, res.point_label(p, short=True))
+                            for p in range(res.n_points)])
+
+
+def label_points(fig, axes, res, top, rotation=0):
+    """Labels the x axis of every one of `axes` with the grid points, then lays the figure
+    out (tight_layout under `top`, a fraction of the height). A tick reads "p" over its short
+    label where the labels fit side by side; where they would run into each other (many
+    points, long values) the ticks carry the point numbers alone and a key under the
+    panels gives each number's label. Returns the key's texts, its title first (an empty
+    list: no key)."""
+    x = np.arange(res.n_points)
+    inline = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
+    for ax in axes:
+        ax.set_xticks(x)
+        ax.set_xticklabels(inline, fontsize=POINT_FONTSIZE, rotation=rotation)
+        ax.set_xlim(-0.5, res.n_points - 0.5)
+    fig.tight_layout(rect=(0, 0, 1, top))
+    if not axes or not _ticks_overlap(fig, axes[0]):
+        return []
+    for ax in axes:
+        ax.set_xticklabels(["%d" % p for p in x], fontsize=POINT_FONTSIZE, rotation=0)
+    title, entries = point_key_entries(res)
+    width, height = fig.get_size_inches()
+    char_in = 0.62 * POINT_FONTSIZE / 72.0
+    line_in = 1.45 * POINT_FONTSIZE / 72.0
+    col_in = max(len(e) for e in entries) * char_in + 0.25
+    ncols = max(1, min(len(entries), int((width - 0.4) // col_in)))
+    nrows = int(math.ceil(len(entries) / float(ncols)))
+    key_in = (nrows + 1.5) * line_in + 0.15
+    new_height = height + key_in
+    fig.set_size_inches(width, new_height)
+    top = 1.0 - (1.0 - top) * height / new_height
+    fig.tight_layout(rect=(0, key_in / new_height, 1, top))
+    left_in = 0.2
+    key = [fig.text(left_in / width, (key_in - 0.05) / new_height, title,
+                    fontsize=POINT_FONTSIZE + 1, va="top", ha="left", weight="bold")]
+    for k, entry in enumerate(entries):
+        col, row = divmod(k, nrows)
+        key.append(fig.text((left_in + col * col_in) / width,
+                            (key_in - 0.05 - (row + 1.4) * line_in) / new_height, entry,
+                            fontsize=POINT_FONTSIZE, va="top", ha="left"))
+    return key
+
+
 def fig_sweep_summary(res, w):
     stats = summary_stats(res)
     stats = {m: v for m, v in stats.items() if np.isfinite(v[1]).any()}
@@ -856,7 +951,6 @@ def fig_sweep_summary(res, w):
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.9 * nrows + 0.8),
                              squeeze=False)
     x = np.arange(res.n_points)
-    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
     sources = set()
     for i, m in enumerate(names):
         ax = axes[i // ncols][i % ncols]
@@ -872,16 +966,13 @@ def fig_sweep_summary(res, w):
                     zorder=3)
         ax.set_title(m)
         ax.set_ylabel(u if u else "(dimensionless)")
-        ax.set_xticks(x)
-        ax.set_xticklabels(ticklabels, fontsize=7)
-        ax.set_xlim(-0.5, res.n_points - 0.5)
     for j in range(len(names), nrows * ncols):
         axes[j // ncols][j % ncols].axis("off")
     grid_keys = ", ".join(res.grid) if res.grid else "grid point"
     fig.suptitle("%s: summary metrics per grid point (%s), mean and 95 %% CI (%s); "
                  "dashed line and band: baseline grid point 0"
                  % (res.name, grid_keys, "; ".join(sorted(sources))), fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    label_points(fig, [axes[i // ncols][i % ncols] for i in range(len(names))], res, 0.96)
     w.save(fig, "summary")
 
 
@@ -910,13 +1001,14 @@ def fig_incident_vs_trust(res, w):
     fig, ax = plt.subplots()
     for p in sorted(pts):
         xy = np.array(pts[p])
-        ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=MARKERS[p % len(MARKERS)],
-                markersize=7, markerfacecolor="none" if p % 2 else GREYS[p % len(GREYS)],
-                markeredgecolor=GREYS[p % len(GREYS)],
+        kw = line_kw(p, n_series=res.n_points)
+        ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=kw["marker"],
+                markersize=7, markerfacecolor="none" if p % 2 else kw["color"],
+                markeredgecolor=kw["color"],
                 label="%d: %s" % (p, res.point_label(p, short=True)))
     ax.set_xlabel(label("trust_mean on the incident's start day", tu))
     ax.set_ylabel(label("incident_days", du))
-    ax.legend(title="grid point", loc="best")
+    grid_legend(ax, len(pts))
     ax.set_title("%s: incident duration against trust before it (one point per run)"
                  % res.name)
     w.save(fig, "incident_vs_trust")
@@ -939,7 +1031,7 @@ def fig_repair_trajectories(res, w):
         days = np.arange(n)
         ax.plot(days, mean, label="%d: %s (n=%d)" % (p, res.point_label(p, short=True),
                                                     len(series)),
-                **line_kw(p, n_points=n))
+                **line_kw(p, n_points=n, n_series=res.n_points))
         drawn += 1
     if not drawn:
         plt.close(fig)
@@ -954,7 +1046,7 @@ def fig_repair_trajectories(res, w):
                    label="incident start" if i == 0 else None)
     ax.set_ylabel(label("trust_mean, mean over replicates", tu))
     days_axis(ax)
-    ax.legend(title="grid point", loc="best")
+    grid_legend(ax, drawn + (1 if starts else 0))
     ax.set_title("%s: trust trajectories per grid point (repair after incidents)" % res.name)
     w.save(fig, "trust_trajectories")
 
@@ -987,7 +1079,6 @@ def fig_ways_in(res, w, last=60):
         return skip("ways in", "no run has metrics/team_openness (openness mechanism off)")
     fig, axes = plt.subplots(1, len(names), figsize=(4.4 * len(names), 3.6), squeeze=False)
     x = np.arange(res.n_points)
-    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
     for i, m in enumerate(names):
         ax = axes[0][i]
         mean, lo, hi = stats[m]
@@ -998,12 +1089,9 @@ def fig_ways_in(res, w, last=60):
         ax.errorbar(x, mean, yerr=err, fmt="o", color="0.0", capsize=4, markersize=5, zorder=3)
         ax.set_title("%s, last %d days" % (m, last))
         ax.set_ylabel(units[m] if units[m] else "(dimensionless)")
-        ax.set_xticks(x)
-        ax.set_xticklabels(ticklabels, fontsize=7, rotation=30)
-        ax.set_xlim(-0.5, res.n_points - 0.5)
     fig.suptitle("%s: teams' openness and outsiders' trust per grid point, mean and 95 %% CI "
                  "over replicates; dashed line: grid point 0" % res.name, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    label_points(fig, list(axes[0]), res, 0.93, rotation=30)
     w.save(fig, "ways_in")
 # scenarios/ai_teammates.yaml: the summaries drawn against the hallucination rate.
 AI_TEAMMATES_PANELS = [
@@ -1085,7 +1173,6 @@ def fig_pyramid(res, w):
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows + 0.8),
                              squeeze=False)
     x = np.arange(res.n_points)
-    ticklabels = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
     for i, (layer, m) in enumerate(layers):
         ax = axes[i // ncols][i % ncols]
         u, mean, lo, hi, _ = stats[m]
@@ -1095,13 +1182,11 @@ def fig_pyramid(res, w):
         ax.errorbar(x, mean, yerr=err, fmt="none", ecolor="0.0", capsize=4, zorder=3)
         ax.set_title("%d. %s: %s" % (i + 1, layer, m))
         ax.set_ylabel(u if u else "(dimensionless)")
-        ax.set_xticks(x)
-        ax.set_xticklabels(ticklabels, fontsize=7)
     for j in range(len(layers), nrows * ncols):
         axes[j // ncols][j % ncols].axis("off")
     fig.suptitle("%s: the pyramid's layers per grid point, bottom up (mean and 95 %% CI over "
                  "replicates)" % res.name, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    label_points(fig, [axes[i // ncols][i % ncols] for i in range(len(layers))], res, 0.95)
     w.save(fig, "pyramid")
 
 
@@ -1171,11 +1256,11 @@ def fig_tech_business(res, w):
     for i, p in enumerate(sorted(gaps)):
         days = np.arange(gaps[p].size)
         ax.plot(days, rolling_mean(gaps[p]), label="%d: %s" % (p, res.point_label(p, short=True)),
-                **line_kw(i, n_points=days.size))
+                **line_kw(i, n_points=days.size, n_series=len(gaps)))
     ax.axhline(0.0, color="0.5", linewidth=0.8)
     ax.set_ylabel("trust within - between departments (trust score)")
     days_axis(ax)
-    ax.legend(title="grid point", loc="best", fontsize=7)
+    grid_legend(ax, len(gaps))
     ax.set_title("The gap (mean over replicates, 7-day rolling mean)")
     pts = sorted(bars)
     x = np.arange(len(pts))

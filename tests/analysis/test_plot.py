@@ -8,7 +8,10 @@ one pattern passing and one failing): its rows normalised against their targets,
 FAIL drawn in their colours; and that malformed files (a summary that is a string, a 2-D
 metric, no /runs, runs without status, a dangling link, a truncated file, ... each made
 from a good file with h5py) end with exit 2 and one message naming the file and the
-object, never a traceback, and that a figure that cannot be written ends with exit 1.
+object, never a traceback, and that a figure that cannot be written ends with exit 1; and
+that the labels of many grid points (the tactics scenario's 21) become numbered ticks
+that do not overlap with a key under the panels, and many series stay apart in style and
+legend.
 Run by ctest from the project root as: python3 test_plot.py BINARY TMPDIR."""
 import contextlib
 import io
@@ -158,6 +161,105 @@ def test_normaliser():
     # A bound of 0: the size of the values instead (value 0.4, CI up to 0.5).
     fn, ext = p.normaliser(row(0.4, 0.0, nan))
     check(abs(fn(0.4) - 0.8) < 1e-12, "zero bound normaliser %s" % fn(0.4))
+
+
+class _Grid:
+    """What label_points reads of a results file: a sweep over the given grid."""
+
+    def __init__(self, grid):
+        sys.path.insert(0, os.path.join(ROOT, "analysis"))
+        import plot as p  # noqa: E402
+        self.grid = grid
+        self.n_points = len(next(iter(grid.values())))
+        self._p = p
+
+    def point_label(self, p, short=False):
+        return self._p.Results.point_label(self, p, short)
+
+
+def _boxes(fig, artists):
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    return [a.get_window_extent(r) for a in artists]
+
+
+def test_point_labels():
+    """A sweep figure's grid points: two short labels stay under their ticks; the 21 of the
+    tactics scenario no longer fit side by side, so the ticks carry numbers, none running
+    into the next, and a key under the panels names every point without covering them.
+    Series and legends of many grid points stay apart."""
+    sys.path.insert(0, os.path.join(ROOT, "analysis"))
+    import plot as p  # noqa: E402
+    import matplotlib.pyplot as plt  # noqa: E402
+
+    def summary_like(res, ncols=3, nrows=2):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.9 * nrows + 0.8),
+                                 squeeze=False)
+        flat = [a for row in axes for a in row]
+        for ax in flat:
+            ax.plot(np.arange(res.n_points), np.arange(res.n_points), "o")
+        fig.suptitle("title")
+        return fig, flat
+
+    few = _Grid({"culture.safety": [0.6, 0.9]})
+    fig, axes = summary_like(few)
+    check(not p.label_points(fig, axes, few, 0.96), "two points: a key was drawn")
+    texts = [t.get_text() for t in axes[0].get_xticklabels()]
+    check(texts == ["0\nsafety=0.6", "1\nsafety=0.9"], "two points: ticks %s" % texts)
+    plt.close(fig)
+
+    names = ["none", "one_on_ones", "feedback", "broadcast", "trial_tasks", "status_updates",
+             "inspection_forums", "coffee_chats", "transitive_trust", "ask_for_help",
+             "onboarding", "offsites", "repair", "leader_vulnerability", "understanding",
+             "shared_goals", "trenches", "hated_tasks", "overview_listening", "commiserate",
+             "declare_limits"]
+    many = _Grid({"variant": names})
+    fig, axes = summary_like(many)
+    height = fig.get_size_inches()[1]
+    key_texts = p.label_points(fig, axes, many, 0.96)
+    texts = [t.get_text() for t in axes[0].get_xticklabels()]
+    check(texts == [str(i) for i in range(21)], "21 points: ticks %s" % texts[:3])
+    for ax in axes:
+        ticks = _boxes(fig, [t for t in ax.get_xticklabels() if t.get_text()])
+        check(all(a.x1 <= b.x0 for a, b in zip(ticks, ticks[1:])), "21 points: ticks overlap")
+    key = [t.get_text() for t in key_texts]
+    check(key[0] == "grid points (variant)" and
+          key[1:] == ["%d  %s" % (i, n) for i, n in enumerate(names)],
+          "21 points: key %s" % key[:3])
+    check(fig.get_size_inches()[1] > height, "the key did not add height")
+    lowest = min(b.y0 for b in _boxes(fig, [ax for ax in axes]))
+    lowest_tick = min(b.y0 for ax in axes
+                      for b in _boxes(fig, [t for t in ax.get_xticklabels() if t.get_text()]))
+    key_boxes = _boxes(fig, key_texts)
+    check(all(b.y1 < min(lowest, lowest_tick) for b in key_boxes),
+          "the key runs into the panels")
+    check(all(a.x1 <= b.x0 or a.y1 <= b.y0 or b.y1 <= a.y0 or b.x1 <= a.x0
+              for i, a in enumerate(key_boxes) for b in key_boxes[i + 1:]),
+          "entries of the key overlap")
+    plt.close(fig)
+
+    # Series: up to 8 in greys as before; more take colours, and shapes stay distinct.
+    styles = [tuple(str(v) for v in sorted(p.line_kw(i, n_series=21).items()))
+              for i in range(21)]
+    check(len(set(styles)) == 21, "21 series share a style")
+    shapes = {(p.line_kw(i, n_series=32)["linestyle"], p.line_kw(i, n_series=32)["marker"])
+              for i in range(32)}
+    check(len(shapes) == 32, "32 series: %d shapes" % len(shapes))
+    lines = {(p.line_kw(i)["color"], p.line_kw(i)["linestyle"]) for i in range(8)}
+    check(len(lines) == 8, "8 series: %d of grey and dash" % len(lines))
+    check(p.line_kw(3, n_series=4)["color"] == p.GREYS[3] and
+          p.line_kw(3, n_series=4) == p.line_kw(3), "few series: not the greys")
+    # A long legend goes beside the axes, a short one stays inside.
+    for n, inside in [(21, False), (3, True)]:
+        fig, ax = plt.subplots()
+        for i in range(n):
+            ax.plot([0, 1], [i, i], label="%d: variant=%s" % (i, names[i]),
+                    **p.line_kw(i, n_series=n))
+        p.grid_legend(ax, n)
+        leg, axb = _boxes(fig, [ax.get_legend(), ax])
+        check((leg.x0 >= axb.x1) != inside, "legend of %d entries: %s against axes %s"
+              % (n, leg, axb))
+        plt.close(fig)
 
 
 def test_scorecard(binary, tmp):
@@ -473,6 +575,7 @@ def main():
     test_t_quantile()
     test_nan_mean()
     test_normaliser()
+    test_point_labels()
     test_scorecard(binary, tmp)
     test_sensitivity(binary, tmp)
     test_calibration(binary, tmp)
