@@ -903,8 +903,8 @@ def label_points(fig, axes, res, top, rotation=0):
     """Labels the x axis of every one of `axes` with the grid points, then lays the figure
     out (tight_layout under `top`, a fraction of the height). A tick reads "p" over its short
     label where the labels fit side by side; where they would run into each other (many
-    points, long values) the ticks carry the point numbers alone and a key under the
-    panels gives each number's label. Returns the key's texts, its title first (an empty
+    points, long values) the ticks carry the point numbers alone (every k-th where even
+    they would crowd) and a key under the panels gives each number's label. Returns the key's texts, its title first (an empty
     list: no key)."""
     x = np.arange(res.n_points)
     inline = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
@@ -915,8 +915,13 @@ def label_points(fig, axes, res, top, rotation=0):
     fig.tight_layout(rect=(0, 0, 1, top))
     if not axes or not _ticks_overlap(fig, axes[0]):
         return []
-    for ax in axes:
-        ax.set_xticklabels(["%d" % p for p in x], fontsize=POINT_FONTSIZE, rotation=0)
+    # Numbers alone; where even they crowd (40 points on a small panel), every k-th.
+    for k in range(1, res.n_points + 1):
+        for ax in axes:
+            ax.set_xticklabels(["%d" % p if p % k == 0 else "" for p in x],
+                               fontsize=POINT_FONTSIZE, rotation=0)
+        if not _ticks_overlap(fig, axes[0]):
+            break
     title, entries = point_key_entries(res)
     width, height = fig.get_size_inches()
     char_in = 0.62 * POINT_FONTSIZE / 72.0

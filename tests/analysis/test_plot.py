@@ -238,6 +238,34 @@ def test_point_labels():
           "entries of the key overlap")
     plt.close(fig)
 
+    # 40 points of three swept keys (scenarios/ai_teammates.yaml): numbers that would crowd
+    # are thinned to every k-th, from 0; the key gives every point all three values.
+    grid = {"population.ai.per_team": [], "population.ai.hallucination": [],
+            "population.ai.admits_uncertainty": []}
+    for n in (0, 1, 2, 4):
+        for h in (0, 0.02, 0.05, 0.1, 0.2):
+            for a in (0, 0.8):
+                grid["population.ai.per_team"].append(n)
+                grid["population.ai.hallucination"].append(h)
+                grid["population.ai.admits_uncertainty"].append(a)
+    forty = _Grid(grid)
+    fig, axes = summary_like(forty)
+    key_texts = p.label_points(fig, axes, forty, 0.96)
+    texts = [t.get_text() for t in axes[0].get_xticklabels()]
+    shown = [i for i, t in enumerate(texts) if t]
+    step = shown[1] - shown[0] if len(shown) > 1 else 0
+    check(len(texts) == 40 and shown[0] == 0 and step > 1 and
+          shown == list(range(0, 40, step)) and all(texts[i] == str(i) for i in shown),
+          "40 points: ticks %s" % texts)
+    ticks = _boxes(fig, [t for t in axes[0].get_xticklabels() if t.get_text()])
+    check(all(a.x1 <= b.x0 for a, b in zip(ticks, ticks[1:])), "40 points: ticks overlap")
+    check([t.get_text() for t in key_texts][1:4] ==
+          ["0  per_team=0, hallucination=0, admits_uncertainty=0",
+           "1  per_team=0, hallucination=0, admits_uncertainty=0.8",
+           "2  per_team=0, hallucination=0.02, admits_uncertainty=0"],
+          "40 points: key %s" % [t.get_text() for t in key_texts][:4])
+    plt.close(fig)
+
     # Series: up to 8 in greys as before; more take colours, and shapes stay distinct.
     styles = [tuple(str(v) for v in sorted(p.line_kw(i, n_series=21).items()))
               for i in range(21)]
