@@ -879,13 +879,18 @@ def summary_stats(res):
 POINT_FONTSIZE = 7
 
 
-def _ticks_overlap(fig, ax, pad_px=2.0):
-    """Do the drawn x tick labels of ax run into each other (or past the axes' neighbours'
-    share of the width)?"""
+TICK_PAD_PX = 1.0  # the least gap, in pixels, between two tick labels
+
+
+def _tick_boxes(fig, ax):
+    """The window extents of ax's labelled x ticks, left to right, as drawn now."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
-    return any(a.x1 + pad_px > b.x0 for a, b in zip(boxes, boxes[1:]))
+    return [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+
+
+def _overlap(boxes):
+    return any(a.x1 + TICK_PAD_PX > b.x0 for a, b in zip(boxes, boxes[1:]))
 
 
 def point_key_entries(res):
@@ -904,8 +909,8 @@ def label_points(fig, axes, res, top, rotation=0):
     out (tight_layout under `top`, a fraction of the height). A tick reads "p" over its short
     label where the labels fit side by side; where they would run into each other (many
     points, long values) the ticks carry the point numbers alone (every k-th where even
-    they would crowd) and a key under the panels gives each number's label. Returns the key's texts, its title first (an empty
-    list: no key)."""
+    they would crowd) and a key under the panels gives each number's label. Returns the
+    key's texts, its title first (an empty list: no key)."""
     x = np.arange(res.n_points)
     inline = ["%d\n%s" % (p, res.point_label(p, short=True)) for p in x]
     for ax in axes:
@@ -913,15 +918,24 @@ def label_points(fig, axes, res, top, rotation=0):
         ax.set_xticklabels(inline, fontsize=POINT_FONTSIZE, rotation=rotation)
         ax.set_xlim(-0.5, res.n_points - 0.5)
     fig.tight_layout(rect=(0, 0, 1, top))
-    if not axes or not _ticks_overlap(fig, axes[0]):
+    if not axes or not _overlap(_tick_boxes(fig, axes[0])):
         return []
-    # Numbers alone; where even they crowd (40 points on a small panel), every k-th.
-    for k in range(1, res.n_points + 1):
+    # Numbers alone; where even they crowd (40 points on a small panel), every k-th: the
+    # ticks are evenly spaced, so k follows from the widest number and the spacing.
+    numbers = ["%d" % p for p in x]
+    for ax in axes:
+        ax.set_xticklabels(numbers, fontsize=POINT_FONTSIZE, rotation=0)
+    boxes = _tick_boxes(fig, axes[0])
+    k = 1
+    if len(boxes) > 1:
+        centres = [(b.x0 + b.x1) / 2.0 for b in boxes]
+        spacing = (centres[-1] - centres[0]) / (len(boxes) - 1)
+        widest = max(b.width for b in boxes) + TICK_PAD_PX
+        k = max(1, int(math.ceil(widest / spacing))) if spacing > 0 else len(boxes)
+    if k > 1:
         for ax in axes:
-            ax.set_xticklabels(["%d" % p if p % k == 0 else "" for p in x],
+            ax.set_xticklabels([n if p % k == 0 else "" for p, n in zip(x, numbers)],
                                fontsize=POINT_FONTSIZE, rotation=0)
-        if not _ticks_overlap(fig, axes[0]):
-            break
     title, entries = point_key_entries(res)
     width, height = fig.get_size_inches()
     char_in = 0.62 * POINT_FONTSIZE / 72.0
